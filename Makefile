@@ -1,0 +1,51 @@
+# labor-analysis: `make` does the main job, `make test` runs every test. `make help` lists the targets.
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JOBS ?=
+
+.PHONY: all help install validate summary charts rerun test test-fast bench clean
+
+all: validate rerun charts ## Main job: install, validate the data, rerun the notebooks, export the charts
+	@echo ""
+	@echo "Notebook reports (HTML): build/notebooks/index.html"
+	@echo "Chart gallery:           build/charts/index.html"
+
+help: ## List the targets with what they do
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv if missing and install the package with everything it needs
+
+validate: $(STAMP) ## Check every file in data/ against the data contract
+	$(BIN)/labor-analysis validate
+
+summary: $(STAMP) ## Print one row per election: shares, turnout, margin, outcome
+	$(BIN)/labor-analysis summary
+
+charts: $(STAMP) ## Export every chart (PNG, SVG, PDF) with data, alt text and gallery to build/charts/
+	$(BIN)/labor-analysis charts
+
+rerun: $(STAMP) ## Execute the notebooks into build/notebooks/ (skips unchanged ones)
+	$(BIN)/labor-analysis rerun $(if $(JOBS),--jobs $(JOBS),)
+
+test: $(STAMP) ## Run the whole test suite, slow end-to-end tests included
+	$(BIN)/python -m pytest -n auto
+
+test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
+	$(BIN)/python -m pytest -n auto -m "not slow"
+
+bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
+	$(BIN)/python benchmarks/bench_summary.py
+	$(BIN)/python benchmarks/bench_rerun.py
+
+clean: ## Remove build outputs (not .venv)
+	rm -rf build .pytest_cache .hypothesis

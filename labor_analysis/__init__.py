@@ -1,0 +1,5 @@
+"""labor_analysis: sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses."""
+
+from .loading import Dataset, load
+
+__all__ = ["Dataset", "load"]

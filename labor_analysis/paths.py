@@ -1,0 +1,57 @@
+"""Every path the package uses, resolved in one place so nothing depends on the working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout's root when the package runs from a clone (editable install); None for an installed copy.
+PROJECT_ROOT: Path | None = (
+    PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
+)
+
+DATA_ENV = "LABOR_ANALYSIS_DATA"
+BUILD_ENV = "LABOR_ANALYSIS_BUILD"
+
+
+def default_data_dir() -> Path:
+    """The data folder: $LABOR_ANALYSIS_DATA when set, else the project's `data/` (a copy ships in the wheel)."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    if PROJECT_ROOT is not None:
+        return PROJECT_ROOT / "data"
+    return PACKAGE_DIR / "bundled_data"
+
+
+def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """`data_dir` as an absolute path, or the default data folder when it is None."""
+    if data_dir is None:
+        return default_data_dir()
+    return Path(data_dir).expanduser().resolve()
+
+
+def build_dir() -> Path:
+    """Where outputs go: $LABOR_ANALYSIS_BUILD when set, else `build/` in the checkout (or the working directory)."""
+    env = os.environ.get(BUILD_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return (PROJECT_ROOT or Path.cwd()) / "build"
+
+
+def charts_dir() -> Path:
+    """Default output folder of `labor-analysis charts`."""
+    return build_dir() / "charts"
+
+
+def notebooks_out_dir() -> Path:
+    """Default output folder of `labor-analysis rerun`."""
+    return build_dir() / "notebooks"
+
+
+def notebooks_dir() -> Path:
+    """The story notebooks shipped with the checkout."""
+    if PROJECT_ROOT is None:
+        raise FileNotFoundError("The notebooks live in a clone of the project; this is an installed copy.")
+    return PROJECT_ROOT / "notebooks"
