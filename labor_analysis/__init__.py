@@ -2,5 +2,20 @@
 
 from .errors import DataValidationError, Problem
 from .loading import Dataset, load
+from .rules import is_determinative, scenario_grid, win_probability, yes_needed
+from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 
-__all__ = ["DataValidationError", "Dataset", "Problem", "load"]
+__all__ = [
+    "DataValidationError",
+    "Dataset",
+    "Problem",
+    "employer_union_ratio",
+    "is_determinative",
+    "load",
+    "organizers_per_voter",
+    "scenario_grid",
+    "spending_per_voter",
+    "summary",
+    "win_probability",
+    "yes_needed",
+]

@@ -19,6 +19,7 @@ class Field:
     required: bool = True  # the cell may not be empty
     enum: tuple[str, ...] | None = None
     minimum: int | None = None
+    pattern: str | None = None  # regular expression the whole non-empty cell must match
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ CHOICES = ("yes", "no", "void", "challenged")
 VOTING_METHODS = ("in_person", "mail")
 SIDES = ("employer", "union")
 SPENDING_MEASURES = ("spent", "raised", "cash_on_hand")
+#: `<lower-case facility code>-<4-digit year of the count>`; the code may itself hold dashes (`wfm-phl-2025`).
+ELECTION_ID_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}"
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -66,11 +69,15 @@ TABLES: tuple[Table, ...] = (
         "elections",
         "One row per NLRB representation election at an Amazon workplace.",
         (
-            Field("election_id", "string", "`<facility code in lower case>-<year of the count>`, e.g. `jfk8-2022`."),
+            Field(
+                "election_id", "string",
+                "`<facility code in lower case>-<year of the count>`, e.g. `jfk8-2022`; the year is the count date's.",
+                pattern=ELECTION_ID_PATTERN,
+            ),
             Field("employer", "string", "Employer named on the petition."),
             Field("facility", "string", "Amazon's facility code (or the store's name)."),
             Field("city", "string", "City of the workplace."),
-            Field("state", "string", "Two-letter US state code."),
+            Field("state", "string", "Two-letter US state code.", pattern="[A-Z]{2}"),
             Field("union", "string", "Petitioning union (short name)."),
             Field("voting_method", "string", "How ballots were cast.", enum=VOTING_METHODS),
             Field("vote_start", "date", "First day of voting; empty where unknown.", required=False),
@@ -138,3 +145,106 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+#: Package-level metadata of `data/datapackage.json`.
+PACKAGE_NAME = "amazon-union-elections"
+PACKAGE_TITLE = "NLRB union elections at Amazon's US workplaces"
+PACKAGE_DESCRIPTION = (
+    "Tallies, eligible voters, campaign money and organizer counts of the union elections at Amazon "
+    "warehouses and stores, every row citing its source. The data dictionary is README.md beside this file."
+)
+BOOLEAN_TRUE, BOOLEAN_FALSE = "true", "false"
+
+
+def _field_descriptor(f: Field) -> dict:
+    """One field as a Frictionless Table Schema field descriptor."""
+    out: dict = {"name": f.name, "type": f.type, "description": f.description}
+    if f.type == "date":
+        out["format"] = "default"  # ISO 8601: YYYY-MM-DD
+    if f.type == "boolean":
+        out["trueValues"] = [BOOLEAN_TRUE]
+        out["falseValues"] = [BOOLEAN_FALSE]
+    constraints: dict = {"required": f.required}
+    if f.enum:
+        constraints["enum"] = list(f.enum)
+    if f.minimum is not None:
+        constraints["minimum"] = f.minimum
+    if f.pattern:
+        constraints["pattern"] = f.pattern
+    out["constraints"] = constraints
+    return out
+
+
+def datapackage() -> dict:
+    """The Frictionless Data Package descriptor of the data folder, derived from TABLES (`data/datapackage.json`)."""
+    resources = []
+    for t in TABLES:
+        schema: dict = {
+            "fields": [_field_descriptor(f) for f in t.fields],
+            "fieldsMatch": "subset",  # columns are matched by name; their order is free and extra columns are allowed
+            "missingValues": [""],
+            "primaryKey": list(t.primary_key),
+        }
+        if t.foreign_keys:
+            schema["foreignKeys"] = [
+                {"fields": column, "reference": {"resource": table, "fields": ref}}
+                for column, table, ref in t.foreign_keys
+            ]
+        resources.append({
+            "name": t.name,
+            "path": t.filename,
+            "profile": "tabular-data-resource",
+            "description": t.description,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "header": True},
+            "schema": schema,
+        })
+    return {
+        "profile": "tabular-data-package",
+        "name": PACKAGE_NAME,
+        "title": PACKAGE_TITLE,
+        "description": PACKAGE_DESCRIPTION,
+        "resources": resources,
+    }
+
+
+def _type_label(f: Field) -> str:
+    """How a field's type reads in the data dictionary."""
+    return {"date": "date (YYYY-MM-DD)", "boolean": "boolean (`true`/`false`)"}.get(f.type, f.type)
+
+
+def _dictionary_cell(f: Field) -> str:
+    """A field's description in the data dictionary: meaning, allowed values and whether it may be empty."""
+    parts = [f.description.rstrip(".") + "."]
+    if f.enum:
+        parts.append("Allowed values: " + ", ".join(f"`{v}`" for v in f.enum) + ".")
+    if f.minimum is not None:
+        parts.append(f"At least {f.minimum}.")
+    if f.pattern:
+        parts.append(f"Must match `{f.pattern}`.")
+    parts.append("Required." if f.required else "May be empty.")
+    return " ".join(parts).replace("|", "\\|")
+
+
+def markdown_table(table: Table) -> str:
+    """The data-dictionary section of one file, as it appears in `data/README.md`."""
+    key = ", ".join(f"`{c}`" for c in table.primary_key)
+    lines = [
+        f"### `{table.filename}`",
+        "",
+        table.description,
+        "",
+        f"One row per distinct ({key}).",
+        "",
+        "| field | type | description |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{f.name}` | {_type_label(f)} | {_dictionary_cell(f)} |" for f in table.fields]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_tables() -> str:
+    """The data dictionary of every file, in TABLES order (the tests check `data/README.md` contains it)."""
+    return "\n".join(markdown_table(t) for t in TABLES)

@@ -1,13 +1,142 @@
-"""`labor-analysis scenario` (placeholder until its issue lands)."""
+"""`labor-analysis scenario`: in plain words, what the challenged ballots could do to one election's result."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from . import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None, help="data folder (default: the project's data/)")
+    parser.add_argument("--election", metavar="ID", help="an election_id of the data folder, e.g. bhm1-2022")
+    parser.add_argument("--data-dir", default=None, help="data folder for --election (default: the project's data/)")
+    parser.add_argument("--yes", type=int, metavar="N", help="yes votes counted (instead of --election)")
+    parser.add_argument("--no", type=int, metavar="N", help="no votes counted (instead of --election)")
+    parser.add_argument("--challenged", type=int, metavar="N", help="challenged ballots (instead of --election)")
+    parser.add_argument(
+        "--yes-share",
+        type=float,
+        metavar="Q",
+        help="share of counted challenged ballots that are yes, 0..1 (default: the yes share of the counted ballots)",
+    )
+    parser.add_argument(
+        "--upheld",
+        type=float,
+        default=1.0,
+        metavar="U",
+        help="share of challenged ballots upheld and counted, 0..1; the rest are discarded (default 1)",
+    )
+
+
+def _percent(share: float) -> str:
+    """A probability or share in words a reader can take in: never a misleading 0% or 100%."""
+    if 0 < share < 0.001:
+        return "less than 0.1%"
+    if 0.999 < share < 1:
+        return "more than 99.9%"
+    return f"{share:.1%}"
+
+
+def _tally_from_election(args: argparse.Namespace) -> tuple[str, int, int, int]:
+    """(description, yes, no, challenged) of the election named by --election, from its latest stage."""
+    import pandas as pd
+
+    from ..analysis import summary
+    from ..loading import load
+
+    table = summary(load(args.data_dir)).set_index("election_id")
+    if args.election not in table.index:
+        known = ", ".join(table.index)
+        raise UsageError(f"unknown election {args.election!r} (the data folder has: {known})")
+    row = table.loc[args.election]
+    for choice in ("yes", "no", "challenged"):
+        if pd.isna(row[choice]):
+            raise UsageError(f"the {choice} ballots of {args.election} were never reported; give the counts instead")
+    description = (
+        f"{args.election} ({row['facility']}, {row['union']}, {row['stage']} tally of "
+        f"{row['count_date']:%Y-%m-%d})"
+    )
+    return description, int(row["yes"]), int(row["no"]), int(row["challenged"])
+
+
+def _tally(args: argparse.Namespace) -> tuple[str, int, int, int]:
+    """(description, yes, no, challenged) from --election or from --yes/--no/--challenged."""
+    given = [name for name in ("yes", "no", "challenged") if getattr(args, name) is not None]
+    if args.election is not None:
+        if given:
+            raise UsageError(f"give either --election or the counts, not both (got --election and --{given[0]})")
+        return _tally_from_election(args)
+    if args.data_dir is not None:
+        raise UsageError("--data-dir goes with --election")
+    if len(given) < 3:
+        missing = next(n for n in ("yes", "no", "challenged") if getattr(args, n) is None)
+        raise UsageError(f"give --election ID, or all of --yes, --no and --challenged (missing --{missing})")
+    return "the tally given", args.yes, args.no, args.challenged
+
+
+def _needed_sentence(needed: int | None, challenged: int) -> str:
+    """How many of the challenged ballots the union needs, in words."""
+    if needed is None:
+        return "No split of the challenged ballots gives the union a majority."
+    if needed == 0:
+        return "The union needs none of the challenged ballots: it wins whatever they say."
+    return (
+        f"The union needs at least {needed} of the {challenged} challenged ballots ({_percent(needed / challenged)}) "
+        "to be yes, if all of them are opened and counted."
+    )
+
+
+def describe(description: str, yes: int, no: int, challenged: int, yes_share: float | None, upheld: float) -> str:
+    """The scenario in plain words: the count, whether the challenged ballots matter, what it takes, the odds."""
+    from ..rules import is_determinative, win_probability, yes_needed
+
+    lines = [f"{description}: {yes} yes, {no} no, {challenged} challenged."]
+    lead = yes - no
+    if lead > 0:
+        standing = f"The union leads by {lead}"
+    elif lead < 0:
+        standing = f"The union trails by {-lead}"
+    else:
+        standing = f"The count is tied at {yes} (a tie loses)"
+    if is_determinative(yes, no, challenged):
+        lines.append(
+            f"{standing}. The {challenged} challenged ballots are determinative: opening them could change the "
+            "result, so it stays undetermined until they are resolved."
+        )
+    elif challenged == 0:
+        result = "won" if lead > 0 else "lost"
+        lines.append(f"{standing}. No ballots were challenged, so the count decides: the union {result}.")
+    else:
+        side = "against the union, it would still win" if lead > 0 else "yes, the union would still lose"
+        lines.append(
+            f"{standing}. The {challenged} challenged ballots are not determinative: even if every one were {side}."
+        )
+    if challenged > 0:
+        lines.append(_needed_sentence(yes_needed(yes, no, challenged), challenged))
+    if yes_share is None:
+        valid = yes + no
+        if valid == 0:
+            raise UsageError("no yes or no votes were counted, so give --yes-share")
+        yes_share = yes / valid
+        share_note = f"{_percent(yes_share)}, the yes share of the counted ballots (no --yes-share was given)"
+    else:
+        share_note = _percent(yes_share)
+    probability = win_probability(yes, no, challenged, yes_share, upheld)
+    lines.append(
+        f"If each challenged ballot is upheld with probability {_percent(upheld)} and, when counted, is yes with "
+        f"probability {share_note}, the union wins with probability {_percent(probability)}."
+    )
+    return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    description, yes, no, challenged = _tally(args)
+    for name, value in (("--yes", yes), ("--no", no), ("--challenged", challenged)):
+        if value < 0:
+            raise UsageError(f"{name} must not be negative (got {value})")
+    for name, value in (("--yes-share", args.yes_share), ("--upheld", args.upheld)):
+        if value is not None and not 0 <= value <= 1:
+            raise UsageError(f"{name} must be a share between 0 and 1 (got {value:g})")
+    sys.stdout.write(describe(description, yes, no, challenged, args.yes_share, args.upheld))
+    return 0

@@ -1,4 +1,4 @@
-"""`labor-analysis validate` (placeholder until its issue lands)."""
+"""`labor-analysis validate`: check a data folder against the contract and print a row count per file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,19 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None, help="data folder (default: the project's data/)")
+    """Options of `labor-analysis validate`."""
+    parser.add_argument("--data-dir", default=None,
+                        help="data folder (default: $LABOR_ANALYSIS_DATA, else the project's data/)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    """Print "OK" and the rows of each file; a broken folder raises DataValidationError (exit 2, listed by main)."""
+    from ..loading import load
+
+    ds = load(args.data_dir)
+    print(f"OK: {ds.data_dir}")
+    tables = ds.tables()
+    width = max(len(f"{name}.csv") for name in tables)
+    for name, frame in tables.items():
+        print(f"  {name + '.csv':<{width}}  {len(frame):>9,} rows")
+    return 0

@@ -1,0 +1,157 @@
+"""Per-election results and the money and people around them, computed from a loaded Dataset.
+
+`summary` answers the reporter's questions of every tally (who won, by how much, how many turned out, could
+the challenged ballots change it); the money and people helpers put spending and organizers per worker.
+Unreported figures stay missing (`<NA>`/NaN): nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .loading import Dataset, load
+from .rules import is_determinative, yes_needed
+from .schema import CHOICES, STAGES
+
+#: Outcome labels of `summary`, from the union's side.
+OUTCOMES = ("won", "lost", "undetermined")
+
+#: Columns of `summary`, in order (`complete`: all four choices of the tally were reported).
+SUMMARY_COLUMNS = [
+    "election_id", "facility", "union", "count_date", "stage", "yes", "no", "void", "challenged",
+    "eligible_voters", "ballots_cast", "valid_votes", "yes_share", "margin", "turnout", "determinative",
+    "yes_needed", "outcome", "complete",
+]
+
+
+def latest_tallies(ds: Dataset) -> pd.DataFrame:
+    """One row per election (in the elections file's order) with its latest stage and a column per choice.
+
+    The latest stage is `final` when the election has one, else `initial`; an election without tallies gets
+    missing counts. Vectorised with positions rather than string joins, so a national table stays fast.
+    """
+    elections, tallies = ds.elections, ds.tallies
+    n = len(elections)
+    election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
+    stage = pd.Categorical(tallies["stage"], categories=list(STAGES)).codes.astype(np.int64)
+    choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
+    usable = (election >= 0) & (stage >= 0) & (choice >= 0)
+    latest = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(latest, election[usable], stage[usable])
+    chosen = usable & (stage == latest[np.where(usable, election, 0)])
+    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)
+    grid = np.full((n, len(CHOICES)), np.nan)
+    grid[election[chosen], choice[chosen]] = ballots[chosen]
+    stages = pd.Categorical.from_codes(latest, categories=list(STAGES), validate=False)
+    columns = {"election_id": elections["election_id"].to_numpy(), "stage": stages}
+    for i, name in enumerate(CHOICES):
+        missing = np.isnan(grid[:, i])
+        columns[name] = pd.arrays.IntegerArray(np.where(missing, 0, grid[:, i]).astype(np.int64), missing)
+    return pd.DataFrame(columns)
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator as float64, NaN where either is missing or the denominator is 0."""
+    num = numerator.astype("Float64")
+    den = denominator.astype("Float64")
+    return (num / den.where(den != 0)).astype("float64")
+
+
+def summary(ds: Dataset | None = None) -> pd.DataFrame:
+    """One row per election from its latest stage: counts, shares, turnout, margin, challenged ballots, outcome.
+
+    `yes_share` = yes / (yes + no); `margin` = yes - no; `ballots_cast` = yes + no + void + challenged;
+    `turnout` = ballots_cast / eligible_voters; `outcome` is `won`/`lost` when the challenged ballots are not
+    determinative and `undetermined` when they are. `complete` is False when a choice was never reported: then
+    ballots_cast and turnout are missing, and if `challenged` is the one missing, `determinative` and
+    `yes_needed` are too and `outcome` is read from yes against no alone (the challenged ballots could change
+    it). Sorted by count date; elections counted the same day keep the elections file's order.
+    """
+    ds = load() if ds is None else ds
+    counts = latest_tallies(ds).drop(columns="election_id")
+    elections = ds.elections[["election_id", "facility", "union", "count_date", "eligible_voters"]]
+    frame = pd.concat([elections.reset_index(drop=True), counts], axis=1)
+    yes, no, void, challenged = (frame[c] for c in CHOICES)
+    frame["ballots_cast"] = yes + no + void + challenged
+    frame["valid_votes"] = yes + no
+    frame["yes_share"] = _ratio(yes, frame["valid_votes"])
+    frame["margin"] = yes - no
+    frame["turnout"] = _ratio(frame["ballots_cast"], frame["eligible_voters"])
+    frame["determinative"] = is_determinative(yes, no, challenged)
+    frame["yes_needed"] = yes_needed(yes, no, challenged)
+    frame["outcome"] = _outcome(frame["margin"], frame["determinative"])
+    frame["complete"] = frame[list(CHOICES)].notna().all(axis=1).to_numpy(dtype=bool)
+    frame = frame.sort_values("count_date", kind="stable", ignore_index=True)
+    return frame[SUMMARY_COLUMNS]
+
+
+def _outcome(margin: pd.Series, determinative: pd.Series) -> pd.Categorical:
+    """`undetermined` when determinative, else `won` for a positive margin and `lost` otherwise (a tie loses)."""
+    won = margin.gt(0).to_numpy(dtype=bool, na_value=False)
+    labels = np.where(determinative.to_numpy(dtype=bool, na_value=False), "undetermined", np.where(won, "won", "lost"))
+    labels = np.where(margin.isna().to_numpy(), None, labels)
+    return pd.Categorical(labels, categories=list(OUTCOMES))
+
+
+def _preferred(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the data marks as preferred (one per figure where outlets disagree)."""
+    return frame[frame["preferred"].to_numpy(dtype=bool)]
+
+
+def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
+    """Each preferred figure of money spent or raised, per eligible voter and per valid vote of the given elections.
+
+    The caller says which elections the money is set against (e.g. `["jfk8-2022"]`); their eligible voters
+    and valid votes (yes + no, latest stage) are summed. Columns: spender, side, purpose, measure,
+    period_start, period_end, amount_usd, approximate, eligible_voters, valid_votes, usd_per_eligible_voter,
+    usd_per_valid_vote. Cash-on-hand balances are left out: they are not money spent or raised.
+    """
+    results = summary(ds).set_index("election_id")
+    unknown = sorted(set(election_ids) - set(results.index))
+    if unknown:
+        raise KeyError(f"unknown election(s): {', '.join(unknown)}")
+    chosen = results.loc[list(election_ids)]
+    eligible = chosen["eligible_voters"].sum(min_count=1)
+    votes = chosen["valid_votes"].sum(min_count=1)
+    cols = ["spender", "side", "purpose", "measure", "period_start", "period_end", "amount_usd", "approximate"]
+    money = _preferred(ds.spending)
+    table = money[money["measure"].isin(["spent", "raised"])][cols].reset_index(drop=True)
+    table["eligible_voters"] = pd.array([eligible] * len(table), dtype="Int64")
+    table["valid_votes"] = pd.array([votes] * len(table), dtype="Int64")
+    table["usd_per_eligible_voter"] = _ratio(table["amount_usd"], table["eligible_voters"])
+    table["usd_per_valid_vote"] = _ratio(table["amount_usd"], table["valid_votes"])
+    return table
+
+
+def employer_union_ratio(ds: Dataset, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.Series:
+    """How many dollars the employer spent for each dollar the union spent, over preferred `spent` figures.
+
+    Sums every preferred `spent` row of each side whose period overlaps `start`..`end` (whole figures, not
+    prorated: a figure reported for a longer period counts in full). Returns a record (object Series) of
+    employer_usd and union_usd (int) and ratio (float; NaN when the union spent nothing on record).
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    rows = _preferred(ds.spending)
+    rows = rows[(rows["measure"] == "spent") & (rows["period_start"] <= end) & (rows["period_end"] >= start)]
+    by_side = rows.groupby(rows["side"].astype(str))["amount_usd"].sum()
+    employer = int(by_side.get("employer", 0))
+    union = int(by_side.get("union", 0))
+    ratio = employer / union if union else float("nan")
+    return pd.Series({"employer_usd": employer, "union_usd": union, "ratio": ratio}, dtype=object)
+
+
+def organizers_per_voter(ds: Dataset) -> pd.DataFrame:
+    """Union organizers against the workers eligible to vote, per election with a preferred organizers count.
+
+    Columns: election_id, organizers, approximate, eligible_voters, organizers_per_eligible_voter and
+    eligible_voters_per_organizer (how many workers each organizer had to reach).
+    """
+    rows = _preferred(ds.workforce)
+    rows = rows[rows["measure"] == "organizers"][["election_id", "value", "approximate"]]
+    table = rows.rename(columns={"value": "organizers"}).merge(
+        ds.elections[["election_id", "eligible_voters"]], on="election_id", how="left", validate="one_to_one"
+    )
+    table["organizers_per_eligible_voter"] = _ratio(table["organizers"], table["eligible_voters"])
+    table["eligible_voters_per_organizer"] = _ratio(table["eligible_voters"], table["organizers"])
+    return table.reset_index(drop=True)

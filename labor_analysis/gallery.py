@@ -1,0 +1,183 @@
+"""The chart gallery: export every chart of a data folder, then index.json and index.html (a page to scroll)."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from .export import ChartRecord, finalise
+from .safe_csv import write_atomic
+
+INDEX_JSON = "index.json"
+INDEX_HTML = "index.html"
+
+_CSS = """
+body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2rem auto; max-width: 720px; color: #222; padding: 0 1rem; }
+figure { margin: 0 0 3rem; padding-bottom: 1.5rem; border-bottom: 1px solid #ddd; }
+img { width: 100%; max-width: 640px; height: auto; display: block; }
+figcaption { font-size: 0.9rem; color: #444; }
+figcaption p { margin: 0.4rem 0; }
+.slug { font-family: monospace; color: #666; }
+""".strip()
+
+
+def index_entries(records: Sequence[ChartRecord]) -> list[dict[str, object]]:
+    """One JSON-ready entry per chart, in export order."""
+    return [r.to_dict() for r in records]
+
+
+def _preview_file(record: ChartRecord) -> str | None:
+    """The image a browser shows best: the web PNG, else any web image, else any PNG or SVG."""
+    for key in ("web.png", "web.svg", *sorted(k for k in record.files if k.endswith((".png", ".svg")))):
+        if key in record.files:
+            return record.files[key]
+    return None
+
+
+def _figure_html(record: ChartRecord) -> str:
+    esc = html.escape
+    preview = _preview_file(record)
+    image = (
+        f'<img src="{esc(preview)}" alt="{esc(record.alt_text)}">'
+        if preview
+        else f"<p>{esc(record.alt_text)}</p>"
+    )
+    source_links = "; ".join(
+        f'<a href="{esc(s["url"])}">{esc(s["title"])}</a> ({esc(s["publisher"])})' if s["url"]
+        else f'{esc(s["title"])} ({esc(s["publisher"])})'
+        for s in record.sources
+    )
+    downloads = " · ".join(f'<a href="{esc(name)}">{esc(key)}</a>' for key, name in record.files.items())
+    return "\n".join(
+        [
+            f'<figure id="{esc(record.slug)}">',
+            f"<h2>{esc(record.title)}</h2>",
+            f"<p>{esc(record.subtitle)}</p>",
+            image,
+            "<figcaption>",
+            f'<p class="source">{esc(record.source_line)}</p>',
+            f"<p>Cited: {source_links}</p>",
+            f'<p>Data: <a href="{esc(record.data_file)}">{esc(record.data_file)}</a> · '
+            f'Alt text: <a href="{esc(record.alt_text_file)}">{esc(record.alt_text_file)}</a></p>',
+            f"<p>Files: {downloads}</p>",
+            f'<p class="slug">{esc(record.slug)}</p>',
+            "</figcaption>",
+            "</figure>",
+        ]
+    )
+
+
+def gallery_html(records: Sequence[ChartRecord]) -> str:
+    """The gallery page: every chart's web image with its alt text, title, source line and data link."""
+    body = "\n".join(_figure_html(r) for r in records)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Charts: union elections at Amazon</title>\n"
+        f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        "<h1>Charts: union elections at Amazon</h1>\n"
+        f"<p>{len(records)} charts, each with its data (CSV), alt text and sources.</p>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
+
+
+def _previous_files(out_dir: Path) -> set[str]:
+    """Files the last run listed in index.json (to remove the ones this run no longer makes)."""
+    try:
+        entries = json.loads((out_dir / INDEX_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    names: set[str] = set()
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            names.update(str(v) for v in dict(entry.get("files", {})).values())
+            names.update(str(entry[k]) for k in ("data", "alt_text_file") if k in entry)
+    return {n for n in names if n and Path(n).name == n}  # plain names in out_dir only
+
+
+def write_gallery(records: Sequence[ChartRecord], out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write index.json and index.html atomically, and delete files an earlier run listed but this one did not make."""
+    out = Path(out_dir)
+    current = {name for r in records for name in (*r.files.values(), r.data_file, r.alt_text_file)}
+    for stale in sorted(_previous_files(out) - current):
+        (out / stale).unlink(missing_ok=True)
+    text = json.dumps(index_entries(records), indent=2, ensure_ascii=False) + "\n"
+    json_path = write_atomic(out / INDEX_JSON, text)
+    html_path = write_atomic(out / INDEX_HTML, gallery_html(records))
+    return json_path, html_path
+
+
+#: Each worker process's data and chart registry, loaded once by `_start_worker`.
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(data_dir: str) -> None:
+    """Process-pool initializer: load the data and the chart registry once per worker."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .chart_specs import chart_specs
+    from .loading import load
+
+    ds = load(data_dir)
+    _WORKER["ds"] = ds
+    _WORKER["specs"] = {spec.slug: spec for spec in chart_specs(ds)}
+
+
+def _export_one(spec, ds, out_dir: str, formats: Sequence[str], sizes: Sequence[str]) -> ChartRecord:
+    """Draw one chart and finalise it into `out_dir`."""
+    return finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
+                    source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=ds,
+                    out_dir=out_dir, formats=formats, sizes=sizes, headline=spec.headline)
+
+
+def _export_in_worker(slug: str, out_dir: str, formats: Sequence[str], sizes: Sequence[str]) -> ChartRecord:
+    return _export_one(_WORKER["specs"][slug], _WORKER["ds"], out_dir, formats, sizes)
+
+
+def build_gallery(
+    data_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    formats: Sequence[str],
+    sizes: Sequence[str],
+    jobs: int = 1,
+    progress: bool = True,
+) -> list[ChartRecord]:
+    """Export every chart of `data_dir` into `out_dir` (in `jobs` processes), then write index.json and index.html.
+
+    The output does not depend on `jobs`: each chart is exported on its own and the index keeps the registry's order.
+    """
+    import matplotlib
+    from tqdm import tqdm
+
+    from .chart_specs import chart_specs
+    from .loading import load
+
+    matplotlib.use("Agg")
+    ds = load(data_dir)
+    specs = chart_specs(ds)
+    jobs = max(1, min(jobs, len(specs)))
+    by_slug: dict[str, ChartRecord] = {}
+    with tqdm(total=len(specs), desc="charts", unit="chart", file=sys.stderr, disable=not progress) as bar:
+        if jobs == 1:
+            for spec in specs:
+                by_slug[spec.slug] = _export_one(spec, ds, str(out_dir), formats, sizes)
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                     initargs=(str(ds.data_dir),)) as pool:
+                futures = [pool.submit(_export_in_worker, spec.slug, str(out_dir), formats, sizes) for spec in specs]
+                for future in as_completed(futures):
+                    record = future.result()
+                    by_slug[record.slug] = record
+                    bar.update()
+    records = [by_slug[spec.slug] for spec in specs]
+    write_gallery(records, out_dir)
+    return records

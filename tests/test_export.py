@@ -1,0 +1,143 @@
+"""The finishing step: source lines, every format and size, atomic and reproducible files, safe CSVs."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib as mpl
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from labor_analysis import load
+from labor_analysis.export import (
+    SIZE_PRESETS,
+    cited_sources,
+    ensure_outside_data,
+    finalise,
+    parse_formats,
+    parse_sizes,
+    source_line,
+)
+from labor_analysis.style import COLORS, house_rc
+
+
+@pytest.fixture(scope="module")
+def ds(project_data_dir):
+    return load(project_data_dir)
+
+
+def small_figure() -> Figure:
+    with mpl.rc_context(house_rc()):
+        fig = Figure(figsize=(6.4, 2.5), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.bar(["yes", "no"], [875, 993], color=[COLORS["yes"], COLORS["no"]])
+        ax.set_ylabel("Ballots")
+    return fig
+
+
+def export(fig, ds, out_dir, **kwargs):
+    options = dict(slug="test-chart", title="Union trailed by 118 votes", subtitle="Valid votes at BHM1 in 2022",
+                   source_ids=["nlrb-case-10-RC-269250", "alcom-2022-03-31"], alt_text="Bar chart: 875 yes, 993 no.",
+                   data=pd.DataFrame({"choice": ["yes", "no"], "ballots": [875, 993]}), ds=ds, out_dir=out_dir)
+    options.update(kwargs)
+    return finalise(fig, **options)
+
+
+def test_source_line_names_each_publisher_once_in_order(ds):
+    assert source_line(ds, ["retailwire-2025-01-28"]) == "Source: RetailWire"
+    assert (source_line(ds, ["nlrb-case-10-RC-269250", "alcom-2022-03-31"])
+            == "Sources: National Labor Relations Board; AL.com")
+    assert (source_line(ds, ["nlrb-case-29-RC-288020", "law360-2022-04-01", "nlrb-recent-results"])
+            == "Sources: National Labor Relations Board; Law360")
+
+
+def test_unknown_source_id_is_refused(ds):
+    with pytest.raises(KeyError, match="nope"):
+        cited_sources(ds, ["nope"])
+
+
+def test_out_dir_inside_the_data_folder_is_refused(ds, tmp_path):
+    with pytest.raises(ValueError, match="data folder"):
+        ensure_outside_data(ds.data_dir / "charts", ds.data_dir)
+    with pytest.raises(ValueError, match="data folder"):
+        export(small_figure(), ds, ds.data_dir, formats=("png",), sizes=("web",))
+    assert ensure_outside_data(tmp_path, ds.data_dir) == tmp_path.resolve()
+
+
+def test_unknown_format_or_size_is_named():
+    with pytest.raises(ValueError, match="gif"):
+        parse_formats(["png", "gif"])
+    with pytest.raises(ValueError, match="poster"):
+        parse_sizes(["poster"])
+    assert parse_formats(["svg", "svg", "png"]) == ("svg", "png")
+
+
+def test_every_format_and_size_is_written_with_the_preset_pixels(ds, tmp_path):
+    record = export(small_figure(), ds, tmp_path)
+    assert set(record.files) == {f"{s}.{f}" for s in SIZE_PRESETS for f in ("png", "svg", "pdf")}
+    for name in record.files.values():
+        assert (tmp_path / name).stat().st_size > 0
+    web = Image.open(tmp_path / record.files["web.png"])
+    social = Image.open(tmp_path / record.files["social.png"])
+    print_ = Image.open(tmp_path / record.files["print.png"])
+    assert web.width == 1280
+    assert social.size == (1200, 675)
+    assert print_.width == 1050 and round(print_.info["dpi"][0]) == 300
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # atomic writes leave no temporary file
+
+
+def test_title_subtitle_and_source_line_are_drawn(ds, tmp_path):
+    record = export(small_figure(), ds, tmp_path, formats=("svg",), sizes=("web",))
+    assert record.source_line == "Sources: National Labor Relations Board; AL.com"
+    assert [s["source_id"] for s in record.sources] == ["nlrb-case-10-RC-269250", "alcom-2022-03-31"]
+    svg = (tmp_path / record.files["web.svg"]).read_text()
+    # with svg.fonttype=path the glyphs are paths; matplotlib keeps each text as a comment
+    for text in ("Union trailed by 118 votes", "Valid votes at BHM1 in 2022", record.source_line):
+        assert f"<!-- {text} -->" in svg
+
+
+def test_figure_is_left_as_it_came_in(ds, tmp_path):
+    fig = small_figure()
+    size, texts = tuple(fig.get_size_inches()), len(fig.texts)
+    tick_size = fig.axes[0].yaxis.get_major_ticks()[0].label1.get_fontsize()
+    export(fig, ds, tmp_path, formats=("png",), sizes=("print", "social"))
+    assert tuple(fig.get_size_inches()) == size and len(fig.texts) == texts
+    assert fig.axes[0].yaxis.get_major_ticks()[0].label1.get_fontsize() == tick_size
+
+
+def test_second_export_elsewhere_is_byte_identical(ds, tmp_path):
+    first = export(small_figure(), ds, tmp_path / "a")
+    second = export(small_figure(), ds, tmp_path / "b")
+    assert first.files == second.files
+    for name in [*first.files.values(), first.data_file, first.alt_text_file]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_data_csv_is_the_data_and_formula_safe(ds, tmp_path):
+    data = pd.DataFrame({"label": ["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "JFK8"], "value": [1, -2, 3]})
+    record = export(small_figure(), ds, tmp_path, data=data, formats=("png",), sizes=("web",))
+    back = pd.read_csv(tmp_path / record.data_file)
+    assert back["label"].tolist() == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)", "JFK8"]
+    assert back["value"].tolist() == [1, -2, 3]  # numbers are data, never neutralised
+
+
+def test_alt_text_file_holds_the_alt_text(ds, tmp_path):
+    record = export(small_figure(), ds, tmp_path, formats=("png",), sizes=("web",))
+    assert (tmp_path / record.alt_text_file).read_text() == "Bar chart: 875 yes, 993 no.\n"
+
+
+def test_social_card_leaves_the_subtitle_out_and_dollars_stay_text(ds, tmp_path):
+    record = export(small_figure(), ds, tmp_path, formats=("svg",), sizes=("social", "web"),
+                    title="Amazon spent $4.3 million; the union about $100,000")
+    social = (tmp_path / record.files["social.svg"]).read_text()
+    web = (tmp_path / record.files["web.svg"]).read_text()
+    assert "<!-- Valid votes at BHM1 in 2022 -->" not in social and "<!-- Valid votes at BHM1 in 2022 -->" in web
+    # two dollar signs on one line would be typeset as mathematics unless math parsing is off
+    assert "<!-- Amazon spent $4.3 million; the union about $100,000 -->" in social
+    assert "Oblique" not in social  # mathtext would set the words between the dollars in italic glyphs

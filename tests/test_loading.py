@@ -1,0 +1,267 @@
+"""Loading: typed tables, clear messages for unreadable folders and files, any working directory, read only."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from labor_analysis import Dataset, DataValidationError, Problem, load
+from labor_analysis.paths import DATA_ENV, PROJECT_ROOT
+from labor_analysis.schema import TABLES
+
+
+def only_problem(folder: Path) -> Problem:
+    """The single problem `load` reports for `folder`; its message must not be a pandas traceback."""
+    with pytest.raises(DataValidationError) as caught:
+        load(folder)
+    message = str(caught.value)
+    assert "Traceback" not in message and "pandas" not in message
+    [problem] = caught.value.problems
+    return problem
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file under `folder` with its size, modification time and content."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+# ---- typed tables ------------------------------------------------------------------------------------
+
+
+def test_tables_have_the_contract_dtypes(project_data_dir: Path) -> None:
+    ds = load(project_data_dir)
+    assert isinstance(ds, Dataset) and ds.data_dir == project_data_dir.resolve()
+    for table in TABLES:
+        frame = getattr(ds, table.name)
+        for f in table.fields:
+            dtype = frame[f.name].dtype
+            if f.enum:
+                assert isinstance(dtype, pd.CategoricalDtype) and list(dtype.categories) == list(f.enum), f.name
+            elif f.type == "integer":
+                assert dtype == "Int64", f.name
+            elif f.type == "date":
+                assert pd.api.types.is_datetime64_dtype(dtype), f.name
+            elif f.type == "boolean":
+                assert pd.api.types.is_bool_dtype(dtype), f.name
+            else:
+                assert pd.api.types.is_string_dtype(dtype), f.name
+
+
+def test_unreported_ballots_are_missing_not_zero(project_data_dir: Path) -> None:
+    tallies = load(project_data_dir).tallies.set_index(["election_id", "choice"])["ballots"]
+    assert pd.isna(tallies[("rdu1-2025", "void")])
+    assert pd.isna(tallies[("wfm-phl-2025", "void")]) and pd.isna(tallies[("wfm-phl-2025", "challenged")])
+    assert tallies[("ldj5-2022", "challenged")] == 0
+
+
+def test_empty_optional_text_is_missing(project_data_dir: Path) -> None:
+    elections = load(project_data_dir).elections.set_index("election_id")
+    assert pd.isna(elections.loc["rdu1-2025", "case_number"])
+    assert elections.loc["jfk8-2022", "case_number"] == "29-RC-288020"
+    assert pd.isna(elections.loc["wfm-phl-2025", "vote_start"])
+
+
+def test_tables_come_in_contract_order(project_data_dir: Path) -> None:
+    assert list(load(project_data_dir).tables()) == [t.name for t in TABLES]
+
+
+# ---- unreadable folders and files ----------------------------------------------------------------------
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path / "nowhere")
+    assert problem.rule == "data folder not found" and problem.file.endswith("nowhere")
+
+
+def test_folder_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("not a folder")
+    assert "found a file" in only_problem(tmp_path / "data").rule
+
+
+def test_missing_file(data_copy: Path) -> None:
+    (data_copy / "workforce.csv").unlink()
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.rule) == ("workforce.csv", "file not found")
+
+
+def test_every_missing_file_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    with pytest.raises(DataValidationError) as caught:
+        load(tmp_path / "data")
+    assert [p.file for p in caught.value.problems] == [t.filename for t in TABLES]
+
+
+def test_empty_file(data_copy: Path) -> None:
+    (data_copy / "spending.csv").write_bytes(b"")
+    problem = only_problem(data_copy)
+    assert problem.file == "spending.csv" and "empty" in problem.rule
+
+
+def test_binary_file(data_copy: Path) -> None:
+    (data_copy / "sources.csv").write_bytes(b"source_id,publisher\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line) == ("sources.csv", 4) and "not a text file" in problem.rule
+
+
+def test_file_not_utf8(data_copy: Path) -> None:
+    text = (data_copy / "elections.csv").read_text(encoding="utf-8").replace("Schodack", "Schödack")
+    (data_copy / "elections.csv").write_bytes(text.encode("latin-1"))
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line, problem.value) == ("elections.csv", 6, "0xf6")
+    assert "not UTF-8" in problem.rule
+
+
+def test_missing_column(data_copy: Path) -> None:
+    text = (data_copy / "tallies.csv").read_text(encoding="utf-8")
+    (data_copy / "tallies.csv").write_text(text.replace(",ballots,", ",votes,", 1), encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line, problem.column, problem.rule) == (
+        "tallies.csv", 1, "ballots", "missing required column")
+    assert "tallies.csv, line 1, column 'ballots': missing required column" in str(DataValidationError([problem]))
+
+
+def test_repeated_column(data_copy: Path) -> None:
+    text = (data_copy / "workforce.csv").read_text(encoding="utf-8")
+    (data_copy / "workforce.csv").write_text(text.replace(",note\n", ",value\n", 1), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load(data_copy)
+    rules = {(p.file, p.column, p.rule) for p in caught.value.problems}
+    assert ("workforce.csv", "value", "the column appears twice in the header") in rules
+
+
+def test_rows_with_too_many_fields_are_all_listed(data_copy: Path) -> None:
+    lines = (data_copy / "tallies.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] += ",surplus"
+    lines[9] += ",surplus,more"
+    (data_copy / "tallies.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load(data_copy)
+    assert [(p.file, p.line) for p in caught.value.problems] == [("tallies.csv", 5), ("tallies.csv", 10)]
+    assert "7 fields but the header has 6" in caught.value.problems[0].rule
+
+
+def test_bom_and_windows_line_ends_load(data_copy: Path, project_data_dir: Path) -> None:
+    text = (data_copy / "tallies.csv").read_text(encoding="utf-8")
+    (data_copy / "tallies.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load(data_copy).tallies.equals(load(project_data_dir).tallies)
+
+
+# ---- where the data comes from ------------------------------------------------------------------------
+
+
+def _print_data_dir(cwd: Path, env_data: Path | None = None) -> str:
+    """Run `load()` in a fresh interpreter from `cwd` and return the folder it loaded."""
+    env = {k: v for k, v in os.environ.items() if k != DATA_ENV}
+    if env_data is not None:
+        env[DATA_ENV] = str(env_data)
+    code = "import labor_analysis as la; ds = la.load(); print(ds.data_dir); print(len(ds.tallies))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_loads_from_any_working_directory(tmp_path: Path, project_data_dir: Path) -> None:
+    assert _print_data_dir(tmp_path).split() == [str(project_data_dir.resolve()), "28"]
+
+
+def test_loads_from_the_notebooks_folder(project_data_dir: Path) -> None:
+    notebooks = PROJECT_ROOT / "notebooks"
+    if not notebooks.is_dir():
+        pytest.skip("the checkout has no notebooks/ folder")
+    assert _print_data_dir(notebooks).split() == [str(project_data_dir.resolve()), "28"]
+
+
+def test_environment_variable_chooses_the_folder(tmp_path: Path, data_copy: Path) -> None:
+    (data_copy / "tallies.csv").write_text(
+        "\n".join((data_copy / "tallies.csv").read_text(encoding="utf-8").splitlines()[:5]) + "\n", encoding="utf-8")
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        _print_data_dir(tmp_path, env_data=data_copy)
+    assert "has no rows in tallies.csv" in failed.value.stderr  # the broken copy was read, not data/
+    shutil.copy(PROJECT_ROOT / "data" / "tallies.csv", data_copy / "tallies.csv")
+    assert _print_data_dir(tmp_path, env_data=data_copy).split() == [str(data_copy.resolve()), "28"]
+
+
+def test_argument_beats_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, project_data_dir: Path) -> None:
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "nowhere"))
+    assert load(project_data_dir).data_dir == project_data_dir.resolve()
+    with pytest.raises(DataValidationError):
+        load()
+
+
+# ---- read only -------------------------------------------------------------------------------------------
+
+
+def test_load_never_writes_into_the_data_folder(project_data_dir: Path, data_copy: Path) -> None:
+    before = snapshot(project_data_dir)
+    load(project_data_dir)
+    assert snapshot(project_data_dir) == before
+    (data_copy / "elections.csv").write_text("election_id\nbroken\n", encoding="utf-8")
+    broken_before = snapshot(data_copy)
+    with pytest.raises(DataValidationError):
+        load(data_copy)
+    assert snapshot(data_copy) == broken_before
+
+
+# ---- an installed copy -------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_data_and_loads_it(tmp_path: Path, project_data_dir: Path) -> None:
+    """Build a wheel from a copy of the checkout, unpack it elsewhere and load its bundled data."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        if (PROJECT_ROOT / name).exists():
+            shutil.copy(PROJECT_ROOT / name, source / name)
+    shutil.copytree(PROJECT_ROOT / "labor_analysis", source / "labor_analysis",
+                    ignore=shutil.ignore_patterns("__pycache__", "bundled_data"))
+    shutil.copytree(project_data_dir, source / "data")
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(wheels),
+                    str(source)], check=True, capture_output=True, text=True)
+    [wheel] = wheels.glob("labor_analysis-*.whl")
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(site)
+    bundled = {f"labor_analysis/bundled_data/{p.name}" for p in project_data_dir.iterdir() if p.is_file()}
+    assert bundled <= names
+    json.loads((site / "labor_analysis" / "bundled_data" / "datapackage.json").read_text(encoding="utf-8"))
+
+    env = {k: v for k, v in os.environ.items() if k != DATA_ENV}
+    env["PYTHONPATH"] = str(site)
+    code = "import labor_analysis as la; ds = la.load(); print(la.__file__); print(ds.data_dir); print(len(ds.tallies))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=True)
+    module, data_dir, rows = done.stdout.split()
+    assert Path(module).is_relative_to(site)
+    assert Path(data_dir) == (site / "labor_analysis" / "bundled_data").resolve()
+    assert rows == "28"
+
+
+def test_blank_lines_are_skipped_but_counted(data_copy: Path) -> None:
+    lines = (data_copy / "tallies.csv").read_text(encoding="utf-8").splitlines()
+    lines[9] = lines[9].replace(",2654,", ",2654.5,")  # jfk8 yes, line 10 before the blank lines
+    lines[3:3] = ["", "   "]
+    (data_copy / "tallies.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.line, problem.column, problem.value) == (12, "ballots", "2654.5")
+
+
+def test_unclosed_quote_names_its_line(data_copy: Path) -> None:
+    text = (data_copy / "tallies.csv").read_text(encoding="utf-8")
+    row = "jfk8-2022,initial,no,2131,law360-2022-04-01,"
+    broken = text.replace(row, row + '"about', 1)
+    (data_copy / "tallies.csv").write_text(broken, encoding="utf-8")
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line) == ("tallies.csv", 11) and "never closed" in problem.rule

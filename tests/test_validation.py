@@ -1,0 +1,334 @@
+"""One test per rule of the data contract: break a copy of the data, check the problem names file, line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from labor_analysis import DataValidationError, Problem, load
+
+Row = dict[str, str]
+
+
+def read_rows(folder: Path, filename: str) -> tuple[list[str], list[Row]]:
+    """The header and rows of one CSV of a data folder."""
+    with open(folder / filename, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(folder: Path, filename: str, header: list[str], rows: list[Row]) -> None:
+    """Overwrite one CSV of a (copied) data folder."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (folder / filename).write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def edit(folder: Path, filename: str, change: Callable[[list[Row]], list[Row] | None]) -> None:
+    """Apply `change` to the rows of one file (in place, or by returning new rows)."""
+    header, rows = read_rows(folder, filename)
+    rows = change(rows) or rows
+    write_rows(folder, filename, header, rows)
+
+
+def set_cell(folder: Path, filename: str, where: Row, column: str, value: str) -> int:
+    """Set `column` to `value` in the one row matching `where`; returns that row's editor line."""
+    header, rows = read_rows(folder, filename)
+    matches = [i for i, row in enumerate(rows) if all(row[k] == v for k, v in where.items())]
+    assert len(matches) == 1, f"{where} matches {len(matches)} rows of {filename}"
+    rows[matches[0]][column] = value
+    write_rows(folder, filename, header, rows)
+    return matches[0] + 2
+
+
+def line_of(folder: Path, filename: str, where: Row) -> int:
+    """The editor line of the one row matching `where` (the files hold no quoted line breaks)."""
+    _, rows = read_rows(folder, filename)
+    matches = [i for i, row in enumerate(rows) if all(row[k] == v for k, v in where.items())]
+    assert len(matches) == 1
+    return matches[0] + 2
+
+
+def problems_of(folder: Path) -> list[Problem]:
+    """The problems `load` reports for a folder (which must be broken)."""
+    with pytest.raises(DataValidationError) as caught:
+        load(folder)
+    return caught.value.problems
+
+
+def assert_reported(
+    folder: Path, filename: str, line: int, column: str, words: str, value: str | None = None
+) -> Problem:
+    """The folder's problems include one at file/line/column whose rule contains `words`; the message says where."""
+    problems = problems_of(folder)
+    found = [p for p in problems if (p.file, p.line, p.column) == (filename, line, column) and words in p.rule]
+    assert found, f"no problem at {filename}:{line}:{column} with {words!r}; got:\n" + "\n".join(map(str, problems))
+    if value is not None:
+        assert found[0].value == value
+    message = str(DataValidationError(problems))
+    assert f"{filename}, line {line}, column {column!r}: " in message
+    return found[0]
+
+
+JFK8 = {"election_id": "jfk8-2022"}
+JFK8_YES = {"election_id": "jfk8-2022", "stage": "initial", "choice": "yes"}
+
+
+def test_project_data_is_valid(project_data_dir: Path) -> None:
+    ds = load(project_data_dir)
+    assert len(ds.elections) == 7 and len(ds.tallies) == 28
+
+
+# ---- schema, column by column -------------------------------------------------------------------
+
+
+def test_required_cell_empty(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "city", "")
+    assert_reported(data_copy, "elections.csv", line, "city", "missing a required value")
+
+
+def test_source_needs_publisher_and_title(data_copy: Path) -> None:
+    line = set_cell(data_copy, "sources.csv", {"source_id": "verge-2022-04-01"}, "publisher", "")
+    set_cell(data_copy, "sources.csv", {"source_id": "verge-2022-04-01"}, "title", "")
+    assert_reported(data_copy, "sources.csv", line, "publisher", "missing a required value")
+    assert_reported(data_copy, "sources.csv", line, "title", "missing a required value")
+
+
+def test_integer_must_parse(data_copy: Path) -> None:
+    line = set_cell(data_copy, "tallies.csv", JFK8_YES, "ballots", "2,654")
+    assert_reported(data_copy, "tallies.csv", line, "ballots", "not a whole number", value="2,654")
+
+
+def test_integer_must_be_whole(data_copy: Path) -> None:
+    line = set_cell(data_copy, "workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"}, "value", "10.5")
+    assert_reported(data_copy, "workforce.csv", line, "value", "not a whole number", value="10.5")
+
+
+def test_integer_minimum(data_copy: Path) -> None:
+    line = set_cell(data_copy, "tallies.csv", JFK8_YES, "ballots", "-1")
+    assert_reported(data_copy, "tallies.csv", line, "ballots", "less than the minimum, 0", value="-1")
+
+
+def test_eligible_voters_at_least_one(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "eligible_voters", "0")
+    assert_reported(data_copy, "elections.csv", line, "eligible_voters", "less than the minimum, 1")
+
+
+def test_boolean_is_true_or_false(data_copy: Path) -> None:
+    line = set_cell(data_copy, "spending.csv", {"amount_usd": "14200000"}, "approximate", "yes")
+    assert_reported(data_copy, "spending.csv", line, "approximate", "not `true` or `false`", value="yes")
+
+
+@pytest.mark.parametrize("bad_date", ["2022-13-01", "2022-4-1", "April 1, 2022", "2022-02-30"])
+def test_dates_are_iso(data_copy: Path, bad_date: str) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "count_date", bad_date)
+    assert_reported(data_copy, "elections.csv", line, "count_date", "YYYY-MM-DD", value=bad_date)
+
+
+def test_enum_choice(data_copy: Path) -> None:
+    line = set_cell(data_copy, "tallies.csv", JFK8_YES, "choice", "maybe")
+    assert_reported(data_copy, "tallies.csv", line, "choice", "not one of the allowed values", value="maybe")
+
+
+def test_enum_voting_method(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "voting_method", "in-person")
+    assert_reported(data_copy, "elections.csv", line, "voting_method", "in_person, mail", value="in-person")
+
+
+def test_election_id_pattern(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "election_id", "JFK8-2022")
+    assert_reported(data_copy, "elections.csv", line, "election_id", "does not match the pattern", value="JFK8-2022")
+
+
+def test_state_is_two_capitals(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "state", "New York")
+    assert_reported(data_copy, "elections.csv", line, "state", "does not match the pattern")
+
+
+# ---- keys and references -------------------------------------------------------------------------
+
+
+def test_primary_key_unique(data_copy: Path) -> None:
+    first = line_of(data_copy, "tallies.csv", JFK8_YES)
+    edit(data_copy, "tallies.csv", lambda rows: rows + [dict(rows[first - 2])])
+    _, rows = read_rows(data_copy, "tallies.csv")
+    problem = assert_reported(data_copy, "tallies.csv", len(rows) + 1, "election_id", "repeats the key")
+    assert f"line {first}" in problem.rule
+
+
+def test_tally_election_resolves(data_copy: Path) -> None:
+    line = set_cell(data_copy, "tallies.csv", JFK8_YES, "election_id", "jfk9-2022")
+    assert_reported(data_copy, "tallies.csv", line, "election_id", "not found in elections.csv", value="jfk9-2022")
+
+
+def test_workforce_election_resolves(data_copy: Path) -> None:
+    line = set_cell(data_copy, "workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"},
+                    "election_id", "ldj6-2022")
+    assert_reported(data_copy, "workforce.csv", line, "election_id", "not found in elections.csv")
+
+
+@pytest.mark.parametrize("filename, where", [
+    ("elections.csv", JFK8),
+    ("tallies.csv", JFK8_YES),
+    ("spending.csv", {"amount_usd": "3100000"}),
+    ("workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"}),
+])
+def test_source_resolves(data_copy: Path, filename: str, where: Row) -> None:
+    line = set_cell(data_copy, filename, where, "source_id", "no-such-source")
+    assert_reported(data_copy, filename, line, "source_id", "not found in sources.csv", value="no-such-source")
+
+
+# ---- tallies --------------------------------------------------------------------------------------
+
+
+def test_each_stage_has_all_four_choices(data_copy: Path) -> None:
+    edit(data_copy, "tallies.csv",
+         lambda rows: [r for r in rows if not (r["election_id"] == "ldj5-2022" and r["choice"] == "void")])
+    line = line_of(data_copy, "tallies.csv", {"election_id": "ldj5-2022", "choice": "yes"})
+    problem = assert_reported(data_copy, "tallies.csv", line, "choice", "missing the row(s) for void")
+    assert "ldj5-2022" in problem.rule
+
+
+def test_every_election_has_tallies(data_copy: Path) -> None:
+    edit(data_copy, "tallies.csv", lambda rows: [r for r in rows if r["election_id"] != "alb1-2022"])
+    line = line_of(data_copy, "elections.csv", {"election_id": "alb1-2022"})
+    assert_reported(data_copy, "elections.csv", line, "election_id", "no rows in tallies.csv")
+
+
+def test_ballots_cast_within_eligible_voters(data_copy: Path) -> None:
+    set_cell(data_copy, "elections.csv", JFK8, "eligible_voters", "4000")  # 2654 + 2131 + 17 + 67 = 4869 cast
+    line = line_of(data_copy, "tallies.csv", JFK8_YES)
+    problem = assert_reported(data_copy, "tallies.csv", line, "ballots", "exceed the 4000 eligible voters")
+    assert problem.value == "4869"
+
+
+def test_unreported_ballots_are_left_out_of_the_sum(data_copy: Path) -> None:
+    # Whole Foods: 130 + 100 cast, void and challenged unreported; 230 eligible is still enough.
+    set_cell(data_copy, "elections.csv", {"election_id": "wfm-phl-2025"}, "eligible_voters", "230")
+    assert load(data_copy).elections.set_index("election_id").loc["wfm-phl-2025", "eligible_voters"] == 230
+
+
+def _add_final_stage(folder: Path, election_id: str, ballots: dict[str, str]) -> list[int]:
+    """Append a `final` stage for one election; returns the editor lines of the new rows."""
+    header, rows = read_rows(folder, "tallies.csv")
+    start = len(rows) + 2
+    for choice, count in ballots.items():
+        rows.append({**{k: "" for k in header}, "election_id": election_id, "stage": "final", "choice": choice,
+                     "ballots": count, "source_id": "nlrb-case-10-RC-269250"})
+    write_rows(folder, "tallies.csv", header, rows)
+    return list(range(start, start + len(ballots)))
+
+
+def test_final_stage_with_fewer_challenged_ballots_loads(data_copy: Path) -> None:
+    _add_final_stage(data_copy, "bhm1-2022", {"yes": "900", "no": "1050", "void": "59", "challenged": "105"})
+    final = load(data_copy).tallies.query("stage == 'final'")
+    assert final.set_index("choice")["ballots"].to_dict() == {"yes": 900, "no": 1050, "void": 59, "challenged": 105}
+
+
+def test_final_stage_cannot_add_challenged_ballots(data_copy: Path) -> None:
+    lines = _add_final_stage(data_copy, "bhm1-2022", {"yes": "875", "no": "993", "void": "59", "challenged": "417"})
+    problem = assert_reported(data_copy, "tallies.csv", lines[-1], "ballots", "more challenged ballots at the final")
+    assert "416" in problem.rule
+
+
+# ---- dates of an election --------------------------------------------------------------------------
+
+
+def test_count_on_or_after_last_vote_day(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "count_date", "2022-03-29")  # voting ended 2022-03-30
+    assert_reported(data_copy, "elections.csv", line, "count_date", "before the last vote day")
+
+
+def test_vote_end_after_vote_start(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "vote_end", "2022-03-20")  # voting began 2022-03-25
+    assert_reported(data_copy, "elections.csv", line, "vote_end", "before the first")
+
+
+def test_election_id_year_is_count_year(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "count_date", "2023-04-01")
+    assert_reported(data_copy, "elections.csv", line, "election_id", "not the year of count_date", value="jfk8-2022")
+
+
+def test_unknown_vote_days_are_allowed(data_copy: Path) -> None:
+    set_cell(data_copy, "elections.csv", JFK8, "vote_start", "")
+    set_cell(data_copy, "elections.csv", JFK8, "vote_end", "")
+    assert load(data_copy).elections.set_index("election_id").loc["jfk8-2022", ["vote_start", "vote_end"]].isna().all()
+
+
+# ---- money and people ------------------------------------------------------------------------------
+
+
+def test_spending_period_ends_after_start(data_copy: Path) -> None:
+    line = set_cell(data_copy, "spending.csv", {"amount_usd": "3100000"}, "period_end", "2022-12-31")
+    assert_reported(data_copy, "spending.csv", line, "period_end", "ends before it starts")
+
+
+def test_spending_two_preferred_rows(data_copy: Path) -> None:
+    set_cell(data_copy, "spending.csv", {"amount_usd": "4200000"}, "preferred", "true")
+    line = line_of(data_copy, "spending.csv", {"amount_usd": "4300000"})
+    problem = assert_reported(data_copy, "spending.csv", line, "preferred", "exactly one row must be preferred")
+    assert problem.value == "2 preferred"
+
+
+def test_spending_no_preferred_row(data_copy: Path) -> None:
+    line = set_cell(data_copy, "spending.csv", {"amount_usd": "4300000"}, "preferred", "false")
+    problem = assert_reported(data_copy, "spending.csv", line, "preferred", "exactly one row must be preferred")
+    assert problem.value == "0 preferred"
+
+
+def test_workforce_one_preferred_row(data_copy: Path) -> None:
+    line = set_cell(data_copy, "workforce.csv", {"election_id": "jfk8-2022", "value": "30", "measure": "organizers"},
+                    "preferred", "false")
+    assert_reported(data_copy, "workforce.csv", line, "preferred", "election_id, measure")
+
+
+# ---- the report as a whole ---------------------------------------------------------------------------
+
+
+def test_every_problem_in_every_file_is_listed(data_copy: Path) -> None:
+    set_cell(data_copy, "elections.csv", JFK8, "voting_method", "post")
+    set_cell(data_copy, "tallies.csv", JFK8_YES, "ballots", "many")
+    set_cell(data_copy, "tallies.csv", {"election_id": "ldj5-2022", "choice": "no"}, "ballots", "-5")
+    set_cell(data_copy, "workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"}, "approximate", "TRUE")
+    set_cell(data_copy, "sources.csv", {"source_id": "cbs-2021-04-09"}, "published", "yesterday")
+    problems = problems_of(data_copy)
+    assert len(problems) == 5
+    assert [p.file for p in problems] == ["sources.csv", "elections.csv", "tallies.csv", "tallies.csv", "workforce.csv"]
+
+
+def test_extra_columns_and_column_order_are_free(data_copy: Path, project_data_dir: Path) -> None:
+    header, rows = read_rows(data_copy, "tallies.csv")
+    for row in rows:
+        row["checked_by"] = "desk"
+    write_rows(data_copy, "tallies.csv", ["checked_by"] + header[::-1], rows)
+    moved, original = load(data_copy).tallies, load(project_data_dir).tallies
+    assert list(moved["checked_by"].unique()) == ["desk"]
+    assert moved["ballots"].equals(original["ballots"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    notes=st.lists(st.text(alphabet="ab,\n\"", max_size=6), min_size=28, max_size=28),
+    broken=st.integers(min_value=0, max_value=27),
+)
+def test_line_numbers_count_line_breaks_inside_cells(
+    data_copy: Path, project_data_dir: Path, notes: list[str], broken: int
+) -> None:
+    """Notes holding quotes, commas and line breaks shift the rows below them; the reported line follows."""
+    header, rows = read_rows(project_data_dir, "tallies.csv")
+    for row, note in zip(rows, notes):
+        row["note"] = note
+    rows[broken]["ballots"] = "oops"
+    write_rows(data_copy, "tallies.csv", header, rows)
+    lines = (data_copy / "tallies.csv").read_text(encoding="utf-8").split("\n")
+    [problem] = problems_of(data_copy)
+    assert problem.column == "ballots"
+    assert ",oops," in lines[problem.line - 1]
