@@ -1,13 +1,46 @@
-"""`labor-analysis rerun` (placeholder until its issue lands)."""
+"""`labor-analysis rerun`: execute the story notebooks into HTML reports, in parallel, skipping unchanged ones."""
 
 from __future__ import annotations
 
 import argparse
+import os
+
+from . import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None, help="data folder (default: the project's data/)")
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                        help="notebook names (e.g. 02-bessemer-challenged-ballots) or paths; default: all of notebooks/")
+    parser.add_argument("--data-dir", default=None, metavar="DIR",
+                        help="data folder (default: $LABOR_ANALYSIS_DATA or the project's data/)")
+    parser.add_argument("--out", default=None, metavar="DIR", help="output folder (default: build/notebooks/)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
+    parser.add_argument("--force", action="store_true", help="run every notebook even if its inputs are unchanged")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    """Rerun the notebooks and print one line per notebook; exit 1 when any failed."""
+    from .. import rerun as engine
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.data_dir is not None and not os.path.isdir(args.data_dir):
+        raise UsageError(f"--data-dir {args.data_dir}: no such folder")
+    try:
+        results = engine.rerun(args.notebooks, args.data_dir, args.out, args.jobs, args.force)
+    except (ValueError, FileNotFoundError) as exc:  # unknown notebook, output inside the data folder, no data
+        raise UsageError(str(exc)) from None
+
+    width = max((len(r.name) for r in results), default=0)
+    for result in results:
+        if result.status == engine.RAN:
+            print(f"ran      {result.name:<{width}}  ({result.seconds:.1f} s)")
+        elif result.status == engine.SKIPPED:
+            print(f"skipped  {result.name:<{width}}  (unchanged)")
+        else:
+            print(f"FAILED   {result.name:<{width}}  at {result.failure.describe()}")
+    if results:
+        out_dir = results[0].html_out.parent
+        print(f"HTML reports: {out_dir / engine.INDEX_FILE}")
+    failed = [r for r in results if not r.ok]
+    return 1 if failed else 0

@@ -1,0 +1,400 @@
+"""The words of the story notebooks, built from the data at run time so a corrected CSV changes the text too.
+
+Each sentence function returns a `Passage`: Markdown text plus the source_ids of the rows it used. A `Page`
+shows passages and charts in a notebook, exports the charts through `export.finalise`, and ends with the list
+of every source it used. Notebook cells stay thin: one call per paragraph or chart.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .analysis import organizers_per_voter, spending_per_voter, summary
+from .chart_specs import ChartSpec, election_source_ids
+from .charts import fmt_int, fmt_pct, fmt_usd, union_campaign_ratio
+from .export import cited_sources, finalise
+from .loading import Dataset, load
+from .widgets import explain_scenario, fmt_probability
+
+#: The NLRB's minimum showing of interest: the share of the unit that must back a petition (Casehandling Manual).
+SHOWING_OF_INTEREST_MINIMUM = 0.30
+#: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
+NOTEBOOK_FORMATS = ("png", "svg")
+NOTEBOOK_SIZES = ("web",)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of Markdown and the sources behind its figures; shows as Markdown in Jupyter."""
+
+    text: str
+    source_ids: tuple[str, ...] = ()
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+def _long_date(value: pd.Timestamp) -> str:
+    stamp = pd.Timestamp(value)
+    return f"{stamp.strftime('%B')} {stamp.day}, {stamp.year}"
+
+
+def _count(value: object, missing: str = "an unreported number of") -> str:
+    return missing if pd.isna(value) else fmt_int(value)
+
+
+def election(ds: Dataset, election_id: str) -> pd.Series:
+    """One election's `summary` row joined with its details (city, state, note, whether eligibility is approximate)."""
+    table = summary(ds).set_index("election_id")
+    if election_id not in table.index:
+        raise KeyError(f"unknown election {election_id!r}; known: {', '.join(table.index)}")
+    details = ds.elections.set_index("election_id").loc[election_id, ["city", "state", "note", "eligible_approximate"]]
+    row = pd.concat([table.loc[election_id], details])
+    row["election_id"] = election_id
+    return row
+
+
+def place(row: pd.Series) -> str:
+    """'JFK8 in Staten Island, NY'."""
+    return f"{row['facility']} in {row['city']}, {row['state']}"
+
+
+def _eligible(row: pd.Series) -> str:
+    return ("about " if row["eligible_approximate"] else "") + fmt_int(row["eligible_voters"])
+
+
+def title(ds: Dataset, election_id: str) -> Passage:
+    """A bold line naming the election: where, which union, when it was counted."""
+    row = election(ds, election_id)
+    return Passage(f"**{place(row)}** · {row['union']} · counted {_long_date(row['count_date'])}",
+                   election_source_ids(ds, [election_id]))
+
+
+def result(ds: Dataset, election_id: str) -> Passage:
+    """Who won and by how much, from the union's side, under the NLRB rules (undetermined while challenges matter)."""
+    row = election(ds, election_id)
+    votes = f"{fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no"
+    share = f"{fmt_pct(row['yes_share'])} of the valid votes"
+    if row["outcome"] == "won":
+        text = f"Workers voted {votes} for the union: {share}, a margin of {fmt_int(row['margin'])}. The union won."
+    elif row["outcome"] == "lost":
+        text = f"Workers voted {votes}. The union got {share} and lost by {fmt_int(-row['margin'])}."
+    else:
+        text = (f"On the count the union trailed {votes} ({share}), but {fmt_int(row['challenged'])} ballots were "
+                "challenged: enough to change the result, so it stayed undetermined.")
+    return Passage(text, election_source_ids(ds, [election_id]))
+
+
+def turnout(ds: Dataset, election_id: str) -> Passage:
+    """How many of the eligible workers voted, and how many ballots were void or challenged."""
+    row = election(ds, election_id)
+    if pd.notna(row["ballots_cast"]):
+        first = (f"{fmt_int(row['ballots_cast'])} of the {_eligible(row)} eligible workers cast a ballot, "
+                 f"a turnout of {fmt_pct(row['turnout'])}.")
+    else:
+        first = (f"{fmt_int(row['valid_votes'])} of the {_eligible(row)} eligible workers cast a valid vote; the total "
+                 "of ballots cast was not reported.")
+    rest = (f" Valid votes (yes plus no) numbered {fmt_int(row['valid_votes'])}; there were {_count(row['void'])} void "
+            f"and {_count(row['challenged'])} challenged ballots.")
+    return Passage(first + rest, election_source_ids(ds, [election_id]))
+
+
+def challenged(ds: Dataset, election_id: str) -> Passage:
+    """Whether the challenged ballots could change the result, and how many the union would need as yes votes."""
+    row = election(ds, election_id)
+    sources = election_source_ids(ds, [election_id])
+    if pd.isna(row["challenged"]):
+        return Passage("The number of challenged ballots was not reported.", sources)
+    c, margin = int(row["challenged"]), int(row["margin"])
+    if c == 0:
+        return Passage("No ballots were challenged, so the count was final on the day.", sources)
+    if not row["determinative"]:
+        if margin > 0:
+            text = (f"The union's lead of {fmt_int(margin)} is bigger than the {fmt_int(c)} challenged ballots: even "
+                    "if every one of them were a no vote, the union would still win. They are not determinative.")
+        else:
+            text = (f"The union trailed by {fmt_int(-margin)}, more than the {fmt_int(c)} challenged ballots: even if "
+                    "every one of them were a yes vote, the union would still lose. They are not determinative.")
+        return Passage(text, sources)
+    needed = int(row["yes_needed"])
+    text = (f"The {fmt_int(c)} challenged ballots are determinative. To win, the union needs {fmt_int(needed)} of them "
+            f"({fmt_pct(needed / c)}) to be yes votes and the rest no: that gives "
+            f"{fmt_int(row['yes'] + needed)} to {fmt_int(row['no'] + c - needed)}, and a tie would lose.")
+    return Passage(text, sources)
+
+
+def chance(ds: Dataset, election_id: str, yes_share: float | None = None, upheld: float = 1.0) -> Passage:
+    """The union's chance of winning once the challenged ballots are resolved, with the assumptions stated.
+
+    `yes_share` defaults to the yes share of the counted ballots, and the text says so.
+    """
+    row = election(ds, election_id)
+    sources = election_source_ids(ds, [election_id])
+    if pd.isna(row["challenged"]) or int(row["challenged"]) == 0:
+        return Passage("With no challenged ballots, there is nothing left to chance.", sources)
+    assumed = float(row["yes_share"]) if yes_share is None else yes_share
+    scenario = explain_scenario(int(row["yes"]), int(row["no"]), int(row["challenged"]), assumed, upheld)
+    why = " (the yes share of the counted ballots)" if yes_share is None else ""
+    text = (f"Assume {fmt_pct(upheld, 0)} of the challenged ballots are upheld and opened, and that each is a yes vote "
+            f"with probability {fmt_pct(assumed)}{why}, independently of the others. Then the union wins with "
+            f"probability {fmt_probability(scenario.probability)}.")
+    return Passage(text, sources)
+
+
+def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
+    """The share of the unit that backed the petition, against the NLRB's minimum and the yes votes on the day."""
+    row = election(ds, election_id)
+    rows = ds.workforce[(ds.workforce["election_id"] == election_id)
+                        & (ds.workforce["measure"] == "showing_of_interest_pct")
+                        & ds.workforce["preferred"].to_numpy(dtype=bool)]
+    minimum = (f"The NLRB asks for a showing of interest from at least {fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of "
+               "the workers in the unit before it holds an election.")
+    if rows.empty:
+        return Passage(minimum + " The data holds no showing-of-interest figure for this election.")
+    pct = int(rows["value"].iloc[0])
+    backers = pct / 100 * int(row["eligible_voters"])
+    text = (f"{minimum} When the union filed, {pct}% had signed cards: about {fmt_int(backers)} of the "
+            f"{_eligible(row)} eligible. On count day, {fmt_int(row['yes'])} voted yes.")
+    return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id])))
+
+
+def aftermath(ds: Dataset, election_id: str) -> Passage:
+    """What the data records about the election after the count (its `note` in elections.csv)."""
+    row = election(ds, election_id)
+    if pd.isna(row["note"]) or not str(row["note"]).strip():
+        return Passage("The data records nothing more about this election after the count.")
+    return Passage(f"The record after the count: {str(row['note']).strip()}.", election_source_ids(ds, [election_id]))
+
+
+def same_facility(ds: Dataset, election_id: str) -> list[str]:
+    """The other elections held at the same facility, by count date."""
+    table = summary(ds)
+    facility = table.loc[table["election_id"] == election_id, "facility"].iloc[0]
+    return [e for e in table.loc[table["facility"] == facility, "election_id"] if e != election_id]
+
+
+def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
+    """How each other election at the same facility went, for comparison."""
+    others = same_facility(ds, election_id)
+    row = election(ds, election_id)
+    if not others:
+        return Passage(f"The data holds no other election at {row['facility']}.")
+    lines = []
+    for other in others:
+        o = election(ds, other)
+        when = "earlier" if o["count_date"] < row["count_date"] else "later"
+        lines.append(
+            f"- The {when} vote at {o['facility']}, counted {_long_date(o['count_date'])}: {fmt_int(o['yes'])} yes to "
+            f"{fmt_int(o['no'])} no ({fmt_pct(o['yes_share'])} yes), turnout {fmt_pct(o['turnout']) if pd.notna(o['turnout']) else 'not known'}, "
+            f"{_count(o['challenged'])} challenged ballots; outcome: {o['outcome']}."
+        )
+    lines.append(
+        f"- This vote: {fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no ({fmt_pct(row['yes_share'])} yes), "
+        f"turnout {fmt_pct(row['turnout']) if pd.notna(row['turnout']) else 'not known'}, "
+        f"{_count(row['challenged'])} challenged ballots; outcome: {row['outcome']}."
+    )
+    return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
+
+
+def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
+    """Two elections side by side: eligible voters, turnout and yes share."""
+    a, b = election(ds, election_id), election(ds, other_id)
+    ratio = int(b["eligible_voters"]) / int(a["eligible_voters"])
+    text = (f"{a['facility']} had {_eligible(a)} workers eligible to vote, against {_eligible(b)} at {b['facility']}: "
+            f"{b['facility']}'s unit was {ratio:.1f} times as large. The union got {fmt_pct(a['yes_share'])} of the valid "
+            f"votes at {a['facility']} against {fmt_pct(b['yes_share'])} at {b['facility']}, and turnout was "
+            f"{fmt_pct(a['turnout'])} against {fmt_pct(b['turnout'])}.")
+    return Passage(text, election_source_ids(ds, [election_id, other_id]))
+
+
+def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
+    """Union organizers at two elections, and how many eligible workers each organizer had to reach."""
+    table = organizers_per_voter(ds).set_index("election_id")
+    missing = [e for e in (election_id, other_id) if e not in table.index]
+    if missing:
+        return Passage(f"The data holds no organizer count for {', '.join(missing)}.")
+    a, b = (election(ds, e) for e in (election_id, other_id))
+    ta, tb = table.loc[election_id], table.loc[other_id]
+
+    def count(t: pd.Series) -> str:
+        return ("about " if t["approximate"] else "") + fmt_int(t["organizers"])
+
+    text = (f"{a['facility']}'s campaign had {count(ta)} organizers, against {count(tb)} at {b['facility']}: one "
+            f"organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at {a['facility']} "
+            f"and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {b['facility']}.")
+    rows = ds.workforce[(ds.workforce["measure"] == "organizers") & ds.workforce["preferred"].to_numpy(dtype=bool)
+                        & ds.workforce["election_id"].isin([election_id, other_id])]
+    return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id, other_id])))
+
+
+def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)
+    return f"{_long_date(start)} to {_long_date(end)}"
+
+
+def disputed_figures(ds: Dataset) -> Passage:
+    """Where outlets reported different amounts for the same spending, both figures and which one the charts use."""
+    money = ds.spending.copy()
+    publishers = ds.sources.set_index("source_id")["publisher"]
+    keys = ["spender", "measure", "period_start", "period_end"]
+    lines, sources = [], []
+    for (spender, _, start, end), group in money.groupby(keys, observed=True, sort=True):
+        if len(group) < 2:
+            continue
+        figures = "; ".join(
+            f"{fmt_usd(r['amount_usd'])} for {r['purpose']}, reported by {publishers[r['source_id']]}"
+            f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}" for _, r in group.iterrows()
+        )
+        chosen = group[group["preferred"].to_numpy(dtype=bool)]
+        if len(chosen):
+            pick = chosen.iloc[0]
+            use = f" The charts use {fmt_usd(pick['amount_usd'])} from {publishers[pick['source_id']]}"
+            use += f" (the data's note: “{str(pick['note']).rstrip('.')}”)." if pd.notna(pick["note"]) else "."
+        else:
+            use = " None is marked as the one to use."
+        lines.append(f"- {spender}, {_period(start, end)}: {figures}.{use}")
+        sources.extend(group["source_id"].astype(str))
+    if not lines:
+        return Passage("Every spending figure in the data comes from a single report; none is disputed.")
+    return Passage("\n".join(lines), tuple(sources))
+
+
+def money_ratio(ds: Dataset) -> Passage:
+    """The employer's consultant spending against the union's campaign money over the same span, as a ratio."""
+    ratio = union_campaign_ratio(ds)
+    rows = ds.spending[ds.spending["preferred"].to_numpy(dtype=bool) & (ds.spending["measure"] == "spent")]
+    employer = rows.loc[rows["side"] == "employer", "spender"].iloc[0]
+    union = rows.loc[rows["side"] == "union", "spender"].iloc[0]
+    text = (f"{employer} reported {fmt_usd(ratio['employer_usd'])} for consultants in {ratio['employer_period']}; the "
+            f"{union}'s campaign ran on about {fmt_usd(ratio['union_usd'])} ({ratio['period']}). That is "
+            f"{ratio['ratio']:,.0f} dollars for every union dollar.")
+    return Passage(text, tuple(rows["source_id"].astype(str)))
+
+
+def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
+    """Each side's preferred money in the years of the given elections, per eligible worker and per valid vote.
+
+    Only figures whose period overlaps the calendar years of the elections' counts are set against them.
+    """
+    counted = summary(ds).set_index("election_id").loc[list(election_ids), "count_date"]
+    start = pd.Timestamp(year=counted.min().year, month=1, day=1)
+    end = pd.Timestamp(year=counted.max().year, month=12, day=31)
+    table = spending_per_voter(ds, list(election_ids))
+    table = table[(table["period_start"] <= end) & (table["period_end"] >= start)]
+    names = ", ".join(election(ds, e)["facility"] for e in election_ids)
+    lines = []
+    for _, r in table.iterrows():
+        about = "about " if r["approximate"] else ""
+        lines.append(
+            f"- {r['spender']}, {r['purpose']} ({_period(r['period_start'], r['period_end'])}): {about}"
+            f"{fmt_usd(r['amount_usd'])}, or {about}${r['usd_per_eligible_voter']:,.0f} per eligible worker and "
+            f"${r['usd_per_valid_vote']:,.0f} per valid vote."
+        )
+    first = table.iloc[0]
+    head = (f"The money reported for {_period(start, end)}, set against the {fmt_int(first['eligible_voters'])} workers "
+            f"eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's figures "
+            "cover all its campaigns of the period, so per worker here they are an upper bound, not what was spent "
+            "at this one site:")
+    rows = ds.spending[ds.spending["preferred"].to_numpy(dtype=bool) & ds.spending["measure"].isin(["spent", "raised"])]
+    used = rows[(rows["period_start"] <= end) & (rows["period_end"] >= start)]
+    return Passage(head + "\n\n" + "\n".join(lines),
+                   (*used["source_id"].astype(str), *election_source_ids(ds, election_ids)))
+
+
+def overview(ds: Dataset) -> Passage:
+    """How many elections the data holds, over which years, and how they ended."""
+    table = summary(ds)
+    counts = table["outcome"].astype(str).value_counts()
+    years = table["count_date"].dt.year
+    unions = table["union"].nunique()
+    open_ = int(counts.get("undetermined", 0))
+    text = (f"The data holds {len(table)} union elections at Amazon workplaces, counted from {years.min()} to "
+            f"{years.max()}, run by {unions} different unions. The unions won {int(counts.get('won', 0))}, lost "
+            f"{int(counts.get('lost', 0))}, and {open_} {'remains' if open_ == 1 else 'remain'} undetermined because "
+            f"challenged ballots could still change the result. Together, "
+            f"{fmt_int(table['eligible_voters'].sum())} workers were eligible to vote.")
+    return Passage(text, election_source_ids(ds, table["election_id"]))
+
+
+def results_table(ds: Dataset) -> pd.DataFrame:
+    """Every election's result for display: counts, shares as percentages, outcome; missing figures left blank."""
+    table = summary(ds)
+    return pd.DataFrame(
+        {
+            "Election": table["election_id"],
+            "Union": table["union"],
+            "Counted": table["count_date"].dt.strftime("%Y-%m-%d"),
+            "Yes": table["yes"],
+            "No": table["no"],
+            "Challenged": table["challenged"],
+            "Yes share": (100 * table["yes_share"]).round(1).astype(str) + "%",
+            "Turnout": [f"{100 * t:.1f}%" if pd.notna(t) else "" for t in table["turnout"]],
+            "Outcome": table["outcome"].astype(str),
+        }
+    ).set_index("Election")
+
+
+def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
+    """A Markdown list citing every source: publisher, linked title, publication date."""
+    published = ds.sources.set_index("source_id")["published"]
+    lines = []
+    for src in cited_sources(ds, source_ids):
+        title_text = src["title"].replace("[", "(").replace("]", ")")
+        linked = f"[{title_text}]({src['url']})" if src["url"] else title_text
+        date = published[src["source_id"]]
+        lines.append(f"- {src['publisher']}: {linked}" + (f", {_long_date(date)}" if pd.notna(date) else ""))
+    return Passage("\n".join(lines), tuple(s["source_id"] for s in cited_sources(ds, source_ids)))
+
+
+def charts_folder(charts_dir: str | os.PathLike[str] | None, notebook: str) -> Path:
+    """Where a notebook exports its charts: `charts_dir` when given, else build/notebook-charts/<notebook>."""
+    if charts_dir is not None:
+        return Path(charts_dir).expanduser().resolve()
+    return paths.build_dir() / "notebook-charts" / notebook
+
+
+class Page:
+    """One notebook's story: its dataset, where its charts go, and every source its words and charts used."""
+
+    def __init__(self, notebook: str, data_dir: str | os.PathLike[str] | None = None,
+                 charts_dir: str | os.PathLike[str] | None = None) -> None:
+        self.ds = load(data_dir)
+        self.charts_dir = charts_folder(charts_dir, notebook)
+        self.source_ids: list[str] = []
+
+    def _cite(self, source_ids: Iterable[str]) -> None:
+        self.source_ids.extend(s for s in source_ids if s not in self.source_ids)
+
+    def say(self, *passages: Passage) -> None:
+        """Show the passages as one Markdown output and remember their sources."""
+        from IPython.display import Markdown, display
+
+        for passage in passages:
+            self._cite(passage.source_ids)
+        display(Markdown("\n\n".join(p.text for p in passages)))
+
+    def chart(self, spec: ChartSpec) -> None:
+        """Export the chart through `export.finalise` (title, source line, alt text, data) and show its web PNG."""
+        from IPython.display import Image, Markdown, display
+
+        fig = spec.build()
+        record = finalise(fig, slug=spec.slug, title=spec.title, subtitle=spec.subtitle, source_ids=spec.source_ids,
+                          alt_text=spec.alt_text, data=spec.data, ds=self.ds, out_dir=self.charts_dir,
+                          formats=NOTEBOOK_FORMATS, sizes=NOTEBOOK_SIZES, headline=spec.headline)
+        self._cite(spec.source_ids)
+        png = self.charts_dir / record.files["web.png"]
+        display(Image(filename=str(png), width=640, alt=spec.alt_text))
+        display(Markdown(f"*Alt text:* {spec.alt_text}"))
+
+    def sources(self) -> None:
+        """Show the list of every source cited so far."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(sources_list(self.ds, self.source_ids).text))

@@ -1,0 +1,138 @@
+"""The notebooks' sentences: figures come from the data, follow a corrected CSV, and cite their sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from labor_analysis import chart_specs, load, rules, story, summary
+from labor_analysis.charts import fmt_int, fmt_pct
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load()
+
+
+def set_tally(data_dir: Path, election_id: str, choice: str, ballots: int) -> None:
+    """Change one initial-stage tally in a copy of the data."""
+    path = data_dir / "tallies.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    mask = (table["election_id"] == election_id) & (table["stage"] == "initial") & (table["choice"] == choice)
+    assert mask.sum() == 1
+    table.loc[mask, "ballots"] = str(ballots)
+    table.to_csv(path, index=False)
+
+
+def test_result_states_the_count_and_the_outcome(ds):
+    jfk8 = story.result(ds, "jfk8-2022").text
+    assert "2,654 yes to 2,131 no" in jfk8 and "margin of 523" in jfk8 and "won" in jfk8
+    bessemer = story.result(ds, "bhm1-2022").text
+    assert "875 yes to 993 no" in bessemer and "undetermined" in bessemer and "416" in bessemer
+    ldj5 = story.result(ds, "ldj5-2022").text
+    assert "lost by 238" in ldj5
+
+
+def test_challenged_ballots_follow_the_nlrb_rules(ds):
+    bessemer = story.challenged(ds, "bhm1-2022").text
+    assert "determinative" in bessemer and "needs 268 of them" in bessemer and "1,143 to 1,141" in bessemer
+    jfk8 = story.challenged(ds, "jfk8-2022").text
+    assert "not determinative" in jfk8 and "523" in jfk8 and "67" in jfk8
+    assert "No ballots were challenged" in story.challenged(ds, "ldj5-2022").text
+    assert "not reported" in story.challenged(ds, "wfm-phl-2025").text
+
+
+def test_a_corrected_tally_changes_the_words(data_copy):
+    set_tally(data_copy, "bhm1-2022", "yes", 900)
+    changed = load(data_copy)
+    expected = rules.yes_needed(900, 993, 416)
+    text = story.challenged(changed, "bhm1-2022").text
+    assert f"needs {fmt_int(expected)} of them" in text
+    assert "268" not in text
+    assert "900 yes to 993 no" in story.result(changed, "bhm1-2022").text
+
+
+def test_chance_states_its_assumptions_and_uses_the_rules(ds):
+    row = summary(ds).set_index("election_id").loc["bhm1-2022"]
+    text = story.chance(ds, "bhm1-2022").text
+    assert fmt_pct(row["yes_share"]) in text and "the yes share of the counted ballots" in text
+    stated = story.chance(ds, "bhm1-2022", yes_share=0.7, upheld=0.8).text
+    p = rules.win_probability(875, 993, 416, 0.7, 0.8)
+    assert f"{100 * p:.1f}%" in stated and "80%" in stated and "70.0%" in stated
+    assert "nothing left to chance" in story.chance(ds, "ldj5-2022").text
+
+
+def test_turnout_counts_void_and_challenged_and_says_when_a_figure_is_missing(ds):
+    text = story.turnout(ds, "jfk8-2022").text
+    assert "4,869 of the 8,325" in text and "58.5%" in text and "17 void" in text
+    assert "not reported" in story.turnout(ds, "rdu1-2025").text
+    assert "about 950" in story.turnout(ds, "alb1-2022").text
+
+
+def test_showing_of_interest_comes_from_the_workforce_rows(ds):
+    text = story.showing_of_interest(ds, "jfk8-2022").text
+    assert "30%" in text and f"about {fmt_int(0.30 * 8325)}" in text and "seed-000-2022-04-01" in \
+        story.showing_of_interest(ds, "jfk8-2022").source_ids
+    assert "no showing-of-interest figure" in story.showing_of_interest(ds, "ldj5-2022").text
+
+
+def test_the_other_bessemer_vote_is_compared(ds):
+    assert story.same_facility(ds, "bhm1-2022") == ["bhm1-2021"]
+    text = story.earlier_and_later(ds, "bhm1-2022").text
+    assert "738 yes to 1,798 no" in text and "505 challenged" in text
+    assert "no other election" in story.earlier_and_later(ds, "jfk8-2022").text
+
+
+def test_ldj5_against_jfk8_organizers_and_size(ds):
+    assert "1,633" in story.comparison(ds, "ldj5-2022", "jfk8-2022").text
+    text = story.organizers(ds, "ldj5-2022", "jfk8-2022").text
+    assert "about 10 organizers" in text and "about 30 at JFK8" in text
+    assert "no organizer count" in story.organizers(ds, "ldj5-2022", "alb1-2022").text
+
+
+def test_money_keeps_both_2021_figures_and_says_which_the_charts_use(ds):
+    text = story.disputed_figures(ds).text
+    assert "$4.3 million" in text and "$4.2 million" in text
+    assert "The charts use $4.3 million" in text
+    ratio = story.money_ratio(ds).text
+    assert "$100,000" in ratio
+    per_worker = story.money_per_worker(ds, ["jfk8-2022"]).text
+    assert "8,325" in per_worker and f"${100_000 / 8325:,.0f} per eligible worker" in per_worker
+    assert "$4.3 million" not in per_worker  # only the figures of the election's year
+
+
+def test_overview_counts_outcomes(ds):
+    table = summary(ds)
+    text = story.overview(ds).text
+    assert f"{len(table)} union elections" in text
+    assert f"won {(table['outcome'] == 'won').sum()}" in text
+    assert list(story.results_table(ds).index) == list(table["election_id"])
+
+
+def test_sources_list_links_every_cited_source_once(ds):
+    ids = story.result(ds, "jfk8-2022").source_ids
+    text = story.sources_list(ds, [*ids, *ids]).text
+    assert text.count("\n") == len(set(ids)) - 1
+    assert "Law360" in text and "https://www.law360.com/" in text
+
+
+def test_passages_show_as_markdown():
+    assert story.Passage("**x**")._repr_markdown_() == "**x**"
+
+
+def test_a_page_exports_charts_outside_the_data_and_cites_what_it_used(tmp_path, monkeypatch, project_data_dir):
+    monkeypatch.setenv("LABOR_ANALYSIS_BUILD", str(tmp_path / "build"))
+    assert story.charts_folder(None, "01-x") == tmp_path / "build" / "notebook-charts" / "01-x"
+    page = story.Page("01-x", project_data_dir, tmp_path / "charts")
+    spec = chart_specs.vote_shares_spec(page.ds, "jfk8-2022")
+    page.say(story.result(page.ds, "jfk8-2022"))
+    page.chart(spec)
+    assert (tmp_path / "charts" / f"{spec.slug}-web.png").is_file()
+    assert (tmp_path / "charts" / f"{spec.slug}.csv").is_file()
+    assert set(spec.source_ids) <= set(page.source_ids)
+    before = sorted(p.name for p in project_data_dir.iterdir())
+    with pytest.raises(ValueError):
+        story.Page("01-x", project_data_dir, project_data_dir).chart(spec)
+    assert sorted(p.name for p in project_data_dir.iterdir()) == before
