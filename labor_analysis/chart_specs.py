@@ -225,7 +225,8 @@ def challenged_margin_spec(ds: Dataset) -> ChartSpec:
     headline = f"{k} of {n}"
     names = ", ".join(decisive["label"])
     title = f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else "")
-    missing = sorted(set(charts.timeline_data(ds)["election_id"]) - set(data["election_id"]))
+    every = charts.timeline_data(ds)
+    missing = every.loc[~every["election_id"].isin(data["election_id"]), "label"].tolist()
     subtitle = (
         "Each election's margin between yes and no against its challenged ballots; above the dashed line the "
         "challenged ballots could change the result."

@@ -284,7 +284,7 @@ def _label_points(ax: Axes, data: pd.DataFrame, x_max: float, y_max: float) -> N
         x, y = float(r["margin_size"]), float(r["challenged"])
         left = x + x_max * 0.02
         right = left + char_width * len(str(r["label"]))
-        label_y = y
+        label_y = max(y, y_max * 0.06)  # a point on the x axis gets its label lifted clear of the tick labels
         while any(left < pr and pl < right and abs(label_y - py) < y_max * 0.07 for pl, pr, py in placed):
             label_y += y_max * 0.075
         placed.append((left, right, label_y))

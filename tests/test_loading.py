@@ -220,7 +220,7 @@ def test_wheel_ships_the_data_and_loads_it(tmp_path: Path, project_data_dir: Pat
     """Build a wheel from a copy of the checkout, unpack it elsewhere and load its bundled data."""
     source = tmp_path / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
         if (PROJECT_ROOT / name).exists():
             shutil.copy(PROJECT_ROOT / name, source / name)
     shutil.copytree(PROJECT_ROOT / "labor_analysis", source / "labor_analysis",
