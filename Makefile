@@ -10,9 +10,9 @@ JOBS ?=
 .PHONY: all help install validate summary charts rerun test test-fast bench clean
 
 all: validate rerun charts ## Main job: install, validate the data, rerun the notebooks, export the charts
-	@echo ""
-	@echo "Notebook reports (HTML): build/notebooks/index.html"
-	@echo "Chart gallery:           build/charts/index.html"
+	@$(BIN)/python -c "from labor_analysis import paths; \
+	print(); print('Notebook reports (HTML):', paths.notebooks_out_dir() / 'index.html'); \
+	print('Chart gallery:          ', paths.charts_dir() / 'index.html')"
 
 help: ## List the targets with what they do
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'

@@ -132,6 +132,9 @@ def _fast_cells(col: pd.Series) -> list[str] | None:
     return None
 
 
+# Why a writer of our own: pandas' `to_csv` formats every cell in Python, which made writing a national summary
+# (100,000 rows) the slowest step of `labor-analysis summary` (benchmarks/bench_summary.py). The fast path
+# covers plain frames only, is tested byte for byte against `to_csv`, and hands everything else to pandas.
 def _fast_csv_text(frame: pd.DataFrame) -> str | None:
     """CSV text identical to pandas' `to_csv(index=False, lineterminator="\\n")` for the frames it handles.
 

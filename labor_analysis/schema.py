@@ -48,6 +48,15 @@ CHOICES = ("yes", "no", "void", "challenged")
 VOTING_METHODS = ("in_person", "mail")
 SIDES = ("employer", "union")
 SPENDING_MEASURES = ("spent", "raised", "cash_on_hand")
+WORKFORCE_MEASURES = (
+    "organizers",
+    "outside_organizers",
+    "employees",
+    "eligible_voters",
+    "ballots_returned",
+    "showing_of_interest_pct",
+    "states_contacting_union",
+)
 #: `<lower-case facility code>-<4-digit year of the count>`; the code may itself hold dashes (`wfm-phl-2025`).
 ELECTION_ID_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}"
 
@@ -131,7 +140,7 @@ TABLES: tuple[Table, ...] = (
         "Worker counts around each election (organizers, employees, showing of interest), one row per reported figure.",
         (
             Field("election_id", "string", "Election the count belongs to."),
-            Field("measure", "string", "`organizers`, `employees`, `showing_of_interest_pct` (percent of the unit that signed cards) or `states_contacting_union`."),
+            Field("measure", "string", "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), `ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed cards when the petition was filed) or `states_contacting_union`.", enum=WORKFORCE_MEASURES),
             Field("value", "integer", "The count (or percent, for `showing_of_interest_pct`).", minimum=0),
             Field("approximate", "boolean", "True when reported as about or over the value."),
             Field("unconfirmed", "boolean", "True when no second report confirms the figure."),

@@ -9,7 +9,6 @@ import pytest
 
 from labor_analysis.paths import PROJECT_ROOT
 
-SHARED_DIR = PROJECT_ROOT.parent / "shared" if PROJECT_ROOT else None
 
 
 @pytest.fixture(scope="session")

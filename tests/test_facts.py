@@ -52,6 +52,10 @@ WORKFORCE = [
     ("jfk8-2022", "organizers", 20, True, False),
     ("ldj5-2022", "organizers", 10, True, True),
     ("jfk8-2022", "showing_of_interest_pct", 30, False, True),
+    ("bhm1-2021", "outside_organizers", 20, True, True),  # RWDSU organizers housed near Bessemer (Vice)
+    ("bhm1-2021", "eligible_voters", 5_867, False, True),  # CBS News
+    ("bhm1-2021", "eligible_voters", 5_805, False, False),  # The New York Times
+    ("bhm1-2022", "ballots_returned", 2_375, False, True),  # AL.com
 ]
 
 
