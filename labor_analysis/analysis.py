@@ -7,12 +7,15 @@ Unreported figures stay missing (`<NA>`/NaN): nothing is guessed.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
 from .loading import Dataset, load
 from .rules import is_determinative, yes_needed
 from .schema import CHOICES, STAGES
+from .text import election_label
 
 #: Outcome labels of `summary`, from the union's side.
 OUTCOMES = ("won", "lost", "undetermined")
@@ -67,8 +70,27 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
     ballots_cast and turnout are missing, and if `challenged` is the one missing, `determinative` and
     `yes_needed` are too and `outcome` is read from yes against no alone (the challenged ballots could change
     it). Sorted by count date; elections counted the same day keep the elections file's order.
+
+    Computed once per Dataset (a chart registry asks for it dozens of times) and returned as a fresh copy; the
+    cache assumes a Dataset's tables are not changed in place after loading.
     """
     ds = load() if ds is None else ds
+    key = id(ds)
+    cached = _SUMMARY_CACHE.get(key)
+    if cached is None or cached[0] is not ds.elections or cached[1] is not ds.tallies:
+        if key not in _SUMMARY_CACHE:
+            weakref.finalize(ds, _SUMMARY_CACHE.pop, key, None)
+        cached = (ds.elections, ds.tallies, _summary(ds))
+        _SUMMARY_CACHE[key] = cached
+    return cached[2].copy()
+
+
+#: summary tables by id of their Dataset: (its elections frame, its tallies frame, the table).
+_SUMMARY_CACHE: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _summary(ds: Dataset) -> pd.DataFrame:
+    """The `summary` table, computed."""
     counts = latest_tallies(ds).drop(columns="election_id")
     elections = ds.elections[["election_id", "facility", "union", "count_date", "eligible_voters"]]
     frame = pd.concat([elections.reset_index(drop=True), counts], axis=1)
@@ -94,9 +116,24 @@ def _outcome(margin: pd.Series, determinative: pd.Series) -> pd.Categorical:
     return pd.Categorical(labels, categories=list(OUTCOMES))
 
 
-def _preferred(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows the data marks as preferred (one per figure where outlets disagree)."""
+def preferred(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a spending or workforce table marked preferred: the one figure to use where outlets disagree."""
     return frame[frame["preferred"].to_numpy(dtype=bool)]
+
+
+def election_row(ds: Dataset, election_id: str) -> pd.Series:
+    """One election's `summary` row with its details (city, state, note, eligible_approximate) and chart `label`.
+
+    A KeyError names the known elections when `election_id` is not one of them.
+    """
+    table = summary(ds).set_index("election_id")
+    if election_id not in table.index:
+        raise KeyError(f"unknown election {election_id!r}; known: {', '.join(table.index)}")
+    details = ds.elections.set_index("election_id").loc[election_id, ["city", "state", "note", "eligible_approximate"]]
+    row = pd.concat([table.loc[election_id], details])
+    row["election_id"] = election_id
+    row["label"] = election_label(row["facility"], row["count_date"])
+    return row
 
 
 def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
@@ -115,7 +152,7 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
     eligible = chosen["eligible_voters"].sum(min_count=1)
     votes = chosen["valid_votes"].sum(min_count=1)
     cols = ["spender", "side", "purpose", "measure", "period_start", "period_end", "amount_usd", "approximate"]
-    money = _preferred(ds.spending)
+    money = preferred(ds.spending)
     table = money[money["measure"].isin(["spent", "raised"])][cols].reset_index(drop=True)
     table["eligible_voters"] = pd.array([eligible] * len(table), dtype="Int64")
     table["valid_votes"] = pd.array([votes] * len(table), dtype="Int64")
@@ -124,21 +161,56 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
     return table
 
 
-def employer_union_ratio(ds: Dataset, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.Series:
-    """How many dollars the employer spent for each dollar the union spent, over preferred `spent` figures.
+def prorated_spending(ds: Dataset, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
+    """Each preferred `spent` figure whose period overlaps `start`..`end`, with the part that falls inside it.
 
-    Sums every preferred `spent` row of each side whose period overlaps `start`..`end` (whole figures, not
-    prorated: a figure reported for a longer period counts in full). Returns a record (object Series) of
-    employer_usd and union_usd (int) and ratio (float; NaN when the union spent nothing on record).
+    Assumes the money was spent evenly over each figure's period: the part inside is amount_usd times the
+    days of overlap over the days of the period, both counting first and last days (inclusive). Columns:
+    spender, side, purpose, period_start, period_end, amount_usd, approximate, source_id, period_days,
+    overlap_days, prorated_usd (float).
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    rows = _preferred(ds.spending)
+    rows = preferred(ds.spending)
     rows = rows[(rows["measure"] == "spent") & (rows["period_start"] <= end) & (rows["period_end"] >= start)]
-    by_side = rows.groupby(rows["side"].astype(str))["amount_usd"].sum()
-    employer = int(by_side.get("employer", 0))
-    union = int(by_side.get("union", 0))
+    cols = ["spender", "side", "purpose", "period_start", "period_end", "amount_usd", "approximate", "source_id"]
+    table = rows[cols].reset_index(drop=True)
+    table["side"] = table["side"].astype(str)
+    table["period_days"] = (table["period_end"] - table["period_start"]).dt.days + 1
+    overlap_start = table["period_start"].where(table["period_start"] > start, start)
+    overlap_end = table["period_end"].where(table["period_end"] < end, end)
+    table["overlap_days"] = (overlap_end - overlap_start).dt.days + 1
+    table["prorated_usd"] = table["amount_usd"].astype(float) * table["overlap_days"] / table["period_days"]
+    return table
+
+
+def employer_union_ratio(ds: Dataset, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.Series:
+    """How many dollars the employer spent for each dollar the union spent within `start`..`end`.
+
+    Like is compared with like: each side's preferred `spent` figures are pro-rated to the days they share
+    with `start`..`end`, assuming even spending over each figure's period (see `prorated_spending`). Returns
+    a record (object Series) of employer_usd and union_usd (floats), ratio (NaN when the union spent nothing
+    on record) and approximate (True when any figure used is flagged approximate).
+    """
+    table = prorated_spending(ds, start, end)
+    by_side = table.groupby("side")["prorated_usd"].sum()
+    employer = float(by_side.get("employer", 0.0))
+    union = float(by_side.get("union", 0.0))
     ratio = employer / union if union else float("nan")
-    return pd.Series({"employer_usd": employer, "union_usd": union, "ratio": ratio}, dtype=object)
+    return pd.Series({"employer_usd": employer, "union_usd": union, "ratio": ratio,
+                      "approximate": bool(table["approximate"].any())}, dtype=object)
+
+
+def union_campaign_ratio(ds: Dataset) -> pd.Series:
+    """`employer_union_ratio` over the union's campaign: from the first to the last day of its preferred `spent` rows.
+
+    Adds `period_start` and `period_end` (the campaign) to the record.
+    """
+    spent = preferred(ds.spending)
+    union = spent[(spent["measure"] == "spent") & (spent["side"] == "union")]
+    start, end = union["period_start"].min(), union["period_end"].max()
+    ratio = employer_union_ratio(ds, start, end)
+    ratio["period_start"], ratio["period_end"] = start, end
+    return ratio
 
 
 def organizers_per_voter(ds: Dataset) -> pd.DataFrame:
@@ -147,7 +219,7 @@ def organizers_per_voter(ds: Dataset) -> pd.DataFrame:
     Columns: election_id, organizers, approximate, eligible_voters, organizers_per_eligible_voter and
     eligible_voters_per_organizer (how many workers each organizer had to reach).
     """
-    rows = _preferred(ds.workforce)
+    rows = preferred(ds.workforce)
     rows = rows[rows["measure"] == "organizers"][["election_id", "value", "approximate"]]
     table = rows.rename(columns={"value": "organizers"}).merge(
         ds.elections[["election_id", "eligible_voters"]], on="election_id", how="left", validate="one_to_one"

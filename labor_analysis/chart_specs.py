@@ -15,9 +15,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts
-from .analysis import summary
-from .charts import election_row, fmt_int, fmt_pct, fmt_usd
+from .analysis import election_row, preferred, prorated_spending, summary, union_campaign_ratio
 from .loading import Dataset
+from .text import (about, challenged_ballots_sentence, fmt_int, fmt_pct, fmt_usd, long_date, period_label,
+                   place_name, purposes_phrase, standing)
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,6 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _long_date(value) -> str:
-    stamp = pd.Timestamp(value)
-    return f"{stamp.strftime('%B')} {stamp.day}, {stamp.year}"
-
-
 def election_source_ids(ds: Dataset, election_ids) -> tuple[str, ...]:
     """Sources behind these elections: the NLRB case page when sources.csv has one, the election row, its tallies."""
     known = set(ds.sources["source_id"])
@@ -62,11 +58,6 @@ def election_source_ids(ds: Dataset, election_ids) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _place(ds: Dataset, election_id: str) -> str:
-    row = ds.elections.set_index("election_id").loc[election_id]
-    return f"{row['facility']} in {row['city']}, {row['state']}"
-
-
 def _outcome_words(row: pd.Series) -> str:
     if row["outcome"] == "undetermined":
         return f"undetermined: the {fmt_int(row['challenged'])} challenged ballots could change the result"
@@ -83,20 +74,21 @@ def vote_shares_spec(ds: Dataset, election_id: str) -> ChartSpec:
     no_pct = fmt_pct(data.loc[1, "share_of_valid_votes_pct"] / 100)
     label = row["label"]
     if row["outcome"] == "undetermined":
-        title = f"Union trailed with {yes_pct} at {label}; {fmt_int(row['challenged'])} challenged ballots keep it open"
+        title = (f"Union {standing(row['margin'])} with {yes_pct} at {label}; {fmt_int(row['challenged'])} challenged "
+                 "ballots keep it open")
     else:
         title = f"Union {row['outcome']} {label} with {yes_pct} of valid votes"
     known = [f"{name} ({fmt_int(row[name])})" for name in ("void", "challenged") if pd.notna(row[name])]
     unknown = [name for name in ("void", "challenged") if pd.isna(row[name])]
     subtitle = (
-        f"{row['union']} vote counted {_long_date(row['count_date'])}: {fmt_int(row['yes'])} yes, "
+        f"{row['union']} vote counted {long_date(row['count_date'])}: {fmt_int(row['yes'])} yes, "
         f"{fmt_int(row['no'])} no."
         + (f" Not valid votes: {' and '.join(known)} ballots." if known else "")
         + (f" {' and '.join(unknown).capitalize()} ballots were not reported." if unknown else "")
     )
     alt = (
-        f"Bar chart of the {row['union']} union election at {_place(ds, election_id)}, counted "
-        f"{_long_date(row['count_date'])}. Yes: {fmt_int(row['yes'])} ballots, {yes_pct} of valid votes. "
+        f"Bar chart of the {row['union']} union election at {place_name(row)}, counted "
+        f"{long_date(row['count_date'])}. Yes: {fmt_int(row['yes'])} ballots, {yes_pct} of valid votes. "
         f"No: {fmt_int(row['no'])} ballots, {no_pct}. A dashed line marks the 50% the union must beat. "
         f"Outcome: {_outcome_words(row)}."
     )
@@ -109,7 +101,7 @@ def turnout_spec(ds: Dataset, election_id: str) -> ChartSpec:
     row = election_row(ds, election_id)
     data = charts.turnout_data(ds, election_id)
     cast, valid = data.loc[1], data.loc[2]
-    approx = bool(ds.elections.set_index("election_id").at[election_id, "eligible_approximate"])
+    approx = bool(row["eligible_approximate"])
     if pd.notna(cast["count"]):
         headline = fmt_pct(cast["pct_of_eligible"] / 100, 0)
         title = f"{headline} of eligible workers voted at {row['label']}"
@@ -117,13 +109,13 @@ def turnout_spec(ds: Dataset, election_id: str) -> ChartSpec:
         headline = fmt_pct(valid["pct_of_eligible"] / 100, 0)
         title = f"{headline} of eligible workers cast a valid vote at {row['label']}"
     subtitle = (
-        f"{'About ' if approx else ''}{fmt_int(row['eligible_voters'])} workers eligible; ballots cast include "
+        f"{about(approx).capitalize()}{fmt_int(row['eligible_voters'])} workers eligible; ballots cast include "
         f"void and challenged ballots; valid votes are yes plus no."
         + ("" if pd.notna(cast["count"]) else " Total ballots cast were not reported.")
     )
     alt = (
-        f"Bar chart of turnout at {_place(ds, election_id)}, counted {_long_date(row['count_date'])}: "
-        f"{'about ' if approx else ''}{fmt_int(row['eligible_voters'])} eligible voters, "
+        f"Bar chart of turnout at {place_name(row)}, counted {long_date(row['count_date'])}: "
+        f"{about(approx)}{fmt_int(row['eligible_voters'])} eligible voters, "
         + (f"{fmt_int(cast['count'])} ballots cast ({fmt_pct(cast['pct_of_eligible'] / 100, 0)} of eligible), "
            if pd.notna(cast["count"]) else "ballots cast not reported, ")
         + f"{fmt_int(valid['count'])} valid votes ({fmt_pct(valid['pct_of_eligible'] / 100, 0)} of eligible)."
@@ -137,29 +129,25 @@ def what_it_would_take_spec(ds: Dataset, election_id: str) -> ChartSpec:
     row = election_row(ds, election_id)
     data = charts.what_it_would_take_data(ds, election_id)
     c = fmt_int(row["challenged"])
-    needed, rest = int(data.loc[0, "from_challenged"]), int(data.loc[1, "from_challenged"])
-    totals = f"{fmt_int(data.loc[0, 'total'])} to {fmt_int(data.loc[1, 'total'])}"
+    needed = int(data.loc[0, "from_challenged"])
     if not data.loc[0, "union_wins"]:
         headline = f"all {c}"
         title = f"Even all {c} challenged ballots could not win {row['label']} for the union"
-        how = f"all {c} challenged ballots as yes would still leave it losing {totals}"
+        last = f"Even all {c} challenged ballots as yes votes would fall short."
     elif needed == 0:
         headline = f"0 of {c}"
         title = (f"Union needed 0 of {c} challenged ballots at {row['label']}: its {fmt_int(row['margin'])}-vote "
                  f"lead was bigger")
-        how = f"all {c} challenged ballots as no would still leave it winning {totals}"
+        last = f"The union needed {headline} challenged ballots."
     else:
         headline = f"{fmt_int(needed)} of {c}"
         title = f"Union needed {headline} challenged ballots to win {row['label']}"
-        how = f"{fmt_int(needed)} yes and {fmt_int(rest)} no among the challenged ballots give {totals}"
-    subtitle = (
-        f"Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. The union needs more yes than no "
-        f"(a tie loses); {how}."
-    )
+        last = f"The union needed {headline} challenged ballots."
+    rule = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]))
+    subtitle = f"Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. {rule}"
     alt = (
-        f"Bar chart of what the {c} challenged ballots could do at {_place(ds, election_id)}. "
-        f"The union counted {fmt_int(row['yes'])} yes against {fmt_int(row['no'])} no; hatched segments add the "
-        f"challenged ballots: {how}. The union needed {headline} of them."
+        f"Bar chart of what the {c} challenged ballots could do at {place_name(row)}. Solid bars are the counted "
+        f"yes and no votes; hatched segments add the challenged ballots. {rule} {last}"
     )
     return ChartSpec(f"what-it-would-take-{slugify(election_id)}", title, subtitle, headline, alt,
                      election_source_ids(ds, [election_id]), data, lambda: charts.what_it_would_take(ds, election_id))
@@ -184,7 +172,7 @@ def scenario_heatmap_spec(ds: Dataset, election_id: str) -> ChartSpec:
         f"diamond marks the counted ballots' yes share ({fmt_pct(row['yes_share'])})."
     )
     alt = (
-        f"Heat map of the union's chance of winning {row['label']} at {_place(ds, election_id)} over the share of its "
+        f"Heat map of the union's chance of winning {row['label']} at {place_name(row)} over the share of its "
         f"{fmt_int(c)} challenged ballots upheld (0 to 100%) and their yes share (0 to 100%). Counted: "
         f"{fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. "
         + (f"With every challenged ballot upheld the union needs {headline} of them as yes; fewer upheld ballots "
@@ -217,9 +205,12 @@ def vote_shares_all_spec(ds: Dataset) -> ChartSpec:
                      election_source_ids(ds, data["election_id"]), data, lambda: charts.vote_shares_all(ds))
 
 
-def challenged_margin_spec(ds: Dataset) -> ChartSpec:
-    """Margin against challenged ballots for every election that reported them, with its words."""
-    data = charts.challenged_margin_data(ds)
+def challenged_margin_spec(ds: Dataset, data: pd.DataFrame | None = None) -> ChartSpec:
+    """Margin against challenged ballots for every election that reported them, with its words.
+
+    `data`: `charts.challenged_margin_data(ds)` when the caller already has it.
+    """
+    data = charts.challenged_margin_data(ds) if data is None else data
     decisive = data[data["determinative"]]
     n, k = len(data), len(decisive)
     headline = f"{k} of {n}"
@@ -228,8 +219,8 @@ def challenged_margin_spec(ds: Dataset) -> ChartSpec:
     every = charts.timeline_data(ds)
     missing = every.loc[~every["election_id"].isin(data["election_id"]), "label"].tolist()
     subtitle = (
-        "Each election's margin between yes and no against its challenged ballots; above the dashed line the "
-        "challenged ballots could change the result."
+        "Each election's margin between yes and no against its challenged ballots. The challenged ballots could "
+        "change the result on or above the dashed line for a leading union, above it for a trailing one."
         + (f" Not shown (challenged ballots not reported): {', '.join(missing)}." if missing else "")
     )
     points = "; ".join(
@@ -266,58 +257,80 @@ def spending_by_year_spec(ds: Dataset) -> ChartSpec:
     data = charts.spending_by_year_data(ds)
     peak = data.loc[data["amount_usd"].idxmax()]
     spender = str(peak["spender"])
+    what = purposes_phrase(data["purpose"])
     headline = fmt_usd(peak["amount_usd"])
-    title = f"{spender}'s disclosed consultant spending peaked at {headline} in {peak['year']}"
+    title = f"{spender}'s reported spending on {what} peaked at {headline} in {peak['year']}"
     years = f"{data['year'].min()}–{data['year'].max()}"
     total = fmt_usd(data["amount_usd"].sum())
-    subtitle = f"Spending on anti-union consultants as reported from disclosure filings, by year: {total} in {years}."
-    bars = "; ".join(f"{y}: {fmt_usd(a)}" for y, a in zip(data["year"], data["amount_usd"]))
-    alt = (f"Bar chart of {spender}'s reported spending on anti-union consultants by year, {years}, peaking at "
+    subtitle = (f"One reported figure per year; where reports differ, the one the data marks as preferred. "
+                f"Total: {total} in {years}.")
+    bars = "; ".join(f"{y}: {about(a)}{fmt_usd(v)}" for y, v, a in zip(data["year"], data["amount_usd"],
+                                                                       data["approximate"]))
+    alt = (f"Bar chart of {spender}'s reported spending on {what} by year, {years}, peaking at "
            f"{headline} in {peak['year']}. {bars}. Total {total}.")
     return ChartSpec("spending-by-year", title, subtitle, headline, alt, tuple(dict.fromkeys(data["source_id"])),
                      data, lambda: charts.spending_by_year(ds))
 
 
 def employer_vs_union_spec(ds: Dataset) -> ChartSpec:
-    """Both sides' money on a log scale, with the employer-to-union ratio as the headline."""
+    """Both sides' money on a log scale, headlined by the employer-to-union ratio over the union's campaign.
+
+    The ratio compares like with like: the employer's figures are pro-rated to the days of the union's campaign,
+    assuming even spending through each figure's period (`analysis.prorated_spending`).
+    """
     data = charts.employer_vs_union_data(ds)
-    ratio = charts.union_campaign_ratio(ds)
-    employer = data.loc[data["side"] == "employer", "spender"].iloc[0]
-    union = data.loc[data["side"] == "union", "spender"].iloc[0]
+    ratio = union_campaign_ratio(ds)
+    period = period_label(ratio["period_start"], ratio["period_end"])
+    parts = prorated_spending(ds, ratio["period_start"], ratio["period_end"])
+    employer_rows, union_rows = parts[parts["side"] == "employer"], parts[parts["side"] == "union"]
+    employer, union = employer_rows["spender"].iloc[0], union_rows["spender"].iloc[0]
+    what = purposes_phrase(employer_rows["purpose"])
     headline = f"{ratio['ratio']:,.0f} times"
-    title = f"{employer}'s consultant spending was {headline} the {union}'s campaign money"
-    subtitle = (
-        f"{employer}: {fmt_usd(ratio['employer_usd'])} on consultants in {ratio['employer_period']}; the union: "
-        f"about {fmt_usd(ratio['union_usd'])} for its {ratio['period']} campaign. Bars: every figure either side "
-        f"reported spending or raising, on a log scale."
-    )
-    bars = "; ".join(f"{s}, {pu}, {p}: {'about ' if a else ''}{fmt_usd(v)}" for s, pu, p, v, a in
+    times = f"{about(ratio['approximate'])}{headline}"
+    title = f"Over the {union}'s campaign, {employer} spent {times} as much as the union"
+    figures = ", ".join(f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}" for v, a, s, e in
+                        zip(employer_rows["amount_usd"], employer_rows["approximate"], employer_rows["period_start"],
+                            employer_rows["period_end"]))
+    union_money = f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}"
+    spread = (f"{employer}'s figures for {what} ({figures}), spread evenly over their periods, give "
+              f"{fmt_usd(ratio['employer_usd'])} for the campaign's days ({period}), against {union_money} for the "
+              "union")
+    subtitle = f"{spread}. Bars: every amount either side reported spending or raising."
+    bars = "; ".join(f"{s}, {pu}, {p}: {about(a)}{fmt_usd(v)}" for s, pu, p, v, a in
                      zip(data["spender"], data["purpose"], data["period"], data["amount_usd"], data["approximate"]))
-    alt = (f"Bar chart on a logarithmic scale of money spent or raised by {employer} and the {union}. {employer} "
-           f"spent {headline} as much: {fmt_usd(ratio['employer_usd'])} against {fmt_usd(ratio['union_usd'])}. {bars}.")
+    alt = (f"Bar chart on a logarithmic scale of money spent or raised by {employer} and the {union}. Over the "
+           f"union's campaign {employer} spent {times} as much: {spread}. {bars}.")
     return ChartSpec("employer-vs-union", title, subtitle, headline, alt, tuple(dict.fromkeys(data["source_id"])),
                      data, lambda: charts.employer_vs_union(ds))
 
 
 def organizers_spec(ds: Dataset) -> ChartSpec:
-    """Eligible voters and organizers for every election with an organizer count, with its words."""
+    """Eligible voters and organizers for every election with an `organizers` count, with its words."""
     data = charts.organizers_data(ds)
     lead = data[data["outcome"] == "won"]
     first = (lead if len(lead) else data).iloc[0]
     others = data[data["election_id"] != first["election_id"]]
-    headline = f"about {fmt_int(first['organizers'])}"
+
+    def organizers(r: pd.Series) -> str:
+        return about(r["organizers_approximate"]) + fmt_int(r["organizers"])
+
+    headline = organizers(first)
     title = (f"{first['label']} ({first['outcome']}) had {headline} organizers for {fmt_int(first['eligible_voters'])} "
-             f"voters" + ("; " + ", ".join(f"{r['label']} about {fmt_int(r['organizers'])}"
-                                           for _, r in others.iterrows()) if len(others) else ""))
-    subtitle = "Workers eligible to vote and union organizers as reported (organizer counts are approximate)."
+             "eligible voters" + "".join(f"; {r['label']} had {organizers(r)} for {fmt_int(r['eligible_voters'])}"
+                                         for _, r in others.iterrows()))
+    approximate = data["organizers_approximate"]
+    note = (" (organizer counts are approximate)" if approximate.all()
+            else " (some organizer counts are approximate)" if approximate.any() else "")
+    subtitle = f"Workers eligible to vote and union organizers, as reported{note}."
     parts = "; ".join(
-        f"{r['label']}: {fmt_int(r['eligible_voters'])} eligible, about {fmt_int(r['organizers'])} organizers "
+        f"{r['label']}: {fmt_int(r['eligible_voters'])} eligible, {organizers(r)} organizers "
         f"(one per {fmt_int(r['eligible_voters_per_organizer'])} workers)"
         for _, r in data.iterrows()
     )
-    alt = f"Two bar charts comparing workers eligible to vote and union organizers; {first['label']} had {headline}. {parts}."
-    workforce = ds.workforce
-    rows = workforce[(workforce["measure"] == "organizers") & workforce["preferred"].to_numpy(dtype=bool)]
+    alt = (f"Two bar charts comparing workers eligible to vote and union organizers; {first['label']} had {headline}. "
+           f"{parts}.")
+    workforce = preferred(ds.workforce)
+    rows = workforce[(workforce["measure"] == "organizers") & workforce["election_id"].isin(data["election_id"])]
     sources = (*election_source_ids(ds, data["election_id"]), *rows["source_id"].astype(str))
     return ChartSpec("organizers", title, subtitle, headline, alt, tuple(dict.fromkeys(sources)), data,
                      lambda: charts.organizers(ds))
@@ -334,8 +347,9 @@ def chart_specs(ds: Dataset) -> list[ChartSpec]:
     """
     summary_rows = charts.timeline_data(ds)
     specs = [vote_shares_all_spec(ds), timeline_spec(ds)]
-    if len(charts.challenged_margin_data(ds)):
-        specs.append(challenged_margin_spec(ds))
+    margins = charts.challenged_margin_data(ds)
+    if len(margins):
+        specs.append(challenged_margin_spec(ds, margins))
     if len(charts.spending_by_year_data(ds)):
         specs.append(spending_by_year_spec(ds))
     money = charts.employer_vs_union_data(ds)
@@ -343,7 +357,7 @@ def chart_specs(ds: Dataset) -> list[ChartSpec]:
         specs.append(employer_vs_union_spec(ds))
     if len(charts.organizers_data(ds)):
         specs.append(organizers_spec(ds))
-    challenged = charts.challenged_margin_data(ds).set_index("election_id")
+    challenged = margins.set_index("election_id")
     for election_id in summary_rows["election_id"]:
         specs.append(vote_shares_spec(ds, election_id))
         specs.append(turnout_spec(ds, election_id))

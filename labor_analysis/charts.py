@@ -13,83 +13,45 @@ import textwrap
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib import dates as mdates
+from matplotlib import patches, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .analysis import employer_union_ratio, organizers_per_voter, summary
+from .analysis import election_row, organizers_per_voter, preferred, summary
 from .loading import Dataset
 from .rules import scenario_grid
 from .style import COLORS, house_rc, light_grid
+from .text import about, election_label, fmt_int, fmt_pct, fmt_usd_short, period_label
 
 WEB_WIDTH_IN = 6.4
 
 
-# ---------------------------------------------------------------- formatting shared with the words
-
-def fmt_int(value: float) -> str:
-    """A count with thousands separators: 2654 -> '2,654'."""
-    return f"{int(round(float(value))):,}"
-
-
-def fmt_pct(share: float, digits: int = 1) -> str:
-    """A share as a percentage: 0.5547 -> '55.5%'."""
-    return f"{100 * float(share):.{digits}f}%"
-
-
-def fmt_usd(amount: float) -> str:
-    """Dollars the way a headline says them: 14200000 -> '$14.2 million', 95437 -> '$95,437'."""
-    amount = float(amount)
-    if amount >= 1_000_000:
-        return f"${amount / 1_000_000:.1f} million"
-    return f"${amount:,.0f}"
-
-
-def fmt_usd_short(amount: float) -> str:
-    """Dollars for a bar label: '$14.2M', '$750K', '$95K'."""
-    amount = float(amount)
-    if amount >= 1_000_000:
-        return f"${amount / 1_000_000:.1f}M"
-    if amount >= 1_000:
-        return f"${amount / 1_000:.0f}K"
-    return f"${amount:.0f}"
-
-
-def election_label(facility: str, count_date: pd.Timestamp) -> str:
-    """How charts name an election: facility and year of the count, e.g. 'BHM1 2022'."""
-    return f"{facility} {pd.Timestamp(count_date).year}"
-
+# ---------------------------------------------------------------- helpers
 
 def wrap_label(label: str, width: int = 18) -> str:
     """A long axis label broken onto lines of at most `width` characters, so it fits a print column."""
     return textwrap.fill(str(label), width)
 
 
-def election_row(ds: Dataset, election_id: str) -> pd.Series:
-    """The `analysis.summary` row of one election, with its chart label; KeyError for an unknown id."""
-    table = summary(ds).set_index("election_id")
-    if election_id not in table.index:
-        raise KeyError(f"unknown election {election_id!r}")
-    row = table.loc[election_id].copy()
-    row["election_id"] = election_id
-    row["label"] = election_label(row["facility"], row["count_date"])
-    return row
-
-
 def _figure(height_in: float) -> Figure:
     """A new figure in the house style at web width, not registered with pyplot (no global state)."""
-    with mpl.rc_context(house_rc()):
+    with _style_context():
         fig = Figure(figsize=(WEB_WIDTH_IN, height_in), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
 def _style_context():
-    """The house style for the duration of a `with` block, whatever the caller's own settings."""
-    return mpl.rc_context(house_rc())
+    """The house style over matplotlib's defaults for a `with` block, whatever the caller's own settings.
+
+    Starting from the defaults keeps the files identical whether or not the process set a global style first
+    (a notebook's `story.Page` sets seaborn's theme for inline figures).
+    """
+    return mpl.style.context(house_rc(), after_reset=True)
 
 
 def _majority_line(ax: Axes, vertical: bool = False) -> None:
@@ -397,23 +359,9 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> Figure:
 
 # ---------------------------------------------------------------- money
 
-def _period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    """'2022' for a calendar year, '2021–2022' for whole years, 'Dec 2022' for one day, else 'Apr 2021–Mar 2022'."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    if start == end:
-        return end.strftime("%b %Y")
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    return f"{start.strftime('%b %Y')}–{end.strftime('%b %Y')}"
-
-
-def _preferred_spending(ds: Dataset) -> pd.DataFrame:
-    return ds.spending[ds.spending["preferred"].to_numpy(dtype=bool)]
-
-
 def spending_by_year_data(ds: Dataset) -> pd.DataFrame:
     """The employer's preferred yearly `spent` figures (Amazon's disclosed consultant spending), by year."""
-    rows = _preferred_spending(ds)
+    rows = preferred(ds.spending)
     rows = rows[(rows["side"] == "employer") & (rows["measure"] == "spent")]
     yearly = rows[(rows["period_start"].dt.year == rows["period_end"].dt.year)]
     out = pd.DataFrame(
@@ -448,7 +396,7 @@ def spending_by_year(ds: Dataset) -> Figure:
 
 def employer_vs_union_data(ds: Dataset) -> pd.DataFrame:
     """Every preferred figure of money spent or raised, both sides, with a label naming what and when."""
-    rows = _preferred_spending(ds)
+    rows = preferred(ds.spending)
     rows = rows[rows["measure"].isin(["spent", "raised"])]
     out = pd.DataFrame(
         {
@@ -456,7 +404,7 @@ def employer_vs_union_data(ds: Dataset) -> pd.DataFrame:
             "side": rows["side"].astype(str),
             "purpose": rows["purpose"],
             "measure": rows["measure"].astype(str),
-            "period": [_period_label(s, e) for s, e in zip(rows["period_start"], rows["period_end"])],
+            "period": [period_label(s, e) for s, e in zip(rows["period_start"], rows["period_end"])],
             "period_start": rows["period_start"].dt.strftime("%Y-%m-%d"),
             "amount_usd": rows["amount_usd"],
             "approximate": rows["approximate"],
@@ -464,22 +412,6 @@ def employer_vs_union_data(ds: Dataset) -> pd.DataFrame:
         }
     )
     return out.sort_values(["side", "period_start"], kind="stable").reset_index(drop=True)
-
-
-def union_campaign_ratio(ds: Dataset) -> pd.Series:
-    """`analysis.employer_union_ratio` over the period of the union side's preferred `spent` figures.
-
-    Adds `period` (the union's campaign) and `employer_period` (the employer figures it overlaps, counted whole).
-    """
-    rows = _preferred_spending(ds)
-    spent = rows[rows["measure"] == "spent"]
-    union = spent[spent["side"] == "union"]
-    start, end = union["period_start"].min(), union["period_end"].max()
-    ratio = employer_union_ratio(ds, start, end)
-    employer = spent[(spent["side"] == "employer") & (spent["period_start"] <= end) & (spent["period_end"] >= start)]
-    ratio["period"] = _period_label(start, end)
-    ratio["employer_period"] = _period_label(employer["period_start"].min(), employer["period_end"].max())
-    return ratio
 
 
 def employer_vs_union(ds: Dataset) -> Figure:
@@ -492,8 +424,7 @@ def employer_vs_union(ds: Dataset) -> Figure:
         colors = [COLORS[s] for s in data["side"]]
         ax.barh(y, data["amount_usd"], color=colors, height=0.62)
         for yi, amount, approx in zip(y, data["amount_usd"], data["approximate"]):
-            prefix = "about " if approx else ""
-            ax.text(amount * 1.12, yi, prefix + fmt_usd_short(amount), va="center", ha="left")
+            ax.text(amount * 1.12, yi, about(approx) + fmt_usd_short(amount), va="center", ha="left")
         labels = [textwrap.fill(f"{p}: {pu}", 28) for p, pu in zip(data["period"], data["purpose"])]
         ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.0)
         ax.set_xscale("log")
@@ -505,7 +436,7 @@ def employer_vs_union(ds: Dataset) -> Figure:
         ax.tick_params(axis="y", length=0)
         light_grid(ax, "x")
         spenders = data.drop_duplicates("side").set_index("side")["spender"]
-        handles = [mpl.patches.Patch(color=COLORS[side], label=name) for side, name in spenders.sort_index().items()]
+        handles = [patches.Patch(color=COLORS[side], label=name) for side, name in spenders.sort_index().items()]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, borderaxespad=0.2)
     return fig
 
@@ -542,12 +473,13 @@ def organizers(ds: Dataset) -> Figure:
         left, right = fig.subplots(1, 2)
         for ax, column, color, title in (
             (left, "eligible_voters", COLORS["neutral"], "Eligible voters"),
-            (right, "organizers", COLORS["union"], "Organizers (about)"),
+            (right, "organizers", COLORS["union"], "Organizers"),
         ):
             bars = ax.bar([wrap_label(v, 8) for v in data["label"]], data[column], color=color, width=0.6)
-            for bar, value in zip(bars, data[column]):
-                ax.annotate(fmt_int(value), (bar.get_x() + bar.get_width() / 2, int(value)), xytext=(0, 3),
-                            textcoords="offset points", ha="center", va="bottom", fontweight="bold")
+            approximate = data["organizers_approximate"] if column == "organizers" else [False] * len(data)
+            for bar, value, approx in zip(bars, data[column], approximate):
+                ax.annotate(about(approx) + fmt_int(value), (bar.get_x() + bar.get_width() / 2, int(value)),
+                            xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontweight="bold")
             ax.set_ylim(0, float(data[column].max()) * 1.18)
             ax.set_title(title, fontsize=10, loc="left")
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
@@ -598,8 +530,8 @@ def timeline(ds: Dataset) -> Figure:
         end = pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=160)
         ax.set_xlim(start, end)
         years = end.year - start.year
-        ax.xaxis.set_major_locator(mpl.dates.YearLocator(base=1 if years <= 4 else 2))
-        ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%Y"))
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 4 else 2))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.set_xlabel("Date of the count")
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)

@@ -2,17 +2,18 @@
 
 `finalise` adds the headline, the subtitle and a source line built from sources.csv, re-lays the figure
 out for each size preset, and writes each image format, the plotted data as a formula-safe CSV and the
-alt text, every file atomically. Dates, ids and hash salts are fixed, so rerunning on unchanged data
-writes byte-identical SVG, PDF, CSV and text files and pixel-identical PNGs.
+alt text, every file atomically. Dates, ids and hash salts are fixed and every file is laid out from the
+same start, so rerunning on unchanged data writes byte-identical SVG, PDF, CSV and text files and
+pixel-identical PNGs, whichever other formats and sizes the run asks for.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
@@ -22,39 +23,10 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from .loading import Dataset
+from .paths import ensure_outside_data
+from .presets import FORMATS, SIZE_PRESETS, SizePreset, parse_formats, parse_sizes
 from .safe_csv import to_safe_csv_text, write_atomic
 from .style import COLORS, SAVE_METADATA, SOURCE_SIZE, SUBTITLE_SIZE, TITLE_SIZE, house_rc
-
-
-@dataclass(frozen=True)
-class SizePreset:
-    """An output size: width in inches, resolution, text scale, and a fixed height or None (fit the content).
-
-    Without a fixed height the plot band gets the figure's own height times `plot_scale`, and the title,
-    subtitle and source line get what they need on top of it. Social cards leave the subtitle out (it goes
-    into the post's text) so the chart keeps its room in a 16:9 frame.
-    """
-
-    name: str
-    width_in: float
-    dpi: int
-    font_scale: float
-    height_in: float | None
-    plot_scale: float
-    with_subtitle: bool
-    description: str
-
-
-#: The size presets. Vector files (SVG, PDF) carry the same physical size as the PNG.
-SIZE_PRESETS: dict[str, SizePreset] = {
-    p.name: p
-    for p in (
-        SizePreset("web", 6.4, 200, 1.0, None, 1.0, True, "640 CSS px wide at 2x: 1280 px PNG, height fits the chart"),
-        SizePreset("social", 6.0, 200, 0.85, 3.375, 1.0, False, "1200 x 675 px (16:9) for social cards, no subtitle"),
-        SizePreset("print", 3.5, 300, 0.72, None, 0.75, True, "one newspaper column: 3.5 in wide at 300 dpi (1050 px)"),
-    )
-}
-FORMATS = ("png", "svg", "pdf")
 
 _PAD_X_IN = 0.16
 _PAD_TOP_IN = 0.14
@@ -116,42 +88,33 @@ def cited_sources(ds: Dataset, source_ids: Iterable[str]) -> list[dict[str, str]
     return out
 
 
+#: A publisher counts as the NLRB when its name matches this (the full name or the initials).
+_NLRB_NAME = re.compile(r"\bNLRB\b|National Labor Relations Board", re.IGNORECASE)
+
+
+def _join_words(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def source_line(ds: Dataset, source_ids: Iterable[str]) -> str:
-    """'Source: <publisher>' or 'Sources: A; B', publishers deduplicated in the order the ids are given."""
-    publishers: list[str] = []
-    for src in cited_sources(ds, source_ids):
-        if src["publisher"] not in publishers:
-            publishers.append(src["publisher"])
+    """The chart's credit line from sources.csv, publishers deduplicated in the order the ids are given.
+
+    NLRB records with news reports read "Source: NLRB tally via AL.com" (one outlet) or "Sources: NLRB
+    tallies via CBS News, AL.com and Law360"; other sources "Source: HuffPost" or "Sources: HuffPost; The
+    Hill"; NLRB records alone "Source: NLRB".
+    """
+    publishers = list(dict.fromkeys(src["publisher"] for src in cited_sources(ds, source_ids)))
     if not publishers:
         raise ValueError("a chart needs at least one source")
-    label = "Source" if len(publishers) == 1 else "Sources"
-    return f"{label}: {'; '.join(publishers)}"
-
-
-def ensure_outside_data(out_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str]) -> Path:
-    """`out_dir` resolved; ValueError when it is the data folder or inside it (nothing writes into data)."""
-    out = Path(out_dir).expanduser().resolve()
-    data = Path(data_dir).expanduser().resolve()
-    if out == data or data in out.parents:
-        raise ValueError(f"refusing to write charts into the data folder: {out}")
-    return out
-
-
-def _parse_choice(values: Sequence[str], allowed: Sequence[str], what: str) -> tuple[str, ...]:
-    unknown = [v for v in values if v not in allowed]
-    if unknown or not values:
-        raise ValueError(f"unknown {what} {', '.join(unknown) or '(none)'}; choose from {', '.join(allowed)}")
-    return tuple(dict.fromkeys(values))
-
-
-def parse_formats(values: Sequence[str]) -> tuple[str, ...]:
-    """Validated, deduplicated image formats; ValueError names any unknown one."""
-    return _parse_choice(values, FORMATS, "format")
-
-
-def parse_sizes(values: Sequence[str]) -> tuple[str, ...]:
-    """Validated, deduplicated size preset names; ValueError names any unknown one."""
-    return _parse_choice(values, tuple(SIZE_PRESETS), "size")
+    outlets = [p for p in publishers if not _NLRB_NAME.search(p)]
+    if len(outlets) == len(publishers):
+        return f"{'Source' if len(outlets) == 1 else 'Sources'}: {'; '.join(outlets)}"
+    if not outlets:
+        return "Source: NLRB"
+    if len(outlets) == 1:
+        return f"Source: NLRB tally via {outlets[0]}"
+    return f"Sources: NLRB tallies via {_join_words(outlets)}"
 
 
 def _text_width_in(fig: Figure, text: str, size: float, weight: str) -> float:
@@ -208,6 +171,26 @@ class _TextSizes:
                 axis.set_tick_params(which="minor", labelsize=minor * factor)
         for text, size in self.texts:
             text.set_fontsize(size * factor)
+
+
+class _Positions:
+    """Every Axes position of a figure, restored before each rendering so no file depends on the ones drawn before it.
+
+    The constrained layout starts from the current positions, so without this an SVG drawn after a PNG (or a
+    print size after a web one) would come out a fraction of a point different from one drawn on its own.
+    """
+
+    def __init__(self, fig: Figure) -> None:
+        self.saved = [
+            (ax, ax.get_position(original=True).frozen(), ax.get_position().frozen(), ax.get_in_layout())
+            for ax in fig.axes
+        ]
+
+    def restore(self) -> None:
+        for ax, original, active, in_layout in self.saved:
+            ax.set_position(original, which="original")
+            ax.set_position(active, which="active")
+            ax.set_in_layout(in_layout)  # set_position takes an Axes out of the layout; put it back as it was
 
 
 class _Header:
@@ -289,7 +272,7 @@ def finalise(
     figure is left as it came in. Files go to `out_dir` as `<slug>-<size>.<format>`, `<slug>.csv`, `<slug>.txt`.
     """
     formats, sizes = parse_formats(formats), parse_sizes(sizes)
-    out = ensure_outside_data(out_dir, ds.data_dir)
+    out = ensure_outside_data(out_dir, ds.data_dir, "charts")
     if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas used to measure text
         FigureCanvasAgg(fig)
     sources = tuple(cited_sources(ds, source_ids))
@@ -299,20 +282,23 @@ def finalise(
     original_dpi = fig.dpi
     original_engine = fig.get_layout_engine()
     header = _Header(fig, title, subtitle, line)
-    with mpl.rc_context(house_rc()):
+    with mpl.style.context(house_rc(), after_reset=True):  # defaults first: a global style (story.Page) must not leak in
         text_sizes = _TextSizes(fig)
+        positions = _Positions(fig)
         try:
             for size_name in sizes:
                 preset = SIZE_PRESETS[size_name]
                 text_sizes.scale(preset.font_scale)
                 plot_height = original_size[1] * preset.plot_scale
-                header.place(preset, plot_height)
                 for fmt in formats:
+                    positions.restore()  # each file is laid out from the same start, whatever was drawn before
+                    header.place(preset, plot_height)
                     name = f"{slug}-{size_name}.{fmt}"
                     write_atomic(out / name, _render(fig, fmt, preset.dpi))
                     files[f"{size_name}.{fmt}"] = name
         finally:
             header.remove()
+            positions.restore()
             text_sizes.scale(1.0)
             fig.set_dpi(original_dpi)
             fig.set_size_inches(original_size)

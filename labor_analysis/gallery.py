@@ -119,9 +119,6 @@ _WORKER: dict[str, object] = {}
 
 def _start_worker(data_dir: str) -> None:
     """Process-pool initializer: load the data and the chart registry once per worker."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     from .chart_specs import chart_specs
     from .loading import load
 
@@ -153,14 +150,13 @@ def build_gallery(
     """Export every chart of `data_dir` into `out_dir` (in `jobs` processes), then write index.json and index.html.
 
     The output does not depend on `jobs`: each chart is exported on its own and the index keeps the registry's order.
+    Every figure is drawn on its own Agg canvas, so the caller's matplotlib backend is left alone.
     """
-    import matplotlib
     from tqdm import tqdm
 
     from .chart_specs import chart_specs
     from .loading import load
 
-    matplotlib.use("Agg")
     ds = load(data_dir)
     specs = chart_specs(ds)
     jobs = max(1, min(jobs, len(specs)))

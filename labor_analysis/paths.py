@@ -32,6 +32,17 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(data_dir).expanduser().resolve()
 
 
+def ensure_outside_data(
+    out_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str], what: str = "outputs"
+) -> Path:
+    """`out_dir` resolved; ValueError when it is the data folder or inside it, as nothing may write into the data."""
+    out = Path(out_dir).expanduser().resolve()
+    data = Path(data_dir).expanduser().resolve()
+    if out == data or data in out.parents:
+        raise ValueError(f"refusing to write {what} into the data folder: {out}")
+    return out
+
+
 def build_dir() -> Path:
     """Where outputs go: $LABOR_ANALYSIS_BUILD when set, else `build/` in the checkout (or the working directory)."""
     env = os.environ.get(BUILD_ENV)

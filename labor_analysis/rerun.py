@@ -325,9 +325,8 @@ def rerun(
     data = paths.resolve_data_dir(data_dir)
     if not data.is_dir():
         raise FileNotFoundError(f"data folder not found: {data}")
-    out = Path(out_dir).expanduser().resolve() if out_dir is not None else paths.notebooks_out_dir()
-    if out == data or data in out.parents:
-        raise ValueError(f"refusing to write notebook outputs into the data folder: {out}")
+    out = paths.ensure_outside_data(out_dir if out_dir is not None else paths.notebooks_out_dir(), data,
+                                    "notebook outputs")
     workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 1:
         raise ValueError(f"jobs must be at least 1, not {workers}")

@@ -1,7 +1,9 @@
 """The NLRB's counting rules for one tally: who wins, whether the challenged ballots matter, what they could do.
 
-Every function takes the union's `yes` votes, the `no` votes and the number of `challenged` ballots (set aside
+Every counting function takes the union's `yes` votes, the `no` votes and the `challenged` ballots (set aside
 unopened), as scalars or as equal-length arrays, and is vectorised: a whole national table in one call.
+
+`meets_showing_of_interest` checks the one rule before the vote: the petition's backing.
 
 Rules (NLRB): the union wins only with more yes than no among valid votes (a tie loses). Challenged ballots
 are determinative when opening them could change the result; until they are resolved the outcome is open.
@@ -25,6 +27,17 @@ import pandas as pd
 
 #: Probability computations are done in chunks of at most this many (election, yes-count) terms.
 _CHUNK_TERMS = 2_000_000
+
+#: The share of the unit that must back a petition before the NLRB holds an election (NLRB Casehandling Manual).
+SHOWING_OF_INTEREST_MINIMUM = 0.30
+
+
+def meets_showing_of_interest(share: float) -> bool:
+    """True when `share` of the unit (0..1) backing a petition reaches the NLRB's 30% minimum (exactly 30% meets it)."""
+    share = float(share)
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"share must be between 0 and 1 (got {share:g})")
+    return share >= SHOWING_OF_INTEREST_MINIMUM
 
 
 @dataclass(frozen=True)

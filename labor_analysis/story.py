@@ -15,15 +15,17 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .analysis import organizers_per_voter, spending_per_voter, summary
+from .analysis import (election_row, organizers_per_voter, preferred, prorated_spending, spending_per_voter, summary,
+                       union_campaign_ratio)
 from .chart_specs import ChartSpec, election_source_ids
-from .charts import fmt_int, fmt_pct, fmt_usd, union_campaign_ratio
 from .export import cited_sources, finalise
 from .loading import Dataset, load
-from .widgets import explain_scenario, fmt_probability
+from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
+from .style import set_house_style
+from .text import (about, challenged_ballots_sentence, fmt_int, fmt_pct, fmt_pct_or, fmt_probability, fmt_usd,
+                   long_date, period_label, place_name, purposes_phrase, standing)
+from .widgets import explain_scenario
 
-#: The NLRB's minimum showing of interest: the share of the unit that must back a petition (Casehandling Manual).
-SHOWING_OF_INTEREST_MINIMUM = 0.30
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
 NOTEBOOK_FORMATS = ("png", "svg")
 NOTEBOOK_SIZES = ("web",)
@@ -40,45 +42,24 @@ class Passage:
         return self.text
 
 
-def _long_date(value: pd.Timestamp) -> str:
-    stamp = pd.Timestamp(value)
-    return f"{stamp.strftime('%B')} {stamp.day}, {stamp.year}"
-
-
 def _count(value: object, missing: str = "an unreported number of") -> str:
     return missing if pd.isna(value) else fmt_int(value)
 
 
-def election(ds: Dataset, election_id: str) -> pd.Series:
-    """One election's `summary` row joined with its details (city, state, note, whether eligibility is approximate)."""
-    table = summary(ds).set_index("election_id")
-    if election_id not in table.index:
-        raise KeyError(f"unknown election {election_id!r}; known: {', '.join(table.index)}")
-    details = ds.elections.set_index("election_id").loc[election_id, ["city", "state", "note", "eligible_approximate"]]
-    row = pd.concat([table.loc[election_id], details])
-    row["election_id"] = election_id
-    return row
-
-
-def place(row: pd.Series) -> str:
-    """'JFK8 in Staten Island, NY'."""
-    return f"{row['facility']} in {row['city']}, {row['state']}"
-
-
 def _eligible(row: pd.Series) -> str:
-    return ("about " if row["eligible_approximate"] else "") + fmt_int(row["eligible_voters"])
+    return about(row["eligible_approximate"]) + fmt_int(row["eligible_voters"])
 
 
 def title(ds: Dataset, election_id: str) -> Passage:
     """A bold line naming the election: where, which union, when it was counted."""
-    row = election(ds, election_id)
-    return Passage(f"**{place(row)}** · {row['union']} · counted {_long_date(row['count_date'])}",
+    row = election_row(ds, election_id)
+    return Passage(f"**{place_name(row)}** · {row['union']} · counted {long_date(row['count_date'])}",
                    election_source_ids(ds, [election_id]))
 
 
 def result(ds: Dataset, election_id: str) -> Passage:
     """Who won and by how much, from the union's side, under the NLRB rules (undetermined while challenges matter)."""
-    row = election(ds, election_id)
+    row = election_row(ds, election_id)
     votes = f"{fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no"
     share = f"{fmt_pct(row['yes_share'])} of the valid votes"
     if row["outcome"] == "won":
@@ -86,14 +67,15 @@ def result(ds: Dataset, election_id: str) -> Passage:
     elif row["outcome"] == "lost":
         text = f"Workers voted {votes}. The union got {share} and lost by {fmt_int(-row['margin'])}."
     else:
-        text = (f"On the count the union trailed {votes} ({share}), but {fmt_int(row['challenged'])} ballots were "
-                "challenged: enough to change the result, so it stayed undetermined.")
+        text = (f"On the count the union {standing(row['margin'])}, {votes} ({share}), but "
+                f"{fmt_int(row['challenged'])} ballots were challenged: enough to change the result, so it stayed "
+                "undetermined.")
     return Passage(text, election_source_ids(ds, [election_id]))
 
 
 def turnout(ds: Dataset, election_id: str) -> Passage:
     """How many of the eligible workers voted, and how many ballots were void or challenged."""
-    row = election(ds, election_id)
+    row = election_row(ds, election_id)
     if pd.notna(row["ballots_cast"]):
         first = (f"{fmt_int(row['ballots_cast'])} of the {_eligible(row)} eligible workers cast a ballot, "
                  f"a turnout of {fmt_pct(row['turnout'])}.")
@@ -107,25 +89,11 @@ def turnout(ds: Dataset, election_id: str) -> Passage:
 
 def challenged(ds: Dataset, election_id: str) -> Passage:
     """Whether the challenged ballots could change the result, and how many the union would need as yes votes."""
-    row = election(ds, election_id)
+    row = election_row(ds, election_id)
     sources = election_source_ids(ds, [election_id])
     if pd.isna(row["challenged"]):
         return Passage("The number of challenged ballots was not reported.", sources)
-    c, margin = int(row["challenged"]), int(row["margin"])
-    if c == 0:
-        return Passage("No ballots were challenged, so the count was final on the day.", sources)
-    if not row["determinative"]:
-        if margin > 0:
-            text = (f"The union's lead of {fmt_int(margin)} is bigger than the {fmt_int(c)} challenged ballots: even "
-                    "if every one of them were a no vote, the union would still win. They are not determinative.")
-        else:
-            text = (f"The union trailed by {fmt_int(-margin)}, more than the {fmt_int(c)} challenged ballots: even if "
-                    "every one of them were a yes vote, the union would still lose. They are not determinative.")
-        return Passage(text, sources)
-    needed = int(row["yes_needed"])
-    text = (f"The {fmt_int(c)} challenged ballots are determinative. To win, the union needs {fmt_int(needed)} of them "
-            f"({fmt_pct(needed / c)}) to be yes votes and the rest no: that gives "
-            f"{fmt_int(row['yes'] + needed)} to {fmt_int(row['no'] + c - needed)}, and a tie would lose.")
+    text = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]))
     return Passage(text, sources)
 
 
@@ -134,7 +102,7 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, upheld
 
     `yes_share` defaults to the yes share of the counted ballots, and the text says so.
     """
-    row = election(ds, election_id)
+    row = election_row(ds, election_id)
     sources = election_source_ids(ds, [election_id])
     if pd.isna(row["challenged"]) or int(row["challenged"]) == 0:
         return Passage("With no challenged ballots, there is nothing left to chance.", sources)
@@ -148,25 +116,24 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, upheld
 
 
 def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
-    """The share of the unit that backed the petition, against the NLRB's minimum and the yes votes on the day."""
-    row = election(ds, election_id)
-    rows = ds.workforce[(ds.workforce["election_id"] == election_id)
-                        & (ds.workforce["measure"] == "showing_of_interest_pct")
-                        & ds.workforce["preferred"].to_numpy(dtype=bool)]
-    minimum = (f"The NLRB asks for a showing of interest from at least {fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of "
-               "the workers in the unit before it holds an election.")
+    """The share of the unit reported to have backed the petition, against the NLRB's 30% minimum."""
+    row = election_row(ds, election_id)
+    workforce = preferred(ds.workforce)
+    rows = workforce[(workforce["election_id"] == election_id) & (workforce["measure"] == "showing_of_interest_pct")]
+    minimum = (f"Before it holds an election, the NLRB needs a showing of interest from at least "
+               f"{fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of the workers in the unit.")
     if rows.empty:
         return Passage(minimum + " The data holds no showing-of-interest figure for this election.")
-    pct = int(rows["value"].iloc[0])
-    backers = pct / 100 * int(row["eligible_voters"])
-    text = (f"{minimum} When the union filed, {pct}% had signed cards: about {fmt_int(backers)} of the "
-            f"{_eligible(row)} eligible. On count day, {fmt_int(row['yes'])} voted yes.")
+    pct, approximate = float(rows["value"].iloc[0]), bool(rows["approximate"].iloc[0])
+    verdict = "meets" if meets_showing_of_interest(pct / 100) else "falls short of"
+    text = (f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
+            f"when it filed, which {verdict} that minimum. On count day, {fmt_int(row['yes'])} voted yes.")
     return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id])))
 
 
 def aftermath(ds: Dataset, election_id: str) -> Passage:
     """What the data records about the election after the count (its `note` in elections.csv)."""
-    row = election(ds, election_id)
+    row = election_row(ds, election_id)
     if pd.isna(row["note"]) or not str(row["note"]).strip():
         return Passage("The data records nothing more about this election after the count.")
     return Passage(f"The record after the count: {str(row['note']).strip()}.", election_source_ids(ds, [election_id]))
@@ -182,21 +149,21 @@ def same_facility(ds: Dataset, election_id: str) -> list[str]:
 def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     """How each other election at the same facility went, for comparison."""
     others = same_facility(ds, election_id)
-    row = election(ds, election_id)
+    row = election_row(ds, election_id)
     if not others:
         return Passage(f"The data holds no other election at {row['facility']}.")
     lines = []
     for other in others:
-        o = election(ds, other)
+        o = election_row(ds, other)
         when = "earlier" if o["count_date"] < row["count_date"] else "later"
         lines.append(
-            f"- The {when} vote at {o['facility']}, counted {_long_date(o['count_date'])}: {fmt_int(o['yes'])} yes to "
-            f"{fmt_int(o['no'])} no ({fmt_pct(o['yes_share'])} yes), turnout {fmt_pct(o['turnout']) if pd.notna(o['turnout']) else 'not known'}, "
+            f"- The {when} vote at {o['facility']}, counted {long_date(o['count_date'])}: {fmt_int(o['yes'])} yes to "
+            f"{fmt_int(o['no'])} no ({fmt_pct(o['yes_share'])} yes), turnout {fmt_pct_or(o['turnout'])}, "
             f"{_count(o['challenged'])} challenged ballots; outcome: {o['outcome']}."
         )
     lines.append(
         f"- This vote: {fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no ({fmt_pct(row['yes_share'])} yes), "
-        f"turnout {fmt_pct(row['turnout']) if pd.notna(row['turnout']) else 'not known'}, "
+        f"turnout {fmt_pct_or(row['turnout'])}, "
         f"{_count(row['challenged'])} challenged ballots; outcome: {row['outcome']}."
     )
     return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
@@ -204,12 +171,16 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
 
 def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     """Two elections side by side: eligible voters, turnout and yes share."""
-    a, b = election(ds, election_id), election(ds, other_id)
+    a, b = election_row(ds, election_id), election_row(ds, other_id)
     ratio = int(b["eligible_voters"]) / int(a["eligible_voters"])
+    if pd.notna(a["turnout"]) and pd.notna(b["turnout"]):
+        turnouts = f"{fmt_pct(a['turnout'])} against {fmt_pct(b['turnout'])}."
+    else:
+        turnouts = f"{fmt_pct_or(a['turnout'])} at {a['facility']} and {fmt_pct_or(b['turnout'])} at {b['facility']}."
     text = (f"{a['facility']} had {_eligible(a)} workers eligible to vote, against {_eligible(b)} at {b['facility']}: "
-            f"{b['facility']}'s unit was {ratio:.1f} times as large. The union got {fmt_pct(a['yes_share'])} of the valid "
-            f"votes at {a['facility']} against {fmt_pct(b['yes_share'])} at {b['facility']}, and turnout was "
-            f"{fmt_pct(a['turnout'])} against {fmt_pct(b['turnout'])}.")
+            f"{b['facility']}'s unit was {ratio:.1f} times as large. The union got {fmt_pct(a['yes_share'])} of the "
+            f"valid votes at {a['facility']} against {fmt_pct(b['yes_share'])} at {b['facility']}, and turnout was "
+            f"{turnouts}")
     return Passage(text, election_source_ids(ds, [election_id, other_id]))
 
 
@@ -219,24 +190,18 @@ def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
     missing = [e for e in (election_id, other_id) if e not in table.index]
     if missing:
         return Passage(f"The data holds no organizer count for {', '.join(missing)}.")
-    a, b = (election(ds, e) for e in (election_id, other_id))
+    a, b = (election_row(ds, e) for e in (election_id, other_id))
     ta, tb = table.loc[election_id], table.loc[other_id]
 
     def count(t: pd.Series) -> str:
-        return ("about " if t["approximate"] else "") + fmt_int(t["organizers"])
+        return about(t["approximate"]) + fmt_int(t["organizers"])
 
     text = (f"{a['facility']}'s campaign had {count(ta)} organizers, against {count(tb)} at {b['facility']}: one "
             f"organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at {a['facility']} "
             f"and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {b['facility']}.")
-    rows = ds.workforce[(ds.workforce["measure"] == "organizers") & ds.workforce["preferred"].to_numpy(dtype=bool)
-                        & ds.workforce["election_id"].isin([election_id, other_id])]
+    workforce = preferred(ds.workforce)
+    rows = workforce[(workforce["measure"] == "organizers") & workforce["election_id"].isin([election_id, other_id])]
     return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id, other_id])))
-
-
-def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return str(start.year)
-    return f"{_long_date(start)} to {_long_date(end)}"
 
 
 def disputed_figures(ds: Dataset) -> Passage:
@@ -252,14 +217,14 @@ def disputed_figures(ds: Dataset) -> Passage:
             f"{fmt_usd(r['amount_usd'])} for {r['purpose']}, reported by {publishers[r['source_id']]}"
             f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}" for _, r in group.iterrows()
         )
-        chosen = group[group["preferred"].to_numpy(dtype=bool)]
+        chosen = preferred(group)
         if len(chosen):
             pick = chosen.iloc[0]
             use = f" The charts use {fmt_usd(pick['amount_usd'])} from {publishers[pick['source_id']]}"
             use += f" (the data's note: “{str(pick['note']).rstrip('.')}”)." if pd.notna(pick["note"]) else "."
         else:
             use = " None is marked as the one to use."
-        lines.append(f"- {spender}, {_period(start, end)}: {figures}.{use}")
+        lines.append(f"- {spender}, {period_label(start, end)}: {figures}.{use}")
         sources.extend(group["source_id"].astype(str))
     if not lines:
         return Passage("Every spending figure in the data comes from a single report; none is disputed.")
@@ -267,15 +232,28 @@ def disputed_figures(ds: Dataset) -> Passage:
 
 
 def money_ratio(ds: Dataset) -> Passage:
-    """The employer's consultant spending against the union's campaign money over the same span, as a ratio."""
+    """The employer's spending against the union's campaign money over the same days, as a ratio.
+
+    The employer's figures are pro-rated to the days of the union's campaign, assuming even spending through
+    each figure's period (`analysis.prorated_spending`); the sentence says so.
+    """
     ratio = union_campaign_ratio(ds)
-    rows = ds.spending[ds.spending["preferred"].to_numpy(dtype=bool) & (ds.spending["measure"] == "spent")]
-    employer = rows.loc[rows["side"] == "employer", "spender"].iloc[0]
-    union = rows.loc[rows["side"] == "union", "spender"].iloc[0]
-    text = (f"{employer} reported {fmt_usd(ratio['employer_usd'])} for consultants in {ratio['employer_period']}; the "
-            f"{union}'s campaign ran on about {fmt_usd(ratio['union_usd'])} ({ratio['period']}). That is "
+    parts = prorated_spending(ds, ratio["period_start"], ratio["period_end"])
+    employer_rows, union_rows = parts[parts["side"] == "employer"], parts[parts["side"] == "union"]
+    employer, union = employer_rows["spender"].iloc[0], union_rows["spender"].iloc[0]
+    figures = " and ".join(f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}" for v, a, s, e in
+                           zip(employer_rows["amount_usd"], employer_rows["approximate"], employer_rows["period_start"],
+                               employer_rows["period_end"]))
+    days = " and ".join(f"{fmt_int(d)} of the {fmt_int(n)} days of {period_label(s, e)}" for d, n, s, e in
+                        zip(employer_rows["overlap_days"], employer_rows["period_days"], employer_rows["period_start"],
+                            employer_rows["period_end"]))
+    what = purposes_phrase(employer_rows["purpose"])
+    text = (f"The {union}'s campaign ({period_label(ratio['period_start'], ratio['period_end'])}) ran on "
+            f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}. {employer} spent {figures} "
+            f"on {what}; the campaign covered {days}, so if that money was spent evenly through each period, "
+            f"{fmt_usd(ratio['employer_usd'])} of it fell in the campaign. That is {about(ratio['approximate'])}"
             f"{ratio['ratio']:,.0f} dollars for every union dollar.")
-    return Passage(text, tuple(rows["source_id"].astype(str)))
+    return Passage(text, tuple(dict.fromkeys(parts["source_id"].astype(str))))
 
 
 def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
@@ -288,21 +266,22 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
     end = pd.Timestamp(year=counted.max().year, month=12, day=31)
     table = spending_per_voter(ds, list(election_ids))
     table = table[(table["period_start"] <= end) & (table["period_end"] >= start)]
-    names = ", ".join(election(ds, e)["facility"] for e in election_ids)
+    names = ", ".join(election_row(ds, e)["facility"] for e in election_ids)
     lines = []
     for _, r in table.iterrows():
-        about = "about " if r["approximate"] else ""
+        approx = about(r["approximate"])
         lines.append(
-            f"- {r['spender']}, {r['purpose']} ({_period(r['period_start'], r['period_end'])}): {about}"
-            f"{fmt_usd(r['amount_usd'])}, or {about}${r['usd_per_eligible_voter']:,.0f} per eligible worker and "
+            f"- {r['spender']}, {r['purpose']} ({period_label(r['period_start'], r['period_end'])}): {approx}"
+            f"{fmt_usd(r['amount_usd'])}, or {approx}${r['usd_per_eligible_voter']:,.0f} per eligible worker and "
             f"${r['usd_per_valid_vote']:,.0f} per valid vote."
         )
     first = table.iloc[0]
-    head = (f"The money reported for {_period(start, end)}, set against the {fmt_int(first['eligible_voters'])} workers "
-            f"eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's figures "
+    head = (f"The money reported for {period_label(start, end)}, set against the {fmt_int(first['eligible_voters'])} "
+            f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's figures "
             "cover all its campaigns of the period, so per worker here they are an upper bound, not what was spent "
             "at this one site:")
-    rows = ds.spending[ds.spending["preferred"].to_numpy(dtype=bool) & ds.spending["measure"].isin(["spent", "raised"])]
+    rows = preferred(ds.spending)
+    rows = rows[rows["measure"].isin(["spent", "raised"])]
     used = rows[(rows["period_start"] <= end) & (rows["period_end"] >= start)]
     return Passage(head + "\n\n" + "\n".join(lines),
                    (*used["source_id"].astype(str), *election_source_ids(ds, election_ids)))
@@ -334,8 +313,8 @@ def results_table(ds: Dataset) -> pd.DataFrame:
             "Yes": table["yes"],
             "No": table["no"],
             "Challenged": table["challenged"],
-            "Yes share": (100 * table["yes_share"]).round(1).astype(str) + "%",
-            "Turnout": [f"{100 * t:.1f}%" if pd.notna(t) else "" for t in table["turnout"]],
+            "Yes share": [fmt_pct_or(s) for s in table["yes_share"]],
+            "Turnout": [fmt_pct_or(t) for t in table["turnout"]],
             "Outcome": table["outcome"].astype(str),
         }
     ).set_index("Election")
@@ -349,7 +328,7 @@ def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
         title_text = src["title"].replace("[", "(").replace("]", ")")
         linked = f"[{title_text}]({src['url']})" if src["url"] else title_text
         date = published[src["source_id"]]
-        lines.append(f"- {src['publisher']}: {linked}" + (f", {_long_date(date)}" if pd.notna(date) else ""))
+        lines.append(f"- {src['publisher']}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else ""))
     return Passage("\n".join(lines), tuple(s["source_id"] for s in cited_sources(ds, source_ids)))
 
 
@@ -365,6 +344,7 @@ class Page:
 
     def __init__(self, notebook: str, data_dir: str | os.PathLike[str] | None = None,
                  charts_dir: str | os.PathLike[str] | None = None) -> None:
+        set_house_style()
         self.ds = load(data_dir)
         self.charts_dir = charts_folder(charts_dir, notebook)
         self.source_ids: list[str] = []

@@ -197,3 +197,30 @@ def test_an_added_election_gets_its_charts(data_copy):
     assert source_line(ds, specs["vote-shares-xyz9-2026"].source_ids) == "Source: Test Gazette"
     assert "XYZ9 2026" in specs["timeline"].alt_text
     assert "2 of 7" not in specs["timeline"].title  # the overview counts the new election too
+    # 400 yes, 380 no, 30 challenged: the union leads, yet 30 >= its lead of 20 leaves the result open.
+    vote_shares = specs["vote-shares-xyz9-2026"]
+    assert vote_shares.title == "Union led with 51.3% at XYZ9 2026; 30 challenged ballots keep it open"
+    assert "led by 20" in specs["what-it-would-take-xyz9-2026"].subtitle
+
+
+def test_words_of_money_charts_compare_like_with_like(specs):
+    money = {s.slug: s for s in specs}["employer-vs-union"]
+    assert money.headline == "54 times" and "about 54 times" in money.title
+    for words in (money.subtitle, money.alt_text):
+        assert "spread evenly" in words and "$5.4 million" in words and "Apr 2021–Mar 2022" in words
+        assert "about $100,000" in words
+    assert "185" not in money.title
+
+
+def test_organizers_chart_compares_the_same_measure(ds, specs):
+    spec = {s.slug: s for s in specs}["organizers"]
+    assert spec.title == ("JFK8 2022 (won) had about 30 organizers for 8,325 eligible voters; "
+                          "LDJ5 2022 had about 10 for 1,633")
+    assert "BHM1" not in spec.alt_text  # outside organizers are another measure
+    texts = _texts(charts.organizers(ds))
+    assert "about 30" in texts and "(about)" not in texts
+
+
+def test_challenged_margin_words_state_the_rule_for_both_sides(specs):
+    subtitle = {s.slug: s for s in specs}["challenged-margin"].subtitle
+    assert "on or above the dashed line for a leading union" in subtitle and "above it for a trailing one" in subtitle

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import html
 import json
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
+import matplotlib
+import pandas as pd
 import pytest
+from matplotlib.patches import Rectangle
 from PIL import Image, ImageChops
 
-from labor_analysis import load
+from labor_analysis import gallery, load
 from labor_analysis.chart_specs import chart_specs
 from labor_analysis.cli import main
-from labor_analysis.export import ChartRecord
+from labor_analysis.export import FORMATS, SIZE_PRESETS, ChartRecord, finalise
 from labor_analysis.gallery import write_gallery
 from labor_analysis.safe_csv import to_safe_csv_text
 
@@ -49,26 +54,49 @@ def test_output_inside_the_data_folder_is_refused(inside, data_copy, capsys):
 def test_missing_data_folder_exits_2(tmp_path, capsys):
     status = main(["charts", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
     assert status == 2
-    assert capsys.readouterr().err.strip()
+    assert capsys.readouterr().err == f"labor-analysis charts: error: no data folder at {(tmp_path / 'nowhere').resolve()}\n"
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.fixture(scope="module")
 def web_export(tmp_path_factory, project_data_dir):
-    """One export of every chart as web PNG, shared by the tests below."""
+    """One in-process export of every chart as web PNG and SVG, shared by the tests below.
+
+    Each figure the exporter renders is kept (slug -> Figure) to compare what is drawn with the CSV, and the
+    export runs under the svg backend to show that it leaves the caller's matplotlib backend alone.
+    """
     out = tmp_path_factory.mktemp("charts")
-    assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(out), "--format", "png",
-                 "--size", "web", "--jobs", "1"]) == 0
-    return out, load(project_data_dir)
+    drawn = {}
+
+    def keep_figure(fig, **kwargs):
+        drawn[kwargs["slug"]] = fig
+        return finalise(fig, **kwargs)
+
+    backend = matplotlib.get_backend()
+    matplotlib.use("svg")
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(gallery, "finalise", keep_figure)
+            assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(out), "--format", "png,svg",
+                         "--size", "web", "--jobs", "1"]) == 0
+        backend_after = matplotlib.get_backend()
+    finally:
+        matplotlib.use(backend)
+    return SimpleNamespace(out=out, ds=load(project_data_dir), drawn=drawn, backend_after=backend_after)
+
+
+def test_export_leaves_the_callers_matplotlib_backend_alone(web_export):
+    assert web_export.backend_after == "svg"
 
 
 def test_index_json_has_one_entry_per_chart_with_files_alt_text_and_sources(web_export):
-    out, ds = web_export
+    out, ds = web_export.out, web_export.ds
     entries = json.loads((out / "index.json").read_text())
     specs = chart_specs(ds)
     assert [e["slug"] for e in entries] == [s.slug for s in specs]
     for entry in entries:
-        assert entry["files"] == {"web.png": f"{entry['slug']}-web.png"}
-        assert (out / entry["files"]["web.png"]).is_file()
+        assert entry["files"] == {"web.png": f"{entry['slug']}-web.png", "web.svg": f"{entry['slug']}-web.svg"}
+        assert all((out / name).is_file() for name in entry["files"].values())
         assert entry["headline"] and entry["headline"] in entry["alt_text"], entry["slug"]
         assert entry["headline"] in entry["title"], entry["slug"]
         assert entry["sources"] and entry["source_line"].startswith(("Source: ", "Sources: "))
@@ -76,13 +104,65 @@ def test_index_json_has_one_entry_per_chart_with_files_alt_text_and_sources(web_
 
 
 def test_csv_beside_each_chart_is_its_plotted_data(web_export):
-    out, ds = web_export
-    for spec in chart_specs(ds):
-        assert (out / f"{spec.slug}.csv").read_text() == to_safe_csv_text(spec.data), spec.slug
+    for spec in chart_specs(web_export.ds):
+        assert (web_export.out / f"{spec.slug}.csv").read_text() == to_safe_csv_text(spec.data), spec.slug
+
+
+def bars_by_category(ax, horizontal: bool) -> dict[str, list[Rectangle]]:
+    """The bars of `ax` grouped by the category tick they stand on (stacked bars share one), left or bottom first."""
+    axis = ax.yaxis if horizontal else ax.xaxis
+    ticks = {round(loc, 6): label.get_text() for loc, label in zip(axis.get_ticklocs(), axis.get_ticklabels())}
+    bars: dict[str, list[Rectangle]] = {}
+    for patch in ax.patches:
+        if not isinstance(patch, Rectangle):
+            continue
+        centre = patch.get_y() + patch.get_height() / 2 if horizontal else patch.get_x() + patch.get_width() / 2
+        if round(centre, 6) in ticks:
+            bars.setdefault(ticks[round(centre, 6)], []).append(patch)
+    for group in bars.values():
+        group.sort(key=lambda p: p.get_x() if horizontal else p.get_y())
+    return bars
+
+
+def test_vote_shares_csv_gives_the_drawn_bar_widths(web_export):
+    data = pd.read_csv(web_export.out / "vote-shares-all.csv")
+    [ax] = web_export.drawn["vote-shares-all"].axes
+    bars = bars_by_category(ax, horizontal=True)
+    assert sorted(bars) == sorted(data["label"])
+    for row in data.itertuples():
+        yes, no = bars[row.label]
+        assert yes.get_width() == pytest.approx(row.yes_share_pct) and yes.get_x() == 0, row.label
+        assert no.get_width() == pytest.approx(row.no_share_pct), row.label
+        assert no.get_x() == pytest.approx(row.yes_share_pct), row.label  # stacked: no starts where yes ends
+        assert row.yes_share_pct == pytest.approx(100 * row.yes / (row.yes + row.no))
+
+
+def test_turnout_csvs_give_the_drawn_bar_heights(web_export):
+    for election_id in web_export.ds.elections["election_id"]:
+        slug = f"turnout-{election_id}"
+        data = pd.read_csv(web_export.out / f"{slug}.csv")
+        [ax] = web_export.drawn[slug].axes
+        heights = {label.lower(): sum(p.get_height() for p in group)
+                   for label, group in bars_by_category(ax, horizontal=False).items()}
+        assert set(heights) == set(data["measure"].str.lower()), slug
+        for row in data.itertuples():
+            expected = 0 if pd.isna(row.count) else row.count  # a figure never reported draws no bar
+            assert heights[row.measure.lower()] == pytest.approx(expected), (slug, row.measure)
+
+
+def test_spending_csv_gives_the_drawn_bar_heights_in_millions(web_export):
+    data = pd.read_csv(web_export.out / "spending-by-year.csv")
+    [ax] = web_export.drawn["spending-by-year"].axes
+    assert "millions" in ax.get_ylabel()
+    bars = bars_by_category(ax, horizontal=False)
+    assert sorted(bars) == sorted(data["year"].astype(str))
+    for row in data.itertuples():
+        [bar] = bars[str(row.year)]
+        assert bar.get_height() * 1e6 == pytest.approx(row.amount_usd), row.year
 
 
 def test_gallery_page_shows_every_chart_with_escaped_alt_text_source_and_data_link(web_export):
-    out, _ = web_export
+    out = web_export.out
     page = (out / "index.html").read_text()
     for entry in json.loads((out / "index.json").read_text()):
         assert f'<img src="{entry["slug"]}-web.png" alt="{html.escape(entry["alt_text"])}">' in page
@@ -92,8 +172,7 @@ def test_gallery_page_shows_every_chart_with_escaped_alt_text_source_and_data_li
 
 
 def test_web_pngs_are_1280_pixels_wide(web_export):
-    out, _ = web_export
-    for png in out.glob("*-web.png"):
+    for png in web_export.out.glob("*-web.png"):
         assert Image.open(png).width == 1280, png.name
 
 
@@ -112,20 +191,35 @@ def test_files_of_a_previous_run_that_are_no_longer_made_are_removed(tmp_path):
     assert (tmp_path.parent / "outside.png").exists()  # only plain names inside the output folder are removed
 
 
-@pytest.mark.slow
-def test_full_rerun_is_byte_identical_and_does_not_depend_on_jobs(tmp_path, project_data_dir):
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(first), "--jobs", "2"]) == 0
-    assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(second), "--jobs", "1"]) == 0
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
-    assert {n.rsplit(".", 1)[-1] for n in names} == {"png", "svg", "pdf", "csv", "txt", "json", "html"}
+def test_rerun_with_parallel_jobs_is_byte_identical(web_export, tmp_path, project_data_dir):
+    """The same charts exported again by two worker processes, formats named in another order: identical files."""
+    again = tmp_path / "again"
+    assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(again), "--format", "svg,png",
+                 "--size", "web", "--jobs", "2"]) == 0
+    names = sorted(p.name for p in web_export.out.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    assert {n.rsplit(".", 1)[-1] for n in names} == {"png", "svg", "csv", "txt", "json", "html"}
     for name in names:
-        a, b = (first / name).read_bytes(), (second / name).read_bytes()
         if name.endswith(".png"):
-            assert ImageChops.difference(Image.open(first / name).convert("RGBA"),
-                                         Image.open(second / name).convert("RGBA")).getbbox() is None, name
+            assert ImageChops.difference(Image.open(web_export.out / name).convert("RGBA"),
+                                         Image.open(again / name).convert("RGBA")).getbbox() is None, name
         else:
-            assert a == b, name
-    for entry in json.loads((first / "index.json").read_text()):
-        assert set(entry["files"]) == {f"{s}.{f}" for s in ("web", "social", "print") for f in ("png", "svg", "pdf")}
+            assert (web_export.out / name).read_bytes() == (again / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_every_chart_exports_in_every_format_and_size(tmp_path, project_data_dir):
+    """The one full export (3 formats x 3 sizes of every chart), by default settings: every file opens at its size."""
+    out = tmp_path / "all"
+    assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(out)]) == 0
+    entries = json.loads((out / "index.json").read_text())
+    assert len(entries) == len(chart_specs(load(project_data_dir)))
+    for entry in entries:
+        assert set(entry["files"]) == {f"{s}.{f}" for s in SIZE_PRESETS for f in FORMATS}
+        files = {key: out / name for key, name in entry["files"].items()}
+        assert Image.open(files["web.png"]).width == 1280
+        assert Image.open(files["social.png"]).size == (1200, 675)
+        assert Image.open(files["print.png"]).width == 1050
+        for size in SIZE_PRESETS:
+            assert files[f"{size}.pdf"].read_bytes().startswith(b"%PDF-"), entry["slug"]
+            assert ET.parse(files[f"{size}.svg"]).getroot().tag.endswith("svg"), entry["slug"]

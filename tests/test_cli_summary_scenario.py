@@ -74,9 +74,17 @@ def test_summary_on_a_broken_folder_exits_2(capsys, data_copy):
 def test_scenario_for_bessemer_in_words(capsys):
     status, out, _ = run_cli(capsys, "scenario", "--election", "bhm1-2022")
     assert status == 0
-    assert "are determinative" in out
-    assert "268 of the 416" in out and "64.4%" in out
+    assert "are determinative" in out and "the union trailed by 118" in out
+    assert "needs 268 of them (64.4%)" in out and "1,143 to 1,141" in out
     assert "46.8%, the yes share of the counted ballots" in out  # 875 / 1868, said to be the default
+
+
+def test_scenario_for_a_leading_union_that_is_still_undetermined(capsys):
+    # 30 challenged ballots against a lead of 20: determinative, yet the union leads on the count.
+    status, out, _ = run_cli(capsys, "scenario", "--yes", "400", "--no", "380", "--challenged", "30")
+    assert status == 0
+    assert "are determinative" in out and "the union led by 20" in out and "trailed" not in out
+    assert "needs 6 of them" in out and "406 to 404" in out  # 400 + 6 > 380 + 24
 
 
 def test_scenario_probability_matches_the_library(capsys):
@@ -93,8 +101,9 @@ def test_scenario_probability_matches_the_library(capsys):
 def test_scenario_for_jfk8_is_not_determinative(capsys):
     status, out, _ = run_cli(capsys, "scenario", "--election", "jfk8-2022", "--yes-share", "0")
     assert status == 0
-    assert "are not determinative" in out and "needs none" in out
-    assert "wins with probability 100.0%" in out
+    assert "are not determinative" in out and "the union led by 523" in out
+    assert "wins even if every one of them is a no vote" in out
+    assert "wins with probability 100%" in out
     assert "counted ballots" not in out  # the share was given
 
 
@@ -123,7 +132,7 @@ def test_console_script_runs_in_a_subprocess():
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "268 of the 416" in result.stdout
+    assert "needs 268 of them" in result.stdout
 
 
 def test_summary_cli_does_not_import_scipy():

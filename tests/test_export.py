@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
+import dataclasses
 
 import matplotlib as mpl
 import pandas as pd
@@ -14,15 +12,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from labor_analysis import load
-from labor_analysis.export import (
-    SIZE_PRESETS,
-    cited_sources,
-    ensure_outside_data,
-    finalise,
-    parse_formats,
-    parse_sizes,
-    source_line,
-)
+from labor_analysis.chart_specs import chart_specs
+from labor_analysis.export import SIZE_PRESETS, cited_sources, finalise, parse_formats, parse_sizes, source_line
+from labor_analysis.paths import ensure_outside_data
 from labor_analysis.style import COLORS, house_rc
 
 
@@ -49,12 +41,44 @@ def export(fig, ds, out_dir, **kwargs):
     return finalise(fig, **options)
 
 
-def test_source_line_names_each_publisher_once_in_order(ds):
+def with_sources(ds, *publishers: str):
+    """`ds` with a hand-made sources table: one source per publisher, ids s0, s1, ... in order."""
+    table = pd.DataFrame({"source_id": [f"s{i}" for i in range(len(publishers))], "publisher": list(publishers),
+                          "title": "t", "url": ""})
+    return dataclasses.replace(ds, sources=table)
+
+
+NLRB = "National Labor Relations Board"
+
+
+@pytest.mark.parametrize(
+    "publishers, line",
+    [
+        ((NLRB, "AL.com"), "Source: NLRB tally via AL.com"),
+        (("AL.com", NLRB), "Source: NLRB tally via AL.com"),
+        ((NLRB, "CBS News", NLRB, "AL.com", "Law360"), "Sources: NLRB tallies via CBS News, AL.com and Law360"),
+        ((NLRB, "Law360", "The Verge"), "Sources: NLRB tallies via Law360 and The Verge"),
+        (("HuffPost",), "Source: HuffPost"),
+        (("HuffPost", "The Hill"), "Sources: HuffPost; The Hill"),
+        (("HuffPost", "The Hill", "HuffPost"), "Sources: HuffPost; The Hill"),
+        ((NLRB,), "Source: NLRB"),
+        ((NLRB, NLRB), "Source: NLRB"),
+        (("NLRB Region 10", "AL.com"), "Source: NLRB tally via AL.com"),  # any publisher named like the NLRB
+        (("national labor relations board",), "Source: NLRB"),
+        (("NLRBWatch",), "Source: NLRBWatch"),  # a word that merely starts with the initials is an outlet
+    ],
+)
+def test_source_line_follows_the_newsroom_style(ds, publishers, line):
+    assert source_line(with_sources(ds, *publishers), [f"s{i}" for i in range(len(publishers))]) == line
+
+
+def test_source_line_comes_from_sources_csv(ds):
     assert source_line(ds, ["retailwire-2025-01-28"]) == "Source: RetailWire"
-    assert (source_line(ds, ["nlrb-case-10-RC-269250", "alcom-2022-03-31"])
-            == "Sources: National Labor Relations Board; AL.com")
-    assert (source_line(ds, ["nlrb-case-29-RC-288020", "law360-2022-04-01", "nlrb-recent-results"])
-            == "Sources: National Labor Relations Board; Law360")
+    assert source_line(ds, ["nlrb-case-10-RC-269250", "alcom-2022-03-31"]) == "Source: NLRB tally via AL.com"
+    assert (source_line(ds, ["nlrb-case-29-RC-288020", "law360-2022-04-01", "nlrb-recent-results", "verge-2022-04-01"])
+            == "Sources: NLRB tallies via Law360 and The Verge")
+    with pytest.raises(ValueError, match="at least one source"):
+        source_line(ds, [])
 
 
 def test_unknown_source_id_is_refused(ds):
@@ -75,26 +99,34 @@ def test_unknown_format_or_size_is_named():
         parse_formats(["png", "gif"])
     with pytest.raises(ValueError, match="poster"):
         parse_sizes(["poster"])
-    assert parse_formats(["svg", "svg", "png"]) == ("svg", "png")
+    assert parse_formats(["svg", "svg", "png"]) == ("png", "svg")
+    assert parse_sizes(["print", "web"]) == ("web", "print")
 
 
-def test_every_format_and_size_is_written_with_the_preset_pixels(ds, tmp_path):
-    record = export(small_figure(), ds, tmp_path)
+@pytest.fixture(scope="module")
+def full_export(ds, tmp_path_factory):
+    """The small figure exported once in every format and size, shared by the tests that read it."""
+    out = tmp_path_factory.mktemp("full")
+    return export(small_figure(), ds, out), out
+
+
+def test_every_format_and_size_is_written_with_the_preset_pixels(full_export):
+    record, out = full_export
     assert set(record.files) == {f"{s}.{f}" for s in SIZE_PRESETS for f in ("png", "svg", "pdf")}
     for name in record.files.values():
-        assert (tmp_path / name).stat().st_size > 0
-    web = Image.open(tmp_path / record.files["web.png"])
-    social = Image.open(tmp_path / record.files["social.png"])
-    print_ = Image.open(tmp_path / record.files["print.png"])
+        assert (out / name).stat().st_size > 0
+    web = Image.open(out / record.files["web.png"])
+    social = Image.open(out / record.files["social.png"])
+    print_ = Image.open(out / record.files["print.png"])
     assert web.width == 1280
     assert social.size == (1200, 675)
     assert print_.width == 1050 and round(print_.info["dpi"][0]) == 300
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # atomic writes leave no temporary file
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # atomic writes leave no temporary file
 
 
 def test_title_subtitle_and_source_line_are_drawn(ds, tmp_path):
     record = export(small_figure(), ds, tmp_path, formats=("svg",), sizes=("web",))
-    assert record.source_line == "Sources: National Labor Relations Board; AL.com"
+    assert record.source_line == "Source: NLRB tally via AL.com"
     assert [s["source_id"] for s in record.sources] == ["nlrb-case-10-RC-269250", "alcom-2022-03-31"]
     svg = (tmp_path / record.files["web.svg"]).read_text()
     # with svg.fonttype=path the glyphs are paths; matplotlib keeps each text as a comment
@@ -111,12 +143,12 @@ def test_figure_is_left_as_it_came_in(ds, tmp_path):
     assert fig.axes[0].yaxis.get_major_ticks()[0].label1.get_fontsize() == tick_size
 
 
-def test_second_export_elsewhere_is_byte_identical(ds, tmp_path):
-    first = export(small_figure(), ds, tmp_path / "a")
-    second = export(small_figure(), ds, tmp_path / "b")
+def test_second_export_elsewhere_is_byte_identical(full_export, ds, tmp_path):
+    first, first_dir = full_export
+    second = export(small_figure(), ds, tmp_path)
     assert first.files == second.files
     for name in [*first.files.values(), first.data_file, first.alt_text_file]:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        assert (first_dir / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
 def test_data_csv_is_the_data_and_formula_safe(ds, tmp_path):
@@ -141,3 +173,19 @@ def test_social_card_leaves_the_subtitle_out_and_dollars_stay_text(ds, tmp_path)
     # two dollar signs on one line would be typeset as mathematics unless math parsing is off
     assert "<!-- Amazon spent $4.3 million; the union about $100,000 -->" in social
     assert "Oblique" not in social  # mathtext would set the words between the dollars in italic glyphs
+
+
+def test_each_file_is_the_same_whatever_else_the_run_exports(ds, tmp_path):
+    """An SVG exported on its own equals the one exported after other formats and sizes (layout starts afresh)."""
+    spec = {s.slug: s for s in chart_specs(ds)}["turnout-jfk8-2022"]
+
+    def export_spec(out_dir, formats, sizes):
+        return finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
+                        source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=ds, out_dir=out_dir,
+                        formats=formats, sizes=sizes)
+
+    everything = export_spec(tmp_path / "all", ("png", "svg"), ("web", "print"))
+    alone = export_spec(tmp_path / "alone", ("svg",), ("print",))
+    name = alone.files["print.svg"]
+    assert everything.files["print.svg"] == name
+    assert (tmp_path / "all" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes()

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 import labor_analysis
-from labor_analysis import is_determinative, scenario_grid, win_probability, yes_needed
+from labor_analysis import is_determinative, rules, scenario_grid, win_probability, yes_needed
 
 # (yes, no, challenged) as published; see ../shared/facts.md
 BESSEMER_2022 = (875, 993, 416)
@@ -205,3 +205,13 @@ def test_scenario_grid_toss_up_is_within_one_ballot_of_a_tie():
 def test_scenario_grid_takes_one_election():
     with pytest.raises(ValueError, match="one election"):
         scenario_grid([1, 2], [3, 4], [5, 6])
+
+
+def test_showing_of_interest_needs_30_percent_of_the_unit():
+    assert rules.SHOWING_OF_INTEREST_MINIMUM == 0.30
+    assert rules.meets_showing_of_interest(0.30) is True
+    assert rules.meets_showing_of_interest(30 / 100) is True  # as the story computes it from a percentage
+    assert rules.meets_showing_of_interest(0.2999) is False
+    assert rules.meets_showing_of_interest(1.0) is True
+    with pytest.raises(ValueError):
+        rules.meets_showing_of_interest(30)  # a percentage, not a share

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib as mpl
 import pandas as pd
 import pytest
 
 from labor_analysis import chart_specs, load, rules, story, summary
-from labor_analysis.charts import fmt_int, fmt_pct
+from labor_analysis.style import house_rc
+from labor_analysis.text import fmt_int, fmt_pct
+
+
+@pytest.fixture(autouse=True)
+def _restore_matplotlib_settings():
+    """A Page sets the house style globally, as a notebook wants; give the other tests in this process theirs back."""
+    with mpl.rc_context():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +42,16 @@ def test_result_states_the_count_and_the_outcome(ds):
     assert "875 yes to 993 no" in bessemer and "undetermined" in bessemer and "416" in bessemer
     ldj5 = story.result(ds, "ldj5-2022").text
     assert "lost by 238" in ldj5
+
+
+def test_a_leading_union_with_determinative_challenges_is_said_to_lead(data_copy):
+    for choice, ballots in (("yes", 400), ("no", 380), ("challenged", 30)):
+        set_tally(data_copy, "bhm1-2022", choice, ballots)
+    changed = load(data_copy)
+    result = story.result(changed, "bhm1-2022").text
+    assert "the union led, 400 yes to 380 no" in result and "undetermined" in result and "trailed" not in result
+    challenged = story.challenged(changed, "bhm1-2022").text
+    assert "determinative: the union led by 20" in challenged and "needs 6 of them" in challenged
 
 
 def test_challenged_ballots_follow_the_nlrb_rules(ds):
@@ -68,13 +87,17 @@ def test_turnout_counts_void_and_challenged_and_says_when_a_figure_is_missing(ds
     text = story.turnout(ds, "jfk8-2022").text
     assert "4,869 of the 8,325" in text and "58.5%" in text and "17 void" in text
     assert "not reported" in story.turnout(ds, "rdu1-2025").text
+    comparison = story.comparison(ds, "rdu1-2025", "jfk8-2022").text
+    assert "nan" not in comparison and "not reported at RDU1" in comparison
+    assert "nan" not in story.results_table(ds).to_string()
     assert "about 950" in story.turnout(ds, "alb1-2022").text
 
 
 def test_showing_of_interest_comes_from_the_workforce_rows(ds):
-    text = story.showing_of_interest(ds, "jfk8-2022").text
-    assert "30%" in text and f"about {fmt_int(0.30 * 8325)}" in text and "seed-000-2022-04-01" in \
-        story.showing_of_interest(ds, "jfk8-2022").source_ids
+    passage = story.showing_of_interest(ds, "jfk8-2022")
+    assert "at least 30%" in passage.text and "reported as 30%" in passage.text and "meets" in passage.text
+    assert fmt_int(0.30 * 8325) not in passage.text  # no head count derived from a share
+    assert "seed-000-2022-04-01" in passage.source_ids
     assert "no showing-of-interest figure" in story.showing_of_interest(ds, "ldj5-2022").text
 
 
@@ -97,7 +120,10 @@ def test_money_keeps_both_2021_figures_and_says_which_the_charts_use(ds):
     assert "$4.3 million" in text and "$4.2 million" in text
     assert "The charts use $4.3 million" in text
     ratio = story.money_ratio(ds).text
-    assert "$100,000" in ratio
+    assert "about $100,000" in ratio
+    assert "256 of the 365 days of 2021" in ratio and "60 of the 365 days of 2022" in ratio
+    assert "spent evenly" in ratio and "$5.4 million" in ratio  # 4.3M * 256/365 + 14.2M * 60/365
+    assert "about 54 dollars for every union dollar" in ratio
     per_worker = story.money_per_worker(ds, ["jfk8-2022"]).text
     assert "8,325" in per_worker and f"${100_000 / 8325:,.0f} per eligible worker" in per_worker
     assert "$4.3 million" not in per_worker  # only the figures of the election's year
@@ -136,3 +162,9 @@ def test_a_page_exports_charts_outside_the_data_and_cites_what_it_used(tmp_path,
     with pytest.raises(ValueError):
         story.Page("01-x", project_data_dir, project_data_dir).chart(spec)
     assert sorted(p.name for p in project_data_dir.iterdir()) == before
+
+
+def test_a_page_sets_the_house_style_for_inline_figures(tmp_path, project_data_dir):
+    mpl.rcParams["font.family"] = ["serif"]
+    story.Page("01-x", project_data_dir, tmp_path)
+    assert mpl.rcParams["font.family"] == [house_rc()["font.family"]]

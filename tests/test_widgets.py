@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labor_analysis import load, rules
-from labor_analysis.widgets import explain_scenario, fmt_probability, scenario_explorer
+from labor_analysis.text import fmt_probability
+from labor_analysis.widgets import explain_scenario, scenario_explorer
 
 shares = st.floats(min_value=0, max_value=1, allow_nan=False)
 
@@ -47,7 +48,15 @@ def test_a_result_the_challenged_ballots_cannot_change_says_so():
     scenario = explain_scenario(2654, 2131, 67, 0.2, 1.0)
     assert not scenario.determinative
     assert scenario.probability == 1.0
-    assert "cannot change the result" in scenario.sentence and "wins" in scenario.sentence
+    assert "not determinative" in scenario.sentence
+    assert "wins even if every one of them is a no vote" in scenario.sentence
+
+
+def test_fewer_upheld_ballots_say_how_many_and_what_they_need():
+    scenario = explain_scenario(875, 993, 416, 0.6, 0.5)
+    assert "If 50% of them are upheld (208)" in scenario.sentence
+    assert scenario.yes_needed == rules.yes_needed(875, 993, 208)
+    assert f"needs {scenario.yes_needed} of them" in scenario.sentence
 
 
 def test_shares_outside_zero_to_one_are_refused():
@@ -84,3 +93,14 @@ def test_moving_a_slider_updates_the_words_and_the_heat_map(ds):
 def test_an_election_without_challenged_ballots_has_nothing_to_explore(ds, election_id):
     with pytest.raises(ValueError, match="no challenged ballots"):
         scenario_explorer(ds, election_id)
+
+
+def test_sliders_show_their_value_as_a_percentage_without_an_editable_readout(ds) -> None:
+    """A typed '70' in an ipywidgets readout means the share 70, so the value is shown in the description instead."""
+    box = scenario_explorer(ds, "bhm1-2022")
+    yes_slider, upheld_slider = box.children[0], box.children[1]
+    assert not yes_slider.readout and not upheld_slider.readout
+    yes_slider.value = 0.7
+    assert yes_slider.description.endswith(": 70%")
+    upheld_slider.value = 0.5
+    assert upheld_slider.description.endswith(": 50%")

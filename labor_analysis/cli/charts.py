@@ -5,21 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 
-from . import UsageError
-
-FORMAT_NAMES = ("png", "svg", "pdf")
-SIZE_NAMES = ("web", "social", "print")
+from ..presets import FORMATS, SIZE_PRESETS
+from . import DATA_DIR_HELP, UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None, help="data folder (default: the project's data/)")
+    """Options of `labor-analysis charts`."""
+    parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     parser.add_argument("--out", default=None,
                         help="output folder (default: build/charts/); never the data folder or inside it")
-    parser.add_argument("--format", default=",".join(FORMAT_NAMES),
-                        help=f"comma-separated image formats among {', '.join(FORMAT_NAMES)} (default: all)")
-    parser.add_argument("--size", default=",".join(SIZE_NAMES),
-                        help="comma-separated size presets: web (1280 px wide), social (1200x675 px), "
-                             "print (3.5 in at 300 dpi) (default: all)")
+    parser.add_argument("--format", default=",".join(FORMATS),
+                        help=f"comma-separated image formats among {', '.join(FORMATS)} (default: all)")
+    sizes = "; ".join(f"{p.name}: {p.description}" for p in SIZE_PRESETS.values())
+    parser.add_argument("--size", default=",".join(SIZE_PRESETS),
+                        help=f"comma-separated size presets ({sizes}) (default: all)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="charts exported in parallel (default: one per core); the files do not depend on it")
 
@@ -29,15 +28,16 @@ def _split(value: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..export import ensure_outside_data, parse_formats, parse_sizes
+    """Export every chart into --out (default build/charts/) and print where the gallery page is."""
     from ..gallery import INDEX_HTML, build_gallery
-    from ..paths import charts_dir, resolve_data_dir
+    from ..paths import charts_dir, ensure_outside_data, resolve_data_dir
+    from ..presets import parse_formats, parse_sizes
 
     try:
         formats = parse_formats(_split(args.format))
         sizes = parse_sizes(_split(args.size))
         data_dir = resolve_data_dir(args.data_dir)
-        out_dir = ensure_outside_data(args.out or charts_dir(), data_dir)
+        out_dir = ensure_outside_data(args.out or charts_dir(), data_dir, "charts")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)

@@ -10,7 +10,8 @@ from . import UsageError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--election", metavar="ID", help="an election_id of the data folder, e.g. bhm1-2022")
-    parser.add_argument("--data-dir", default=None, help="data folder for --election (default: the project's data/)")
+    parser.add_argument("--data-dir", default=None,
+                        help="data folder for --election (default: $LABOR_ANALYSIS_DATA, else the project's data/)")
     parser.add_argument("--yes", type=int, metavar="N", help="yes votes counted (instead of --election)")
     parser.add_argument("--no", type=int, metavar="N", help="no votes counted (instead of --election)")
     parser.add_argument("--challenged", type=int, metavar="N", help="challenged ballots (instead of --election)")
@@ -27,15 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="U",
         help="share of challenged ballots upheld and counted, 0..1; the rest are discarded (default 1)",
     )
-
-
-def _percent(share: float) -> str:
-    """A probability or share in words a reader can take in: never a misleading 0% or 100%."""
-    if 0 < share < 0.001:
-        return "less than 0.1%"
-    if 0.999 < share < 1:
-        return "more than 99.9%"
-    return f"{share:.1%}"
 
 
 def _tally_from_election(args: argparse.Namespace) -> tuple[str, int, int, int]:
@@ -75,57 +67,25 @@ def _tally(args: argparse.Namespace) -> tuple[str, int, int, int]:
     return "the tally given", args.yes, args.no, args.challenged
 
 
-def _needed_sentence(needed: int | None, challenged: int) -> str:
-    """How many of the challenged ballots the union needs, in words."""
-    if needed is None:
-        return "No split of the challenged ballots gives the union a majority."
-    if needed == 0:
-        return "The union needs none of the challenged ballots: it wins whatever they say."
-    return (
-        f"The union needs at least {needed} of the {challenged} challenged ballots ({_percent(needed / challenged)}) "
-        "to be yes, if all of them are opened and counted."
-    )
-
-
 def describe(description: str, yes: int, no: int, challenged: int, yes_share: float | None, upheld: float) -> str:
     """The scenario in plain words: the count, whether the challenged ballots matter, what it takes, the odds."""
-    from ..rules import is_determinative, win_probability, yes_needed
+    from ..rules import win_probability
+    from ..text import challenged_ballots_sentence, fmt_probability
 
-    lines = [f"{description}: {yes} yes, {no} no, {challenged} challenged."]
-    lead = yes - no
-    if lead > 0:
-        standing = f"The union leads by {lead}"
-    elif lead < 0:
-        standing = f"The union trails by {-lead}"
-    else:
-        standing = f"The count is tied at {yes} (a tie loses)"
-    if is_determinative(yes, no, challenged):
-        lines.append(
-            f"{standing}. The {challenged} challenged ballots are determinative: opening them could change the "
-            "result, so it stays undetermined until they are resolved."
-        )
-    elif challenged == 0:
-        result = "won" if lead > 0 else "lost"
-        lines.append(f"{standing}. No ballots were challenged, so the count decides: the union {result}.")
-    else:
-        side = "against the union, it would still win" if lead > 0 else "yes, the union would still lose"
-        lines.append(
-            f"{standing}. The {challenged} challenged ballots are not determinative: even if every one were {side}."
-        )
-    if challenged > 0:
-        lines.append(_needed_sentence(yes_needed(yes, no, challenged), challenged))
+    lines = [f"{description}: {yes} yes, {no} no, {challenged} challenged.",
+             challenged_ballots_sentence(yes, no, challenged)]
     if yes_share is None:
         valid = yes + no
         if valid == 0:
             raise UsageError("no yes or no votes were counted, so give --yes-share")
         yes_share = yes / valid
-        share_note = f"{_percent(yes_share)}, the yes share of the counted ballots (no --yes-share was given)"
+        share_note = f"{fmt_probability(yes_share)}, the yes share of the counted ballots (no --yes-share was given)"
     else:
-        share_note = _percent(yes_share)
+        share_note = fmt_probability(yes_share)
     probability = win_probability(yes, no, challenged, yes_share, upheld)
     lines.append(
-        f"If each challenged ballot is upheld with probability {_percent(upheld)} and, when counted, is yes with "
-        f"probability {share_note}, the union wins with probability {_percent(probability)}."
+        f"If each challenged ballot is upheld with probability {fmt_probability(upheld)} and, when counted, is yes "
+        f"with probability {share_note}, the union wins with probability {fmt_probability(probability)}."
     )
     return "\n".join(lines) + "\n"
 

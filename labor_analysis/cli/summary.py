@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import DATA_DIR_HELP
+
 FORMATS = ("table", "csv", "json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None, help="data folder (default: the project's data/)")
+    """Options of `labor-analysis summary`."""
+    parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     parser.add_argument(
         "--format",
         choices=FORMATS,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from . import DATA_DIR_HELP
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `labor-analysis validate`."""
     parser.add_argument("--data-dir", default=None,
-                        help="data folder (default: $LABOR_ANALYSIS_DATA, else the project's data/)")
+                        help=DATA_DIR_HELP)
 
 
 def run(args: argparse.Namespace) -> int:
