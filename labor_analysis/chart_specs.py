@@ -104,10 +104,10 @@ def turnout_spec(ds: Dataset, election_id: str) -> ChartSpec:
     approx = bool(row["eligible_approximate"])
     if pd.notna(cast["count"]):
         headline = fmt_pct(cast["pct_of_eligible"] / 100, 0)
-        title = f"{headline} of eligible workers voted at {row['label']}"
+        title = f"{about(approx).capitalize()}{headline} of eligible workers voted at {row['label']}"
     else:
         headline = fmt_pct(valid["pct_of_eligible"] / 100, 0)
-        title = f"{headline} of eligible workers cast a valid vote at {row['label']}"
+        title = f"{about(approx).capitalize()}{headline} of eligible workers cast a valid vote at {row['label']}"
     subtitle = (
         f"{about(approx).capitalize()}{fmt_int(row['eligible_voters'])} workers eligible; ballots cast include "
         f"void and challenged ballots; valid votes are yes plus no."

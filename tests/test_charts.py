@@ -224,3 +224,13 @@ def test_organizers_chart_compares_the_same_measure(ds, specs):
 def test_challenged_margin_words_state_the_rule_for_both_sides(specs):
     subtitle = {s.slug: s for s in specs}["challenged-margin"].subtitle
     assert "on or above the dashed line for a leading union" in subtitle and "above it for a trailing one" in subtitle
+
+
+def test_turnout_title_says_about_when_eligible_voters_are_approximate(ds) -> None:
+    """ALB1's eligible voters are flagged approximate in the data, JFK8's are not: the titles follow the flag."""
+    from labor_analysis.chart_specs import turnout_spec
+
+    flags = ds.elections.set_index("election_id")["eligible_approximate"]
+    for election_id in ("alb1-2022", "jfk8-2022"):
+        title = turnout_spec(ds, election_id).title
+        assert title.startswith("About ") == bool(flags[election_id]), title
