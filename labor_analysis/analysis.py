@@ -121,6 +121,11 @@ def preferred(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["preferred"].to_numpy(dtype=bool)]
 
 
+def overlapping(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The rows of a spending table whose period (`period_start`..`period_end`) shares a day with `start`..`end`."""
+    return rows[(rows["period_start"] <= end) & (rows["period_end"] >= start)]
+
+
 def election_row(ds: Dataset, election_id: str) -> pd.Series:
     """One election's `summary` row with its details (city, state, note, eligible_approximate) and chart `label`.
 
@@ -141,8 +146,9 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
 
     The caller says which elections the money is set against (e.g. `["jfk8-2022"]`); their eligible voters
     and valid votes (yes + no, latest stage) are summed. Columns: spender, side, purpose, measure,
-    period_start, period_end, amount_usd, approximate, eligible_voters, valid_votes, usd_per_eligible_voter,
-    usd_per_valid_vote. Cash-on-hand balances are left out: they are not money spent or raised.
+    period_start, period_end, amount_usd, approximate, source_id, eligible_voters, valid_votes,
+    usd_per_eligible_voter, usd_per_valid_vote. Cash-on-hand balances are left out: they are not money spent or
+    raised.
     """
     results = summary(ds).set_index("election_id")
     unknown = sorted(set(election_ids) - set(results.index))
@@ -151,7 +157,8 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
     chosen = results.loc[list(election_ids)]
     eligible = chosen["eligible_voters"].sum(min_count=1)
     votes = chosen["valid_votes"].sum(min_count=1)
-    cols = ["spender", "side", "purpose", "measure", "period_start", "period_end", "amount_usd", "approximate"]
+    cols = ["spender", "side", "purpose", "measure", "period_start", "period_end", "amount_usd", "approximate",
+            "source_id"]
     money = preferred(ds.spending)
     table = money[money["measure"].isin(["spent", "raised"])][cols].reset_index(drop=True)
     table["eligible_voters"] = pd.array([eligible] * len(table), dtype="Int64")
@@ -171,7 +178,7 @@ def prorated_spending(ds: Dataset, start: str | pd.Timestamp, end: str | pd.Time
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     rows = preferred(ds.spending)
-    rows = rows[(rows["measure"] == "spent") & (rows["period_start"] <= end) & (rows["period_end"] >= start)]
+    rows = overlapping(rows[rows["measure"] == "spent"], start, end)
     cols = ["spender", "side", "purpose", "period_start", "period_end", "amount_usd", "approximate", "source_id"]
     table = rows[cols].reset_index(drop=True)
     table["side"] = table["side"].astype(str)
@@ -216,11 +223,11 @@ def union_campaign_ratio(ds: Dataset) -> pd.Series:
 def organizers_per_voter(ds: Dataset) -> pd.DataFrame:
     """Union organizers against the workers eligible to vote, per election with a preferred organizers count.
 
-    Columns: election_id, organizers, approximate, eligible_voters, organizers_per_eligible_voter and
+    Columns: election_id, organizers, approximate, source_id, eligible_voters, organizers_per_eligible_voter and
     eligible_voters_per_organizer (how many workers each organizer had to reach).
     """
     rows = preferred(ds.workforce)
-    rows = rows[rows["measure"] == "organizers"][["election_id", "value", "approximate"]]
+    rows = rows[rows["measure"] == "organizers"][["election_id", "value", "approximate", "source_id"]]
     table = rows.rename(columns={"value": "organizers"}).merge(
         ds.elections[["election_id", "eligible_voters"]], on="election_id", how="left", validate="one_to_one"
     )

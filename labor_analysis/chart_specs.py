@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts
-from .analysis import election_row, preferred, prorated_spending, summary, union_campaign_ratio
+from .analysis import election_row, organizers_per_voter, prorated_spending, summary, union_campaign_ratio
 from .loading import Dataset
 from .text import (about, challenged_ballots_sentence, fmt_int, fmt_pct, fmt_usd, long_date, period_label,
                    place_name, purposes_phrase, standing)
@@ -329,9 +329,9 @@ def organizers_spec(ds: Dataset) -> ChartSpec:
     )
     alt = (f"Two bar charts comparing workers eligible to vote and union organizers; {first['label']} had {headline}. "
            f"{parts}.")
-    workforce = preferred(ds.workforce)
-    rows = workforce[(workforce["measure"] == "organizers") & workforce["election_id"].isin(data["election_id"])]
-    sources = (*election_source_ids(ds, data["election_id"]), *rows["source_id"].astype(str))
+    counts = organizers_per_voter(ds)
+    counts = counts[counts["election_id"].isin(data["election_id"])]
+    sources = (*election_source_ids(ds, data["election_id"]), *counts["source_id"].astype(str))
     return ChartSpec("organizers", title, subtitle, headline, alt, tuple(dict.fromkeys(sources)), data,
                      lambda: charts.organizers(ds))
 
@@ -345,7 +345,6 @@ def chart_specs(ds: Dataset) -> list[ChartSpec]:
     appears when it reported challenged ballots, and its scenario heat map when they are determinative
     (elsewhere every cell of the map would be the same colour).
     """
-    summary_rows = charts.timeline_data(ds)
     specs = [vote_shares_all_spec(ds), timeline_spec(ds)]
     margins = charts.challenged_margin_data(ds)
     if len(margins):
@@ -358,7 +357,7 @@ def chart_specs(ds: Dataset) -> list[ChartSpec]:
     if len(charts.organizers_data(ds)):
         specs.append(organizers_spec(ds))
     challenged = margins.set_index("election_id")
-    for election_id in summary_rows["election_id"]:
+    for election_id in summary(ds)["election_id"]:  # by count date
         specs.append(vote_shares_spec(ds, election_id))
         specs.append(turnout_spec(ds, election_id))
         if election_id in challenged.index and int(challenged.at[election_id, "challenged"]) > 0:

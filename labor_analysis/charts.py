@@ -25,7 +25,7 @@ from .analysis import election_row, organizers_per_voter, preferred, summary
 from .loading import Dataset
 from .rules import scenario_grid
 from .style import COLORS, house_rc, light_grid
-from .text import about, election_label, fmt_int, fmt_pct, fmt_usd_short, period_label
+from .text import about, election_labels, fmt_int, fmt_pct, fmt_usd_short, period_label
 
 WEB_WIDTH_IN = 6.4
 
@@ -106,7 +106,7 @@ def vote_shares_all_data(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "election_id": table["election_id"],
-            "label": [election_label(f, d) for f, d in zip(table["facility"], table["count_date"])],
+            "label": election_labels(table),
             "yes": table["yes"],
             "no": table["no"],
             "yes_share_pct": 100 * table["yes_share"],
@@ -191,7 +191,7 @@ def challenged_margin_data(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "election_id": table["election_id"],
-            "label": [election_label(f, d) for f, d in zip(table["facility"], table["count_date"])],
+            "label": election_labels(table),
             "margin": table["margin"],
             "margin_size": table["margin"].abs(),
             "challenged": table["challenged"],
@@ -455,7 +455,7 @@ def organizers_data(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "election_id": table["election_id"],
-            "label": [election_label(f, d) for f, d in zip(table["facility"], table["count_date"])],
+            "label": election_labels(table),
             "eligible_voters": table["eligible_voters"],
             "organizers": table["organizers"],
             "organizers_approximate": table["approximate"],
@@ -496,7 +496,7 @@ def timeline_data(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "election_id": table["election_id"],
-            "label": [election_label(f, d) for f, d in zip(table["facility"], table["count_date"])],
+            "label": election_labels(table),
             "facility": table["facility"],
             "union": table["union"],
             "count_date": table["count_date"].dt.strftime("%Y-%m-%d"),

@@ -115,12 +115,22 @@ def _hash_tree(digest: Any, label: str, root: Path, pattern: str) -> None:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-def input_key(notebook: Path, data_dir: Path, parameters: Mapping[str, Any]) -> str:
-    """A hash of everything a notebook's run depends on: its bytes, the data files, the package source, the parameters."""
+def shared_inputs_digest(data_dir: Path) -> bytes:
+    """A hash of the inputs every notebook shares: the data files and the package source."""
     digest = hashlib.sha256()
-    digest.update(b"notebook\0" + hashlib.sha256(notebook.read_bytes()).digest())
     _hash_tree(digest, "data", data_dir, "*")
     _hash_tree(digest, "package", paths.PACKAGE_DIR, "*.py")
+    return digest.digest()
+
+
+def input_key(notebook: Path, data_dir: Path, parameters: Mapping[str, Any], shared: bytes | None = None) -> str:
+    """A hash of everything a notebook's run depends on: its bytes, the data files, the package source, the parameters.
+
+    `shared` is `shared_inputs_digest(data_dir)` when the caller already has it (one per rerun, not per notebook).
+    """
+    digest = hashlib.sha256()
+    digest.update(b"notebook\0" + hashlib.sha256(notebook.read_bytes()).digest())
+    digest.update(b"shared\0" + (shared_inputs_digest(data_dir) if shared is None else shared))
     digest.update(json.dumps(dict(parameters), sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
@@ -332,13 +342,14 @@ def rerun(
         raise ValueError(f"jobs must be at least 1, not {workers}")
 
     cache = read_cache(out)
+    shared = shared_inputs_digest(data)
     results: dict[str, RunResult] = {}
     keys: dict[str, str] = {}
     pending: list[NotebookJob] = []
     for source in sources:
         job_parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / source.stem), **(parameters or {})}
         job = NotebookJob(source, out, data, job_parameters)
-        keys[job.name] = input_key(source, data, job_parameters)
+        keys[job.name] = input_key(source, data, job_parameters, shared)
         notebook_out, html_out = report_paths(out, job.name)
         entry = cache.get(job.name, {})
         unchanged = entry.get("status") == RAN and entry.get("key") == keys[job.name]

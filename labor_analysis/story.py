@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .analysis import (election_row, organizers_per_voter, preferred, prorated_spending, spending_per_voter, summary,
-                       union_campaign_ratio)
+from .analysis import (election_row, organizers_per_voter, overlapping, preferred, prorated_spending,
+                       spending_per_voter, summary, union_campaign_ratio)
 from .chart_specs import ChartSpec, election_source_ids
 from .export import cited_sources, finalise
 from .loading import Dataset, load
@@ -152,20 +152,17 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     row = election_row(ds, election_id)
     if not others:
         return Passage(f"The data holds no other election at {row['facility']}.")
+    def line(name: str, r: pd.Series) -> str:
+        return (f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({fmt_pct(r['yes_share'])} yes), "
+                f"turnout {fmt_pct_or(r['turnout'])}, {_count(r['challenged'])} challenged ballots; "
+                f"outcome: {r['outcome']}.")
+
     lines = []
     for other in others:
         o = election_row(ds, other)
         when = "earlier" if o["count_date"] < row["count_date"] else "later"
-        lines.append(
-            f"- The {when} vote at {o['facility']}, counted {long_date(o['count_date'])}: {fmt_int(o['yes'])} yes to "
-            f"{fmt_int(o['no'])} no ({fmt_pct(o['yes_share'])} yes), turnout {fmt_pct_or(o['turnout'])}, "
-            f"{_count(o['challenged'])} challenged ballots; outcome: {o['outcome']}."
-        )
-    lines.append(
-        f"- This vote: {fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no ({fmt_pct(row['yes_share'])} yes), "
-        f"turnout {fmt_pct_or(row['turnout'])}, "
-        f"{_count(row['challenged'])} challenged ballots; outcome: {row['outcome']}."
-    )
+        lines.append(line(f"The {when} vote at {o['facility']}, counted {long_date(o['count_date'])}", o))
+    lines.append(line("This vote", row))
     return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
 
 
@@ -199,9 +196,8 @@ def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
     text = (f"{a['facility']}'s campaign had {count(ta)} organizers, against {count(tb)} at {b['facility']}: one "
             f"organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at {a['facility']} "
             f"and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {b['facility']}.")
-    workforce = preferred(ds.workforce)
-    rows = workforce[(workforce["measure"] == "organizers") & workforce["election_id"].isin([election_id, other_id])]
-    return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id, other_id])))
+    organizer_sources = table.loc[[election_id, other_id], "source_id"].astype(str)
+    return Passage(text, (*organizer_sources, *election_source_ids(ds, [election_id, other_id])))
 
 
 def disputed_figures(ds: Dataset) -> Passage:
@@ -264,8 +260,7 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
     counted = summary(ds).set_index("election_id").loc[list(election_ids), "count_date"]
     start = pd.Timestamp(year=counted.min().year, month=1, day=1)
     end = pd.Timestamp(year=counted.max().year, month=12, day=31)
-    table = spending_per_voter(ds, list(election_ids))
-    table = table[(table["period_start"] <= end) & (table["period_end"] >= start)]
+    table = overlapping(spending_per_voter(ds, list(election_ids)), start, end)
     names = ", ".join(election_row(ds, e)["facility"] for e in election_ids)
     lines = []
     for _, r in table.iterrows():
@@ -280,11 +275,8 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
             f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's figures "
             "cover all its campaigns of the period, so per worker here they are an upper bound, not what was spent "
             "at this one site:")
-    rows = preferred(ds.spending)
-    rows = rows[rows["measure"].isin(["spent", "raised"])]
-    used = rows[(rows["period_start"] <= end) & (rows["period_end"] >= start)]
     return Passage(head + "\n\n" + "\n".join(lines),
-                   (*used["source_id"].astype(str), *election_source_ids(ds, election_ids)))
+                   (*table["source_id"].astype(str), *election_source_ids(ds, election_ids)))
 
 
 def overview(ds: Dataset) -> Passage:
@@ -323,13 +315,14 @@ def results_table(ds: Dataset) -> pd.DataFrame:
 def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
     """A Markdown list citing every source: publisher, linked title, publication date."""
     published = ds.sources.set_index("source_id")["published"]
+    cited = cited_sources(ds, source_ids)
     lines = []
-    for src in cited_sources(ds, source_ids):
+    for src in cited:
         title_text = src["title"].replace("[", "(").replace("]", ")")
         linked = f"[{title_text}]({src['url']})" if src["url"] else title_text
         date = published[src["source_id"]]
         lines.append(f"- {src['publisher']}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else ""))
-    return Passage("\n".join(lines), tuple(s["source_id"] for s in cited_sources(ds, source_ids)))
+    return Passage("\n".join(lines), tuple(s["source_id"] for s in cited))
 
 
 def charts_folder(charts_dir: str | os.PathLike[str] | None, notebook: str) -> Path:

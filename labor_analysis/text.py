@@ -102,6 +102,11 @@ def election_label(facility: str, count_date: object) -> str:
     return f"{facility} {pd.Timestamp(count_date).year}"
 
 
+def election_labels(table: pd.DataFrame) -> list[str]:
+    """`election_label` for every row of a table with `facility` and `count_date` columns."""
+    return [election_label(f, d) for f, d in zip(table["facility"], table["count_date"])]
+
+
 def standing(margin: int) -> str:
     """Where the union stood on the count, from the sign of yes minus no: 'led', 'trailed' or 'tied'."""
     return "led" if margin > 0 else "trailed" if margin < 0 else "tied"

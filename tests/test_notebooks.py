@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from labor_analysis import paths, rerun as engine, rules
-from labor_analysis.charts import fmt_int
+from labor_analysis.text import fmt_int
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
 NAMES = [nb.stem for nb in NOTEBOOKS]
