@@ -160,6 +160,7 @@ def turnout_data(ds: Dataset, election_id: str) -> pd.DataFrame:
 def turnout(ds: Dataset, election_id: str) -> Figure:
     """Bars from zero of eligible voters, ballots cast and valid votes; an unreported count is said, not drawn."""
     data = turnout_data(ds, election_id)
+    approx = about(bool(election_row(ds, election_id)["eligible_approximate"]))  # shares of an approximate count
     with _style_context():
         fig = _figure(3.4)
         ax = fig.add_subplot()
@@ -172,7 +173,8 @@ def turnout(ds: Dataset, election_id: str) -> Figure:
             if pd.isna(count):
                 ax.text(x, top * 0.03, "not\nreported", ha="center", va="bottom", color=COLORS["muted_text"])
                 continue
-            label = fmt_int(count) if pct == 100 else f"{fmt_int(count)}\n({fmt_pct(pct / 100, 0)} of eligible)"
+            label = (approx + fmt_int(count) if pct == 100
+                     else f"{fmt_int(count)}\n({approx}{fmt_pct(pct / 100, 0)}\nof eligible)")  # narrow for print
             ax.annotate(label, (x, int(count)), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", linespacing=1.1)
         ax.set_ylim(0, top * 1.3)

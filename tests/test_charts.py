@@ -234,3 +234,14 @@ def test_turnout_title_says_about_when_eligible_voters_are_approximate(ds) -> No
     for election_id in ("alb1-2022", "jfk8-2022"):
         title = turnout_spec(ds, election_id).title
         assert title.startswith("About ") == bool(flags[election_id]), title
+
+
+def test_turnout_bar_labels_say_about_when_eligible_voters_are_approximate(ds) -> None:
+    """ALB1's eligible count is approximate, so its bar and the shares of it carry 'about'; JFK8's do not."""
+    def labels(election_id: str) -> list[str]:
+        fig = charts.turnout(ds, election_id)
+        return [t.get_text() for t in fig.axes[0].texts]
+
+    alb1, jfk8 = labels("alb1-2022"), labels("jfk8-2022")
+    assert alb1[0] == "about 950" and "(about 68%\nof eligible)" in alb1[1]
+    assert not any("about" in text for text in jfk8)
