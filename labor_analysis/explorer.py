@@ -238,7 +238,7 @@ def _even_chance_path(grid: np.ndarray) -> str:
     return "".join(parts)
 
 
-def _heatmap_svg(grid: np.ndarray, counted_yes_share: float, alt_text: str, start: tuple[int, int]) -> str:
+def _heatmap_svg(grid: np.ndarray, counted_yes_share: float | None, alt_text: str, start: tuple[int, int]) -> str:
     """The heat map as inline SVG: the embedded PNG, axes, the even-chance line, the counted share, the marker."""
     x0, y0, w, h = _PLOT
     png = base64.b64encode(_heatmap_png(grid)).decode("ascii")
@@ -261,8 +261,9 @@ def _heatmap_svg(grid: np.ndarray, counted_yes_share: float, alt_text: str, star
     if path:
         parts.append(f'<path d="{path}" fill="none" stroke="{COLORS["reference"]}" stroke-width="1.5" '
                      'stroke-dasharray="5 3"/>')
-    dx = x0 + (counted_yes_share * 100 + 0.5) * w / STEPS
-    parts.append(f'<path d="M{dx:.2f} {y0 - 6}l6 6l-6 6l-6 -6z" fill="#fff" stroke="{text}" stroke-width="1.5"/>')
+    if counted_yes_share is not None:
+        dx = x0 + (counted_yes_share * 100 + 0.5) * w / STEPS
+        parts.append(f'<path d="M{dx:.2f} {y0 - 6}l6 6l-6 6l-6 -6z" fill="#fff" stroke="{text}" stroke-width="1.5"/>')
     parts += [
         f'<text x="{x0 + w / 2}" y="{y0 + h + 42}" class="axis" text-anchor="middle" fill="{text}">'
         "Yes share of the counted challenged ballots</text>",
@@ -314,8 +315,10 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
     takes = [what_it_takes(yes, no, challenged, u) for u in range(STEPS)]
     scenario = ("If {overruled} of the challenged ballots are counted (their challenges overruled) and each of "
                 "those is a yes vote with probability {yes_share}, the union wins with probability {chance}.")
-    counted_share = float(row["yes_share"])
-    start = (100, int(round(100 * counted_share)))  # (overruled %, yes share %)
+    counted_share = None if pd.isna(row["yes_share"]) else float(row["yes_share"])  # None: no valid vote counted
+    start = (100, 50 if counted_share is None else int(round(100 * counted_share)))  # (overruled %, yes share %)
+    diamond = ("" if counted_share is None else
+               f" Diamond: the yes share of the ballots already counted ({fmt_pct(counted_share)}).")
     start_chance = labels[cells[start[0] * STEPS + start[1]]]
     title = _title(row, yes, no, challenged)
     alt = _alt_text(row, yes, no, challenged, grid)
@@ -357,7 +360,7 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
 </div>
 <figure>
 {_heatmap_svg(grid, counted_share, alt, start)}
-<figcaption class="legend">Ring: the sliders' setting. Diamond: the yes share of the ballots already counted ({esc(fmt_pct(counted_share))}). Dashed line: an even chance.</figcaption>
+<figcaption class="legend">Ring: the sliders' setting.{esc(diamond)} Dashed line: an even chance.</figcaption>
 </figure>
 <p class="method">The chance is exact, not simulated: each challenged ballot is taken to be counted with the first slider's probability and, if counted, to be a yes vote with the second's, independently; the union wins with more yes than no votes (a tie loses). Computed by labor-analysis at every whole percentage point.</p>
 <p class="source">{esc(line)}</p>
