@@ -254,7 +254,7 @@ def _heatmap_svg(grid: np.ndarray, counted_yes_share: float | None, alt_text: st
         x = x0 + (tick + 0.5) * w / STEPS
         y = y0 + (100 - tick + 0.5) * h / STEPS
         parts.append(f'<line x1="{x:.2f}" y1="{y0 + h}" x2="{x:.2f}" y2="{y0 + h + 4}" stroke="{muted}"/>')
-        parts.append(f'<text x="{x:.2f}" y="{y0 + h + 17}" class="tick" text-anchor="middle" fill="{text}">{tick}%</text>')
+        parts.append(f'<text x="{x:.2f}" y="{y0 + h + 20}" class="tick" text-anchor="middle" fill="{text}">{tick}%</text>')
         parts.append(f'<line x1="{x0 - 4}" y1="{y:.2f}" x2="{x0}" y2="{y:.2f}" stroke="{muted}"/>')
         parts.append(f'<text x="{x0 - 7}" y="{y + 4:.2f}" class="tick" text-anchor="end" fill="{text}">{tick}%</text>')
     path = _even_chance_path(grid)
@@ -388,6 +388,21 @@ def explorer_iframe(ds: Dataset, election_id: str) -> str:
     explorer = build_explorer(ds, election_id)
     return (f'<iframe title="{html.escape(explorer.title)}" srcdoc="{html.escape(explorer.page)}" '
             'style="width: 100%; max-width: 720px; height: 1150px; border: 0;"></iframe>')
+
+
+@dataclass(frozen=True)
+class EmbeddedExplorer:
+    """A notebook output showing one election's explorer in an iframe (in Jupyter and in the HTML report alike)."""
+
+    frame: str
+
+    def _repr_html_(self) -> str:
+        return self.frame
+
+
+def embedded_explorer(ds: Dataset, election_id: str) -> EmbeddedExplorer:
+    """The explorer for a notebook cell: `embedded_explorer(ds, election_id)` as the cell's last line shows it."""
+    return EmbeddedExplorer(explorer_iframe(ds, election_id))
 
 
 @dataclass(frozen=True)

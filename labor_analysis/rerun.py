@@ -241,22 +241,23 @@ def execute_notebook(job: NotebookJob) -> RunResult:
 
 
 #: The reports' nbconvert template: JupyterLab's, without what it would fetch from CDNs (require.js, MathJax,
-#: mermaid, the widget manager) and without widget views, which show nothing without a kernel and those scripts.
-#: Charts are embedded images and tables HTML, so a report opened offline shows every one of them.
+#: mermaid, the widget manager). Charts are embedded images and tables HTML, so a report opened offline shows
+#: every one of them.
 REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block data_widget_view -%}{%- endblock data_widget_view -%}
 """
 _REPORT_TEMPLATE_NAME = "labor-analysis-report.html.j2"
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def report_html(nb: Any, name: str) -> str:
     """The HTML report of an executed notebook for editors: no code, nothing loaded from the network.
 
-    The widgets' saved state is left out too (a copy of `nb` is exported): without a kernel it drives nothing.
+    Live widgets are left out (from a copy of `nb`): without a kernel and the widget manager's scripts they
+    would show only their Python repr. Notebook 02 shows its offline explorer for that (`labor_analysis.explorer`).
     """
     import copy
 
@@ -272,6 +273,9 @@ def report_html(nb: Any, name: str) -> str:
     )
     report = copy.deepcopy(nb)
     report.metadata.pop("widgets", None)
+    for cell in report.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if _WIDGET_VIEW not in o.get("data", {})]
     body, _ = exporter.from_notebook_node(report, resources={"metadata": {"name": name}})
     return body
 

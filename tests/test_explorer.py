@@ -19,6 +19,7 @@ from labor_analysis import load, rules
 from labor_analysis.explorer import (
     STEPS,
     build_explorer,
+    embedded_explorer,
     explorer_elections,
     explorer_file_name,
     explorer_iframe,
@@ -202,6 +203,7 @@ def test_a_source_address_that_is_not_http_is_not_linked():
 def test_the_notebook_iframe_holds_the_same_page(ds, bessemer):
     frame = explorer_iframe(ds, "bhm1-2022")
     assert frame.startswith("<iframe ") and f'srcdoc="{html.escape(bessemer.page)}"' in frame
+    assert embedded_explorer(ds, "bhm1-2022")._repr_html_() == frame  # a notebook cell shows it without warnings
 
 
 def test_the_gallery_links_each_explorer_beside_its_heat_map_and_forgets_stale_ones(ds, tmp_path):
@@ -232,6 +234,7 @@ def test_reports_reference_no_script_style_or_font_on_the_network():
     assert not re.findall(r'\bsrc="(?!data:)', page)
     assert "<link" not in page and "mathjax" not in page.lower() and "require.js" not in page
     assert "unpkg" not in page and "cdnjs" not in page and "widget-state" not in page and "widget-view" not in page
+    assert "VBox()" not in page  # a live widget is left out, not shown as its Python repr
     assert "widgets" in nb.metadata  # the executed notebook keeps its widget state; only the report drops it
 
 
