@@ -126,7 +126,15 @@ def explorer_elections(ds: Dataset) -> list[str]:
     table = summary(ds)
     needed = table["yes_needed"].notna() & table["challenged"].fillna(0).gt(0)
     determinative = table["determinative"].fillna(False).astype(bool)
-    return table.loc[needed & determinative, "election_id"].tolist()
+    return [e for e in table.loc[needed & determinative, "election_id"] if len(_unions_on_ballot(ds, e)) <= 1]
+
+
+def _unions_on_ballot(ds: Dataset, election_id: str) -> set[str]:
+    """The unions its `yes` tally rows name (none for a single-union ballot, whose rows leave `union` empty)."""
+    tallies = ds.tallies
+    rows = tallies[(tallies["election_id"] == election_id) & (tallies["choice"].astype(str) == "yes")]
+    named = rows["union"] if "union" in rows.columns else pd.Series(dtype=str)
+    return {str(u) for u in named.dropna() if str(u)}
 
 
 def _counts(ds: Dataset, election_id: str) -> tuple[pd.Series, int, int, int]:
@@ -136,7 +144,7 @@ def _counts(ds: Dataset, election_id: str) -> tuple[pd.Series, int, int, int]:
         raise ValueError(f"{election_id} has no reported yes, no and challenged counts to explore")
     if int(row["challenged"]) == 0:
         raise ValueError(f"{election_id} has no challenged ballots to explore")
-    if pd.isna(row["margin"]) or ("unions" in row.index and int(row["unions"]) > 1):
+    if len(_unions_on_ballot(ds, election_id)) > 1:
         raise ValueError(f"{election_id} has several unions on the ballot; the explorer covers yes-or-no ballots")
     return row, int(row["yes"]), int(row["no"]), int(row["challenged"])
 

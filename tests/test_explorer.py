@@ -12,6 +12,7 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from folders import LENZNER_RUNOFF, add_nlrb_ballots
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,6 +148,12 @@ def test_only_determinative_elections_get_one_by_default_and_any_with_challenged
     for election_id, reason in (("ldj5-2022", "no challenged ballots"), ("wfm-phl-2025", "no reported")):
         with pytest.raises(ValueError, match=reason):
             build_explorer(ds, election_id)
+
+
+def test_a_ballot_with_several_unions_is_refused_in_words(data_copy):
+    add_nlrb_ballots(data_copy)
+    with pytest.raises(ValueError, match="several unions"):
+        build_explorer(load(data_copy), LENZNER_RUNOFF)
 
 
 def test_writing_into_the_data_folder_is_refused(ds):
