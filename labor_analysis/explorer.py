@@ -157,8 +157,8 @@ def probability_grid(yes: int, no: int, challenged: int) -> np.ndarray:
     share = np.arange(STEPS) / (STEPS - 1)
     overruled, yes_share = (a.ravel() for a in np.meshgrid(share, share, indexing="ij"))
     n = overruled.size
-    # The counted share is passed by position: the rules name it for the challenges overruled.
-    p = win_probability(np.full(n, yes), np.full(n, no), np.full(n, challenged), yes_share, overruled)
+    p = win_probability(np.full(n, yes), np.full(n, no), np.full(n, challenged), yes_share=yes_share,
+                        overruled=overruled)
     return np.asarray(p, dtype=float).reshape(STEPS, STEPS)
 
 

@@ -1,4 +1,4 @@
-"""The chart gallery: export every chart of a data folder and its explorers, then index.json and index.html (a page to scroll)."""
+"""The chart gallery: export every chart of a data folder (and its explorers), then index.json and index.html."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ figcaption p { margin: 0.4rem 0; }
 """.strip()
 
 
-def index_entries(records: Sequence[ChartRecord], explorers: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+def index_entries(records: Sequence[ChartRecord],
+                  explorers: Mapping[str, str] | None = None) -> list[dict[str, object]]:
     """One JSON-ready entry per chart, in export order; `explorers` (chart slug -> file) adds an `explorer` key."""
     explorers = explorers or {}
     return [{**r.to_dict(), **({"explorer": explorers[r.slug]} if r.slug in explorers else {})} for r in records]
