@@ -14,8 +14,9 @@ def test_nothing_missing_in_the_full_install() -> None:
     assert missing_extra("notebooks", "labor-analysis rerun") is None
 
 
-def test_rerun_without_the_notebook_extra_names_it(monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_rerun_without_the_notebook_extra_names_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "nbclient", None)  # find_spec() answers None, as when it is not installed
     assert cli.main(["rerun"]) == 2
     err = capsys.readouterr().err
@@ -30,7 +31,8 @@ def test_every_module_of_an_extra_is_declared_in_it() -> None:
     from labor_analysis.paths import PROJECT_ROOT
 
     extras = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "optional-dependencies"]
+        "optional-dependencies"
+    ]
     for extra, modules in EXTRAS.items():
         declared = {requirement.split(">")[0].split("=")[0].split("[")[0].strip() for requirement in extras[extra]}
         assert set(modules) <= declared, extra

@@ -55,8 +55,12 @@ def wheel(source_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from the copy the way pip builds one (isolated, with the declared build backend)."""
     before = snapshot(source_copy)
     wheels = tmp_path_factory.mktemp("wheels")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(wheels),
-                    str(source_copy)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(wheels), str(source_copy)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert snapshot(source_copy) == before, "building wrote into the project folder (build/, egg-info, ...)"
     [built] = wheels.glob("labor_analysis-*.whl")
     return built
@@ -77,8 +81,11 @@ def requirement_name(requirement: str) -> str:
 def test_wheel_ships_the_data_and_the_type_marker(wheel: Path, project_data_dir: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    bundled = {f"labor_analysis/bundled_data/{p.relative_to(project_data_dir).as_posix()}"
-               for p in project_data_dir.rglob("*") if p.is_file()}
+    bundled = {
+        f"labor_analysis/bundled_data/{p.relative_to(project_data_dir).as_posix()}"
+        for p in project_data_dir.rglob("*")
+        if p.is_file()
+    }
     assert bundled <= names
     assert "labor_analysis/py.typed" in names
     assert not [n for n in names if n.startswith(("data/", "tests/", "notebooks/")) or "__pycache__" in n]
@@ -101,8 +108,9 @@ def test_unpacked_wheel_loads_its_bundled_data(wheel: Path, tmp_path: Path, proj
         archive.extractall(site)
     env = clean_env() | {"PYTHONPATH": str(site)}
     code = "import labor_analysis as la; ds = la.load(); print(la.__file__); print(ds.data_dir); print(len(ds.tallies))"
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
     module, data_dir, rows = done.stdout.split()
     assert Path(module).is_relative_to(site)
     assert Path(data_dir) == (site / "labor_analysis" / "bundled_data").resolve()
@@ -115,18 +123,27 @@ def test_core_install_has_no_jupyter_and_its_command_line_works(wheel: Path, tmp
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
     env = clean_env()
-    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
-                   check=True, capture_output=True, text=True, env=env)
+    subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
-    listed = subprocess.run([str(bin_dir / "python"), "-m", "pip", "list", "--format", "freeze"],
-                            check=True, capture_output=True, text=True, env=env).stdout
+    listed = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "list", "--format", "freeze"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout
     installed = {requirement_name(line) for line in listed.splitlines() if line.strip()}
     assert not installed & NOT_IN_CORE
     assert not installed & {requirement_name(m) for m in EXTRAS["notebooks"]}
 
     cli = str(bin_dir / "labor-analysis")
-    summary = subprocess.run([cli, "summary", "--format", "csv"], cwd=tmp_path, env=env, capture_output=True,
-                             text=True)
+    summary = subprocess.run([cli, "summary", "--format", "csv"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert summary.returncode == 0, summary.stderr
     assert "jfk8-2022" in summary.stdout
 
@@ -135,6 +152,12 @@ def test_core_install_has_no_jupyter_and_its_command_line_works(wheel: Path, tmp
     assert "labor-analysis[notebooks]" in rerun.stderr
     assert "Traceback" not in rerun.stderr and len(rerun.stderr.strip().splitlines()) == 1
 
-    version = subprocess.run([str(bin_dir / "python"), "-c", "import labor_analysis; print(labor_analysis.__version__)"],
-                             cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import labor_analysis; print(labor_analysis.__version__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert version.stdout.strip() == la.__version__
