@@ -117,7 +117,7 @@ def test_unpacked_wheel_loads_its_bundled_data(wheel: Path, tmp_path: Path, proj
     assert int(rows) == len(la.load(project_data_dir).tallies)
 
 
-def test_core_install_has_no_jupyter_and_its_command_line_works(wheel: Path, tmp_path: Path) -> None:
+def test_wheel_core_install_has_no_jupyter_and_its_command_line_works(wheel: Path, tmp_path: Path) -> None:
     """`pip install labor-analysis` in a fresh venv: the core dependencies only, and `summary` works there."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
