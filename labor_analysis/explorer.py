@@ -17,6 +17,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -42,7 +43,8 @@ _TICKS = (0, 25, 50, 75, 100)
 
 _CSS = f"""
 :root {{ color: {COLORS["text"]}; background: #fff; }}
-body {{ font-family: "{FONT}", Verdana, sans-serif; margin: 0 auto; max-width: 680px; padding: 1rem; line-height: 1.4; }}
+body {{ font-family: "{FONT}", Verdana, sans-serif; margin: 0 auto; max-width: 680px; padding: 1rem;
+  line-height: 1.4; }}
 h1 {{ font-size: 1.35rem; margin: 0 0 0.4rem; }}
 .subtitle, .source, .cited, .method, .legend {{ color: {COLORS["muted_text"]}; }}
 .subtitle {{ margin: 0 0 1rem; }}
@@ -73,7 +75,9 @@ _SCRIPT = """
     return template.replace(/\\{(\\w+)\\}/g, function (m, key) { return values[key]; });
   }
   function fit() {
-    try { if (window.frameElement) { window.frameElement.style.height = document.documentElement.scrollHeight + "px"; } }
+    try {
+      if (window.frameElement) { window.frameElement.style.height = document.documentElement.scrollHeight + "px"; }
+    }
     catch (e) { /* a frame of another origin keeps its own height */ }
   }
   function update() {
@@ -84,7 +88,8 @@ _SCRIPT = """
     document.getElementById("overruled-value").textContent = pct(u);
     document.getElementById("yes-share-value").textContent = pct(q);
     document.getElementById("chance").textContent = chance;
-    document.getElementById("scenario").textContent = fill(data.scenario, {overruled: pct(u), yes_share: pct(q), chance: chance});
+    document.getElementById("scenario").textContent =
+      fill(data.scenario, {overruled: pct(u), yes_share: pct(q), chance: chance});
     document.getElementById("what-it-takes").textContent = data.what_it_takes[u];
     var x = plot.x + (q + 0.5) * plot.w / steps, y = plot.y + (steps - 1 - u + 0.5) * plot.h / steps;
     var marker = document.getElementById("marker");
@@ -122,7 +127,7 @@ def explorer_file_name(election_id: str) -> str:
 
 
 def explorer_elections(ds: Dataset) -> list[str]:
-    """The elections that get an explorer by default: single-union tallies whose challenged ballots are determinative."""
+    """The elections that get an explorer by default: single-union tallies with determinative challenged ballots."""
     table = summary(ds)
     needed = table["yes_needed"].notna() & table["challenged"].fillna(0).gt(0)
     determinative = table["determinative"].fillna(False).astype(bool)
@@ -157,8 +162,9 @@ def probability_grid(yes: int, no: int, challenged: int) -> np.ndarray:
     share = np.arange(STEPS) / (STEPS - 1)
     overruled, yes_share = (a.ravel() for a in np.meshgrid(share, share, indexing="ij"))
     n = overruled.size
-    p = win_probability(np.full(n, yes), np.full(n, no), np.full(n, challenged), yes_share=yes_share,
-                        overruled=overruled)
+    p = win_probability(
+        np.full(n, yes), np.full(n, no), np.full(n, challenged), yes_share=yes_share, overruled=overruled
+    )
     return np.asarray(p, dtype=float).reshape(STEPS, STEPS)
 
 
@@ -173,21 +179,27 @@ def what_it_takes(yes: int, no: int, challenged: int, overruled_pct: int) -> str
     """What the union needs of the challenged ballots when `overruled_pct`% of them are counted, in one sentence."""
     counted = round(challenged * overruled_pct / 100)
     if counted == 0:
-        return (f"If every challenge is sustained, no challenged ballot is counted and the count stands: the union "
-                f"{_outcome_words(yes, no)}.")
+        return (
+            f"If every challenge is sustained, no challenged ballot is counted and the count stands: the union "
+            f"{_outcome_words(yes, no)}."
+        )
     if overruled_pct == 100:
         opening = f"If all {fmt_int(challenged)} challenged ballots are counted, the union"
     else:
         about = "" if counted * 100 == challenged * overruled_pct else "about "
-        opening = (f"If {overruled_pct}% of the {fmt_int(challenged)} challenged ballots are counted "
-                   f"({about}{fmt_int(counted)}), the union")
+        opening = (
+            f"If {overruled_pct}% of the {fmt_int(challenged)} challenged ballots are counted "
+            f"({about}{fmt_int(counted)}), the union"
+        )
     needed = yes_needed(yes, no, counted)
     if needed is None:
         return f"{opening} loses even if every one of them is a yes vote."
     if needed == 0:
         return f"{opening} wins even if every one of them is a no vote."
-    return (f"{opening} needs {fmt_int(needed)} of them ({fmt_pct(needed / counted)}) to be yes votes: "
-            f"{fmt_int(yes + needed)} to {fmt_int(no + counted - needed)} (a tie loses).")
+    return (
+        f"{opening} needs {fmt_int(needed)} of them ({fmt_pct(needed / counted)}) to be yes votes: "
+        f"{fmt_int(yes + needed)} to {fmt_int(no + counted - needed)} (a tie loses)."
+    )
 
 
 def _title(row: pd.Series, yes: int, no: int, challenged: int) -> str:
@@ -195,10 +207,14 @@ def _title(row: pd.Series, yes: int, no: int, challenged: int) -> str:
     vote = f"the {pd.Timestamp(row['count_date']).year} vote at {place_name(row)}"
     needed = yes_needed(yes, no, challenged)
     if needed is None or needed == 0:
-        return (f"The {fmt_int(challenged)} challenged ballots cannot change {vote}: the union "
-                f"{'wins' if needed == 0 else 'loses'}")
-    return (f"The union needs {fmt_int(needed)} of the {fmt_int(challenged)} challenged ballots "
-            f"({fmt_pct(needed / challenged)}) to win {vote}")
+        return (
+            f"The {fmt_int(challenged)} challenged ballots cannot change {vote}: the union "
+            f"{'wins' if needed == 0 else 'loses'}"
+        )
+    return (
+        f"The union needs {fmt_int(needed)} of the {fmt_int(challenged)} challenged ballots "
+        f"({fmt_pct(needed / challenged)}) to win {vote}"
+    )
 
 
 def _alt_text(row: pd.Series, yes: int, no: int, challenged: int, grid: np.ndarray) -> str:
@@ -223,12 +239,13 @@ def _heatmap_png(grid: np.ndarray) -> bytes:
 
     cmap = LinearSegmentedColormap.from_list("outcome", [COLORS["lost"], "#F7F7F7", COLORS["won"]])
     buffer = io.BytesIO()
-    imsave(buffer, grid[::-1], cmap=cmap, vmin=0.0, vmax=1.0, format="png", metadata={"Software": None})
+    no_stamp = cast("dict[str, str]", {"Software": None})  # None: no matplotlib version in the file
+    imsave(buffer, grid[::-1], cmap=cmap, vmin=0.0, vmax=1.0, format="png", metadata=no_stamp)
     return buffer.getvalue()
 
 
 def _even_chance_path(grid: np.ndarray) -> str:
-    """SVG path along the cell edges where the chance first reaches 50%, row by row (the chance grows with yes share)."""
+    """SVG path along the cell edges where the chance first reaches 50%, row by row (it grows with the yes share)."""
     x0, y0, w, h = _PLOT
     cell_w, cell_h = w / STEPS, h / STEPS
     parts: list[str] = []
@@ -253,7 +270,8 @@ def _heatmap_svg(grid: np.ndarray, counted_yes_share: float | None, alt_text: st
     muted, text = COLORS["muted_text"], COLORS["text"]
     parts = [
         '<svg viewBox="0 0 440 424" role="img" aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="map-title">Chance the union wins, by the share of challenged ballots counted and their yes share</title>',
+        '<title id="map-title">Chance the union wins, by the share of challenged ballots counted and their yes share'
+        "</title>",
         f'<desc id="map-desc">{html.escape(alt_text)}</desc>',
         f'<image x="{x0}" y="{y0}" width="{w}" height="{h}" preserveAspectRatio="none" '
         f'style="image-rendering: pixelated" href="data:image/png;base64,{png}"/>',
@@ -262,13 +280,16 @@ def _heatmap_svg(grid: np.ndarray, counted_yes_share: float | None, alt_text: st
         x = x0 + (tick + 0.5) * w / STEPS
         y = y0 + (100 - tick + 0.5) * h / STEPS
         parts.append(f'<line x1="{x:.2f}" y1="{y0 + h}" x2="{x:.2f}" y2="{y0 + h + 4}" stroke="{muted}"/>')
-        parts.append(f'<text x="{x:.2f}" y="{y0 + h + 20}" class="tick" text-anchor="middle" fill="{text}">{tick}%</text>')
+        parts.append(
+            f'<text x="{x:.2f}" y="{y0 + h + 20}" class="tick" text-anchor="middle" fill="{text}">{tick}%</text>'
+        )
         parts.append(f'<line x1="{x0 - 4}" y1="{y:.2f}" x2="{x0}" y2="{y:.2f}" stroke="{muted}"/>')
         parts.append(f'<text x="{x0 - 7}" y="{y + 4:.2f}" class="tick" text-anchor="end" fill="{text}">{tick}%</text>')
     path = _even_chance_path(grid)
     if path:
-        parts.append(f'<path d="{path}" fill="none" stroke="{COLORS["reference"]}" stroke-width="1.5" '
-                     'stroke-dasharray="5 3"/>')
+        parts.append(
+            f'<path d="{path}" fill="none" stroke="{COLORS["reference"]}" stroke-width="1.5" stroke-dasharray="5 3"/>'
+        )
     if counted_yes_share is not None:
         dx = x0 + (counted_yes_share * 100 + 0.5) * w / STEPS
         parts.append(f'<path d="M{dx:.2f} {y0 - 6}l6 6l-6 6l-6 -6z" fill="#fff" stroke="{text}" stroke-width="1.5"/>')
@@ -285,8 +306,9 @@ def _heatmap_svg(grid: np.ndarray, counted_yes_share: float | None, alt_text: st
     ]
     for share, anchor in ((0, "start"), (50, "middle"), (100, "end")):
         x = x0 + w * share / 100
-        parts.append(f'<text x="{x:.2f}" y="{y0 + h + 104}" class="tick" text-anchor="{anchor}" fill="{text}">'
-                     f"{share}%</text>")
+        parts.append(
+            f'<text x="{x:.2f}" y="{y0 + h + 104}" class="tick" text-anchor="{anchor}" fill="{text}">{share}%</text>'
+        )
     u, q = start
     mx, my = x0 + (q + 0.5) * w / STEPS, y0 + (100 - u + 0.5) * h / STEPS
     parts += [
@@ -321,20 +343,31 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
     index = {label: i for i, label in enumerate(labels)}
     cells = [index[fmt_probability(p)] for p in grid.ravel()]
     takes = [what_it_takes(yes, no, challenged, u) for u in range(STEPS)]
-    scenario = ("If {overruled} of the challenged ballots are counted (their challenges overruled) and each of "
-                "those is a yes vote with probability {yes_share}, the union wins with probability {chance}.")
+    scenario = (
+        "If {overruled} of the challenged ballots are counted (their challenges overruled) and each of "
+        "those is a yes vote with probability {yes_share}, the union wins with probability {chance}."
+    )
     counted_share = None if pd.isna(row["yes_share"]) else float(row["yes_share"])  # None: no valid vote counted
-    start = (100, 50 if counted_share is None else int(round(100 * counted_share)))  # (overruled %, yes share %)
-    diamond = ("" if counted_share is None else
-               f" Diamond: the yes share of the ballots already counted ({fmt_pct(counted_share)}).")
+    start = (100, 50 if counted_share is None else round(100 * counted_share))  # (overruled %, yes share %)
+    diamond = (
+        ""
+        if counted_share is None
+        else f" Diamond: the yes share of the ballots already counted ({fmt_pct(counted_share)})."
+    )
     start_chance = labels[cells[start[0] * STEPS + start[1]]]
     title = _title(row, yes, no, challenged)
     alt = _alt_text(row, yes, no, challenged, grid)
     ids = election_source_ids(ds, [election_id])
     line = source_line(ds, ids)
     x0, y0, w, h = _PLOT
-    data = {"steps": STEPS, "labels": labels, "cells": cells, "what_it_takes": takes, "scenario": scenario,
-            "plot": {"x": x0, "y": y0, "w": w, "h": h}}
+    data = {
+        "steps": STEPS,
+        "labels": labels,
+        "cells": cells,
+        "what_it_takes": takes,
+        "scenario": scenario,
+        "plot": {"x": x0, "y": y0, "w": w, "h": h},
+    }
     esc = html.escape
     subtitle = (
         f"Counted: {fmt_int(yes)} yes, {fmt_int(no)} no; {fmt_int(challenged)} ballots were challenged and set "
@@ -356,10 +389,14 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
 <h1>{esc(title)}</h1>
 <p class="subtitle">{esc(subtitle)}</p>
 <form class="controls" onsubmit="return false">
-<label for="overruled">Challenged ballots counted (challenges overruled): <output id="overruled-value" for="overruled">{start[0]}%</output></label>
-<input type="range" id="overruled" name="overruled" min="0" max="100" step="1" value="{start[0]}" aria-valuetext="{start[0]}%">
-<label for="yes-share">Yes share of the counted challenged ballots: <output id="yes-share-value" for="yes-share">{start[1]}%</output></label>
-<input type="range" id="yes-share" name="yes-share" min="0" max="100" step="1" value="{start[1]}" aria-valuetext="{start[1]}%">
+<label for="overruled">Challenged ballots counted (challenges overruled):
+<output id="overruled-value" for="overruled">{start[0]}%</output></label>
+<input type="range" id="overruled" name="overruled" min="0" max="100" step="1" value="{start[0]}"
+ aria-valuetext="{start[0]}%">
+<label for="yes-share">Yes share of the counted challenged ballots:
+<output id="yes-share-value" for="yes-share">{start[1]}%</output></label>
+<input type="range" id="yes-share" name="yes-share" min="0" max="100" step="1" value="{start[1]}"
+ aria-valuetext="{start[1]}%">
 </form>
 <div class="result" id="result" role="status" aria-live="polite">
 <p>Chance the union wins: <span class="chance" id="chance">{esc(start_chance)}</span></p>
@@ -370,7 +407,9 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
 {_heatmap_svg(grid, counted_share, alt, start)}
 <figcaption class="legend">Ring: the sliders' setting.{esc(diamond)} Dashed line: an even chance.</figcaption>
 </figure>
-<p class="method">The chance is exact, not simulated: each challenged ballot is taken to be counted with the first slider's probability and, if counted, to be a yes vote with the second's, independently; the union wins with more yes than no votes (a tie loses). Computed by labor-analysis at every whole percentage point.</p>
+<p class="method">The chance is exact, not simulated: each challenged ballot is taken to be counted with the
+first slider's probability and, if counted, to be a yes vote with the second's, independently; the union wins
+with more yes than no votes (a tie loses). Computed by labor-analysis at every whole percentage point.</p>
 <p class="source">{esc(line)}</p>
 <p class="cited">Cited: {"; ".join(_link(s) for s in cited_sources(ds, ids))}</p>
 </main>
@@ -394,8 +433,10 @@ def write_explorer(ds: Dataset, election_id: str, out_dir: str | os.PathLike[str
 def explorer_iframe(ds: Dataset, election_id: str) -> str:
     """The explorer as an `<iframe srcdoc>` for a notebook's output: the same page, self-contained, sized to fit."""
     explorer = build_explorer(ds, election_id)
-    return (f'<iframe title="{html.escape(explorer.title)}" srcdoc="{html.escape(explorer.page)}" '
-            'style="width: 100%; max-width: 720px; height: 1150px; border: 0;"></iframe>')
+    return (
+        f'<iframe title="{html.escape(explorer.title)}" srcdoc="{html.escape(explorer.page)}" '
+        'style="width: 100%; max-width: 720px; height: 1150px; border: 0;"></iframe>'
+    )
 
 
 @dataclass(frozen=True)

@@ -333,7 +333,7 @@ def _index_css() -> str:
 
 
 def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
-    """Write `index.html`: one link per HTML report in `out_dir`, with whether its last run failed, and the chart gallery."""
+    """Write `index.html`: a link to each HTML report in `out_dir` (and if its last run failed), and the gallery."""
     items = []
     for name in sorted(cache):
         if not (out_dir / f"{name}.html").is_file():

@@ -25,8 +25,15 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = os.environ.get("LABOR_ANALYSIS_CHROMIUM", "/usr/bin/chromium")
 #: Flags for a headless Chromium on a machine without network: no sandbox as root, no background connections.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SCREENSHOTS = paths.build_dir() / "browser-screenshots"
 ELECTION = "bhm1-2022"
 YES, NO, CHALLENGED = 875, 993, 416
@@ -114,8 +121,10 @@ def _check_setting(frame, overruled: int, yes_share: int) -> None:
     image = frame.locator("svg image").bounding_box()
     ring = frame.locator("#marker circle").first.bounding_box()
     centre = (ring["x"] + ring["width"] / 2, ring["y"] + ring["height"] / 2)
-    expected_centre = (image["x"] + (yes_share + 0.5) * image["width"] / STEPS,
-                       image["y"] + (STEPS - 1 - overruled + 0.5) * image["height"] / STEPS)
+    expected_centre = (
+        image["x"] + (yes_share + 0.5) * image["width"] / STEPS,
+        image["y"] + (STEPS - 1 - overruled + 0.5) * image["height"] / STEPS,
+    )
     assert centre == pytest.approx(expected_centre, abs=0.75), (overruled, yes_share)
 
 

@@ -67,13 +67,15 @@ def test_every_setting_shows_the_rules_probability(bessemer, overruled, yes_shar
 
 
 @settings(max_examples=25, deadline=None)
-@given(yes=st.integers(0, 400), no=st.integers(0, 400), challenged=st.integers(1, 60), overruled=percent,
-       yes_share=percent)
+@given(
+    yes=st.integers(0, 400), no=st.integers(0, 400), challenged=st.integers(1, 60), overruled=percent, yes_share=percent
+)
 def test_the_grid_is_win_probability_at_every_whole_percent(yes, no, challenged, overruled, yes_share):
     grid = probability_grid(yes, no, challenged)
     assert grid.shape == (STEPS, STEPS)
     assert grid[overruled, yes_share] == pytest.approx(
-        rules.win_probability(yes, no, challenged, yes_share / 100, overruled / 100), abs=1e-12)
+        rules.win_probability(yes, no, challenged, yes_share / 100, overruled / 100), abs=1e-12
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -108,7 +110,7 @@ def test_bessemer_title_states_the_finding_in_nlrb_words(bessemer):
 def test_the_page_starts_at_every_ballot_counted_and_the_counted_yes_share(bessemer):
     share = round(100 * 875 / (875 + 993))  # the yes share of the ballots already counted
     page = bessemer.page
-    assert f'id="overruled" name="overruled" min="0" max="100" step="1" value="100"' in page
+    assert 'id="overruled" name="overruled" min="0" max="100" step="1" value="100"' in page
     assert f'id="yes-share" name="yes-share" min="0" max="100" step="1" value="{share}"' in page
     chance = fmt_probability(rules.win_probability(875, 993, 416, share / 100, 1.0))
     assert f'<span class="chance" id="chance">{html.escape(chance)}</span>' in page  # shown before any script runs
@@ -183,10 +185,16 @@ def _hostile_copy(data_copy, yes, no, challenged):
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(yes=st.integers(0, 2000), no=st.integers(0, 2000), challenged=st.integers(1, 80), overruled=percent,
-       yes_share=percent)
-def test_any_valid_data_gives_an_escaped_page_with_the_rules_answers(data_copy, yes, no, challenged, overruled,
-                                                                     yes_share):
+@given(
+    yes=st.integers(0, 2000),
+    no=st.integers(0, 2000),
+    challenged=st.integers(1, 80),
+    overruled=percent,
+    yes_share=percent,
+)
+def test_any_valid_data_gives_an_escaped_page_with_the_rules_answers(
+    data_copy, yes, no, challenged, overruled, yes_share
+):
     ds = _hostile_copy(data_copy, yes, no, challenged)
     explorer = build_explorer(ds, "bhm1-2022")
     page = explorer.page
@@ -194,7 +202,8 @@ def test_any_valid_data_gives_an_escaped_page_with_the_rules_answers(data_copy, 
     assert html.escape(HOSTILE) in page
     data = embedded(page)
     assert shown(data, overruled, yes_share) == fmt_probability(
-        rules.win_probability(yes, no, challenged, yes_share / 100, overruled / 100))
+        rules.win_probability(yes, no, challenged, yes_share / 100, overruled / 100)
+    )
     assert data["what_it_takes"][overruled] == what_it_takes(yes, no, challenged, overruled)
     assert explorer_elections(ds) == (["bhm1-2022"] if rules.is_determinative(yes, no, challenged) else [])
 
@@ -204,7 +213,8 @@ def test_a_source_address_that_is_not_http_is_not_linked():
 
     assert explorer._link({"title": "T", "publisher": "P", "url": "javascript:alert(1)"}) == "T (P)"
     assert explorer._link({"title": "T", "publisher": "P", "url": "https://a.example/?a=1&b=2"}) == (
-        '<a href="https://a.example/?a=1&amp;b=2">T (P)</a>')
+        '<a href="https://a.example/?a=1&amp;b=2">T (P)</a>'
+    )
 
 
 def test_the_notebook_iframe_holds_the_same_page(ds, bessemer):
@@ -217,9 +227,18 @@ def test_the_gallery_links_each_explorer_beside_its_heat_map_and_forgets_stale_o
     links = write_explorers(ds, tmp_path)
     assert [(link.election_id, link.file_name) for link in links] == [("bhm1-2022", "explorer-bhm1-2022.html")]
     slug = links[0].chart_slug
-    record = ChartRecord(slug=slug, title="t", subtitle="s", headline="1", alt_text="a 1", source_line="Source: X",
-                         sources=(), files={"web.png": f"{slug}-web.png"}, data_file=f"{slug}.csv",
-                         alt_text_file=f"{slug}.txt")
+    record = ChartRecord(
+        slug=slug,
+        title="t",
+        subtitle="s",
+        headline="1",
+        alt_text="a 1",
+        source_line="Source: X",
+        sources=(),
+        files={"web.png": f"{slug}-web.png"},
+        data_file=f"{slug}.csv",
+        alt_text_file=f"{slug}.txt",
+    )
     write_gallery([record], tmp_path, {slug: links[0].file_name})
     [entry] = json.loads((tmp_path / "index.json").read_text())
     assert entry["explorer"] == "explorer-bhm1-2022.html"
@@ -229,12 +248,26 @@ def test_the_gallery_links_each_explorer_beside_its_heat_map_and_forgets_stale_o
 
 
 def test_reports_reference_no_script_style_or_font_on_the_network():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# A report\n\nIt cost $5 and $6 million."),
-        nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
-            "display_data", data={"text/plain": "VBox()", "application/vnd.jupyter.widget-view+json": {"model_id": "m"}})]),
-        nbformat.v4.new_code_cell("y", outputs=[nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>7</td></tr></table>"})]),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A report\n\nIt cost $5 and $6 million."),
+            nbformat.v4.new_code_cell(
+                "x",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "display_data",
+                        data={"text/plain": "VBox()", "application/vnd.jupyter.widget-view+json": {"model_id": "m"}},
+                    )
+                ],
+            ),
+            nbformat.v4.new_code_cell(
+                "y",
+                outputs=[
+                    nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>7</td></tr></table>"})
+                ],
+            ),
+        ]
+    )
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2}}
     page = report_html(nb, "a-report")
     assert "<table><tr><td>7</td></tr></table>" in page and "It cost $5 and $6 million." in page
