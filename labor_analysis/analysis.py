@@ -7,51 +7,115 @@ Unreported figures stay missing (`<NA>`/NaN): nothing is guessed.
 
 from __future__ import annotations
 
+import re
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .loading import Dataset, load
-from .rules import is_determinative, yes_needed
-from .schema import CHOICES, STAGES
+from .rules import ELECTION_OUTCOMES, election_outcome, yes_needed
+from .schema import CHOICES
 from .text import election_label
 
-#: Outcome labels of `summary`, from the union's side.
-OUTCOMES = ("won", "lost", "undetermined")
+#: Outcome labels of `summary`, from the unions' side (`runoff`: no choice had a majority of several).
+OUTCOMES = ELECTION_OUTCOMES
 
-#: Columns of `summary`, in order (`complete`: all four choices of the tally were reported).
+#: Columns of `summary`, in order (`complete`: every choice of the tally, each union's yes included, was reported).
 SUMMARY_COLUMNS = [
     "election_id", "facility", "union", "count_date", "stage", "yes", "no", "void", "challenged",
     "eligible_voters", "ballots_cast", "valid_votes", "yes_share", "margin", "turnout", "determinative",
-    "yes_needed", "outcome", "complete",
+    "yes_needed", "outcome", "complete", "unions", "winner", "kind", "unit",
 ]
+
+#: Rank of `final` among the stages, above any revision.
+_FINAL_RANK = 1 << 40
+_REVISION = re.compile(r"revised-([1-9][0-9]*)")
+
+
+def _stage_rank(stages: pd.Series) -> np.ndarray:
+    """Each stage's place in the order initial < revised-1 < revised-2 < ... < final; -1 for anything else."""
+    codes, uniques = pd.factorize(stages.astype(str), use_na_sentinel=True)
+    ranks = []
+    for stage in uniques:
+        revision = _REVISION.fullmatch(stage)
+        ranks.append(0 if stage == "initial" else _FINAL_RANK if stage == "final" else
+                     int(revision.group(1)) if revision else -1)
+    return np.append(np.asarray(ranks, dtype=np.int64), -1)[codes]
+
+
+def _stage_name(rank: int) -> str | None:
+    """The stage of a rank from `_stage_rank` (None for -1: no tally)."""
+    return None if rank < 0 else "initial" if rank == 0 else "final" if rank == _FINAL_RANK else f"revised-{rank}"
+
+
+@dataclass(frozen=True)
+class _Latest:
+    """Each election's latest stage: the `latest_tallies` frame, and its yes votes and union names by ballot slot."""
+
+    frame: pd.DataFrame
+    union_votes: np.ndarray  # (elections, slots) float64, NaN where a slot is empty or its count unreported
+    union_names: np.ndarray  # (elections, slots) object: the tally's union name ("" on a single-union ballot)
+
+
+def _latest(ds: Dataset) -> _Latest:
+    """The latest stage of every election, vectorised with positions rather than string joins (fast nationally)."""
+    elections, tallies = ds.elections, ds.tallies
+    n = len(elections)
+    election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
+    rank = _stage_rank(tallies["stage"])
+    choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
+    usable = (election >= 0) & (rank >= 0) & (choice >= 0)
+    latest = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(latest, election[usable], rank[usable])
+    chosen = usable & (rank == latest[np.where(usable, election, 0)])
+    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)
+    grid = np.full((n, len(CHOICES)), np.nan)
+    others = chosen & (choice != 0)
+    grid[election[others], choice[others]] = ballots[others]
+    # yes rows: one per union, in the file's order (the first is the union named first on the ballot)
+    yes_rows = np.flatnonzero(chosen & (choice == 0))
+    order = np.argsort(election[yes_rows], kind="stable")
+    yes_rows, owner = yes_rows[order], election[yes_rows[order]]
+    unions = np.bincount(owner, minlength=n)
+    group_start = np.cumsum(unions) - unions
+    slot = np.arange(len(yes_rows)) - group_start[owner]
+    width = max(int(unions.max(initial=0)), 1)
+    union_votes = np.full((n, width), np.nan)
+    union_votes[owner, slot] = ballots[yes_rows]
+    union_names = np.full((n, width), "", dtype=object)
+    if "union" in tallies.columns:
+        names = tallies["union"].astype(object).to_numpy()[yes_rows]
+        union_names[owner, slot] = np.where(pd.isna(names), "", names)
+    on_ballot = np.arange(width)[None, :] < unions[:, None]
+    yes_missing = (np.isnan(union_votes) & on_ballot).any(axis=1) | (unions == 0)
+    yes = np.where(on_ballot, np.nan_to_num(union_votes), 0).sum(axis=1)
+    ranks, where = np.unique(latest, return_inverse=True)
+    columns: dict[str, object] = {
+        "election_id": elections["election_id"].to_numpy(),
+        "stage": np.array([_stage_name(int(r)) for r in ranks], dtype=object)[where],
+        "yes": _int_array(yes, yes_missing),
+    }
+    for i, name in enumerate(CHOICES[1:], start=1):
+        columns[name] = _int_array(grid[:, i], np.isnan(grid[:, i]))
+    columns["unions"] = _int_array(unions, unions == 0)
+    return _Latest(pd.DataFrame(columns), union_votes, union_names)
+
+
+def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    """A nullable Int64 array of `values`, <NA> where `missing`."""
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), np.asarray(missing, dtype=bool))
 
 
 def latest_tallies(ds: Dataset) -> pd.DataFrame:
     """One row per election (in the elections file's order) with its latest stage and a column per choice.
 
-    The latest stage is `final` when the election has one, else `initial`; an election without tallies gets
-    missing counts. Vectorised with positions rather than string joins, so a national table stays fast.
+    The latest stage is `final` when the election has one, else its highest revision (`revised-N`), else
+    `initial`. `yes` is the votes for every union on the ballot together (missing if one union's count is),
+    `unions` how many unions the stage lists. An election without tallies gets missing counts and stage.
     """
-    elections, tallies = ds.elections, ds.tallies
-    n = len(elections)
-    election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
-    stage = pd.Categorical(tallies["stage"], categories=list(STAGES)).codes.astype(np.int64)
-    choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
-    usable = (election >= 0) & (stage >= 0) & (choice >= 0)
-    latest = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(latest, election[usable], stage[usable])
-    chosen = usable & (stage == latest[np.where(usable, election, 0)])
-    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)
-    grid = np.full((n, len(CHOICES)), np.nan)
-    grid[election[chosen], choice[chosen]] = ballots[chosen]
-    stages = pd.Categorical.from_codes(latest, categories=list(STAGES), validate=False)
-    columns = {"election_id": elections["election_id"].to_numpy(), "stage": stages}
-    for i, name in enumerate(CHOICES):
-        missing = np.isnan(grid[:, i])
-        columns[name] = pd.arrays.IntegerArray(np.where(missing, 0, grid[:, i]).astype(np.int64), missing)
-    return pd.DataFrame(columns)
+    return _latest(ds).frame
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -64,12 +128,17 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 def summary(ds: Dataset | None = None) -> pd.DataFrame:
     """One row per election from its latest stage: counts, shares, turnout, margin, challenged ballots, outcome.
 
-    `yes_share` = yes / (yes + no); `margin` = yes - no; `ballots_cast` = yes + no + void + challenged;
-    `turnout` = ballots_cast / eligible_voters; `outcome` is `won`/`lost` when the challenged ballots are not
-    determinative and `undetermined` when they are. `complete` is False when a choice was never reported: then
-    ballots_cast and turnout are missing, and if `challenged` is the one missing, `determinative` and
-    `yes_needed` are too and `outcome` is read from yes against no alone (the challenged ballots could change
-    it). Sorted by count date; elections counted the same day keep the elections file's order.
+    `yes` = the votes for every union on the ballot together, `no` = the votes for no union, `valid_votes` =
+    yes + no, `yes_share` = yes / valid_votes; `ballots_cast` = yes + no + void + challenged; `turnout` =
+    ballots_cast / eligible_voters. `outcome` follows the NLRB rules (see `rules.election_outcome`): `won`,
+    `lost`, `runoff` (several unions, no choice with a majority) or `undetermined` when the challenged ballots
+    are determinative; `winner` names the union that won (else empty) and `unions` counts the unions on the
+    ballot. `margin` (yes - no) and `yes_needed` keep their single-union meaning and are <NA> on ballots with
+    several unions. `complete` is False when a choice was never reported: then ballots_cast and turnout are
+    missing, and if `challenged` is the one missing, `determinative` and `yes_needed` are too and `outcome` is
+    read from the count alone (the challenged ballots could change it). `kind` (initial, rerun, runoff) and
+    `unit` come from the elections file. Sorted by count date; elections counted the same day keep the
+    elections file's order.
 
     Computed once per Dataset (a chart registry asks for it dozens of times) and returned as a fresh copy; the
     cache assumes a Dataset's tables are not changed in place after loading.
@@ -89,31 +158,40 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
 _SUMMARY_CACHE: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
 
 
+def _text_column(elections: pd.DataFrame, name: str, default: str) -> np.ndarray:
+    """An optional text column of the elections file as strings, `default` where it is absent or empty."""
+    if name not in elections.columns:
+        return np.full(len(elections), default, dtype=object)
+    values = elections[name].astype(object).to_numpy()
+    return np.where(pd.isna(values) | (values == ""), default, values).astype(str).astype(object)
+
+
 def _summary(ds: Dataset) -> pd.DataFrame:
     """The `summary` table, computed."""
-    counts = latest_tallies(ds).drop(columns="election_id")
+    latest = _latest(ds)
+    counts = latest.frame.drop(columns="election_id")
     elections = ds.elections[["election_id", "facility", "union", "count_date", "eligible_voters"]]
     frame = pd.concat([elections.reset_index(drop=True), counts], axis=1)
     yes, no, void, challenged = (frame[c] for c in CHOICES)
+    several = frame["unions"].gt(1).to_numpy(dtype=bool, na_value=False)
     frame["ballots_cast"] = yes + no + void + challenged
     frame["valid_votes"] = yes + no
     frame["yes_share"] = _ratio(yes, frame["valid_votes"])
-    frame["margin"] = yes - no
+    frame["margin"] = (yes - no).mask(several)
     frame["turnout"] = _ratio(frame["ballots_cast"], frame["eligible_voters"])
-    frame["determinative"] = is_determinative(yes, no, challenged)
-    frame["yes_needed"] = yes_needed(yes, no, challenged)
-    frame["outcome"] = _outcome(frame["margin"], frame["determinative"])
+    result = election_outcome(latest.union_votes, no, challenged, unions=frame["unions"])
+    frame["determinative"] = result["determinative"].to_numpy()
+    frame["yes_needed"] = yes_needed(yes, no, challenged).mask(several)
+    frame["outcome"] = result["outcome"].to_numpy()
     frame["complete"] = frame[list(CHOICES)].notna().all(axis=1).to_numpy(dtype=bool)
+    won = result["winner"].to_numpy(dtype=np.int64, na_value=-1)
+    names = latest.union_names[np.arange(len(frame)), np.maximum(won, 0)]
+    names = np.where(names == "", frame["union"].astype(object).to_numpy(), names)
+    frame["winner"] = np.where(won >= 0, names, "").astype(object)
+    frame["kind"] = _text_column(ds.elections, "kind", "initial")
+    frame["unit"] = _text_column(ds.elections, "unit", "")
     frame = frame.sort_values("count_date", kind="stable", ignore_index=True)
     return frame[SUMMARY_COLUMNS]
-
-
-def _outcome(margin: pd.Series, determinative: pd.Series) -> pd.Categorical:
-    """`undetermined` when determinative, else `won` for a positive margin and `lost` otherwise (a tie loses)."""
-    won = margin.gt(0).to_numpy(dtype=bool, na_value=False)
-    labels = np.where(determinative.to_numpy(dtype=bool, na_value=False), "undetermined", np.where(won, "won", "lost"))
-    labels = np.where(margin.isna().to_numpy(), None, labels)
-    return pd.Categorical(labels, categories=list(OUTCOMES))
 
 
 def preferred(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from labor_analysis import load, summary
+from labor_analysis import Dataset, load, summary
 from labor_analysis.analysis import SUMMARY_COLUMNS
 
 
@@ -113,3 +113,147 @@ def test_a_final_stage_that_flips_the_result(data_copy):
     _add_final_stage(data_copy, "bhm1-2022", {"yes": 1150, "no": 1140, "void": 59, "challenged": 0})
     row = summary(load(data_copy)).set_index("election_id").loc["bhm1-2022"]
     assert row["margin"] == 10 and row["outcome"] == "won"
+
+
+# --- Ballots with several unions, run-offs, reruns and revised tallies ---------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ELECTION_DEFAULTS = {
+    "employer": "Example Employer", "city": "Springfield", "state": "IL", "voting_method": "in_person",
+    "vote_start": "", "vote_end": "", "eligible_voters": "1000", "eligible_approximate": "false",
+    "case_number": "", "unit": "", "kind": "", "source_id": "example", "note": "",
+}
+
+
+def typed_dataset(folder: Path) -> Dataset:
+    """A folder's elections and tallies typed as `load` types them (dates, nullable integers, text)."""
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+
+    elections, tallies = read("elections"), read("tallies")
+    elections["count_date"] = pd.to_datetime(elections["count_date"])
+    elections["eligible_voters"] = pd.to_numeric(elections["eligible_voters"]).astype("Int64")
+    tallies["ballots"] = pd.to_numeric(tallies["ballots"].replace("", None)).astype("Int64")
+    return Dataset(folder, elections, tallies, read("spending"), read("workforce"), read("sources"))
+
+
+def write_elections(folder: Path, ballots: dict[str, dict]) -> Path:
+    """A data folder of made-up elections: id -> {"union": ..., "kind": ..., "unit": ..., "stages": {stage:
+    {"yes": {union: n} or n, "no": n, "void": n, "challenged": n}}}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    elections, tallies = [], []
+    for day, (election_id, spec) in enumerate(ballots.items(), start=1):
+        elections.append({**ELECTION_DEFAULTS, "election_id": election_id, "facility": election_id.upper(),
+                          "union": spec.get("union", "Example Union"), "kind": spec.get("kind", ""),
+                          "unit": spec.get("unit", ""), "count_date": f"2021-01-{day:02d}"})
+        for stage, counts in spec["stages"].items():
+            yes = counts["yes"] if isinstance(counts["yes"], dict) else {"": counts["yes"]}
+            rows = [("yes", union, n) for union, n in yes.items()]
+            rows += [(choice, "", counts[choice]) for choice in ("no", "void", "challenged")]
+            tallies += [{"election_id": election_id, "stage": stage, "choice": choice, "union": union,
+                         "ballots": str(n), "source_id": "example", "note": ""} for choice, union, n in rows]
+    pd.DataFrame(elections).to_csv(folder / "elections.csv", index=False)
+    pd.DataFrame(tallies).to_csv(folder / "tallies.csv", index=False)
+    for name in ("spending", "workforce", "sources"):
+        (folder / f"{name}.csv").write_text("source_id\n")
+    return folder
+
+
+def tally(yes, no, void=0, challenged=0) -> dict:
+    return {"yes": yes, "no": no, "void": void, "challenged": challenged}
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> pd.DataFrame:
+    folder = write_elections(tmp_path_factory.mktemp("national") / "data", {
+        "two-won-2021": {"union": "Teamsters", "stages": {
+            "initial": tally({"Teamsters": 100, "SEIU": 300}, 150, void=2, challenged=10)}},
+        "two-runoff-2021": {"union": "Teamsters", "stages": {"initial": tally({"Teamsters": 200, "SEIU": 180}, 150)}},
+        "two-runoff-second-2021": {"union": "Teamsters", "kind": "runoff", "stages": {
+            "initial": tally({"Teamsters": 205, "SEIU": 210}, 0)}},
+        "two-no-majority-2021": {"stages": {"initial": tally({"Teamsters": 50, "SEIU": 40}, 300)}},
+        "three-2021": {"stages": {"initial": tally({"A": 100, "B": 90, "C": 80}, 20, challenged=10)}},
+        "win-to-runoff-2021": {"stages": {"initial": tally({"A": 260, "B": 100}, 140, challenged=20)}},
+        "rerun-2021": {"kind": "rerun", "stages": {"initial": tally(60, 50, void=1, challenged=3)}},
+        "tie-2021": {"stages": {"initial": tally(100, 100)}},
+        "revised-2021": {"stages": {
+            "initial": tally(100, 100, challenged=5), "revised-1": tally(102, 101, challenged=2),
+            "revised-2": tally(103, 101)}},
+        "final-2021": {"stages": {
+            "initial": tally(100, 100, challenged=5), "revised-1": tally(102, 101, challenged=2),
+            "final": tally(102, 103)}},
+        "ten-revisions-2021": {"stages": {
+            "initial": tally(10, 20, challenged=40),
+            **{f"revised-{i}": tally(10 + 3 * i, 20, challenged=40 - 3 * i) for i in range(1, 11)}}},
+        "unit-a-2021": {"unit": "A", "stages": {"initial": tally(30, 20)}},
+        "unit-b-2021": {"unit": "B", "stages": {"initial": tally(20, 30)}},
+    })
+    return summary(typed_dataset(folder)).set_index("election_id")
+
+
+@pytest.mark.parametrize(
+    "election_id, outcome, winner, unions",
+    [
+        ("two-won-2021", "won", "SEIU", 2),
+        ("two-runoff-2021", "runoff", "", 2),
+        ("two-runoff-second-2021", "won", "SEIU", 2),
+        ("two-no-majority-2021", "lost", "", 2),
+        ("three-2021", "undetermined", "", 3),  # 10 challenged ballots could tie the third union with the second
+        ("win-to-runoff-2021", "undetermined", "", 2),  # 20 for B would make A's 260 exactly half: a run-off
+        ("rerun-2021", "won", "Example Union", 1),
+        ("tie-2021", "lost", "", 1),
+        ("revised-2021", "won", "Example Union", 1),
+        ("final-2021", "lost", "", 1),
+        ("ten-revisions-2021", "won", "Example Union", 1),  # revised-10 (40 yes, 20 no, 10 challenged) comes after revised-9
+        ("unit-a-2021", "won", "Example Union", 1),
+        ("unit-b-2021", "lost", "", 1),
+    ],
+)
+def test_every_kind_of_ballot_gets_the_right_outcome(national, election_id, outcome, winner, unions):
+    row = national.loc[election_id]
+    assert (row["outcome"], row["winner"], row["unions"]) == (outcome, winner, unions)
+
+
+def test_several_unions_add_up_their_yes_and_leave_margin_and_yes_needed_empty(national):
+    row = national.loc["two-won-2021"]
+    assert (row["yes"], row["no"], row["valid_votes"], row["ballots_cast"]) == (400, 150, 550, 562)
+    assert row["yes_share"] == pytest.approx(400 / 550)
+    assert pd.isna(row["margin"]) and pd.isna(row["yes_needed"]) and row["determinative"] == False  # noqa: E712
+    single = national.loc["rerun-2021"]
+    assert single["margin"] == 10 and single["yes_needed"] == 0 and single["determinative"] == False  # noqa: E712
+
+
+def test_latest_stage_is_final_else_the_highest_revision(national):
+    assert national.loc["revised-2021", "stage"] == "revised-2"
+    assert national.loc["final-2021", "stage"] == "final"
+    assert national.loc["ten-revisions-2021", "stage"] == "revised-10"
+    assert (national.loc["ten-revisions-2021", "yes"], national.loc["ten-revisions-2021", "challenged"]) == (40, 10)
+
+
+def test_kind_and_unit_come_from_the_elections_file(national):
+    assert national.loc["two-runoff-second-2021", "kind"] == "runoff"
+    assert national.loc["rerun-2021", "kind"] == "rerun"
+    assert national.loc["tie-2021", "kind"] == "initial"  # empty means initial
+    assert (national.loc["unit-a-2021", "unit"], national.loc["tie-2021", "unit"]) == ("A", "")
+
+
+def test_a_real_two_union_ballot_and_its_run_off():
+    # NLRB case 01-RC-219447 (https://www.nlrb.gov/case/01-RC-219447): 20, 16 and 8 for no union of 44 valid
+    # votes, nobody above 22: a run-off between the two unions, which the first won 27 to 16.
+    table = summary(typed_dataset(FIXTURES / "nlrb-two-unions")).set_index("election_id")
+    first, runoff = table.loc["backus-2018"], table.loc["backus-runoff-2018"]
+    assert (first["yes"], first["no"], first["unions"], first["outcome"], first["winner"]) == (36, 8, 2, "runoff", "")
+    assert pd.isna(first["margin"]) and first["turnout"] == pytest.approx(44 / 44)
+    assert (runoff["outcome"], runoff["kind"], runoff["unit"]) == ("won", "runoff", "A")
+    assert runoff["winner"] == "Eastern Connecticut Public Safety Independent Union"
+
+
+def test_an_election_without_tallies_has_missing_counts_and_outcome(tmp_path):
+    folder = write_elections(tmp_path / "data", {"a-2021": {"stages": {"initial": tally(3, 2)}}})
+    elections = pd.read_csv(folder / "elections.csv", dtype=str, keep_default_na=False)
+    extra = elections.assign(election_id="b-2021", facility="B")
+    pd.concat([elections, extra]).to_csv(folder / "elections.csv", index=False)
+    table = summary(typed_dataset(folder)).set_index("election_id")
+    row = table.loc["b-2021"]
+    assert pd.isna(row["yes"]) and pd.isna(row["outcome"]) and pd.isna(row["unions"]) and row["winner"] == ""
+    assert pd.isna(row["stage"]) and table.loc["a-2021", "outcome"] == "won"
