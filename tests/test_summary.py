@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from labor_analysis import Dataset, load, summary
+from labor_analysis import Dataset, election_outcome, load, summary
 from labor_analysis.analysis import SUMMARY_COLUMNS
 
 
@@ -257,3 +260,40 @@ def test_an_election_without_tallies_has_missing_counts_and_outcome(tmp_path):
     row = table.loc["b-2021"]
     assert pd.isna(row["yes"]) and pd.isna(row["outcome"]) and pd.isna(row["unions"]) and row["winner"] == ""
     assert pd.isna(row["stage"]) and table.loc["a-2021", "outcome"] == "won"
+
+
+counts_strategy = st.integers(0, 60)
+stage_strategy = st.fixed_dictionaries({
+    "yes": st.lists(counts_strategy, min_size=3, max_size=3), "no": counts_strategy,
+    "void": counts_strategy, "challenged": st.integers(0, 8),
+})
+election_strategy = st.tuples(
+    st.integers(1, 3),  # unions on the ballot
+    st.lists(stage_strategy, min_size=1, max_size=4),  # initial, then revised-1, revised-2, ...
+    st.one_of(st.none(), stage_strategy),  # a final stage or none
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(election_strategy, min_size=1, max_size=6))
+def test_summary_reads_the_latest_stage_and_applies_the_rules_on_generated_folders(elections):
+    union_names = ["Union A", "Union B", "Union C"]
+    spec, expected = {}, {}
+    for i, (n, stages, final) in enumerate(elections):
+        named = {"initial" if k == 0 else f"revised-{k}": s for k, s in enumerate(stages)}
+        if final is not None:
+            named["final"] = final
+        ballots = {stage: {**s, "yes": dict(zip(union_names[:n], s["yes"])) if n > 1 else s["yes"][0]}
+                   for stage, s in named.items()}
+        election_id = f"e{i}-2021"
+        spec[election_id] = {"union": union_names[0], "stages": ballots}
+        latest_stage = list(named)[-1]
+        latest = named[latest_stage]
+        result = election_outcome([latest["yes"][:n]], latest["no"], latest["challenged"]).iloc[0]
+        winner = "" if pd.isna(result["winner"]) else union_names[int(result["winner"])]
+        expected[election_id] = (latest_stage, sum(latest["yes"][:n]), n, str(result["outcome"]), winner)
+    with tempfile.TemporaryDirectory() as tmp:
+        table = summary(typed_dataset(write_elections(Path(tmp) / "data", spec))).set_index("election_id")
+    for election_id, want in expected.items():
+        row = table.loc[election_id]
+        assert (row["stage"], row["yes"], row["unions"], row["outcome"], row["winner"]) == want
