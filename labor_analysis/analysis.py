@@ -7,7 +7,6 @@ Unreported figures stay missing (`<NA>`/NaN): nothing is guessed.
 
 from __future__ import annotations
 
-import re
 import weakref
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ import pandas as pd
 
 from .loading import Dataset, load
 from .rules import ELECTION_OUTCOMES, election_outcome, yes_needed
-from .schema import CHOICES
+from .schema import CHOICES, stage_rank
 from .text import election_label
 
 #: Outcome labels of `summary`, from the unions' side (`runoff`: no choice had a majority of several).
@@ -28,27 +27,6 @@ SUMMARY_COLUMNS = [
     "eligible_voters", "ballots_cast", "valid_votes", "yes_share", "margin", "turnout", "determinative",
     "yes_needed", "outcome", "complete", "unions", "winner", "kind", "unit",
 ]
-
-#: Rank of `final` among the stages, above any revision.
-_FINAL_RANK = 1 << 40
-_REVISION = re.compile(r"revised-([1-9][0-9]*)")
-
-
-def _stage_rank(stages: pd.Series) -> np.ndarray:
-    """Each stage's place in the order initial < revised-1 < revised-2 < ... < final; -1 for anything else."""
-    codes, uniques = pd.factorize(stages.astype(str), use_na_sentinel=True)
-    ranks = []
-    for stage in uniques:
-        revision = _REVISION.fullmatch(stage)
-        ranks.append(0 if stage == "initial" else _FINAL_RANK if stage == "final" else
-                     int(revision.group(1)) if revision else -1)
-    return np.append(np.asarray(ranks, dtype=np.int64), -1)[codes]
-
-
-def _stage_name(rank: int) -> str | None:
-    """The stage of a rank from `_stage_rank` (None for -1: no tally)."""
-    return None if rank < 0 else "initial" if rank == 0 else "final" if rank == _FINAL_RANK else f"revised-{rank}"
-
 
 @dataclass(frozen=True)
 class _Latest:
@@ -64,7 +42,7 @@ def _latest(ds: Dataset) -> _Latest:
     elections, tallies = ds.elections, ds.tallies
     n = len(elections)
     election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
-    rank = _stage_rank(tallies["stage"])
+    rank = np.asarray(stage_rank(tallies["stage"]), dtype=np.int64)
     choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
     usable = (election >= 0) & (rank >= 0) & (choice >= 0)
     latest = np.full(n, -1, dtype=np.int64)
@@ -91,10 +69,11 @@ def _latest(ds: Dataset) -> _Latest:
     on_ballot = np.arange(width)[None, :] < unions[:, None]
     yes_missing = (np.isnan(union_votes) & on_ballot).any(axis=1) | (unions == 0)
     yes = np.where(on_ballot, np.nan_to_num(union_votes), 0).sum(axis=1)
-    ranks, where = np.unique(latest, return_inverse=True)
+    stages = np.full(n, None, dtype=object)
+    stages[election[chosen]] = tallies["stage"].astype(object).to_numpy()[chosen]
     columns: dict[str, object] = {
         "election_id": elections["election_id"].to_numpy(),
-        "stage": np.array([_stage_name(int(r)) for r in ranks], dtype=object)[where],
+        "stage": stages,
         "yes": _int_array(yes, yes_missing),
     }
     for i, name in enumerate(CHOICES[1:], start=1):

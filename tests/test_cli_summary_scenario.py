@@ -146,7 +146,7 @@ def test_scenario_on_a_ballot_with_several_unions_explains_instead_of_a_probabil
     [
         ({"A": 300, "B": 100}, 150, 10, "not determinative, so the count decided it: A has a majority"),
         ({"A": 260, "B": 100}, 140, 20, "the 20 challenged ballots are determinative"),
-        ({"A": 50, "B": 40}, 300, 0, "no union has a majority of the 390 valid votes, so no union wins"),
+        ({"A": 50, "B": 40}, 300, 0, "no union has a majority of the 390 valid votes and none wins"),
         ({"A": 90, "B": 200}, 180, 0, "run-off between B and no union"),
         ({"A": 100, "B": 50}, 50, 0, "a tie for second place leaves no clear two"),
     ],
@@ -190,3 +190,30 @@ def test_summary_cli_does_not_import_scipy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().endswith("False")
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "nlrb-two-unions"
+
+
+def test_summary_of_a_real_two_union_ballot_and_its_run_off(capsys):
+    status, out, _ = run_cli(capsys, "summary", "--format", "csv", "--data-dir", str(FIXTURE))
+    assert status == 0
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False).set_index("election_id")
+    assert table.loc["backus-2018", ["yes", "no", "unions", "outcome", "winner", "margin"]].tolist() == [
+        36, 8, 2, "runoff", "", ""]
+    assert table.loc["backus-runoff-2018", ["outcome", "kind", "unit"]].tolist() == ["won", "runoff", "A"]
+    assert table.loc["backus-runoff-2018", "winner"] == "Eastern Connecticut Public Safety Independent Union"
+    status, out, _ = run_cli(capsys, "summary", "--data-dir", str(FIXTURE))
+    assert status == 0 and "runoff" in out and "Traceback" not in out
+
+
+def test_scenario_on_a_real_two_union_ballot_explains_the_run_off(capsys):
+    status, out, err = run_cli(capsys, "scenario", "--election", "backus-2018", "--data-dir", str(FIXTURE))
+    assert status == 0, err
+    assert "20 for Eastern Connecticut Public Safety Independent Union, 16 for International Union" in out
+    assert "8 for no union, 0 challenged" in out
+    assert "no choice has a majority of the 44 valid votes, and the NLRB holds a run-off between Eastern" in out
+    assert "none is given for a ballot with several unions" in out
+    status, out, _ = run_cli(capsys, "scenario", "--election", "backus-runoff-2018", "--data-dir", str(FIXTURE))
+    assert status == 0
+    assert "Eastern Connecticut Public Safety Independent Union has a majority of the 43 valid votes and wins" in out

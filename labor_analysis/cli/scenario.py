@@ -149,12 +149,12 @@ def _describe_several_unions(tally: Tally) -> str:
     if counted["outcome"] == "won":
         result = f"{choice(int(counted['winner']))} has a majority of the {fmt_int(valid)} valid votes and wins"
     elif counted["outcome"] == "lost":
-        result = f"no union has a majority of the {fmt_int(valid)} valid votes, so no union wins"
+        result = f"no union has a majority of the {fmt_int(valid)} valid votes and none wins"
     elif pd.isna(counted["runoff_first"]):
         result = (f"no choice has a majority of the {fmt_int(valid)} valid votes and a tie for second place leaves "
-                  "no clear two for a run-off, so the NLRB holds a new election among all the choices")
+                  "no clear two for a run-off: the NLRB holds a new election among all the choices")
     else:
-        result = (f"no choice has a majority of the {fmt_int(valid)} valid votes, so the NLRB holds a run-off "
+        result = (f"no choice has a majority of the {fmt_int(valid)} valid votes, and the NLRB holds a run-off "
                   f"between {choice(int(counted['runoff_first']))} and {choice(int(counted['runoff_second']))}")
     if tally.challenged == 0:
         lines.append(f"No ballots were challenged, so the count decided it: {result}.")
