@@ -41,7 +41,7 @@ def synthetic_tallies(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def write_folder(folder: Path, counts: pd.DataFrame, rng: np.random.Generator) -> None:
-    """The five CSV files of a valid data folder holding one election per row of `counts`."""
+    """The five CSV files of a valid data folder holding one election per row of `counts` (optional columns left out)."""
     n = len(counts)
     source = "synthetic"
     count_date = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(30, 3650, n), unit="D")
@@ -95,7 +95,8 @@ def write_folder(folder: Path, counts: pd.DataFrame, rng: np.random.Generator) -
               "workforce": workforce}
     folder.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
-        frames[table.name][[f.name for f in table.fields]].to_csv(folder / table.filename, index=False)
+        frame = frames[table.name]
+        frame[[f.name for f in table.fields if f.name in frame]].to_csv(folder / table.filename, index=False)
 
 
 def seconds(cmd: list[str]) -> float:
