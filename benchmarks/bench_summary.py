@@ -41,7 +41,7 @@ def synthetic_tallies(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def write_folder(folder: Path, counts: pd.DataFrame, rng: np.random.Generator) -> None:
-    """The five CSV files of a valid data folder holding one election per row of `counts` (optional columns left out)."""
+    """The five CSV files of a valid data folder, one election per row of `counts` (optional columns left out)."""
     n = len(counts)
     source = "synthetic"
     count_date = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(30, 3650, n), unit="D")

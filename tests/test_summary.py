@@ -194,7 +194,7 @@ def national(tmp_path_factory) -> pd.DataFrame:
         ("tie-2021", "lost", "", 1),
         ("revised-2021", "won", "Example Union", 1),
         ("final-2021", "lost", "", 1),
-        ("ten-revisions-2021", "won", "Example Union", 1),  # revised-10 (40 yes, 20 no, 10 challenged) comes after revised-9
+        ("ten-revisions-2021", "won", "Example Union", 1),  # revised-10 (40 to 20, 10 challenged) is the latest
         ("unit-a-2021", "won", "Example Union", 1),
         ("unit-b-2021", "lost", "", 1),
     ],
