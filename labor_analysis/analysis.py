@@ -110,8 +110,8 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
     `yes` = the votes for every union on the ballot together, `no` = the votes for no union, `valid_votes` =
     yes + no, `yes_share` = yes / valid_votes; `ballots_cast` = yes + no + void + challenged; `turnout` =
     ballots_cast / eligible_voters. `outcome` follows the NLRB rules (see `rules.election_outcome`): `won`,
-    `lost`, `runoff` (several unions, no choice with a majority) or `undetermined` when the challenged ballots
-    are determinative; `winner` names the union that won (else empty) and `unions` counts the unions on the
+    `lost`, `runoff` (several unions, no choice with a majority; never for a run-off election, since the NLRB
+    holds one run-off only) or `undetermined` when the challenged ballots are determinative; `winner` names the union that won (else empty) and `unions` counts the unions on the
     ballot. `margin` (yes - no) and `yes_needed` keep their single-union meaning and are <NA> on ballots with
     several unions. `complete` is False when a choice was never reported: then ballots_cast and turnout are
     missing, and if `challenged` is the one missing, `determinative` and `yes_needed` are too and `outcome` is
@@ -158,7 +158,9 @@ def _summary(ds: Dataset) -> pd.DataFrame:
     frame["yes_share"] = _ratio(yes, frame["valid_votes"])
     frame["margin"] = (yes - no).mask(several)
     frame["turnout"] = _ratio(frame["ballots_cast"], frame["eligible_voters"])
-    result = election_outcome(latest.union_votes, no, challenged, unions=frame["unions"])
+    kind = _text_column(ds.elections, "kind", "initial")
+    result = election_outcome(latest.union_votes, no, challenged, unions=frame["unions"],
+                              runoff_allowed=kind != "runoff")
     frame["determinative"] = result["determinative"].to_numpy()
     frame["yes_needed"] = yes_needed(yes, no, challenged).mask(several)
     frame["outcome"] = result["outcome"].to_numpy()
@@ -167,7 +169,7 @@ def _summary(ds: Dataset) -> pd.DataFrame:
     names = latest.union_names[np.arange(len(frame)), np.maximum(won, 0)]
     names = np.where(names == "", frame["union"].astype(object).to_numpy(), names)
     frame["winner"] = np.where(won >= 0, names, "").astype(object)
-    frame["kind"] = _text_column(ds.elections, "kind", "initial")
+    frame["kind"] = kind
     frame["unit"] = _text_column(ds.elections, "unit", "")
     frame = frame.sort_values("count_date", kind="stable", ignore_index=True)
     return frame[SUMMARY_COLUMNS]

@@ -155,6 +155,13 @@ def test_scenario_words_for_several_unions_follow_the_rules(unions, no, challeng
     assert words in several(unions, no, challenged)
 
 
+def test_scenario_on_a_tied_run_off_says_no_second_run_off_follows():
+    from labor_analysis.cli.scenario import Tally, describe
+
+    out = describe(Tally("a run-off", (("A", 20), ("B", 20)), 0, 0, runoff_allowed=False), None, 1.0)
+    assert "no union has a majority of the 40 valid votes and none wins (this was the run-off" in out
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

@@ -161,6 +161,8 @@ def national(tmp_path_factory) -> pd.DataFrame:
         "two-runoff-2021": {"union": "Teamsters", "stages": {"initial": tally({"Teamsters": 200, "SEIU": 180}, 150)}},
         "two-runoff-second-2021": {"union": "Teamsters", "kind": "runoff", "stages": {
             "initial": tally({"Teamsters": 205, "SEIU": 210}, 0)}},
+        "runoff-tie-2021": {"union": "Teamsters", "kind": "runoff", "stages": {
+            "initial": tally({"Teamsters": 205, "SEIU": 205}, 0)}},
         "two-no-majority-2021": {"stages": {"initial": tally({"Teamsters": 50, "SEIU": 40}, 300)}},
         "three-2021": {"stages": {"initial": tally({"A": 100, "B": 90, "C": 80}, 20, challenged=10)}},
         "win-to-runoff-2021": {"stages": {"initial": tally({"A": 260, "B": 100}, 140, challenged=20)}},
@@ -187,6 +189,7 @@ def national(tmp_path_factory) -> pd.DataFrame:
         ("two-won-2021", "won", "SEIU", 2),
         ("two-runoff-2021", "runoff", "", 2),
         ("two-runoff-second-2021", "won", "SEIU", 2),
+        ("runoff-tie-2021", "lost", "", 2),  # a run-off is never followed by another (NLRB §102.70(a))
         ("two-no-majority-2021", "lost", "", 2),
         ("three-2021", "undetermined", "", 3),  # 10 challenged ballots could tie the third union with the second
         ("win-to-runoff-2021", "undetermined", "", 2),  # 20 for B would make A's 260 exactly half: a run-off

@@ -40,6 +40,7 @@ class Tally:
     unions: tuple[tuple[str, int], ...]  # (union name, votes) in ballot order; one entry on a single-union ballot
     no: int
     challenged: int
+    runoff_allowed: bool = True  # False for a run-off election: the NLRB holds one run-off only
 
     @property
     def yes(self) -> int:
@@ -72,7 +73,7 @@ def _tally_from_election(args: argparse.Namespace) -> Tally:
         yes_rows = tallies[(tallies["election_id"] == args.election) & (tallies["stage"].astype(str) == row["stage"])
                            & (tallies["choice"].astype(str) == "yes")]
         unions = tuple((str(name), int(votes)) for name, votes in zip(yes_rows["union"], yes_rows["ballots"]))
-    return Tally(description, unions, int(row["no"]), int(row["challenged"]))
+    return Tally(description, unions, int(row["no"]), int(row["challenged"]), row["kind"] != "runoff")
 
 
 def _tally(args: argparse.Namespace) -> Tally:
@@ -140,7 +141,7 @@ def _describe_several_unions(tally: Tally) -> str:
     choices = ", ".join(f"{fmt_int(v)} for {name}" for name, v in tally.unions)
     lines = [f"{tally.description}: a ballot with {len(names)} unions: {choices}, {fmt_int(tally.no)} for no union, "
              f"{fmt_int(tally.challenged)} challenged."]
-    counted = count_outcome(votes, [tally.no]).iloc[0]
+    counted = count_outcome(votes, [tally.no], runoff_allowed=tally.runoff_allowed).iloc[0]
     valid = tally.yes + tally.no
 
     def choice(number: int) -> str:
@@ -150,6 +151,8 @@ def _describe_several_unions(tally: Tally) -> str:
         result = f"{choice(int(counted['winner']))} has a majority of the {fmt_int(valid)} valid votes and wins"
     elif counted["outcome"] == "lost":
         result = f"no union has a majority of the {fmt_int(valid)} valid votes and none wins"
+        if not tally.runoff_allowed:
+            result += " (this was the run-off, and the NLRB holds only one)"
     elif pd.isna(counted["runoff_first"]):
         result = (f"no choice has a majority of the {fmt_int(valid)} valid votes and a tie for second place leaves "
                   "no clear two for a run-off: the NLRB holds a new election among all the choices")
@@ -158,7 +161,8 @@ def _describe_several_unions(tally: Tally) -> str:
                   f"between {choice(int(counted['runoff_first']))} and {choice(int(counted['runoff_second']))}")
     if tally.challenged == 0:
         lines.append(f"No ballots were challenged, so the count decided it: {result}.")
-    elif bool(multi_union_determinative(votes, [tally.no], [tally.challenged]).iloc[0]):
+    elif bool(multi_union_determinative(votes, [tally.no], [tally.challenged],
+                                        runoff_allowed=tally.runoff_allowed).iloc[0]):
         lines.append(f"On the count {result}, but the {fmt_int(tally.challenged)} challenged ballots are "
                      "determinative: opened and counted, or not counted, they could change that.")
     else:
