@@ -23,10 +23,31 @@ OUTCOMES = ELECTION_OUTCOMES
 
 #: Columns of `summary`, in order (`complete`: every choice of the tally, each union's yes included, was reported).
 SUMMARY_COLUMNS = [
-    "election_id", "facility", "union", "count_date", "stage", "yes", "no", "void", "challenged",
-    "eligible_voters", "ballots_cast", "valid_votes", "yes_share", "margin", "turnout", "determinative",
-    "yes_needed", "outcome", "complete", "unions", "winner", "kind", "unit",
+    "election_id",
+    "facility",
+    "union",
+    "count_date",
+    "stage",
+    "yes",
+    "no",
+    "void",
+    "challenged",
+    "eligible_voters",
+    "ballots_cast",
+    "valid_votes",
+    "yes_share",
+    "margin",
+    "turnout",
+    "determinative",
+    "yes_needed",
+    "outcome",
+    "complete",
+    "unions",
+    "winner",
+    "kind",
+    "unit",
 ]
+
 
 @dataclass(frozen=True)
 class _Latest:
@@ -111,13 +132,13 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
     yes + no, `yes_share` = yes / valid_votes; `ballots_cast` = yes + no + void + challenged; `turnout` =
     ballots_cast / eligible_voters. `outcome` follows the NLRB rules (see `rules.election_outcome`): `won`,
     `lost`, `runoff` (several unions, no choice with a majority; never for a run-off election, since the NLRB
-    holds one run-off only) or `undetermined` when the challenged ballots are determinative; `winner` names the union that won (else empty) and `unions` counts the unions on the
-    ballot. `margin` (yes - no) and `yes_needed` keep their single-union meaning and are <NA> on ballots with
-    several unions. `complete` is False when a choice was never reported: then ballots_cast and turnout are
-    missing, and if `challenged` is the one missing, `determinative` and `yes_needed` are too and `outcome` is
-    read from the count alone (the challenged ballots could change it). `kind` (initial, rerun, runoff) and
-    `unit` come from the elections file. Sorted by count date; elections counted the same day keep the
-    elections file's order.
+    holds one run-off only) or `undetermined` when the challenged ballots are determinative; `winner` names the
+    union that won (else empty) and `unions` counts the unions on the ballot. `margin` (yes - no) and
+    `yes_needed` keep their single-union meaning and are <NA> on ballots with several unions. `complete` is
+    False when a choice was never reported: then ballots_cast and turnout are missing, and if `challenged` is
+    the one missing, `determinative` and `yes_needed` are too and `outcome` is read from the count alone (the
+    challenged ballots could change it). `kind` (initial, rerun, runoff) and `unit` come from the elections
+    file. Sorted by count date; elections counted the same day keep the elections file's order.
 
     Computed once per Dataset (a chart registry asks for it dozens of times) and returned as a fresh copy; the
     cache assumes a Dataset's tables are not changed in place after loading.
@@ -159,8 +180,9 @@ def _summary(ds: Dataset) -> pd.DataFrame:
     frame["margin"] = (yes - no).mask(several)
     frame["turnout"] = _ratio(frame["ballots_cast"], frame["eligible_voters"])
     kind = _text_column(ds.elections, "kind", "initial")
-    result = election_outcome(latest.union_votes, no, challenged, unions=frame["unions"],
-                              runoff_allowed=kind != "runoff")
+    result = election_outcome(
+        latest.union_votes, no, challenged, unions=frame["unions"], runoff_allowed=kind != "runoff"
+    )
     frame["determinative"] = result["determinative"].to_numpy()
     frame["yes_needed"] = yes_needed(yes, no, challenged).mask(several)
     frame["outcome"] = result["outcome"].to_numpy()
@@ -216,8 +238,17 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
     chosen = results.loc[list(election_ids)]
     eligible = chosen["eligible_voters"].sum(min_count=1)
     votes = chosen["valid_votes"].sum(min_count=1)
-    cols = ["spender", "side", "purpose", "measure", "period_start", "period_end", "amount_usd", "approximate",
-            "source_id"]
+    cols = [
+        "spender",
+        "side",
+        "purpose",
+        "measure",
+        "period_start",
+        "period_end",
+        "amount_usd",
+        "approximate",
+        "source_id",
+    ]
     money = preferred(ds.spending)
     table = money[money["measure"].isin(["spent", "raised"])][cols].reset_index(drop=True)
     table["eligible_voters"] = pd.array([eligible] * len(table), dtype="Int64")
@@ -262,8 +293,10 @@ def employer_union_ratio(ds: Dataset, start: str | pd.Timestamp, end: str | pd.T
     employer = float(by_side.get("employer", 0.0))
     union = float(by_side.get("union", 0.0))
     ratio = employer / union if union else float("nan")
-    return pd.Series({"employer_usd": employer, "union_usd": union, "ratio": ratio,
-                      "approximate": bool(table["approximate"].any())}, dtype=object)
+    return pd.Series(
+        {"employer_usd": employer, "union_usd": union, "ratio": ratio, "approximate": bool(table["approximate"].any())},
+        dtype=object,
+    )
 
 
 def union_campaign_ratio(ds: Dataset) -> pd.Series:

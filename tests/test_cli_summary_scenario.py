@@ -96,8 +96,9 @@ def test_scenario_for_a_leading_union_that_is_still_undetermined(capsys):
 def test_scenario_probability_matches_the_library(capsys):
     from labor_analysis import win_probability
 
-    status, out, _ = run_cli(capsys, "scenario", "--yes", "5", "--no", "5", "--challenged", "3",
-                             "--yes-share", "0.5", "--overruled", "0.5")
+    status, out, _ = run_cli(
+        capsys, "scenario", "--yes", "5", "--no", "5", "--challenged", "3", "--yes-share", "0.5", "--overruled", "0.5"
+    )
     assert status == 0
     expected = win_probability(5, 5, 3, 0.5, 0.5)
     assert f"wins with probability {expected:.1%}" in out
@@ -184,7 +185,9 @@ def test_scenario_bad_arguments_give_one_line_and_exit_2(capsys, argv, message):
 def test_console_script_runs_in_a_subprocess():
     result = subprocess.run(
         [CONSOLE_SCRIPT, "scenario", "--yes", "875", "--no", "993", "--challenged", "416"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "needs 268 of them" in result.stdout
@@ -207,7 +210,13 @@ def test_summary_of_a_real_two_union_ballot_and_its_run_off(capsys):
     assert status == 0
     table = pd.read_csv(io.StringIO(out), keep_default_na=False).set_index("election_id")
     assert table.loc["backus-2018", ["yes", "no", "unions", "outcome", "winner", "margin"]].tolist() == [
-        36, 8, 2, "runoff", "", ""]
+        36,
+        8,
+        2,
+        "runoff",
+        "",
+        "",
+    ]
     assert table.loc["backus-runoff-2018", ["outcome", "kind", "unit"]].tolist() == ["won", "runoff", "A"]
     assert table.loc["backus-runoff-2018", "winner"] == "Eastern Connecticut Public Safety Independent Union"
     status, out, _ = run_cli(capsys, "summary", "--data-dir", str(FIXTURE))

@@ -21,6 +21,7 @@ NAN = math.nan
 
 # --- A reference written straight from the NLRB's words, one ballot at a time --------------------------------
 
+
 def reference_outcome(unions: tuple[int, ...], no: int, runoff_allowed: bool = True) -> tuple:
     """('won', union column), ('lost',) or ('runoff', frozenset of the two leading choices, or None on a tie for
     second place). Choices: union columns 0..n-1 and NO_UNION. A run-off election cannot lead to another."""
@@ -81,6 +82,7 @@ def check_against_brute_force(cases: list[tuple[tuple[int, ...], int, int]], run
 
 # --- Proofs by exhaustion and by hypothesis ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("runoff_allowed", [True, False])
 @pytest.mark.parametrize("n_unions, most_votes, most_challenged", [(1, 7, 5), (2, 6, 5), (3, 4, 4)])
 def test_every_small_ballot_agrees_with_brute_force(n_unions, most_votes, most_challenged, runoff_allowed):
@@ -113,6 +115,7 @@ def test_single_union_ballots_agree_with_is_determinative_and_the_old_outcome(ro
 
 
 # --- Hand-worked cases ---------------------------------------------------------------------------------------
+
 
 def one(union_votes: list[float], no: int, challenged: int = 0) -> pd.Series:
     """election_outcome and count_outcome of one ballot, as one record."""
@@ -218,11 +221,16 @@ def test_no_valid_votes_is_a_loss_that_one_counted_ballot_could_change():
 
 # --- Shapes, missing values and bad input --------------------------------------------------------------------
 
+
 def test_a_table_keeps_its_index_and_a_count_of_unions_tells_absent_from_missing():
     table = pd.DataFrame({"u1": [300, 5, 200], "u2": [100, NAN, NAN]}, index=["a", "b", "c"])
     no = pd.Series([150, 3, 100], index=table.index)
-    result = election_outcome(table, no, pd.Series([0, 0, pd.NA], index=table.index, dtype="Int64"),
-                              unions=pd.Series([2, 2, 1], index=table.index))
+    result = election_outcome(
+        table,
+        no,
+        pd.Series([0, 0, pd.NA], index=table.index, dtype="Int64"),
+        unions=pd.Series([2, 2, 1], index=table.index),
+    )
     assert list(result.index) == ["a", "b", "c"]
     assert result.loc["a", "outcome"] == "won"
     assert pd.isna(result.loc["b", "outcome"])  # two unions, the second's votes never reported

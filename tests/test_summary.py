@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from folders import write_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labor_analysis import election_outcome, load, summary
 from labor_analysis.analysis import SUMMARY_COLUMNS
-
-from folders import write_folder
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +24,24 @@ def table(project_data_dir: Path) -> pd.DataFrame:
 def test_columns_are_the_documented_ones(table):
     assert ["election_id", *table.columns] == SUMMARY_COLUMNS
     assert SUMMARY_COLUMNS[:18] == [
-        "election_id", "facility", "union", "count_date", "stage", "yes", "no", "void", "challenged",
-        "eligible_voters", "ballots_cast", "valid_votes", "yes_share", "margin", "turnout", "determinative",
-        "yes_needed", "outcome",
+        "election_id",
+        "facility",
+        "union",
+        "count_date",
+        "stage",
+        "yes",
+        "no",
+        "void",
+        "challenged",
+        "eligible_voters",
+        "ballots_cast",
+        "valid_votes",
+        "yes_share",
+        "margin",
+        "turnout",
+        "determinative",
+        "yes_needed",
+        "outcome",
     ]
 
 
@@ -95,8 +109,14 @@ def _add_final_stage(data_dir: Path, election_id: str, ballots: dict[str, int]) 
     source = tallies.loc[tallies["election_id"] == election_id, "source_id"].iloc[0]
     extra = pd.DataFrame(
         [
-            {"election_id": election_id, "stage": "final", "choice": c, "ballots": str(n),
-             "source_id": source, "note": ""}
+            {
+                "election_id": election_id,
+                "stage": "final",
+                "choice": c,
+                "ballots": str(n),
+                "source_id": source,
+                "note": "",
+            }
             for c, n in ballots.items()
         ]
     )
@@ -126,9 +146,19 @@ def test_a_final_stage_that_flips_the_result(data_copy):
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE = {"source_id": "example", "publisher": "Example", "title": "Made-up tallies for tests"}
 ELECTION_DEFAULTS = {
-    "employer": "Example Employer", "city": "Springfield", "state": "IL", "voting_method": "in_person",
-    "vote_start": "", "vote_end": "", "eligible_voters": "1000", "eligible_approximate": "false",
-    "case_number": "", "unit": "", "kind": "", "source_id": "example", "note": "",
+    "employer": "Example Employer",
+    "city": "Springfield",
+    "state": "IL",
+    "voting_method": "in_person",
+    "vote_start": "",
+    "vote_end": "",
+    "eligible_voters": "1000",
+    "eligible_approximate": "false",
+    "case_number": "",
+    "unit": "",
+    "kind": "",
+    "source_id": "example",
+    "note": "",
 }
 
 
@@ -137,15 +167,33 @@ def write_elections(folder: Path, ballots: dict[str, dict]) -> Path:
     {"yes": {union: n} or n, "no": n, "void": n, "challenged": n}}}."""
     elections, tallies = [], []
     for day, (election_id, spec) in enumerate(ballots.items(), start=1):
-        elections.append({**ELECTION_DEFAULTS, "election_id": election_id, "facility": election_id.upper(),
-                          "union": spec.get("union", "Example Union"), "kind": spec.get("kind", ""),
-                          "unit": spec.get("unit", ""), "count_date": f"2021-01-{day:02d}"})
+        elections.append(
+            {
+                **ELECTION_DEFAULTS,
+                "election_id": election_id,
+                "facility": election_id.upper(),
+                "union": spec.get("union", "Example Union"),
+                "kind": spec.get("kind", ""),
+                "unit": spec.get("unit", ""),
+                "count_date": f"2021-01-{day:02d}",
+            }
+        )
         for stage, counts in spec["stages"].items():
             yes = counts["yes"] if isinstance(counts["yes"], dict) else {"": counts["yes"]}
             rows = [("yes", union, n) for union, n in yes.items()]
             rows += [(choice, "", counts[choice]) for choice in ("no", "void", "challenged")]
-            tallies += [{"election_id": election_id, "stage": stage, "choice": choice, "union": union,
-                         "ballots": str(n), "source_id": "example", "note": ""} for choice, union, n in rows]
+            tallies += [
+                {
+                    "election_id": election_id,
+                    "stage": stage,
+                    "choice": choice,
+                    "union": union,
+                    "ballots": str(n),
+                    "source_id": "example",
+                    "note": "",
+                }
+                for choice, union, n in rows
+            ]
     return write_folder(folder, {"sources": [SOURCE], "elections": elections, "tallies": tallies})
 
 
@@ -155,31 +203,56 @@ def tally(yes, no, void=0, challenged=0) -> dict:
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory) -> pd.DataFrame:
-    folder = write_elections(tmp_path_factory.mktemp("national") / "data", {
-        "two-won-2021": {"union": "Teamsters", "stages": {
-            "initial": tally({"Teamsters": 100, "SEIU": 300}, 150, void=2, challenged=10)}},
-        "two-runoff-2021": {"union": "Teamsters", "stages": {"initial": tally({"Teamsters": 200, "SEIU": 180}, 150)}},
-        "two-runoff-second-2021": {"union": "Teamsters", "kind": "runoff", "stages": {
-            "initial": tally({"Teamsters": 205, "SEIU": 210}, 0)}},
-        "runoff-tie-2021": {"union": "Teamsters", "kind": "runoff", "stages": {
-            "initial": tally({"Teamsters": 205, "SEIU": 205}, 0)}},
-        "two-no-majority-2021": {"stages": {"initial": tally({"Teamsters": 50, "SEIU": 40}, 300)}},
-        "three-2021": {"stages": {"initial": tally({"A": 100, "B": 90, "C": 80}, 20, challenged=10)}},
-        "win-to-runoff-2021": {"stages": {"initial": tally({"A": 260, "B": 100}, 140, challenged=20)}},
-        "rerun-2021": {"kind": "rerun", "stages": {"initial": tally(60, 50, void=1, challenged=3)}},
-        "tie-2021": {"stages": {"initial": tally(100, 100)}},
-        "revised-2021": {"stages": {
-            "initial": tally(100, 100, challenged=5), "revised-1": tally(102, 101, challenged=2),
-            "revised-2": tally(103, 101)}},
-        "final-2021": {"stages": {
-            "initial": tally(100, 100, challenged=5), "revised-1": tally(102, 101, challenged=2),
-            "final": tally(102, 103)}},
-        "ten-revisions-2021": {"stages": {
-            "initial": tally(10, 20, challenged=40),
-            **{f"revised-{i}": tally(10 + 3 * i, 20, challenged=40 - 3 * i) for i in range(1, 11)}}},
-        "unit-a-2021": {"unit": "A", "stages": {"initial": tally(30, 20)}},
-        "unit-b-2021": {"unit": "B", "stages": {"initial": tally(20, 30)}},
-    })
+    folder = write_elections(
+        tmp_path_factory.mktemp("national") / "data",
+        {
+            "two-won-2021": {
+                "union": "Teamsters",
+                "stages": {"initial": tally({"Teamsters": 100, "SEIU": 300}, 150, void=2, challenged=10)},
+            },
+            "two-runoff-2021": {
+                "union": "Teamsters",
+                "stages": {"initial": tally({"Teamsters": 200, "SEIU": 180}, 150)},
+            },
+            "two-runoff-second-2021": {
+                "union": "Teamsters",
+                "kind": "runoff",
+                "stages": {"initial": tally({"Teamsters": 205, "SEIU": 210}, 0)},
+            },
+            "runoff-tie-2021": {
+                "union": "Teamsters",
+                "kind": "runoff",
+                "stages": {"initial": tally({"Teamsters": 205, "SEIU": 205}, 0)},
+            },
+            "two-no-majority-2021": {"stages": {"initial": tally({"Teamsters": 50, "SEIU": 40}, 300)}},
+            "three-2021": {"stages": {"initial": tally({"A": 100, "B": 90, "C": 80}, 20, challenged=10)}},
+            "win-to-runoff-2021": {"stages": {"initial": tally({"A": 260, "B": 100}, 140, challenged=20)}},
+            "rerun-2021": {"kind": "rerun", "stages": {"initial": tally(60, 50, void=1, challenged=3)}},
+            "tie-2021": {"stages": {"initial": tally(100, 100)}},
+            "revised-2021": {
+                "stages": {
+                    "initial": tally(100, 100, challenged=5),
+                    "revised-1": tally(102, 101, challenged=2),
+                    "revised-2": tally(103, 101),
+                }
+            },
+            "final-2021": {
+                "stages": {
+                    "initial": tally(100, 100, challenged=5),
+                    "revised-1": tally(102, 101, challenged=2),
+                    "final": tally(102, 103),
+                }
+            },
+            "ten-revisions-2021": {
+                "stages": {
+                    "initial": tally(10, 20, challenged=40),
+                    **{f"revised-{i}": tally(10 + 3 * i, 20, challenged=40 - 3 * i) for i in range(1, 11)},
+                }
+            },
+            "unit-a-2021": {"unit": "A", "stages": {"initial": tally(30, 20)}},
+            "unit-b-2021": {"unit": "B", "stages": {"initial": tally(20, 30)}},
+        },
+    )
     return summary(load(folder)).set_index("election_id")
 
 
@@ -243,8 +316,10 @@ def test_a_real_two_union_ballot_and_its_run_off():
 
 def test_an_election_without_tallies_has_missing_counts_and_outcome(tmp_path):
     # A data folder must give every election a tally; a Dataset built in code need not.
-    folder = write_elections(tmp_path / "data", {"a-2021": {"stages": {"initial": tally(3, 2)}},
-                                                 "b-2021": {"stages": {"initial": tally(2, 3)}}})
+    folder = write_elections(
+        tmp_path / "data",
+        {"a-2021": {"stages": {"initial": tally(3, 2)}}, "b-2021": {"stages": {"initial": tally(2, 3)}}},
+    )
     ds = load(folder)
     ds = dataclasses.replace(ds, tallies=ds.tallies[ds.tallies["election_id"] != "b-2021"])
     table = summary(ds).set_index("election_id")
@@ -254,10 +329,14 @@ def test_an_election_without_tallies_has_missing_counts_and_outcome(tmp_path):
 
 
 counts_strategy = st.integers(0, 60)
-stage_strategy = st.fixed_dictionaries({
-    "yes": st.lists(counts_strategy, min_size=3, max_size=3), "no": counts_strategy,
-    "void": counts_strategy, "challenged": st.integers(0, 8),
-})
+stage_strategy = st.fixed_dictionaries(
+    {
+        "yes": st.lists(counts_strategy, min_size=3, max_size=3),
+        "no": counts_strategy,
+        "void": counts_strategy,
+        "challenged": st.integers(0, 8),
+    }
+)
 election_strategy = st.tuples(
     st.integers(1, 3),  # unions on the ballot
     st.lists(stage_strategy, min_size=1, max_size=4),  # initial, then revised-1, revised-2, ...
@@ -276,8 +355,10 @@ def test_summary_reads_the_latest_stage_and_applies_the_rules_on_generated_folde
             named["final"] = final
         # the contract: no later stage has more challenged ballots than the initial count
         named["initial"] = {**named["initial"], "challenged": max(t["challenged"] for t in named.values())}
-        ballots = {stage: {**s, "yes": dict(zip(union_names[:n], s["yes"])) if n > 1 else s["yes"][0]}
-                   for stage, s in named.items()}
+        ballots = {
+            stage: {**s, "yes": dict(zip(union_names[:n], s["yes"])) if n > 1 else s["yes"][0]}
+            for stage, s in named.items()
+        }
         election_id = f"e{i}-2021"
         spec[election_id] = {"union": union_names[0], "stages": ballots}
         latest_stage = list(named)[-1]

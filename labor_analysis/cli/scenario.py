@@ -11,8 +11,11 @@ from . import UsageError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--election", metavar="ID", help="an election_id of the data folder, e.g. bhm1-2022")
-    parser.add_argument("--data-dir", default=None,
-                        help="data folder for --election (default: $LABOR_ANALYSIS_DATA, else the project's data/)")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="data folder for --election (default: $LABOR_ANALYSIS_DATA, else the project's data/)",
+    )
     parser.add_argument("--yes", type=int, metavar="N", help="yes votes counted (instead of --election)")
     parser.add_argument("--no", type=int, metavar="N", help="no votes counted (instead of --election)")
     parser.add_argument("--challenged", type=int, metavar="N", help="challenged ballots (instead of --election)")
@@ -28,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=1.0,
         metavar="U",
         help="share of challenged ballots whose challenge is overruled (opened and counted), 0..1; the rest are "
-             "sustained and not counted (default 1)",
+        "sustained and not counted (default 1)",
     )
 
 
@@ -64,14 +67,16 @@ def _tally_from_election(args: argparse.Namespace) -> Tally:
         if pd.isna(row[choice]):
             raise UsageError(f"the {choice} ballots of {args.election} were never reported; give the counts instead")
     description = (
-        f"{args.election} ({row['facility']}, {row['union']}, {row['stage']} tally of "
-        f"{row['count_date']:%Y-%m-%d})"
+        f"{args.election} ({row['facility']}, {row['union']}, {row['stage']} tally of {row['count_date']:%Y-%m-%d})"
     )
     unions: tuple[tuple[str, int], ...] = ((str(row["union"]), int(row["yes"])),)
     if int(row["unions"]) > 1:
         tallies = ds.tallies
-        yes_rows = tallies[(tallies["election_id"] == args.election) & (tallies["stage"].astype(str) == row["stage"])
-                           & (tallies["choice"].astype(str) == "yes")]
+        yes_rows = tallies[
+            (tallies["election_id"] == args.election)
+            & (tallies["stage"].astype(str) == row["stage"])
+            & (tallies["choice"].astype(str) == "yes")
+        ]
         unions = tuple((str(name), int(votes)) for name, votes in zip(yes_rows["union"], yes_rows["ballots"]))
     return Tally(description, unions, int(row["no"]), int(row["challenged"]), row["kind"] != "runoff")
 
@@ -106,8 +111,10 @@ def describe(tally: Tally, yes_share: float | None, overruled: float) -> str:
     if len(tally.unions) > 1:
         return _describe_several_unions(tally)
     yes, no, challenged = tally.yes, tally.no, tally.challenged
-    lines = [f"{tally.description}: {fmt_int(yes)} yes, {fmt_int(no)} no, {fmt_int(challenged)} challenged.",
-             challenged_ballots_sentence(yes, no, challenged)]
+    lines = [
+        f"{tally.description}: {fmt_int(yes)} yes, {fmt_int(no)} no, {fmt_int(challenged)} challenged.",
+        challenged_ballots_sentence(yes, no, challenged),
+    ]
     if not is_determinative(yes, no, challenged):
         if challenged:
             lines.append(f"The count decided it: the union {'won' if yes > no else 'lost'}.")
@@ -139,8 +146,10 @@ def _describe_several_unions(tally: Tally) -> str:
     names = [name for name, _ in tally.unions]
     votes = [[votes for _, votes in tally.unions]]
     choices = ", ".join(f"{fmt_int(v)} for {name}" for name, v in tally.unions)
-    lines = [f"{tally.description}: a ballot with {len(names)} unions: {choices}, {fmt_int(tally.no)} for no union, "
-             f"{fmt_int(tally.challenged)} challenged."]
+    lines = [
+        f"{tally.description}: a ballot with {len(names)} unions: {choices}, {fmt_int(tally.no)} for no union, "
+        f"{fmt_int(tally.challenged)} challenged."
+    ]
     counted = count_outcome(votes, [tally.no], runoff_allowed=tally.runoff_allowed).iloc[0]
     valid = tally.yes + tally.no
 
@@ -154,22 +163,33 @@ def _describe_several_unions(tally: Tally) -> str:
         if not tally.runoff_allowed:
             result += " (this was the run-off, and the NLRB holds only one)"
     elif pd.isna(counted["runoff_first"]):
-        result = (f"no choice has a majority of the {fmt_int(valid)} valid votes and a tie for second place leaves "
-                  "no clear two for a run-off: the NLRB holds a new election among all the choices")
+        result = (
+            f"no choice has a majority of the {fmt_int(valid)} valid votes and a tie for second place leaves "
+            "no clear two for a run-off: the NLRB holds a new election among all the choices"
+        )
     else:
-        result = (f"no choice has a majority of the {fmt_int(valid)} valid votes, and the NLRB holds a run-off "
-                  f"between {choice(int(counted['runoff_first']))} and {choice(int(counted['runoff_second']))}")
+        result = (
+            f"no choice has a majority of the {fmt_int(valid)} valid votes, and the NLRB holds a run-off "
+            f"between {choice(int(counted['runoff_first']))} and {choice(int(counted['runoff_second']))}"
+        )
     if tally.challenged == 0:
         lines.append(f"No ballots were challenged, so the count decided it: {result}.")
-    elif bool(multi_union_determinative(votes, [tally.no], [tally.challenged],
-                                        runoff_allowed=tally.runoff_allowed).iloc[0]):
-        lines.append(f"On the count {result}, but the {fmt_int(tally.challenged)} challenged ballots are "
-                     "determinative: opened and counted, or not counted, they could change that.")
+    elif bool(
+        multi_union_determinative(votes, [tally.no], [tally.challenged], runoff_allowed=tally.runoff_allowed).iloc[0]
+    ):
+        lines.append(
+            f"On the count {result}, but the {fmt_int(tally.challenged)} challenged ballots are "
+            "determinative: opened and counted, or not counted, they could change that."
+        )
     else:
-        lines.append(f"The {fmt_int(tally.challenged)} challenged ballots are not determinative, so the count decided "
-                     f"it: {result}.")
-    lines.append("This command's probabilities cover a ballot with one union against no union, so none is given "
-                 "for a ballot with several unions.")
+        lines.append(
+            f"The {fmt_int(tally.challenged)} challenged ballots are not determinative, so the count decided "
+            f"it: {result}."
+        )
+    lines.append(
+        "This command's probabilities cover a ballot with one union against no union, so none is given "
+        "for a ballot with several unions."
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from . import DATA_DIR_HELP
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json")
 
@@ -25,12 +29,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 #: Columns of the table view written as counts with thousands separators, and as percentages.
-COUNT_COLUMNS = ("yes", "no", "void", "challenged", "eligible_voters", "ballots_cast", "valid_votes", "margin",
-                 "yes_needed", "unions")
+COUNT_COLUMNS = (
+    "yes",
+    "no",
+    "void",
+    "challenged",
+    "eligible_voters",
+    "ballots_cast",
+    "valid_votes",
+    "margin",
+    "yes_needed",
+    "unions",
+)
 SHARE_COLUMNS = ("yes_share", "turnout")
 
 
-def render(frame, fmt: str) -> str:
+def render(frame: pd.DataFrame, fmt: str) -> str:
     """The summary `frame` as text in `fmt` (table, csv or json); the table writes figures as the prose does."""
     import pandas as pd
 
