@@ -162,8 +162,9 @@ def _text_column(elections: pd.DataFrame, name: str, default: str) -> np.ndarray
     """An optional text column of the elections file as strings, `default` where it is absent or empty."""
     if name not in elections.columns:
         return np.full(len(elections), default, dtype=object)
-    values = elections[name].astype(object).to_numpy()
-    return np.where(pd.isna(values) | (values == ""), default, values).astype(str).astype(object)
+    values = elections[name].astype(object).to_numpy(copy=True)
+    values[pd.isna(values) | (values == "")] = default
+    return values
 
 
 def _summary(ds: Dataset) -> pd.DataFrame:
