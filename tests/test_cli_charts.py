@@ -18,6 +18,7 @@ from labor_analysis.chart_specs import chart_specs
 from labor_analysis.cli import main
 from labor_analysis.export import FORMATS, SIZE_PRESETS, ChartRecord, finalise
 from labor_analysis.gallery import write_gallery
+from labor_analysis.output_lock import LOCK_FILE
 from labor_analysis.safe_csv import to_safe_csv_text
 
 
@@ -54,7 +55,7 @@ def test_output_inside_the_data_folder_is_refused(inside, data_copy, capsys):
 def test_missing_data_folder_exits_2(tmp_path, capsys):
     status = main(["charts", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
     assert status == 2
-    assert capsys.readouterr().err == f"labor-analysis charts: error: no data folder at {(tmp_path / 'nowhere').resolve()}\n"
+    assert capsys.readouterr().err == f"labor-analysis charts: error: data folder not found: {(tmp_path / 'nowhere').resolve()}\n"
     assert not (tmp_path / "out").exists()
 
 
@@ -196,8 +197,8 @@ def test_rerun_with_parallel_jobs_is_byte_identical(web_export, tmp_path, projec
     again = tmp_path / "again"
     assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(again), "--format", "svg,png",
                  "--size", "web", "--jobs", "2"]) == 0
-    names = sorted(p.name for p in web_export.out.iterdir())
-    assert names == sorted(p.name for p in again.iterdir())
+    names = sorted(p.name for p in web_export.out.iterdir() if p.name != LOCK_FILE)
+    assert names == sorted(p.name for p in again.iterdir() if p.name != LOCK_FILE)
     assert {n.rsplit(".", 1)[-1] for n in names} == {"png", "svg", "csv", "txt", "json", "html"}
     for name in names:
         if name.endswith(".png"):

@@ -147,17 +147,20 @@ def _text_columns() -> dict[str, list[str]]:
                      and f.name not in ids] for t in TABLES}
 
 
+def _payloads_for(values: list, column: str) -> list[str]:
+    """One payload per distinct value (numbered, so distinct values stay distinct and equal ones equal)."""
+    bad = BAD_URLS if column == "url" else PAYLOADS
+    numbers = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    return [bad[numbers[v] % len(bad)] + ("" if column == "url" else f" {numbers[v]}") for v in values]
+
+
 def _poisoned(ds):
     """`ds` with a payload (numbered, so values stay distinct) in every free-text column; url gets bad links."""
     tables = {}
     for name, columns in _text_columns().items():
         frame = getattr(ds, name).copy()
         for column in columns:
-            if column == "url":
-                values = [BAD_URLS[i % len(BAD_URLS)] for i in range(len(frame))]
-            else:
-                values = [f"{PAYLOADS[i % len(PAYLOADS)]} {i}" for i in range(len(frame))]
-            frame[column] = pd.Series(values, index=frame.index, dtype=object)
+            frame[column] = pd.Series(_payloads_for(list(frame[column]), column), index=frame.index, dtype=object)
         tables[name] = frame
     return dataclasses.replace(ds, **tables)
 
@@ -240,9 +243,7 @@ def test_gallery_built_from_a_poisoned_data_folder_is_safe(tmp_path, project_dat
     poisoned = {name: frame.copy() for name, frame in clean.items()}
     for name, columns in _text_columns().items():
         for column in columns:
-            frame = poisoned[name]
-            bad = BAD_URLS if column == "url" else [p.replace("\n", " ") for p in PAYLOADS]
-            frame[column] = [f"{bad[i % len(bad)]}" + ("" if column == "url" else f" {i}") for i in range(len(frame))]
+            poisoned[name][column] = _payloads_for(list(poisoned[name][column]), column)
     for _ in range(3):  # validation may refuse some payloads (e.g. a url rule): keep every other one
         for name, frame in poisoned.items():
             frame.to_csv(data / f"{name}.csv", index=False)
