@@ -162,7 +162,7 @@ def _poisoned(ds):
     tables = {}
     for name, columns in _text_columns().items():
         frame = getattr(ds, name).copy()
-        for column in columns:
+        for column in (c for c in columns if c in frame):
             frame[column] = pd.Series(_payloads_for(list(frame[column]), column), index=frame.index, dtype=object)
         tables[name] = frame
     return dataclasses.replace(ds, **tables)
@@ -245,7 +245,7 @@ def test_gallery_built_from_a_poisoned_data_folder_is_safe(tmp_path, project_dat
     clean = {t.name: pd.read_csv(data / t.filename, dtype=str, keep_default_na=False) for t in TABLES}
     poisoned = {name: frame.copy() for name, frame in clean.items()}
     for name, columns in _text_columns().items():
-        for column in columns:
+        for column in (c for c in columns if c in poisoned[name]):  # optional columns may be absent
             poisoned[name][column] = _payloads_for(list(poisoned[name][column]), column)
     for _ in range(3):  # validation may refuse some payloads (e.g. a url rule): keep every other one
         for name, frame in poisoned.items():
