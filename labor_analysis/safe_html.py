@@ -1,7 +1,7 @@
 """Text from the data made safe for the HTML and Markdown the package writes: escaped as text, links http(s) only.
 
 Every value of a data file that reaches a page (the chart gallery, the notebook reports) goes through one of
-these three functions at the point where it meets HTML or Markdown, so a facility named
+these functions at the point where it meets HTML or Markdown, so a facility named
 `<script>alert(1)</script>` or a source whose url is `javascript:alert(1)` shows as the text it is.
 """
 

@@ -37,6 +37,7 @@ _stop_callbacks: list[Callable[[], None]] = []
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
+    """A worker's SIGTERM: exit when idle; else stop the task (callbacks or an exception), exiting soon regardless."""
     global _terminating
     if not _in_task:
         os._exit(128 + signum)  # idle: nothing to clean up
