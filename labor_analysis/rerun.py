@@ -265,7 +265,8 @@ def _file_hashes(out_dir: Path, folder: Path | None) -> dict[str, str]:
     """Every file under `folder` (relative to `out_dir`, POSIX) with its SHA-256; empty when there is no folder."""
     if folder is None or not folder.is_dir():
         return {}
-    return {p.relative_to(out_dir).as_posix(): _sha256(p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(out_dir).as_posix(): _sha256(p.read_bytes()) for p in files}
 
 
 def _stop_kernel(client: Any) -> None:
@@ -287,7 +288,7 @@ def _execute_in_thread(client: Any, env: Mapping[str, str]) -> BaseException | N
     def target() -> None:
         try:
             client.execute(env=env)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+        except BaseException as exc:
             outcome["error"] = exc
 
     thread = threading.Thread(target=target, name="nbclient", daemon=True)

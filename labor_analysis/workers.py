@@ -104,7 +104,7 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
-def _stop(pool: ProcessPoolExecutor, started_before: set[int]) -> None:
+def _stop(pool: ProcessPoolExecutor, started_before: set[int | None]) -> None:
     """Cancel the queued tasks, send SIGTERM to the running workers, and wait for them (killing stragglers)."""
     workers = [p for p in multiprocessing.active_children() if p.pid not in started_before]
     pool.shutdown(wait=False, cancel_futures=True)

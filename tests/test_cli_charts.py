@@ -62,7 +62,8 @@ def test_output_inside_the_data_folder_is_refused(inside, data_copy, capsys):
 def test_missing_data_folder_exits_2(tmp_path, capsys):
     status = main(["charts", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
     assert status == 2
-    assert capsys.readouterr().err == f"labor-analysis charts: error: data folder not found: {(tmp_path / 'nowhere').resolve()}\n"
+    missing = (tmp_path / "nowhere").resolve()
+    assert capsys.readouterr().err == f"labor-analysis charts: error: data folder not found: {missing}\n"
     assert not (tmp_path / "out").exists()
 
 
@@ -262,7 +263,8 @@ def test_charts_into_notebooks_or_a_busy_folder_are_refused(tmp_path, capsys, pr
 
     inside = notebooks_dir() / "charts"
     assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(inside)]) == 2
-    assert capsys.readouterr().err == f"labor-analysis charts: error: refusing to write charts into the notebooks folder: {inside}\n"
+    err = capsys.readouterr().err
+    assert err == f"labor-analysis charts: error: refusing to write charts into the notebooks folder: {inside}\n"
     assert not inside.exists()
     with claim_output_dir(tmp_path / "out"):
         assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(tmp_path / "out")]) == 2

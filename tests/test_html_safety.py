@@ -10,14 +10,14 @@ import inspect
 import re
 import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
 import pandas as pd
 import pytest
 
-from labor_analysis import load, rerun as engine, story
+from labor_analysis import load, story
+from labor_analysis import rerun as engine
 from labor_analysis.errors import DataValidationError
 from labor_analysis.export import ChartRecord
 from labor_analysis.gallery import build_gallery, gallery_html
@@ -222,7 +222,7 @@ def test_sources_list_links_only_http_urls(poisoned, project_data_dir):
 
 def test_gallery_page_escapes_every_field_and_links_only_http():
     sources = tuple({"source_id": f"s{i}", "publisher": p, "title": p, "url": u}
-                    for i, (p, u) in enumerate(zip(PAYLOADS, BAD_URLS + ["https://ok.example/a?b=1&c=2"])))
+                    for i, (p, u) in enumerate(zip(PAYLOADS, [*BAD_URLS, "https://ok.example/a?b=1&c=2"])))
     record = ChartRecord(slug="x", title=PAYLOADS[0], subtitle=PAYLOADS[1], headline=PAYLOADS[2], alt_text=PAYLOADS[3],
                          source_line=PAYLOADS[4], sources=sources, files={"web.png": "x-web.png"}, data_file="x.csv",
                          alt_text_file="x.txt")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labor_analysis import output_lock, paths, rerun as engine
+from labor_analysis import output_lock, paths
+from labor_analysis import rerun as engine
 from labor_analysis.cli import main
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("labor-analysis")
@@ -46,7 +46,7 @@ REPORTING_CELL = (
 
 @pytest.fixture
 def tiny(tmp_path: Path, data_copy: Path) -> dict[str, Path]:
-    """Three throw-away notebooks (two good, one raising in its third cell), a valid data folder and an output folder."""
+    """Three throw-away notebooks (two good, one raising in its third cell), valid data and an output folder."""
     nb_dir = tmp_path / "nbs"
     data = data_copy
     return {
@@ -223,7 +223,8 @@ def test_an_output_folder_in_notebooks_or_beside_the_notebook_is_refused(tiny, c
         before = sorted(p.name for p in out.parent.iterdir())
         assert main(["rerun", "--data-dir", str(tiny["data"]), "--out", str(out), str(tiny["good"])]) == 2
         err = capsys.readouterr().err
-        assert err.startswith("labor-analysis rerun: error: refusing to write notebook outputs") and err.count("\n") == 1
+        assert err.startswith("labor-analysis rerun: error: refusing to write notebook outputs")
+        assert err.count("\n") == 1
         assert sorted(p.name for p in out.parent.iterdir()) == before
     assert not (stored / "reports").exists()
 
@@ -238,15 +239,14 @@ def test_a_second_run_into_the_same_folder_is_refused_clearly(tiny, capsys):
 
 def test_the_lock_of_a_killed_run_is_released_and_its_temporary_files_removed(tmp_path):
     out = tmp_path / "out"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from labor_analysis.output_lock import "
-         "claim_output_dir\nwith claim_output_dir(Path(sys.argv[1])):\n    print('locked', flush=True)\n    time.sleep(60)",
-         str(out)], stdout=subprocess.PIPE, text=True)
+    script = ("import sys, time\nfrom pathlib import Path\nfrom labor_analysis.output_lock import claim_output_dir\n"
+              "with claim_output_dir(Path(sys.argv[1])):\n    print('locked', flush=True)\n    time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(output_lock.OutputFolderBusyError, match=f"process {holder.pid}"):
-            with output_lock.claim_output_dir(out):
-                pass
+        with pytest.raises(output_lock.OutputFolderBusyError, match=f"process {holder.pid}"), \
+                output_lock.claim_output_dir(out):
+            pass
         leftover = out / f".good.html.{holder.pid}.tmp"
         leftover.write_text("half a report", encoding="utf-8")
         (out / "notes.tmp").write_text("not ours", encoding="utf-8")
@@ -341,7 +341,8 @@ def test_reports_of_other_data_are_not_served_after_the_data_is_restored(tiny):
     data, out = tiny["data"], tiny["out"]
     nb = write_notebook(tiny["good"].parent / "margin.ipynb", [
         "data_dir = None",
-        "from labor_analysis import analysis, load\nprint(analysis.election_row(load(data_dir), 'jfk8-2022')['margin'])"])
+        "from labor_analysis import analysis, load\n"
+        "print(analysis.election_row(load(data_dir), 'jfk8-2022')['margin'])"])
     tallies = data / "tallies.csv"
     original = tallies.read_bytes()
     assert engine.rerun([nb], data, out, jobs=1)[0].status == engine.RAN

@@ -47,23 +47,15 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def package_version() -> str:
-    """The installed package's version, from its metadata (pyproject.toml)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("labor-analysis")
-    except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
-        return "unknown (not installed)"
-
-
 def build_parser() -> tuple[ArgumentParser, dict[str, ArgumentParser]]:
     """The top-level parser and each subcommand's parser by name (every one reports errors in one line)."""
+    from .. import __version__  # from the package metadata (pyproject.toml)
+
     parser = ArgumentParser(
         prog="labor-analysis",
         description="Sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=ArgumentParser)
     subparsers: dict[str, ArgumentParser] = {}
     for name, help_text in SUBCOMMANDS.items():
@@ -111,8 +103,10 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _silence_stdout() -> None:
-    """After a closed pipe (`labor-analysis summary | head -1`): send what is left to /dev/null, as Python's docs advise,
-    so the interpreter's final flush does not fail again."""
+    """After a closed pipe (`labor-analysis summary | head -1`): send what is left to /dev/null.
+
+    As Python's documentation advises, so that the interpreter's final flush does not fail again.
+    """
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

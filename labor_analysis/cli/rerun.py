@@ -26,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
     into exit 2 with one message, before anything is written.
     """
     from .. import rerun as engine
+    from ..extras import missing_extra
 
+    if problem := missing_extra("notebooks", "labor-analysis rerun"):
+        raise UsageError(problem)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     try:
@@ -40,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"ran      {result.name:<{width}}  ({result.seconds:.1f} s)")
         elif result.status == engine.SKIPPED:
             print(f"skipped  {result.name:<{width}}  (unchanged)")
-        else:
+        elif result.failure is not None:
             print(f"FAILED   {result.name:<{width}}  at {result.failure.describe()}")
     if results:
         out_dir = results[0].html_out.parent
