@@ -72,7 +72,7 @@ WORKFORCE_MEASURES = (
     "states_contacting_union",
 )
 #: `<lower-case facility code>-<4-digit year of the count>`; the code may itself hold dashes (`wfm-phl-2025`).
-ELECTION_ID_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}"
+ELECTION_ID_PATTERN = "([a-z0-9]+-)+[0-9]{4}"
 #: Web addresses: http or https with a host, nothing else (no `javascript:`, `data:` or relative links).
 URL_PATTERN = "https?://[^\\s/?#]+[^\\s]*"
 #: Every date lies between the National Labor Relations Act (signed 1935-07-05) and this far-off bound.
@@ -251,11 +251,16 @@ def stage_rank(stage: str | pd.Series | np.ndarray) -> int | np.ndarray:
     """The order of stages: `initial` 0, `revised-N` N, `final` FINAL_RANK (above any revision); -1 otherwise.
 
     The latest stage of an election is the one of highest rank. Takes one stage or a Series/array of them
-    (vectorised: each distinct text is parsed once) and returns an int or an int64 array.
+    (vectorised: each distinct text is parsed once; a loaded `tallies.stage`, categorical, costs nothing) and
+    returns an int or an int64 array.
     """
     if isinstance(stage, str):
         return _rank(stage)
-    codes, distinct = pd.factorize(np.asarray(stage, dtype=object))
+    if isinstance(getattr(stage, "dtype", None), pd.CategoricalDtype):
+        categorical = stage.array if isinstance(stage, pd.Series) else stage
+        codes, distinct = np.asarray(categorical.codes), np.asarray(categorical.categories, dtype=object)
+    else:
+        codes, distinct = pd.factorize(np.asarray(stage, dtype=object))
     ranks = np.array([_rank(s) for s in distinct] + [-1], dtype=np.int64)  # the last slot answers code -1 (empty)
     return ranks[codes]
 
