@@ -73,8 +73,10 @@ WORKFORCE_MEASURES = (
 )
 #: `<lower-case facility code>-<4-digit year of the count>`; the code may itself hold dashes (`wfm-phl-2025`).
 ELECTION_ID_PATTERN = "([a-z0-9]+-)+[0-9]{4}"
-#: Web addresses: http or https with a host, nothing else (no `javascript:`, `data:` or relative links).
-URL_PATTERN = "https?://[^\\s/?#]+[^\\s]*"
+#: Web addresses: http or https with a host, nothing else (no `javascript:`, `data:` or relative links). Written
+#: so that a string matches in one way only: validation checks a whole column in one pass of the pattern, and
+#: an ambiguous pattern would backtrack for ever over a column with one bad cell.
+URL_PATTERN = "https?://[^\\s/?#]+([/?#][^\\s]*)?"
 #: Every date lies between the National Labor Relations Act (signed 1935-07-05) and this far-off bound.
 DATE_MIN, DATE_MAX = "1935-07-05", "2100-12-31"
 #: Largest count of people or ballots: far above any bargaining unit, far below integer overflow.
