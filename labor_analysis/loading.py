@@ -245,9 +245,10 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
         report.add([Problem(table.filename, None, None, None, f"cannot be read: {exc.strerror or exc}")])
         return None
     text, problem = _decode(data, table.filename)
-    problem = problem or _line_ends_problem(text, table.filename) or _long_cell_problem(data, table.filename)
-    if problem is not None:
-        report.add([problem])
+    if text is not None:
+        problem = _line_ends_problem(text, table.filename) or _long_cell_problem(data, table.filename)
+    if text is None or problem is not None:
+        report.add([problem] if problem else [])
         return None
     text = text.removeprefix("\ufeff")
     header = _header(text)

@@ -140,7 +140,8 @@ TABLES: tuple[Table, ...] = (
                   "named first (tallies.csv names each)."),
             Field("voting_method", "string", "How ballots were cast; empty where unknown.", required=False,
                   enum=VOTING_METHODS, optional_column=True),
-            Field("vote_start", "date", "First day of voting; empty where unknown.", required=False, optional_column=True),
+            Field("vote_start", "date", "First day of voting; empty where unknown.", required=False,
+                  optional_column=True),
             Field("vote_end", "date", "Last day of voting (or mail ballots due); empty where unknown.", required=False,
                   optional_column=True),
             Field("count_date", "date", "Day the NLRB counted the ballots."),
@@ -212,7 +213,11 @@ TABLES: tuple[Table, ...] = (
         "Worker counts around each election (organizers, employees, showing of interest), one row per reported figure.",
         (
             Field("election_id", "string", "Election the count belongs to."),
-            Field("measure", "string", "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), `ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed cards when the petition was filed) or `states_contacting_union`.", enum=WORKFORCE_MEASURES),
+            Field("measure", "string",
+                  "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers "
+                  "a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), "
+                  "`ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed "
+                  "cards when the petition was filed) or `states_contacting_union`.", enum=WORKFORCE_MEASURES),
             Field("value", "integer", "The count (or percent, for `showing_of_interest_pct`).", minimum=0,
                   maximum=MAX_COUNT),
             _flag("approximate", "True when reported as about or over the value."),
@@ -258,9 +263,9 @@ def stage_rank(stage: str | pd.Series | np.ndarray) -> int | np.ndarray:
     """
     if isinstance(stage, str):
         return _rank(stage)
-    if isinstance(getattr(stage, "dtype", None), pd.CategoricalDtype):
-        categorical = stage.array if isinstance(stage, pd.Series) else stage
-        codes, distinct = np.asarray(categorical.codes), np.asarray(categorical.categories, dtype=object)
+    categorical = stage.array if isinstance(stage, pd.Series) else stage
+    if isinstance(categorical, pd.Categorical):
+        codes, distinct = np.asarray(categorical.codes), np.asarray(list(categorical.categories), dtype=object)
     else:
         codes, distinct = pd.factorize(np.asarray(stage, dtype=object))
     ranks = np.array([_rank(s) for s in distinct] + [-1], dtype=np.int64)  # the last slot answers code -1 (empty)

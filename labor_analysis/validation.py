@@ -20,8 +20,17 @@ import pandas as pd
 
 from .errors import MAX_SHOWN, Problem
 from .schema import (
-    BOOLEAN_FALSE, BOOLEAN_TRUE, CHOICES, DATE_MAX, DATE_MIN, FINAL_RANK, PREFERRED_GROUPS, TABLES, TABLES_BY_NAME,
-    Field, stage_rank,
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    CHOICES,
+    DATE_MAX,
+    DATE_MIN,
+    FINAL_RANK,
+    PREFERRED_GROUPS,
+    TABLES,
+    TABLES_BY_NAME,
+    Field,
+    stage_rank,
 )
 
 if TYPE_CHECKING:
@@ -322,7 +331,8 @@ def _check_primary_key(raw: RawTable, codes: _Codes, report: Report) -> None:
             value = " / ".join(_cell_text(raw.frame[c].iloc[row]) or "" for c in columns)
             problems.append(Problem(raw.filename, line, columns[0], value, rule))
         else:  # a union named twice in one stage of a ballot
-            problems.append(Problem(raw.filename, line, "union", union, f"the union is named twice in this stage: {rule}"))
+            rule = f"the union is named twice in this stage: {rule}"
+            problems.append(Problem(raw.filename, line, "union", union, rule))
     report.add(problems, more=len(rows) - len(kept))
 
 
@@ -445,7 +455,8 @@ def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame
     def missing_choices(i: int) -> tuple[str, str]:
         g = incomplete[i]
         missing = ", ".join(c for c, n in zip(CHOICES, per_choice[g]) if n == 0)
-        return f"election {ids[s.group_election[g]]}, stage {s.group_stage[g]}: missing the row(s) for {missing}", missing
+        election = ids[s.group_election[g]]
+        return f"election {election}, stage {s.group_stage[g]}: missing the row(s) for {missing}", missing
 
     report.each(file, s.first_row[incomplete], "choice", missing_choices)
 

@@ -11,15 +11,16 @@ Usage: `@given(folder=data_folders())` then `ds = load(folder.write(tmp_path / "
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from folders import Row, write_rows
 from hypothesis import strategies as st
 
-from folders import Row, write_rows
 from labor_analysis.schema import PREFERRED_GROUPS, TABLES
 
-UNION_NAMES = ("ALU", "RWDSU", "Teamsters", "CAUSE", "Workers United, SEIU", "Local 298 \"B\"")
+UNION_NAMES = ("ALU", "RWDSU", "Teamsters", "CAUSE", "Workers United, SEIU", 'Local 298 "B"')
 FACILITIES = ("JFK8", "LDJ5", "BHM1", "RDU1", "ALB1", "DCK6", "KCVG", "Store 10")
 PLACES = (("Staten Island", "NY"), ("Bessemer", "AL"), ("Garner", "NC"), ("Schodack", "NY"), ("", ""))
 
@@ -69,19 +70,37 @@ def _election(draw: st.DrawFn, index: int, source: str) -> tuple[Row, list[Row]]
     n_unions = draw(st.sampled_from((1, 1, 1, 2, 3)))
     unions = draw(st.lists(st.sampled_from(UNION_NAMES), min_size=n_unions, max_size=n_unions, unique=True))
     revisions = draw(st.integers(0, 2))
-    stages = ["initial"] + [f"revised-{n}" for n in range(1, revisions + 1)] + (["final"] if draw(st.booleans()) else [])
+    stages = (
+        ["initial"] + [f"revised-{n}" for n in range(1, revisions + 1)] + (["final"] if draw(st.booleans()) else [])
+    )
     counts = [draw(_counts(n_unions)) for _ in stages]
-    for earlier, later in zip(counts, counts[1:]):  # a later count never has more challenged ballots
+    for earlier, later in itertools.pairwise(counts):  # a later count never has more challenged ballots
         later["challenged"] = [min(later["challenged"][0], earlier["challenged"][0])]
     unreported = draw(st.sets(st.sampled_from(("void", "challenged")), max_size=2)) if draw(st.booleans()) else set()
     tallies = []
     for stage, count in zip(stages, counts):
         for union, yes in zip(unions, count["yes"]):
-            tallies.append({"election_id": election_id, "stage": stage, "choice": "yes",
-                            "union": union if n_unions > 1 else "", "ballots": str(yes), "source_id": source})
+            tallies.append(
+                {
+                    "election_id": election_id,
+                    "stage": stage,
+                    "choice": "yes",
+                    "union": union if n_unions > 1 else "",
+                    "ballots": str(yes),
+                    "source_id": source,
+                }
+            )
         for choice in ("no", "void", "challenged"):
-            tallies.append({"election_id": election_id, "stage": stage, "choice": choice, "union": "",
-                            "ballots": _text(None if choice in unreported else count[choice][0]), "source_id": source})
+            tallies.append(
+                {
+                    "election_id": election_id,
+                    "stage": stage,
+                    "choice": choice,
+                    "union": "",
+                    "ballots": _text(None if choice in unreported else count[choice][0]),
+                    "source_id": source,
+                }
+            )
     cast = max(sum(c["yes"]) + c["no"][0] + c["void"][0] for c in counts)
     eligible = draw(st.one_of(st.none(), st.integers(max(cast, 1), max(cast, 1) + 5000)))
     city, state = draw(st.sampled_from(PLACES))
@@ -89,15 +108,24 @@ def _election(draw: st.DrawFn, index: int, source: str) -> tuple[Row, list[Row]]
     vote_start = vote_end - dt.timedelta(days=draw(st.integers(0, 50)))
     known_days = draw(st.booleans()) and vote_start.year >= 1936
     election = {
-        "election_id": election_id, "employer": "Amazon.com Services LLC", "facility": facility, "city": city,
-        "state": state, "union": unions[0], "voting_method": draw(st.sampled_from(("in_person", "mail", "mixed", ""))),
-        "vote_start": vote_start.isoformat() if known_days else "", "vote_end": vote_end.isoformat() if known_days else "",
-        "count_date": day.isoformat(), "eligible_voters": _text(eligible),
+        "election_id": election_id,
+        "employer": "Amazon.com Services LLC",
+        "facility": facility,
+        "city": city,
+        "state": state,
+        "union": unions[0],
+        "voting_method": draw(st.sampled_from(("in_person", "mail", "mixed", ""))),
+        "vote_start": vote_start.isoformat() if known_days else "",
+        "vote_end": vote_end.isoformat() if known_days else "",
+        "count_date": day.isoformat(),
+        "eligible_voters": _text(eligible),
         "eligible_approximate": draw(st.sampled_from(("true", "false", ""))),
-        "case_number": draw(st.sampled_from(("", f"29-RC-{280000 + index}"))), "unit": draw(st.sampled_from(("", "A", "B"))),
+        "case_number": draw(st.sampled_from(("", f"29-RC-{280000 + index}"))),
+        "unit": draw(st.sampled_from(("", "A", "B"))),
         "kind": draw(st.sampled_from(("", "initial", "rerun", "runoff"))),
-        "self_determination": draw(st.sampled_from(("", "false", "true"))), "source_id": source,
-        "note": draw(st.sampled_from(("", "Counted by the NLRB; \"quoted\", with a comma", "=1+1"))),
+        "self_determination": draw(st.sampled_from(("", "false", "true"))),
+        "source_id": source,
+        "note": draw(st.sampled_from(("", 'Counted by the NLRB; "quoted", with a comma', "=1+1"))),
     }
     return election, tallies
 
@@ -111,37 +139,72 @@ def _spending(draw: st.DrawFn, source: str) -> list[Row]:
     for side in sides:
         start = draw(st.dates(dt.date(2015, 1, 1), dt.date(2030, 1, 1)))
         end = start + dt.timedelta(days=draw(st.integers(0, 800)))
-        row = {"spender": "Amazon" if side == "employer" else "ALU", "side": side, "purpose": "campaign",
-               "measure": draw(st.sampled_from(("spent", "spent", "raised", "cash_on_hand", ""))),
-               "period_start": start.isoformat(), "period_end": end.isoformat(),
-               "amount_usd": str(draw(st.integers(0, 10**9))), "approximate": draw(st.sampled_from(("true", "false", ""))),
-               "unconfirmed": "false", "preferred": draw(st.sampled_from(("true", ""))), "source_id": source}
+        row = {
+            "spender": "Amazon" if side == "employer" else "ALU",
+            "side": side,
+            "purpose": "campaign",
+            "measure": draw(st.sampled_from(("spent", "spent", "raised", "cash_on_hand", ""))),
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "amount_usd": str(draw(st.integers(0, 10**9))),
+            "approximate": draw(st.sampled_from(("true", "false", ""))),
+            "unconfirmed": "false",
+            "preferred": draw(st.sampled_from(("true", ""))),
+            "source_id": source,
+        }
         rows.append(row)
         if draw(st.integers(0, 4)) == 0:  # a second outlet's figure for the same spender, measure and period
             row["preferred"] = "true"
-            rows.append({**row, "purpose": "campaign (second report)", "amount_usd": str(draw(st.integers(0, 10**9))),
-                         "preferred": draw(st.sampled_from(("false", ""))), "unconfirmed": "true"})
+            rows.append(
+                {
+                    **row,
+                    "purpose": "campaign (second report)",
+                    "amount_usd": str(draw(st.integers(0, 10**9))),
+                    "preferred": draw(st.sampled_from(("false", ""))),
+                    "unconfirmed": "true",
+                }
+            )
     return rows
 
 
 @st.composite
 def data_folders(draw: st.DrawFn, max_elections: int = 4) -> Folder:
     """A valid data folder of 1 to `max_elections` elections (see the module docstring for what varies)."""
-    sources = [{"source_id": "nlrb-tally", "publisher": "National Labor Relations Board", "title": "Tally of ballots",
-                "url": draw(st.sampled_from(("", "https://www.nlrb.gov/case/29-RC-288020", "http://example.org/a?b=1"))),
-                "published": draw(st.sampled_from(("", "2022-04-01")))},
-               {"source_id": "outlet", "publisher": "An outlet, Inc.", "title": "A story with \"quotes\", and commas"}]
+    sources = [
+        {
+            "source_id": "nlrb-tally",
+            "publisher": "National Labor Relations Board",
+            "title": "Tally of ballots",
+            "url": draw(st.sampled_from(("", "https://www.nlrb.gov/case/29-RC-288020", "http://example.org/a?b=1"))),
+            "published": draw(st.sampled_from(("", "2022-04-01"))),
+        },
+        {"source_id": "outlet", "publisher": "An outlet, Inc.", "title": 'A story with "quotes", and commas'},
+    ]
     n = draw(st.integers(1, max_elections))
     elections, tallies = [], []
     for index in range(n):
         election, rows = draw(_election(index, draw(st.sampled_from(("nlrb-tally", "outlet")))))
         elections.append(election)
         tallies += rows
-    workforce = [{"election_id": e["election_id"], "measure": "organizers", "value": str(draw(st.integers(0, 500))),
-                  "approximate": draw(st.sampled_from(("true", ""))), "preferred": "", "source_id": "outlet"}
-                 for e in elections if draw(st.booleans())]
-    tables = {"sources": sources, "elections": elections, "tallies": tallies,
-              "spending": draw(_spending("outlet")), "workforce": workforce}
+    workforce = [
+        {
+            "election_id": e["election_id"],
+            "measure": "organizers",
+            "value": str(draw(st.integers(0, 500))),
+            "approximate": draw(st.sampled_from(("true", ""))),
+            "preferred": "",
+            "source_id": "outlet",
+        }
+        for e in elections
+        if draw(st.booleans())
+    ]
+    tables = {
+        "sources": sources,
+        "elections": elections,
+        "tallies": tallies,
+        "spending": draw(_spending("outlet")),
+        "workforce": workforce,
+    }
     left_out: dict[str, set[str]] = {}
     for table in TABLES:
         optional = [f.name for f in table.fields if f.optional_column]

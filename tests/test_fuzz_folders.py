@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from folders import add_nlrb_ballots, append_rows, stage_rows
 
 from labor_analysis.paths import PROJECT_ROOT
-
-from folders import add_nlrb_ballots, append_rows, stage_rows
 
 
 def _fuzzer():
@@ -34,19 +33,37 @@ def rich_folder(tmp_path_factory: pytest.TempPathFactory, project_data_dir: Path
     folder = tmp_path_factory.mktemp("rich") / "data"
     shutil.copytree(project_data_dir, folder)
     add_nlrb_ballots(folder)
-    append_rows(folder, "elections", [{"election_id": "bhm1-2025", "employer": "Amazon.com Services LLC",
-                                       "facility": "BHM1", "union": "RWDSU", "count_date": "2025-02-01",
-                                       "eligible_voters": "6000", "kind": "rerun", "source_id": "nlrb-case-10-RC-269250"}])
+    append_rows(
+        folder,
+        "elections",
+        [
+            {
+                "election_id": "bhm1-2025",
+                "employer": "Amazon.com Services LLC",
+                "facility": "BHM1",
+                "union": "RWDSU",
+                "count_date": "2025-02-01",
+                "eligible_voters": "6000",
+                "kind": "rerun",
+                "source_id": "nlrb-case-10-RC-269250",
+            }
+        ],
+    )
     source = "nlrb-case-10-RC-269250"
-    append_rows(folder, "tallies", stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, source)
-                + stage_rows("bhm1-2025", "revised-1", 950, 810, 5, 20, source)
-                + stage_rows("bhm1-2025", "final", 960, 815, 5, 0, source))
+    append_rows(
+        folder,
+        "tallies",
+        stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, source)
+        + stage_rows("bhm1-2025", "revised-1", 950, 810, 5, 20, source)
+        + stage_rows("bhm1-2025", "final", 960, 815, 5, 0, source),
+    )
     return folder
 
 
 @pytest.mark.parametrize("base", ["project", "rich"])
-def test_fuzzed_folders_load_or_give_one_clear_message(fuzzer, base: str, project_data_dir: Path,
-                                                       rich_folder: Path) -> None:
+def test_fuzzed_folders_load_or_give_one_clear_message(
+    fuzzer, base: str, project_data_dir: Path, rich_folder: Path
+) -> None:
     folder = project_data_dir if base == "project" else rich_folder
     outcomes, counts = fuzzer.fuzz(folder, cases=30, seed=7 if base == "project" else 4000, cli=3)
     failures = [f"{'; '.join(o.mutations)}\n{o.detail}" for o in outcomes if o.kind == "failed"]

@@ -11,15 +11,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from folders import (
+    LENZNER_RUNOFF,
+    PARAGON,
+    PSONU,
+    SPFPA,
+    add_nlrb_ballots,
+    append_rows,
+    minimal_contract_copy,
+    read_rows,
+    stage_rows,
+    write_rows,
+)
 
 from labor_analysis import Dataset, DataValidationError, Problem, load
 from labor_analysis.paths import DATA_ENV, PROJECT_ROOT
 from labor_analysis.schema import FINAL_RANK, TABLES, TABLES_BY_NAME, stage_rank
-
-from folders import (
-    LENZNER_RUNOFF, PARAGON, PSONU, SPFPA, add_nlrb_ballots, append_rows, minimal_contract_copy, read_rows, stage_rows,
-    write_rows,
-)
 
 
 def only_problem(folder: Path) -> Problem:
@@ -296,7 +303,7 @@ def test_missing_core_column_is_still_a_problem(tmp_path: Path, project_data_dir
 
 def test_loaded_columns_follow_the_schema_then_extras(data_copy: Path) -> None:
     header, rows = read_rows(data_copy, "workforce.csv")
-    write_rows(data_copy, "workforce.csv", ["checked_by"] + header[::-1], [{**r, "checked_by": "desk"} for r in rows])
+    write_rows(data_copy, "workforce.csv", ["checked_by", *header[::-1]], [{**r, "checked_by": "desk"} for r in rows])
     columns = list(load(data_copy).workforce.columns)
     assert columns == [f.name for f in TABLES_BY_NAME["workforce"].fields] + ["checked_by"]
 
@@ -342,7 +349,7 @@ def test_stage_rank(stage: str, rank: int) -> None:
 def test_latest_stage_is_final_else_highest_revision() -> None:
     stages = ["revised-2", "initial", "revised-10", "revised-9"]
     assert stages[int(np.argmax(stage_rank(pd.Series(stages))))] == "revised-10"
-    assert max(stages + ["final"], key=stage_rank) == "final"
+    assert max([*stages, "final"], key=stage_rank) == "final"
 
 
 # ---- CSV dialect and size -----------------------------------------------------------------------------------
@@ -362,7 +369,8 @@ def test_bare_carriage_return_in_a_cell(data_copy: Path, quoted: bool) -> None:
     write_rows(data_copy, "elections.csv", header, rows)
     if not quoted:
         data = (data_copy / "elections.csv").read_bytes()
-        (data_copy / "elections.csv").write_bytes(data.replace(b'"first part\rsecond part"', b"first part\rsecond part"))
+        unquoted = data.replace(b'"first part\rsecond part"', b"first part\rsecond part")
+        (data_copy / "elections.csv").write_bytes(unquoted)
     problem = only_problem(data_copy)
     assert (problem.file, problem.line) == ("elections.csv", 4) and "carriage return (CR)" in problem.rule
 

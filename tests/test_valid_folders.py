@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
+from strategies import Folder, data_folders
 
 from labor_analysis import load, summary
 from labor_analysis.schema import TABLES
-
-from strategies import Folder, data_folders
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

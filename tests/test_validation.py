@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from folders import Row, append_rows, read_rows, stage_rows, write_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pandas as pd
-
 from labor_analysis import DataValidationError, Problem, load
-
-from folders import Row, append_rows, read_rows, stage_rows, write_rows
 
 
 def edit(folder: Path, filename: str, change: Callable[[list[Row]], list[Row] | None]) -> None:
@@ -127,7 +125,11 @@ def test_boolean_is_true_or_false(data_copy: Path) -> None:
     assert_reported(data_copy, "spending.csv", line, "approximate", "not `true` or `false`", value="yes")
 
 
-@pytest.mark.parametrize("bad_date", ["2022-13-01", "2022-4-1", "April 1, 2022", "2022-02-30", "20220401", "2022-04-01T00:00", "+2022-04-01", "2022-04-01 "])
+@pytest.mark.parametrize(
+    "bad_date",
+    ["2022-13-01", "2022-4-1", "April 1, 2022", "2022-02-30", "20220401", "2022-04-01T00:00", "+2022-04-01",
+     "2022-04-01 "],
+)
 def test_dates_are_iso(data_copy: Path, bad_date: str) -> None:
     line = set_cell(data_copy, "elections.csv", JFK8, "count_date", bad_date)
     assert_reported(data_copy, "elections.csv", line, "count_date", "YYYY-MM-DD", value=bad_date)
@@ -158,7 +160,7 @@ def test_state_is_two_capitals(data_copy: Path) -> None:
 
 def test_primary_key_unique(data_copy: Path) -> None:
     first = line_of(data_copy, "tallies.csv", JFK8_YES)
-    edit(data_copy, "tallies.csv", lambda rows: rows + [dict(rows[first - 2])])
+    edit(data_copy, "tallies.csv", lambda rows: [*rows, dict(rows[first - 2])])
     _, rows = read_rows(data_copy, "tallies.csv")
     problem = assert_reported(data_copy, "tallies.csv", len(rows) + 1, "election_id", "repeats the key")
     assert f"line {first}" in problem.rule
@@ -313,7 +315,7 @@ def test_extra_columns_and_column_order_are_free(data_copy: Path, project_data_d
     header, rows = read_rows(data_copy, "tallies.csv")
     for row in rows:
         row["checked_by"] = "desk"
-    write_rows(data_copy, "tallies.csv", ["checked_by"] + header[::-1], rows)
+    write_rows(data_copy, "tallies.csv", ["checked_by", *header[::-1]], rows)
     moved, original = load(data_copy).tallies, load(project_data_dir).tallies
     assert list(moved["checked_by"].unique()) == ["desk"]
     assert moved["ballots"].equals(original["ballots"])

@@ -35,15 +35,76 @@ from labor_analysis.schema import DATE_MAX, DATE_MIN, ELECTION_ID_PATTERN, STAGE
 #: Cell values that have broken, or could break, a loader: numbers in other notations, impossible dates,
 #: links and markup that must never be trusted, quotes, line breaks, control and non-ASCII characters.
 PAYLOADS = [
-    "", " ", "5e3", "1.0", "-0", "-1", "+5", "007", "2,654", "9223372036854775807", "9223372036854775808",
-    "1" + "0" * 30, "0x10", "\u0661\u0662", "NaN", "NA", "null", "None", "inf", "true", "TRUE", "false", "0",
-    "0000-01-01", "1935-07-04", "1935-07-05", "2100-12-31", "2101-01-01", "2022-02-30", "2022-4-1", "20220401",
-    "javascript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/x",
-    "https://", "HTTPS://WWW.NLRB.GOV/", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-    "[link](javascript:alert(1))", "=cmd|' /C calc'!A0", "@SUM(1+1)", '"', 'a"b', "a,b", "line\nbreak",
-    "cr\rinside", "crlf\r\ninside", "tab\there", "\x00", "\ufeff", "\u202e", "é", "😀", "x" * 140_000,
-    "revised-0", "revised-1", "revised-2", "revised-99999999999999999999", "final", "initial", "yes", "no",
-    "void", "challenged", "mixed", "runoff", "rerun", "ALU", "A",
+    "",
+    " ",
+    "5e3",
+    "1.0",
+    "-0",
+    "-1",
+    "+5",
+    "007",
+    "2,654",
+    "9223372036854775807",
+    "9223372036854775808",
+    "1" + "0" * 30,
+    "0x10",
+    "\u0661\u0662",
+    "NaN",
+    "NA",
+    "null",
+    "None",
+    "inf",
+    "true",
+    "TRUE",
+    "false",
+    "0",
+    "0000-01-01",
+    "1935-07-04",
+    "1935-07-05",
+    "2100-12-31",
+    "2101-01-01",
+    "2022-02-30",
+    "2022-4-1",
+    "20220401",
+    "javascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "//evil.example/x",
+    "https://",
+    "HTTPS://WWW.NLRB.GOV/",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[link](javascript:alert(1))",
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    '"',
+    'a"b',
+    "a,b",
+    "line\nbreak",
+    "cr\rinside",
+    "crlf\r\ninside",
+    "tab\there",
+    "\x00",
+    "\ufeff",
+    "\u202e",
+    "é",
+    "😀",
+    "x" * 140_000,
+    "revised-0",
+    "revised-1",
+    "revised-2",
+    "revised-99999999999999999999",
+    "final",
+    "initial",
+    "yes",
+    "no",
+    "void",
+    "challenged",
+    "mixed",
+    "runoff",
+    "rerun",
+    "ALU",
+    "A",
 ]
 
 Mutation = Callable[[Path, random.Random], str]
@@ -82,7 +143,7 @@ def set_cell(folder: Path, rng: random.Random) -> str:
     if c >= len(rows[r]):
         return "set_cell: skipped"
     other = rng.choice([cell for row in rows[1:] for cell in row] or [""])
-    value = rng.choice(PAYLOADS + [other])
+    value = rng.choice([*PAYLOADS, other])
     rows[r][c] = value
     _write(path, rows)
     return f"set_cell: {path.name} row {r} column {rows[0][c]!r} = {value[:40]!r}"
@@ -98,7 +159,7 @@ def change_column(folder: Path, rng: random.Random) -> str:
     name = rows[0][c]
     for i, row in enumerate(rows):
         if how == "drop":
-            del row[c:c + 1]
+            del row[c : c + 1]
         elif how == "repeat":
             row.append(row[c] if c < len(row) else "")
         elif how == "rename" and i == 0:
@@ -116,8 +177,9 @@ def change_rows(folder: Path, rng: random.Random) -> str:
     rows = _readable(path)
     if not rows or len(rows) < 2:
         return "change_rows: skipped"
-    how = rng.choice(["drop", "repeat", "shuffle", "extra field", "short row", "blank lines", "header only",
-                      "many copies"])
+    how = rng.choice(
+        ["drop", "repeat", "shuffle", "extra field", "short row", "blank lines", "header only", "many copies"]
+    )
     r = rng.randrange(1, len(rows))
     if how == "drop":
         del rows[r]
@@ -146,8 +208,26 @@ def change_bytes(folder: Path, rng: random.Random) -> str:
     if not path.is_file():
         return "change_bytes: skipped"
     data = path.read_bytes()
-    how = rng.choice(["crlf", "cr only", "bare cr", "latin-1", "utf-16", "bom", "nul", "truncate", "quote",
-                      "flip byte", "empty", "whitespace", "missing", "folder", "no final newline", "huge line"])
+    how = rng.choice(
+        [
+            "crlf",
+            "cr only",
+            "bare cr",
+            "latin-1",
+            "utf-16",
+            "bom",
+            "nul",
+            "truncate",
+            "quote",
+            "flip byte",
+            "empty",
+            "whitespace",
+            "missing",
+            "folder",
+            "no final newline",
+            "huge line",
+        ]
+    )
     at = rng.randrange(len(data) + 1)
     if how == "crlf":
         data = data.replace(b"\n", b"\r\n")
@@ -169,7 +249,7 @@ def change_bytes(folder: Path, rng: random.Random) -> str:
         data = data[:at] + b'"' + data[at:]
     elif how == "flip byte" and data:
         i = rng.randrange(len(data))
-        data = data[:i] + bytes([rng.randrange(256)]) + data[i + 1:]
+        data = data[:i] + bytes([rng.randrange(256)]) + data[i + 1 :]
     elif how == "empty":
         data = b""
     elif how == "whitespace":
@@ -191,7 +271,7 @@ def change_bytes(folder: Path, rng: random.Random) -> str:
 MUTATIONS: list[Mutation] = [set_cell, set_cell, set_cell, change_column, change_rows, change_bytes]
 
 
-def contract_breaches(ds) -> list[str]:  # noqa: ANN001 (a Dataset)
+def contract_breaches(ds) -> list[str]:
     """Values a loaded Dataset holds that the contract forbids: each one a wrong value accepted."""
     found = []
     for table in TABLES:
@@ -205,15 +285,18 @@ def contract_breaches(ds) -> list[str]:  # noqa: ANN001 (a Dataset)
                 low = f.minimum if f.minimum is not None else 0
                 if present.min() < low or (f.maximum is not None and present.max() > f.maximum):
                     found.append(f"{table.name}.{f.name}: out of bounds")
-            if f.type == "date" and len(present):
-                if present.min() < pd.Timestamp(DATE_MIN) or present.max() > pd.Timestamp(DATE_MAX):
-                    found.append(f"{table.name}.{f.name}: date out of range")
+            dated = f.type == "date" and len(present)
+            if dated and (present.min() < pd.Timestamp(DATE_MIN) or present.max() > pd.Timestamp(DATE_MAX)):
+                found.append(f"{table.name}.{f.name}: date out of range")
             if f.enum and not set(present.astype(str)) <= set(f.enum):
                 found.append(f"{table.name}.{f.name}: value not allowed")
             if f.type == "boolean" and column.dtype != bool:
                 found.append(f"{table.name}.{f.name}: not boolean")
-    checks = [("sources", "url", URL_PATTERN), ("elections", "election_id", ELECTION_ID_PATTERN),
-              ("tallies", "stage", STAGE_PATTERN)]
+    checks = [
+        ("sources", "url", URL_PATTERN),
+        ("elections", "election_id", ELECTION_ID_PATTERN),
+        ("tallies", "stage", STAGE_PATTERN),
+    ]
     for table, name, pattern in checks:
         for value in getattr(ds, table)[name].dropna().astype(str):
             if not re.fullmatch(pattern, value):
@@ -249,11 +332,11 @@ def run_case(base: Path, seed: int, work: Path) -> Outcome:
         if not exc.problems or "problem(s) in the data folder" not in message or len(message.splitlines()) > 202:
             return Outcome("failed", applied, f"unclear message: {message[:300]}")
         return Outcome("rejected", applied, message.splitlines()[1] if len(message.splitlines()) > 1 else message)
-    except Exception:  # noqa: BLE001 (any other exception is what the fuzzer looks for)
+    except Exception:
         return Outcome("failed", applied, traceback.format_exc())
     try:
         summary(ds)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return Outcome("failed", applied, "summary: " + traceback.format_exc())
     breaches = contract_breaches(ds)
     if breaches:
@@ -264,8 +347,9 @@ def run_case(base: Path, seed: int, work: Path) -> Outcome:
 def run_cli(folder: Path) -> str | None:
     """`labor-analysis validate` on a folder: None when it answers with exit 0 or 2 and no traceback, else why."""
     script = Path(sys.executable).with_name("labor-analysis")
-    done = subprocess.run([str(script), "validate", "--data-dir", str(folder)], capture_output=True, text=True,
-                          errors="replace")
+    done = subprocess.run(
+        [str(script), "validate", "--data-dir", str(folder)], capture_output=True, text=True, errors="replace"
+    )
     if done.returncode not in (0, 2) or "Traceback" in done.stderr + done.stdout:
         return f"exit {done.returncode}: {done.stderr[-800:]}"
     if done.returncode == 2 and "problem(s) in the data folder" not in done.stderr:
@@ -302,8 +386,10 @@ def main() -> int:
     for outcome in outcomes:
         if outcome.kind == "failed":
             print("FAILED after", "; ".join(outcome.mutations), "\n", outcome.detail, file=sys.stderr)
-    print(f"{args.cases} cases from seed {args.seed}: {counts['accepted']} accepted, {counts['rejected']} rejected "
-          f"with a message, {counts['failed']} failed")
+    print(
+        f"{args.cases} cases from seed {args.seed}: {counts['accepted']} accepted, {counts['rejected']} rejected "
+        f"with a message, {counts['failed']} failed"
+    )
     return 1 if counts["failed"] else 0
 
 
