@@ -270,7 +270,8 @@ def _runs(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     values = column.to_numpy(dtype=object)
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    empty = values != values  # NaN: an empty cell; a run of them is one run too
+    starts = np.flatnonzero(np.concatenate(([True], (values[1:] != values[:-1]) & ~(empty[1:] & empty[:-1]))))
     return values[starts], np.diff(np.append(starts, len(values)))
 
 
@@ -315,6 +316,8 @@ def _check_primary_key(raw: RawTable, codes: _Codes, report: Report) -> None:
             key = raw.frame.groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy()
             break
         key = key * (size + 1) + (column_codes + 1)
+    if span <= 8 * len(key) + 1024 and np.bincount(key).max(initial=0) <= 1:
+        return  # the usual case, every key once: counted without hashing
     keys = pd.Series(key)
     repeated = keys.duplicated().to_numpy()
     if not repeated.any():
