@@ -1,4 +1,12 @@
-"""labor_analysis: sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses."""
+"""labor_analysis: sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses.
+
+`la.chart("vote-shares", ds, election_id="jfk8-2022")` shows a finished chart in a notebook; the chart layer
+(`la.charts`, matplotlib) is imported on first use, so `import labor_analysis` stays quick.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 from .errors import DataValidationError, Problem
 from .loading import Dataset, load
@@ -9,6 +17,8 @@ __all__ = [
     "DataValidationError",
     "Dataset",
     "Problem",
+    "chart",
+    "charts",
     "employer_union_ratio",
     "is_determinative",
     "load",
@@ -19,3 +29,13 @@ __all__ = [
     "win_probability",
     "yes_needed",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`charts` and `chart`, imported when first asked for (they bring matplotlib)."""
+    if name in ("charts", "chart"):
+        import importlib
+
+        module = importlib.import_module(f"{__name__}.charts")
+        return module if name == "charts" else module.chart
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,25 +19,25 @@ def ds():
 
 
 @settings(max_examples=60, deadline=None)
-@given(yes_share=shares, upheld=shares)
-def test_probability_is_the_rules_probability_for_any_slider_position(yes_share, upheld):
-    scenario = explain_scenario(875, 993, 416, yes_share, upheld)
-    assert scenario.probability == rules.win_probability(875, 993, 416, yes_share, upheld)
+@given(yes_share=shares, overruled=shares)
+def test_probability_is_the_rules_probability_for_any_slider_position(yes_share, overruled):
+    scenario = explain_scenario(875, 993, 416, yes_share, overruled)
+    assert scenario.probability == rules.win_probability(875, 993, 416, yes_share, overruled)
     assert fmt_probability(scenario.probability) in scenario.probability_text
 
 
 @settings(max_examples=60, deadline=None)
 @given(yes=st.integers(0, 3000), no=st.integers(0, 3000), challenged=st.integers(1, 600), upheld=shares)
-def test_yes_needed_is_the_rules_answer_for_the_upheld_ballots(yes, no, challenged, upheld):
+def test_yes_needed_is_the_rules_answer_for_the_overruled_ballots(yes, no, challenged, upheld):
     scenario = explain_scenario(yes, no, challenged, 0.5, upheld)
-    assert scenario.upheld_ballots == round(challenged * upheld)
-    assert scenario.yes_needed == rules.yes_needed(yes, no, scenario.upheld_ballots)
+    assert scenario.overruled_ballots == round(challenged * upheld)
+    assert scenario.yes_needed == rules.yes_needed(yes, no, scenario.overruled_ballots)
     assert scenario.determinative == rules.is_determinative(yes, no, challenged)
     if scenario.determinative and scenario.yes_needed:
         assert f"needs {scenario.yes_needed:,} of them" in scenario.sentence
 
 
-def test_bessemer_with_every_challenged_ballot_upheld_needs_268_of_416():
+def test_bessemer_with_every_challenge_overruled_needs_268_of_416():
     scenario = explain_scenario(875, 993, 416, 0.6, 1.0)
     assert scenario.yes_needed == rules.yes_needed(875, 993, 416) == 268
     assert "268" in scenario.sentence and "416" in scenario.sentence
@@ -52,9 +52,10 @@ def test_a_result_the_challenged_ballots_cannot_change_says_so():
     assert "wins even if every one of them is a no vote" in scenario.sentence
 
 
-def test_fewer_upheld_ballots_say_how_many_and_what_they_need():
+def test_fewer_overruled_challenges_say_how_many_and_what_they_need():
     scenario = explain_scenario(875, 993, 416, 0.6, 0.5)
-    assert "If 50% of them are upheld (208)" in scenario.sentence
+    assert "If the challenges to 50% of them are overruled (208 opened and counted)" in scenario.sentence
+    assert "upheld" not in scenario.sentence + scenario.probability_text
     assert scenario.yes_needed == rules.yes_needed(875, 993, 208)
     assert f"needs {scenario.yes_needed} of them" in scenario.sentence
 
