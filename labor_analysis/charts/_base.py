@@ -159,11 +159,12 @@ def wrap_label(label: str, width: int = 18) -> str:
 
 
 def stacked_label(name: str) -> str:
-    """An election's name for an axis: on one line up to 20 characters, else stacked: 'JFK8\nStaten Island, N.Y.'.
+    """An election's name for an axis: on one line up to 26 characters ('JFK8, Staten Island, N.Y.'), else stacked.
 
-    A city stays on one line with its state; the facility and the year each get their own line.
+    One line keeps rows apart in the short social frame; a longer name breaks with each city on one line with
+    its state and the facility and the year on lines of their own.
     """
-    if len(str(name)) <= 20:
+    if len(str(name)) <= 26:
         return str(name)
     parts = str(name).split(", ")
     lines: list[str] = []

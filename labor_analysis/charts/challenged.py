@@ -62,9 +62,9 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         y = np.arange(len(data))
         h = 0.36
         ax.barh(y + h / 2, data["margin_size"].astype(float), height=h, color=COLORS["neutral"],
-                label="Margin (votes)")
+                label="Margin")
         ax.barh(y - h / 2, data["challenged"].astype(float), height=h, color=COLORS["challenged"],
-                label="Challenged ballots")
+                label="Challenged")
         top = float(max(data["margin_size"].max(), data["challenged"].max(), 1))
         for yi, margin, challenged, decisive in zip(y, data["margin_size"], data["challenged"], data["determinative"]):
             ax.text(float(margin) + top * 0.01, yi + h / 2, fmt_int(margin), va="center", ha="left", fontsize=9)
@@ -77,7 +77,7 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         decisive_right = float(data.loc[data["determinative"], "challenged"].max()) if data["determinative"].any() else 0
         ax.set_xlim(0, max(top * 1.2, decisive_right + top * 0.9))  # room for the words beside a decisive bar
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
-        ax.set_xlabel("Ballots")
+        ax.set_xlabel("Votes between yes and no; challenged ballots")
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
