@@ -6,12 +6,27 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _distribution_version
 from typing import Any
 
 from .errors import DataValidationError, Problem
 from .loading import Dataset, load
-from .rules import is_determinative, scenario_grid, win_probability, yes_needed
+from .rules import (
+    count_outcome,
+    election_outcome,
+    is_determinative,
+    multi_union_determinative,
+    scenario_grid,
+    win_probability,
+    yes_needed,
+)
 from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
+
+try:
+    __version__ = _distribution_version("labor-analysis")
+except PackageNotFoundError:  # a source checkout on sys.path that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "DataValidationError",
@@ -19,9 +34,12 @@ __all__ = [
     "Problem",
     "chart",
     "charts",
+    "count_outcome",
+    "election_outcome",
     "employer_union_ratio",
     "is_determinative",
     "load",
+    "multi_union_determinative",
     "organizers_per_voter",
     "scenario_grid",
     "spending_per_voter",

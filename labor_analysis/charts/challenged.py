@@ -207,7 +207,6 @@ def scenario_data(ds: Dataset, election_id: str) -> pd.DataFrame:
     """`rules.scenario_grid` for one election: its chance of winning over the overruled share and yes share."""
     row = election(ds, election_id)
     grid = scenario_grid(int(row["yes"]), int(row["no"]), int(row["challenged"]))
-    grid = grid.rename(columns={"upheld_share": "overruled_share"})  # the NLRB's word (rules renames it too)
     grid.insert(0, "election_id", election_id)
     return grid
 
