@@ -379,3 +379,20 @@ def test_any_valid_folder_gets_every_chart_it_supports_and_a_reason_for_the_rest
         assert isinstance(fig, Figure) and fig.axes, spec_.slug
         assert "nan" not in spec_.title + spec_.alt_text, spec_.slug
         assert not problems(spec_.title + " " + spec_.alt_text, ds), spec_.slug
+
+
+def test_ballots_with_several_unions_and_run_offs_are_not_drawn_as_yes_against_no(data_copy):
+    """The NLRB's own multi-union ballot and run-off: left out of yes-or-no charts, and the subtitle says so."""
+    from folders import LENZNER_RUNOFF, PARAGON, add_nlrb_ballots
+
+    ds = load(add_nlrb_ballots(data_copy))
+    made, left_out = charts.chart_plan(ds)
+    specs = {s.slug: s for s in made}
+    reasons = {l.slug: l.reason for l in left_out}
+    for election_id in (PARAGON, LENZNER_RUNOFF):
+        assert election_id not in set(specs["vote-shares-all"].data["election_id"])
+        assert "not a yes-or-no ballot" in reasons[f"vote-shares-{election_id}"]
+        assert f"what-it-would-take-{election_id}" in reasons
+    assert "Not shown (not a yes-or-no ballot" in specs["vote-shares-all"].subtitle
+    assert "Paragon Systems, Pittsburgh" in specs["vote-shares-all"].subtitle
+    assert f"turnout-{PARAGON}" in specs  # turnout is no yes-or-no question
