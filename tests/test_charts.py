@@ -396,3 +396,22 @@ def test_ballots_with_several_unions_and_run_offs_are_not_drawn_as_yes_against_n
     assert "Not shown (not a yes-or-no ballot" in specs["vote-shares-all"].subtitle
     assert "Paragon Systems, Pittsburgh" in specs["vote-shares-all"].subtitle
     assert f"turnout-{PARAGON}" in specs  # turnout is no yes-or-no question
+
+
+def test_the_command_line_says_nothing_a_reader_should_not_see(ds, capsys, tmp_path):
+    """What `scenario` and `charts` print: places, not bare codes; 'overruled', never 'upheld'; no internal words."""
+    from labor_analysis.cli import main
+
+    outputs = []
+    for election_id in ds.elections["election_id"]:
+        args = ["scenario", "--election", election_id, "--data-dir", str(ds.data_dir), "--yes-share", "0.5"]
+        if main(args) == 0:
+            outputs.append(capsys.readouterr().out)
+    assert main(["scenario", "--yes", "5", "--no", "5", "--challenged", "3", "--upheld", "0.5"]) == 0  # old name
+    outputs.append(capsys.readouterr().out)
+    assert main(["summary", "--data-dir", str(ds.data_dir)]) == 0
+    summary_table = capsys.readouterr().out
+    assert not [w for w in ("upheld", "seed", "preferred") if w in summary_table.lower()]
+    assert "overruled" in outputs[-1]
+    for out in outputs:
+        assert out and not problems(out, ds), problems(out, ds)

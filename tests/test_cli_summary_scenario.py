@@ -91,7 +91,7 @@ def test_scenario_probability_matches_the_library(capsys):
     from labor_analysis import win_probability
 
     status, out, _ = run_cli(capsys, "scenario", "--yes", "5", "--no", "5", "--challenged", "3",
-                             "--yes-share", "0.5", "--upheld", "0.5")
+                             "--yes-share", "0.5", "--overruled", "0.5")
     assert status == 0
     expected = win_probability(5, 5, 3, 0.5, 0.5)
     assert f"wins with probability {expected:.1%}" in out
@@ -112,7 +112,7 @@ def test_scenario_for_jfk8_is_not_determinative(capsys):
     [
         (["--yes", "-1", "--no", "2", "--challenged", "3"], "--yes must not be negative"),
         (["--yes", "1", "--no", "2", "--challenged", "3", "--yes-share", "1.2"], "--yes-share must be a share"),
-        (["--yes", "1", "--no", "2", "--challenged", "3", "--upheld", "-0.5"], "--upheld must be a share"),
+        (["--yes", "1", "--no", "2", "--challenged", "3", "--overruled", "-0.5"], "--overruled must be a share"),
         (["--election", "nope-2030"], "unknown election 'nope-2030'"),
         (["--election", "jfk8-2022", "--yes", "3"], "not both"),
         (["--yes", "1", "--no", "2"], "missing --challenged"),

@@ -22,22 +22,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="share of counted challenged ballots that are yes, 0..1 (default: the yes share of the counted ballots)",
     )
     parser.add_argument(
-        "--upheld",
+        "--overruled",
         type=float,
         default=1.0,
         metavar="U",
-        help="share of challenged ballots upheld and counted, 0..1; the rest are discarded (default 1)",
+        help="share of challenges overruled, so the ballot is opened and counted, 0..1; the rest are sustained "
+        "and not counted (default 1)",
     )
+    parser.add_argument("--upheld", dest="overruled", type=float, help=argparse.SUPPRESS)  # the old name
 
 
 def _tally_from_election(args: argparse.Namespace) -> tuple[str, int, int, int]:
     """(description, yes, no, challenged) of the election named by --election, from its latest stage."""
     import pandas as pd
 
-    from ..analysis import summary
+    from ..elections import results
     from ..loading import load
+    from ..text import long_date
 
-    table = summary(load(args.data_dir)).set_index("election_id")
+    table = results(load(args.data_dir)).set_index("election_id")
     if args.election not in table.index:
         known = ", ".join(table.index)
         raise UsageError(f"unknown election {args.election!r} (the data folder has: {known})")
@@ -45,10 +48,7 @@ def _tally_from_election(args: argparse.Namespace) -> tuple[str, int, int, int]:
     for choice in ("yes", "no", "challenged"):
         if pd.isna(row[choice]):
             raise UsageError(f"the {choice} ballots of {args.election} were never reported; give the counts instead")
-    description = (
-        f"{args.election} ({row['facility']}, {row['union']}, {row['stage']} tally of "
-        f"{row['count_date']:%Y-%m-%d})"
-    )
+    description = f"{row['name']} ({row['union']}, {row['stage']} tally of {long_date(row['count_date'])})"
     return description, int(row["yes"]), int(row["no"]), int(row["challenged"])
 
 
@@ -67,7 +67,7 @@ def _tally(args: argparse.Namespace) -> tuple[str, int, int, int]:
     return "the tally given", args.yes, args.no, args.challenged
 
 
-def describe(description: str, yes: int, no: int, challenged: int, yes_share: float | None, upheld: float) -> str:
+def describe(description: str, yes: int, no: int, challenged: int, yes_share: float | None, overruled: float) -> str:
     """The scenario in plain words: the count, whether the challenged ballots matter, what it takes, the odds."""
     from ..rules import win_probability
     from ..text import challenged_ballots_sentence, fmt_probability
@@ -82,10 +82,11 @@ def describe(description: str, yes: int, no: int, challenged: int, yes_share: fl
         share_note = f"{fmt_probability(yes_share)}, the yes share of the counted ballots (no --yes-share was given)"
     else:
         share_note = fmt_probability(yes_share)
-    probability = win_probability(yes, no, challenged, yes_share, upheld)
+    probability = win_probability(yes, no, challenged, yes_share, overruled)
     lines.append(
-        f"If each challenged ballot is upheld with probability {fmt_probability(upheld)} and, when counted, is yes "
-        f"with probability {share_note}, the union wins with probability {fmt_probability(probability)}."
+        f"If the challenge to each challenged ballot is overruled with probability {fmt_probability(overruled)} (the "
+        f"ballot is then opened and counted) and each counted ballot is yes with probability {share_note}, the "
+        f"union wins with probability {fmt_probability(probability)}."
     )
     return "\n".join(lines) + "\n"
 
@@ -95,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     for name, value in (("--yes", yes), ("--no", no), ("--challenged", challenged)):
         if value < 0:
             raise UsageError(f"{name} must not be negative (got {value})")
-    for name, value in (("--yes-share", args.yes_share), ("--upheld", args.upheld)):
+    for name, value in (("--yes-share", args.yes_share), ("--overruled", args.overruled)):
         if value is not None and not 0 <= value <= 1:
             raise UsageError(f"{name} must be a share between 0 and 1 (got {value:g})")
-    sys.stdout.write(describe(description, yes, no, challenged, args.yes_share, args.upheld))
+    sys.stdout.write(describe(description, yes, no, challenged, args.yes_share, args.overruled))
     return 0
