@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _distribution_version
 from typing import Any
 
+from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 from .errors import DataValidationError, Problem
 from .loading import Dataset, load
 from .rules import (
@@ -21,7 +22,6 @@ from .rules import (
     win_probability,
     yes_needed,
 )
-from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 
 try:
     __version__ = _distribution_version("labor-analysis")

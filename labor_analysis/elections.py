@@ -38,25 +38,8 @@ def tally_record(election_ids: Iterable[str]) -> str:
 
 
 def results(ds: Dataset) -> pd.DataFrame:
-    """`summary` with each election's city, state, note, `eligible_approximate` and `kind`, and its names.
-
-    Where `summary` does not count the unions on each ballot (`unions`), they are counted here from the yes
-    rows of the tallies, so a ballot with several unions is never drawn as yes against no.
-    """
+    """`summary` with each election's city, state, note and `eligible_approximate`, and its names (`text.election_names`)."""
     table = summary(ds)
-    details = [c for c in ("city", "state", "note", "eligible_approximate", "kind")
-               if c in ds.elections and c not in table]
+    details = [c for c in ("city", "state", "note", "eligible_approximate") if c in ds.elections and c not in table]
     table = table.join(ds.elections.set_index("election_id")[details], on="election_id")
-    if "unions" not in table:
-        table["unions"] = table["election_id"].map(union_counts(ds)).fillna(1).astype(int)
     return pd.concat([table, election_names(table)], axis=1)
-
-
-def union_counts(ds: Dataset) -> pd.Series:
-    """How many unions each election's ballot names (1 for a single-union ballot), by election_id."""
-    tallies = ds.tallies
-    if "union" not in tallies:
-        return pd.Series(1, index=ds.elections["election_id"])
-    yes = tallies[tallies["choice"].astype(str) == "yes"]
-    names = yes["union"].astype("string").fillna("").str.strip()
-    return names[names != ""].groupby(yes.loc[names != "", "election_id"]).nunique().clip(lower=1)

@@ -407,7 +407,7 @@ def test_the_command_line_says_nothing_a_reader_should_not_see(ds, capsys, tmp_p
         args = ["scenario", "--election", election_id, "--data-dir", str(ds.data_dir), "--yes-share", "0.5"]
         if main(args) == 0:
             outputs.append(capsys.readouterr().out)
-    assert main(["scenario", "--yes", "5", "--no", "5", "--challenged", "3", "--upheld", "0.5"]) == 0  # old name
+    assert main(["scenario", "--yes", "5", "--no", "5", "--challenged", "3", "--overruled", "0.5"]) == 0
     outputs.append(capsys.readouterr().out)
     assert main(["summary", "--data-dir", str(ds.data_dir)]) == 0
     summary_table = capsys.readouterr().out

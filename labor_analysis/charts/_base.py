@@ -134,11 +134,9 @@ def yes_no_ballots(table: pd.DataFrame) -> pd.Series:
     """Which elections of a `results` table were a yes-or-no question: one union on the ballot, not a run-off.
 
     A ballot with several unions (summary's `unions` above 1) or a run-off cannot be drawn as yes against no.
-    Tables from before those columns existed count every election as yes-or-no.
     """
-    single = table["unions"].fillna(1).astype(int) <= 1 if "unions" in table else pd.Series(True, index=table.index)
-    kind = table["kind"].astype(str) if "kind" in table else pd.Series("", index=table.index)
-    return single & (table["outcome"].astype(str) != "runoff") & (kind != "runoff")
+    single = table["unions"].fillna(1).astype(int) <= 1
+    return single & (table["outcome"].astype(str) != "runoff") & (table["kind"].astype(str) != "runoff")
 
 
 def left_out_sentence(names: Iterable[str], why: str) -> str:
