@@ -38,7 +38,10 @@ def tally_record(election_ids: Iterable[str]) -> str:
 
 
 def results(ds: Dataset) -> pd.DataFrame:
-    """`summary` with each election's city, state, note and `eligible_approximate`, and its names (`text.election_names`)."""
+    """`summary` with each election's city, state, note and `eligible_approximate`, and its names.
+
+    The names are `text.election_names`: as labels, in sentences, and whether a code or year tells sites apart.
+    """
     table = summary(ds)
     details = [c for c in ("city", "state", "note", "eligible_approximate") if c in ds.elections and c not in table]
     table = table.join(ds.elections.set_index("election_id")[details], on="election_id")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import matplotlib as mpl
-import matplotlib.style  # noqa: F401  (mpl.style.context)
+import matplotlib.style
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure

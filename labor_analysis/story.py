@@ -15,13 +15,33 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .analysis import (election_row, organizers_per_voter, overlapping, preferred, prorated_spending,
-                       spending_per_voter, summary, union_campaign_ratio)
+from .analysis import (
+    election_row,
+    organizers_per_voter,
+    overlapping,
+    preferred,
+    prorated_spending,
+    spending_per_voter,
+    summary,
+    union_campaign_ratio,
+)
 from .elections import election_source_ids, results
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
-from .text import (about, challenged_ballots_sentence, fmt_int, fmt_pct, fmt_pct_or, fmt_probability, fmt_usd,
-                   long_date, period_label, plain_note, purposes_phrase, standing)
+from .text import (
+    about,
+    challenged_ballots_sentence,
+    fmt_int,
+    fmt_pct,
+    fmt_pct_or,
+    fmt_probability,
+    fmt_usd,
+    long_date,
+    period_label,
+    plain_note,
+    purposes_phrase,
+    standing,
+)
 from .widgets import explain_scenario
 
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
@@ -135,9 +155,10 @@ def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
         return Passage(minimum + " The data holds no showing-of-interest figure for this election.")
     pct, approximate = float(rows["value"].iloc[0]), bool(rows["approximate"].iloc[0])
     verdict = "meets" if meets_showing_of_interest(pct / 100) else "falls short of"
-    yes_of_eligible = (f" By the count, {fmt_int(row['yes'])} workers, {fmt_pct(int(row['yes']) / int(row['eligible_voters']), 0)} "
-                       "of those eligible, voted yes." if pd.notna(row["yes"]) and pd.notna(row["eligible_voters"])
-                       else "")
+    known = pd.notna(row["yes"]) and pd.notna(row["eligible_voters"])
+    share = fmt_pct(int(row["yes"]) / int(row["eligible_voters"]), 0) if known else ""
+    yes_of_eligible = (f" By the count, {fmt_int(row['yes'])} workers, {share} of those eligible, voted yes."
+                       if known else "")
     text = (f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
             f"when it filed, which {verdict} that minimum.{yes_of_eligible}")
     return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id])))
@@ -201,8 +222,9 @@ def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     else:
         turnouts = f"{fmt_pct_or(a['turnout'])} at {sa} and {fmt_pct_or(b['turnout'])} at {sb}."
     text = (f"{a['at_mid'][0].upper() + a['at_mid'][1:]} {_eligible(a)} workers were eligible to vote, against "
-            f"{_eligible(b)} {b['at_mid']} a unit {ratio:.1f} times as large. The union got {fmt_pct(a['yes_share'])} of the "
-            f"valid votes at {sa} against {fmt_pct(b['yes_share'])} at {sb}, and turnout was {turnouts}")
+            f"{_eligible(b)} {b['at_mid']} a unit {ratio:.1f} times as large. The union got "
+            f"{fmt_pct(a['yes_share'])} of the valid votes at {sa} against {fmt_pct(b['yes_share'])} at {sb}, and "
+            f"turnout was {turnouts}")
     return Passage(text, election_source_ids(ds, [election_id, other_id]))
 
 
@@ -293,9 +315,9 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
         )
     first = table.iloc[0]
     head = (f"The money reported for {period_label(start, end)}, set against the {fmt_int(first['eligible_voters'])} "
-            f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's figures "
-            "cover all its campaigns of the period, so per worker here they are an upper bound, not what was spent "
-            "at this one site:")
+            f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's "
+            "figures cover all its campaigns of the period, so per worker here they are an upper bound, not what was "
+            "spent at this one site:")
     return Passage(head + "\n\n" + "\n".join(lines),
                    (*table["source_id"].astype(str), *election_source_ids(ds, election_ids)))
 

@@ -146,7 +146,7 @@ def place(city: object, state: object) -> str:
 
 
 def _is_code(facility: str) -> bool:
-    """A facility code such as 'JFK8' (no spaces, capitals and digits), as against a name like 'Whole Foods Philadelphia'."""
+    """A facility code such as 'JFK8' (capitals and digits), as against a name like 'Whole Foods Philadelphia'."""
     return re.fullmatch(r"[A-Z0-9-]+", facility) is not None
 
 
@@ -177,7 +177,8 @@ def election_label(facility: str, count_date: object) -> str:
 
 
 def at_site(facility: object, city: object, state: object, with_code: bool = False, continues: bool = False) -> str:
-    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 in Staten Island, N.Y.', 'at Whole Foods in Philadelphia'.
+    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 in Staten Island, N.Y.', 'at Whole Foods in
+    Philadelphia'.
 
     `continues`: the sentence goes on, so a state gets AP's closing comma ('in Bessemer, Ala., in 2021').
     """

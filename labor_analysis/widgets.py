@@ -35,8 +35,8 @@ class Scenario:
         """The assumptions and the resulting chance of a union win, in one sentence."""
         return (
             f"If the challenges to {fmt_pct(self.overruled, 0)} of the challenged ballots are overruled (those "
-            f"ballots are opened and counted) and each counted ballot is a yes vote with probability {fmt_pct(self.yes_share, 0)}, the union wins with probability "
-            f"{fmt_probability(self.probability)}."
+            f"ballots are opened and counted) and each counted ballot is a yes vote with probability "
+            f"{fmt_pct(self.yes_share, 0)}, the union wins with probability {fmt_probability(self.probability)}."
         )
 
 

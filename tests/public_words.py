@@ -17,8 +17,11 @@ FORBIDDEN = ("upheld", "seed", "preferred", "the data's note")
 def facility_places(ds: Dataset) -> dict[str, str]:
     """Each facility code (like 'JFK8') of the data and its place in AP style."""
     table = ds.elections.drop_duplicates("facility")
-    return {str(f): place(c, s) for f, c, s in zip(table["facility"], table["city"], table["state"])
-            if re.fullmatch(r"[A-Z0-9-]+", str(f)) and place(c, s)}
+    return {
+        str(f): place(c, s)
+        for f, c, s in zip(table["facility"], table["city"], table["state"])
+        if re.fullmatch(r"[A-Z0-9-]+", str(f)) and place(c, s)
+    }
 
 
 def problems(text: str, ds: Dataset) -> list[str]:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from public_words import problems
 
 import labor_analysis as la
 from labor_analysis import charts, load, summary
@@ -28,7 +29,6 @@ from labor_analysis.charts import challenged, money, people, timeline, turnout, 
 from labor_analysis.export import source_line
 from labor_analysis.gallery import build_gallery
 from labor_analysis.style import COLORS
-from public_words import problems
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,7 @@ def _texts(fig: Figure) -> str:
 
 
 # ---------------------------------------------------------------- what is drawn is what is published
+
 
 def test_vote_shares_draw_the_data_published_beside_them(ds):
     data = votes.vote_shares_data(ds, "jfk8-2022")
@@ -145,11 +146,15 @@ def test_organizers_states_a_finding_from_one_measure(ds, specs):
     counts = data.set_index("election_id")["organizers"]
     assert counts["jfk8-2022"] == 30 and counts["ldj5-2022"] == 10 and "bhm1-2021" not in counts
     spec = specs["organizers"]
-    assert spec.title == ("Union won at JFK8 in Staten Island, N.Y., with about one organizer per 278 eligible "
-                          "workers, and lost at LDJ5 with about one organizer per 163")
+    assert spec.title == (
+        "Union won at JFK8 in Staten Island, N.Y., with about one organizer per 278 eligible "
+        "workers, and lost at LDJ5 with about one organizer per 163"
+    )
     assert "in Staten Island, N.Y." in spec.subtitle
-    np.testing.assert_allclose(sorted(p.get_width() for p in people.organizers_figure(ds).axes[0].patches),
-                               sorted(data["eligible_voters_per_organizer"]))
+    np.testing.assert_allclose(
+        sorted(p.get_width() for p in people.organizers_figure(ds).axes[0].patches),
+        sorted(data["eligible_voters_per_organizer"]),
+    )
 
 
 def test_timeline_has_dots_not_stems_and_its_own_headline(ds, specs):
@@ -159,7 +164,9 @@ def test_timeline_has_dots_not_stems_and_its_own_headline(ds, specs):
     dots = sum(len(c.get_offsets()) for c in fig.axes[0].collections if isinstance(c, PathCollection))
     assert dots == len(data) and not fig.axes[0].patches
     assert specs["timeline"].headline != specs["vote-shares-all"].headline
-    assert specs["timeline"].title.startswith("Since the first union win at Amazon (JFK8, Staten Island, N.Y., April 2022)")
+    assert specs["timeline"].title.startswith(
+        "Since the first union win at Amazon (JFK8, Staten Island, N.Y., April 2022)"
+    )
 
 
 def test_one_colour_per_meaning_and_no_white_text_on_light_bars(ds):
@@ -167,11 +174,12 @@ def test_one_colour_per_meaning_and_no_white_text_on_light_bars(ds):
     assert len({COLORS[m] for m in meanings}) == len(meanings)
     assert COLORS["lost"] not in (COLORS["no"], COLORS["employer"])
     fig = votes.vote_shares_figure(ds, "jfk8-2022")
-    on_orange = [t for t in fig.axes[0].texts if "44.5%" in t.get_text()][0]
+    on_orange = next(t for t in fig.axes[0].texts if "44.5%" in t.get_text())
     assert to_hex(on_orange.get_color()) != "#ffffff"
 
 
 # ---------------------------------------------------------------- words from data
+
 
 def test_every_chart_states_its_headline_in_title_and_alt_text(specs):
     for spec in specs.values():
@@ -203,8 +211,14 @@ def test_a_changed_figure_changes_each_charts_title_and_alt_text(specs, data_cop
         assert changed[slug].alt_text != spec.alt_text, slug
     # every title whose figure moved says the new one
     retitled = [s for s in specs if specs[s].title != changed[s].title]
-    for slug in ("vote-shares-jfk8-2022", "what-it-would-take-bhm1-2022", "organizers", "spending-by-year",
-                 "scenario-heatmap-bhm1-2022", "employer-vs-union"):
+    for slug in (
+        "vote-shares-jfk8-2022",
+        "what-it-would-take-bhm1-2022",
+        "organizers",
+        "spending-by-year",
+        "scenario-heatmap-bhm1-2022",
+        "employer-vs-union",
+    ):
         assert slug in retitled, slug
     assert "Union won at JFK8 in Staten Island, N.Y., with 55.5%" in specs["vote-shares-jfk8-2022"].title
     assert "55.4%" in changed["vote-shares-jfk8-2022"].title  # 2,651 of 4,782
@@ -221,7 +235,9 @@ def test_no_public_text_says_a_code_without_its_place_upheld_or_internal_words(d
 def test_charts_name_places_in_ap_style(specs):
     assert specs["vote-shares-bhm1-2021"].title == "Union lost in Bessemer, Ala., in 2021 with 29.1% of valid votes"
     assert specs["vote-shares-rdu1-2025"].title == "Union lost in Garner, N.C., with 25.3% of valid votes"
-    assert specs["vote-shares-wfm-phl-2025"].title == "Union won at Whole Foods in Philadelphia with 56.5% of valid votes"
+    assert (
+        specs["vote-shares-wfm-phl-2025"].title == "Union won at Whole Foods in Philadelphia with 56.5% of valid votes"
+    )
     assert "JFK8, Staten Island, N.Y." in specs["vote-shares-all"].alt_text
 
 
@@ -233,11 +249,12 @@ def test_election_charts_credit_the_nlrb_tally(ds, specs):
 
 # ---------------------------------------------------------------- the registry
 
+
 def test_registry_has_each_elections_charts_and_says_why_others_are_left_out(ds, plan):
     made, left_out = plan
     slugs = {s.slug for s in made}
     assert len(slugs) == len(made)
-    reasons = {l.slug: l.reason for l in left_out}
+    reasons = {out.slug: out.reason for out in left_out}
     for _, row in summary(ds).iterrows():
         eid = row["election_id"]
         assert {f"vote-shares-{eid}", f"turnout-{eid}"} <= slugs
@@ -253,8 +270,10 @@ def test_an_added_election_gets_its_charts(data_copy):
     with open(data_copy / "sources.csv", "a", encoding="utf-8") as fh:
         fh.write("test-gazette-2026,Test Gazette,Warehouse votes on a union,https://example.org/vote,2026-03-11,\n")
     with open(data_copy / "elections.csv", "a", encoding="utf-8") as fh:
-        fh.write("xyz9-2026,Amazon.com Services LLC,XYZ9,Testville,OH,TWU,in_person,2026-03-02,2026-03-06,"
-                 "2026-03-10,1000,false,,test-gazette-2026,\n")
+        fh.write(
+            "xyz9-2026,Amazon.com Services LLC,XYZ9,Testville,OH,TWU,in_person,2026-03-02,2026-03-06,"
+            "2026-03-10,1000,false,,test-gazette-2026,\n"
+        )
     with open(data_copy / "tallies.csv", "a", encoding="utf-8") as fh:
         for choice, n in (("yes", 400), ("no", 380), ("void", 5), ("challenged", 30)):
             fh.write(f"xyz9-2026,initial,{choice},{n},test-gazette-2026,\n")
@@ -286,7 +305,8 @@ def test_a_chart_shows_inline_in_one_call_without_writing_files(ds, tmp_path, mo
 def test_adding_a_chart_is_one_new_module(ds, tmp_path, monkeypatch):
     """A throwaway chart in a module of its own registers itself, and the gallery exports it."""
     module = tmp_path / "throwaway_chart.py"
-    module.write_text(textwrap.dedent('''
+    module.write_text(
+        textwrap.dedent("""
         import pandas as pd
         from labor_analysis.charts import ChartSpec, register
         from labor_analysis.charts._base import new_figure
@@ -301,12 +321,12 @@ def test_adding_a_chart_is_one_new_module(ds, tmp_path, monkeypatch):
             data = pd.DataFrame({"n": [len(ds.elections)]})
             return ChartSpec("throwaway", f"{len(ds.elections)} elections", "s", str(len(ds.elections)),
                              f"{len(ds.elections)} elections", ("law360-2022-04-01",), data, figure)
-    '''))
+    """)
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
         importlib.import_module("throwaway_chart")
-        records = build_gallery(ds.data_dir, tmp_path / "out", formats=("png",), sizes=("web",), jobs=1,
-                                progress=False)
+        records = build_gallery(ds.data_dir, tmp_path / "out", formats=("png",), sizes=("web",), jobs=1, progress=False)
         assert "throwaway" in {r.slug for r in records}
         assert "throwaway" in {e["slug"] for e in json.loads((tmp_path / "out" / "index.json").read_text())}
     finally:
@@ -318,23 +338,31 @@ def test_adding_a_chart_is_one_new_module(ds, tmp_path, monkeypatch):
 
 HEADERS = {
     "sources": "source_id,publisher,title,url,published,note",
-    "elections": ("election_id,employer,facility,city,state,union,voting_method,vote_start,vote_end,count_date,"
-                  "eligible_voters,eligible_approximate,case_number,source_id,note"),
+    "elections": (
+        "election_id,employer,facility,city,state,union,voting_method,vote_start,vote_end,count_date,"
+        "eligible_voters,eligible_approximate,case_number,source_id,note"
+    ),
     "tallies": "election_id,stage,choice,ballots,source_id,note",
-    "spending": ("spender,side,purpose,measure,period_start,period_end,amount_usd,approximate,unconfirmed,preferred,"
-                 "source_id,note"),
+    "spending": (
+        "spender,side,purpose,measure,period_start,period_end,amount_usd,approximate,unconfirmed,preferred,"
+        "source_id,note"
+    ),
     "workforce": "election_id,measure,value,approximate,unconfirmed,preferred,source_id,note",
 }
 
 tallies = st.tuples(st.integers(0, 300), st.integers(0, 300), st.integers(0, 20), st.integers(0, 60))
-folders = st.fixed_dictionaries({
-    "elections": st.lists(st.tuples(tallies, st.booleans(), st.sampled_from(["Austin", "Dallas"])), min_size=1,
-                          max_size=3),
-    "employer_money": st.lists(st.tuples(st.integers(2020, 2023), st.integers(1, 10_000_000)), max_size=2,
-                               unique_by=lambda t: t[0]),
-    "union_money": st.one_of(st.none(), st.tuples(st.integers(2018, 2024), st.integers(1, 200_000))),
-    "organizers": st.one_of(st.none(), st.integers(1, 50)),
-})
+folders = st.fixed_dictionaries(
+    {
+        "elections": st.lists(
+            st.tuples(tallies, st.booleans(), st.sampled_from(["Austin", "Dallas"])), min_size=1, max_size=3
+        ),
+        "employer_money": st.lists(
+            st.tuples(st.integers(2020, 2023), st.integers(1, 10_000_000)), max_size=2, unique_by=lambda t: t[0]
+        ),
+        "union_money": st.one_of(st.none(), st.tuples(st.integers(2018, 2024), st.integers(1, 200_000))),
+        "organizers": st.one_of(st.none(), st.integers(1, 50)),
+    }
+)
 
 
 def write_folder(folder: Path, spec: dict) -> None:
@@ -342,17 +370,19 @@ def write_folder(folder: Path, spec: dict) -> None:
     folder.mkdir()
     rows = {name: [header] for name, header in HEADERS.items()}
     rows["sources"].append("src,Test Gazette,A report,https://example.org/a,2024-01-02,")
-    for i, ((yes, no, void, challenged), tie, city) in enumerate(spec["elections"]):
+    for i, ((yes, no, void, set_aside), tie, city) in enumerate(spec["elections"]):
         no = yes if tie else no
         eid = f"f{i}-202{i + 1}"
-        eligible = yes + no + void + challenged + 10
-        rows["elections"].append(f"{eid},Employer,F{i},{city},TX,U,in_person,,,202{i + 1}-06-0{i + 1},"
-                                 f"{eligible},false,,src,")
-        for choice, n in (("yes", yes), ("no", no), ("void", void), ("challenged", challenged)):
+        eligible = yes + no + void + set_aside + 10
+        rows["elections"].append(
+            f"{eid},Employer,F{i},{city},TX,U,in_person,,,202{i + 1}-06-0{i + 1},{eligible},false,,src,"
+        )
+        for choice, n in (("yes", yes), ("no", no), ("void", void), ("challenged", set_aside)):
             rows["tallies"].append(f"{eid},initial,{choice},{n},src,")
     for year, amount in spec["employer_money"]:
-        rows["spending"].append(f"Employer,employer,consultants,spent,{year}-01-01,{year}-12-31,{amount},false,false,"
-                                "true,src,")
+        rows["spending"].append(
+            f"Employer,employer,consultants,spent,{year}-01-01,{year}-12-31,{amount},false,false,true,src,"
+        )
     if spec["union_money"]:
         year, amount = spec["union_money"]
         rows["spending"].append(f"U,union,campaign,spent,{year}-03-01,{year}-09-30,{amount},false,false,true,src,")
@@ -372,8 +402,8 @@ def test_any_valid_folder_gets_every_chart_it_supports_and_a_reason_for_the_rest
     every = {c.name for c in charts.REGISTRY.values() if not c.per_election}
     per = {c.name for c in charts.REGISTRY.values() if c.per_election}
     expected = every | {f"{n}-{e}" for n in per for e in ds.elections["election_id"]}
-    assert {s.slug for s in made} | {l.slug for l in left_out} == expected
-    assert all(l.reason for l in left_out)
+    assert {s.slug for s in made} | {out.slug for out in left_out} == expected
+    assert all(out.reason for out in left_out)
     for spec_ in made:
         fig = spec_.build()
         assert isinstance(fig, Figure) and fig.axes, spec_.slug
@@ -388,7 +418,7 @@ def test_ballots_with_several_unions_and_run_offs_are_not_drawn_as_yes_against_n
     ds = load(add_nlrb_ballots(data_copy))
     made, left_out = charts.chart_plan(ds)
     specs = {s.slug: s for s in made}
-    reasons = {l.slug: l.reason for l in left_out}
+    reasons = {out.slug: out.reason for out in left_out}
     for election_id in (PARAGON, LENZNER_RUNOFF):
         assert election_id not in set(specs["vote-shares-all"].data["election_id"])
         assert "not a yes-or-no ballot" in reasons[f"vote-shares-{election_id}"]

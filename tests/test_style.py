@@ -23,7 +23,7 @@ import matplotlib as mpl
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import findfont, FontProperties
+from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image
 
 from labor_analysis import load

@@ -15,19 +15,46 @@ import importlib
 import os
 import pkgutil
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
 from ..loading import Dataset, load
-from ._base import (REGISTRY, ChartSpec, ChartUnavailable, LeftOut, RegisteredChart, chart_plan, chart_specs,
-                    election_source_ids, register, slugify)
+
+if TYPE_CHECKING:
+    from ..export import ChartRecord
+from ._base import (
+    REGISTRY,
+    ChartSpec,
+    ChartUnavailable,
+    LeftOut,
+    RegisteredChart,
+    chart_plan,
+    chart_specs,
+    election_source_ids,
+    register,
+    slugify,
+)
 
 for _module in pkgutil.iter_modules(__path__):
     if not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["REGISTRY", "Chart", "ChartSpec", "ChartUnavailable", "LeftOut", "RegisteredChart", "chart", "chart_plan",
-           "chart_specs", "election_source_ids", "names", "register", "slugify"]
+__all__ = [
+    "REGISTRY",
+    "Chart",
+    "ChartSpec",
+    "ChartUnavailable",
+    "LeftOut",
+    "RegisteredChart",
+    "chart",
+    "chart_plan",
+    "chart_specs",
+    "election_source_ids",
+    "names",
+    "register",
+    "slugify",
+]
 
 
 def names() -> list[str]:
@@ -41,7 +68,7 @@ class Chart:
     def __init__(self, spec: ChartSpec, ds: Dataset) -> None:
         self.spec, self.ds = spec, ds
 
-    def __getattr__(self, name: str):  # slug, title, subtitle, headline, alt_text, data, source_ids, record
+    def __getattr__(self, name: str) -> Any:  # slug, title, subtitle, headline, alt_text, data, source_ids, record
         if name.startswith("_") or name == "spec":
             raise AttributeError(name)
         return getattr(self.spec, name)
@@ -64,30 +91,53 @@ class Chart:
         """The finished chart as image bytes at one size preset, without writing a file."""
         from ..export import render_images
 
-        images = render_images(self.figure(), title=self.spec.title, subtitle=self.spec.subtitle,
-                               source=self.source_line, formats=(fmt,), sizes=(size,))
+        images = render_images(
+            self.figure(),
+            title=self.spec.title,
+            subtitle=self.spec.subtitle,
+            source=self.source_line,
+            formats=(fmt,),
+            sizes=(size,),
+        )
         return images[(size, fmt)]
 
-    def export(self, out_dir: str | os.PathLike[str] | None = None, formats: Sequence[str] | None = None,
-               sizes: Sequence[str] | None = None):
+    def export(
+        self,
+        out_dir: str | os.PathLike[str] | None = None,
+        formats: Sequence[str] | None = None,
+        sizes: Sequence[str] | None = None,
+    ) -> ChartRecord:
         """Write every format and size, the data CSV and the alt text (default folder: build/charts/)."""
         from ..export import finalise
         from ..paths import charts_dir
         from ..presets import FORMATS, SIZE_PRESETS
 
         spec = self.spec
-        return finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
-                        source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=self.ds,
-                        out_dir=charts_dir() if out_dir is None else out_dir, formats=formats or FORMATS,
-                        sizes=sizes or tuple(SIZE_PRESETS), headline=spec.headline, record=spec.record)
+        return finalise(
+            spec.build(),
+            slug=spec.slug,
+            title=spec.title,
+            subtitle=spec.subtitle,
+            source_ids=spec.source_ids,
+            alt_text=spec.alt_text,
+            data=spec.data,
+            ds=self.ds,
+            out_dir=charts_dir() if out_dir is None else out_dir,
+            formats=formats or FORMATS,
+            sizes=sizes or tuple(SIZE_PRESETS),
+            headline=spec.headline,
+            record=spec.record,
+        )
 
     def _repr_png_(self) -> bytes:
         return self.image()
 
     def _repr_html_(self) -> str:
         png = base64.b64encode(self.image()).decode("ascii")
-        return (f'<img src="data:image/png;base64,{png}" alt="{html.escape(self.spec.alt_text)}" '
-                f'style="width: 100%; max-width: 640px; height: auto">')
+        return (
+            f'<img src="data:image/png;base64,{png}" alt="{html.escape(self.spec.alt_text)}" '
+            f'style="width: 100%; max-width: 640px; height: auto">'
+        )
 
 
 def chart(name: str, ds: Dataset | None = None, election_id: str | None = None) -> Chart:

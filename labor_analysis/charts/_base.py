@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import matplotlib as mpl
-import matplotlib.style  # noqa: F401  (mpl.style.context below)
+import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -59,7 +60,7 @@ class RegisteredChart:
     order: int
 
     def spec(self, ds: Dataset, election_id: str | None = None) -> ChartSpec:
-        """The chart's spec for `ds` (and `election_id` for a per-election chart); ChartUnavailable if it can't be drawn."""
+        """The chart's spec for `ds` (and `election_id` if drawn per election); ChartUnavailable if it can't be."""
         if self.per_election:
             if election_id is None:
                 raise TypeError(f"chart {self.name!r} is drawn per election: pass election_id")
@@ -125,6 +126,7 @@ def chart_specs(ds: Dataset) -> list[ChartSpec]:
 
 # ---------------------------------------------------------------- words shared by charts
 
+
 def slugify(text: str) -> str:
     """A file-name-safe slug: lower case, runs of anything but letters and digits become one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -151,6 +153,7 @@ def left_out_sentence(names: Iterable[str], why: str) -> str:
 
 # ---------------------------------------------------------------- drawing helpers
 
+
 def wrap_label(label: str, width: int = 18) -> str:
     """A long axis label broken onto lines of at most `width` characters, so it fits a print column."""
     return textwrap.fill(str(label), width)
@@ -174,7 +177,7 @@ def stacked_label(name: str) -> str:
     return "\n".join(lines)
 
 
-def style_context():
+def style_context() -> AbstractContextManager[None]:
     """The house style over matplotlib's defaults for a `with` block, whatever the caller's own settings.
 
     Starting from the defaults keeps the files identical whether or not the process set a global style first.
@@ -198,6 +201,7 @@ def majority_line(ax: Axes, vertical: bool = False) -> None:
 
 def text_color_on(fill: str) -> str:
     """White on a dark fill, the house text colour on a light one (relative luminance, WCAG)."""
+
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 

@@ -18,8 +18,20 @@ from ..loading import Dataset
 from ..rules import scenario_grid
 from ..style import COLORS
 from ..text import challenged_ballots_sentence, fmt_int, fmt_pct
-from ._base import (stacked_label, ChartSpec, ChartUnavailable, election_source_ids, left_out_sentence, new_figure, register,
-                    results, tally_record, slugify, style_context, yes_no_ballots)
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    left_out_sentence,
+    new_figure,
+    register,
+    results,
+    slugify,
+    stacked_label,
+    style_context,
+    tally_record,
+    yes_no_ballots,
+)
 from .votes import election, require_yes_no
 
 HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
@@ -35,6 +47,7 @@ def require_challenged(row: pd.Series) -> None:
 
 
 # ---------------------------------------------------------------- every election: margin against challenged
+
 
 def challenged_margin_data(ds: Dataset) -> pd.DataFrame:
     """Per yes-or-no election with a reported challenged count: the margin, its size, the challenged, determinative."""
@@ -61,20 +74,27 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         ax = fig.add_subplot()
         y = np.arange(len(data))
         h = 0.36
-        ax.barh(y + h / 2, data["margin_size"].astype(float), height=h, color=COLORS["neutral"],
-                label="Margin")
-        ax.barh(y - h / 2, data["challenged"].astype(float), height=h, color=COLORS["challenged"],
-                label="Challenged")
+        ax.barh(y + h / 2, data["margin_size"].astype(float), height=h, color=COLORS["neutral"], label="Margin")
+        ax.barh(y - h / 2, data["challenged"].astype(float), height=h, color=COLORS["challenged"], label="Challenged")
         top = float(max(data["margin_size"].max(), data["challenged"].max(), 1))
         for yi, margin, challenged, decisive in zip(y, data["margin_size"], data["challenged"], data["determinative"]):
             ax.text(float(margin) + top * 0.01, yi + h / 2, fmt_int(margin), va="center", ha="left", fontsize=9)
             words = fmt_int(challenged) + (": could change the result" if decisive else "")
-            ax.text(float(challenged) + top * 0.01, yi - h / 2, words, va="center", ha="left", fontsize=9,
-                    fontweight="bold" if decisive else "normal")
+            ax.text(
+                float(challenged) + top * 0.01,
+                yi - h / 2,
+                words,
+                va="center",
+                ha="left",
+                fontsize=9,
+                fontweight="bold" if decisive else "normal",
+            )
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         for label, decisive in zip(ax.get_yticklabels(), data["determinative"]):
             label.set_fontweight("bold" if decisive else "normal")
-        decisive_right = float(data.loc[data["determinative"], "challenged"].max()) if data["determinative"].any() else 0
+        decisive_right = (
+            float(data.loc[data["determinative"], "challenged"].max()) if data["determinative"].any() else 0
+        )
         ax.set_xlim(0, max(top * 1.2, decisive_right + top * 0.9))  # room for the words beside a decisive bar
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
         ax.set_xlabel("Votes between yes and no; challenged ballots")
@@ -98,22 +118,35 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     title = f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else "")
     table = results(ds)
     missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
-    subtitle = ("For each election, the votes between yes and no and the ballots set aside as challenged. "
-                "Where enough challenged ballots could close or reverse the gap, the chart says so."
-                + left_out_sentence(missing, "challenged ballots not reported, or not a yes-or-no ballot"))
+    subtitle = (
+        "For each election, the votes between yes and no and the ballots set aside as challenged. "
+        "Where enough challenged ballots could close or reverse the gap, the chart says so."
+        + left_out_sentence(missing, "challenged ballots not reported, or not a yes-or-no ballot")
+    )
     points = "; ".join(
         f"{lab}: {fmt_int(m)} votes between yes and no, {fmt_int(ch)} challenged"
         f"{' (could change the result)' if d else ''}"
         for lab, m, ch, d in zip(data["label"], data["margin_size"], data["challenged"], data["determinative"])
     )
-    alt = (f"Bar chart comparing, in {n} elections at Amazon, the votes between yes and no with the number of "
-           f"challenged ballots; the challenged ballots could change the result in {headline}. {points}.")
-    return ChartSpec("challenged-margin", title, subtitle, headline, alt,
-                     election_source_ids(ds, data["election_id"]), data, lambda: challenged_margin_figure(ds),
-                     record=tally_record(data["election_id"]))
+    alt = (
+        f"Bar chart comparing, in {n} elections at Amazon, the votes between yes and no with the number of "
+        f"challenged ballots; the challenged ballots could change the result in {headline}. {points}."
+    )
+    return ChartSpec(
+        "challenged-margin",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, data["election_id"]),
+        data,
+        lambda: challenged_margin_figure(ds),
+        record=tally_record(data["election_id"]),
+    )
 
 
 # ---------------------------------------------------------------- one election: what it would take
+
 
 def what_it_would_take_data(ds: Dataset, election_id: str) -> pd.DataFrame:
     """Yes and no ballots counted, plus the split of the challenged ballots the union needs to win.
@@ -148,17 +181,35 @@ def what_it_would_take_figure(ds: Dataset, election_id: str) -> Figure:
         for yi, (_, r) in zip(y, data.iterrows()):
             color = COLORS[r["side"]]
             ax.barh(yi, r["counted"], color=color, height=0.55)
-            ax.barh(yi, r["from_challenged"], left=r["counted"], color="white", edgecolor=color, hatch="////",
-                    linewidth=1.2, height=0.55)
+            ax.barh(
+                yi,
+                r["from_challenged"],
+                left=r["counted"],
+                color="white",
+                edgecolor=color,
+                hatch="////",
+                linewidth=1.2,
+                height=0.55,
+            )
             words = fmt_int(r["counted"])
             if r["from_challenged"]:
                 words += f" + {fmt_int(r['from_challenged'])}\n= {fmt_int(r['total'])}"
             ax.text(r["total"], yi, f" {words}", ha="left", va="center", color=COLORS["text"], linespacing=1.1)
         yes_needed = int(data.loc[0, "from_challenged"])
-        note = (f"needed {fmt_int(yes_needed)} of {fmt_int(data.loc[0, 'challenged'])} challenged"
-                if data.loc[0, "union_wins"] else f"all {fmt_int(data.loc[0, 'challenged'])} challenged fall short")
-        ax.annotate(note, (data.loc[0, "counted"] + yes_needed / 2, 1.3), ha="center", va="bottom",
-                    color=COLORS["text"], fontweight="bold", annotation_clip=False)
+        note = (
+            f"needed {fmt_int(yes_needed)} of {fmt_int(data.loc[0, 'challenged'])} challenged"
+            if data.loc[0, "union_wins"]
+            else f"all {fmt_int(data.loc[0, 'challenged'])} challenged fall short"
+        )
+        ax.annotate(
+            note,
+            (data.loc[0, "counted"] + yes_needed / 2, 1.3),
+            ha="center",
+            va="bottom",
+            color=COLORS["text"],
+            fontweight="bold",
+            annotation_clip=False,
+        )
         ax.set_yticks(y, names)
         ax.set_ylim(-0.5, 1.6)
         ax.set_xlim(0, float(data["total"].max()) * 1.4)
@@ -196,12 +247,21 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
         f"Bar chart of what the {c} challenged ballots could do {at}. Solid bars are the counted "
         f"yes and no votes; hatched segments add the challenged ballots. {rule} {last}"
     )
-    return ChartSpec(f"what-it-would-take-{slugify(election_id)}", title, subtitle, headline, alt,
-                     election_source_ids(ds, [election_id]), data, lambda: what_it_would_take_figure(ds, election_id),
-                     record=tally_record([election_id]))
+    return ChartSpec(
+        f"what-it-would-take-{slugify(election_id)}",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, [election_id]),
+        data,
+        lambda: what_it_would_take_figure(ds, election_id),
+        record=tally_record([election_id]),
+    )
 
 
 # ---------------------------------------------------------------- one election: the scenario heat map
+
 
 def scenario_data(ds: Dataset, election_id: str) -> pd.DataFrame:
     """`rules.scenario_grid` for one election: its chance of winning over the overruled share and yes share."""
@@ -222,23 +282,61 @@ def scenario_heatmap_figure(ds: Dataset, election_id: str) -> Figure:
         fig = new_figure(3.9)
         ax = fig.add_subplot()
         image = ax.imshow(
-            table.to_numpy(), origin="lower", aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest",
-            extent=(100 * (xs[0] - step_x / 2), 100 * (xs[-1] + step_x / 2),
-                    100 * (ys[0] - step_y / 2), 100 * (ys[-1] + step_y / 2)),
+            table.to_numpy(),
+            origin="lower",
+            aspect="auto",
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+            extent=(
+                100 * (xs[0] - step_x / 2),
+                100 * (xs[-1] + step_x / 2),
+                100 * (ys[0] - step_y / 2),
+                100 * (ys[-1] + step_y / 2),
+            ),
         )
         handles = []
         if table.to_numpy().min() < 0.5 < table.to_numpy().max():
-            ax.contour(100 * xs, 100 * ys, table.to_numpy(), levels=[0.5], colors=[COLORS["reference"]],
-                       linewidths=1.2, linestyles="dashed")
-            handles.append(Line2D([], [], color=COLORS["reference"], linewidth=1.2, linestyle="dashed",
-                                  label="Even chance (50%)"))
+            ax.contour(
+                100 * xs,
+                100 * ys,
+                table.to_numpy(),
+                levels=[0.5],
+                colors=[COLORS["reference"]],
+                linewidths=1.2,
+                linestyles="dashed",
+            )
+            handles.append(
+                Line2D([], [], color=COLORS["reference"], linewidth=1.2, linestyle="dashed", label="Even chance (50%)")
+            )
         row = election(ds, election_id)
-        ax.plot(100 * float(row["yes_share"]), 100, marker="D", markersize=7, color="white",
-                markeredgecolor=COLORS["text"], clip_on=False, zorder=5, linestyle="none")
-        handles.append(Line2D([], [], marker="D", markersize=7, color="white", markeredgecolor=COLORS["text"],
-                              linestyle="none", label="Yes share of the counted ballots"))
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, borderaxespad=0.2,
-                  handlelength=1.6)
+        ax.plot(
+            100 * float(row["yes_share"]),
+            100,
+            marker="D",
+            markersize=7,
+            color="white",
+            markeredgecolor=COLORS["text"],
+            clip_on=False,
+            zorder=5,
+            linestyle="none",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                markersize=7,
+                color="white",
+                markeredgecolor=COLORS["text"],
+                linestyle="none",
+                label="Yes share of the counted ballots",
+            )
+        )
+        ax.legend(
+            handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, borderaxespad=0.2, handlelength=1.6
+        )
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.set_xlabel("Yes share of the challenged ballots counted")
@@ -269,7 +367,9 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
         title = f"However the {headline} challenged ballots are resolved, the union {result} {at}"
     else:
         headline = fmt_pct(int(needed) / c)
-        title = f"{at[0].upper() + at[1:]}, the union needs {headline} of all {fmt_int(c)} challenged ballots as yes votes"
+        title = (
+            f"{at[0].upper() + at[1:]}, the union needs {headline} of all {fmt_int(c)} challenged ballots as yes votes"
+        )
     probs = data["win_probability"]
     subtitle = (
         "The union's chance of winning, by the share of challenges the NLRB overrules (those ballots are opened "
@@ -277,14 +377,26 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
         "marks an even chance."
     )
     alt = (
-        f"Heat map of the union's chance of winning {row['at_mid']} over the share of its {fmt_int(c)} challenged ballots "
+        f"Heat map of the union's chance of winning {row['at_mid']} over the share of its {fmt_int(c)} challenged "
+        "ballots "
         f"whose challenge is overruled, so they are opened and counted (0 to 100%), and their yes share (0 to "
         f"100%). Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. "
-        + (f"With every challenge overruled the union needs {headline} of the ballots as yes; with fewer counted it "
-           f"needs a higher share. " if headline.endswith("%") else f"All {headline} challenged ballots cannot "
-           f"change the result. ")
+        + (
+            f"With every challenge overruled the union needs {headline} of the ballots as yes; with fewer counted it "
+            f"needs a higher share. "
+            if headline.endswith("%")
+            else f"All {headline} challenged ballots cannot change the result. "
+        )
         + f"The chance ranges from {fmt_pct(probs.min(), 0)} to {fmt_pct(probs.max(), 0)} across the grid."
     )
-    return ChartSpec(f"scenario-heatmap-{slugify(election_id)}", title, subtitle, headline, alt,
-                     election_source_ids(ds, [election_id]), data, lambda: scenario_heatmap_figure(ds, election_id),
-                     record=tally_record([election_id]))
+    return ChartSpec(
+        f"scenario-heatmap-{slugify(election_id)}",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, [election_id]),
+        data,
+        lambda: scenario_heatmap_figure(ds, election_id),
+        record=tally_record([election_id]),
+    )

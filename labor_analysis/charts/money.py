@@ -23,6 +23,7 @@ def outlet(publisher: str) -> str:
 
 # ---------------------------------------------------------------- spending by year
 
+
 def _yearly_employer_rows(frame: pd.DataFrame) -> pd.DataFrame:
     rows = frame[(frame["side"].astype(str) == "employer") & (frame["measure"].astype(str) == "spent")]
     return rows[rows["period_start"].dt.year == rows["period_end"].dt.year]
@@ -52,8 +53,15 @@ def spending_by_year_figure(ds: Dataset) -> Figure:
         ax = fig.add_subplot()
         bars = ax.bar(data["year"].astype(str), data["amount_usd"] / 1e6, color=COLORS["employer"], width=0.6)
         for bar, amount, approx in zip(bars, data["amount_usd"], data["approximate"]):
-            ax.annotate(about(approx) + fmt_usd_short(amount), (bar.get_x() + bar.get_width() / 2, amount / 1e6),
-                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontweight="bold")
+            ax.annotate(
+                about(approx) + fmt_usd_short(amount),
+                (bar.get_x() + bar.get_width() / 2, amount / 1e6),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontweight="bold",
+            )
         ax.set_ylim(0, max(float(data["amount_usd"].max()), 1.0) / 1e6 * 1.18)
         ax.set_yticks([])  # every bar carries its amount: no axis to read, no "$0M"
         ax.spines["left"].set_visible(False)
@@ -80,21 +88,41 @@ def spending_by_year(ds: Dataset) -> ChartSpec:
     others = _yearly_employer_rows(ds.spending)
     others = others[~others.index.isin(preferred(ds.spending).index) & (others["spender"] == spender)]
     publishers = ds.sources.set_index("source_id")["publisher"]
-    other_words = "; ".join(f"{about(r['approximate'])}{fmt_usd(r['amount_usd'])} for {r['period_start'].year} "
-                            f"({outlet(str(publishers[r['source_id']]))})" for _, r in others.iterrows())
-    used = "; ".join(f"{outlet(str(publishers[r['source_id']]))}'s {about(r['approximate'])}{fmt_usd(r['amount_usd'])}"
-                     for _, r in data.iterrows() if r["year"] in set(others["period_start"].dt.year))
-    subtitle = (f"Money {spender} reported paying consultants, by year: {total} in {years}."
-                + (f" Also reported: {other_words}; the chart uses {used}." if other_words else ""))
-    bars = "; ".join(f"{y}: {about(a)}{fmt_usd(v)}" for y, v, a in zip(data["year"], data["amount_usd"],
-                                                                       data["approximate"]))
-    alt = (f"Bar chart of {spender}'s reported spending on {what} by year, {years}, peaking at "
-           f"{headline} in {peak['year']}. {bars}. Total {total}.")
-    return ChartSpec("spending-by-year", title, subtitle, headline, alt, tuple(dict.fromkeys(data["source_id"])),
-                     data, lambda: spending_by_year_figure(ds), record=LM10)
+    other_words = "; ".join(
+        f"{about(r['approximate'])}{fmt_usd(r['amount_usd'])} for {r['period_start'].year} "
+        f"({outlet(str(publishers[r['source_id']]))})"
+        for _, r in others.iterrows()
+    )
+    used = "; ".join(
+        f"{outlet(str(publishers[r['source_id']]))}'s {about(r['approximate'])}{fmt_usd(r['amount_usd'])}"
+        for _, r in data.iterrows()
+        if r["year"] in set(others["period_start"].dt.year)
+    )
+    subtitle = f"Money {spender} reported paying consultants, by year: {total} in {years}." + (
+        f" Also reported: {other_words}; the chart uses {used}." if other_words else ""
+    )
+    bars = "; ".join(
+        f"{y}: {about(a)}{fmt_usd(v)}" for y, v, a in zip(data["year"], data["amount_usd"], data["approximate"])
+    )
+    alt = (
+        f"Bar chart of {spender}'s reported spending on {what} by year, {years}, peaking at "
+        f"{headline} in {peak['year']}. {bars}. Total {total}."
+    )
+    return ChartSpec(
+        "spending-by-year",
+        title,
+        subtitle,
+        headline,
+        alt,
+        tuple(dict.fromkeys(data["source_id"])),
+        data,
+        lambda: spending_by_year_figure(ds),
+        record=LM10,
+    )
 
 
 # ---------------------------------------------------------------- employer against union, like with like
+
 
 def _campaign(ds: Dataset) -> tuple[pd.Series, pd.DataFrame]:
     """The union's campaign ratio record and the pro-rated spending rows behind it; ChartUnavailable if none."""
@@ -134,7 +162,7 @@ def employer_vs_union_data(ds: Dataset) -> pd.DataFrame:
 def employer_vs_union_figure(ds: Dataset) -> Figure:
     """Two bars on one linear dollar scale, the caveat on the chart itself so it survives every size."""
     data = employer_vs_union_data(ds)
-    ratio, parts = _campaign(ds)
+    _, parts = _campaign(ds)
     employer_rows = parts[parts["side"] == "employer"]
     with style_context():
         fig = new_figure(2.6)
@@ -143,8 +171,14 @@ def employer_vs_union_figure(ds: Dataset) -> Figure:
         ax.barh(y, data["usd_in_campaign"], color=[COLORS[s] for s in data["side"]], height=0.55)
         top = float(data["usd_in_campaign"].max())
         for yi, r in zip(y, data.itertuples()):
-            ax.text(r.usd_in_campaign + top * 0.015, yi, about(r.approximate) + fmt_usd_short(r.usd_in_campaign),
-                    va="center", ha="left", fontweight="bold")
+            ax.text(
+                r.usd_in_campaign + top * 0.015,
+                yi,
+                about(r.approximate) + fmt_usd_short(r.usd_in_campaign),
+                va="center",
+                ha="left",
+                fontweight="bold",
+            )
         ax.set_yticks(y, [wrap_label(f"{r.spender}: {r.purpose}", 24) for r in data.itertuples()])
         ax.set_xlim(0, top * 1.2)
         ax.set_xticks([])
@@ -152,11 +186,15 @@ def employer_vs_union_figure(ds: Dataset) -> Figure:
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         employer = data.loc[0, "spender"]
-        figures = " and ".join(f"{fmt_usd_short(v)} in {period_label(s, e)}" for v, s, e in
-                               zip(employer_rows["amount_usd"], employer_rows["period_start"],
-                                   employer_rows["period_end"]))
-        caveat = wrap_label(f"{employer}'s bar assumes its {figures} were spent evenly through each period; "
-                            "the bar is the part that falls in the union's campaign", 46)
+        figures = " and ".join(
+            f"{fmt_usd_short(v)} in {period_label(s, e)}"
+            for v, s, e in zip(employer_rows["amount_usd"], employer_rows["period_start"], employer_rows["period_end"])
+        )
+        caveat = wrap_label(
+            f"{employer}'s bar assumes its {figures} were spent evenly through each period; "
+            "the bar is the part that falls in the union's campaign",
+            46,
+        )
         ax.set_xlabel(caveat, loc="left", fontsize=8.5, color=COLORS["muted_text"], linespacing=1.2)
         ax.set_ylim(-0.5, 1.5)
     return fig
@@ -173,17 +211,35 @@ def employer_vs_union(ds: Dataset) -> ChartSpec:
     headline = f"{ratio['ratio']:,.0f} times"
     times = f"{about(ratio['approximate'])}{headline}"
     title = f"Over the {union}'s campaign, {employer} spent {times} as much as the union"
-    figures = ", ".join(f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}" for v, a, s, e in
-                        zip(employer_rows["amount_usd"], employer_rows["approximate"], employer_rows["period_start"],
-                            employer_rows["period_end"]))
+    figures = ", ".join(
+        f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}"
+        for v, a, s, e in zip(
+            employer_rows["amount_usd"],
+            employer_rows["approximate"],
+            employer_rows["period_start"],
+            employer_rows["period_end"],
+        )
+    )
     union_money = f"{about(data.loc[1, 'approximate'])}{fmt_usd(ratio['union_usd'])}"
-    spread = (f"{employer}'s reported spending on {data.loc[0, 'purpose']} ({figures}), spread evenly over each "
-              f"period, gives {fmt_usd(ratio['employer_usd'])} for the campaign's days ({period}), against "
-              f"{union_money} the union spent")
+    spread = (
+        f"{employer}'s reported spending on {data.loc[0, 'purpose']} ({figures}), spread evenly over each "
+        f"period, gives {fmt_usd(ratio['employer_usd'])} for the campaign's days ({period}), against "
+        f"{union_money} the union spent"
+    )
     subtitle = f"Money spent, both sides, over the same days. {spread}."
-    alt = (f"Bar chart on a linear dollar scale of money spent over the {union}'s campaign ({period}). {employer} "
-           f"spent {times} as much: {spread}.")
+    alt = (
+        f"Bar chart on a linear dollar scale of money spent over the {union}'s campaign ({period}). {employer} "
+        f"spent {times} as much: {spread}."
+    )
     record = f"{LM10} and the union's own account"
-    return ChartSpec("employer-vs-union", title, subtitle, headline, alt,
-                     tuple(dict.fromkeys(parts["source_id"].astype(str))), data, lambda: employer_vs_union_figure(ds),
-                     record=record)
+    return ChartSpec(
+        "employer-vs-union",
+        title,
+        subtitle,
+        headline,
+        alt,
+        tuple(dict.fromkeys(parts["source_id"].astype(str))),
+        data,
+        lambda: employer_vs_union_figure(ds),
+        record=record,
+    )

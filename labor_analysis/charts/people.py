@@ -11,8 +11,17 @@ from ..analysis import organizers_per_voter
 from ..loading import Dataset
 from ..style import COLORS
 from ..text import about, fmt_int, place
-from ._base import (stacked_label, ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, results, style_context,
-                    tally_record)
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    new_figure,
+    register,
+    results,
+    stacked_label,
+    style_context,
+    tally_record,
+)
 
 OUTCOME_WORDS = {"won": "won", "lost": "lost", "undetermined": "result open"}
 
@@ -28,8 +37,9 @@ def organizers_data(ds: Dataset) -> pd.DataFrame:
         where=table["election_id"].map(named["at"]),
         short=table["election_id"].map(named["at_short"]),
         where_mid=table["election_id"].map(named["at_mid"]),
-        place=table["election_id"].map(pd.Series([place(c, s) for c, s in zip(named["city"], named["state"])],
-                                                 index=named.index)),
+        place=table["election_id"].map(
+            pd.Series([place(c, s) for c, s in zip(named["city"], named["state"])], index=named.index)
+        ),
         outcome=table["election_id"].map(named["outcome"]).astype(str),
     ).sort_values(["count_date", "election_id"], kind="stable")
     return pd.DataFrame(
@@ -61,12 +71,23 @@ def organizers_figure(ds: Dataset) -> Figure:
         ax.barh(y, data["eligible_voters_per_organizer"], color=colors, height=0.6)
         top = float(data["eligible_voters_per_organizer"].max())
         for yi, r in zip(y, data.itertuples()):
-            words = (f"{about(r.organizers_approximate)}{fmt_int(r.eligible_voters_per_organizer)}\n"
-                     f"{fmt_int(r.eligible_voters)} workers,\n{about(r.organizers_approximate)}{fmt_int(r.organizers)} "
-                     "organizers")
-            ax.text(r.eligible_voters_per_organizer + top * 0.02, yi, words, va="center", ha="left", fontsize=8.5,
-                    linespacing=1.1)
-        labels = [f"{stacked_label(lab)}\n(union {OUTCOME_WORDS.get(o, o)})" for lab, o in zip(data["label"], data["outcome"])]
+            words = (
+                f"{about(r.organizers_approximate)}{fmt_int(r.eligible_voters_per_organizer)}\n"
+                f"{fmt_int(r.eligible_voters)} workers,\n{about(r.organizers_approximate)}{fmt_int(r.organizers)} "
+                "organizers"
+            )
+            ax.text(
+                r.eligible_voters_per_organizer + top * 0.02,
+                float(yi),
+                words,
+                va="center",
+                ha="left",
+                fontsize=8.5,
+                linespacing=1.1,
+            )
+        labels = [
+            f"{stacked_label(lab)}\n(union {OUTCOME_WORDS.get(o, o)})" for lab, o in zip(data["label"], data["outcome"])
+        ]
         ax.set_yticks(y, labels, linespacing=1.1)
         ax.set_xlim(0, top * 1.6)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
@@ -94,15 +115,18 @@ def organizers(ds: Dataset) -> ChartSpec:
     for i, (_, r) in enumerate(data.iterrows()):
         where = r["short"] if r["place"] in said else r["where_mid"]
         said.add(r["place"])
-        clauses.append(f"{OUTCOME_WORDS.get(r['outcome'], r['outcome'])} {where} with {reach(r)}"
-                       + (" eligible workers" if i == 0 else ""))
+        clauses.append(
+            f"{OUTCOME_WORDS.get(r['outcome'], r['outcome'])} {where} with {reach(r)}"
+            + (" eligible workers" if i == 0 else "")
+        )
     title = "Union " + ", and ".join(clauses)
     places = " and ".join(dict.fromkeys(data["where"]))
     if len(data) > 1:
         thinner = data["eligible_voters_per_organizer"].idxmax()
         won = data.loc[thinner, "outcome"] == "won"
-        subtitle = (f"Workers eligible to vote for each union organizer, as reported, {places}"
-                    + (": the campaign spread thinnest was the one that won." if won else "."))
+        subtitle = f"Workers eligible to vote for each union organizer, as reported, {places}" + (
+            ": the campaign spread thinnest was the one that won." if won else "."
+        )
     else:
         subtitle = f"Workers eligible to vote for each union organizer, as reported, {places}."
     if data["organizers_approximate"].any():
@@ -114,5 +138,14 @@ def organizers(ds: Dataset) -> ChartSpec:
     )
     alt = f"Bar chart of eligible workers per union organizer; the first, {first['label']}, had {headline}. {parts}."
     sources = (*data["source_id"].astype(str), *election_source_ids(ds, data["election_id"]))
-    return ChartSpec("organizers", title, subtitle, headline, alt, tuple(dict.fromkeys(sources)), data,
-                     lambda: organizers_figure(ds), record=tally_record(data["election_id"]))
+    return ChartSpec(
+        "organizers",
+        title,
+        subtitle,
+        headline,
+        alt,
+        tuple(dict.fromkeys(sources)),
+        data,
+        lambda: organizers_figure(ds),
+        record=tally_record(data["election_id"]),
+    )

@@ -10,8 +10,18 @@ from matplotlib.figure import Figure
 from ..loading import Dataset
 from ..style import COLORS
 from ..text import fmt_pct, long_date
-from ._base import (stacked_label, ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, results, style_context,
-                    tally_record, yes_no_ballots)
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    new_figure,
+    register,
+    results,
+    stacked_label,
+    style_context,
+    tally_record,
+    yes_no_ballots,
+)
 
 #: Marker fill and edge per result; an undetermined result is a hollow ring, as open as the result itself.
 MARKERS = {
@@ -52,12 +62,28 @@ def timeline_figure(ds: Dataset) -> Figure:
         for outcome, (face, edge) in MARKERS.items():
             mask = (data["outcome"] == outcome).to_numpy()
             if mask.any():
-                ax.scatter(dates[mask], y[mask], s=70, color=face, edgecolor=edge, linewidth=1.6 if face == "white"
-                           else 0.8, label=RESULT_WORDS[outcome], zorder=4)
+                ax.scatter(
+                    dates[mask],
+                    y[mask],
+                    s=70,
+                    color=face,
+                    edgecolor=edge,
+                    linewidth=1.6 if face == "white" else 0.8,
+                    label=RESULT_WORDS[outcome],
+                    zorder=4,
+                )
         for yi, date, share, outcome in zip(y, dates, data["yes_share_pct"], data["outcome"]):
             words = RESULT_WORDS.get(outcome, outcome) + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes")
-            ax.annotate(words, (date, yi), xytext=(8, 0), textcoords="offset points", va="center", ha="left",
-                        fontsize=9, color=COLORS["text"])
+            ax.annotate(
+                words,
+                (date, yi),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=9,
+                color=COLORS["text"],
+            )
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_ylim(-0.6, len(data) - 0.4)
         start = pd.Timestamp(year=dates.min().year, month=1, day=1)
@@ -88,22 +114,40 @@ def timeline(ds: Dataset) -> ChartSpec:
         headline = f"{k} of {len(later)}"
         when = pd.Timestamp(first["count_date"])
         if len(later):
-            title = (f"Since the first union win at Amazon ({first['label']}, {when.strftime('%B %Y')}), "
-                     f"unions have won {headline} votes")
+            title = (
+                f"Since the first union win at Amazon ({first['label']}, {when.strftime('%B %Y')}), "
+                f"unions have won {headline} votes"
+            )
         else:
             headline = when.strftime("%B %Y")
             title = f"The latest vote at Amazon ({first['label']}, {headline}) was the first union win"
     else:
         headline = str(len(data))
-        title = (f"Unions won none of the {headline} votes at Amazon from {dates.min().year} to {dates.max().year}"
-                 if len(data) > 1 else f"The union did not win the one vote at Amazon, counted in {dates.min().year}")
-    subtitle = ("Each election at the date of its count: whether the union won, lost or the result is still open, "
-                "and its share of the valid votes.")
-    points = "; ".join(f"{lab}, counted {long_date(d)}: {ALT_WORDS.get(o, o)}"
-                       + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
-                       for lab, d, s, o in zip(data["label"], data["count_date"], data["yes_share_pct"],
-                                               data["outcome"]))
-    alt = (f"Time line of {len(data)} union elections at Amazon workplaces from {dates.min().year} to "
-           f"{dates.max().year}. {title}. {points}.")
-    return ChartSpec("timeline", title, subtitle, headline, alt, election_source_ids(ds, data["election_id"]), data,
-                     lambda: timeline_figure(ds), record=tally_record(data["election_id"]))
+        title = (
+            f"Unions won none of the {headline} votes at Amazon from {dates.min().year} to {dates.max().year}"
+            if len(data) > 1
+            else f"The union did not win the one vote at Amazon, counted in {dates.min().year}"
+        )
+    subtitle = (
+        "Each election at the date of its count: whether the union won, lost or the result is still open, "
+        "and its share of the valid votes."
+    )
+    points = "; ".join(
+        f"{lab}, counted {long_date(d)}: {ALT_WORDS.get(o, o)}" + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
+        for lab, d, s, o in zip(data["label"], data["count_date"], data["yes_share_pct"], data["outcome"])
+    )
+    alt = (
+        f"Time line of {len(data)} union elections at Amazon workplaces from {dates.min().year} to "
+        f"{dates.max().year}. {title}. {points}."
+    )
+    return ChartSpec(
+        "timeline",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, data["election_id"]),
+        data,
+        lambda: timeline_figure(ds),
+        record=tally_record(data["election_id"]),
+    )

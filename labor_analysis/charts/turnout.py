@@ -10,8 +10,19 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ..loading import Dataset
 from ..style import COLORS
 from ..text import about, fmt_int, fmt_pct, long_date
-from ._base import (stacked_label, ChartSpec, ChartUnavailable, election_source_ids, left_out_sentence, new_figure, register,
-                    results, tally_record, slugify, style_context)
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    left_out_sentence,
+    new_figure,
+    register,
+    results,
+    slugify,
+    stacked_label,
+    style_context,
+    tally_record,
+)
 from .votes import election
 
 #: Neutral totals, lightest for the largest: eligible voters, ballots cast, valid votes.
@@ -19,6 +30,7 @@ TOTAL_COLORS = (COLORS["neutral_light"], COLORS["neutral"], COLORS["neutral_dark
 
 
 # ---------------------------------------------------------------- one election
+
 
 def turnout_data(ds: Dataset, election_id: str) -> pd.DataFrame:
     """Eligible voters, ballots cast and valid votes of one election, each also as a share of the eligible."""
@@ -50,10 +62,20 @@ def turnout_figure(ds: Dataset, election_id: str) -> Figure:
             if pd.isna(count):
                 ax.text(x, top * 0.03, "not\nreported", ha="center", va="bottom", color=COLORS["muted_text"])
                 continue
-            label = (approx + fmt_int(count) if pct == 100
-                     else f"{fmt_int(count)}\n({approx}{fmt_pct(pct / 100, 0)}\nof eligible)")  # narrow for print
-            ax.annotate(label, (x, int(count)), xytext=(0, 3), textcoords="offset points",
-                        ha="center", va="bottom", linespacing=1.1)
+            label = (
+                approx + fmt_int(count)
+                if pct == 100
+                else f"{fmt_int(count)}\n({approx}{fmt_pct(pct / 100, 0)}\nof eligible)"
+            )  # narrow for print
+            ax.annotate(
+                label,
+                (x, int(count)),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                linespacing=1.1,
+            )
         ax.set_ylim(0, top * 1.3)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
         ax.set_ylabel("Workers")
@@ -87,25 +109,41 @@ def turnout(ds: Dataset, election_id: str) -> ChartSpec:
     alt = (
         f"Bar chart of turnout {row['at_mid']} counted {long_date(row['count_date'])}: "
         f"{about(approx)}{fmt_int(row['eligible_voters'])} eligible voters, "
-        + (f"{fmt_int(cast['count'])} ballots cast ({about(approx)}{fmt_pct(cast['pct_of_eligible'] / 100, 0)} of "
-           "eligible), " if pd.notna(cast["count"]) else "ballots cast not reported, ")
+        + (
+            f"{fmt_int(cast['count'])} ballots cast ({about(approx)}{fmt_pct(cast['pct_of_eligible'] / 100, 0)} of "
+            "eligible), "
+            if pd.notna(cast["count"])
+            else "ballots cast not reported, "
+        )
         + f"{fmt_int(valid['count'])} valid votes ({about(approx)}{fmt_pct(valid['pct_of_eligible'] / 100, 0)} of "
-          "eligible)."
+        "eligible)."
     )
-    return ChartSpec(f"turnout-{slugify(election_id)}", title, subtitle, headline, alt,
-                     election_source_ids(ds, [election_id]), data, lambda: turnout_figure(ds, election_id),
-                     record=tally_record([election_id]))
+    return ChartSpec(
+        f"turnout-{slugify(election_id)}",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, [election_id]),
+        data,
+        lambda: turnout_figure(ds, election_id),
+        record=tally_record([election_id]),
+    )
 
 
 # ---------------------------------------------------------------- every election
+
 
 def turnout_all_data(ds: Dataset) -> pd.DataFrame:
     """Turnout (ballots cast over eligible voters, percent) of every election that reported both, by count date."""
     table = results(ds)
     table = table[table["turnout"].notna()]
     methods = ds.elections.set_index("election_id").get("voting_method")
-    method = (table["election_id"].map(methods).astype("string").fillna("") if methods is not None
-              else pd.Series("", index=table.index))
+    method = (
+        table["election_id"].map(methods).astype("string").fillna("")
+        if methods is not None
+        else pd.Series("", index=table.index)
+    )
     return pd.DataFrame(
         {
             "election_id": table["election_id"],
@@ -113,8 +151,9 @@ def turnout_all_data(ds: Dataset) -> pd.DataFrame:
             "where": table["at"],
             "ballots_cast": table["ballots_cast"],
             "eligible_voters": table["eligible_voters"],
-            "eligible_approximate": table["election_id"].map(
-                ds.elections.set_index("election_id")["eligible_approximate"]).astype(bool),
+            "eligible_approximate": table["election_id"]
+            .map(ds.elections.set_index("election_id")["eligible_approximate"])
+            .astype(bool),
             "turnout_pct": 100 * table["turnout"],
             "voting_method": method.str.replace("_", " "),
         }
@@ -130,10 +169,9 @@ def turnout_all_figure(ds: Dataset) -> Figure:
         ax = fig.add_subplot()
         y = np.arange(len(data))
         ax.barh(y, data["turnout_pct"], color=COLORS["neutral"], height=0.62)
-        for yi, pct, approx, method in zip(y, data["turnout_pct"], data["eligible_approximate"],
-                                           data["voting_method"]):
+        for yi, pct, approx, method in zip(y, data["turnout_pct"], data["eligible_approximate"], data["voting_method"]):
             words = about(approx) + fmt_pct(pct / 100, 0) + (f" ({method})" if show_method and method else "")
-            ax.text(pct + 1.2, yi, words, va="center", ha="left", color=COLORS["text"])
+            ax.text(pct + 1.2, float(yi), words, va="center", ha="left", color=COLORS["text"])
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_xlim(0, 100)
         ax.set_xticks([0, 25, 50, 75, 100])
@@ -163,12 +201,28 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         title = f"{headline.capitalize()} of eligible workers voted {high['where']}"
     else:
         title = f"Turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
-    subtitle = ("Ballots cast (void and challenged included) as a share of the workers eligible to vote."
-                + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
-                + left_out_sentence(left_out, "ballots or eligible voters not reported"))
-    parts = "; ".join(f"{r['label']}: {share(r)} ({fmt_int(r['ballots_cast'])} of {about(r['eligible_approximate'])}"
-                      f"{fmt_int(r['eligible_voters'])})" for _, r in data.iterrows())
-    alt = (f"Bar chart of turnout in {len(data)} union elections at Amazon workplaces, highest {headline} in "
-           f"{high['label']}. {parts}.")
-    return ChartSpec("turnout-all", title, subtitle, headline, alt, election_source_ids(ds, data["election_id"]), data, lambda: turnout_all_figure(ds),
-                     record=tally_record(data["election_id"]))
+    subtitle = (
+        "Ballots cast (void and challenged included) as a share of the workers eligible to vote."
+        + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
+        + left_out_sentence(left_out, "ballots or eligible voters not reported")
+    )
+    parts = "; ".join(
+        f"{r['label']}: {share(r)} ({fmt_int(r['ballots_cast'])} of {about(r['eligible_approximate'])}"
+        f"{fmt_int(r['eligible_voters'])})"
+        for _, r in data.iterrows()
+    )
+    alt = (
+        f"Bar chart of turnout in {len(data)} union elections at Amazon workplaces, highest {headline} in "
+        f"{high['label']}. {parts}."
+    )
+    return ChartSpec(
+        "turnout-all",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, data["election_id"]),
+        data,
+        lambda: turnout_all_figure(ds),
+        record=tally_record(data["election_id"]),
+    )

@@ -10,8 +10,22 @@ from matplotlib.ticker import PercentFormatter
 from ..loading import Dataset
 from ..style import COLORS
 from ..text import fmt_int, fmt_pct, long_date, standing
-from ._base import (stacked_label, ChartSpec, ChartUnavailable, election_source_ids, left_out_sentence, majority_line, new_figure,
-                    register, results, tally_record, slugify, style_context, text_color_on, yes_no_ballots)
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    left_out_sentence,
+    majority_line,
+    new_figure,
+    register,
+    results,
+    slugify,
+    stacked_label,
+    style_context,
+    tally_record,
+    text_color_on,
+    yes_no_ballots,
+)
 
 #: How the union's result reads in words and on the chart.
 OUTCOME_WORDS = {"won": "union won", "lost": "union lost", "undetermined": "undetermined"}
@@ -34,6 +48,7 @@ def require_yes_no(row: pd.Series) -> None:
 
 
 # ---------------------------------------------------------------- one election
+
 
 def vote_shares_data(ds: Dataset, election_id: str) -> pd.DataFrame:
     """Yes and no ballots of one election and their shares of the valid votes (percent)."""
@@ -60,12 +75,28 @@ def vote_shares_figure(ds: Dataset, election_id: str) -> Figure:
         bars = ax.bar([names[c] for c in data["choice"]], data["share_of_valid_votes_pct"], color=colors, width=0.7)
         for bar, ballots, share, color in zip(bars, data["ballots"], data["share_of_valid_votes_pct"], colors):
             inside = share >= 15  # labels sit low inside the bar, clear of the 50% line
-            ax.text(bar.get_x() + bar.get_width() / 2, 2 if inside else share + 1,
-                    f"{fmt_pct(share / 100)}\n({fmt_int(ballots)})", ha="center", va="bottom",
-                    color=text_color_on(color) if inside else COLORS["text"], fontweight="bold", linespacing=1.3)
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                2 if inside else share + 1,
+                f"{fmt_pct(share / 100)}\n({fmt_int(ballots)})",
+                ha="center",
+                va="bottom",
+                color=text_color_on(color) if inside else COLORS["text"],
+                fontweight="bold",
+                linespacing=1.3,
+            )
         majority_line(ax)
-        ax.annotate("50%\nmajority", (1.0, 50), xycoords=("axes fraction", "data"), xytext=(4, 0),
-                    textcoords="offset points", ha="left", va="center", color=COLORS["reference"], fontsize=9)
+        ax.annotate(
+            "50%\nmajority",
+            (1.0, 50),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            color=COLORS["reference"],
+            fontsize=9,
+        )
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.set_ylabel("Share of valid votes")
@@ -83,10 +114,11 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
     no_pct = fmt_pct(data.loc[1, "share_of_valid_votes_pct"] / 100)
     at = row["at"]
     if row["outcome"] == "undetermined":
-        title = (f"Union {standing(row['margin'])} with {yes_pct} {at}; {fmt_int(row['challenged'])} challenged "
-                 "ballots keep the result open")
-        outcome = (f"the result is undetermined: the {fmt_int(row['challenged'])} challenged ballots could change "
-                   "it")
+        title = (
+            f"Union {standing(row['margin'])} with {yes_pct} {at}; {fmt_int(row['challenged'])} challenged "
+            "ballots keep the result open"
+        )
+        outcome = f"the result is undetermined: the {fmt_int(row['challenged'])} challenged ballots could change it"
     else:
         title = f"Union {row['outcome']} {row['at_mid']} with {yes_pct} of valid votes"
         outcome = f"the union {row['outcome']}"
@@ -103,12 +135,21 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         f"Yes: {fmt_int(row['yes'])} ballots, {yes_pct} of valid votes. No: {fmt_int(row['no'])} ballots, {no_pct}. "
         f"A dashed line marks the 50% the union must beat. Outcome: {outcome}."
     )
-    return ChartSpec(f"vote-shares-{slugify(election_id)}", title, subtitle, yes_pct, alt,
-                     election_source_ids(ds, [election_id]), data, lambda: vote_shares_figure(ds, election_id),
-                     record=tally_record([election_id]))
+    return ChartSpec(
+        f"vote-shares-{slugify(election_id)}",
+        title,
+        subtitle,
+        yes_pct,
+        alt,
+        election_source_ids(ds, [election_id]),
+        data,
+        lambda: vote_shares_figure(ds, election_id),
+        record=tally_record([election_id]),
+    )
 
 
 # ---------------------------------------------------------------- every election
+
 
 def vote_shares_all_data(ds: Dataset) -> pd.DataFrame:
     """Every yes-or-no election's yes and no shares of the valid votes (percent) and outcome, by count date."""
@@ -137,9 +178,16 @@ def vote_shares_all_figure(ds: Dataset) -> Figure:
         ax.barh(y, data["yes_share_pct"], color=COLORS["yes"], height=0.62, label="Yes (union)")
         ax.barh(y, data["no_share_pct"], left=data["yes_share_pct"], color=COLORS["no"], height=0.62, label="No")
         for yi, yes_pct, outcome in zip(y, data["yes_share_pct"], data["outcome"]):
-            ax.text(2, yi, fmt_pct(yes_pct / 100, 0), va="center", ha="left", color=text_color_on(COLORS["yes"]),
-                    fontweight="bold")
-            ax.text(101.5, yi, OUTCOME_WORDS.get(outcome, outcome), va="center", ha="left", color=COLORS["text"])
+            ax.text(
+                2,
+                float(yi),
+                fmt_pct(yes_pct / 100, 0),
+                va="center",
+                ha="left",
+                color=text_color_on(COLORS["yes"]),
+                fontweight="bold",
+            )
+            ax.text(101.5, float(yi), OUTCOME_WORDS.get(outcome, outcome), va="center", ha="left", color=COLORS["text"])
         majority_line(ax, vertical=True)
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_xlim(0, 100)
@@ -166,12 +214,26 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     years = pd.to_datetime(table["count_date"]).dt.year
     span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
     title = f"Unions won a majority of valid votes in {headline} elections at Amazon, {span}"
-    subtitle = ("Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
-                "Right: the union's result." + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported"))
-    parts = "; ".join(f"{lab}: {fmt_pct(s / 100)} yes, {OUTCOME_WORDS.get(o, o)}"
-                      for lab, s, o in zip(data["label"], data["yes_share_pct"], data["outcome"]))
-    alt = (f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections at Amazon "
-           f"workplaces; the union side topped 50% in {headline}. {parts}.")
-    return ChartSpec("vote-shares-all", title, subtitle, headline, alt,
-                     election_source_ids(ds, data["election_id"]), data, lambda: vote_shares_all_figure(ds),
-                     record=tally_record(data["election_id"]))
+    subtitle = (
+        "Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
+        "Right: the union's result." + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
+    )
+    parts = "; ".join(
+        f"{lab}: {fmt_pct(s / 100)} yes, {OUTCOME_WORDS.get(o, o)}"
+        for lab, s, o in zip(data["label"], data["yes_share_pct"], data["outcome"])
+    )
+    alt = (
+        f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections at Amazon "
+        f"workplaces; the union side topped 50% in {headline}. {parts}."
+    )
+    return ChartSpec(
+        "vote-shares-all",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, data["election_id"]),
+        data,
+        lambda: vote_shares_all_figure(ds),
+        record=tally_record(data["election_id"]),
+    )
