@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import matplotlib as mpl
+import matplotlib.style
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -97,24 +98,29 @@ def _join_words(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def source_line(ds: Dataset, source_ids: Iterable[str]) -> str:
-    """The chart's credit line from sources.csv, publishers deduplicated in the order the ids are given.
+def _outlet(publisher: str) -> str:
+    """A publisher as readers know it, without the data's bracketed details: 'HuffPost (reprinted)' -> 'HuffPost'."""
+    return publisher.split(" (")[0].strip()
 
-    NLRB records with news reports read "Source: NLRB tally via AL.com" (one outlet) or "Sources: NLRB
-    tallies via CBS News, AL.com and Law360"; other sources "Source: HuffPost" or "Sources: HuffPost; The
-    Hill"; NLRB records alone "Source: NLRB".
+
+def source_line(ds: Dataset, source_ids: Iterable[str], record: str = "") -> str:
+    """The chart's credit line, one style everywhere: the primary record first, then the outlets that reported it.
+
+    `record` names the primary record the figures come from ("NLRB tally", "the Labor Department's LM-10
+    filings"): "Source: NLRB tally, as reported by AL.com", "Source: NLRB tallies, as reported by CBS News,
+    AL.com and Law360", or "Source: NLRB tally" when only NLRB records are cited. Without `record`: "Source:
+    HuffPost" or "Sources: HuffPost and The Hill". Publishers are named once each, in the order the ids give.
     """
-    publishers = list(dict.fromkeys(src["publisher"] for src in cited_sources(ds, source_ids)))
+    publishers = list(dict.fromkeys(_outlet(src["publisher"]) for src in cited_sources(ds, source_ids)))
     if not publishers:
         raise ValueError("a chart needs at least one source")
     outlets = [p for p in publishers if not _NLRB_NAME.search(p)]
-    if len(outlets) == len(publishers):
-        return f"{'Source' if len(outlets) == 1 else 'Sources'}: {'; '.join(outlets)}"
+    if record:
+        record = record[0].upper() + record[1:]
+        return f"Source: {record}, as reported by {_join_words(outlets)}" if outlets else f"Source: {record}"
     if not outlets:
         return "Source: NLRB"
-    if len(outlets) == 1:
-        return f"Source: NLRB tally via {outlets[0]}"
-    return f"Sources: NLRB tallies via {_join_words(outlets)}"
+    return f"{'Source' if len(outlets) == 1 else 'Sources'}: {_join_words(outlets)}"
 
 
 def _text_width_in(fig: Figure, text: str, size: float, weight: str) -> float:
@@ -251,6 +257,51 @@ def _render(fig: Figure, fmt: str, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
+def render_images(
+    fig: Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    formats: Sequence[str] = FORMATS,
+    sizes: Sequence[str] = tuple(SIZE_PRESETS),
+) -> dict[tuple[str, str], bytes]:
+    """The finished chart as image bytes per (size, format): title, subtitle and source line laid out around `fig`.
+
+    The figure's own size is the plot area at web size; each preset re-lays it out so nothing clips. Every
+    image is laid out from the same start, so it does not depend on the others asked for. The figure is left
+    as it came in.
+    """
+    formats, sizes = parse_formats(formats), parse_sizes(sizes)
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas used to measure text
+        FigureCanvasAgg(fig)
+    images: dict[tuple[str, str], bytes] = {}
+    original_size = fig.get_size_inches().copy()
+    original_dpi = fig.dpi
+    original_engine = fig.get_layout_engine()
+    header = _Header(fig, title, subtitle, source)
+    with mpl.style.context(house_rc(), after_reset=True):  # defaults first: a global style must not leak in
+        text_sizes = _TextSizes(fig)
+        positions = _Positions(fig)
+        try:
+            for size_name in sizes:
+                preset = SIZE_PRESETS[size_name]
+                text_sizes.scale(preset.font_scale)
+                plot_height = original_size[1] * preset.plot_scale
+                for fmt in formats:
+                    positions.restore()  # each file is laid out from the same start, whatever was drawn before
+                    header.place(preset, plot_height)
+                    images[(size_name, fmt)] = _render(fig, fmt, preset.dpi)
+        finally:
+            header.remove()
+            positions.restore()
+            text_sizes.scale(1.0)
+            fig.set_dpi(original_dpi)
+            fig.set_size_inches(original_size)
+            fig.set_layout_engine(original_engine)
+    return images
+
+
 def finalise(
     fig: Figure,
     *,
@@ -265,44 +316,23 @@ def finalise(
     formats: Sequence[str] = FORMATS,
     sizes: Sequence[str] = tuple(SIZE_PRESETS),
     headline: str = "",
+    record: str = "",
 ) -> ChartRecord:
     """Add title, subtitle and source line to `fig`, then write every format x size, the data CSV and the alt text.
 
-    The figure's own size is the plot area at web size; each preset re-lays it out so nothing clips. The
-    figure is left as it came in. Files go to `out_dir` as `<slug>-<size>.<format>`, `<slug>.csv`, `<slug>.txt`.
+    Files go to `out_dir` as `<slug>-<size>.<format>`, `<slug>.csv`, `<slug>.txt`, each written atomically
+    (see `render_images` for the layout). `record` names the primary record for the source line (`source_line`).
     """
     formats, sizes = parse_formats(formats), parse_sizes(sizes)
     out = ensure_outside_data(out_dir, ds.data_dir, "charts")
-    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas used to measure text
-        FigureCanvasAgg(fig)
     sources = tuple(cited_sources(ds, source_ids))
-    line = source_line(ds, source_ids)
+    line = source_line(ds, source_ids, record)
     files: dict[str, str] = {}
-    original_size = fig.get_size_inches().copy()
-    original_dpi = fig.dpi
-    original_engine = fig.get_layout_engine()
-    header = _Header(fig, title, subtitle, line)
-    with mpl.style.context(house_rc(), after_reset=True):  # defaults first: a global style (story.Page) must not leak in
-        text_sizes = _TextSizes(fig)
-        positions = _Positions(fig)
-        try:
-            for size_name in sizes:
-                preset = SIZE_PRESETS[size_name]
-                text_sizes.scale(preset.font_scale)
-                plot_height = original_size[1] * preset.plot_scale
-                for fmt in formats:
-                    positions.restore()  # each file is laid out from the same start, whatever was drawn before
-                    header.place(preset, plot_height)
-                    name = f"{slug}-{size_name}.{fmt}"
-                    write_atomic(out / name, _render(fig, fmt, preset.dpi))
-                    files[f"{size_name}.{fmt}"] = name
-        finally:
-            header.remove()
-            positions.restore()
-            text_sizes.scale(1.0)
-            fig.set_dpi(original_dpi)
-            fig.set_size_inches(original_size)
-            fig.set_layout_engine(original_engine)
+    images = render_images(fig, title=title, subtitle=subtitle, source=line, formats=formats, sizes=sizes)
+    for (size_name, fmt), image in images.items():
+        name = f"{slug}-{size_name}.{fmt}"
+        write_atomic(out / name, image)
+        files[f"{size_name}.{fmt}"] = name
     write_atomic(out / f"{slug}.csv", to_safe_csv_text(data))
     write_atomic(out / f"{slug}.txt", alt_text.rstrip("\n") + "\n")
     return ChartRecord(

@@ -132,7 +132,7 @@ _WORKER: dict[str, object] = {}
 
 def _start_worker(data_dir: str) -> None:
     """Process-pool initializer: load the data and the chart registry once per worker."""
-    from .chart_specs import chart_specs
+    from .charts import chart_specs
     from .loading import load
 
     ds = load(data_dir)
@@ -144,7 +144,7 @@ def _export_one(spec, ds, out_dir: str, formats: Sequence[str], sizes: Sequence[
     """Draw one chart and finalise it into `out_dir`."""
     return finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
                     source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=ds,
-                    out_dir=out_dir, formats=formats, sizes=sizes, headline=spec.headline)
+                    out_dir=out_dir, formats=formats, sizes=sizes, headline=spec.headline, record=spec.record)
 
 
 def _export_in_worker(slug: str, out_dir: str, formats: Sequence[str], sizes: Sequence[str]) -> ChartRecord:
@@ -169,7 +169,7 @@ def build_gallery(
     """
     from tqdm import tqdm
 
-    from .chart_specs import chart_specs
+    from .charts import chart_specs
     from .loading import load
     from .paths import ensure_output_dir
     from .workers import process_pool, run_task
