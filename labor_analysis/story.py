@@ -66,7 +66,11 @@ def election_row(ds: Dataset, election_id: str) -> pd.Series:
 
     Story text is Markdown rendered as HTML in the reports: a facility or union named `<script>` must show as text.
     """
-    row = analysis_election_row(ds, election_id)
+    return _escaped(analysis_election_row(ds, election_id))
+
+
+def _escaped(row: pd.Series) -> pd.Series:
+    """`row` with every text value escaped for Markdown, so data text reaches readers as text."""
     return row.map(lambda value: escape_markdown(value) if isinstance(value, str) else value)
 
 
@@ -82,7 +86,7 @@ def _named(ds: Dataset, election_id: str) -> pd.Series:
     """`election_row` with how readers see the election named: `name` ('JFK8, Staten Island, N.Y.') and `at`."""
     row = election_row(ds, election_id)
     names = results(ds).set_index("election_id").loc[election_id, ["name", "at", "at_mid", "with_code"]]
-    return pd.concat([row, names])
+    return pd.concat([row, _escaped(names)])
 
 
 def title(ds: Dataset, election_id: str) -> Passage:
