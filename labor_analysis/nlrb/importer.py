@@ -18,7 +18,7 @@ import pandas as pd
 from ..paths import ensure_outside_data, resolve_data_dir
 from ..schema import BOOLEAN_FALSE, BOOLEAN_TRUE, TABLES_BY_NAME
 from . import combine, elections, rows as row_rules, sources
-from .tables import NlrbFileError, read_nlrb_file
+from .tables import read_nlrb_file
 
 REPORT_NAME = "import-report.json"
 
@@ -49,7 +49,7 @@ def import_files(paths: list[str | os.PathLike[str]], out_dir: str | os.PathLike
                  downloaded: date | None = None, data_dir: str | os.PathLike[str] | None = None) -> ImportResult:
     """Import the NLRB files `paths` (earlier files win where files repeat a tally) into `out_dir`.
 
-    Raises NlrbFileError for a file that cannot be imported and ValueError for a forbidden output folder;
+    Raises tables.NlrbFileError for a file that cannot be imported and ValueError for a forbidden output folder;
     nothing is written until every file has been read.
     """
     inputs = [Path(p) for p in paths]
