@@ -138,7 +138,7 @@ def main() -> int:
     share = yes / np.maximum(yes + no, 1)
     win_probability(yes[:10], no[:10], ch[:10], share[:10])  # import scipy, untimed
     started = time.perf_counter()
-    p = win_probability(yes, no, ch, share, upheld=1.0)
+    p = win_probability(yes, no, ch, share, overruled=1.0)
     vector_seconds = time.perf_counter() - started
     open_ = ((p > 0) & (p < 1)).sum()
 

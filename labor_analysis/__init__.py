@@ -2,16 +2,27 @@
 
 from .errors import DataValidationError, Problem
 from .loading import Dataset, load
-from .rules import is_determinative, scenario_grid, win_probability, yes_needed
+from .rules import (
+    count_outcome,
+    election_outcome,
+    is_determinative,
+    multi_union_determinative,
+    scenario_grid,
+    win_probability,
+    yes_needed,
+)
 from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 
 __all__ = [
     "DataValidationError",
     "Dataset",
     "Problem",
+    "count_outcome",
+    "election_outcome",
     "employer_union_ratio",
     "is_determinative",
     "load",
+    "multi_union_determinative",
     "organizers_per_voter",
     "scenario_grid",
     "spending_per_voter",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .loading import Dataset, load
 from .rules import is_determinative, yes_needed
-from .schema import CHOICES, STAGES
+from .schema import CHOICES, stage_rank
 from .text import election_label
 
 #: Outcome labels of `summary`, from the union's side.
@@ -31,26 +31,30 @@ SUMMARY_COLUMNS = [
 def latest_tallies(ds: Dataset) -> pd.DataFrame:
     """One row per election (in the elections file's order) with its latest stage and a column per choice.
 
-    The latest stage is `final` when the election has one, else `initial`; an election without tallies gets
+    The latest stage is the one of highest `schema.stage_rank` (`final`, else the highest revision, else
+    `initial`); `yes` adds up the yes rows of every union on the ballot. An election without tallies gets
     missing counts. Vectorised with positions rather than string joins, so a national table stays fast.
     """
     elections, tallies = ds.elections, ds.tallies
     n = len(elections)
     election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
-    stage = pd.Categorical(tallies["stage"], categories=list(STAGES)).codes.astype(np.int64)
+    stage = np.asarray(stage_rank(tallies["stage"]))
     choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
     usable = (election >= 0) & (stage >= 0) & (choice >= 0)
     latest = np.full(n, -1, dtype=np.int64)
     np.maximum.at(latest, election[usable], stage[usable])
-    chosen = usable & (stage == latest[np.where(usable, election, 0)])
-    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)
-    grid = np.full((n, len(CHOICES)), np.nan)
-    grid[election[chosen], choice[chosen]] = ballots[chosen]
-    stages = pd.Categorical.from_codes(latest, categories=list(STAGES), validate=False)
+    chosen = np.flatnonzero(usable & (stage == latest[np.where(usable, election, 0)]))
+    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)[chosen]
+    cell = election[chosen] * len(CHOICES) + choice[chosen]
+    size = n * len(CHOICES)
+    totals = np.bincount(cell, weights=np.nan_to_num(ballots), minlength=size).reshape(n, len(CHOICES))
+    missing = (np.bincount(cell, weights=np.isnan(ballots), minlength=size) > 0) | (np.bincount(cell, minlength=size) == 0)
+    missing = missing.reshape(n, len(CHOICES))
+    stages = np.full(n, None, dtype=object)
+    stages[election[chosen]] = tallies["stage"].to_numpy(dtype=object)[chosen]
     columns = {"election_id": elections["election_id"].to_numpy(), "stage": stages}
     for i, name in enumerate(CHOICES):
-        missing = np.isnan(grid[:, i])
-        columns[name] = pd.arrays.IntegerArray(np.where(missing, 0, grid[:, i]).astype(np.int64), missing)
+        columns[name] = pd.arrays.IntegerArray(totals[:, i].astype(np.int64), missing[:, i])
     return pd.DataFrame(columns)
 
 

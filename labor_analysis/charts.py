@@ -325,7 +325,7 @@ def scenario_data(ds: Dataset, election_id: str) -> pd.DataFrame:
 def scenario_heatmap(ds: Dataset, election_id: str) -> Figure:
     """Heat map of the union's chance of winning over the share of challenged ballots upheld and their yes share."""
     data = scenario_data(ds, election_id)
-    table = data.pivot(index="upheld_share", columns="yes_share", values="win_probability").sort_index()
+    table = data.pivot(index="overruled_share", columns="yes_share", values="win_probability").sort_index()
     xs, ys = table.columns.to_numpy(), table.index.to_numpy()
     step_x, step_y = np.diff(xs).min(), np.diff(ys).min()
     cmap = LinearSegmentedColormap.from_list("outcome", [COLORS["lost"], "#F7F7F7", COLORS["won"]])

@@ -108,10 +108,10 @@ def _header(text: str) -> list[str]:
 
 
 def _header_problems(table: Table, header: list[str]) -> list[Problem]:
-    """Missing and repeated columns: either makes the file unusable."""
+    """Missing required columns and repeated columns: either makes the file unusable."""
     problems = [
-        Problem(table.filename, 1, name, None, "missing required column")
-        for name in (f.name for f in table.fields) if name not in header
+        Problem(table.filename, 1, f.name, None, "missing required column")
+        for f in table.fields if not f.optional_column and f.name not in header
     ]
     seen: set[str] = set()
     for name in header:
@@ -119,6 +119,17 @@ def _header_problems(table: Table, header: list[str]) -> list[Problem]:
             problems.append(Problem(table.filename, 1, name, None, "the column appears twice in the header"))
         seen.add(name)
     return problems
+
+
+def _with_contract_columns(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """The contract's columns in schema order (an optional column the file leaves out comes as empty cells,
+    so it gets its default exactly as an empty cell would), then any extra columns in file order."""
+    names = [f.name for f in table.fields]
+    absent = {name: np.full(len(frame), np.nan, dtype=object) for name in names if name not in frame.columns}
+    if absent:
+        frame = frame.assign(**absent)
+    order = names + [c for c in frame.columns if c not in set(names)]
+    return frame if list(frame.columns) == order else frame[order]
 
 
 def _fast_dtypes(table: Table, header: list[str]) -> dict[str, object]:
@@ -207,7 +218,7 @@ def read_table(folder: Path, table: Table) -> tuple[RawTable | None, list[Proble
     frame, problems = _parse(table, header, data, text)
     if frame is None:
         return None, problems
-    return RawTable(table, frame, text), []
+    return RawTable(table, _with_contract_columns(table, frame), text), []
 
 
 def read_folder(folder: Path) -> tuple[dict[str, RawTable], list[Problem]]:

@@ -1,14 +1,19 @@
 """The NLRB's counting rules for one tally: who wins, whether the challenged ballots matter, what they could do.
 
-Every counting function takes the union's `yes` votes, the `no` votes and the `challenged` ballots (set aside
-unopened), as scalars or as equal-length arrays, and is vectorised: a whole national table in one call.
+Single-union ballots (one union against "no union"): every counting function takes the union's `yes` votes,
+the `no` votes and the `challenged` ballots (set aside unopened), as scalars or as equal-length arrays, and is
+vectorised: a whole national table in one call. Ballots with any number of unions: `count_outcome`,
+`multi_union_determinative` and `election_outcome` take a table of union votes (one column per union) and
+give `won`, `lost` or `runoff` (and `undetermined`), also for a whole table at once.
 
 `meets_showing_of_interest` checks the one rule before the vote: the petition's backing.
 
-Rules (NLRB): the union wins only with more yes than no among valid votes (a tie loses). Challenged ballots
-are determinative when opening them could change the result; until they are resolved the outcome is open.
+Rules (NLRB): a choice wins only with a majority, strictly more than half of the valid votes (a tie loses).
+Void ballots count toward turnout, not valid votes. A challenged ballot is opened and counted when its
+challenge is overruled and not counted when it is sustained. Challenged ballots are determinative when they
+could change the result; until they are resolved the outcome is open.
 
-Types in and out:
+Types in and out of the single-union functions:
 - all scalars in: a Python `bool`, `int` (or `None`) or `float` out; a missing scalar is a `ValueError`;
 - any pandas Series in: a Series on the first Series' index, with nullable dtypes (`boolean`, `Int64`) or
   `float64`; a missing input (`<NA>`/NaN) gives a missing result in that row;
@@ -188,18 +193,21 @@ def _open_win_probability(lead: np.ndarray, c: np.ndarray, p_yes: np.ndarray, p_
     return np.clip(out, 0.0, 1.0)
 
 
-def win_probability(yes: Any, no: Any, challenged: Any, yes_share: Any, upheld: Any = 1.0) -> Any:
+def win_probability(yes: Any, no: Any, challenged: Any, yes_share: Any, overruled: Any = 1.0) -> Any:
     """The exact probability the union wins once the challenged ballots are resolved (no simulation).
 
-    Each challenged ballot independently is upheld (opened and counted) with probability `upheld` and, if
-    counted, is yes with probability `yes_share`; ballots not upheld are discarded. So each ballot is yes with
-    probability upheld*yes_share, no with upheld*(1-yes_share), discarded otherwise, and the union wins when
-    yes + Y > no + N. Arrays give a float64 array (a Series for Series input, NaN where an input is missing).
+    Each challenged ballot's challenge is independently overruled (the ballot is opened and counted) with
+    probability `overruled`, and a counted ballot is yes with probability `yes_share`; the other challenges are
+    sustained and those ballots are not counted. So each ballot is yes with probability overruled*yes_share, no
+    with overruled*(1-yes_share), not counted otherwise, and the union wins when yes + Y > no + N. Arrays give a
+    float64 array (a Series for Series input, NaN where an input is missing).
     """
-    inputs = _prepare({"yes": yes, "no": no, "challenged": challenged}, {"yes_share": yes_share, "upheld": upheld})
+    inputs = _prepare(
+        {"yes": yes, "no": no, "challenged": challenged}, {"yes_share": yes_share, "overruled": overruled}
+    )
     v = inputs.values
     lead, c = v["yes"] - v["no"], v["challenged"]
-    p_yes, p_no = v["upheld"] * v["yes_share"], v["upheld"] * (1.0 - v["yes_share"])
+    p_yes, p_no = v["overruled"] * v["yes_share"], v["overruled"] * (1.0 - v["yes_share"])
     lead, c, p_yes, p_no = (np.atleast_1d(a).ravel() for a in (lead, c, p_yes, p_no))
     result = (lead > 0).astype(float)  # no challenged ballot counted: the count stands
     sure_win, sure_loss = lead - c > 0, lead + c <= 0
@@ -224,23 +232,25 @@ def scenario_grid(
     no: int,
     challenged: int,
     yes_shares: Any = None,
-    upheld_shares: Any = None,
+    overruled_shares: Any = None,
 ) -> pd.DataFrame:
-    """A tidy table of what the challenged ballots could do to one election, for each (yes share, upheld share).
+    """A tidy table of what the challenged ballots could do to one election, for each (yes share, overruled share).
 
-    Columns: `yes_share`, `upheld_share`, `expected_yes` and `expected_no` (expected final counts),
-    `final_margin` (expected yes minus no), `win_probability` (exact, see `win_probability`) and `outcome`:
-    `won` when the expected margin is at least one ballot, `lost` when it is at most minus one ballot, and
-    `toss-up` in between, where a single ballot decides. Shares default to 0, 0.05, ..., 1. The heat map's input.
+    `overruled_share` is the share of challenged ballots whose challenge is overruled (opened and counted); the
+    rest are sustained (not counted). Columns: `yes_share`, `overruled_share`, `expected_yes` and `expected_no`
+    (expected final counts), `final_margin` (expected yes minus no), `win_probability` (exact, see
+    `win_probability`) and `outcome`: `won` when the expected margin is at least one ballot, `lost` when it is
+    at most minus one ballot, and `toss-up` in between, where a single ballot decides. Shares default to 0, 0.05,
+    ..., 1. The heat map's input.
     """
     for name, value in (("yes", yes), ("no", no), ("challenged", challenged)):
         if np.ndim(value) != 0:
             raise ValueError(f"scenario_grid takes one election: {name} must be a single number")
     q_axis = np.linspace(0, 1, 21) if yes_shares is None else np.asarray(yes_shares, dtype=float).ravel()
-    u_axis = np.linspace(0, 1, 21) if upheld_shares is None else np.asarray(upheld_shares, dtype=float).ravel()
+    u_axis = np.linspace(0, 1, 21) if overruled_shares is None else np.asarray(overruled_shares, dtype=float).ravel()
     q, u = (a.ravel() for a in np.meshgrid(q_axis, u_axis, indexing="ij"))
     p = win_probability(
-        np.full(q.size, yes), np.full(q.size, no), np.full(q.size, challenged), yes_share=q, upheld=u
+        np.full(q.size, yes), np.full(q.size, no), np.full(q.size, challenged), yes_share=q, overruled=u
     )
     expected_yes = yes + challenged * u * q
     expected_no = no + challenged * u * (1 - q)
@@ -249,11 +259,271 @@ def scenario_grid(
     return pd.DataFrame(
         {
             "yes_share": q,
-            "upheld_share": u,
+            "overruled_share": u,
             "expected_yes": expected_yes,
             "expected_no": expected_no,
             "final_margin": margin,
             "win_probability": p,
             "outcome": pd.Categorical(outcome, categories=list(GRID_OUTCOMES)),
         }
+    )
+
+
+# --- Ballots with any number of unions -------------------------------------------------------------------------
+#
+# A ballot lists one or more unions and "no union". The NLRB's rules (Rules and Regulations §102.69-102.70):
+# - a choice wins with a majority of the valid votes: strictly more than half (a tie is not a majority);
+# - a union with a majority is certified (`won`); "no union" with a majority, or a single-union ballot without
+#   a union majority (so a tie loses), is `lost`;
+# - on a ballot with two or more unions where no choice has a majority, a run-off is held between "the two
+#   choices receiving the largest and second largest number of votes" (`runoff`).
+# Internally each row's choices are its union columns in ballot order, then "no union" in the last column.
+
+#: Outcomes of a count (`count_outcome`), from the unions' side.
+COUNT_OUTCOMES = ("won", "lost", "runoff")
+
+#: Outcomes of an election once its challenged ballots are weighed (`election_outcome`).
+ELECTION_OUTCOMES = ("won", "lost", "runoff", "undetermined")
+
+#: The "no union" choice in `count_outcome`'s run-off columns (unions are numbered 0, 1, ... as their columns).
+NO_UNION = -1
+
+
+@dataclass(frozen=True)
+class _Ballots:
+    """Validated ballots, one row per election: the union columns, then "no union" in the last column."""
+
+    votes: np.ndarray  # (rows, slots + 1) float64; columns not on the ballot and missing counts are 0
+    present: np.ndarray  # (rows, slots + 1) bool: the choice is on the ballot
+    unions: np.ndarray  # (rows,) int64: unions on the ballot (0 where a count is missing)
+    challenged: np.ndarray  # (rows,) float64, 0 where missing
+    counts_missing: np.ndarray  # (rows,) bool: a vote count on the ballot is missing
+    challenged_missing: np.ndarray  # (rows,) bool
+    index: pd.Index
+
+
+def _per_election(name: str, value: Any, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """A per-election input as float64 values (0 where missing) and a missing mask; a scalar applies to all rows."""
+    numbers, missing = (np.atleast_1d(a) for a in _as_float(name, value))
+    if numbers.ndim != 1:
+        raise ValueError(f"{name} must be one number per election")
+    if numbers.size == 1 and rows != 1:
+        numbers, missing = np.full(rows, numbers[0]), np.full(rows, missing[0])
+    if numbers.size != rows:
+        raise ValueError(f"{name} has {numbers.size} values for {rows} elections")
+    _check_counts(name, numbers)
+    return numbers, missing
+
+
+def _check_counts(name: str, values: np.ndarray) -> None:
+    """Counts must be whole and non-negative (missing ones were replaced by 0 before)."""
+    if (values < 0).any():
+        raise ValueError(f"{name} must not be negative (got {values[values < 0].flat[0]:g})")
+    fractional = ~np.isfinite(values) | (values != np.floor(values))
+    if fractional.any():
+        raise ValueError(f"{name} must be a whole number of ballots (got {values[fractional].flat[0]:g})")
+
+
+def _union_table(union_votes: Any, one_election: bool) -> np.ndarray:
+    """`union_votes` as a 2-D float64 array (rows = elections), NaN where empty."""
+    if isinstance(union_votes, (pd.DataFrame, pd.Series)):
+        frame = union_votes.to_frame() if isinstance(union_votes, pd.Series) else union_votes
+        try:
+            return frame.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        except (TypeError, ValueError):
+            raise ValueError("union_votes must hold numbers") from None
+    try:
+        table = np.array(union_votes, dtype=float)
+    except (TypeError, ValueError):
+        try:  # pd.NA and other pandas missing values
+            rows = union_votes if not one_election else [union_votes]
+            table = pd.DataFrame(list(rows)).astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        except (TypeError, ValueError):
+            raise ValueError(f"union_votes must be a table of numbers, got {union_votes!r}") from None
+    if table.ndim == 1:
+        table = table.reshape(1, -1) if one_election else table.reshape(-1, 1)
+    if table.ndim != 2 or table.shape[1] == 0:
+        raise ValueError("union_votes must have one row per election and at least one union column")
+    return table
+
+
+def _ballots(union_votes: Any, no: Any, challenged: Any, unions: Any) -> _Ballots:
+    """Validate and shape the inputs of the multi-union functions (see `count_outcome`)."""
+    one_election = pd.api.types.is_scalar(no) or np.ndim(no) == 0
+    table = _union_table(union_votes, one_election)
+    rows, slots = table.shape
+    empty = np.isnan(table)
+    if unions is None:
+        count = (~empty).sum(axis=1)
+        on_ballot = ~empty
+        unions_missing = count == 0
+    else:
+        count_f, unions_missing = _per_election("unions", unions, rows)
+        given = count_f[~unions_missing]
+        if ((given < 1) | (given > slots)).any():
+            raise ValueError(f"unions must be between 1 and the number of union columns ({slots})")
+        count = count_f.astype(np.int64)
+        on_ballot = np.arange(slots)[None, :] < count[:, None]
+    no_votes, no_missing = _per_election("no", no, rows)
+    challenged_votes, challenged_missing = _per_election("challenged", challenged, rows)
+    union_counts = np.where(on_ballot & ~empty, table, 0.0)
+    _check_counts("union_votes", union_counts)
+    counts_missing = unions_missing | no_missing | (on_ballot & empty).any(axis=1)
+    if isinstance(union_votes, (pd.DataFrame, pd.Series)):
+        index = union_votes.index
+    else:
+        index = next((v.index for v in (no, challenged, unions) if isinstance(v, pd.Series)), pd.RangeIndex(rows))
+    return _Ballots(
+        votes=np.column_stack([union_counts, no_votes]),
+        present=np.column_stack([on_ballot, np.ones(rows, dtype=bool)]),
+        unions=np.where(counts_missing, 0, count),
+        challenged=challenged_votes,
+        counts_missing=counts_missing,
+        challenged_missing=challenged_missing,
+        index=index,
+    )
+
+
+@dataclass(frozen=True)
+class _Count:
+    """The outcome of each row's count; choices numbered by column (unions, then "no union" last)."""
+
+    won: np.ndarray
+    runoff: np.ndarray
+    leader: np.ndarray  # the choice with the most votes (the first in ballot order on a tie)
+    second: np.ndarray  # the next one in the same order
+    top: np.ndarray  # (rows, 3): the three highest counts, -1 where there are fewer choices
+    valid: np.ndarray  # valid votes: every union's plus "no union"
+
+
+def _count(ballots: _Ballots) -> _Count:
+    """Who has a majority and which two choices lead, for every row (see `count_outcome`)."""
+    ranked = np.where(ballots.present, ballots.votes, -1.0)
+    order = np.argsort(-ranked, axis=1, kind="stable")
+    top = np.take_along_axis(ranked, order[:, :3], axis=1)
+    top = np.pad(top, ((0, 0), (0, 3 - top.shape[1])), constant_values=-1.0)
+    valid = ballots.votes.sum(axis=1)
+    leader = order[:, 0]
+    majority = 2 * top[:, 0] > valid  # strictly more than half; never when nobody voted
+    no_column = ballots.votes.shape[1] - 1
+    won = majority & (leader != no_column)
+    runoff = (ballots.unions >= 2) & ~majority & (valid > 0)
+    return _Count(won=won, runoff=runoff, leader=leader, second=order[:, 1], top=top, valid=valid)
+
+
+def _determinative(ballots: _Ballots, count: _Count) -> np.ndarray:
+    """Exact conditions under which the challenged ballots, each opened and counted for any choice or not counted
+    at all, can give another outcome than the count without them (tests prove them against brute force):
+
+    - a choice with a majority (a union that won, or "no union" on a ballot with several unions) keeps it
+      unless the challenged ballots, all counted for other choices, reach its lead over all the others
+      together: challenged >= 2 * its votes - valid votes;
+    - a single-union ballot the union lost (a tie included) turns only if all of them counted yes give the union
+      a majority: challenged > no - yes;
+    - a ballot with several unions and no valid votes: one counted ballot decides, challenged >= 1;
+    - a run-off between two clear choices changes when the challenged ballots could give the leader a majority
+      (challenged > valid votes - 2 * the leader's votes), or bring the third choice level with the second
+      (challenged >= second's votes - third's);
+    - a run-off without a clear second choice (a tie for second place) becomes clear with one ballot more for
+      one of the tied choices; when the three leading choices are all tied it takes two.
+    """
+    c = ballots.challenged
+    first, second, third = count.top[:, 0], count.top[:, 1], count.top[:, 2]
+    single = ballots.unions == 1
+    yes, no = ballots.votes[:, 0], ballots.votes[:, -1]
+    majority_held = count.won | (~single & ~count.runoff & (count.valid > 0))
+    clear_runoff = (c > count.valid - 2 * first) | (c >= second - third)
+    tied_runoff = np.where(first > second, c >= 1, c >= 2)
+    return np.select(
+        [count.runoff & (second > third), count.runoff, majority_held, single],
+        [clear_runoff, tied_runoff, c >= 2 * first - count.valid, c > no - yes],
+        default=c >= 1,
+    )
+
+
+def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    """A nullable Int64 array: `values` where not `missing`."""
+    missing = np.asarray(missing, dtype=bool)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def count_outcome(union_votes: Any, no: Any, unions: Any = None) -> pd.DataFrame:
+    """The outcome of counting the valid votes of ballots with one or more unions, a whole table in one call.
+
+    `union_votes`: one row per election and one column per union on the ballot, in ballot order (a DataFrame, a
+    2-D array or list of rows); with a scalar `no`, a 1-D list is one election's unions, otherwise a 1-D input
+    is one union per election. An empty cell (NaN) means the ballot has no such union, unless `unions` (how
+    many unions each ballot lists: columns 0..unions-1) is given; then an empty cell within those columns is a
+    count never reported. `no`: votes for "no union", one per election. Valid votes are the votes for every
+    union plus "no union" (void and challenged ballots are not valid votes).
+
+    Returns a DataFrame on the input's index (else 0, 1, ...) with columns
+    - `outcome`: `won` when a union has a majority (strictly more than half of the valid votes); `lost` when
+      "no union" has one, when a single-union ballot gives the union no majority (a tie loses), or when there
+      are no valid votes at all (no union has a majority and no choice has votes to put on a run-off ballot);
+      `runoff` when the ballot lists two or more unions and no choice, "no union" included, has a majority;
+    - `winner` (Int64): the column of the union that won, else <NA>;
+    - `runoff_first`, `runoff_second` (Int64): for a run-off, the choices receiving the highest and next-highest
+      numbers of votes, as a union's column or NO_UNION (on a tie for first, in ballot order with "no union"
+      last). <NA> when a tie for second place leaves no clear two: the NLRB then declares the election a nullity
+      and holds another among all the original choices (Rules and Regulations §102.70(d)).
+    A row with a missing count gives missing results.
+    """
+    ballots = _ballots(union_votes, no, 0, unions)
+    count = _count(ballots)
+    missing = ballots.counts_missing
+    labels = np.select([count.won, count.runoff], ["won", "runoff"], "lost").astype(object)
+    labels[missing] = None
+    no_column = ballots.votes.shape[1] - 1
+    pair = count.runoff & (count.top[:, 1] > count.top[:, 2]) & ~missing
+    first, second = (np.where(a == no_column, NO_UNION, a) for a in (count.leader, count.second))
+    return pd.DataFrame(
+        {
+            "outcome": pd.Categorical(labels, categories=list(COUNT_OUTCOMES)),
+            "winner": _int_array(count.leader, ~count.won | missing),
+            "runoff_first": _int_array(first, ~pair),
+            "runoff_second": _int_array(second, ~pair),
+        },
+        index=ballots.index,
+    )
+
+
+def multi_union_determinative(union_votes: Any, no: Any, challenged: Any, unions: Any = None) -> pd.Series:
+    """Whether the challenged ballots are determinative on ballots with one or more unions (vectorised).
+
+    True when some way they could fall, each opened and counted for any choice (the challenge overruled) or not
+    counted at all (sustained), gives another outcome than the count without them: another winner, a loss, a
+    run-off, or a run-off between other choices. Inputs as `count_outcome`, plus `challenged`, one per election.
+    Returns a nullable-boolean Series, <NA> where a count is missing. On a single-union ballot it is exactly
+    `is_determinative`.
+    """
+    ballots = _ballots(union_votes, no, challenged, unions)
+    result = _determinative(ballots, _count(ballots))
+    return pd.Series(
+        pd.arrays.BooleanArray(result, ballots.counts_missing | ballots.challenged_missing), index=ballots.index
+    )
+
+
+def election_outcome(union_votes: Any, no: Any, challenged: Any, unions: Any = None) -> pd.DataFrame:
+    """Each election's outcome with its challenged ballots weighed: the count's, unless they are determinative.
+
+    Inputs as `multi_union_determinative`. Columns: `outcome` (`won`, `lost`, `runoff`, or `undetermined` when
+    the challenged ballots are determinative), `winner` (Int64: the column of the union that won, else <NA>)
+    and `determinative` (nullable boolean). Where the challenged ballots were never reported (missing), the
+    outcome is read from the count alone and `determinative` is <NA>; a missing vote count gives missing results.
+    """
+    ballots = _ballots(union_votes, no, challenged, unions)
+    count = _count(ballots)
+    determinative = _determinative(ballots, count) & ~ballots.challenged_missing
+    missing = ballots.counts_missing
+    labels = np.select([determinative, count.won, count.runoff], ["undetermined", "won", "runoff"], "lost")
+    labels = labels.astype(object)
+    labels[missing] = None
+    return pd.DataFrame(
+        {
+            "outcome": pd.Categorical(labels, categories=list(ELECTION_OUTCOMES)),
+            "winner": _int_array(count.leader, ~count.won | determinative | missing),
+            "determinative": pd.arrays.BooleanArray(determinative, missing | ballots.challenged_missing),
+        },
+        index=ballots.index,
     )

@@ -1,4 +1,4 @@
-"""The data contract: every file, column, type and allowed value, in one place.
+"""The data contract: every file, column, type, allowed value and default, in one place.
 
 `data/datapackage.json` and the tables in `data/README.md` describe the same contract; the tests check
 that they agree with this module, so the three never drift.
@@ -6,12 +6,21 @@ that they agree with this module, so the three never drift.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
 
 
 @dataclass(frozen=True)
 class Field:
-    """One column: its Table Schema type, whether it may be empty, allowed values and meaning."""
+    """One column: its Table Schema type, meaning, whether it may be empty or left out, bounds and default.
+
+    `default` is the cell text a column takes when its cell is empty or the whole column is absent from the
+    file (only allowed for an `optional_column`), so a file without the column loads exactly as one with it
+    empty. None: an empty cell stays missing.
+    """
 
     name: str
     type: str  # Frictionless Table Schema type: string, integer, number, boolean, date
@@ -19,7 +28,10 @@ class Field:
     required: bool = True  # the cell may not be empty
     enum: tuple[str, ...] | None = None
     minimum: int | None = None
+    maximum: int | None = None
     pattern: str | None = None  # regular expression the whole non-empty cell must match
+    optional_column: bool = False  # the header may leave the column out
+    default: str | None = None  # cell text filled in for an empty cell or an absent column
 
 
 @dataclass(frozen=True)
@@ -43,9 +55,11 @@ class Table:
 SOURCE_FK = ("source_id", "sources", "source_id")
 ELECTION_FK = ("election_id", "elections", "election_id")
 
-STAGES = ("initial", "final")
+#: Stages of a count, in order: `initial` < `revised-1` < `revised-2` < ... < `final`.
+STAGE_PATTERN = "initial|revised-[1-9][0-9]*|final"
 CHOICES = ("yes", "no", "void", "challenged")
-VOTING_METHODS = ("in_person", "mail")
+VOTING_METHODS = ("in_person", "mail", "mixed")
+ELECTION_KINDS = ("initial", "rerun", "runoff")
 SIDES = ("employer", "union")
 SPENDING_MEASURES = ("spent", "raised", "cash_on_hand")
 WORKFORCE_MEASURES = (
@@ -59,6 +73,36 @@ WORKFORCE_MEASURES = (
 )
 #: `<lower-case facility code>-<4-digit year of the count>`; the code may itself hold dashes (`wfm-phl-2025`).
 ELECTION_ID_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}"
+#: Web addresses: http or https with a host, nothing else (no `javascript:`, `data:` or relative links).
+URL_PATTERN = "https?://[^\\s/?#]+[^\\s]*"
+#: Every date lies between the National Labor Relations Act (signed 1935-07-05) and this far-off bound.
+DATE_MIN, DATE_MAX = "1935-07-05", "2100-12-31"
+#: Largest count of people or ballots: far above any bargaining unit, far below integer overflow.
+MAX_COUNT = 10_000_000
+MAX_USD = 1_000_000_000_000
+BOOLEAN_TRUE, BOOLEAN_FALSE = "true", "false"
+
+
+def _note(description: str) -> Field:
+    """The optional free-text `note` column every file may carry."""
+    return Field("note", "string", description, required=False, optional_column=True)
+
+
+def _flag(name: str, description: str) -> Field:
+    """An optional true/false column that is false unless the file says otherwise."""
+    return Field(name, "boolean", description, required=False, optional_column=True, default=BOOLEAN_FALSE)
+
+
+def _preferred(group: str) -> Field:
+    """The `preferred` column of spending and workforce: which of several disagreeing rows the charts use."""
+    return Field(
+        "preferred", "boolean",
+        f"The row charts and helpers use when outlets disagree: exactly one `true` per {group}. When the column "
+        "is absent or a cell empty, a row alone in its group is the preferred one; a group of several rows must "
+        "mark one `true`.",
+        required=False, optional_column=True,
+    )
+
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -68,51 +112,76 @@ TABLES: tuple[Table, ...] = (
             Field("source_id", "string", "Short stable identifier cited by the other files."),
             Field("publisher", "string", "Outlet or body that published the figure."),
             Field("title", "string", "Title of the article, record or page."),
-            Field("url", "string", "Web address; empty where none was recorded.", required=False),
-            Field("published", "date", "Publication date (YYYY-MM-DD); empty where unknown.", required=False),
-            Field("note", "string", "Which figures come from this source, and caveats.", required=False),
+            Field("url", "string", "Web address, `http://` or `https://` only; empty where none was recorded.",
+                  required=False, pattern=URL_PATTERN, optional_column=True),
+            Field("published", "date", "Publication date; empty where unknown.", required=False, optional_column=True),
+            _note("Which figures come from this source, and caveats."),
         ),
         ("source_id",),
     ),
     Table(
         "elections",
-        "One row per NLRB representation election at an Amazon workplace.",
+        "One row per NLRB representation election (a rerun or run-off is an election of its own).",
         (
             Field(
                 "election_id", "string",
-                "`<facility code in lower case>-<year of the count>`, e.g. `jfk8-2022`; the year is the count date's.",
+                "`<facility code in lower case>-<year of the count>`, e.g. `jfk8-2022`; the year is the count date's. "
+                "A second election at one workplace in one year adds a part to the code (`jfk8-runoff-2022`).",
                 pattern=ELECTION_ID_PATTERN,
             ),
             Field("employer", "string", "Employer named on the petition."),
-            Field("facility", "string", "Amazon's facility code (or the store's name)."),
-            Field("city", "string", "City of the workplace."),
-            Field("state", "string", "Two-letter US state code.", pattern="[A-Z]{2}"),
-            Field("union", "string", "Petitioning union (short name)."),
-            Field("voting_method", "string", "How ballots were cast.", enum=VOTING_METHODS),
-            Field("vote_start", "date", "First day of voting; empty where unknown.", required=False),
-            Field("vote_end", "date", "Last day of voting (or mail ballots due); empty where unknown.", required=False),
+            Field("facility", "string", "Facility code (or the workplace's name)."),
+            Field("city", "string", "City of the workplace; empty where the record does not give it.", required=False),
+            Field("state", "string", "Two-letter US state code; empty where the record does not give it.",
+                  required=False, pattern="[A-Z]{2}"),
+            Field("union", "string", "Petitioning union (short name); on a ballot with several unions, the one "
+                  "named first (tallies.csv names each)."),
+            Field("voting_method", "string", "How ballots were cast; empty where unknown.", required=False,
+                  enum=VOTING_METHODS, optional_column=True),
+            Field("vote_start", "date", "First day of voting; empty where unknown.", required=False, optional_column=True),
+            Field("vote_end", "date", "Last day of voting (or mail ballots due); empty where unknown.", required=False,
+                  optional_column=True),
             Field("count_date", "date", "Day the NLRB counted the ballots."),
-            Field("eligible_voters", "integer", "Workers eligible to vote in the unit.", minimum=1),
-            Field("eligible_approximate", "boolean", "True when the eligible count was reported as approximate."),
-            Field("case_number", "string", "NLRB case number; empty where not confirmed.", required=False),
+            Field("eligible_voters", "integer", "Workers eligible to vote in the unit; empty where unknown.",
+                  required=False, minimum=1, maximum=MAX_COUNT),
+            _flag("eligible_approximate", "True when the eligible count was reported as approximate."),
+            Field("case_number", "string", "NLRB case number; empty where not confirmed.", required=False,
+                  optional_column=True),
+            Field("unit", "string", "The NLRB's voting unit or group within the case, such as `A`; empty when "
+                  "the case has one.", required=False, optional_column=True),
+            Field("kind", "string", "`initial` (the first election of a petition), `rerun` (ordered after the "
+                  "first was set aside) or `runoff` (between the two leading choices of a ballot no choice won).",
+                  required=False, enum=ELECTION_KINDS, optional_column=True, default="initial"),
+            _flag("self_determination", "True for a self-determination (Armour-Globe) vote, in which a group "
+                  "chooses whether to join an existing unit."),
             Field("source_id", "string", "Source of the election's details and eligible voters."),
-            Field("note", "string", "Caveats and what happened after the count.", required=False),
+            _note("Caveats and what happened after the count."),
         ),
         ("election_id",),
         (SOURCE_FK,),
     ),
     Table(
         "tallies",
-        "Ballots by choice: one row per election, stage and choice (all four choices for every stage).",
+        "Ballots by choice: one row per election, stage, choice and union. Every stage of an election has one "
+        "`no`, one `void` and one `challenged` row and a `yes` row per union on the ballot.",
         (
             Field("election_id", "string", "Election the ballots belong to."),
-            Field("stage", "string", "`initial`: the count on count day; `final`: after challenges were resolved or the tally revised.", enum=STAGES),
-            Field("choice", "string", "`yes` and `no` are valid votes; `void` ballots count toward turnout only; `challenged` ballots are set aside unopened.", enum=CHOICES),
-            Field("ballots", "integer", "Number of ballots; empty where the figure was never reported.", required=False, minimum=0),
+            Field("stage", "string", "`initial`: the count on count day; `revised-1`, `revised-2`, ...: each "
+                  "revised tally (after challenged ballots were opened, or corrected), numbered from 1 without "
+                  "gaps; `final`: the tally that closed the count. The latest stage is `final` when present, "
+                  "else the highest revision, else `initial`.", pattern=STAGE_PATTERN),
+            Field("choice", "string", "`yes` (votes for a union) and `no` (for no union) are valid votes; `void` "
+                  "ballots count toward turnout only; `challenged` ballots are set aside unopened.", enum=CHOICES),
+            Field("union", "string", "On a ballot with several unions, the union a `yes` row counts, each "
+                  "named once per stage and the same in every stage; empty on a single-union ballot (the "
+                  "election's union) and on `no`, `void` and `challenged` rows.", required=False,
+                  optional_column=True, default=""),
+            Field("ballots", "integer", "Number of ballots; empty where the figure was never reported.",
+                  required=False, minimum=0, maximum=MAX_COUNT),
             Field("source_id", "string", "Source of this figure."),
-            Field("note", "string", "Caveats.", required=False),
+            _note("Caveats."),
         ),
-        ("election_id", "stage", "choice"),
+        ("election_id", "stage", "choice", "union"),
         (ELECTION_FK, SOURCE_FK),
     ),
     Table(
@@ -122,15 +191,16 @@ TABLES: tuple[Table, ...] = (
             Field("spender", "string", "Who spent or raised the money."),
             Field("side", "string", "Side of the campaign.", enum=SIDES),
             Field("purpose", "string", "What the money was for, as reported."),
-            Field("measure", "string", "`spent`, `raised` or `cash_on_hand` (a balance on `period_end`).", enum=SPENDING_MEASURES),
+            Field("measure", "string", "`spent`, `raised` or `cash_on_hand` (a balance on `period_end`).",
+                  required=False, enum=SPENDING_MEASURES, optional_column=True, default="spent"),
             Field("period_start", "date", "First day the figure covers."),
             Field("period_end", "date", "Last day the figure covers."),
-            Field("amount_usd", "integer", "Amount in US dollars.", minimum=0),
-            Field("approximate", "boolean", "True when reported as about, over or up to the amount."),
-            Field("unconfirmed", "boolean", "True when no second report confirms the figure."),
-            Field("preferred", "boolean", "The row charts and helpers use when outlets disagree (one per spender, measure and period)."),
+            Field("amount_usd", "integer", "Amount in US dollars.", minimum=0, maximum=MAX_USD),
+            _flag("approximate", "True when reported as about, over or up to the amount."),
+            _flag("unconfirmed", "True when no second report confirms the figure."),
+            _preferred("spender, measure and period"),
             Field("source_id", "string", "Source of this figure."),
-            Field("note", "string", "Caveats, and why a row is or is not preferred.", required=False),
+            _note("Caveats, and why a row is or is not preferred."),
         ),
         ("spender", "purpose", "measure", "period_start", "period_end", "source_id"),
         (SOURCE_FK,),
@@ -141,12 +211,13 @@ TABLES: tuple[Table, ...] = (
         (
             Field("election_id", "string", "Election the count belongs to."),
             Field("measure", "string", "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), `ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed cards when the petition was filed) or `states_contacting_union`.", enum=WORKFORCE_MEASURES),
-            Field("value", "integer", "The count (or percent, for `showing_of_interest_pct`).", minimum=0),
-            Field("approximate", "boolean", "True when reported as about or over the value."),
-            Field("unconfirmed", "boolean", "True when no second report confirms the figure."),
-            Field("preferred", "boolean", "The row charts and helpers use when outlets disagree (one per election and measure)."),
+            Field("value", "integer", "The count (or percent, for `showing_of_interest_pct`).", minimum=0,
+                  maximum=MAX_COUNT),
+            _flag("approximate", "True when reported as about or over the value."),
+            _flag("unconfirmed", "True when no second report confirms the figure."),
+            _preferred("election and measure"),
             Field("source_id", "string", "Source of this figure."),
-            Field("note", "string", "Caveats.", required=False),
+            _note("Caveats."),
         ),
         ("election_id", "measure", "source_id"),
         (ELECTION_FK, SOURCE_FK),
@@ -155,6 +226,40 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
+#: The columns of spending and workforce that group rows disagreeing about one figure (one preferred per group).
+PREFERRED_GROUPS: dict[str, tuple[str, ...]] = {
+    "spending": ("spender", "measure", "period_start", "period_end"),
+    "workforce": ("election_id", "measure"),
+}
+
+#: The rank of `final`: above any revision.
+FINAL_RANK = 2**31
+_REVISION = re.compile(r"revised-([1-9][0-9]*)")
+
+
+def _rank(stage: object) -> int:
+    """The order of one stage text; -1 for anything that is not a stage."""
+    if stage == "initial":
+        return 0
+    if stage == "final":
+        return FINAL_RANK
+    match = _REVISION.fullmatch(stage) if isinstance(stage, str) else None
+    return min(int(match.group(1)), FINAL_RANK - 1) if match else -1
+
+
+def stage_rank(stage: str | pd.Series | np.ndarray) -> int | np.ndarray:
+    """The order of stages: `initial` 0, `revised-N` N, `final` FINAL_RANK (above any revision); -1 otherwise.
+
+    The latest stage of an election is the one of highest rank. Takes one stage or a Series/array of them
+    (vectorised: each distinct text is parsed once) and returns an int or an int64 array.
+    """
+    if isinstance(stage, str):
+        return _rank(stage)
+    codes, distinct = pd.factorize(np.asarray(stage, dtype=object))
+    ranks = np.array([_rank(s) for s in distinct] + [-1], dtype=np.int64)  # the last slot answers code -1 (empty)
+    return ranks[codes]
+
+
 #: Package-level metadata of `data/datapackage.json`.
 PACKAGE_NAME = "amazon-union-elections"
 PACKAGE_TITLE = "NLRB union elections at Amazon's US workplaces"
@@ -162,12 +267,22 @@ PACKAGE_DESCRIPTION = (
     "Tallies, eligible voters, campaign money and organizer counts of the union elections at Amazon "
     "warehouses and stores, every row citing its source. The data dictionary is README.md beside this file."
 )
-BOOLEAN_TRUE, BOOLEAN_FALSE = "true", "false"
+
+
+def presence(f: Field) -> str:
+    """Whether a column may be left out of the header and its cells left empty, and what empty means."""
+    if f.required:
+        return "Required."
+    if not f.optional_column:
+        return "May be empty."
+    if f.default:
+        return f"Optional column; empty or absent means `{f.default}`."
+    return "Optional column; may be empty."
 
 
 def _field_descriptor(f: Field) -> dict:
     """One field as a Frictionless Table Schema field descriptor."""
-    out: dict = {"name": f.name, "type": f.type, "description": f.description}
+    out: dict = {"name": f.name, "type": f.type, "description": f"{f.description.rstrip('.')}. {presence(f)}"}
     if f.type == "date":
         out["format"] = "default"  # ISO 8601: YYYY-MM-DD
     if f.type == "boolean":
@@ -176,8 +291,12 @@ def _field_descriptor(f: Field) -> dict:
     constraints: dict = {"required": f.required}
     if f.enum:
         constraints["enum"] = list(f.enum)
+    if f.type == "date":
+        constraints["minimum"], constraints["maximum"] = DATE_MIN, DATE_MAX
     if f.minimum is not None:
         constraints["minimum"] = f.minimum
+    if f.maximum is not None:
+        constraints["maximum"] = f.maximum
     if f.pattern:
         constraints["pattern"] = f.pattern
     out["constraints"] = constraints
@@ -190,7 +309,9 @@ def datapackage() -> dict:
     for t in TABLES:
         schema: dict = {
             "fields": [_field_descriptor(f) for f in t.fields],
-            "fieldsMatch": "subset",  # columns are matched by name; their order is free and extra columns are allowed
+            # Columns are matched by name: their order is free, extra columns are allowed and the optional
+            # columns may be left out (each field's description says which).
+            "fieldsMatch": "partial",
             "missingValues": [""],
             "primaryKey": list(t.primary_key),
         }
@@ -225,15 +346,15 @@ def _type_label(f: Field) -> str:
 
 
 def _dictionary_cell(f: Field) -> str:
-    """A field's description in the data dictionary: meaning, allowed values and whether it may be empty."""
+    """A field's description in the data dictionary: meaning, allowed values, bounds, presence and default."""
     parts = [f.description.rstrip(".") + "."]
     if f.enum:
         parts.append("Allowed values: " + ", ".join(f"`{v}`" for v in f.enum) + ".")
-    if f.minimum is not None:
-        parts.append(f"At least {f.minimum}.")
+    if f.minimum is not None and f.maximum is not None:
+        parts.append(f"A whole number from {f.minimum:,} to {f.maximum:,}.")
     if f.pattern:
         parts.append(f"Must match `{f.pattern}`.")
-    parts.append("Required." if f.required else "May be empty.")
+    parts.append(presence(f))
     return " ".join(parts).replace("|", "\\|")
 
 

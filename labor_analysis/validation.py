@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem
-from .schema import BOOLEAN_FALSE, BOOLEAN_TRUE, CHOICES, STAGES, TABLES, TABLES_BY_NAME, Field
+from .schema import (
+    BOOLEAN_FALSE, BOOLEAN_TRUE, CHOICES, DATE_MAX, DATE_MIN, FINAL_RANK, PREFERRED_GROUPS, TABLES, TABLES_BY_NAME,
+    Field, stage_rank,
+)
 
 if TYPE_CHECKING:
     from .loading import RawTable
@@ -88,9 +91,8 @@ def _is_empty(column: pd.Series) -> np.ndarray:
     return column.isna().to_numpy()
 
 
-def _type_integer(raw: RawTable, f: Field, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
     """An integer column as Int64, flagging cells that are not whole numbers or fall below the minimum."""
-    column = raw.frame[f.name]
     if not isinstance(column.dtype, pd.Int64Dtype):  # the typed parse failed somewhere: check the text
         bad = np.zeros(len(column), dtype=bool)
         bad[~empty] = _mismatching(column[~empty], WHOLE_NUMBER_PATTERN)
@@ -99,31 +101,35 @@ def _type_integer(raw: RawTable, f: Field, empty: np.ndarray, report: _Report) -
     if f.minimum is not None:
         below = (column < f.minimum).fillna(False).to_numpy(dtype=bool)
         report.rows(raw, below, f.name, f"less than the minimum, {f.minimum}")
+    if f.maximum is not None:
+        above = (column > f.maximum).fillna(False).to_numpy(dtype=bool)
+        report.rows(raw, above, f.name, f"more than the maximum, {f.maximum:,}")
     return column
 
 
-def _type_boolean(raw: RawTable, f: Field, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_boolean(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
     """A `true`/`false` column as bool."""
-    column = raw.frame[f.name]
     bad = ~column.isin([BOOLEAN_TRUE, BOOLEAN_FALSE]).to_numpy() & ~empty
     report.rows(raw, bad, f.name, f"not `{BOOLEAN_TRUE}` or `{BOOLEAN_FALSE}`")
     return (column == BOOLEAN_TRUE).astype(bool)
 
 
-def _type_date(raw: RawTable, f: Field, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_date(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
     """A YYYY-MM-DD column as datetime64, parsing each distinct value once (dates repeat a lot)."""
-    codes, distinct = pd.factorize(raw.frame[f.name].to_numpy(dtype=object))
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), format=DATE_FORMAT, errors="coerce")
     bad = parsed.isna().to_numpy().copy()
     bad[~bad] = _mismatching(pd.Series(distinct[~bad], dtype=object), ISO_DATE_PATTERN)
-    values = np.append(parsed.where(~bad).to_numpy(), np.datetime64("NaT"))  # the last slot answers code -1 (empty)
     report.rows(raw, np.append(bad, False)[codes], f.name, "not a date in YYYY-MM-DD form")
-    return pd.Series(values[codes], index=raw.frame.index, name=f.name)
+    outside = ~bad & ((parsed < DATE_MIN) | (parsed > DATE_MAX)).to_numpy()
+    report.rows(raw, np.append(outside, False)[codes], f.name,
+                f"outside {DATE_MIN} (the National Labor Relations Act) to {DATE_MAX}")
+    values = np.append(parsed.where(~bad & ~outside).to_numpy(), np.datetime64("NaT"))  # last slot: code -1 (empty)
+    return pd.Series(values[codes], index=column.index, name=f.name)
 
 
-def _type_enum(raw: RawTable, f: Field, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_enum(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
     """A column of allowed values as a categorical with the allowed values as categories, in schema order."""
-    column = raw.frame[f.name]
     allowed = list(f.enum or ())
     if isinstance(column.dtype, pd.CategoricalDtype):
         unknown = [c for c in column.cat.categories if c not in allowed]
@@ -131,14 +137,13 @@ def _type_enum(raw: RawTable, f: Field, empty: np.ndarray, report: _Report) -> p
         typed = column.cat.set_categories(allowed)
     else:
         bad = ~column.isin(allowed).to_numpy() & ~empty
-        typed = pd.Series(pd.Categorical(column, categories=allowed), index=column.index)
+        typed = pd.Series(pd.Categorical(column.where(~bad), categories=allowed), index=column.index)
     report.rows(raw, bad, f.name, "not one of the allowed values: " + ", ".join(allowed))
     return typed
 
 
-def _type_string(raw: RawTable, f: Field, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
     """A text column as parsed (empty cells missing), flagging cells that break its pattern."""
-    column = raw.frame[f.name]
     if f.pattern:
         bad = np.zeros(len(column), dtype=bool)
         bad[~empty] = _mismatching(column[~empty], f.pattern)
@@ -150,19 +155,24 @@ _TYPERS = {"integer": _type_integer, "boolean": _type_boolean, "date": _type_dat
 
 
 def _typed_table(raw: RawTable, report: _Report) -> pd.DataFrame:
-    """The table with every contract column typed; columns outside the contract are kept as text."""
+    """The table with every contract column typed, empty cells of a column with a default filled in; columns
+    outside the contract are kept as text."""
     out = {}
     contract = {f.name: f for f in raw.table.fields}
     for name in raw.frame.columns:
         f = contract.get(name)
+        column = raw.frame[name]
         if f is None:
-            out[name] = raw.frame[name]
+            out[name] = column
             continue
-        empty = _is_empty(raw.frame[name])
+        empty = _is_empty(column)
         if f.required:
             report.rows(raw, empty, name, "missing a required value")
+        elif f.default is not None and empty.any():
+            column = column.astype(object).where(~empty, f.default)
+            empty = np.zeros(len(column), dtype=bool)
         typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
-        out[name] = typer(raw, f, empty, report)
+        out[name] = typer(raw, f, column, empty, report)
     return pd.DataFrame(out, index=raw.frame.index, copy=False)
 
 
@@ -224,11 +234,15 @@ def _check_primary_key(raw: RawTable, codes: _Codes, report: _Report) -> None:
         return
     rows = np.flatnonzero(repeated)
     first = pd.Series(np.arange(len(key))).groupby(key).transform("min").to_numpy()[rows]
-    values = [" / ".join(str(raw.frame[c].iloc[i]) for c in columns) for i in rows]
+    values = [" / ".join(_cell_text(raw.frame[c].iloc[i]) or "" for c in columns) for i in rows]
     names = ", ".join(columns)
-    for line, value, first_line in zip(raw.editor_lines(rows), values, raw.editor_lines(first)):
-        report.problems.append(Problem(raw.filename, line, columns[0], value,
-                                       f"repeats the key ({names}) of line {first_line}"))
+    unions = raw.frame["union"].iloc[rows].tolist() if "union" in columns else [None] * len(rows)
+    for line, value, first_line, union in zip(raw.editor_lines(rows), values, raw.editor_lines(first), unions):
+        rule = f"repeats the key ({names}) of line {first_line}"
+        if _cell_text(union) is None:
+            report.problems.append(Problem(raw.filename, line, columns[0], value, rule))
+        else:  # a union named twice in one stage of a ballot
+            report.problems.append(Problem(raw.filename, line, "union", union, f"the union is named twice in this stage: {rule}"))
 
 
 def _check_foreign_keys(
@@ -288,77 +302,176 @@ def _check_elections(raw: RawTable, elections: pd.DataFrame, report: _Report) ->
     report.rows(raw, wrong, "election_id", "the year in election_id is not the year of count_date")
 
 
-def _first_rows(groups: np.ndarray, rows: np.ndarray) -> dict[int, int]:
-    """For each group id, the first of `rows` (positions) that belongs to it."""
-    unique, first = np.unique(groups, return_index=True)
-    return dict(zip(unique.tolist(), rows[first].tolist()))
+YES, CHALLENGED = CHOICES.index("yes"), CHOICES.index("challenged")
+
+
+@dataclass
+class _Stages:
+    """The tally rows that name a known election, stage and choice, grouped by (election, stage).
+
+    Arrays ending in `_row` are per usable row; arrays starting with `group_` are per group. `group` numbers
+    the groups in order of first appearance, so `first_row[g]` is the first row of group g.
+    """
+
+    rows: np.ndarray  # positions in tallies.csv
+    group: np.ndarray
+    choice: np.ndarray
+    named: np.ndarray  # a yes row that names its union
+    union: np.ndarray  # the union text ("" when empty)
+    ballots: np.ndarray  # float, NaN where unreported
+    first_row: np.ndarray
+    group_election: np.ndarray
+    group_stage: np.ndarray  # the stage text
+    group_rank: np.ndarray
+
+    @classmethod
+    def of(cls, tallies: pd.DataFrame, election: np.ndarray) -> _Stages:
+        rank = np.asarray(stage_rank(tallies["stage"]))
+        choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
+        rows = np.flatnonzero((election >= 0) & (rank >= 0) & (choice >= 0))
+        stage_codes, stage_texts = pd.factorize(tallies["stage"].to_numpy(dtype=object)[rows])
+        n_texts = max(len(stage_texts), 1)
+        group, keys = pd.factorize(election[rows] * n_texts + stage_codes)
+        first = rows[np.unique(group, return_index=True)[1]]
+        union = tallies["union"].fillna("").to_numpy(dtype=object)[rows]
+        return cls(
+            rows=rows, group=group.astype(np.int64, copy=False), choice=choice[rows],
+            named=(choice[rows] == YES) & (union != ""), union=union,
+            ballots=tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)[rows],
+            first_row=first, group_election=keys // n_texts, group_stage=np.asarray(stage_texts)[keys % n_texts],
+            group_rank=rank[first],
+        )
+
+    def where(self, g: int) -> str:
+        """`stage S` for group g, as the problems name it."""
+        return f"stage {self.group_stage[g]}"
 
 
 def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame],
                    election: np.ndarray, report: _Report) -> None:
-    """All four choices per election and stage; ballots cast within eligible voters; challenged ballots
-    never grow from the initial to the final stage; every election has tallies."""
-    tallies, elections = typed["tallies"], typed["elections"]
-    n_stages, n_choices = len(STAGES), len(CHOICES)
-    stage = tallies["stage"].cat.codes.to_numpy(dtype=np.int64)
+    """The shape of every stage (one no, void and challenged row, a yes row per union, the same unions in every
+    stage), revisions numbered without gaps, yes + no + void within eligible voters, challenged ballots never
+    more than at the initial count, and tallies for every election."""
+    tallies, elections, file = typed["tallies"], typed["elections"], raw["tallies"]
+    ids = elections["election_id"].to_numpy(dtype=object)
+    s = _Stages.of(tallies, election)
+    n_groups = len(s.first_row)
+
+    per_choice = np.bincount(s.group * len(CHOICES) + s.choice, minlength=n_groups * len(CHOICES))
+    per_choice = per_choice.reshape(n_groups, len(CHOICES))
+    for g in np.flatnonzero((per_choice == 0).any(axis=1)):
+        missing = ", ".join(c for c, n in zip(CHOICES, per_choice[g]) if n == 0)
+        report.rows(file, np.array([s.first_row[g]]), "choice",
+                    f"election {ids[s.group_election[g]]}, {s.where(g)}: missing the row(s) for {missing}",
+                    values=[missing])
+
+    union = tallies["union"].fillna("").to_numpy(dtype=object)
     choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
-    usable = np.flatnonzero((election >= 0) & (stage >= 0) & (choice >= 0))
-    group = election[usable] * n_stages + stage[usable]
-    n_groups = len(elections) * n_stages
-    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)[usable]
+    report.rows(file, (choice >= 0) & (choice != YES) & (union != ""), "union",
+                "only a yes row names a union: leave it empty on no, void and challenged rows")
+    _check_unions(file, s, per_choice[:, YES], ids, report)
+    _check_revisions(file, s, ids, report)
 
-    present = np.zeros((n_groups, n_choices), dtype=bool)
-    present[group, choice[usable]] = True
-    has_rows = present.any(axis=1)
-    incomplete = np.flatnonzero(has_rows & ~present.all(axis=1))
-    if incomplete.size:
-        first = _first_rows(group, usable)
-        for g in incomplete:
-            missing = ", ".join(c for c, here in zip(CHOICES, present[g]) if not here)
-            row = first[g]
-            report.rows(raw["tallies"], np.array([row]), "choice",
-                        f"election {tallies['election_id'].iloc[row]}, stage {STAGES[g % n_stages]}: "
-                        f"missing the row(s) for {missing}", values=[missing])
+    cast = np.bincount(s.group, weights=np.where(s.choice == CHALLENGED, 0, np.nan_to_num(s.ballots)),
+                       minlength=n_groups)
+    eligible = elections["eligible_voters"].to_numpy(dtype=float, na_value=np.nan)[s.group_election]
+    for g in np.flatnonzero(cast > eligible):
+        report.rows(file, np.array([s.first_row[g]]), "ballots",
+                    f"the yes, no and void ballots of {s.where(g)} exceed the {int(eligible[g])} eligible voters of "
+                    f"{ids[s.group_election[g]]} (challenged ballots are left out: their voters may not be eligible)",
+                    values=[str(int(cast[g]))])
 
-    cast = np.bincount(group, weights=np.nan_to_num(ballots), minlength=n_groups)
-    eligible = np.repeat(elections["eligible_voters"].to_numpy(dtype=float, na_value=np.nan), n_stages)
-    over = np.flatnonzero(has_rows & (cast > eligible))
-    if over.size:
-        first = _first_rows(group, usable)
-        for g in over:
-            report.rows(raw["tallies"], np.array([first[g]]), "ballots",
-                        f"ballots cast (yes + no + void + challenged) exceed the {int(eligible[g])} eligible voters "
-                        f"of {elections['election_id'].iloc[g // n_stages]}", values=[str(int(cast[g]))])
-
-    is_challenged = choice[usable] == CHOICES.index("challenged")
+    is_challenged = s.choice == CHALLENGED
     challenged = np.full(n_groups, np.nan)
-    challenged[group[is_challenged]] = ballots[is_challenged]
-    by_stage = challenged.reshape(len(elections), n_stages)
-    initial, final = STAGES.index("initial"), STAGES.index("final")
-    grew = np.flatnonzero(by_stage[:, final] > by_stage[:, initial])
-    if grew.size:
-        rows = {g: r for g, r in zip(group[is_challenged].tolist(), usable[is_challenged].tolist())}
-        for e in grew:
-            report.rows(raw["tallies"], np.array([rows[e * n_stages + final]]), "ballots",
-                        f"more challenged ballots at the final stage than the {int(by_stage[e, initial])} "
-                        "of the initial stage")
+    challenged[s.group[is_challenged]] = s.ballots[is_challenged]
+    challenged_row = np.full(n_groups, -1, dtype=np.int64)
+    challenged_row[s.group[is_challenged]] = s.rows[is_challenged]
+    at_initial = np.full(len(elections), np.nan)
+    initial = np.flatnonzero(s.group_rank == 0)
+    at_initial[s.group_election[initial]] = challenged[initial]
+    baseline = at_initial[s.group_election]
+    for g in np.flatnonzero((s.group_rank > 0) & (challenged > baseline)):
+        report.rows(file, np.array([challenged_row[g]]), "ballots",
+                    f"more challenged ballots at the {s.group_stage[g]} stage than the {int(baseline[g])} "
+                    "of the initial stage")
 
-    untallied = ~has_rows.reshape(len(elections), n_stages).any(axis=1)
+    untallied = np.bincount(s.group_election, minlength=len(elections)) == 0
     if untallied.any():  # a repeated election_id is reported as a repeated key, not here
         untallied &= ~elections["election_id"].duplicated().to_numpy()
     report.rows(raw["elections"], untallied, "election_id", "the election has no rows in tallies.csv")
 
 
-def _check_one_preferred(raw: RawTable, frame: pd.DataFrame, by: list[str], report: _Report) -> None:
-    """Exactly one row with preferred=true among the rows sharing the `by` columns."""
-    keys = frame[by].astype("str").fillna("")
-    preferred = frame.groupby([keys[c] for c in by], sort=False, dropna=False)["preferred"].transform("sum")
-    first = ~keys.duplicated().to_numpy()
-    wrong = first & (preferred.to_numpy() != 1)
-    rows = np.flatnonzero(wrong)
+def _check_unions(file: RawTable, s: _Stages, yes_rows: np.ndarray, ids: np.ndarray, report: _Report) -> None:
+    """A single-union ballot leaves `union` empty on its one yes row; a ballot with several unions names each
+    yes row's union, and every stage of the election names the same unions."""
+    n_groups = len(s.first_row)
+    named = np.bincount(s.group[s.named], minlength=n_groups)
+    most_yes = np.zeros(len(ids), dtype=np.int64)
+    np.maximum.at(most_yes, s.group_election, yes_rows)
+    several = most_yes[s.group_election] >= 2  # per group: the election's ballot has several unions
+
+    report.rows(file, s.rows[s.named & ~several[s.group]], "union",
+                "a ballot with one union leaves `union` empty on its yes row (elections.csv names the union)")
+    unnamed_yes = (s.choice == YES) & ~s.named
+    mixed = (yes_rows >= 2) & (named > 0) & (yes_rows > named)
+    first_unnamed = _first_per_group(s.group[unnamed_yes & mixed[s.group]], s.rows[unnamed_yes & mixed[s.group]])
+    report.rows(file, np.array(sorted(first_unnamed.values()), dtype=np.int64), "union",
+                "a yes row without a union on a ballot with several unions: name the union of every yes row")
+
+    if not several.any():
+        return
+    stages_of = np.bincount(s.group_election, minlength=len(ids))
+    names, name_codes = np.unique(s.union[s.named], return_inverse=True)
+    pairs = np.unique(np.stack([s.group_election[s.group[s.named]], name_codes, s.group[s.named]]), axis=1)
+    election_name, counts = np.unique(pairs[:2], axis=1, return_counts=True)
+    uneven = np.unique(election_name[0][counts < stages_of[election_name[0]]])
+    for e in uneven:
+        groups = np.flatnonzero(s.group_election == e)
+        by_group = {g: set(names[pairs[1][pairs[2] == g]]) for g in groups}
+        everywhere = set().union(*by_group.values())
+        for g in groups:
+            lacking = sorted(everywhere - by_group[g])
+            if lacking:
+                report.rows(file, np.array([s.first_row[g]]), "union",
+                            f"election {ids[e]}, {s.where(g)} has no yes row for {', '.join(lacking)}, named in "
+                            "another stage: every stage lists the same unions", values=[", ".join(lacking)])
+
+
+def _check_revisions(file: RawTable, s: _Stages, ids: np.ndarray, report: _Report) -> None:
+    """The revised tallies of an election are numbered revised-1, revised-2, ... without gaps."""
+    revision = np.flatnonzero((s.group_rank > 0) & (s.group_rank < FINAL_RANK))
+    elections = s.group_election[revision]
+    count = np.bincount(elections, minlength=len(ids))
+    highest = np.zeros(len(ids), dtype=np.int64)
+    np.maximum.at(highest, elections, s.group_rank[revision])
+    for e in np.flatnonzero(highest > count):
+        groups = revision[elections == e]
+        numbers = set(s.group_rank[groups].tolist())
+        gap = next(n for n in range(1, len(numbers) + 2) if n not in numbers)
+        after = groups[np.argmin(np.where(s.group_rank[groups] > gap, s.group_rank[groups], FINAL_RANK))]
+        report.rows(file, np.array([s.first_row[after]]), "stage",
+                    f"election {ids[e]} has {s.group_stage[after]} but no revised-{gap}: revisions are numbered "
+                    "revised-1, revised-2, ... without gaps")
+
+
+def _first_per_group(groups: np.ndarray, rows: np.ndarray) -> dict[int, int]:
+    """For each group id, the first of `rows` (positions) that belongs to it."""
+    unique, first = np.unique(groups, return_index=True)
+    return dict(zip(unique.tolist(), rows[first].tolist()))
+
+
+def _check_one_preferred(raw: RawTable, frame: pd.DataFrame, by: tuple[str, ...], report: _Report) -> None:
+    """Exactly one preferred row among the rows sharing the `by` columns; a row alone in its group whose
+    `preferred` cell is empty (or whose file has no such column) is the preferred one. Sets `preferred`."""
+    group = frame.groupby(list(by), sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    size = np.bincount(group)[group]
+    frame["preferred"] = frame["preferred"].to_numpy(dtype=bool) | (_is_empty(raw.frame["preferred"]) & (size == 1))
+    preferred = np.bincount(group, weights=frame["preferred"].to_numpy(dtype=float))
+    first = np.unique(group, return_index=True)[1]
+    rows = np.sort(first[preferred[group[first]] != 1])
     report.rows(raw, rows, "preferred",
                 "exactly one row must be preferred=true among the rows with the same " + ", ".join(by),
-                values=[f"{int(preferred.iloc[r])} preferred" for r in rows])
+                values=[f"{int(preferred[group[r]])} preferred" for r in rows])
 
 
 def validate(raw: Mapping[str, RawTable]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -380,7 +493,7 @@ def validate(raw: Mapping[str, RawTable]) -> tuple[dict[str, pd.DataFrame], list
         spending = typed["spending"]
         report.rows(raw["spending"], (spending["period_end"] < spending["period_start"]).to_numpy(), "period_end",
                     "the period ends before it starts (period_start)")
-        _check_one_preferred(raw["spending"], spending, ["spender", "measure", "period_start", "period_end"], report)
+        _check_one_preferred(raw["spending"], spending, PREFERRED_GROUPS["spending"], report)
     if "workforce" in typed:
-        _check_one_preferred(raw["workforce"], typed["workforce"], ["election_id", "measure"], report)
+        _check_one_preferred(raw["workforce"], typed["workforce"], PREFERRED_GROUPS["workforce"], report)
     return typed, report.sorted()

@@ -109,7 +109,7 @@ def test_scenario_heatmap_plots_the_rules_grid(ds):
     fig = charts.scenario_heatmap(ds, "bhm1-2022")
     image = fig.axes[0].get_images()[0].get_array()
     grid = charts.scenario_data(ds, "bhm1-2022")
-    table = grid.pivot(index="upheld_share", columns="yes_share", values="win_probability").sort_index()
+    table = grid.pivot(index="overruled_share", columns="yes_share", values="win_probability").sort_index()
     np.testing.assert_allclose(np.asarray(image), table.to_numpy())
 
 

@@ -35,8 +35,9 @@ def test_fields_carry_the_constraints(descriptor: dict) -> None:
     tallies = next(r for r in descriptor["resources"] if r["name"] == "tallies")["schema"]
     fields = {f["name"]: f for f in tallies["fields"]}
     assert fields["choice"]["constraints"] == {"required": True, "enum": ["yes", "no", "void", "challenged"]}
-    assert fields["ballots"]["constraints"] == {"required": False, "minimum": 0}
-    assert tallies["primaryKey"] == ["election_id", "stage", "choice"]
+    assert fields["ballots"]["constraints"] == {"required": False, "minimum": 0, "maximum": 10_000_000}
+    assert tallies["primaryKey"] == ["election_id", "stage", "choice", "union"]
+    assert fields["union"]["description"].endswith("Optional column; may be empty.")
     to_elections = {"fields": "election_id", "reference": {"resource": "elections", "fields": "election_id"}}
     assert to_elections in tallies["foreignKeys"]
     assert all(f["description"] for r in descriptor["resources"] for f in r["schema"]["fields"])
@@ -67,9 +68,26 @@ def test_readme_documents_every_column_once(readme: str) -> None:
 
 def test_dictionary_shows_allowed_values_and_emptiness() -> None:
     text = markdown_table(TABLES_BY_NAME["tallies"])
-    assert "Allowed values: `initial`, `final`." in text
+    assert "Allowed values: `yes`, `no`, `void`, `challenged`." in text
     assert ("| `ballots` | integer | Number of ballots; empty where the figure was never reported. "
-            "At least 0. May be empty. |") in text
+            "A whole number from 0 to 10,000,000. May be empty. |") in text
+    assert "| `note` | string | Caveats. Optional column; may be empty. |" in text
+
+
+def test_dictionary_shows_defaults() -> None:
+    elections = markdown_table(TABLES_BY_NAME["elections"])
+    assert "Allowed values: `initial`, `rerun`, `runoff`. Optional column; empty or absent means `initial`." in elections
+    assert "Optional column; empty or absent means `false`." in elections
+    assert "Optional column; empty or absent means `spent`." in markdown_table(TABLES_BY_NAME["spending"])
+
+
+def test_every_default_is_an_allowed_value() -> None:
+    for table in TABLES:
+        for f in table.fields:
+            if f.default:
+                assert f.optional_column and not f.required, f.name
+                assert f.enum is None or f.default in f.enum, f.name
+                assert f.type != "boolean" or f.default in ("true", "false"), f.name
 
 
 def test_readme_records_the_caveats(readme: str) -> None:

@@ -10,12 +10,18 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from labor_analysis import Dataset, DataValidationError, Problem, load
 from labor_analysis.paths import DATA_ENV, PROJECT_ROOT
-from labor_analysis.schema import TABLES
+from labor_analysis.schema import FINAL_RANK, TABLES, TABLES_BY_NAME, stage_rank
+
+from folders import (
+    LENZNER_RUNOFF, PARAGON, PSONU, SPFPA, add_nlrb_ballots, append_rows, minimal_contract_copy, read_rows, stage_rows,
+    write_rows,
+)
 
 
 def only_problem(folder: Path) -> Problem:
@@ -265,3 +271,111 @@ def test_unclosed_quote_names_its_line(data_copy: Path) -> None:
     (data_copy / "tallies.csv").write_text(broken, encoding="utf-8")
     problem = only_problem(data_copy)
     assert (problem.file, problem.line) == ("tallies.csv", 11) and "never closed" in problem.rule
+
+
+# ---- optional columns ----------------------------------------------------------------------------------
+
+OPTIONAL = [(t.name, f.name) for t in TABLES for f in t.fields if f.optional_column]
+
+
+def _with_column(folder: Path, table: str, column: str, present: bool) -> None:
+    """Rewrite one file of `folder` with `column` present and empty in every row, or left out of the header."""
+    header, rows = read_rows(folder, f"{table}.csv")
+    header = [c for c in header if c != column] + ([column] if present else [])
+    write_rows(folder, f"{table}.csv", header, [{**r, column: ""} for r in rows])
+
+
+@pytest.mark.parametrize("table, column", OPTIONAL, ids=[f"{t}.{c}" for t, c in OPTIONAL])
+def test_absent_optional_column_loads_as_if_empty(tmp_path: Path, project_data_dir: Path, table: str,
+                                                  column: str) -> None:
+    """A file without an optional column loads exactly as one with the column present and every cell empty."""
+    empty = minimal_contract_copy(project_data_dir, tmp_path / "empty")
+    absent = minimal_contract_copy(project_data_dir, tmp_path / "absent")
+    _with_column(empty, table, column, present=True)
+    _with_column(absent, table, column, present=False)
+    with_empty, without = load(empty).tables(), load(absent).tables()
+    for name in with_empty:
+        pd.testing.assert_frame_equal(with_empty[name], without[name], check_exact=True, obj=name)
+    f = TABLES_BY_NAME[table].column(column)
+    loaded = without[table][column]
+    if f.default is not None:
+        expected = True if f.default == "true" else False if f.default == "false" else f.default
+        assert (loaded == expected).all(), column
+    elif column != "preferred":
+        assert loaded.isna().all(), column
+
+
+def test_minimal_contract_folder_validates(tmp_path: Path, project_data_dir: Path) -> None:
+    """Files with only the core columns (no note, url, preferred, measure, flags...) load with the defaults."""
+    folder = minimal_contract_copy(project_data_dir, tmp_path / "minimal")
+    assert "note" not in (folder / "tallies.csv").read_text(encoding="utf-8").splitlines()[0]
+    ds = load(folder)
+    assert ds.spending["preferred"].all() and ds.workforce["preferred"].all()
+    assert set(ds.spending["measure"]) == {"spent"} and not ds.spending["unconfirmed"].any()
+    assert set(ds.elections["kind"]) == {"initial"} and not ds.elections["self_determination"].any()
+    assert ds.elections["eligible_approximate"].dtype == bool and not ds.elections["eligible_approximate"].any()
+    assert set(ds.tallies["union"]) == {""}
+    assert list(ds.elections.columns) == [f.name for f in TABLES_BY_NAME["elections"].fields]
+    done = subprocess.run([str(Path(sys.executable).with_name("labor-analysis")), "validate", "--data-dir",
+                           str(folder)], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("OK: "), done.stderr
+
+
+def test_missing_core_column_is_still_a_problem(tmp_path: Path, project_data_dir: Path) -> None:
+    folder = minimal_contract_copy(project_data_dir, tmp_path / "minimal")
+    header, rows = read_rows(folder, "elections.csv")
+    write_rows(folder, "elections.csv", [c for c in header if c != "eligible_voters"], rows)
+    problem = only_problem(folder)
+    assert (problem.file, problem.line, problem.column, problem.rule) == (
+        "elections.csv", 1, "eligible_voters", "missing required column")
+
+
+def test_loaded_columns_follow_the_schema_then_extras(data_copy: Path) -> None:
+    header, rows = read_rows(data_copy, "workforce.csv")
+    write_rows(data_copy, "workforce.csv", ["checked_by"] + header[::-1], [{**r, "checked_by": "desk"} for r in rows])
+    columns = list(load(data_copy).workforce.columns)
+    assert columns == [f.name for f in TABLES_BY_NAME["workforce"].fields] + ["checked_by"]
+
+
+# ---- several unions, run-offs, reruns and revisions -------------------------------------------------------
+
+
+def test_multi_union_and_runoff_ballots_load(data_copy: Path) -> None:
+    ds = load(add_nlrb_ballots(data_copy))
+    elections = ds.elections.set_index("election_id")
+    assert elections.loc[LENZNER_RUNOFF, "kind"] == "runoff" and elections.loc[PARAGON, "unit"] == "A"
+    assert elections.loc["jfk8-2022", "kind"] == "initial" and pd.isna(elections.loc["jfk8-2022", "unit"])
+    yes = ds.tallies[(ds.tallies["election_id"] == PARAGON) & (ds.tallies["choice"] == "yes")]
+    assert dict(zip(yes["union"], yes["ballots"])) == {PSONU: 18, SPFPA: 15}
+    assert set(ds.tallies.loc[ds.tallies["election_id"] == "jfk8-2022", "union"]) == {""}
+
+
+def test_reruns_and_several_revisions_load(data_copy: Path) -> None:
+    append_rows(data_copy, "elections", [{
+        "election_id": "bhm1-rerun-2025", "employer": "Amazon.com Services LLC", "facility": "BHM1", "city": "",
+        "state": "", "union": "RWDSU", "voting_method": "mixed", "count_date": "2025-02-01", "eligible_voters": "",
+        "kind": "rerun", "self_determination": "false", "source_id": "nlrb-case-10-RC-269250"}])
+    source = "nlrb-case-10-RC-269250"
+    append_rows(data_copy, "tallies", stage_rows("bhm1-rerun-2025", "initial", 900, 950, 10, 300, source)
+                + stage_rows("bhm1-rerun-2025", "revised-1", 950, 1000, 10, 200, source)
+                + stage_rows("bhm1-rerun-2025", "revised-2", 1000, 1040, 10, 100, source)
+                + stage_rows("bhm1-rerun-2025", "final", 1050, 1100, 10, 0, source))
+    ds = load(data_copy)
+    row = ds.elections.set_index("election_id").loc["bhm1-rerun-2025"]
+    assert row["kind"] == "rerun" and row["voting_method"] == "mixed"
+    assert pd.isna(row["eligible_voters"]) and pd.isna(row["city"]) and pd.isna(row["state"])
+    stages = ds.tallies.loc[ds.tallies["election_id"] == "bhm1-rerun-2025", "stage"]
+    assert list(dict.fromkeys(stages)) == ["initial", "revised-1", "revised-2", "final"]
+
+
+@pytest.mark.parametrize("stage, rank", [("initial", 0), ("revised-1", 1), ("revised-12", 12),
+                                         ("final", FINAL_RANK), ("revised-0", -1), ("Final", -1), ("", -1)])
+def test_stage_rank(stage: str, rank: int) -> None:
+    assert stage_rank(stage) == rank
+    assert stage_rank(pd.Series([stage, "initial"])).tolist() == [rank, 0]
+
+
+def test_latest_stage_is_final_else_highest_revision() -> None:
+    stages = ["revised-2", "initial", "revised-10", "revised-9"]
+    assert stages[int(np.argmax(stage_rank(pd.Series(stages))))] == "revised-10"
+    assert max(stages + ["final"], key=stage_rank) == "final"

@@ -81,7 +81,7 @@ def test_tie_loses_in_win_probability():
 def test_win_probability_small_case_by_hand():
     # Tied 5-5, three challenged ballots, each yes .25, no .25, discarded .5: by symmetry
     # P(win) = (1 - P(Y = N)) / 2 with P(Y = N) = .5**3 + 6 * .25 * .25 * .5 = .3125.
-    assert win_probability(5, 5, 3, yes_share=0.5, upheld=0.5) == pytest.approx(0.34375, abs=1e-12)
+    assert win_probability(5, 5, 3, yes_share=0.5, overruled=0.5) == pytest.approx(0.34375, abs=1e-12)
 
 
 def multinomial_win_probability(yes: int, no: int, challenged: int, q: float, u: float) -> float:
@@ -101,13 +101,13 @@ def multinomial_win_probability(yes: int, no: int, challenged: int, q: float, u:
 @pytest.mark.parametrize("q, u", [(0.5, 1.0), (0.3, 0.7), (0.9, 0.4), (0.0, 0.8), (1.0, 0.6), (0.62, 0.0)])
 def test_win_probability_matches_scipy_multinomial(yes, no, challenged, q, u):
     expected = multinomial_win_probability(yes, no, challenged, q, u)
-    assert win_probability(yes, no, challenged, yes_share=q, upheld=u) == pytest.approx(expected, abs=1e-12)
+    assert win_probability(yes, no, challenged, yes_share=q, overruled=u) == pytest.approx(expected, abs=1e-12)
 
 
 def test_vectorised_call_matches_scipy_multinomial_elementwise():
     cases = list(itertools.product([4, 9], [6, 9], [0, 3, 8], [0.25, 0.8], [0.5, 1.0]))
     yes, no, ch, q, u = (np.array(column) for column in zip(*cases))
-    got = win_probability(yes, no, ch, yes_share=q, upheld=u)
+    got = win_probability(yes, no, ch, yes_share=q, overruled=u)
     expected = [multinomial_win_probability(*case) for case in cases]
     np.testing.assert_allclose(got, expected, atol=1e-12)
 
@@ -120,7 +120,7 @@ def test_bessemer_probability_at_the_break_even_share_is_near_a_half():
 
 
 def test_large_challenged_counts_are_handled_without_overflow():
-    p = win_probability(10_000, 10_000, 5_000, yes_share=0.5, upheld=0.9)
+    p = win_probability(10_000, 10_000, 5_000, yes_share=0.5, overruled=0.9)
     assert 0.49 < p < 0.5  # symmetric, minus the chance of a tie
 
 
@@ -163,7 +163,7 @@ def test_series_keep_their_index_and_missing_inputs_give_missing_results():
         (lambda: is_determinative(1, -2, 3), "no must not be negative"),
         (lambda: win_probability(1, 2, -3, 0.5), "challenged must not be negative"),
         (lambda: win_probability(1, 2, 3, 1.5), "yes_share must be a share between 0 and 1"),
-        (lambda: win_probability(1, 2, 3, 0.5, upheld=-0.1), "upheld must be a share between 0 and 1"),
+        (lambda: win_probability(1, 2, 3, 0.5, overruled=-0.1), "overruled must be a share between 0 and 1"),
         (lambda: win_probability(1, 2, 3, float("nan")), "yes_share is missing"),
         (lambda: yes_needed(1.5, 2, 3), "whole number"),
         (lambda: is_determinative(float("inf"), 2, 3), "whole number"),
@@ -181,23 +181,23 @@ def test_bad_inputs_raise_a_clear_value_error(call, message):
 def test_scenario_grid_is_tidy_and_consistent_with_win_probability():
     grid = scenario_grid(*BESSEMER_2022)
     assert list(grid.columns) == [
-        "yes_share", "upheld_share", "expected_yes", "expected_no", "final_margin", "win_probability", "outcome"
+        "yes_share", "overruled_share", "expected_yes", "expected_no", "final_margin", "win_probability", "outcome"
     ]
     assert len(grid) == 21 * 21
     assert sorted(grid["yes_share"].unique()) == pytest.approx(np.linspace(0, 1, 21))
-    row = grid[np.isclose(grid["yes_share"], 0.7) & np.isclose(grid["upheld_share"], 0.8)].iloc[0]
+    row = grid[np.isclose(grid["yes_share"], 0.7) & np.isclose(grid["overruled_share"], 0.8)].iloc[0]
     assert row["expected_yes"] == pytest.approx(875 + 416 * 0.8 * 0.7)
     assert row["expected_no"] == pytest.approx(993 + 416 * 0.8 * 0.3)
     assert row["final_margin"] == pytest.approx(row["expected_yes"] - row["expected_no"])
-    assert row["win_probability"] == pytest.approx(win_probability(*BESSEMER_2022, yes_share=0.7, upheld=0.8))
-    # Nothing upheld: the count stands, the union trails by 118.
-    assert set(grid.loc[grid["upheld_share"] == 0, "outcome"]) == {"lost"}
-    all_yes = grid[(grid["yes_share"] == 1) & (grid["upheld_share"] == 1)].iloc[0]
+    assert row["win_probability"] == pytest.approx(win_probability(*BESSEMER_2022, yes_share=0.7, overruled=0.8))
+    # Every challenge sustained: the count stands, the union trails by 118.
+    assert set(grid.loc[grid["overruled_share"] == 0, "outcome"]) == {"lost"}
+    all_yes = grid[(grid["yes_share"] == 1) & (grid["overruled_share"] == 1)].iloc[0]
     assert all_yes["final_margin"] == 875 + 416 - 993 and all_yes["outcome"] == "won"
 
 
 def test_scenario_grid_toss_up_is_within_one_ballot_of_a_tie():
-    grid = scenario_grid(10, 10, 4, yes_shares=[0.5, 0.75, 0.25], upheld_shares=[1.0])
+    grid = scenario_grid(10, 10, 4, yes_shares=[0.5, 0.75, 0.25], overruled_shares=[1.0])
     assert grid["outcome"].tolist() == ["toss-up", "won", "lost"]
     assert grid["final_margin"].tolist() == [0.0, 2.0, -2.0]
 

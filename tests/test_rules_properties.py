@@ -42,7 +42,7 @@ def test_raising_yes_share_never_lowers_win_probability(yes, no, challenged, q1,
 @given(counts, counts, st.integers(min_value=0, max_value=20), inner_shares)
 def test_a_determinative_result_is_never_certain_for_an_inner_share(yes, no, challenged, q):
     if is_determinative(yes, no, challenged):
-        p = win_probability(yes, no, challenged, q, upheld=1.0)
+        p = win_probability(yes, no, challenged, q, overruled=1.0)
         assert 0 < p < 1
 
 
@@ -53,8 +53,8 @@ def test_win_probability_is_a_probability(yes, no, challenged, q, u):
 
 
 @given(counts, counts, small_counts, shares)
-def test_nothing_upheld_leaves_the_count_standing(yes, no, challenged, q):
-    assert win_probability(yes, no, challenged, q, upheld=0.0) == (1.0 if yes > no else 0.0)
+def test_every_challenge_sustained_leaves_the_count_standing(yes, no, challenged, q):
+    assert win_probability(yes, no, challenged, q, overruled=0.0) == (1.0 if yes > no else 0.0)
 
 
 @settings(max_examples=40)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,25 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pandas as pd
+
 from labor_analysis import DataValidationError, Problem, load
 
-Row = dict[str, str]
-
-
-def read_rows(folder: Path, filename: str) -> tuple[list[str], list[Row]]:
-    """The header and rows of one CSV of a data folder."""
-    with open(folder / filename, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_rows(folder: Path, filename: str, header: list[str], rows: list[Row]) -> None:
-    """Overwrite one CSV of a (copied) data folder."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (folder / filename).write_text(buffer.getvalue(), encoding="utf-8")
+from folders import Row, append_rows, read_rows, stage_rows, write_rows
 
 
 def edit(folder: Path, filename: str, change: Callable[[list[Row]], list[Row] | None]) -> None:
@@ -40,12 +24,13 @@ def edit(folder: Path, filename: str, change: Callable[[list[Row]], list[Row] | 
 
 
 def set_cell(folder: Path, filename: str, where: Row, column: str, value: str) -> int:
-    """Set `column` to `value` in the one row matching `where`; returns that row's editor line."""
+    """Set `column` to `value` in the one row matching `where` (adding the column if the file has none);
+    returns that row's editor line."""
     header, rows = read_rows(folder, filename)
     matches = [i for i, row in enumerate(rows) if all(row[k] == v for k, v in where.items())]
     assert len(matches) == 1, f"{where} matches {len(matches)} rows of {filename}"
     rows[matches[0]][column] = value
-    write_rows(folder, filename, header, rows)
+    write_rows(folder, filename, header + [column] * (column not in header), rows)
     return matches[0] + 2
 
 
@@ -91,8 +76,8 @@ def test_project_data_is_valid(project_data_dir: Path) -> None:
 
 
 def test_required_cell_empty(data_copy: Path) -> None:
-    line = set_cell(data_copy, "elections.csv", JFK8, "city", "")
-    assert_reported(data_copy, "elections.csv", line, "city", "missing a required value")
+    line = set_cell(data_copy, "elections.csv", JFK8, "facility", "")
+    assert_reported(data_copy, "elections.csv", line, "facility", "missing a required value")
 
 
 def test_source_needs_publisher_and_title(data_copy: Path) -> None:
@@ -204,10 +189,15 @@ def test_every_election_has_tallies(data_copy: Path) -> None:
 
 
 def test_ballots_cast_within_eligible_voters(data_copy: Path) -> None:
-    set_cell(data_copy, "elections.csv", JFK8, "eligible_voters", "4000")  # 2654 + 2131 + 17 + 67 = 4869 cast
+    set_cell(data_copy, "elections.csv", JFK8, "eligible_voters", "4000")  # 2654 yes + 2131 no + 17 void = 4802
     line = line_of(data_copy, "tallies.csv", JFK8_YES)
     problem = assert_reported(data_copy, "tallies.csv", line, "ballots", "exceed the 4000 eligible voters")
-    assert problem.value == "4869"
+    assert problem.value == "4802"
+
+
+def test_challenged_ballots_are_left_out_of_the_eligible_check(data_copy: Path) -> None:
+    set_cell(data_copy, "elections.csv", JFK8, "eligible_voters", "4802")  # 67 challenged ballots on top
+    assert load(data_copy).elections.set_index("election_id").loc["jfk8-2022", "eligible_voters"] == 4802
 
 
 def test_unreported_ballots_are_left_out_of_the_sum(data_copy: Path) -> None:
@@ -332,3 +322,207 @@ def test_line_numbers_count_line_breaks_inside_cells(
     [problem] = problems_of(data_copy)
     assert problem.column == "ballots"
     assert ",oops," in lines[problem.line - 1]
+
+
+# ---- several unions, revisions, run-offs ---------------------------------------------------------------------
+
+SOURCE = "nlrb-case-10-RC-269250"
+
+
+def _ballot(folder: Path, election_id: str, stages: list[list[Row]]) -> list[list[int]]:
+    """Add an election counted at Bessemer in 2025 with the given stages; returns each stage's editor lines."""
+    append_rows(folder, "elections", [{
+        "election_id": election_id, "employer": "Amazon.com Services LLC", "facility": "BHM1", "city": "Bessemer",
+        "state": "AL", "union": "RWDSU", "count_date": "2025-02-01", "eligible_voters": "6000", "source_id": SOURCE}])
+    lines = []
+    for rows in stages:
+        lines.append(append_rows(folder, "tallies", rows))
+    return lines
+
+
+def test_valid_multi_union_ballot_with_revisions_loads(data_copy: Path) -> None:
+    unions = {"RWDSU": 900, "Teamsters": 300}
+    _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", unions, 800, 5, 100, SOURCE),
+                                      stage_rows("bhm1-2025", "revised-1", unions, 850, 5, 40, SOURCE),
+                                      stage_rows("bhm1-2025", "final", unions, 880, 5, 0, SOURCE)])
+    assert len(load(data_copy).tallies.query("election_id == 'bhm1-2025'")) == 15
+
+
+def test_stages_must_name_the_same_unions(data_copy: Path) -> None:
+    lines = _ballot(data_copy, "bhm1-2025", [
+        stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE),
+        stage_rows("bhm1-2025", "final", {"RWDSU": 950, "UFCW": 300}, 800, 5, 0, SOURCE)])
+    problems = problems_of(data_copy)
+    found = [p for p in problems if p.column == "union"]
+    assert [(p.line, p.value) for p in found] == [(lines[0][0], "UFCW"), (lines[1][0], "Teamsters")]
+    assert "every stage lists the same unions" in found[0].rule and "stage initial" in found[0].rule
+    assert len(problems) == 2
+
+
+def test_a_stage_without_the_unions_of_the_others(data_copy: Path) -> None:
+    lines = _ballot(data_copy, "bhm1-2025", [
+        stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE),
+        stage_rows("bhm1-2025", "final", 1250, 800, 5, 0, SOURCE)])
+    [problem] = problems_of(data_copy)
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "tallies.csv", lines[1][0], "union", "RWDSU, Teamsters")
+    assert "stage final has no yes row for RWDSU, Teamsters" in problem.rule
+
+
+@pytest.mark.parametrize("choice", ["no", "void", "challenged"])
+def test_union_only_on_yes_rows(data_copy: Path, choice: str) -> None:
+    line = set_cell(data_copy, "tallies.csv", {"election_id": "jfk8-2022", "choice": choice}, "union", "ALU")
+    problem = assert_reported(data_copy, "tallies.csv", line, "union", "only a yes row names a union", value="ALU")
+    assert len(problems_of(data_copy)) == 1 and problem.value == "ALU"
+
+
+def test_union_named_twice_in_a_stage(data_copy: Path) -> None:
+    rows = stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE)
+    rows.insert(2, {**rows[1], "ballots": "20"})
+    lines = _ballot(data_copy, "bhm1-2025", [rows])
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.column, problem.value) == (lines[0][2], "union", "Teamsters")
+    assert problem.rule.startswith("the union is named twice in this stage")
+    assert f"of line {lines[0][1]}" in problem.rule
+
+
+def test_single_union_stage_mixing_empty_and_named_yes_rows(data_copy: Path) -> None:
+    rows = stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE)
+    rows[1]["union"] = ""
+    lines = _ballot(data_copy, "bhm1-2025", [rows])
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.column) == (lines[0][1], "union")
+    assert "a yes row without a union on a ballot with several unions" in problem.rule
+
+
+def test_single_union_ballot_leaves_union_empty(data_copy: Path) -> None:
+    line = set_cell(data_copy, "tallies.csv", JFK8_YES, "union", "ALU")
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.column, problem.value) == (line, "union", "ALU")
+    assert "a ballot with one union leaves `union` empty" in problem.rule
+
+
+def test_revisions_are_numbered_without_gaps(data_copy: Path) -> None:
+    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
+                                              stage_rows("bhm1-2025", "revised-1", 920, 800, 5, 60, SOURCE),
+                                              stage_rows("bhm1-2025", "revised-3", 950, 800, 5, 20, SOURCE)])
+    [problem] = problems_of(data_copy)
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "tallies.csv", lines[2][0], "stage", "revised-3")
+    assert "has revised-3 but no revised-2" in problem.rule
+
+
+def test_a_revision_without_revised_1(data_copy: Path) -> None:
+    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
+                                              stage_rows("bhm1-2025", "revised-2", 950, 800, 5, 20, SOURCE)])
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.column) == (lines[1][0], "stage") and "no revised-1" in problem.rule
+
+
+@pytest.mark.parametrize("stage", ["revised-0", "revised-01", "revised", "Final", "revised-1 "])
+def test_stage_names(data_copy: Path, stage: str) -> None:
+    line = set_cell(data_copy, "tallies.csv", JFK8_YES, "stage", stage)
+    assert_reported(data_copy, "tallies.csv", line, "stage", "does not match the pattern", value=stage)
+
+
+def test_a_stage_needs_a_yes_row(data_copy: Path) -> None:
+    rows = stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE)[1:]
+    lines = _ballot(data_copy, "bhm1-2025", [rows])
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.column, problem.value) == (lines[0][0], "choice", "yes")
+    assert "election bhm1-2025, stage initial: missing the row(s) for yes" in problem.rule
+
+
+def test_each_stage_of_a_multi_union_ballot_has_every_choice(data_copy: Path) -> None:
+    rows = stage_rows("bhm1-2025", "revised-1", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE)
+    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300},
+                                                        800, 5, 100, SOURCE),
+                                              [r for r in rows if r["choice"] not in ("no", "challenged")]])
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.value) == (lines[1][0], "no, challenged")
+
+
+def test_revised_stage_cannot_add_challenged_ballots(data_copy: Path) -> None:
+    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
+                                              stage_rows("bhm1-2025", "revised-1", 900, 800, 5, 101, SOURCE)])
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.column) == (lines[1][3], "ballots")
+    assert "more challenged ballots at the revised-1 stage than the 100 of the initial stage" in problem.rule
+
+
+def test_multi_union_yes_votes_add_up_against_eligible_voters(data_copy: Path) -> None:
+    lines = _ballot(data_copy, "bhm1-2025", [
+        stage_rows("bhm1-2025", "initial", {"RWDSU": 3000, "Teamsters": 2000}, 990, 5, 100, SOURCE)])  # 5995 valid
+    assert load(data_copy) is not None
+    set_cell(data_copy, "tallies.csv", {"election_id": "bhm1-2025", "choice": "void"}, "ballots", "11")
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.value) == (lines[0][0], "6001")
+    assert "exceed the 6000 eligible voters of bhm1-2025" in problem.rule
+
+
+@pytest.mark.parametrize("column, value", [("kind", "second"), ("self_determination", "yes"),
+                                           ("voting_method", "phone")])
+def test_new_election_columns_are_checked(data_copy: Path, column: str, value: str) -> None:
+    header, rows = read_rows(data_copy, "elections.csv")
+    for row in rows:
+        row[column] = value if row["election_id"] == "jfk8-2022" else ""
+    write_rows(data_copy, "elections.csv", header + [c for c in [column] if c not in header], rows)
+    [problem] = problems_of(data_copy)
+    assert (problem.column, problem.value, problem.line) == (column, value, line_of(data_copy, "elections.csv", JFK8))
+
+
+def test_mixed_voting_and_unknown_places_load(data_copy: Path) -> None:
+    set_cell(data_copy, "elections.csv", JFK8, "voting_method", "mixed")
+    set_cell(data_copy, "elections.csv", JFK8, "city", "")
+    set_cell(data_copy, "elections.csv", JFK8, "state", "")
+    set_cell(data_copy, "elections.csv", JFK8, "eligible_voters", "")
+    row = load(data_copy).elections.set_index("election_id").loc["jfk8-2022"]
+    assert row["voting_method"] == "mixed" and pd.isna(row["eligible_voters"]) and pd.isna(row["state"])
+
+
+# ---- preferred rows --------------------------------------------------------------------------------------------
+
+
+def test_a_row_alone_with_an_empty_preferred_cell_is_preferred(data_copy: Path) -> None:
+    set_cell(data_copy, "spending.csv", {"amount_usd": "3100000"}, "preferred", "")
+    spending = load(data_copy).spending.set_index("amount_usd")
+    assert bool(spending.loc[3100000, "preferred"]) is True
+
+
+def test_several_rows_with_empty_preferred_cells(data_copy: Path) -> None:
+    set_cell(data_copy, "spending.csv", {"amount_usd": "4300000"}, "preferred", "")
+    line = line_of(data_copy, "spending.csv", {"amount_usd": "4300000"})
+    [problem] = problems_of(data_copy)
+    assert (problem.line, problem.column, problem.value) == (line, "preferred", "0 preferred")
+
+
+def test_one_problem_per_group_without_a_preferred_column(data_copy: Path) -> None:
+    header, rows = read_rows(data_copy, "workforce.csv")
+    write_rows(data_copy, "workforce.csv", [c for c in header if c != "preferred"], rows)
+    problems = problems_of(data_copy)
+    assert [(p.file, p.column, p.value) for p in problems] == [("workforce.csv", "preferred", "0 preferred")] * len(
+        problems)
+    groups = {(r["election_id"], r["measure"]) for r in rows}
+    sizes = [sum((r["election_id"], r["measure"]) == g for r in rows) for g in groups]
+    assert len(problems) == sum(n > 1 for n in sizes) >= 1
+
+
+# ---- values ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "vbscript:msgbox", "data:text/html,<script>", "/case/1",
+                                 "www.nlrb.gov", "ftp://example.org/x", "https://", "http:// x"])
+def test_url_is_http_or_https(data_copy: Path, url: str) -> None:
+    line = set_cell(data_copy, "sources.csv", {"source_id": "cbs-2021-04-09"}, "url", url)
+    assert_reported(data_copy, "sources.csv", line, "url", "does not match the pattern", value=url)
+
+
+@pytest.mark.parametrize("day", ["1935-07-04", "2101-01-01", "1900-01-01"])
+def test_dates_within_the_act_and_2100(data_copy: Path, day: str) -> None:
+    line = set_cell(data_copy, "sources.csv", {"source_id": "cbs-2021-04-09"}, "published", day)
+    assert_reported(data_copy, "sources.csv", line, "published", "outside 1935-07-05", value=day)
+
+
+def test_counts_have_a_maximum(data_copy: Path) -> None:
+    line = set_cell(data_copy, "tallies.csv", JFK8_YES, "ballots", "10000001")
+    assert_reported(data_copy, "tallies.csv", line, "ballots", "more than the maximum, 10,000,000")
