@@ -17,11 +17,6 @@ from labor_analysis.nlrb.importer import REPORT_NAME
 from labor_analysis.nlrb.tables import NlrbFileError
 from nlrb_synthetic import foia_row, recent_row, write_foia, write_recent, write_xlsx
 
-#: The data contract of issues 8 and 9 (optional columns, revised stages, multi-union tallies) is on main.
-CONTRACT_LANDED = "optional_column" in {f for f in schema.Field.__dataclass_fields__}
-needs_contract = pytest.mark.xfail(not CONTRACT_LANDED, strict=True,
-                                   reason="load() validates against the old contract until the contract branch lands")
-
 
 @pytest.fixture
 def inputs(tmp_path: Path) -> Path:
@@ -280,7 +275,6 @@ def test_cli_prints_the_report(inputs, tmp_path, capsys):
     assert total and int(total.group(1)) == 25
 
 
-@needs_contract
 def test_the_imported_folder_validates(foia_import):
     from labor_analysis import load, summary
 

@@ -8,7 +8,6 @@ import pytest
 
 from labor_analysis.nlrb import import_files
 from labor_analysis.paths import nlrb_records_dir
-from test_nlrb_import import needs_contract
 
 RECORDS = nlrb_records_dir()
 FOIA = "NLRB-2022-000194_election_results_2017-2021.xlsx"
@@ -52,7 +51,6 @@ def test_no_deauthorization_poll_is_imported(imported):
     assert result.elections["case_number"].str.fullmatch(r"\d{2}-R[CDM]-\d+").all()
 
 
-@needs_contract
 def test_the_imported_folder_validates_and_every_election_has_an_outcome(imported):
     from labor_analysis import load, summary
 

@@ -9,10 +9,12 @@ Every rule is one named step, applied in this order, and every input row ends wi
 3. no count: not one valid vote (for any union or against) and not one challenged ballot is recorded, so no
    outcome can be read (void-only and all-zero rows: the NLRB's records certify results for some of them, so
    the zeros are not the count);
-4. repeated row: the same case, unit and tally date with exactly the same counts as an earlier row of the same
+4. part of a count: the cell of the first union's votes or of the votes against is blank (the FOIA table has
+   such rows; the outcome cannot be read without them, and a blank is not a zero there);
+5. repeated row: the same case, unit and tally date with exactly the same counts as an earlier row of the same
    file (the FOIA table enters some tallies twice, once as "Self Determination" and once as a plain tally, or
    under two scheduled dates): merged into the first, which is marked self-determination if either row was;
-5. split ballot: a ballot with more unions than the format's three union columns, entered as two rows of the
+6. split ballot: a ballot with more unions than the format's three union columns, entered as two rows of the
    same case, unit, tally type and date with the same eligible, void and challenged counts, different unions
    and the "against" votes on at most one of them (04-RC-207888 in the FOIA table): the second row's unions
    join the first row's ballot.
@@ -35,13 +37,14 @@ IMPORTED_REVISION = "imported: revised tally (a later stage of its election)"
 SKIP_NO_TALLY = "skipped: no tally recorded (no tally date or tally type)"
 SKIP_NOT_REPRESENTATION = "skipped: not a representation election (case type not RC, RD or RM, or a UD poll)"
 SKIP_NO_COUNT = "skipped: no valid vote and no challenged ballot recorded"
+SKIP_PART_COUNT = "skipped: the votes for the first union or against are not recorded"
 MERGED_REPEAT = "merged: repeats the counts of another row of the same tally"
 MERGED_SPLIT = "merged: second row of a ballot split over two rows"
 MERGED_OTHER_FILE = "merged: the same tally was read from an earlier file"
 SKIP_REVISION_UNIONS = "skipped: revised tally with another number of unions than its election"
 SKIP_REVISION_CHALLENGED = "skipped: revised tally with more challenged ballots than the first count"
 FATES = (IMPORTED_FIRST, IMPORTED_REVISION, MERGED_REPEAT, MERGED_SPLIT, MERGED_OTHER_FILE, SKIP_NO_TALLY,
-         SKIP_NOT_REPRESENTATION, SKIP_NO_COUNT, SKIP_REVISION_UNIONS, SKIP_REVISION_CHALLENGED)
+         SKIP_NOT_REPRESENTATION, SKIP_NO_COUNT, SKIP_PART_COUNT, SKIP_REVISION_UNIONS, SKIP_REVISION_CHALLENGED)
 
 UNION_COLUMNS = (("union1", "votes1"), ("union2", "votes2"), ("union3", "votes3"))
 _REPEAT_KEY = ("file", "case_number", "unit_id", "tally_date", "eligible", "void", "votes1", "votes2", "votes3",
@@ -64,7 +67,7 @@ def ballot_of(row: pd.Series | dict) -> list[tuple[str, int]]:
 
 def classify(rows: pd.DataFrame) -> pd.DataFrame:
     """`rows` (the tally-row frame of several files, with a `file` column) with `kind`, `ballot`, `self_det`,
-    `revised` and `fate` columns: steps 1-5 above. Kept rows have an empty fate; merged rows name the
+    `revised` and `fate` columns: steps 1-6 above. Kept rows have an empty fate; merged rows name the
     position of the row they merged into in `merged_into`."""
     rows = rows.reset_index(drop=True).copy()
     rows["fate"] = ""
@@ -81,6 +84,8 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
     valid = sum(rows[c].fillna(0) for c in ("votes1", "votes2", "votes3", "against"))
     no_count = (valid + rows["challenged"].fillna(0)).eq(0).to_numpy()
     rows.loc[no_count & rows["fate"].eq(""), "fate"] = SKIP_NO_COUNT
+    part_count = (rows["votes1"].isna() | rows["against"].isna()).to_numpy()
+    rows.loc[part_count & rows["fate"].eq(""), "fate"] = SKIP_PART_COUNT
 
     _merge_repeats(rows)
     columns = [c for pair in UNION_COLUMNS for c in pair]
@@ -90,7 +95,7 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _merge_repeats(rows: pd.DataFrame) -> None:
-    """Step 4: a row repeating another row's counts for the same case, unit and tally date merges into the first."""
+    """Step 5: a row repeating another row's counts for the same case, unit and tally date merges into the first."""
     live = rows["fate"].eq("")
     key = rows.loc[live, list(_REPEAT_KEY)].astype(object).where(rows.loc[live, list(_REPEAT_KEY)].notna(), None)
     first = key.groupby(list(_REPEAT_KEY), dropna=False, sort=False).ngroup()
@@ -103,7 +108,7 @@ def _merge_repeats(rows: pd.DataFrame) -> None:
 
 
 def _join_split_ballots(rows: pd.DataFrame) -> None:
-    """Step 5: the second row of a ballot entered over two rows joins the first row's ballot."""
+    """Step 6: the second row of a ballot entered over two rows joins the first row's ballot."""
     live = rows.index[rows["fate"].eq("")]
     key = ["file", "case_number", "unit_id", "kind", "tally_date", "eligible", "void", "challenged"]
     same = rows.loc[live, key].astype(object).where(rows.loc[live, key].notna(), None)
