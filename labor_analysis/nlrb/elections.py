@@ -137,7 +137,7 @@ ADJUSTMENTS = ("eligible zero, left empty", "eligible below the ballots cast, le
                "state not a two-letter code, left empty", "union names missing", "repeated union names told apart",
                "elections with only a revised tally", "revisions found by scheduled date",
                "elections in same-day voting groups", "split ballots joined", "self-determination elections",
-               "tallies whose reported valid votes differ from the choices",
+               "tallies whose reported vote total differs from the choices (recomputed)",
                "revisions spelling a union differently (first tally's names kept)")
 
 
@@ -206,7 +206,7 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         counts["self-determination elections"] += self_det
         for r, b in zip(stages, ballots):
             valid = sum(v for _, v in b) + zero_if_missing(r["against"])
-            counts["tallies whose reported valid votes differ from the choices"] += (
+            counts["tallies whose reported vote total differs from the choices (recomputed)"] += (
                 pd.isna(r["valid_reported"]) or r["valid_reported"] != valid)
         several = len(ballots[0]) > 1
         election_rows.append({
