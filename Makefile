@@ -46,6 +46,7 @@ test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
 bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_summary.py
 	$(BIN)/python benchmarks/bench_rerun.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean: ## Remove build outputs (not .venv)
 	rm -rf build .pytest_cache .hypothesis
