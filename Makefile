@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?=
 
-.PHONY: all help install validate summary charts rerun test test-fast bench clean
+.PHONY: all help install validate summary charts rerun test test-fast bench national clean
 
 all: validate rerun charts ## Main job: install, validate the data, rerun the notebooks, export the charts
 	@$(BIN)/python -c "from labor_analysis import paths; \
@@ -47,6 +47,9 @@ bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_summary.py
 	$(BIN)/python benchmarks/bench_rerun.py
 	$(BIN)/python benchmarks/bench_import.py
+
+national: $(STAMP) ## Regenerate data/derived/ (national tables) from the NLRB's FOIA table in ../shared/nlrb/
+	$(BIN)/python -m labor_analysis.nlrb.national
 
 clean: ## Remove build outputs (not .venv)
 	rm -rf build .pytest_cache .hypothesis
