@@ -31,6 +31,10 @@ from .importer import import_files
 from .tally_rows import case_type
 
 FOIA_NAME = "NLRB-2022-000194_election_results_2017-2021.xlsx"
+#: Where the public can get the release the importer reads (the NLRB publishes FOIA releases on request).
+FOIA_PUBLIC_COPY = "https://github.com/labordata/nlrb-data"
+#: The derived folder's sources.csv: the release every table cites.
+SOURCES_NAME = "sources.csv"
 
 #: Unit-size bins (eligible voters): lower bounds, each bin up to the next bound minus one; the last is open.
 SIZE_BOUNDS = (1, 10, 20, 50, 100, 250, 500, 1000, 2500)
@@ -169,7 +173,11 @@ def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     })
     summary["value"] = pd.Series([int(v) if float(v).is_integer() else float(v) for v in summary["value"]],
                                  dtype=object)
+    counts = (sized[sized["outcome"].isin(["won", "lost"])]
+              .groupby(["eligible_voters", "outcome"]).size().rename("elections").reset_index())
+    counts["eligible_voters"] = counts["eligible_voters"].astype("int64")
     tables = {
+        "unit_size_counts.csv": counts,
         "elections_by_year_and_case_type.csv": pd.concat([by_type.astype({"year": str}),
                                                           all_types.astype({"year": str})], ignore_index=True),
         "win_rate_by_voting_method_and_year.csv": _rates(results, ["year", "voting_method"]),
@@ -180,6 +188,16 @@ def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
         "unit_size_summary.csv": summary,
     }
     return {name: _cite(table, source) for name, table in tables.items()}
+
+
+def release_source(ds: Dataset, source_id: str) -> pd.DataFrame:
+    """The sources.csv row of the release the tables come from, with where the public copy is kept."""
+    row = ds.sources[ds.sources["source_id"] == source_id][["source_id", "publisher", "title", "url",
+                                                             "published", "note"]].copy()
+    row["url"] = FOIA_PUBLIC_COPY
+    row["note"] = ("Every representation-election tally dated 2017-01-03 to 2021-11-30; file "
+                   f"{FOIA_NAME}; public copy in the labordata/nlrb-data repository")
+    return row.reset_index(drop=True)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
@@ -197,7 +215,10 @@ def generate(foia: Path, out_dir: Path) -> dict[str, pd.DataFrame]:
     """Import the FOIA table into a temporary folder, load it (validated) and write the national tables."""
     with tempfile.TemporaryDirectory() as tmp:
         imported = import_files([foia], Path(tmp) / "imported")
-        tables = national_tables(load(imported.out_dir))
+        ds = load(imported.out_dir)
+        tables = national_tables(ds)
+        cited = sorted({s for t in tables.values() for s in t["source_id"]})
+        tables[SOURCES_NAME] = pd.concat([release_source(ds, s) for s in cited], ignore_index=True)
     write_tables(tables, out_dir)
     return tables
 
