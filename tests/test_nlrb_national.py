@@ -64,3 +64,27 @@ def test_committed_tables_are_regenerated_byte_for_byte(tmp_path: Path):
     assert sorted(p.name for p in committed.glob("*.csv")) == sorted(tables)
     for name in tables:
         assert filecmp.cmp(tmp_path / name, committed / name, shallow=False), f"{name} differs: run `make national`"
+
+
+def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
+    """The Amazon side of notebook 06 is whatever data folder is loaded: here a synthetic import."""
+    from labor_analysis.nlrb import national_charts, national_story
+
+    foia = write_foia(tmp_path / "NLRB-2022-000194.xlsx", [
+        foia_row("01-RC-000001", "2020-01-15", yes=6, no=5, eligible=12, mode="Mail"),
+        foia_row("01-RC-000002", "2021-02-15", yes=5, no=9, eligible=20000),
+    ])
+    folder = import_files([foia], tmp_path / "imported").out_dir
+    tables = national_charts.load_tables()
+    ds = national_charts.with_release_sources(load(folder), tables)
+    for spec in national_charts.national_specs(ds, tables):
+        assert spec.headline in spec.title and spec.headline in spec.alt_text
+        assert not any(ch.isdigit() for ch in spec.slug)
+        assert set(spec.source_ids) <= set(ds.sources["source_id"])
+    spec = national_charts.unit_size_spec(ds, tables)
+    assert spec.data["eligible_voters"].tolist() == [12, 20000]
+    assert spec.build().axes
+    for passage in (national_story.overview, national_story.unit_sizes, national_story.win_rates,
+                    national_story.voting_methods, national_story.challenged):
+        text = passage(ds, tables).text
+        assert "nan" not in text and "None" not in text

@@ -56,9 +56,9 @@ def errors_in(notebook: Path) -> list[str]:
 # --- the stored notebooks ---------------------------------------------------------------------------------------
 
 
-def test_the_five_story_notebooks_exist():
+def test_the_story_notebooks_exist():
     assert NAMES == ["01-jfk8-staten-island", "02-bessemer-challenged-ballots", "03-ldj5-rematch",
-                     "04-david-and-goliath-spending", "05-every-amazon-election"]
+                     "04-david-and-goliath-spending", "05-every-amazon-election", "06-amazon-against-the-nation"]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NAMES)
@@ -113,6 +113,7 @@ HEADLINES = {
     "03-ldj5-rematch": ["380 yes to 618 no", "about 10 organizers", "about 30 at JFK8", "1,633"],
     "04-david-and-goliath-spending": ["$4.3 million", "$4.2 million", "The charts use $4.3 million", "per eligible worker"],
     "05-every-amazon-election": ["7 union elections", "bhm1-2022", "rdu1-2025"],
+    "06-amazon-against-the-nation": ["23 eligible voters", "8,325", "2 of 6", "6,329 elections"],
 }
 
 
