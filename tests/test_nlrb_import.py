@@ -15,7 +15,7 @@ from labor_analysis.nlrb import import_files, read_nlrb_file
 from labor_analysis.nlrb import rows as fates
 from labor_analysis.nlrb.importer import REPORT_NAME
 from labor_analysis.nlrb.tables import NlrbFileError
-from nlrb_synthetic import foia_row, recent_row, write_foia, write_recent, write_xlsx
+from nlrb_synthetic import RECENT_COLUMNS, foia_row, recent_row, write_foia, write_recent, write_xlsx
 
 
 @pytest.fixture
@@ -227,7 +227,9 @@ def test_files_combine_and_disagreements_are_listed(inputs, tmp_path):
     (b"name,city\nAcme,Albany\n", "not an NLRB election table"),
     (b"PK\x03\x04 this is no zip archive", "not a readable xlsx workbook"),
     (b"Case Number,Case Name,City\n01-RC-1,Acme,Albany\n", "not an NLRB election table"),
-], ids=["empty", "other-table", "corrupt-xlsx", "too-few-columns"])
+    (b"\x81\x8d\x8f\x90", "neither UTF-8 nor Windows-1252"),
+    (",".join(RECENT_COLUMNS).encode() + b"\n", "has a header but no tally rows"),
+], ids=["empty", "other-table", "corrupt-xlsx", "too-few-columns", "not-text", "header-only"])
 def test_bad_files_get_one_line_and_exit_2(inputs, tmp_path, capsys, content, message):
     path = inputs / "bad.csv"
     path.write_bytes(content)
@@ -282,3 +284,12 @@ def test_the_imported_folder_validates(foia_import):
     results = summary(ds)
     assert len(results) == len(foia_import.elections)
     assert results.set_index("election_id").loc["01-rc-000016-2020", "outcome"] == "undetermined"
+
+
+def test_a_file_without_representation_elections_writes_an_empty_valid_folder(inputs, tmp_path):
+    from labor_analysis import load
+
+    path = write_foia(inputs / "polls.xlsx", [foia_row("01-UD-000001", "2020-01-15")])
+    result = import_files([path], tmp_path / "out")
+    assert result.report["elections_written"] == 0 and result.report["rows"][fates.SKIP_NOT_REPRESENTATION] == 1
+    assert len(load(result.out_dir).elections) == 0

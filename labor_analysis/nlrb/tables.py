@@ -64,6 +64,8 @@ def _csv(data: bytes, name: str) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise NlrbFileError(f"{name}: not an NLRB election table (neither UTF-8 nor Windows-1252 text)")
     if "\x00" in text:
         raise NlrbFileError(f"{name}: not a text table (it contains NUL bytes); expected an NLRB xlsx or CSV file")
     try:
@@ -129,6 +131,8 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
     # spreadsheet rows count from 1; a CSV's records from 1 after the header
     numbers = pd.Series(body.index + 1 if fmt is foia_xlsx else body.index - at, index=body.index)
     body, numbers = body[~blank], numbers[~blank]
+    if body.empty:
+        raise NlrbFileError(f"{name}: the {fmt.DESCRIPTION} has a header but no tally rows")
     try:
         rows = fmt.to_tally_rows(body, numbers)
     except tr.CellError as exc:

@@ -18,9 +18,6 @@ DATE_COLUMNS = ("tally_date", "scheduled_date")
 COUNT_COLUMNS = ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged", "valid_reported")
 COLUMNS = ("row", *TEXT_COLUMNS, *DATE_COLUMNS, *COUNT_COLUMNS)
 
-#: The counts that make a tally: union votes, votes against, void and challenged ballots.
-BALLOT_COLUMNS = ("votes1", "votes2", "votes3", "against", "void", "challenged")
-
 #: Serial day 0 of spreadsheet dates (Excel's 1900 system, with its 1900 leap-year bug folded in).
 SPREADSHEET_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -101,14 +98,3 @@ def zero_if_missing(value: object) -> int:
 def case_type(case_numbers: pd.Series) -> pd.Series:
     """The case type of each case number (`RC`, `RD`, `RM`, `UD`, ...); "" where it is not an NLRB case number."""
     return case_numbers.str.extract(CASE_NUMBER.pattern, expand=True)[1].fillna("").astype(object)
-
-
-def empty_frame() -> pd.DataFrame:
-    """A tally-row frame with no rows (typed)."""
-    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    frame["row"] = frame["row"].astype("int64")
-    for c in DATE_COLUMNS:
-        frame[c] = frame[c].astype("datetime64[ns]")
-    for c in COUNT_COLUMNS:
-        frame[c] = frame[c].astype("Int64")
-    return frame
