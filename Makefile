@@ -6,8 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?=
+# Everything the main job, the tests and `make lint` need; the library alone is `pip install .`.
+EXTRAS := notebooks,lab,test,dev
 
-.PHONY: all help install validate summary charts rerun test test-fast bench national clean
+.PHONY: all help install validate summary charts rerun test test-fast lint bench national clean
 
 all: validate rerun charts ## Main job: install, validate the data, rerun the notebooks, export the charts
 	@$(BIN)/python -c "from labor_analysis import paths; \
@@ -20,10 +22,10 @@ help: ## List the targets with what they do
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv if missing and install the package with everything it needs
+install: $(STAMP) ## Create .venv if missing; install the package with its notebooks, lab, test and dev extras
 
 validate: $(STAMP) ## Check every file in data/ against the data contract
 	$(BIN)/labor-analysis validate
@@ -43,6 +45,11 @@ test: $(STAMP) ## Run the whole test suite, slow end-to-end tests included
 test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
 	$(BIN)/python -m pytest -n auto -m "not slow"
 
+lint: $(STAMP) ## Lint and format-check the code (ruff), type-check the package (mypy)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
 bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_summary.py
 	$(BIN)/python benchmarks/bench_rerun.py
@@ -52,4 +59,4 @@ national: $(STAMP) ## Regenerate data/derived/ (national tables) from the NLRB's
 	$(BIN)/python -m labor_analysis.nlrb.national
 
 clean: ## Remove build outputs (not .venv)
-	rm -rf build .pytest_cache .hypothesis
+	rm -rf build dist .pytest_cache .hypothesis .mypy_cache .ruff_cache

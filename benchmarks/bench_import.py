@@ -39,8 +39,12 @@ def main() -> int:
     python, cli = str(BIN / "python"), str(BIN / "labor-analysis")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "imported"
-        read_excel = [python, "-c", "import sys, pandas; pandas.read_excel(sys.argv[1], header=3, engine='calamine')",
-                      str(args.foia)]
+        read_excel = [
+            python,
+            "-c",
+            "import sys, pandas; pandas.read_excel(sys.argv[1], header=3, engine='calamine')",
+            str(args.foia),
+        ]
         importing = [cli, "import-nlrb", str(args.foia), "--out", str(out)]
         bare_import, cli_import = interleaved_medians(read_excel, importing, args.repeats)
         files = [str(out / t.filename) for t in TABLES]

@@ -1,5 +1,9 @@
 """labor_analysis: sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses."""
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _distribution_version
+
+from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 from .errors import DataValidationError, Problem
 from .loading import Dataset, load
 from .rules import (
@@ -11,7 +15,11 @@ from .rules import (
     win_probability,
     yes_needed,
 )
-from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
+
+try:
+    __version__ = _distribution_version("labor-analysis")
+except PackageNotFoundError:  # a source checkout on sys.path that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "DataValidationError",

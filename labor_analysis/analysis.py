@@ -8,54 +8,114 @@ Unreported figures stay missing (`<NA>`/NaN): nothing is guessed.
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .loading import Dataset, load
-from .rules import is_determinative, yes_needed
+from .rules import ELECTION_OUTCOMES, election_outcome, yes_needed
 from .schema import CHOICES, stage_rank
 from .text import election_label
 
-#: Outcome labels of `summary`, from the union's side.
-OUTCOMES = ("won", "lost", "undetermined")
+#: Outcome labels of `summary`, from the unions' side (`runoff`: no choice had a majority of several).
+OUTCOMES = ELECTION_OUTCOMES
 
-#: Columns of `summary`, in order (`complete`: all four choices of the tally were reported).
+#: Columns of `summary`, in order (`complete`: every choice of the tally, each union's yes included, was reported).
 SUMMARY_COLUMNS = [
-    "election_id", "facility", "union", "count_date", "stage", "yes", "no", "void", "challenged",
-    "eligible_voters", "ballots_cast", "valid_votes", "yes_share", "margin", "turnout", "determinative",
-    "yes_needed", "outcome", "complete",
+    "election_id",
+    "facility",
+    "union",
+    "count_date",
+    "stage",
+    "yes",
+    "no",
+    "void",
+    "challenged",
+    "eligible_voters",
+    "ballots_cast",
+    "valid_votes",
+    "yes_share",
+    "margin",
+    "turnout",
+    "determinative",
+    "yes_needed",
+    "outcome",
+    "complete",
+    "unions",
+    "winner",
+    "kind",
+    "unit",
 ]
+
+
+@dataclass(frozen=True)
+class _Latest:
+    """Each election's latest stage: the `latest_tallies` frame, and its yes votes and union names by ballot slot."""
+
+    frame: pd.DataFrame
+    union_votes: np.ndarray  # (elections, slots) float64, NaN where a slot is empty or its count unreported
+    union_names: np.ndarray  # (elections, slots) object: the tally's union name ("" on a single-union ballot)
+
+
+def _latest(ds: Dataset) -> _Latest:
+    """The latest stage of every election, vectorised with positions rather than string joins (fast nationally)."""
+    elections, tallies = ds.elections, ds.tallies
+    n = len(elections)
+    election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
+    rank = np.asarray(stage_rank(tallies["stage"]), dtype=np.int64)
+    choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
+    usable = (election >= 0) & (rank >= 0) & (choice >= 0)
+    latest = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(latest, election[usable], rank[usable])
+    chosen = usable & (rank == latest[np.where(usable, election, 0)])
+    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)
+    grid = np.full((n, len(CHOICES)), np.nan)
+    others = chosen & (choice != 0)
+    grid[election[others], choice[others]] = ballots[others]
+    # yes rows: one per union, in the file's order (the first is the union named first on the ballot)
+    yes_rows = np.flatnonzero(chosen & (choice == 0))
+    order = np.argsort(election[yes_rows], kind="stable")
+    yes_rows, owner = yes_rows[order], election[yes_rows[order]]
+    unions = np.bincount(owner, minlength=n)
+    group_start = np.cumsum(unions) - unions
+    slot = np.arange(len(yes_rows)) - group_start[owner]
+    width = max(int(unions.max(initial=0)), 1)
+    union_votes = np.full((n, width), np.nan)
+    union_votes[owner, slot] = ballots[yes_rows]
+    union_names = np.full((n, width), "", dtype=object)
+    if "union" in tallies.columns:
+        names = tallies["union"].astype(object).to_numpy()[yes_rows]
+        union_names[owner, slot] = np.where(pd.isna(names), "", names)
+    on_ballot = np.arange(width)[None, :] < unions[:, None]
+    yes_missing = (np.isnan(union_votes) & on_ballot).any(axis=1) | (unions == 0)
+    yes = np.where(on_ballot, np.nan_to_num(union_votes), 0).sum(axis=1)
+    stages = np.full(n, None, dtype=object)
+    stages[election[chosen]] = tallies["stage"].astype(object).to_numpy()[chosen]
+    columns: dict[str, object] = {
+        "election_id": elections["election_id"].to_numpy(),
+        "stage": stages,
+        "yes": _int_array(yes, yes_missing),
+    }
+    for i, name in enumerate(CHOICES[1:], start=1):
+        columns[name] = _int_array(grid[:, i], np.isnan(grid[:, i]))
+    columns["unions"] = _int_array(unions, unions == 0)
+    return _Latest(pd.DataFrame(columns), union_votes, union_names)
+
+
+def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    """A nullable Int64 array of `values`, <NA> where `missing`."""
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), np.asarray(missing, dtype=bool))
 
 
 def latest_tallies(ds: Dataset) -> pd.DataFrame:
     """One row per election (in the elections file's order) with its latest stage and a column per choice.
 
-    The latest stage is the one of highest `schema.stage_rank` (`final`, else the highest revision, else
-    `initial`); `yes` adds up the yes rows of every union on the ballot. An election without tallies gets
-    missing counts. Vectorised with positions rather than string joins, so a national table stays fast.
+    The latest stage is `final` when the election has one, else its highest revision (`revised-N`), else
+    `initial`. `yes` is the votes for every union on the ballot together (missing if one union's count is),
+    `unions` how many unions the stage lists. An election without tallies gets missing counts and stage.
     """
-    elections, tallies = ds.elections, ds.tallies
-    n = len(elections)
-    election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
-    stage = np.asarray(stage_rank(tallies["stage"]))
-    choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
-    usable = (election >= 0) & (stage >= 0) & (choice >= 0)
-    latest = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(latest, election[usable], stage[usable])
-    chosen = np.flatnonzero(usable & (stage == latest[np.where(usable, election, 0)]))
-    ballots = tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)[chosen]
-    cell = election[chosen] * len(CHOICES) + choice[chosen]
-    size = n * len(CHOICES)
-    totals = np.bincount(cell, weights=np.nan_to_num(ballots), minlength=size).reshape(n, len(CHOICES))
-    missing = (np.bincount(cell, weights=np.isnan(ballots), minlength=size) > 0) | (np.bincount(cell, minlength=size) == 0)
-    missing = missing.reshape(n, len(CHOICES))
-    stages = np.full(n, None, dtype=object)
-    stages[election[chosen]] = tallies["stage"].to_numpy(dtype=object)[chosen]
-    columns = {"election_id": elections["election_id"].to_numpy(), "stage": stages}
-    for i, name in enumerate(CHOICES):
-        columns[name] = pd.arrays.IntegerArray(totals[:, i].astype(np.int64), missing[:, i])
-    return pd.DataFrame(columns)
+    return _latest(ds).frame
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -68,12 +128,17 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 def summary(ds: Dataset | None = None) -> pd.DataFrame:
     """One row per election from its latest stage: counts, shares, turnout, margin, challenged ballots, outcome.
 
-    `yes_share` = yes / (yes + no); `margin` = yes - no; `ballots_cast` = yes + no + void + challenged;
-    `turnout` = ballots_cast / eligible_voters; `outcome` is `won`/`lost` when the challenged ballots are not
-    determinative and `undetermined` when they are. `complete` is False when a choice was never reported: then
-    ballots_cast and turnout are missing, and if `challenged` is the one missing, `determinative` and
-    `yes_needed` are too and `outcome` is read from yes against no alone (the challenged ballots could change
-    it). Sorted by count date; elections counted the same day keep the elections file's order.
+    `yes` = the votes for every union on the ballot together, `no` = the votes for no union, `valid_votes` =
+    yes + no, `yes_share` = yes / valid_votes; `ballots_cast` = yes + no + void + challenged; `turnout` =
+    ballots_cast / eligible_voters. `outcome` follows the NLRB rules (see `rules.election_outcome`): `won`,
+    `lost`, `runoff` (several unions, no choice with a majority; never for a run-off election, since the NLRB
+    holds one run-off only) or `undetermined` when the challenged ballots are determinative; `winner` names the
+    union that won (else empty) and `unions` counts the unions on the ballot. `margin` (yes - no) and
+    `yes_needed` keep their single-union meaning and are <NA> on ballots with several unions. `complete` is
+    False when a choice was never reported: then ballots_cast and turnout are missing, and if `challenged` is
+    the one missing, `determinative` and `yes_needed` are too and `outcome` is read from the count alone (the
+    challenged ballots could change it). `kind` (initial, rerun, runoff) and `unit` come from the elections
+    file. Sorted by count date; elections counted the same day keep the elections file's order.
 
     Computed once per Dataset (a chart registry asks for it dozens of times) and returned as a fresh copy; the
     cache assumes a Dataset's tables are not changed in place after loading.
@@ -93,31 +158,44 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
 _SUMMARY_CACHE: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
 
 
+def _text_column(elections: pd.DataFrame, name: str, default: str) -> np.ndarray:
+    """An optional text column of the elections file as strings, `default` where it is absent or empty."""
+    if name not in elections.columns:
+        return np.full(len(elections), default, dtype=object)
+    values = elections[name].astype(object).to_numpy(copy=True)
+    values[pd.isna(values) | (values == "")] = default
+    return values
+
+
 def _summary(ds: Dataset) -> pd.DataFrame:
     """The `summary` table, computed."""
-    counts = latest_tallies(ds).drop(columns="election_id")
+    latest = _latest(ds)
+    counts = latest.frame.drop(columns="election_id")
     elections = ds.elections[["election_id", "facility", "union", "count_date", "eligible_voters"]]
     frame = pd.concat([elections.reset_index(drop=True), counts], axis=1)
     yes, no, void, challenged = (frame[c] for c in CHOICES)
+    several = frame["unions"].gt(1).to_numpy(dtype=bool, na_value=False)
     frame["ballots_cast"] = yes + no + void + challenged
     frame["valid_votes"] = yes + no
     frame["yes_share"] = _ratio(yes, frame["valid_votes"])
-    frame["margin"] = yes - no
+    frame["margin"] = (yes - no).mask(several)
     frame["turnout"] = _ratio(frame["ballots_cast"], frame["eligible_voters"])
-    frame["determinative"] = is_determinative(yes, no, challenged)
-    frame["yes_needed"] = yes_needed(yes, no, challenged)
-    frame["outcome"] = _outcome(frame["margin"], frame["determinative"])
+    kind = _text_column(ds.elections, "kind", "initial")
+    result = election_outcome(
+        latest.union_votes, no, challenged, unions=frame["unions"], runoff_allowed=kind != "runoff"
+    )
+    frame["determinative"] = result["determinative"].to_numpy()
+    frame["yes_needed"] = yes_needed(yes, no, challenged).mask(several)
+    frame["outcome"] = result["outcome"].to_numpy()
     frame["complete"] = frame[list(CHOICES)].notna().all(axis=1).to_numpy(dtype=bool)
+    won = result["winner"].to_numpy(dtype=np.int64, na_value=-1)
+    names = latest.union_names[np.arange(len(frame)), np.maximum(won, 0)]
+    names = np.where(names == "", frame["union"].astype(object).to_numpy(), names)
+    frame["winner"] = np.where(won >= 0, names, "").astype(object)
+    frame["kind"] = kind
+    frame["unit"] = _text_column(ds.elections, "unit", "")
     frame = frame.sort_values("count_date", kind="stable", ignore_index=True)
     return frame[SUMMARY_COLUMNS]
-
-
-def _outcome(margin: pd.Series, determinative: pd.Series) -> pd.Categorical:
-    """`undetermined` when determinative, else `won` for a positive margin and `lost` otherwise (a tie loses)."""
-    won = margin.gt(0).to_numpy(dtype=bool, na_value=False)
-    labels = np.where(determinative.to_numpy(dtype=bool, na_value=False), "undetermined", np.where(won, "won", "lost"))
-    labels = np.where(margin.isna().to_numpy(), None, labels)
-    return pd.Categorical(labels, categories=list(OUTCOMES))
 
 
 def preferred(frame: pd.DataFrame) -> pd.DataFrame:
@@ -161,8 +239,17 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
     chosen = results.loc[list(election_ids)]
     eligible = chosen["eligible_voters"].sum(min_count=1)
     votes = chosen["valid_votes"].sum(min_count=1)
-    cols = ["spender", "side", "purpose", "measure", "period_start", "period_end", "amount_usd", "approximate",
-            "source_id"]
+    cols = [
+        "spender",
+        "side",
+        "purpose",
+        "measure",
+        "period_start",
+        "period_end",
+        "amount_usd",
+        "approximate",
+        "source_id",
+    ]
     money = preferred(ds.spending)
     table = money[money["measure"].isin(["spent", "raised"])][cols].reset_index(drop=True)
     table["eligible_voters"] = pd.array([eligible] * len(table), dtype="Int64")
@@ -207,8 +294,10 @@ def employer_union_ratio(ds: Dataset, start: str | pd.Timestamp, end: str | pd.T
     employer = float(by_side.get("employer", 0.0))
     union = float(by_side.get("union", 0.0))
     ratio = employer / union if union else float("nan")
-    return pd.Series({"employer_usd": employer, "union_usd": union, "ratio": ratio,
-                      "approximate": bool(table["approximate"].any())}, dtype=object)
+    return pd.Series(
+        {"employer_usd": employer, "union_usd": union, "ratio": ratio, "approximate": bool(table["approximate"].any())},
+        dtype=object,
+    )
 
 
 def union_campaign_ratio(ds: Dataset) -> pd.Series:

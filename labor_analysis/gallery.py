@@ -1,4 +1,4 @@
-"""The chart gallery: export every chart of a data folder, then index.json and index.html (a page to scroll)."""
+"""The chart gallery: export every chart of a data folder (and its explorers), then index.json and index.html."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ import html
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .explorer import write_explorers
 from .export import ChartRecord, finalise
 from .safe_csv import write_atomic
+
+if TYPE_CHECKING:
+    from .loading import Dataset
 
 INDEX_JSON = "index.json"
 INDEX_HTML = "index.html"
@@ -26,9 +31,11 @@ figcaption p { margin: 0.4rem 0; }
 """.strip()
 
 
-def index_entries(records: Sequence[ChartRecord]) -> list[dict[str, object]]:
-    """One JSON-ready entry per chart, in export order."""
-    return [r.to_dict() for r in records]
+def index_entries(records: Sequence[ChartRecord],
+                  explorers: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+    """One JSON-ready entry per chart, in export order; `explorers` (chart slug -> file) adds an `explorer` key."""
+    explorers = explorers or {}
+    return [{**r.to_dict(), **({"explorer": explorers[r.slug]} if r.slug in explorers else {})} for r in records]
 
 
 def _preview_file(record: ChartRecord) -> str | None:
@@ -39,7 +46,7 @@ def _preview_file(record: ChartRecord) -> str | None:
     return None
 
 
-def _figure_html(record: ChartRecord) -> str:
+def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
     esc = html.escape
     preview = _preview_file(record)
     image = (
@@ -59,6 +66,8 @@ def _figure_html(record: ChartRecord) -> str:
             f"<h2>{esc(record.title)}</h2>",
             f"<p>{esc(record.subtitle)}</p>",
             image,
+            *([f'<p class="explorer"><a href="{esc(explorer)}">Open the interactive version: move the sliders '
+               "(works offline)</a></p>"] if explorer else []),
             "<figcaption>",
             f'<p class="source">{esc(record.source_line)}</p>',
             f"<p>Cited: {source_links}</p>",
@@ -72,9 +81,10 @@ def _figure_html(record: ChartRecord) -> str:
     )
 
 
-def gallery_html(records: Sequence[ChartRecord]) -> str:
-    """The gallery page: every chart's web image with its alt text, title, source line and data link."""
-    body = "\n".join(_figure_html(r) for r in records)
+def gallery_html(records: Sequence[ChartRecord], explorers: Mapping[str, str] | None = None) -> str:
+    """The gallery page: every chart's web image with its alt text, title, source line, data link and explorer link."""
+    explorers = explorers or {}
+    body = "\n".join(_figure_html(r, explorers.get(r.slug)) for r in records)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -97,19 +107,25 @@ def _previous_files(out_dir: Path) -> set[str]:
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict):
             names.update(str(v) for v in dict(entry.get("files", {})).values())
-            names.update(str(entry[k]) for k in ("data", "alt_text_file") if k in entry)
+            names.update(str(entry[k]) for k in ("data", "alt_text_file", "explorer") if k in entry)
     return {n for n in names if n and Path(n).name == n}  # plain names in out_dir only
 
 
-def write_gallery(records: Sequence[ChartRecord], out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
-    """Write index.json and index.html atomically, and delete files an earlier run listed but this one did not make."""
+def write_gallery(records: Sequence[ChartRecord], out_dir: str | os.PathLike[str],
+                  explorers: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+    """Write index.json and index.html atomically, and delete files an earlier run listed but this one did not make.
+
+    `explorers` maps a chart's slug to the interactive explorer file written beside it (see `labor_analysis.explorer`).
+    """
     out = Path(out_dir)
+    explorers = {slug: name for slug, name in (explorers or {}).items() if slug in {r.slug for r in records}}
     current = {name for r in records for name in (*r.files.values(), r.data_file, r.alt_text_file)}
+    current |= set(explorers.values())
     for stale in sorted(_previous_files(out) - current):
         (out / stale).unlink(missing_ok=True)
-    text = json.dumps(index_entries(records), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(index_entries(records, explorers), indent=2, ensure_ascii=False) + "\n"
     json_path = write_atomic(out / INDEX_JSON, text)
-    html_path = write_atomic(out / INDEX_HTML, gallery_html(records))
+    html_path = write_atomic(out / INDEX_HTML, gallery_html(records, explorers))
     return json_path, html_path
 
 
@@ -117,7 +133,7 @@ def write_gallery(records: Sequence[ChartRecord], out_dir: str | os.PathLike[str
 _WORKER: dict[str, object] = {}
 
 
-def only_elections(ds, election_ids: Sequence[str]):
+def only_elections(ds: Dataset, election_ids: Sequence[str]) -> Dataset:
     """The Dataset restricted to `election_ids` (their tallies and workforce rows; spending and sources whole)."""
     from .loading import Dataset
 
@@ -129,7 +145,7 @@ def only_elections(ds, election_ids: Sequence[str]):
     )
 
 
-def chosen_elections(ds, elections: Sequence[str] | None, max_elections: int | None) -> list[str] | None:
+def chosen_elections(ds: Dataset, elections: Sequence[str] | None, max_elections: int | None) -> list[str] | None:
     """The elections to chart: those named (a KeyError names unknown ones, or ones without a valid vote, which
     the per-election charts cannot show), else, in a folder of more than `max_elections`, that many of the
     largest single-union units with valid votes (most eligible voters, then latest count); None for all."""
@@ -221,5 +237,6 @@ def build_gallery(
                     by_slug[record.slug] = record
                     bar.update()
     records = [by_slug[spec.slug] for spec in specs]
-    write_gallery(records, out_dir)
+    explorers = {link.chart_slug: link.file_name for link in write_explorers(ds, out_dir)}
+    write_gallery(records, out_dir, explorers)
     return records

@@ -86,5 +86,5 @@ def derived_dir() -> Path:
     """The committed national tables derived from the NLRB's records (`data/derived/`; not part of the validated
     data folder, which is only its five CSV files)."""
     if PROJECT_ROOT is None:
-        raise FileNotFoundError("The derived national tables live in a clone of the project; this is an installed copy.")
+        raise FileNotFoundError("The national tables live in a clone of the project; this is an installed copy.")
     return PROJECT_ROOT / "data" / "derived"

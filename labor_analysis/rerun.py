@@ -200,7 +200,6 @@ def execute_notebook(job: NotebookJob) -> RunResult:
     """
     import nbformat
     from nbclient import NotebookClient
-    from nbconvert import HTMLExporter
 
     started = time.perf_counter()
     nb = nbformat.read(job.source, as_version=4)
@@ -229,9 +228,7 @@ def execute_notebook(job: NotebookJob) -> RunResult:
 
     notebook_out, html_out = report_paths(job.out_dir, job.name)
     write_atomic(notebook_out, nbformat.writes(nb))
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": job.name}})
-    write_atomic(html_out, body)
+    write_atomic(html_out, report_html(nb, job.name))
     return RunResult(
         name=job.name,
         source=job.source,
@@ -241,6 +238,46 @@ def execute_notebook(job: NotebookJob) -> RunResult:
         seconds=time.perf_counter() - started,
         failure=failure,
     )
+
+
+#: The reports' nbconvert template: JupyterLab's, without what it would fetch from CDNs (require.js, MathJax,
+#: mermaid, the widget manager). Charts are embedded images and tables HTML, so a report opened offline shows
+#: every one of them.
+REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+_REPORT_TEMPLATE_NAME = "labor-analysis-report.html.j2"
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def report_html(nb: Any, name: str) -> str:
+    """The HTML report of an executed notebook for editors: no code, nothing loaded from the network.
+
+    Live widgets are left out (from a copy of `nb`): without a kernel and the widget manager's scripts they
+    would show only their Python repr. Notebook 02 shows its offline explorer for that (`labor_analysis.explorer`).
+    """
+    import copy
+
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        extra_loaders=[DictLoader({_REPORT_TEMPLATE_NAME: REPORT_TEMPLATE})],
+        template_file=_REPORT_TEMPLATE_NAME,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    report = copy.deepcopy(nb)
+    report.metadata.pop("widgets", None)
+    for cell in report.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if _WIDGET_VIEW not in o.get("data", {})]
+    body, _ = exporter.from_notebook_node(report, resources={"metadata": {"name": name}})
+    return body
 
 
 def read_cache(out_dir: Path) -> dict[str, dict[str, Any]]:
@@ -275,19 +312,48 @@ def _notebook_title(notebook: Path) -> str | None:
     return None
 
 
+def _gallery_href(out_dir: Path) -> str:
+    """The chart gallery's address relative to `out_dir` (where `labor-analysis charts` writes it by default)."""
+    gallery = paths.charts_dir() / "index.html"
+    try:
+        return Path(os.path.relpath(gallery, out_dir.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path
+        return gallery.as_uri()
+
+
+def _index_css() -> str:
+    """A minimal house style for the index page: the charts' font and colours."""
+    from .style import COLORS, FONT
+
+    return (f'body {{ font-family: "{FONT}", Verdana, sans-serif; color: {COLORS["text"]}; margin: 2rem auto; '
+            "max-width: 720px; padding: 0 1rem; line-height: 1.45; }\n"
+            f'a {{ color: {COLORS["yes"]}; }}\n'
+            f'.failed {{ color: {COLORS["lost"]}; }}\n'
+            f'.note {{ color: {COLORS["muted_text"]}; }}')
+
+
 def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
-    """Write `index.html`: one link per HTML report in `out_dir`, with whether its last run failed."""
+    """Write `index.html`: a link to each HTML report in `out_dir` (and if its last run failed), and the gallery."""
     items = []
     for name in sorted(cache):
         if not (out_dir / f"{name}.html").is_file():
             continue
         entry = cache[name]
-        status = "" if entry.get("status") != FAILED else f" &mdash; <strong>FAILED</strong> at {html.escape(entry.get('error') or '')}"
+        status = ("" if entry.get("status") != FAILED else
+                  f' &mdash; <strong class="failed">FAILED</strong> at {html.escape(entry.get("error") or "")}')
         label = html.escape(_notebook_title(out_dir / f"{name}.ipynb") or name)
         items.append(f'<li><a href="{html.escape(name)}.html">{label}</a>{status}</li>')
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Notebook reports</title></head>\n"
-        "<body>\n<h1>Notebook reports</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body>\n</html>\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Notebook reports: union elections at Amazon</title>\n<style>\n{_index_css()}\n</style>\n</head>\n"
+        "<body>\n<main>\n<h1>Notebook reports</h1>\n"
+        '<p class="note">The story notebooks, run on the data folder: every chart and table, without the code. '
+        "Each report works offline.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n"
+        f'<p>Every chart, with its data, alt text and the interactive explorers: '
+        f'<a href="{html.escape(_gallery_href(out_dir))}">the chart gallery</a> '
+        '<span class="note">(written by <code>labor-analysis charts</code>)</span>.</p>\n'
+        "</main>\n</body>\n</html>\n"
     )
     return write_atomic(out_dir / INDEX_FILE, page)
 

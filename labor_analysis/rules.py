@@ -276,7 +276,9 @@ def scenario_grid(
 # - a union with a majority is certified (`won`); "no union" with a majority, or a single-union ballot without
 #   a union majority (so a tie loses), is `lost`;
 # - on a ballot with two or more unions where no choice has a majority, a run-off is held between "the two
-#   choices receiving the largest and second largest number of votes" (`runoff`).
+#   choices receiving the largest and second largest number of votes" (`runoff`);
+# - "only one runoff shall be held" (§102.70(a)): a run-off election without a union majority (a tie between
+#   two unions) is `lost`, no union certified. Callers say which counts are run-offs with `runoff_allowed`.
 # Internally each row's choices are its union columns in ballot order, then "no union" in the last column.
 
 #: Outcomes of a count (`count_outcome`), from the unions' side.
@@ -299,6 +301,7 @@ class _Ballots:
     challenged: np.ndarray  # (rows,) float64, 0 where missing
     counts_missing: np.ndarray  # (rows,) bool: a vote count on the ballot is missing
     challenged_missing: np.ndarray  # (rows,) bool
+    runoff_allowed: np.ndarray  # (rows,) bool: False for a run-off election, which cannot lead to another
     index: pd.Index
 
 
@@ -313,6 +316,19 @@ def _per_election(name: str, value: Any, rows: int) -> tuple[np.ndarray, np.ndar
         raise ValueError(f"{name} has {numbers.size} values for {rows} elections")
     _check_counts(name, numbers)
     return numbers, missing
+
+
+def _flags(name: str, value: Any, rows: int) -> np.ndarray:
+    """A per-election true/false input as a bool array; one bool applies to every row."""
+    if np.ndim(value) == 0:
+        return np.full(rows, bool(value))
+    try:
+        flags = pd.array(value.array if isinstance(value, pd.Series) else value, dtype="boolean")
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be true or false") from None
+    if flags.isna().any() or len(flags) != rows:
+        raise ValueError(f"{name} must be true or false for each of the {rows} elections")
+    return flags.to_numpy(dtype=bool)
 
 
 def _check_counts(name: str, values: np.ndarray) -> None:
@@ -347,7 +363,7 @@ def _union_table(union_votes: Any, one_election: bool) -> np.ndarray:
     return table
 
 
-def _ballots(union_votes: Any, no: Any, challenged: Any, unions: Any) -> _Ballots:
+def _ballots(union_votes: Any, no: Any, challenged: Any, unions: Any, runoff_allowed: Any = True) -> _Ballots:
     """Validate and shape the inputs of the multi-union functions (see `count_outcome`)."""
     one_election = pd.api.types.is_scalar(no) or np.ndim(no) == 0
     table = _union_table(union_votes, one_election)
@@ -367,6 +383,7 @@ def _ballots(union_votes: Any, no: Any, challenged: Any, unions: Any) -> _Ballot
     no_votes, no_missing = _per_election("no", no, rows)
     challenged_votes, challenged_missing = _per_election("challenged", challenged, rows)
     union_counts = np.where(on_ballot & ~empty, table, 0.0)
+    allowed = _flags("runoff_allowed", runoff_allowed, rows)
     _check_counts("union_votes", union_counts)
     counts_missing = unions_missing | no_missing | (on_ballot & empty).any(axis=1)
     if isinstance(union_votes, (pd.DataFrame, pd.Series)):
@@ -380,6 +397,7 @@ def _ballots(union_votes: Any, no: Any, challenged: Any, unions: Any) -> _Ballot
         challenged=challenged_votes,
         counts_missing=counts_missing,
         challenged_missing=challenged_missing,
+        runoff_allowed=allowed,
         index=index,
     )
 
@@ -407,7 +425,7 @@ def _count(ballots: _Ballots) -> _Count:
     majority = 2 * top[:, 0] > valid  # strictly more than half; never when nobody voted
     no_column = ballots.votes.shape[1] - 1
     won = majority & (leader != no_column)
-    runoff = (ballots.unions >= 2) & ~majority & (valid > 0)
+    runoff = (ballots.unions >= 2) & ~majority & (valid > 0) & ballots.runoff_allowed
     return _Count(won=won, runoff=runoff, leader=leader, second=order[:, 1], top=top, valid=valid)
 
 
@@ -418,8 +436,9 @@ def _determinative(ballots: _Ballots, count: _Count) -> np.ndarray:
     - a choice with a majority (a union that won, or "no union" on a ballot with several unions) keeps it
       unless the challenged ballots, all counted for other choices, reach its lead over all the others
       together: challenged >= 2 * its votes - valid votes;
-    - a single-union ballot the union lost (a tie included) turns only if all of them counted yes give the union
-      a majority: challenged > no - yes;
+    - a loss where no run-off can follow (a single-union ballot, a tie included, or a run-off election) turns
+      only if all of them, counted for the union with the most votes, give it a majority:
+      challenged > valid votes - 2 * that union's votes (on a single-union ballot: challenged > no - yes);
     - a ballot with several unions and no valid votes: one counted ballot decides, challenged >= 1;
     - a run-off between two clear choices changes when the challenged ballots could give the leader a majority
       (challenged > valid votes - 2 * the leader's votes), or bring the third choice level with the second
@@ -427,16 +446,16 @@ def _determinative(ballots: _Ballots, count: _Count) -> np.ndarray:
     - a run-off without a clear second choice (a tie for second place) becomes clear with one ballot more for
       one of the tied choices; when the three leading choices are all tied it takes two.
     """
-    c = ballots.challenged
+    c, valid = ballots.challenged, count.valid
     first, second, third = count.top[:, 0], count.top[:, 1], count.top[:, 2]
-    single = ballots.unions == 1
-    yes, no = ballots.votes[:, 0], ballots.votes[:, -1]
-    majority_held = count.won | (~single & ~count.runoff & (count.valid > 0))
-    clear_runoff = (c > count.valid - 2 * first) | (c >= second - third)
+    best_union = np.where(ballots.present[:, :-1], ballots.votes[:, :-1], 0.0).max(axis=1)
+    lost_for_good = ~count.won & ~count.runoff & ((ballots.unions == 1) | ~ballots.runoff_allowed)
+    no_union_majority = ~count.won & ~count.runoff & ~lost_for_good & (valid > 0)
+    clear_runoff = (c > valid - 2 * first) | (c >= second - third)
     tied_runoff = np.where(first > second, c >= 1, c >= 2)
     return np.select(
-        [count.runoff & (second > third), count.runoff, majority_held, single],
-        [clear_runoff, tied_runoff, c >= 2 * first - count.valid, c > no - yes],
+        [count.runoff & (second > third), count.runoff, count.won | no_union_majority, lost_for_good],
+        [clear_runoff, tied_runoff, c >= 2 * first - valid, c > valid - 2 * best_union],
         default=c >= 1,
     )
 
@@ -447,7 +466,7 @@ def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArra
     return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
 
 
-def count_outcome(union_votes: Any, no: Any, unions: Any = None) -> pd.DataFrame:
+def count_outcome(union_votes: Any, no: Any, unions: Any = None, runoff_allowed: Any = True) -> pd.DataFrame:
     """The outcome of counting the valid votes of ballots with one or more unions, a whole table in one call.
 
     `union_votes`: one row per election and one column per union on the ballot, in ballot order (a DataFrame, a
@@ -455,13 +474,16 @@ def count_outcome(union_votes: Any, no: Any, unions: Any = None) -> pd.DataFrame
     is one union per election. An empty cell (NaN) means the ballot has no such union, unless `unions` (how
     many unions each ballot lists: columns 0..unions-1) is given; then an empty cell within those columns is a
     count never reported. `no`: votes for "no union", one per election. Valid votes are the votes for every
-    union plus "no union" (void and challenged ballots are not valid votes).
+    union plus "no union" (void and challenged ballots are not valid votes). `runoff_allowed` (one bool, or one
+    per election) is False for a run-off election: the NLRB holds only one run-off (Rules and Regulations
+    §102.70(a)), so a run-off without a union majority (a tie between two unions) is `lost`.
 
     Returns a DataFrame on the input's index (else 0, 1, ...) with columns
     - `outcome`: `won` when a union has a majority (strictly more than half of the valid votes); `lost` when
       "no union" has one, when a single-union ballot gives the union no majority (a tie loses), or when there
       are no valid votes at all (no union has a majority and no choice has votes to put on a run-off ballot);
-      `runoff` when the ballot lists two or more unions and no choice, "no union" included, has a majority;
+      `runoff` when the ballot lists two or more unions and no choice, "no union" included, has a majority
+      (and a run-off is allowed);
     - `winner` (Int64): the column of the union that won, else <NA>;
     - `runoff_first`, `runoff_second` (Int64): for a run-off, the choices receiving the highest and next-highest
       numbers of votes, as a union's column or NO_UNION (on a tie for first, in ballot order with "no union"
@@ -469,7 +491,7 @@ def count_outcome(union_votes: Any, no: Any, unions: Any = None) -> pd.DataFrame
       and holds another among all the original choices (Rules and Regulations §102.70(d)).
     A row with a missing count gives missing results.
     """
-    ballots = _ballots(union_votes, no, 0, unions)
+    ballots = _ballots(union_votes, no, 0, unions, runoff_allowed)
     count = _count(ballots)
     missing = ballots.counts_missing
     labels = np.select([count.won, count.runoff], ["won", "runoff"], "lost").astype(object)
@@ -488,7 +510,9 @@ def count_outcome(union_votes: Any, no: Any, unions: Any = None) -> pd.DataFrame
     )
 
 
-def multi_union_determinative(union_votes: Any, no: Any, challenged: Any, unions: Any = None) -> pd.Series:
+def multi_union_determinative(
+    union_votes: Any, no: Any, challenged: Any, unions: Any = None, runoff_allowed: Any = True
+) -> pd.Series:
     """Whether the challenged ballots are determinative on ballots with one or more unions (vectorised).
 
     True when some way they could fall, each opened and counted for any choice (the challenge overruled) or not
@@ -497,14 +521,16 @@ def multi_union_determinative(union_votes: Any, no: Any, challenged: Any, unions
     Returns a nullable-boolean Series, <NA> where a count is missing. On a single-union ballot it is exactly
     `is_determinative`.
     """
-    ballots = _ballots(union_votes, no, challenged, unions)
+    ballots = _ballots(union_votes, no, challenged, unions, runoff_allowed)
     result = _determinative(ballots, _count(ballots))
     return pd.Series(
         pd.arrays.BooleanArray(result, ballots.counts_missing | ballots.challenged_missing), index=ballots.index
     )
 
 
-def election_outcome(union_votes: Any, no: Any, challenged: Any, unions: Any = None) -> pd.DataFrame:
+def election_outcome(
+    union_votes: Any, no: Any, challenged: Any, unions: Any = None, runoff_allowed: Any = True
+) -> pd.DataFrame:
     """Each election's outcome with its challenged ballots weighed: the count's, unless they are determinative.
 
     Inputs as `multi_union_determinative`. Columns: `outcome` (`won`, `lost`, `runoff`, or `undetermined` when
@@ -512,7 +538,7 @@ def election_outcome(union_votes: Any, no: Any, challenged: Any, unions: Any = N
     and `determinative` (nullable boolean). Where the challenged ballots were never reported (missing), the
     outcome is read from the count alone and `determinative` is <NA>; a missing vote count gives missing results.
     """
-    ballots = _ballots(union_votes, no, challenged, unions)
+    ballots = _ballots(union_votes, no, challenged, unions, runoff_allowed)
     count = _count(ballots)
     determinative = _determinative(ballots, count) & ~ballots.challenged_missing
     missing = ballots.counts_missing

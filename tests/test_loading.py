@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -216,43 +214,6 @@ def test_load_never_writes_into_the_data_folder(project_data_dir: Path, data_cop
     with pytest.raises(DataValidationError):
         load(data_copy)
     assert snapshot(data_copy) == broken_before
-
-
-# ---- an installed copy -------------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_wheel_ships_the_data_and_loads_it(tmp_path: Path, project_data_dir: Path) -> None:
-    """Build a wheel from a copy of the checkout, unpack it elsewhere and load its bundled data."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
-        if (PROJECT_ROOT / name).exists():
-            shutil.copy(PROJECT_ROOT / name, source / name)
-    shutil.copytree(PROJECT_ROOT / "labor_analysis", source / "labor_analysis",
-                    ignore=shutil.ignore_patterns("__pycache__", "bundled_data"))
-    shutil.copytree(project_data_dir, source / "data")
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(wheels),
-                    str(source)], check=True, capture_output=True, text=True)
-    [wheel] = wheels.glob("labor_analysis-*.whl")
-    site = tmp_path / "site"
-    with zipfile.ZipFile(wheel) as archive:
-        names = set(archive.namelist())
-        archive.extractall(site)
-    bundled = {f"labor_analysis/bundled_data/{p.name}" for p in project_data_dir.iterdir() if p.is_file()}
-    assert bundled <= names
-    json.loads((site / "labor_analysis" / "bundled_data" / "datapackage.json").read_text(encoding="utf-8"))
-
-    env = {k: v for k, v in os.environ.items() if k != DATA_ENV}
-    env["PYTHONPATH"] = str(site)
-    code = "import labor_analysis as la; ds = la.load(); print(la.__file__); print(ds.data_dir); print(len(ds.tallies))"
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          check=True)
-    module, data_dir, rows = done.stdout.split()
-    assert Path(module).is_relative_to(site)
-    assert Path(data_dir) == (site / "labor_analysis" / "bundled_data").resolve()
-    assert rows == "28"
 
 
 def test_blank_lines_are_skipped_but_counted(data_copy: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from nlrb_synthetic import RECENT_COLUMNS, foia_row, recent_row, write_foia, write_recent, write_xlsx
 
 from labor_analysis import schema
 from labor_analysis.cli import main
@@ -15,7 +16,6 @@ from labor_analysis.nlrb import import_files, read_nlrb_file
 from labor_analysis.nlrb import rows as fates
 from labor_analysis.nlrb.importer import REPORT_NAME
 from labor_analysis.nlrb.tables import NlrbFileError
-from nlrb_synthetic import RECENT_COLUMNS, foia_row, recent_row, write_foia, write_recent, write_xlsx
 
 
 @pytest.fixture
@@ -27,47 +27,70 @@ def inputs(tmp_path: Path) -> Path:
 
 def quirky_foia(folder: Path) -> Path:
     """One FOIA table holding each quirk of the format once."""
-    return write_foia(folder / "NLRB-2022-000194_results.xlsx", [
-        foia_row("01-RC-000001", "2020-01-15", yes=12, no=5, challenged=1, mode="Mail"),
-        foia_row("01-RC-000002", "2020-02-15", yes=(3, 4), no=2, unions=("Union A", "Union B"),
-                 mode="Mixed: Mail and Manual"),
-        # a revision marked by category, then a later plain tally with the same scheduled date
-        foia_row("01-RC-000003", "2020-03-02", yes=8, no=8, challenged=3),
-        foia_row("01-RC-000003", "2020-03-20", yes=10, no=8, challenged=1, category="Revised Single Labor Org",
-                 scheduled="2020-03-02"),
-        foia_row("01-RC-000003", "2020-04-20", yes=11, no=8, challenged=0, scheduled="2020-03-02"),
-        # a rerun and a run-off of other cases
-        foia_row("01-RC-000004", "2020-05-05", kind="Rerun"),
-        foia_row("01-RC-000005", "2020-06-05", kind="Run-off", yes=7, no=0, unions=("Union A",)),
-        # only a revision of an election counted before the file's period
-        foia_row("01-RD-000006", "2020-07-07", category="Revised Single Labor Org", scheduled="2016-12-01"),
-        # not representation elections: a UD case and a UD category
-        foia_row("01-UD-000007", "2020-08-08"),
-        foia_row("01-RC-000008", "2020-08-09", category="UD"),
-        # no tally at all, and a tally without a single valid vote or challenged ballot
-        foia_row("01-RC-000009", "", kind="", category="", unit=""),
-        foia_row("01-RC-000010", "2020-09-09", yes=0, no=0, void=2),
-        # all ballots challenged: a count (the challenges decide it)
-        foia_row("01-RC-000011", "2020-09-10", yes=0, no=0, challenged=4),
-        # an exact repeat, and a self-determination vote entered twice
-        foia_row("01-RC-000012", "2020-10-01"),
-        foia_row("01-RC-000012", "2020-10-01"),
-        foia_row("01-RC-000013", "2020-10-02", category="Self Determination"),
-        foia_row("01-RC-000013", "2020-10-02"),
-        # a four-union ballot over two rows
-        foia_row("01-RC-000014", "2020-11-01", yes=88, no=0, void=6, eligible=205, unions=("Union W",)),
-        foia_row("01-RC-000014", "2020-11-01", yes=(6, 7, 14), no=0, void=6, eligible=205,
-                 unions=("Union X", "Union Y", "Union Z")),
-        # eligible 0, and fewer eligible than yes + no + void
-        foia_row("01-RC-000015", "2020-11-02", eligible=0),
-        foia_row("01-RC-000016", "2020-11-03", yes=10, no=5, void=1, challenged=9, eligible=15),
-        # valid votes misreported; Union To Certify names the union of a lost election
-        foia_row("01-RC-000017", "2020-11-04", yes=2, no=9, valid=0, certify="Workers United"),
-        # two same-day voting groups both labelled unit A, and a unit B
-        foia_row("01-RC-000018", "2020-11-05", yes=4, no=1, eligible=6),
-        foia_row("01-RC-000018", "2020-11-05", yes=1, no=6, eligible=9),
-        foia_row("01-RC-000018", "2020-11-05", yes=3, no=3, eligible=7, unit="B"),
-    ])
+    return write_foia(
+        folder / "NLRB-2022-000194_results.xlsx",
+        [
+            foia_row("01-RC-000001", "2020-01-15", yes=12, no=5, challenged=1, mode="Mail"),
+            foia_row(
+                "01-RC-000002",
+                "2020-02-15",
+                yes=(3, 4),
+                no=2,
+                unions=("Union A", "Union B"),
+                mode="Mixed: Mail and Manual",
+            ),
+            # a revision marked by category, then a later plain tally with the same scheduled date
+            foia_row("01-RC-000003", "2020-03-02", yes=8, no=8, challenged=3),
+            foia_row(
+                "01-RC-000003",
+                "2020-03-20",
+                yes=10,
+                no=8,
+                challenged=1,
+                category="Revised Single Labor Org",
+                scheduled="2020-03-02",
+            ),
+            foia_row("01-RC-000003", "2020-04-20", yes=11, no=8, challenged=0, scheduled="2020-03-02"),
+            # a rerun and a run-off of other cases
+            foia_row("01-RC-000004", "2020-05-05", kind="Rerun"),
+            foia_row("01-RC-000005", "2020-06-05", kind="Run-off", yes=7, no=0, unions=("Union A",)),
+            # only a revision of an election counted before the file's period
+            foia_row("01-RD-000006", "2020-07-07", category="Revised Single Labor Org", scheduled="2016-12-01"),
+            # not representation elections: a UD case and a UD category
+            foia_row("01-UD-000007", "2020-08-08"),
+            foia_row("01-RC-000008", "2020-08-09", category="UD"),
+            # no tally at all, and a tally without a single valid vote or challenged ballot
+            foia_row("01-RC-000009", "", kind="", category="", unit=""),
+            foia_row("01-RC-000010", "2020-09-09", yes=0, no=0, void=2),
+            # all ballots challenged: a count (the challenges decide it)
+            foia_row("01-RC-000011", "2020-09-10", yes=0, no=0, challenged=4),
+            # an exact repeat, and a self-determination vote entered twice
+            foia_row("01-RC-000012", "2020-10-01"),
+            foia_row("01-RC-000012", "2020-10-01"),
+            foia_row("01-RC-000013", "2020-10-02", category="Self Determination"),
+            foia_row("01-RC-000013", "2020-10-02"),
+            # a four-union ballot over two rows
+            foia_row("01-RC-000014", "2020-11-01", yes=88, no=0, void=6, eligible=205, unions=("Union W",)),
+            foia_row(
+                "01-RC-000014",
+                "2020-11-01",
+                yes=(6, 7, 14),
+                no=0,
+                void=6,
+                eligible=205,
+                unions=("Union X", "Union Y", "Union Z"),
+            ),
+            # eligible 0, and fewer eligible than yes + no + void
+            foia_row("01-RC-000015", "2020-11-02", eligible=0),
+            foia_row("01-RC-000016", "2020-11-03", yes=10, no=5, void=1, challenged=9, eligible=15),
+            # valid votes misreported; Union To Certify names the union of a lost election
+            foia_row("01-RC-000017", "2020-11-04", yes=2, no=9, valid=0, certify="Workers United"),
+            # two same-day voting groups both labelled unit A, and a unit B
+            foia_row("01-RC-000018", "2020-11-05", yes=4, no=1, eligible=6),
+            foia_row("01-RC-000018", "2020-11-05", yes=1, no=6, eligible=9),
+            foia_row("01-RC-000018", "2020-11-05", yes=3, no=3, eligible=7, unit="B"),
+        ],
+    )
 
 
 @pytest.fixture
@@ -78,8 +101,10 @@ def foia_import(inputs: Path, tmp_path: Path):
 def _tally(result, election_id: str, stage: str = "initial") -> dict:
     t = result.tallies
     rows = t[(t["election_id"] == election_id) & (t["stage"] == stage)]
-    return {(c if not u else f"{c}:{u}"): (None if pd.isna(b) else int(b))
-            for c, u, b in zip(rows["choice"], rows["union"], rows["ballots"])}
+    return {
+        (c if not u else f"{c}:{u}"): (None if pd.isna(b) else int(b))
+        for c, u, b in zip(rows["choice"], rows["union"], rows["ballots"])
+    }
 
 
 def _election(result, election_id: str) -> pd.Series:
@@ -106,13 +131,15 @@ def test_foia_quirks_land_in_the_contract(foia_import):
     assert _tally(r, "01-rc-000001-2020") == {"yes": 12, "no": 5, "void": 0, "challenged": 1}
     assert _election(r, "01-rc-000001-2020")["voting_method"] == "mail"
     assert _election(r, "01-rc-000002-2020")["voting_method"] == "mixed"
-    assert _tally(r, "01-rc-000002-2020") == {"yes:Union A": 3, "yes:Union B": 4, "no": 2, "void": 0,
-                                              "challenged": 0}
+    assert _tally(r, "01-rc-000002-2020") == {"yes:Union A": 3, "yes:Union B": 4, "no": 2, "void": 0, "challenged": 0}
     # revisions: by category, then by the same scheduled date
     assert _tally(r, "01-rc-000003-2020", "revised-1")["yes"] == 10
     assert _tally(r, "01-rc-000003-2020", "revised-2")["yes"] == 11
     assert set(r.tallies.loc[r.tallies["election_id"] == "01-rc-000003-2020", "stage"]) == {
-        "initial", "revised-1", "revised-2"}
+        "initial",
+        "revised-1",
+        "revised-2",
+    }
     assert _election(r, "01-rc-000004-rerun-2020")["kind"] == "rerun"
     assert _election(r, "01-rc-000005-runoff-2020")["kind"] == "runoff"
     only_revised = _election(r, "01-rd-000006-2020")
@@ -129,8 +156,7 @@ def test_foia_quirks_land_in_the_contract(foia_import):
     assert "fewer than the 16" in _election(r, "01-rc-000016-2020")["note"]
     assert _tally(r, "01-rc-000017-2020") == {"yes": 2, "no": 9, "void": 0, "challenged": 0}
     assert {"01-rc-000018-2020", "01-rc-000018-2-2020", "01-rc-000018-b-2020"} <= set(r.elections["election_id"])
-    assert not any(r.elections["case_number"].isin(["01-UD-000007", "01-RC-000008", "01-RC-000009",
-                                                    "01-RC-000010"]))
+    assert not any(r.elections["case_number"].isin(["01-UD-000007", "01-RC-000008", "01-RC-000009", "01-RC-000010"]))
 
 
 def test_election_ids_follow_the_contract_and_are_stable(foia_import, inputs, tmp_path):
@@ -151,7 +177,7 @@ def test_sources_cite_the_release_and_every_case_page(foia_import):
     cases = set(foia_import.elections["case_number"])
     pages = sources[sources["source_id"].str.startswith("nlrb-case-")]
     assert set(pages["source_id"]) == {f"nlrb-case-{c}" for c in cases}
-    assert (pages["url"] == "https://www.nlrb.gov/case/" + pages["source_id"].str[len("nlrb-case-"):]).all()
+    assert (pages["url"] == "https://www.nlrb.gov/case/" + pages["source_id"].str[len("nlrb-case-") :]).all()
     assert set(foia_import.elections["source_id"]) == {"nlrb-foia-2022-000194"}
     for name in ("spending", "workforce"):
         lines = (foia_import.out_dir / f"{name}.csv").read_text().splitlines()
@@ -159,21 +185,35 @@ def test_sources_cite_the_release_and_every_case_page(foia_import):
 
 
 def test_recent_download_quirks(inputs, tmp_path):
-    path = write_recent(inputs / "recent_election_results_2023-04-17.csv", [
-        recent_row("06-RC-000001", "2021-01-05", yes=4, no="", void="", challenged=""),
-        recent_row("06-RC-000002", "2021-02-05", yes=(5, 0), no=3, unions=("Union A", "Union B")),
-        recent_row("06-RC-000002", "2021-02-25", yes=(6, 0), no=3, unions=("Union A", "Union B"),
-                   ballot_type="Revised Two Labor Orgs"),
-        recent_row("06-UD-000003", "2021-03-05", ballot_type="UD"),
-        recent_row("06-RC-000004", "2021-04-05", eligible=""),
-        recent_row("06-RC-000004", "2021-04-05", eligible=""),
-    ])
+    path = write_recent(
+        inputs / "recent_election_results_2023-04-17.csv",
+        [
+            recent_row("06-RC-000001", "2021-01-05", yes=4, no="", void="", challenged=""),
+            recent_row("06-RC-000002", "2021-02-05", yes=(5, 0), no=3, unions=("Union A", "Union B")),
+            recent_row(
+                "06-RC-000002",
+                "2021-02-25",
+                yes=(6, 0),
+                no=3,
+                unions=("Union A", "Union B"),
+                ballot_type="Revised Two Labor Orgs",
+            ),
+            recent_row("06-UD-000003", "2021-03-05", ballot_type="UD"),
+            recent_row("06-RC-000004", "2021-04-05", eligible=""),
+            recent_row("06-RC-000004", "2021-04-05", eligible=""),
+        ],
+    )
     text = path.read_text()
     assert '"Included: all drivers.\nExcluded: guards, and supervisors."' in text  # a multi-line quoted cell
     result = import_files([path], tmp_path / "out")
     assert _tally(result, "06-rc-000001-2021") == {"yes": 4, "no": 0, "void": 0, "challenged": 0}
-    assert _tally(result, "06-rc-000002-2021", "revised-1") == {"yes:Union A": 6, "yes:Union B": 0, "no": 3,
-                                                                "void": 0, "challenged": 0}
+    assert _tally(result, "06-rc-000002-2021", "revised-1") == {
+        "yes:Union A": 6,
+        "yes:Union B": 0,
+        "no": 3,
+        "void": 0,
+        "challenged": 0,
+    }
     assert pd.isna(_election(result, "06-rc-000004-2021")["eligible_voters"])
     assert _election(result, "06-rc-000002-2021")["count_date"] == pd.Timestamp("2021-02-05")
     assert result.report["rows"][fates.SKIP_NOT_REPRESENTATION] == 1
@@ -200,18 +240,23 @@ def test_format_comes_from_the_header_not_the_name(inputs):
 
 
 def test_files_combine_and_disagreements_are_listed(inputs, tmp_path):
-    foia = write_foia(inputs / "NLRB-2022-000194.xlsx", [
-        foia_row("06-RC-000001", "2021-01-05", yes=10, no=5),
-        foia_row("06-RC-000002", "2021-01-06", yes=7, no=5),
-    ])
-    recent = write_recent(inputs / "recent_2023-04-17.csv", [
-        recent_row("06-RC-000001", "2021-01-05", yes=10, no=5),
-        recent_row("06-RC-000002", "2021-01-06", yes=8, no=5),
-        recent_row("06-RC-000003", "2022-03-03", yes=1, no=5),
-    ])
+    foia = write_foia(
+        inputs / "NLRB-2022-000194.xlsx",
+        [
+            foia_row("06-RC-000001", "2021-01-05", yes=10, no=5),
+            foia_row("06-RC-000002", "2021-01-06", yes=7, no=5),
+        ],
+    )
+    recent = write_recent(
+        inputs / "recent_2023-04-17.csv",
+        [
+            recent_row("06-RC-000001", "2021-01-05", yes=10, no=5),
+            recent_row("06-RC-000002", "2021-01-06", yes=8, no=5),
+            recent_row("06-RC-000003", "2022-03-03", yes=1, no=5),
+        ],
+    )
     result = import_files([foia, recent], tmp_path / "out")
-    assert sorted(result.elections["election_id"]) == ["06-rc-000001-2021", "06-rc-000002-2021",
-                                                       "06-rc-000003-2022"]
+    assert sorted(result.elections["election_id"]) == ["06-rc-000001-2021", "06-rc-000002-2021", "06-rc-000003-2022"]
     assert result.report["rows"][fates.MERGED_OTHER_FILE] == 2
     [disagreement] = result.report["disagreements_between_files"]
     assert disagreement["case_number"] == "06-RC-000002" and disagreement["differs_in"] == ["votes1"]
@@ -222,14 +267,18 @@ def test_files_combine_and_disagreements_are_listed(inputs, tmp_path):
     assert _tally(reverse, "06-rc-000002-2021")["yes"] == 8
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty"),
-    (b"name,city\nAcme,Albany\n", "not an NLRB election table"),
-    (b"PK\x03\x04 this is no zip archive", "not a readable xlsx workbook"),
-    (b"Case Number,Case Name,City\n01-RC-1,Acme,Albany\n", "not an NLRB election table"),
-    (b"\x81\x8d\x8f\x90", "neither UTF-8 nor Windows-1252"),
-    (",".join(RECENT_COLUMNS).encode() + b"\n", "has a header but no tally rows"),
-], ids=["empty", "other-table", "corrupt-xlsx", "too-few-columns", "not-text", "header-only"])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"name,city\nAcme,Albany\n", "not an NLRB election table"),
+        (b"PK\x03\x04 this is no zip archive", "not a readable xlsx workbook"),
+        (b"Case Number,Case Name,City\n01-RC-1,Acme,Albany\n", "not an NLRB election table"),
+        (b"\x81\x8d\x8f\x90", "neither UTF-8 nor Windows-1252"),
+        (",".join(RECENT_COLUMNS).encode() + b"\n", "has a header but no tally rows"),
+    ],
+    ids=["empty", "other-table", "corrupt-xlsx", "too-few-columns", "not-text", "header-only"],
+)
 def test_bad_files_get_one_line_and_exit_2(inputs, tmp_path, capsys, content, message):
     path = inputs / "bad.csv"
     path.write_bytes(content)

@@ -12,8 +12,9 @@ from labor_analysis.paths import nlrb_records_dir
 RECORDS = nlrb_records_dir()
 FOIA = "NLRB-2022-000194_election_results_2017-2021.xlsx"
 RECENT = "recent_election_results_region06_2023-04-17.csv"
-pytestmark = pytest.mark.skipif(RECORDS is None or not (RECORDS / FOIA).is_file(),
-                                reason="the NLRB's files are not in ../shared/nlrb/")
+pytestmark = pytest.mark.skipif(
+    RECORDS is None or not (RECORDS / FOIA).is_file(), reason="the NLRB's files are not in ../shared/nlrb/"
+)
 CASES = {"foia": [FOIA], "recent": [RECENT], "both": [FOIA, RECENT]}
 
 

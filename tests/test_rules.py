@@ -181,7 +181,13 @@ def test_bad_inputs_raise_a_clear_value_error(call, message):
 def test_scenario_grid_is_tidy_and_consistent_with_win_probability():
     grid = scenario_grid(*BESSEMER_2022)
     assert list(grid.columns) == [
-        "yes_share", "overruled_share", "expected_yes", "expected_no", "final_margin", "win_probability", "outcome"
+        "yes_share",
+        "overruled_share",
+        "expected_yes",
+        "expected_no",
+        "final_margin",
+        "win_probability",
+        "outcome",
     ]
     assert len(grid) == 21 * 21
     assert sorted(grid["yes_share"].unique()) == pytest.approx(np.linspace(0, 1, 21))

@@ -21,15 +21,16 @@ NAN = math.nan
 
 # --- A reference written straight from the NLRB's words, one ballot at a time --------------------------------
 
-def reference_outcome(unions: tuple[int, ...], no: int) -> tuple:
+
+def reference_outcome(unions: tuple[int, ...], no: int, runoff_allowed: bool = True) -> tuple:
     """('won', union column), ('lost',) or ('runoff', frozenset of the two leading choices, or None on a tie for
-    second place). Choices: union columns 0..n-1 and NO_UNION."""
+    second place). Choices: union columns 0..n-1 and NO_UNION. A run-off election cannot lead to another."""
     choices = {i: v for i, v in enumerate(unions)} | {NO_UNION: no}
     valid = sum(choices.values())
     majority = [c for c, v in choices.items() if 2 * v > valid]
     if majority:
         return ("lost",) if majority[0] == NO_UNION else ("won", majority[0])
-    if len(unions) == 1 or valid == 0:
+    if len(unions) == 1 or valid == 0 or not runoff_allowed:
         return ("lost",)
     ranked = sorted(choices.values(), reverse=True)
     if ranked[1] == ranked[2]:
@@ -37,13 +38,13 @@ def reference_outcome(unions: tuple[int, ...], no: int) -> tuple:
     return ("runoff", frozenset(c for c, v in choices.items() if v >= ranked[1]))
 
 
-def brute_force_determinative(unions: tuple[int, ...], no: int, challenged: int) -> bool:
+def brute_force_determinative(unions: tuple[int, ...], no: int, challenged: int, runoff_allowed: bool = True) -> bool:
     """Every way the challenged ballots could fall: each counted for one of the choices, or not counted."""
-    before = reference_outcome(unions, no)
+    before = reference_outcome(unions, no, runoff_allowed)
     n = len(unions)
     for fall in itertools.combinations_with_replacement(range(n + 2), challenged):  # n + 1 = not counted
         added = [fall.count(i) for i in range(n + 1)]
-        after = reference_outcome(tuple(u + a for u, a in zip(unions, added)), no + added[n])
+        after = reference_outcome(tuple(u + a for u, a in zip(unions, added)), no + added[n], runoff_allowed)
         if after != before:
             return True
     return False
@@ -66,28 +67,31 @@ def padded(ballots: list[tuple[int, ...]]) -> np.ndarray:
     return np.array([list(b) + [NAN] * (width - len(b)) for b in ballots], dtype=float)
 
 
-def check_against_brute_force(cases: list[tuple[tuple[int, ...], int, int]]) -> None:
+def check_against_brute_force(cases: list[tuple[tuple[int, ...], int, int]], runoff_allowed: bool = True) -> None:
     """count_outcome and multi_union_determinative on all `cases` in one vectorised call, against the reference."""
     table = padded([u for u, _, _ in cases])
     no = np.array([n for _, n, _ in cases])
     challenged = np.array([c for _, _, c in cases])
-    outcomes = count_outcome(table, no)
-    determinative = multi_union_determinative(table, no, challenged)
+    outcomes = count_outcome(table, no, runoff_allowed=runoff_allowed)
+    determinative = multi_union_determinative(table, no, challenged, runoff_allowed=runoff_allowed)
     for i, (unions, n, c) in enumerate(cases):
-        assert as_reference(outcomes.iloc[i]) == reference_outcome(unions, n), (unions, n)
-        assert bool(determinative.iloc[i]) == brute_force_determinative(unions, n, c), (unions, n, c)
+        assert as_reference(outcomes.iloc[i]) == reference_outcome(unions, n, runoff_allowed), (unions, n)
+        expected = brute_force_determinative(unions, n, c, runoff_allowed)
+        assert bool(determinative.iloc[i]) == expected, (unions, n, c)
 
 
 # --- Proofs by exhaustion and by hypothesis ------------------------------------------------------------------
 
+
+@pytest.mark.parametrize("runoff_allowed", [True, False])
 @pytest.mark.parametrize("n_unions, most_votes, most_challenged", [(1, 7, 5), (2, 6, 5), (3, 4, 4)])
-def test_every_small_ballot_agrees_with_brute_force(n_unions, most_votes, most_challenged):
+def test_every_small_ballot_agrees_with_brute_force(n_unions, most_votes, most_challenged, runoff_allowed):
     cases = [
         (votes[:-1], votes[-1], c)
         for votes in itertools.product(range(most_votes + 1), repeat=n_unions + 1)
         for c in range(most_challenged + 1)
     ]
-    check_against_brute_force(cases)
+    check_against_brute_force(cases, runoff_allowed)
 
 
 ballot = st.integers(1, 3).flatmap(
@@ -96,9 +100,9 @@ ballot = st.integers(1, 3).flatmap(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(ballot, min_size=1, max_size=8))
-def test_larger_ballots_agree_with_brute_force(cases):
-    check_against_brute_force(cases)
+@given(st.lists(ballot, min_size=1, max_size=8), st.booleans())
+def test_larger_ballots_agree_with_brute_force(cases, runoff_allowed):
+    check_against_brute_force(cases, runoff_allowed)
 
 
 @given(st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 3000), st.integers(0, 600)), min_size=1))
@@ -111,6 +115,7 @@ def test_single_union_ballots_agree_with_is_determinative_and_the_old_outcome(ro
 
 
 # --- Hand-worked cases ---------------------------------------------------------------------------------------
+
 
 def one(union_votes: list[float], no: int, challenged: int = 0) -> pd.Series:
     """election_outcome and count_outcome of one ballot, as one record."""
@@ -197,6 +202,18 @@ def test_three_choices_all_tied_take_two_ballots_to_change():
     assert one([10, 10], 10, challenged=2)["outcome"] == "undetermined"
 
 
+def test_a_run_off_election_is_never_followed_by_another_run_off():
+    # NLRB Rules and Regulations §102.70(a): only one run-off. A tie between the two unions of a run-off is lost.
+    tied = election_outcome([[20, 20]], [0], [0], runoff_allowed=False).iloc[0]
+    assert tied["outcome"] == "lost" and pd.isna(tied["winner"])
+    assert election_outcome([[20, 20]], [0], [1], runoff_allowed=False).iloc[0]["outcome"] == "undetermined"
+    won = election_outcome([[27, 16]], [0], [10], runoff_allowed=False).iloc[0]
+    assert won["outcome"] == "won" and won["winner"] == 0  # 10 ballots for the other union leave 27 of 53
+    assert election_outcome([[27, 16]], [0], [11], runoff_allowed=False).iloc[0]["outcome"] == "undetermined"
+    outcomes = count_outcome([[20, 20], [20, 20]], [0, 0], runoff_allowed=pd.Series([True, False]))
+    assert outcomes["outcome"].tolist() == ["runoff", "lost"]
+
+
 def test_no_valid_votes_is_a_loss_that_one_counted_ballot_could_change():
     assert one([0, 0], 0)["outcome"] == "lost"
     assert one([0, 0], 0, challenged=1)["outcome"] == "undetermined"
@@ -204,11 +221,16 @@ def test_no_valid_votes_is_a_loss_that_one_counted_ballot_could_change():
 
 # --- Shapes, missing values and bad input --------------------------------------------------------------------
 
+
 def test_a_table_keeps_its_index_and_a_count_of_unions_tells_absent_from_missing():
     table = pd.DataFrame({"u1": [300, 5, 200], "u2": [100, NAN, NAN]}, index=["a", "b", "c"])
     no = pd.Series([150, 3, 100], index=table.index)
-    result = election_outcome(table, no, pd.Series([0, 0, pd.NA], index=table.index, dtype="Int64"),
-                              unions=pd.Series([2, 2, 1], index=table.index))
+    result = election_outcome(
+        table,
+        no,
+        pd.Series([0, 0, pd.NA], index=table.index, dtype="Int64"),
+        unions=pd.Series([2, 2, 1], index=table.index),
+    )
     assert list(result.index) == ["a", "b", "c"]
     assert result.loc["a", "outcome"] == "won"
     assert pd.isna(result.loc["b", "outcome"])  # two unions, the second's votes never reported
@@ -230,6 +252,7 @@ def test_one_dimensional_input_is_one_union_per_election_unless_no_is_a_scalar()
         (lambda: count_outcome([[1, 2]], [3], unions=[3]), "unions must be between 1 and"),
         (lambda: multi_union_determinative([[1, 2]], [3], [-1]), "challenged must not be negative"),
         (lambda: count_outcome([["many"]], [3]), "union_votes must"),
+        (lambda: count_outcome([[1], [2]], [3, 4], runoff_allowed=[True]), "runoff_allowed must be true or false"),
     ],
 )
 def test_bad_inputs_raise_a_clear_value_error(call, message):

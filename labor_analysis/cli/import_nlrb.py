@@ -18,13 +18,23 @@ def _day(value: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `labor-analysis import-nlrb`."""
-    parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="NLRB files: the FOIA election table (xlsx) and/or nlrb.gov 'Recent Election Results' "
-                             "downloads (CSV), in any order of trust: where files repeat a tally, the earlier wins")
-    parser.add_argument("--out", required=True,
-                        help="folder to write (created if missing); never the data folder or an input's folder")
-    parser.add_argument("--downloaded", type=_day, default=None, metavar="YYYY-MM-DD",
-                        help="day an nlrb.gov download was made, for files whose name holds no date")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="NLRB files: the FOIA election table (xlsx) and/or nlrb.gov 'Recent Election Results' "
+        "downloads (CSV), in any order of trust: where files repeat a tally, the earlier wins",
+    )
+    parser.add_argument(
+        "--out", required=True, help="folder to write (created if missing); never the data folder or an input's folder"
+    )
+    parser.add_argument(
+        "--downloaded",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="day an nlrb.gov download was made, for files whose name holds no date",
+    )
     parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP + "; the import never writes into it")
 
 

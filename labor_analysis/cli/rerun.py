@@ -22,7 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Rerun the notebooks and print one line per notebook; exit 1 when any failed."""
     from .. import rerun as engine
+    from ..extras import missing_extra
 
+    if problem := missing_extra("notebooks", "labor-analysis rerun"):
+        raise UsageError(problem)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     if args.data_dir is not None and not os.path.isdir(args.data_dir):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 
 from . import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--election", metavar="ID", help="an election_id of the data folder, e.g. bhm1-2022")
-    parser.add_argument("--data-dir", default=None,
-                        help="data folder for --election (default: $LABOR_ANALYSIS_DATA, else the project's data/)")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="data folder for --election (default: $LABOR_ANALYSIS_DATA, else the project's data/)",
+    )
     parser.add_argument("--yes", type=int, metavar="N", help="yes votes counted (instead of --election)")
     parser.add_argument("--no", type=int, metavar="N", help="no votes counted (instead of --election)")
     parser.add_argument("--challenged", type=int, metavar="N", help="challenged ballots (instead of --election)")
@@ -22,22 +26,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="share of counted challenged ballots that are yes, 0..1 (default: the yes share of the counted ballots)",
     )
     parser.add_argument(
-        "--upheld",
+        "--overruled",
         type=float,
         default=1.0,
         metavar="U",
-        help="share of challenged ballots upheld and counted, 0..1; the rest are discarded (default 1)",
+        help="share of challenged ballots whose challenge is overruled (opened and counted), 0..1; the rest are "
+        "sustained and not counted (default 1)",
     )
 
 
-def _tally_from_election(args: argparse.Namespace) -> tuple[str, int, int, int]:
-    """(description, yes, no, challenged) of the election named by --election, from its latest stage."""
+@dataclass(frozen=True)
+class Tally:
+    """One count to explain: its description, the votes for each union on the ballot, no, and challenged ballots."""
+
+    description: str
+    unions: tuple[tuple[str, int], ...]  # (union name, votes) in ballot order; one entry on a single-union ballot
+    no: int
+    challenged: int
+    runoff_allowed: bool = True  # False for a run-off election: the NLRB holds one run-off only
+
+    @property
+    def yes(self) -> int:
+        return sum(votes for _, votes in self.unions)
+
+
+def _tally_from_election(args: argparse.Namespace) -> Tally:
+    """The latest stage of the election named by --election."""
     import pandas as pd
 
     from ..analysis import summary
     from ..loading import load
 
-    table = summary(load(args.data_dir)).set_index("election_id")
+    ds = load(args.data_dir)
+    table = summary(ds).set_index("election_id")
     if args.election not in table.index:
         known = ", ".join(table.index)
         raise UsageError(f"unknown election {args.election!r} (the data folder has: {known})")
@@ -46,14 +67,22 @@ def _tally_from_election(args: argparse.Namespace) -> tuple[str, int, int, int]:
         if pd.isna(row[choice]):
             raise UsageError(f"the {choice} ballots of {args.election} were never reported; give the counts instead")
     description = (
-        f"{args.election} ({row['facility']}, {row['union']}, {row['stage']} tally of "
-        f"{row['count_date']:%Y-%m-%d})"
+        f"{args.election} ({row['facility']}, {row['union']}, {row['stage']} tally of {row['count_date']:%Y-%m-%d})"
     )
-    return description, int(row["yes"]), int(row["no"]), int(row["challenged"])
+    unions: tuple[tuple[str, int], ...] = ((str(row["union"]), int(row["yes"])),)
+    if int(row["unions"]) > 1:
+        tallies = ds.tallies
+        yes_rows = tallies[
+            (tallies["election_id"] == args.election)
+            & (tallies["stage"].astype(str) == row["stage"])
+            & (tallies["choice"].astype(str) == "yes")
+        ]
+        unions = tuple((str(name), int(votes)) for name, votes in zip(yes_rows["union"], yes_rows["ballots"]))
+    return Tally(description, unions, int(row["no"]), int(row["challenged"]), row["kind"] != "runoff")
 
 
-def _tally(args: argparse.Namespace) -> tuple[str, int, int, int]:
-    """(description, yes, no, challenged) from --election or from --yes/--no/--challenged."""
+def _tally(args: argparse.Namespace) -> Tally:
+    """The count from --election or from --yes/--no/--challenged."""
     given = [name for name in ("yes", "no", "challenged") if getattr(args, name) is not None]
     if args.election is not None:
         if given:
@@ -64,16 +93,32 @@ def _tally(args: argparse.Namespace) -> tuple[str, int, int, int]:
     if len(given) < 3:
         missing = next(n for n in ("yes", "no", "challenged") if getattr(args, n) is None)
         raise UsageError(f"give --election ID, or all of --yes, --no and --challenged (missing --{missing})")
-    return "the tally given", args.yes, args.no, args.challenged
+    for name in ("yes", "no", "challenged"):
+        if getattr(args, name) < 0:
+            raise UsageError(f"--{name} must not be negative (got {getattr(args, name)})")
+    return Tally("the tally given", (("the union", args.yes),), args.no, args.challenged)
 
 
-def describe(description: str, yes: int, no: int, challenged: int, yes_share: float | None, upheld: float) -> str:
-    """The scenario in plain words: the count, whether the challenged ballots matter, what it takes, the odds."""
-    from ..rules import win_probability
-    from ..text import challenged_ballots_sentence, fmt_probability
+def describe(tally: Tally, yes_share: float | None, overruled: float) -> str:
+    """The scenario in plain words: the count, whether the challenged ballots matter, what it takes, the odds.
 
-    lines = [f"{description}: {yes} yes, {no} no, {challenged} challenged.",
-             challenged_ballots_sentence(yes, no, challenged)]
+    No probability when the count decided it (no challenged ballots, or not determinative), and none on a ballot
+    with several unions, which the single-union model does not cover.
+    """
+    from ..rules import is_determinative, win_probability
+    from ..text import challenged_ballots_sentence, fmt_int, fmt_probability
+
+    if len(tally.unions) > 1:
+        return _describe_several_unions(tally)
+    yes, no, challenged = tally.yes, tally.no, tally.challenged
+    lines = [
+        f"{tally.description}: {fmt_int(yes)} yes, {fmt_int(no)} no, {fmt_int(challenged)} challenged.",
+        challenged_ballots_sentence(yes, no, challenged),
+    ]
+    if not is_determinative(yes, no, challenged):
+        if challenged:
+            lines.append(f"The count decided it: the union {'won' if yes > no else 'lost'}.")
+        return "\n".join(lines) + "\n"
     if yes_share is None:
         valid = yes + no
         if valid == 0:
@@ -82,21 +127,75 @@ def describe(description: str, yes: int, no: int, challenged: int, yes_share: fl
         share_note = f"{fmt_probability(yes_share)}, the yes share of the counted ballots (no --yes-share was given)"
     else:
         share_note = fmt_probability(yes_share)
-    probability = win_probability(yes, no, challenged, yes_share, upheld)
+    probability = win_probability(yes, no, challenged, yes_share, overruled)
     lines.append(
-        f"If each challenged ballot is upheld with probability {fmt_probability(upheld)} and, when counted, is yes "
-        f"with probability {share_note}, the union wins with probability {fmt_probability(probability)}."
+        f"If each challenge is overruled (the ballot opened and counted) with probability "
+        f"{fmt_probability(overruled)} and each counted ballot is yes with probability {share_note}, the union "
+        f"wins with probability {fmt_probability(probability)}."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _describe_several_unions(tally: Tally) -> str:
+    """A ballot with several unions: the count, its outcome under the NLRB rules, and why no probability is given."""
+    import pandas as pd
+
+    from ..rules import NO_UNION, count_outcome, multi_union_determinative
+    from ..text import fmt_int
+
+    names = [name for name, _ in tally.unions]
+    votes = [[votes for _, votes in tally.unions]]
+    choices = ", ".join(f"{fmt_int(v)} for {name}" for name, v in tally.unions)
+    lines = [
+        f"{tally.description}: a ballot with {len(names)} unions: {choices}, {fmt_int(tally.no)} for no union, "
+        f"{fmt_int(tally.challenged)} challenged."
+    ]
+    counted = count_outcome(votes, [tally.no], runoff_allowed=tally.runoff_allowed).iloc[0]
+    valid = tally.yes + tally.no
+
+    def choice(number: int) -> str:
+        return "no union" if number == NO_UNION else names[number]
+
+    if counted["outcome"] == "won":
+        result = f"{choice(int(counted['winner']))} has a majority of the {fmt_int(valid)} valid votes and wins"
+    elif counted["outcome"] == "lost":
+        result = f"no union has a majority of the {fmt_int(valid)} valid votes and none wins"
+        if not tally.runoff_allowed:
+            result += " (this was the run-off, and the NLRB holds only one)"
+    elif pd.isna(counted["runoff_first"]):
+        result = (
+            f"no choice has a majority of the {fmt_int(valid)} valid votes and a tie for second place leaves "
+            "no clear two for a run-off: the NLRB holds a new election among all the choices"
+        )
+    else:
+        result = (
+            f"no choice has a majority of the {fmt_int(valid)} valid votes, and the NLRB holds a run-off "
+            f"between {choice(int(counted['runoff_first']))} and {choice(int(counted['runoff_second']))}"
+        )
+    if tally.challenged == 0:
+        lines.append(f"No ballots were challenged, so the count decided it: {result}.")
+    elif bool(
+        multi_union_determinative(votes, [tally.no], [tally.challenged], runoff_allowed=tally.runoff_allowed).iloc[0]
+    ):
+        lines.append(
+            f"On the count {result}, but the {fmt_int(tally.challenged)} challenged ballots are "
+            "determinative: opened and counted, or not counted, they could change that."
+        )
+    else:
+        lines.append(
+            f"The {fmt_int(tally.challenged)} challenged ballots are not determinative, so the count decided "
+            f"it: {result}."
+        )
+    lines.append(
+        "This command's probabilities cover a ballot with one union against no union, so none is given "
+        "for a ballot with several unions."
     )
     return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
-    description, yes, no, challenged = _tally(args)
-    for name, value in (("--yes", yes), ("--no", no), ("--challenged", challenged)):
-        if value < 0:
-            raise UsageError(f"{name} must not be negative (got {value})")
-    for name, value in (("--yes-share", args.yes_share), ("--upheld", args.upheld)):
+    for name, value in (("--yes-share", args.yes_share), ("--overruled", args.overruled)):
         if value is not None and not 0 <= value <= 1:
             raise UsageError(f"{name} must be a share between 0 and 1 (got {value:g})")
-    sys.stdout.write(describe(description, yes, no, challenged, args.yes_share, args.upheld))
+    sys.stdout.write(describe(_tally(args), args.yes_share, args.overruled))
     return 0

@@ -1,11 +1,15 @@
-"""`labor-analysis summary`: one row per election (shares, turnout, margin, challenged ballots, outcome)."""
+"""`labor-analysis summary`: one row per election (shares, turnout, margin, challenged ballots, outcome, winner)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from . import DATA_DIR_HELP
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json")
 
@@ -24,9 +28,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def render(frame, fmt: str) -> str:
-    """The summary `frame` as text in `fmt` (table, csv or json)."""
+#: Columns of the table view written as counts with thousands separators, and as percentages.
+COUNT_COLUMNS = (
+    "yes",
+    "no",
+    "void",
+    "challenged",
+    "eligible_voters",
+    "ballots_cast",
+    "valid_votes",
+    "margin",
+    "yes_needed",
+    "unions",
+)
+SHARE_COLUMNS = ("yes_share", "turnout")
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    """The summary `frame` as text in `fmt` (table, csv or json); the table writes figures as the prose does."""
+    import pandas as pd
+
     from ..safe_csv import to_safe_csv_text
+    from ..text import fmt_int, fmt_pct
 
     if fmt == "csv":
         return to_safe_csv_text(frame)
@@ -34,9 +57,11 @@ def render(frame, fmt: str) -> str:
     shown["count_date"] = shown["count_date"].dt.strftime("%Y-%m-%d")
     if fmt == "json":
         return shown.to_json(orient="records", indent=2) + "\n"
-    for name in ("yes_share", "turnout"):
-        shown[name] = shown[name].map(lambda v: None if v != v else f"{v:.1%}")
-    shown = shown.astype(object).where(shown.notna(), "n/a")
+    shown = shown.astype(object)
+    for names, written in ((COUNT_COLUMNS, fmt_int), (SHARE_COLUMNS, fmt_pct)):
+        for name in names:
+            shown[name] = [None if pd.isna(value) else written(value) for value in shown[name]]
+    shown = shown.where(shown.notna(), "n/a")
     return shown.to_string(index=False) + "\n"
 
 

@@ -32,9 +32,17 @@ class Disagreement:
     other_values: dict
 
     def as_dict(self) -> dict:
-        return {"case_number": self.case_number, "unit": self.unit, "kind": self.kind, "tally_date": self.tally_date,
-                "differs_in": list(self.columns), "used": self.used, "other": self.other,
-                "used_values": self.used_values, "other_values": self.other_values}
+        return {
+            "case_number": self.case_number,
+            "unit": self.unit,
+            "kind": self.kind,
+            "tally_date": self.tally_date,
+            "differs_in": list(self.columns),
+            "used": self.used,
+            "other": self.other,
+            "used_values": self.used_values,
+            "other_values": self.other_values,
+        }
 
 
 def _values(row: pd.Series, columns: tuple[str, ...]) -> dict:
@@ -47,8 +55,10 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
         return []
     disagreements: list[Disagreement] = []
     matched: set[int] = set()  # kept rows that already absorbed a row of another file
-    for columns in (["case_number", "unit_id", "kind", "tally_date", "revised"],
-                    ["case_number", "kind", "tally_date", "revised"]):
+    for columns in (
+        ["case_number", "unit_id", "kind", "tally_date", "revised"],
+        ["case_number", "kind", "tally_date", "revised"],
+    ):
         live = rows[rows["fate"].eq("")]
         key = live[columns].copy()
         if "unit_id" in columns:  # same-day groups with one unit letter: matched in order
@@ -81,7 +91,13 @@ def _disagreement(used: pd.Series, other: pd.Series, file_names: list[str]) -> D
     if not differ:
         return None
     return Disagreement(
-        used["case_number"], used["unit_id"], used["kind"], used["tally_date"].strftime("%Y-%m-%d"), tuple(differ),
-        file_names[used["file"]], file_names[other["file"]], _values(used, tuple(differ)),
+        used["case_number"],
+        used["unit_id"],
+        used["kind"],
+        used["tally_date"].strftime("%Y-%m-%d"),
+        tuple(differ),
+        file_names[used["file"]],
+        file_names[other["file"]],
+        _values(used, tuple(differ)),
         _values(other, tuple(differ)),
     )

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .tally_rows import zero_if_missing
 from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_CHALLENGED, SKIP_REVISION_UNIONS
+from .tally_rows import zero_if_missing
 
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
 
@@ -54,8 +54,7 @@ class Built:
 
 def assign(rows: pd.DataFrame, recs: list[dict]) -> list[_Election]:
     """Group the kept rows (empty fate) into elections, in stage order; see the module docstring."""
-    live = rows[rows["fate"].eq("")].sort_values(["case_number", "unit_id", "tally_date", "file", "row"],
-                                                  kind="stable")
+    live = rows[rows["fate"].eq("")].sort_values(["case_number", "unit_id", "tally_date", "file", "row"], kind="stable")
     elections: list[_Election] = []
     by_unit: dict[tuple[str, str], list[_Election]] = {}
     for i in live.index:
@@ -66,18 +65,25 @@ def assign(rows: pd.DataFrame, recs: list[dict]) -> list[_Election]:
         if r["revised"]:
             earlier = [e for e in known if recs[e.rows[0]]["tally_date"] <= date]
             same_kind = [e for e in earlier if e.kind == kind]
-            same_date = [e for e in earlier if not pd.isna(scheduled)
-                         and recs[e.rows[0]]["scheduled_date"] == scheduled]
-            target = (same_kind or same_date or [None])[-1]
+            same_date = [
+                e for e in earlier if not pd.isna(scheduled) and recs[e.rows[0]]["scheduled_date"] == scheduled
+            ]
+            candidates = same_kind or same_date
+            target = candidates[-1] if candidates else None
         elif not pd.isna(scheduled):
-            target = next((e for e in reversed(known) if e.kind == kind and _same_vote(recs[e.rows[0]], r)
-                           and recs[e.rows[-1]]["tally_date"] < date), None)
+            target = next(
+                (
+                    e
+                    for e in reversed(known)
+                    if e.kind == kind and _same_vote(recs[e.rows[0]], r) and recs[e.rows[-1]]["tally_date"] < date
+                ),
+                None,
+            )
         if target is not None:
             target.rows.append(i)
             continue
         election = _Election(r["case_number"], r["unit_id"], kind, [i], revision_only=bool(r["revised"]))
-        election.same_day_group = 1 + sum(1 for e in known if e.kind == kind
-                                          and recs[e.rows[0]]["tally_date"] == date)
+        election.same_day_group = 1 + sum(1 for e in known if e.kind == kind and recs[e.rows[0]]["tally_date"] == date)
         known.append(election)
         elections.append(election)
     return elections
@@ -86,8 +92,11 @@ def assign(rows: pd.DataFrame, recs: list[dict]) -> list[_Election]:
 def _same_vote(first: dict, later: dict) -> bool:
     """A later plain tally is a revision of `first` when it has the same scheduled election date, eligible voters
     and self-determination flag (another group voting under the same date has its own eligible count)."""
-    return (first["scheduled_date"] == later["scheduled_date"] and first["self_det"] == later["self_det"]
-            and (pd.isna(first["eligible"]) or pd.isna(later["eligible"]) or first["eligible"] == later["eligible"]))
+    return (
+        first["scheduled_date"] == later["scheduled_date"]
+        and first["self_det"] == later["self_det"]
+        and (pd.isna(first["eligible"]) or pd.isna(later["eligible"]) or first["eligible"] == later["eligible"])
+    )
 
 
 def _names(ballot: list[tuple[str, int]]) -> list[str]:
@@ -108,8 +117,12 @@ def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[i
             r = recs[i]
             if len(r["ballot"]) != len(names):
                 fates[i] = SKIP_REVISION_UNIONS
-            elif (not e.revision_only and not pd.isna(r["challenged"]) and not pd.isna(first["challenged"])
-                  and r["challenged"] > first["challenged"]):
+            elif (
+                not e.revision_only
+                and not pd.isna(r["challenged"])
+                and not pd.isna(first["challenged"])
+                and r["challenged"] > first["challenged"]
+            ):
                 fates[i] = SKIP_REVISION_CHALLENGED
             else:
                 kept.append(i)
@@ -133,30 +146,57 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-ADJUSTMENTS = ("eligible zero, left empty", "eligible below the ballots cast, left empty",
-               "state not a two-letter code, left empty", "union names missing", "repeated union names told apart",
-               "elections with only a revised tally", "revisions found by scheduled date",
-               "elections in same-day voting groups", "split ballots joined", "self-determination elections",
-               "tallies whose reported vote total differs from the choices (recomputed)",
-               "revisions spelling a union differently (first tally's names kept)")
+ADJUSTMENTS = (
+    "eligible zero, left empty",
+    "eligible below the ballots cast, left empty",
+    "state not a two-letter code, left empty",
+    "union names missing",
+    "repeated union names told apart",
+    "elections with only a revised tally",
+    "revisions found by scheduled date",
+    "elections in same-day voting groups",
+    "split ballots joined",
+    "self-determination elections",
+    "tallies whose reported vote total differs from the choices (recomputed)",
+    "revisions spelling a union differently (first tally's names kept)",
+)
 
 
 def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
     """The elections and tallies frames of the kept rows; fills in the fate of every kept row (in place)."""
-    used = ["file", "case_number", "case_name", "city", "state", "unit_id", "kind", "mode", "tally_date",
-            "scheduled_date", "revised", "self_det", "ballot", "eligible", "against", "void", "challenged",
-            "valid_reported"]
+    used = [
+        "file",
+        "case_number",
+        "case_name",
+        "city",
+        "state",
+        "unit_id",
+        "kind",
+        "mode",
+        "tally_date",
+        "scheduled_date",
+        "revised",
+        "self_det",
+        "ballot",
+        "eligible",
+        "against",
+        "void",
+        "challenged",
+        "valid_reported",
+    ]
     recs = [dict(zip(used, values)) for values in zip(*(rows[c].tolist() for c in used))]
     elections = assign(rows, recs)
     fates: dict[int, str] = {}
     counts = dict.fromkeys(ADJUSTMENTS, 0)
     counts["revisions spelling a union differently (first tally's names kept)"] = _check_revisions(
-        recs, elections, fates)
+        recs, elections, fates
+    )
     group_sizes: dict[tuple, int] = {}
     for e in elections:
         key = (e.case, e.unit, e.kind, recs[e.rows[0]]["tally_date"])
         group_sizes[key] = max(group_sizes.get(key, 0), e.same_day_group)
-    election_rows, tally_rows = [], []
+    election_rows: list[dict] = []
+    tally_rows: list[tuple[int, str, str, int | None, str, str]] = []
     for number, e in enumerate(elections):
         first = recs[e.rows[0]]
         stages = [recs[i] for i in e.rows]
@@ -175,19 +215,25 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         fates[e.rows[0]] = IMPORTED_REVISION if e.revision_only else IMPORTED_FIRST
         if e.revision_only:
             counts["elections with only a revised tally"] += 1
-            notes.append("Only a revised tally of this election is in the NLRB file (its first count is older); "
-                         "count_date is the revised tally's date")
+            notes.append(
+                "Only a revised tally of this election is in the NLRB file (its first count is older); "
+                "count_date is the revised tally's date"
+            )
         eligible = first["eligible"]
-        cast = max(sum(v for _, v in b) + zero_if_missing(r["against"]) + zero_if_missing(r["void"])
-                   for r, b in zip(stages, ballots))
+        cast = max(
+            sum(v for _, v in b) + zero_if_missing(r["against"]) + zero_if_missing(r["void"])
+            for r, b in zip(stages, ballots)
+        )
         if not pd.isna(eligible) and eligible == 0:
             counts["eligible zero, left empty"] += 1
             notes.append("The NLRB file gives 0 eligible voters: left empty (unknown)")
             eligible = None
         elif not pd.isna(eligible) and cast > eligible:
             counts["eligible below the ballots cast, left empty"] += 1
-            notes.append(f"The NLRB file gives {int(eligible)} eligible voters, fewer than the {cast} yes, no and "
-                         "void ballots of a tally: left empty (unknown)")
+            notes.append(
+                f"The NLRB file gives {int(eligible)} eligible voters, fewer than the {cast} yes, no and "
+                "void ballots of a tally: left empty (unknown)"
+            )
             eligible = None
         state = first["state"].upper()
         if state and not STATE_PATTERN.fullmatch(state):
@@ -197,8 +243,10 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         group = group_sizes[(e.case, e.unit, e.kind, first["tally_date"])]
         if group > 1:
             counts["elections in same-day voting groups"] += 1
-            notes.append(f"One of {group} tallies of this case, unit and kind counted the same day (separate voting "
-                         f"groups under one unit letter in the NLRB file); number {e.same_day_group} in file order")
+            notes.append(
+                f"One of {group} tallies of this case, unit and kind counted the same day (separate voting "
+                f"groups under one unit letter in the NLRB file); number {e.same_day_group} in file order"
+            )
         if len(ballots[0]) > 3:
             counts["split ballots joined"] += 1
             notes.append(f"A ballot of {len(ballots[0])} unions entered over two rows in the NLRB file; joined")
@@ -207,20 +255,34 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         for r, b in zip(stages, ballots):
             valid = sum(v for _, v in b) + zero_if_missing(r["against"])
             counts["tallies whose reported vote total differs from the choices (recomputed)"] += (
-                pd.isna(r["valid_reported"]) or r["valid_reported"] != valid)
+                pd.isna(r["valid_reported"]) or r["valid_reported"] != valid
+            )
         several = len(ballots[0]) > 1
-        election_rows.append({
-            "case": e.case, "unit_id": e.unit, "kind": e.kind, "same_day_group": e.same_day_group,
-            "count_date": first["tally_date"], "employer": first["case_name"] or "(not named in the NLRB file)",
-            "city": first["city"], "state": state, "union": ballots[0][0][0], "voting_method": first["mode"],
-            "eligible_voters": None if pd.isna(eligible) else int(eligible), "self_determination": self_det,
-            "source_id": source_ids[first["file"]], "note": "; ".join(notes),
-        })
+        election_rows.append(
+            {
+                "case": e.case,
+                "unit_id": e.unit,
+                "kind": e.kind,
+                "same_day_group": e.same_day_group,
+                "count_date": first["tally_date"],
+                "employer": first["case_name"] or "(not named in the NLRB file)",
+                "city": first["city"],
+                "state": state,
+                "union": ballots[0][0][0],
+                "voting_method": first["mode"],
+                "eligible_voters": None if pd.isna(eligible) else int(eligible),
+                "self_determination": self_det,
+                "source_id": source_ids[first["file"]],
+                "note": "; ".join(notes),
+            }
+        )
         for stage, r, ballot in zip(names, stages, ballots):
             src = source_ids[r["file"]]
             tally_rows += [(number, stage, "yes", votes, name if several else "", src) for name, votes in ballot]
-            tally_rows += [(number, stage, choice, None if pd.isna(r[col]) else int(r[col]), "", src)
-                           for choice, col in (("no", "against"), ("void", "void"), ("challenged", "challenged"))]
+            tally_rows += [
+                (number, stage, choice, None if pd.isna(r[col]) else int(r[col]), "", src)
+                for choice, col in (("no", "against"), ("void", "void"), ("challenged", "challenged"))
+            ]
     fate = rows["fate"].to_numpy(dtype=object)
     fate[list(fates)] = list(fates.values())
     rows["fate"] = fate
@@ -230,8 +292,9 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
     frame["election_id"] = _election_ids(frame)
     tallies = pd.DataFrame(tally_rows, columns=["election", "stage", "choice", "ballots", "union", "source_id"])
     tallies.insert(0, "election_id", frame["election_id"].to_numpy()[tallies.pop("election").to_numpy()])
-    tallies["ballots"] = pd.array(tallies["ballots"].astype(object).where(tallies["ballots"].notna(), None),
-                                  dtype="Int64")
+    tallies["ballots"] = pd.array(
+        tallies["ballots"].astype(object).where(tallies["ballots"].notna(), None), dtype="Int64"
+    )
     tallies["note"] = ""
     order = frame.sort_values(["count_date", "case", "unit_id", "kind", "same_day_group"], kind="stable").index
     rank = np.empty(len(frame), dtype=np.int64)
@@ -252,23 +315,53 @@ def _election_ids(frame: pd.DataFrame) -> pd.Series:
     return base + n.map(lambda k: "" if k == 1 else f"-{k}") + "-" + year
 
 
-ELECTION_COLUMNS = ["election_id", "employer", "facility", "city", "state", "union", "voting_method", "vote_start",
-                    "vote_end", "count_date", "eligible_voters", "eligible_approximate", "case_number", "unit",
-                    "kind", "self_determination", "source_id", "note"]
+ELECTION_COLUMNS = [
+    "election_id",
+    "employer",
+    "facility",
+    "city",
+    "state",
+    "union",
+    "voting_method",
+    "vote_start",
+    "vote_end",
+    "count_date",
+    "eligible_voters",
+    "eligible_approximate",
+    "case_number",
+    "unit",
+    "kind",
+    "self_determination",
+    "source_id",
+    "note",
+]
 TALLY_COLUMNS = ["election_id", "stage", "choice", "union", "ballots", "source_id", "note"]
 
 
 def _contract_elections(frame: pd.DataFrame) -> pd.DataFrame:
     """The elections frame in elections.csv's columns."""
-    out = pd.DataFrame({
-        "election_id": frame["election_id"], "employer": frame["employer"], "facility": frame["employer"],
-        "city": frame["city"], "state": frame["state"], "union": frame["union"],
-        "voting_method": frame["voting_method"], "vote_start": "", "vote_end": "",
-        "count_date": frame["count_date"], "eligible_voters": pd.array(frame["eligible_voters"], dtype="Int64"),
-        "eligible_approximate": False, "case_number": frame["case"], "unit": frame["unit_id"],
-        "kind": frame["kind"], "self_determination": frame["self_determination"].astype(bool),
-        "source_id": frame["source_id"], "note": frame["note"],
-    })
+    out = pd.DataFrame(
+        {
+            "election_id": frame["election_id"],
+            "employer": frame["employer"],
+            "facility": frame["employer"],
+            "city": frame["city"],
+            "state": frame["state"],
+            "union": frame["union"],
+            "voting_method": frame["voting_method"],
+            "vote_start": "",
+            "vote_end": "",
+            "count_date": frame["count_date"],
+            "eligible_voters": pd.array(frame["eligible_voters"], dtype="Int64"),
+            "eligible_approximate": False,
+            "case_number": frame["case"],
+            "unit": frame["unit_id"],
+            "kind": frame["kind"],
+            "self_determination": frame["self_determination"].astype(bool),
+            "source_id": frame["source_id"],
+            "note": frame["note"],
+        }
+    )
     return out[ELECTION_COLUMNS]
 
 

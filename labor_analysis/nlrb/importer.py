@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..paths import ensure_outside_data, resolve_data_dir
 from ..schema import BOOLEAN_FALSE, BOOLEAN_TRUE, TABLES_BY_NAME
-from . import combine, elections, rows as row_rules, sources
-from .tables import read_nlrb_file
+from . import combine, elections, sources
+from . import rows as row_rules
+from .tables import NlrbTable, read_nlrb_file
 
 REPORT_NAME = "import-report.json"
 
@@ -33,8 +34,9 @@ class ImportResult:
     tallies: pd.DataFrame
 
 
-def check_out_dir(out_dir: str | os.PathLike[str], inputs: list[Path],
-                  data_dir: str | os.PathLike[str] | None = None) -> Path:
+def check_out_dir(
+    out_dir: str | os.PathLike[str], inputs: list[Path], data_dir: str | os.PathLike[str] | None = None
+) -> Path:
     """`out_dir` resolved; ValueError when it is the data folder (or inside it), an input's folder, or a file."""
     out = ensure_outside_data(out_dir, resolve_data_dir(data_dir), "the import")
     for path in inputs:
@@ -45,8 +47,13 @@ def check_out_dir(out_dir: str | os.PathLike[str], inputs: list[Path],
     return out
 
 
-def import_files(paths: list[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
-                 downloaded: date | None = None, data_dir: str | os.PathLike[str] | None = None) -> ImportResult:
+def import_files(
+    paths: list[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    downloaded: date | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> ImportResult:
     """Import the NLRB files `paths` (earlier files win where files repeat a tally) into `out_dir`.
 
     Raises tables.NlrbFileError for a file that cannot be imported and ValueError for a forbidden output folder;
@@ -62,8 +69,10 @@ def import_files(paths: list[str | os.PathLike[str]], out_dir: str | os.PathLike
     rows = row_rules.classify(pd.concat(frames, ignore_index=True))
     disagreements = combine.merge_files(rows, names)
     built = elections.build(rows, source_ids)
-    source_frame = pd.concat([pd.DataFrame(file_sources, columns=sources.SOURCE_COLUMNS),
-                              sources.case_sources(built.elections)], ignore_index=True)
+    source_frame = pd.concat(
+        [pd.DataFrame(file_sources, columns=sources.SOURCE_COLUMNS), sources.case_sources(built.elections)],
+        ignore_index=True,
+    )
     report = _report(tables, file_sources, rows, built, disagreements, len(source_frame), out)
     out.mkdir(parents=True, exist_ok=True)
     _write(out / "elections.csv", built.elections)
@@ -93,16 +102,30 @@ def _fate_counts(rows: pd.DataFrame) -> dict[str, int]:
     return {fate: int(counts.get(fate, 0)) for fate in row_rules.FATES}
 
 
-def _report(tables, file_sources, rows, built, disagreements, n_sources, out) -> dict:
+def _report(
+    tables: list[NlrbTable],
+    file_sources: list[dict[str, str]],
+    rows: pd.DataFrame,
+    built: elections.Built,
+    disagreements: list[combine.Disagreement],
+    n_sources: int,
+    out: Path,
+) -> dict:
     """The import report: rows read and the fate of each, per file and in all; what was written and adjusted."""
     per_file = []
     for k, (table, source) in enumerate(zip(tables, file_sources)):
         mine = rows[rows["file"] == k]
-        per_file.append({
-            "file": table.path.name, "format": table.format.DESCRIPTION, "source_id": source["source_id"],
-            "title": table.title, "rows_read": len(mine), "blank_rows_ignored": table.blank_rows,
-            "rows": _fate_counts(mine),
-        })
+        per_file.append(
+            {
+                "file": table.path.name,
+                "format": table.format.DESCRIPTION,
+                "source_id": source["source_id"],
+                "title": table.title,
+                "rows_read": len(mine),
+                "blank_rows_ignored": table.blank_rows,
+                "rows": _fate_counts(mine),
+            }
+        )
     fates = _fate_counts(rows)
     unaccounted = len(rows) - sum(fates.values())
     if unaccounted:  # a rule left a row without a fate: a bug, never a silent loss
@@ -133,8 +156,10 @@ def render_report(report: dict) -> str:
     lines += [f"  {fate:<{width}}  {n:>6}" for fate, n in report["rows"].items() if n]
     lines.append(f"  {'total':<{width}}  {sum(report['rows'].values()):>6}")
     kinds = ", ".join(f"{n} {k}" for k, n in report["elections_by_kind"].items())
-    lines.append(f"Wrote {report['elections_written']} elections ({kinds}), {report['stages_written']} tallies "
-                 f"({report['tallies_written']} rows), {report['sources_written']} sources")
+    lines.append(
+        f"Wrote {report['elections_written']} elections ({kinds}), {report['stages_written']} tallies "
+        f"({report['tallies_written']} rows), {report['sources_written']} sources"
+    )
     adjusted = {k: v for k, v in report["adjustments"].items() if v}
     if adjusted:
         lines.append("Adjustments and flags:")

@@ -8,14 +8,16 @@ fails when the committed tables differ from a fresh run.
 Which elections count: every election whose first count is in the file (elections known only through a
 revised tally are left out, their first count predates the file) and that is not a self-determination vote
 (an Armour-Globe vote on joining an existing unit). Each election's outcome is read from its latest tally
-with `rules.election_outcome`: `won` (a union has a majority of the valid votes: certified, or kept in a
-decertification case), `lost` (a tie loses), `runoff` (several unions, no majority) or `undetermined` (the
-challenged ballots could change it). The union win rate is won / (won + lost): elections the count decided.
+by the project's `summary` (`rules.election_outcome`; a run-off election gets no further run-off): `won` (a
+union has a majority of the valid votes: certified, or kept in a decertification case), `lost` (a tie loses),
+`runoff` (several unions, no majority) or `undetermined` (the challenged ballots could change it). The union
+win rate is won / (won + lost): the elections the count decided.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import rules
+from ..analysis import summary
 from ..loading import Dataset, load
 from ..paths import derived_dir, nlrb_records_dir
 from ..schema import stage_rank
@@ -48,7 +51,7 @@ MODES = ("in_person", "mail", "mixed", "unknown")
 def size_labels() -> list[str]:
     """Bin labels: `1-9`, `10-19`, ..., `2500+`."""
     bounds = list(SIZE_BOUNDS)
-    return [f"{lo}-{hi - 1}" for lo, hi in zip(bounds, bounds[1:])] + [f"{bounds[-1]}+"]
+    return [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(bounds)] + [f"{bounds[-1]}+"]
 
 
 def size_bin(eligible: pd.Series) -> pd.Categorical:
@@ -57,60 +60,56 @@ def size_bin(eligible: pd.Series) -> pd.Categorical:
     return pd.cut(eligible.astype("float64"), bins=edges, right=False, labels=size_labels())
 
 
-def _ballots(ds: Dataset, stage: str) -> pd.DataFrame:
-    """Per election: union votes in ballot order (wide), no and challenged votes at its latest or initial stage."""
-    t = ds.tallies
-    rank = np.asarray(stage_rank(t["stage"]))
-    t = t.assign(rank=rank)
-    if stage == "latest":
-        t = t[t["rank"] == t.groupby("election_id")["rank"].transform("max")]
-    else:
-        t = t[t["rank"] == 0]
+def _first_counts(ds: Dataset) -> pd.DataFrame:
+    """Per election with an initial stage: union votes in ballot order (wide), no and challenged at that count."""
+    t = ds.tallies[np.asarray(stage_rank(ds.tallies["stage"])) == 0]
     yes = t[t["choice"] == "yes"].copy()
     yes["position"] = yes.groupby("election_id", sort=False).cumcount()
     wide = yes.pivot(index="election_id", columns="position", values="ballots")
     other = t[t["choice"] != "yes"].pivot(index="election_id", columns="choice", values="ballots")
     out = wide.join(other[["no", "challenged"]], how="inner")
     out["unions"] = yes.groupby("election_id")["position"].max() + 1
-    out["yes"] = yes.groupby("election_id")["ballots"].sum(min_count=1)
     return out
 
 
 def election_results(ds: Dataset) -> pd.DataFrame:
-    """One row per counted election (see module docstring): details, latest counts, outcome, and whether the
-    challenged ballots were determinative at the first count."""
+    """One row per counted election (see module docstring): details, latest counts and outcome (`summary`), and
+    whether the challenged ballots were determinative at the first count."""
     e = ds.elections
-    first_count = set(ds.tallies.loc[ds.tallies["stage"] == "initial", "election_id"])
-    e = e[e["election_id"].isin(first_count) & ~e["self_determination"].astype(bool)]
-    latest = _ballots(ds, "latest").reindex(e["election_id"])
-    initial = _ballots(ds, "initial").reindex(e["election_id"])
-    union_columns = [c for c in latest.columns if isinstance(c, (int, np.integer))]
-    outcome = rules.election_outcome(latest[union_columns].astype("float64"), latest["no"].astype("float64"),
-                                     latest["challenged"].astype("float64"), unions=latest["unions"])
-    initial_columns = [c for c in initial.columns if isinstance(c, (int, np.integer))]
-    at_first = rules.multi_union_determinative(initial[initial_columns].astype("float64"),
-                                               initial["no"].astype("float64"),
-                                               initial["challenged"].astype("float64"), unions=initial["unions"])
-    return pd.DataFrame({
-        "election_id": e["election_id"].to_numpy(),
-        "case_number": e["case_number"].to_numpy(),
-        "case_type": case_type(e["case_number"]).to_numpy(),
-        "employer": e["employer"].to_numpy(),
-        "city": e["city"].to_numpy(),
-        "state": e["state"].to_numpy(),
-        "kind": e["kind"].astype(str).to_numpy(),
-        "count_date": e["count_date"].to_numpy(),
-        "year": e["count_date"].dt.year.to_numpy(),
-        "voting_method": e["voting_method"].astype(object).fillna("").replace("", "unknown").to_numpy(),
-        "eligible_voters": e["eligible_voters"].array,
-        "unions": latest["unions"].astype("Int64").array,
-        "yes": latest["yes"].astype("Int64").array,
-        "no": latest["no"].astype("Int64").array,
-        "challenged_at_first_count": initial["challenged"].astype("Int64").array,
-        "determinative_at_first_count": at_first.to_numpy(dtype=bool, na_value=False),
-        "outcome": outcome["outcome"].astype(str).to_numpy(),
-        "source_id": e["source_id"].to_numpy(),
-    })
+    first = _first_counts(ds)
+    e = e[e["election_id"].isin(first.index) & ~e["self_determination"].astype(bool)]
+    latest = summary(ds).set_index("election_id").loc[e["election_id"]]
+    first = first.loc[e["election_id"]]
+    union_columns = [c for c in first.columns if isinstance(c, (int, np.integer))]
+    at_first = rules.multi_union_determinative(
+        first[union_columns].astype("float64"),
+        first["no"].astype("float64"),
+        first["challenged"].astype("float64"),
+        unions=first["unions"],
+        runoff_allowed=(e["kind"].astype(str) != "runoff").to_numpy(),
+    )
+    return pd.DataFrame(
+        {
+            "election_id": e["election_id"].to_numpy(),
+            "case_number": e["case_number"].to_numpy(),
+            "case_type": case_type(e["case_number"]).to_numpy(),
+            "employer": e["employer"].to_numpy(),
+            "city": e["city"].to_numpy(),
+            "state": e["state"].to_numpy(),
+            "kind": e["kind"].astype(str).to_numpy(),
+            "count_date": e["count_date"].to_numpy(),
+            "year": e["count_date"].dt.year.to_numpy(),
+            "voting_method": e["voting_method"].astype(object).fillna("").replace("", "unknown").to_numpy(),
+            "eligible_voters": e["eligible_voters"].array,
+            "unions": latest["unions"].astype("Int64").array,
+            "yes": latest["yes"].astype("Int64").array,
+            "no": latest["no"].astype("Int64").array,
+            "challenged_at_first_count": first["challenged"].astype("Int64").array,
+            "determinative_at_first_count": at_first.to_numpy(dtype=bool, na_value=False),
+            "outcome": latest["outcome"].astype(str).to_numpy(),
+            "source_id": e["source_id"].to_numpy(),
+        }
+    )
 
 
 def _rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -140,8 +139,7 @@ def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     sized = results[results["eligible_voters"].notna()].copy()
     sized["size_bin"] = size_bin(sized["eligible_voters"])
     decided = sized[sized["outcome"].isin(["won", "lost"])]
-    distribution = (decided.groupby(["size_bin", "outcome"], observed=False).size()
-                    .rename("elections").reset_index())
+    distribution = decided.groupby(["size_bin", "outcome"], observed=False).size().rename("elections").reset_index()
     distribution = distribution[distribution["outcome"].isin(["won", "lost"])]
     distribution["outcome"] = distribution["outcome"].astype(str)
     by_size = _rates(sized.assign(size_bin=sized["size_bin"].astype(str)), ["size_bin"])
@@ -150,36 +148,75 @@ def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     for frame in (distribution, by_size):
         lower = dict(zip(size_labels(), SIZE_BOUNDS))
         frame.insert(1, "min_eligible", frame["size_bin"].astype(str).map(lower).astype("int64"))
-    challenged = results.groupby("year").agg(
-        elections=("election_id", "size"),
-        with_challenged_ballots=("challenged_at_first_count", lambda s: int((s.fillna(0) > 0).sum())),
-        determinative=("determinative_at_first_count", "sum"),
-    ).reset_index()
-    total = pd.DataFrame({"year": ["all"], "elections": [challenged["elections"].sum()],
-                          "with_challenged_ballots": [challenged["with_challenged_ballots"].sum()],
-                          "determinative": [challenged["determinative"].sum()]})
+    challenged = (
+        results.groupby("year")
+        .agg(
+            elections=("election_id", "size"),
+            with_challenged_ballots=("challenged_at_first_count", lambda s: int((s.fillna(0) > 0).sum())),
+            determinative=("determinative_at_first_count", "sum"),
+        )
+        .reset_index()
+    )
+    total = pd.DataFrame(
+        {
+            "year": ["all"],
+            "elections": [challenged["elections"].sum()],
+            "with_challenged_ballots": [challenged["with_challenged_ballots"].sum()],
+            "determinative": [challenged["determinative"].sum()],
+        }
+    )
     challenged = pd.concat([challenged.astype({"year": str}), total], ignore_index=True)
     challenged["determinative_share"] = (challenged["determinative"] / challenged["elections"]).round(4)
-    largest = (results[results["eligible_voters"].notna()]
-               .sort_values(["eligible_voters", "count_date", "election_id"], ascending=[False, True, True])
-               .head(LARGEST))
-    largest = largest[["case_number", "employer", "city", "state", "count_date", "kind", "voting_method",
-                       "eligible_voters", "unions", "yes", "no", "challenged_at_first_count", "outcome"]]
+    largest = (
+        results[results["eligible_voters"].notna()]
+        .sort_values(["eligible_voters", "count_date", "election_id"], ascending=[False, True, True])
+        .head(LARGEST)
+    )
+    largest = largest[
+        [
+            "case_number",
+            "employer",
+            "city",
+            "state",
+            "count_date",
+            "kind",
+            "voting_method",
+            "eligible_voters",
+            "unions",
+            "yes",
+            "no",
+            "challenged_at_first_count",
+            "outcome",
+        ]
+    ]
     quantiles = sized["eligible_voters"].astype("float64").quantile(list(QUANTILES))
-    summary = pd.DataFrame({
-        "statistic": ["elections", "elections_with_eligible_voters", *[f"quantile_{q:g}" for q in QUANTILES],
-                      "max"],
-        "value": [len(results), len(sized), *quantiles.round(1).tolist(), sized["eligible_voters"].max()],
-    })
-    summary["value"] = pd.Series([int(v) if float(v).is_integer() else float(v) for v in summary["value"]],
-                                 dtype=object)
-    counts = (sized[sized["outcome"].isin(["won", "lost"])]
-              .groupby(["eligible_voters", "outcome"]).size().rename("elections").reset_index())
+    summary = pd.DataFrame(
+        {
+            "statistic": [
+                "elections",
+                "elections_with_eligible_voters",
+                *[f"quantile_{q:g}" for q in QUANTILES],
+                "max",
+            ],
+            "value": [len(results), len(sized), *quantiles.round(1).tolist(), sized["eligible_voters"].max()],
+        }
+    )
+    summary["value"] = pd.Series(
+        [int(v) if float(v).is_integer() else float(v) for v in summary["value"]], dtype=object
+    )
+    counts = (
+        sized[sized["outcome"].isin(["won", "lost"])]
+        .groupby(["eligible_voters", "outcome"])
+        .size()
+        .rename("elections")
+        .reset_index()
+    )
     counts["eligible_voters"] = counts["eligible_voters"].astype("int64")
     tables = {
         "unit_size_counts.csv": counts,
-        "elections_by_year_and_case_type.csv": pd.concat([by_type.astype({"year": str}),
-                                                          all_types.astype({"year": str})], ignore_index=True),
+        "elections_by_year_and_case_type.csv": pd.concat(
+            [by_type.astype({"year": str}), all_types.astype({"year": str})], ignore_index=True
+        ),
         "win_rate_by_voting_method_and_year.csv": _rates(results, ["year", "voting_method"]),
         "unit_size_distribution.csv": distribution.reset_index(drop=True),
         "win_rate_by_unit_size.csv": by_size,
@@ -192,11 +229,14 @@ def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
 
 def release_source(ds: Dataset, source_id: str) -> pd.DataFrame:
     """The sources.csv row of the release the tables come from, with where the public copy is kept."""
-    row = ds.sources[ds.sources["source_id"] == source_id][["source_id", "publisher", "title", "url",
-                                                             "published", "note"]].copy()
+    row = ds.sources[ds.sources["source_id"] == source_id][
+        ["source_id", "publisher", "title", "url", "published", "note"]
+    ].copy()
     row["url"] = FOIA_PUBLIC_COPY
-    row["note"] = ("Every representation-election tally dated 2017-01-03 to 2021-11-30; file "
-                   f"{FOIA_NAME}; public copy in the labordata/nlrb-data repository")
+    row["note"] = (
+        "Every representation-election tally dated 2017-01-03 to 2021-11-30; file "
+        f"{FOIA_NAME}; public copy in the labordata/nlrb-data repository"
+    )
     return row.reset_index(drop=True)
 
 

@@ -43,12 +43,34 @@ MERGED_SPLIT = "merged: second row of a ballot split over two rows"
 MERGED_OTHER_FILE = "merged: the same tally was read from an earlier file"
 SKIP_REVISION_UNIONS = "skipped: revised tally with another number of unions than its election"
 SKIP_REVISION_CHALLENGED = "skipped: revised tally with more challenged ballots than the first count"
-FATES = (IMPORTED_FIRST, IMPORTED_REVISION, MERGED_REPEAT, MERGED_SPLIT, MERGED_OTHER_FILE, SKIP_NO_TALLY,
-         SKIP_NOT_REPRESENTATION, SKIP_NO_COUNT, SKIP_PART_COUNT, SKIP_REVISION_UNIONS, SKIP_REVISION_CHALLENGED)
+FATES = (
+    IMPORTED_FIRST,
+    IMPORTED_REVISION,
+    MERGED_REPEAT,
+    MERGED_SPLIT,
+    MERGED_OTHER_FILE,
+    SKIP_NO_TALLY,
+    SKIP_NOT_REPRESENTATION,
+    SKIP_NO_COUNT,
+    SKIP_PART_COUNT,
+    SKIP_REVISION_UNIONS,
+    SKIP_REVISION_CHALLENGED,
+)
 
 UNION_COLUMNS = (("union1", "votes1"), ("union2", "votes2"), ("union3", "votes3"))
-_REPEAT_KEY = ("file", "case_number", "unit_id", "tally_date", "eligible", "void", "votes1", "votes2", "votes3",
-               "against", "challenged")
+_REPEAT_KEY = (
+    "file",
+    "case_number",
+    "unit_id",
+    "tally_date",
+    "eligible",
+    "void",
+    "votes1",
+    "votes2",
+    "votes3",
+    "against",
+    "challenged",
+)
 
 
 def ballot_of(row: pd.Series | dict) -> list[tuple[str, int]]:

@@ -48,19 +48,23 @@ def file_source(table: NlrbTable, downloaded: date | None) -> dict[str, str]:
             "source_id": f"nlrb-foia-{number.lower()[5:]}" if number else f"nlrb-foia-{_slug(table.path.stem)}",
             "publisher": PUBLISHER,
             "title": f"{title} (FOIA request {number})" if number else f"{title} (FOIA release)",
-            "url": "", "published": "",
+            "url": "",
+            "published": "",
             "note": f"Tally rows released under the Freedom of Information Act; {checksum}"
-                    + ("" if number else "; the request number is not in the file name"),
+            + ("" if number else "; the request number is not in the file name"),
         }
     day = _day_in_name(name) or downloaded
     if day is None:
-        raise NlrbFileError(f"{name}: an nlrb.gov download is cited by the day it was downloaded; the file name "
-                            "holds no date (YYYY-MM-DD): give it with --downloaded YYYY-MM-DD")
+        raise NlrbFileError(
+            f"{name}: an nlrb.gov download is cited by the day it was downloaded; the file name "
+            "holds no date (YYYY-MM-DD): give it with --downloaded YYYY-MM-DD"
+        )
     return {
         "source_id": f"nlrb-recent-results-{day.isoformat()}",
         "publisher": PUBLISHER,
         "title": f"Recent Election Results (nlrb.gov download of {day.isoformat()})",
-        "url": RECENT_RESULTS_URL, "published": day.isoformat(),
+        "url": RECENT_RESULTS_URL,
+        "published": day.isoformat(),
         "note": f"Downloaded from nlrb.gov on the published date; {checksum}",
     }
 
@@ -82,11 +86,14 @@ def unique_ids(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 def case_sources(elections: pd.DataFrame) -> pd.DataFrame:
     """One row per case: its page on nlrb.gov (`nlrb-case-<case>`), cited by charts that name the case."""
     cases = elections.drop_duplicates("case_number")[["case_number", "employer"]].sort_values("case_number")
-    return pd.DataFrame({
-        "source_id": "nlrb-case-" + cases["case_number"],
-        "publisher": PUBLISHER,
-        "title": "Case " + cases["case_number"] + " (" + cases["employer"] + ")",
-        "url": cases["case_number"].map(lambda c: CASE_URL.format(case=c)),
-        "published": "",
-        "note": "Case page with the tallies and documents of the case",
-    }, columns=SOURCE_COLUMNS)
+    return pd.DataFrame(
+        {
+            "source_id": "nlrb-case-" + cases["case_number"],
+            "publisher": PUBLISHER,
+            "title": "Case " + cases["case_number"] + " (" + cases["employer"] + ")",
+            "url": cases["case_number"].map(lambda c: CASE_URL.format(case=c)),
+            "published": "",
+            "note": "Case page with the tallies and documents of the case",
+        },
+        columns=SOURCE_COLUMNS,
+    )

@@ -24,8 +24,10 @@ FORMATS: tuple[ModuleType, ...] = (foia_xlsx, recent_csv)
 HEADER_SEARCH_ROWS = 20
 HEADER_MARKER = "Case Number"
 ZIP_SIGNATURE = b"PK\x03\x04"
-_NOT_NLRB = (f"{{name}}: not an NLRB election table (no header row with a {HEADER_MARKER!r} column in the first "
-             f"{HEADER_SEARCH_ROWS} rows); expected the NLRB's FOIA xlsx or an nlrb.gov election results CSV")
+_NOT_NLRB = (
+    f"{{name}}: not an NLRB election table (no header row with a {HEADER_MARKER!r} column in the first "
+    f"{HEADER_SEARCH_ROWS} rows); expected the NLRB's FOIA xlsx or an nlrb.gov election results CSV"
+)
 
 
 class NlrbFileError(ValueError):
@@ -69,8 +71,7 @@ def _csv(data: bytes, name: str) -> pd.DataFrame:
     if "\x00" in text:
         raise NlrbFileError(f"{name}: not a text table (it contains NUL bytes); expected an NLRB xlsx or CSV file")
     try:
-        return pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                           skip_blank_lines=False)
+        return pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         if HEADER_MARKER not in "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS]):
             raise NlrbFileError(_NOT_NLRB.format(name=name)) from None
@@ -89,18 +90,20 @@ def _header_row(cells: pd.DataFrame) -> int | None:
 def _format_of(header: list[str], name: str) -> ModuleType:
     """The format whose columns the header holds; else the closest format's missing columns, or 'not NLRB'."""
     present = set(header)
-    best, best_missing = None, None
+    best: ModuleType | None = None
+    best_missing: list[str] = []
     for fmt in FORMATS:
         missing = [c for c in fmt.REQUIRED_COLUMNS if c not in present]
         if not missing:
             return fmt
-        if best_missing is None or len(missing) < len(best_missing):
+        if best is None or len(missing) < len(best_missing):
             best, best_missing = fmt, missing
     if best is not None and len(best_missing) <= len(best.REQUIRED_COLUMNS) // 2:
         listed = ", ".join(repr(c) for c in best_missing)
         raise NlrbFileError(f"{name}: looks like an {best.DESCRIPTION} but is missing column(s) {listed}")
-    raise NlrbFileError(f"{name}: not an NLRB election table (the header lacks the NLRB's columns, "
-                        f"e.g. 'Tally Date' and 'Tally Type')")
+    raise NlrbFileError(
+        f"{name}: not an NLRB election table (the header lacks the NLRB's columns, e.g. 'Tally Date' and 'Tally Type')"
+    )
 
 
 def read_nlrb_file(path: str | Path) -> NlrbTable:
@@ -121,9 +124,8 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
         raise NlrbFileError(_NOT_NLRB.format(name=name))
     header = [str(v).strip() if isinstance(v, str) else "" for v in cells.iloc[at]]
     fmt = _format_of(header, name)
-    title = next((str(v).strip() for v in cells.iloc[:at].to_numpy().ravel()
-                  if isinstance(v, str) and v.strip()), "")
-    body = cells.iloc[at + 1:].copy()
+    title = next((str(v).strip() for v in cells.iloc[:at].to_numpy().ravel() if isinstance(v, str) and v.strip()), "")
+    body = cells.iloc[at + 1 :].copy()
     body.columns = header
     body = body.loc[:, [c for c in dict.fromkeys(header) if c]]
     body = body.loc[:, ~body.columns.duplicated()]
@@ -137,6 +139,7 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
         rows = fmt.to_tally_rows(body, numbers)
     except tr.CellError as exc:
         unit = "row" if fmt is foia_xlsx else "record"
-        raise NlrbFileError(f"{name}, {unit} {exc.row}, column {exc.column!r}: {exc.rule} "
-                            f"(value {exc.value!r})") from None
+        raise NlrbFileError(
+            f"{name}, {unit} {exc.row}, column {exc.column!r}: {exc.rule} (value {exc.value!r})"
+        ) from None
     return NlrbTable(path, fmt, title, rows, int(blank.sum()), hashlib.sha256(data).hexdigest())

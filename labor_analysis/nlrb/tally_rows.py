@@ -7,13 +7,25 @@ datetime64 (NaT where blank), text columns plain strings ("" where blank).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 #: Columns of the tally-row frame, in order.
-TEXT_COLUMNS = ("case_number", "case_name", "city", "state", "unit_id", "category", "tally_type", "mode",
-                "union1", "union2", "union3")
+TEXT_COLUMNS = (
+    "case_number",
+    "case_name",
+    "city",
+    "state",
+    "unit_id",
+    "category",
+    "tally_type",
+    "mode",
+    "union1",
+    "union2",
+    "union3",
+)
 DATE_COLUMNS = ("tally_date", "scheduled_date")
 COUNT_COLUMNS = ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged", "valid_reported")
 COLUMNS = ("row", *TEXT_COLUMNS, *DATE_COLUMNS, *COUNT_COLUMNS)
@@ -90,7 +102,7 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
     return out
 
 
-def zero_if_missing(value: object) -> int:
+def zero_if_missing(value: Any) -> int:
     """A count as int, 0 where missing (for sums only)."""
     return 0 if pd.isna(value) else int(value)
 
