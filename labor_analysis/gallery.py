@@ -1,19 +1,24 @@
-"""The chart gallery: export every chart of a data folder (and its explorers), then index.json and index.html."""
+"""The chart gallery: export every chart of a data folder (and its explorers), then index.json and index.html.
+
+Text from the data is escaped on the page and a source's url becomes a link only when it is http(s)
+(`safe_html`). One run at a time writes into an output folder, and chart workers end with their parent.
+"""
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .explorer import write_explorers
 from .export import ChartRecord, finalise
+from .output_lock import claim_output_dir
 from .safe_csv import write_atomic
+from .safe_html import escape_html, html_link
 
 if TYPE_CHECKING:
     from .loading import Dataset
@@ -47,18 +52,14 @@ def _preview_file(record: ChartRecord) -> str | None:
 
 
 def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
-    esc = html.escape
+    esc = escape_html
     preview = _preview_file(record)
     image = (
         f'<img src="{esc(preview)}" alt="{esc(record.alt_text)}">'
         if preview
         else f"<p>{esc(record.alt_text)}</p>"
     )
-    source_links = "; ".join(
-        f'<a href="{esc(s["url"])}">{esc(s["title"])}</a> ({esc(s["publisher"])})' if s["url"]
-        else f'{esc(s["title"])} ({esc(s["publisher"])})'
-        for s in record.sources
-    )
+    source_links = "; ".join(f'{html_link(s["url"], s["title"])} ({esc(s["publisher"])})' for s in record.sources)
     downloads = " · ".join(f'<a href="{esc(name)}">{esc(key)}</a>' for key, name in record.files.items())
     return "\n".join(
         [
@@ -209,34 +210,40 @@ def build_gallery(
     `elections` and `max_elections` limit the charts to some elections (see `chosen_elections`): a national
     folder of thousands of elections would otherwise get thousands of charts and unreadable overviews.
     The output does not depend on `jobs`: each chart is exported on its own and the index keeps the registry's order.
-    Every figure is drawn on its own Agg canvas, so the caller's matplotlib backend is left alone.
+    Every figure is drawn on its own Agg canvas, so the caller's matplotlib backend is left alone. Raises
+    ValueError for an output folder in the data or in `notebooks/`, OutputFolderBusyError while another run
+    writes into it.
     """
     from tqdm import tqdm
 
     from .chart_specs import chart_specs
     from .loading import load
+    from .paths import ensure_output_dir
+    from .workers import process_pool, run_task
 
     ds = load(data_dir)
+    out = ensure_output_dir(out_dir, ds.data_dir, "charts")
     chosen = chosen_elections(ds, elections, max_elections)
     if chosen is not None:
         ds = only_elections(ds, chosen)
     specs = chart_specs(ds)
     jobs = max(1, min(jobs, len(specs)))
     by_slug: dict[str, ChartRecord] = {}
-    with tqdm(total=len(specs), desc="charts", unit="chart", file=sys.stderr, disable=not progress) as bar:
+    with claim_output_dir(out), \
+            tqdm(total=len(specs), desc="charts", unit="chart", file=sys.stderr, disable=not progress) as bar:
         if jobs == 1:
             for spec in specs:
-                by_slug[spec.slug] = _export_one(spec, ds, str(out_dir), formats, sizes)
+                by_slug[spec.slug] = _export_one(spec, ds, str(out), formats, sizes)
                 bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                     initargs=(str(ds.data_dir), chosen)) as pool:
-                futures = [pool.submit(_export_in_worker, spec.slug, str(out_dir), formats, sizes) for spec in specs]
+            with process_pool(jobs, _start_worker, (str(ds.data_dir), chosen)) as pool:
+                futures = [pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes)
+                           for spec in specs]
                 for future in as_completed(futures):
                     record = future.result()
                     by_slug[record.slug] = record
                     bar.update()
-    records = [by_slug[spec.slug] for spec in specs]
-    explorers = {link.chart_slug: link.file_name for link in write_explorers(ds, out_dir)}
-    write_gallery(records, out_dir, explorers)
+        records = [by_slug[spec.slug] for spec in specs]
+        explorers = {link.chart_slug: link.file_name for link in write_explorers(ds, out)}
+        write_gallery(records, out, explorers)
     return records

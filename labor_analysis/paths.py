@@ -32,6 +32,21 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(data_dir).expanduser().resolve()
 
 
+class MissingDataFolderError(FileNotFoundError):
+    """The data folder does not exist: every command reports it in the same words."""
+
+    def __init__(self, data_dir: str | os.PathLike[str]) -> None:
+        super().__init__(f"data folder not found: {data_dir}")
+
+
+def existing_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """`resolve_data_dir(data_dir)` when it is a folder; MissingDataFolderError otherwise."""
+    folder = resolve_data_dir(data_dir)
+    if not folder.is_dir():
+        raise MissingDataFolderError(folder)
+    return folder
+
+
 def ensure_outside_data(
     out_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str], what: str = "outputs"
 ) -> Path:
@@ -40,6 +55,19 @@ def ensure_outside_data(
     data = Path(data_dir).expanduser().resolve()
     if out == data or data in out.parents:
         raise ValueError(f"refusing to write {what} into the data folder: {out}")
+    return out
+
+
+def ensure_output_dir(out_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str], what: str = "outputs") -> Path:
+    """`out_dir` resolved; ValueError when it is, or is inside, the data folder or the project's `notebooks/`.
+
+    A run that wrote its executed notebooks into `notebooks/` would overwrite the stored ones.
+    """
+    out = ensure_outside_data(out_dir, data_dir, what)
+    if PROJECT_ROOT is not None:
+        stored = notebooks_dir().resolve()
+        if out == stored or stored in out.parents:
+            raise ValueError(f"refusing to write {what} into the notebooks folder: {out}")
     return out
 
 

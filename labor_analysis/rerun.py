@@ -1,27 +1,36 @@
 """Execute the story notebooks in parallel into executed notebooks and HTML reports, skipping unchanged ones.
 
-A notebook is skipped when its inputs (the notebook file, every file of the data folder, the package's
-source and the injected parameters) hash to the key of its last successful run. nbclient and nbconvert are
-imported only when something has to run, so an unchanged rerun stays light.
+The data folder is validated once, before any kernel starts. A notebook is skipped when its inputs (the
+notebook file, every file of the data folder, the package's source and the injected parameters) hash to the
+key of its last successful run AND every output that run wrote (executed notebook, HTML report, charts) is
+still there with the hash it was recorded with. A run's key is recorded only after its outputs were written
+in full, and dropped before they are replaced, so an interrupted run is redone, never served. One run at a
+time writes into an output folder (`output_lock`). Reruns of unchanged inputs write byte-identical files.
+nbclient and nbconvert are imported only when something has to run, so an unchanged rerun stays light.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
+import itertools
 import json
 import os
+import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import paths
+from .output_lock import claim_output_dir
 from .safe_csv import write_atomic
+from .safe_html import escape_html
+from .workers import STOP_GRACE_SECONDS, process_pool, raise_if_terminated, run_task, stop_with
 
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
@@ -65,6 +74,8 @@ class RunResult:
     html_out: Path
     seconds: float = 0.0
     failure: CellFailure | None = None
+    #: Every file the run wrote, relative to the output folder (POSIX), with its SHA-256: what a skip checks.
+    outputs: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +94,15 @@ class NotebookJob:
     @property
     def name(self) -> str:
         return self.source.stem
+
+    @property
+    def charts_dir(self) -> Path | None:
+        """The injected charts folder when it lies inside the output folder (its files are outputs of the run)."""
+        charts = self.parameters.get("charts_dir")
+        if charts is None:
+            return None
+        folder = Path(charts)
+        return folder if self.out_dir in folder.parents else None
 
 
 def find_notebooks(names: Sequence[str | os.PathLike[str]] | None = None) -> list[Path]:
@@ -154,7 +174,8 @@ def inject_parameters(nb: Any, parameters: Mapping[str, Any]) -> int:
         if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
             position = index + 1
             break
-    injected = nbformat.v4.new_code_cell(parameters_source(parameters), metadata={"tags": [INJECTED_TAG]})
+    injected = nbformat.v4.new_code_cell(parameters_source(parameters), metadata={"tags": [INJECTED_TAG]},
+                                         id=INJECTED_TAG)  # a fixed id, not a random one: reruns stay identical
     nb.cells.insert(position, injected)
     return position
 
@@ -193,10 +214,89 @@ def _kernel_transport(sockets: Path) -> Any:
     return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _number_widget_models(nb: Any) -> Any:
+    """`nb` with its widget model ids (random in the kernel) replaced by ids numbered in creation order.
+
+    The ids appear in the saved widget state, in each widget-view output and in references between models
+    (`IPY_MODEL_<id>`); all are replaced together, so the widgets still render from the saved state.
+    """
+    import nbformat
+
+    state = nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {})
+    if not state:
+        return nb
+    text = json.dumps(nb)
+    for number, model_id in enumerate(list(state), start=1):
+        text = text.replace(model_id, f"{number:032x}")
+    return nbformat.from_dict(json.loads(text))
+
+
+def _reproducible(nb: Any) -> Any:
+    """`nb` with nothing that changes from one run of the same inputs to the next: widget ids numbered, cell ids set.
+
+    Execution timestamps are not recorded (`record_timing=False`); cells without an id get one from their position.
+    """
+    nb = _number_widget_models(nb)
+    if nb.nbformat == 4 and nb.nbformat_minor >= 5:
+        for index, cell in enumerate(nb.cells):
+            cell.setdefault("id", f"cell-{index}")
+    return nb
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_hashes(out_dir: Path, folder: Path | None) -> dict[str, str]:
+    """Every file under `folder` (relative to `out_dir`, POSIX) with its SHA-256; empty when there is no folder."""
+    if folder is None or not folder.is_dir():
+        return {}
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(out_dir).as_posix(): _sha256(p.read_bytes()) for p in files}
+
+
+def _stop_kernel(client: Any) -> None:
+    """Kill the kernel of an interrupted run at once (it would otherwise notice its parent is gone a second later)."""
+    process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
+def _execute_in_thread(client: Any, env: Mapping[str, str]) -> BaseException | None:
+    """`client.execute(env=env)` in a thread of its own; what it raised, if anything.
+
+    In the main thread nbclient replaces the process's SIGINT and SIGTERM handlers while it runs (and merely
+    shuts the kernel down on them), so Ctrl-C would not stop a run. Here the main thread keeps its handlers:
+    an interruption kills the kernel, waits for the thread to notice, and propagates.
+    """
+    outcome: dict[str, BaseException] = {}
+
+    def target() -> None:
+        try:
+            client.execute(env=env)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="nbclient", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except BaseException:
+        _stop_kernel(client)
+        thread.join(STOP_GRACE_SECONDS)
+        raise
+    return outcome.get("error")
+
+
 def execute_notebook(job: NotebookJob) -> RunResult:
     """Run one notebook with nbclient (kernel cwd = its folder) and write the executed copy and the HTML report.
 
-    A failing cell does not raise: the partial notebook is still written and the failure is returned.
+    A failing cell does not raise: the partial notebook is still written and the failure is returned. Both
+    files are written atomically; the result lists them and the notebook's charts with their hashes.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -218,17 +318,26 @@ def execute_notebook(job: NotebookJob) -> RunResult:
             timeout=CELL_TIMEOUT_SECONDS,
             resources={"metadata": {"path": str(job.source.parent)}},
             store_widget_state=True,
+            record_timing=False,
             on_cell_execute=remember_cell,
             config=_kernel_transport(Path(sockets)),
         )
-        try:
-            client.execute(env=env)
-        except Exception as exc:  # noqa: BLE001 - any failure of the run is reported, never raised
-            failure = _failure(nb, exc, current.get("index"), injected_index)
+        with stop_with(lambda: _stop_kernel(client)):  # a worker's SIGTERM kills the kernel; execute() then ends
+            error = _execute_in_thread(client, env)
+        if isinstance(error, Exception):  # any failure of the run is reported, never raised
+            failure = _failure(nb, error, current.get("index"), injected_index)
+        elif error is not None:
+            raise error
+    raise_if_terminated()  # stopped by SIGTERM: write nothing
 
+    nb = _reproducible(nb)
     notebook_out, html_out = report_paths(job.out_dir, job.name)
-    write_atomic(notebook_out, nbformat.writes(nb))
-    write_atomic(html_out, report_html(nb, job.name))
+    notebook_bytes = nbformat.writes(nb).encode("utf-8")
+    html_bytes = report_html(nb, job.name).encode("utf-8")
+    write_atomic(notebook_out, notebook_bytes)
+    write_atomic(html_out, html_bytes)
+    outputs = {notebook_out.name: _sha256(notebook_bytes), html_out.name: _sha256(html_bytes),
+               **_file_hashes(job.out_dir, job.charts_dir)}
     return RunResult(
         name=job.name,
         source=job.source,
@@ -237,6 +346,7 @@ def execute_notebook(job: NotebookJob) -> RunResult:
         html_out=html_out,
         seconds=time.perf_counter() - started,
         failure=failure,
+        outputs=outputs,
     )
 
 
@@ -254,7 +364,7 @@ _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def report_html(nb: Any, name: str) -> str:
-    """The HTML report of an executed notebook for editors: no code, nothing loaded from the network.
+    """The HTML report of an executed notebook for editors: no code, nothing loaded from the network, ids numbered.
 
     Live widgets are left out (from a copy of `nb`): without a kernel and the widget manager's scripts they
     would show only their Python repr. Notebook 02 shows its offline explorer for that (`labor_analysis.explorer`).
@@ -271,6 +381,8 @@ def report_html(nb: Any, name: str) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    counter = itertools.count(1)
+    exporter.environment.globals["uuid4"] = lambda: f"output-{next(counter)}"  # nbconvert's template ids, numbered
     report = copy.deepcopy(nb)
     report.metadata.pop("widgets", None)
     for cell in report.cells:
@@ -281,21 +393,48 @@ def report_html(nb: Any, name: str) -> str:
 
 
 def read_cache(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """The rerun cache of `out_dir`: notebook name -> {key, status, error, seconds}; empty when missing or unreadable."""
+    """The rerun cache of `out_dir`: notebook name -> {key, status, error, seconds, outputs}; empty when unreadable."""
     try:
         data = json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: entry for name, entry in data.items() if isinstance(entry, dict)}
 
 
-def _update_cache(cache: dict[str, dict[str, Any]], result: RunResult, key: str) -> None:
-    """Record a run: its input key when it succeeded (so the next rerun can skip it), its error when it failed."""
-    if result.status == SKIPPED:
-        return
-    error = result.failure.describe() if result.failure else None
-    key_if_ok = key if result.status == RAN else None
-    cache[result.name] = {"key": key_if_ok, "status": result.status, "error": error, "seconds": round(result.seconds, 2)}
+def _write_cache(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> None:
+    write_atomic(out_dir / CACHE_FILE, json.dumps(cache, indent=2, sort_keys=True) + "\n")
+
+
+def _cache_entry(result: RunResult, key: str) -> dict[str, Any]:
+    """What the cache keeps of a run: its input key and outputs when it succeeded, its error when it failed."""
+    ok = result.status == RAN
+    return {"key": key if ok else None, "status": result.status,
+            "error": result.failure.describe() if result.failure else None,
+            "seconds": round(result.seconds, 2), "outputs": dict(result.outputs) if ok else {}}
+
+
+def outputs_current(out_dir: Path, name: str, entry: Mapping[str, Any], key: str) -> bool:
+    """Whether the cache entry of `name` is a successful run of inputs `key` whose outputs are all intact.
+
+    Intact: the executed notebook and the report are among the recorded outputs, and every recorded file
+    exists with the recorded SHA-256 (a half-written, older or edited report is not).
+    """
+    outputs = entry.get("outputs")
+    if entry.get("status") != RAN or entry.get("key") != key or not isinstance(outputs, dict):
+        return False
+    notebook_out, html_out = report_paths(out_dir, name)
+    if not {notebook_out.name, html_out.name} <= outputs.keys():
+        return False
+    for relative, digest in outputs.items():
+        path = out_dir / relative
+        try:
+            if _sha256(path.read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _notebook_title(notebook: Path) -> str | None:
@@ -340,9 +479,9 @@ def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
             continue
         entry = cache[name]
         status = ("" if entry.get("status") != FAILED else
-                  f' &mdash; <strong class="failed">FAILED</strong> at {html.escape(entry.get("error") or "")}')
-        label = html.escape(_notebook_title(out_dir / f"{name}.ipynb") or name)
-        items.append(f'<li><a href="{html.escape(name)}.html">{label}</a>{status}</li>')
+                  f' &mdash; <strong class="failed">FAILED</strong> at {escape_html(entry.get("error") or "")}')
+        label = escape_html(_notebook_title(out_dir / f"{name}.ipynb") or name)
+        items.append(f'<li><a href="{escape_html(name)}.html">{label}</a>{status}</li>')
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -351,37 +490,42 @@ def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
         '<p class="note">The story notebooks, run on the data folder: every chart and table, without the code. '
         "Each report works offline.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n"
         f'<p>Every chart, with its data, alt text and the interactive explorers: '
-        f'<a href="{html.escape(_gallery_href(out_dir))}">the chart gallery</a> '
+        f'<a href="{escape_html(_gallery_href(out_dir))}">the chart gallery</a> '
         '<span class="note">(written by <code>labor-analysis charts</code>)</span>.</p>\n'
         "</main>\n</body>\n</html>\n"
     )
     return write_atomic(out_dir / INDEX_FILE, page)
 
 
-def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> list[RunResult]:
-    """Execute `jobs_to_run`, `workers` at a time, with a progress bar on stderr."""
+def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResult]:
+    """Execute `jobs_to_run`, `workers` at a time, yielding each result as it completes; progress bar on stderr.
+
+    Workers end with this process; an interruption stops them at once (`workers.process_pool`).
+    """
     from tqdm import tqdm
 
-    results: list[RunResult] = []
-    if workers <= 1:
-        with tqdm(total=len(jobs_to_run), desc="notebooks", unit="nb", file=sys.stderr) as bar:
+    with tqdm(total=len(jobs_to_run), desc="notebooks", unit="nb", file=sys.stderr) as bar:
+        if workers <= 1:
             for job in jobs_to_run:
-                results.append(execute_notebook(job))
+                yield execute_notebook(job)
                 bar.update()
-        return results
-    import multiprocessing
+            return
 
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    if context.get_start_method() == "fork":
         import nbclient  # noqa: F401 - imported once here, inherited by every forked worker
         import nbconvert  # noqa: F401
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(execute_notebook, job) for job in jobs_to_run]
-        with tqdm(total=len(futures), desc="notebooks", unit="nb", file=sys.stderr) as bar:
+
+        with process_pool(workers) as pool:
+            futures = [pool.submit(run_task, execute_notebook, job) for job in jobs_to_run]
             for future in as_completed(futures):
-                results.append(future.result())
+                yield future.result()
                 bar.update()
-    return results
+
+
+def validate_data(data_dir: Path) -> None:
+    """Load the data folder once, before any kernel starts: DataValidationError lists every problem."""
+    from .loading import load
+
+    load(data_dir)
 
 
 def rerun(
@@ -395,41 +539,56 @@ def rerun(
     """Execute `notebooks` (default: all) against `data_dir` into `out_dir`, in parallel; one result per notebook.
 
     `parameters` adds to the injected `data_dir` and `charts_dir` (e.g. `{"election_id": "bhm1-2021"}`).
-    Unchanged notebooks are skipped unless `force`; failures are returned, never raised.
+    Unchanged notebooks with intact outputs are skipped unless `force`; failing cells are returned, never raised.
+    Raises, before writing anything: MissingDataFolderError, DataValidationError (bad data), ValueError (an output
+    folder in the data, in `notebooks/` or where a notebook lives; bad `jobs`), OutputFolderBusyError.
     """
     sources = find_notebooks(notebooks)
-    data = paths.resolve_data_dir(data_dir)
-    if not data.is_dir():
-        raise FileNotFoundError(f"data folder not found: {data}")
-    out = paths.ensure_outside_data(out_dir if out_dir is not None else paths.notebooks_out_dir(), data,
-                                    "notebook outputs")
+    data = paths.existing_data_dir(data_dir)
+    out = paths.ensure_output_dir(out_dir if out_dir is not None else paths.notebooks_out_dir(), data,
+                                  "notebook outputs")
+    for source in sources:
+        if source.parent.resolve() == out:
+            raise ValueError(f"refusing to write notebook outputs beside the notebook {source}: {out}")
     workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 1:
         raise ValueError(f"jobs must be at least 1, not {workers}")
+    validate_data(data)
+    with claim_output_dir(out):
+        return _rerun_claimed(sources, data, out, workers, force, parameters or {})
 
+
+def _rerun_claimed(sources: list[Path], data: Path, out: Path, workers: int, force: bool,
+                   parameters: Mapping[str, Any]) -> list[RunResult]:
+    """`rerun` once the output folder is this process's: skip what is current, run the rest, record each as it ends."""
     cache = read_cache(out)
     shared = shared_inputs_digest(data)
     results: dict[str, RunResult] = {}
     keys: dict[str, str] = {}
     pending: list[NotebookJob] = []
     for source in sources:
-        job_parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / source.stem), **(parameters or {})}
+        job_parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / source.stem), **parameters}
         job = NotebookJob(source, out, data, job_parameters)
         keys[job.name] = input_key(source, data, job_parameters, shared)
-        notebook_out, html_out = report_paths(out, job.name)
         entry = cache.get(job.name, {})
-        unchanged = entry.get("status") == RAN and entry.get("key") == keys[job.name]
-        if unchanged and not force and notebook_out.is_file() and html_out.is_file():
-            results[job.name] = RunResult(job.name, source, SKIPPED, notebook_out, html_out)
+        if not force and outputs_current(out, job.name, entry, keys[job.name]):
+            notebook_out, html_out = report_paths(out, job.name)
+            results[job.name] = RunResult(job.name, source, SKIPPED, notebook_out, html_out, outputs=entry["outputs"])
         else:
             pending.append(job)
 
     if pending:
         # Longest first (by the last run's duration, unknown ones first), so no core idles at the end.
         pending.sort(key=lambda job: -cache.get(job.name, {}).get("seconds", float("inf")))
+        for job in pending:  # what is about to be replaced is no longer current, whatever happens next
+            cache.pop(job.name, None)
+            if job.charts_dir is not None:
+                shutil.rmtree(job.charts_dir, ignore_errors=True)
+        _write_cache(out, cache)
         for result in _run_jobs(pending, min(workers, len(pending))):
             results[result.name] = result
-            _update_cache(cache, result, keys[result.name])
-        write_atomic(out / CACHE_FILE, json.dumps(cache, indent=2, sort_keys=True) + "\n")
+            cache[result.name] = _cache_entry(result, keys[result.name])
+            _write_cache(out, cache)  # recorded as soon as its outputs are complete
+    if pending or not (out / INDEX_FILE).is_file():
         write_index(out, cache)
     return [results[source.stem] for source in sources]

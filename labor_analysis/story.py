@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .analysis import (election_row, organizers_per_voter, overlapping, preferred, prorated_spending,
+from .analysis import (organizers_per_voter, overlapping, preferred, prorated_spending,
                        spending_per_voter, summary, union_campaign_ratio)
+from .analysis import election_row as analysis_election_row
 from .chart_specs import ChartSpec, election_source_ids
 from .export import cited_sources, finalise
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
+from .safe_html import escape_markdown, markdown_link
 from .style import set_house_style
 from .text import (about, challenged_ballots_sentence, fmt_int, fmt_pct, fmt_pct_or, fmt_probability, fmt_usd,
                    long_date, period_label, place_name, purposes_phrase, standing)
@@ -40,6 +42,15 @@ class Passage:
 
     def _repr_markdown_(self) -> str:
         return self.text
+
+
+def election_row(ds: Dataset, election_id: str) -> pd.Series:
+    """The election's row (`analysis.election_row`) with every text value escaped for Markdown.
+
+    Story text is Markdown rendered as HTML in the reports: a facility or union named `<script>` must show as text.
+    """
+    row = analysis_election_row(ds, election_id)
+    return row.map(lambda value: escape_markdown(value) if isinstance(value, str) else value)
 
 
 def _count(value: object, missing: str = "an unreported number of") -> str:
@@ -210,17 +221,18 @@ def disputed_figures(ds: Dataset) -> Passage:
         if len(group) < 2:
             continue
         figures = "; ".join(
-            f"{fmt_usd(r['amount_usd'])} for {r['purpose']}, reported by {publishers[r['source_id']]}"
+            f"{fmt_usd(r['amount_usd'])} for {escape_markdown(r['purpose'])}, reported by "
+            f"{escape_markdown(publishers[r['source_id']])}"
             f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}" for _, r in group.iterrows()
         )
         chosen = preferred(group)
         if len(chosen):
             pick = chosen.iloc[0]
-            use = f" The charts use {fmt_usd(pick['amount_usd'])} from {publishers[pick['source_id']]}"
-            use += f" (the data's note: “{str(pick['note']).rstrip('.')}”)." if pd.notna(pick["note"]) else "."
+            use = f" The charts use {fmt_usd(pick['amount_usd'])} from {escape_markdown(publishers[pick['source_id']])}"
+            use += f" (the data's note: “{escape_markdown(str(pick['note']).rstrip('.'))}”)." if pd.notna(pick["note"]) else "."
         else:
             use = " None is marked as the one to use."
-        lines.append(f"- {spender}, {period_label(start, end)}: {figures}.{use}")
+        lines.append(f"- {escape_markdown(spender)}, {period_label(start, end)}: {figures}.{use}")
         sources.extend(group["source_id"].astype(str))
     if not lines:
         return Passage("Every spending figure in the data comes from a single report; none is disputed.")
@@ -236,14 +248,14 @@ def money_ratio(ds: Dataset) -> Passage:
     ratio = union_campaign_ratio(ds)
     parts = prorated_spending(ds, ratio["period_start"], ratio["period_end"])
     employer_rows, union_rows = parts[parts["side"] == "employer"], parts[parts["side"] == "union"]
-    employer, union = employer_rows["spender"].iloc[0], union_rows["spender"].iloc[0]
+    employer, union = (escape_markdown(rows["spender"].iloc[0]) for rows in (employer_rows, union_rows))
     figures = " and ".join(f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}" for v, a, s, e in
                            zip(employer_rows["amount_usd"], employer_rows["approximate"], employer_rows["period_start"],
                                employer_rows["period_end"]))
     days = " and ".join(f"{fmt_int(d)} of the {fmt_int(n)} days of {period_label(s, e)}" for d, n, s, e in
                         zip(employer_rows["overlap_days"], employer_rows["period_days"], employer_rows["period_start"],
                             employer_rows["period_end"]))
-    what = purposes_phrase(employer_rows["purpose"])
+    what = escape_markdown(purposes_phrase(employer_rows["purpose"]))
     text = (f"The {union}'s campaign ({period_label(ratio['period_start'], ratio['period_end'])}) ran on "
             f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}. {employer} spent {figures} "
             f"on {what}; the campaign covered {days}, so if that money was spent evenly through each period, "
@@ -266,7 +278,8 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
     for _, r in table.iterrows():
         approx = about(r["approximate"])
         lines.append(
-            f"- {r['spender']}, {r['purpose']} ({period_label(r['period_start'], r['period_end'])}): {approx}"
+            f"- {escape_markdown(r['spender'])}, {escape_markdown(r['purpose'])} "
+            f"({period_label(r['period_start'], r['period_end'])}): {approx}"
             f"{fmt_usd(r['amount_usd'])}, or {approx}${r['usd_per_eligible_voter']:,.0f} per eligible worker and "
             f"${r['usd_per_valid_vote']:,.0f} per valid vote."
         )
@@ -313,15 +326,14 @@ def results_table(ds: Dataset) -> pd.DataFrame:
 
 
 def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
-    """A Markdown list citing every source: publisher, linked title, publication date."""
+    """A Markdown list citing every source: publisher, title (linked when its url is http or https), publication date."""
     published = ds.sources.set_index("source_id")["published"]
     cited = cited_sources(ds, source_ids)
     lines = []
     for src in cited:
-        title_text = src["title"].replace("[", "(").replace("]", ")")
-        linked = f"[{title_text}]({src['url']})" if src["url"] else title_text
+        linked = markdown_link(src["url"], src["title"])
         date = published[src["source_id"]]
-        lines.append(f"- {src['publisher']}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else ""))
+        lines.append(f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else ""))
     return Passage("\n".join(lines), tuple(s["source_id"] for s in cited))
 
 
@@ -364,7 +376,7 @@ class Page:
         self._cite(spec.source_ids)
         png = self.charts_dir / record.files["web.png"]
         display(Image(filename=str(png), width=640, alt=spec.alt_text))
-        display(Markdown(f"*Alt text:* {spec.alt_text}"))
+        display(Markdown(f"*Alt text:* {escape_markdown(spec.alt_text)}"))
 
     def sources(self) -> None:
         """Show the list of every source cited so far."""

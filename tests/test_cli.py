@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,49 @@ def test_console_script_reports_one_line_without_traceback(argv):
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("labor-analysis")
     assert ": error: " in done.stderr and "Traceback" not in done.stderr and "usage:" not in done.stderr
     assert done.stdout == ""
+
+
+def test_version_comes_from_the_package_metadata(capsys):
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"labor-analysis {version('labor-analysis')}\n"
+
+
+def test_python_dash_m_runs_the_command_line():
+    done = subprocess.run([sys.executable, "-m", "labor_analysis", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("labor-analysis ")
+    done = subprocess.run([sys.executable, "-m", "labor_analysis", "tally"], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("labor-analysis: error: argument COMMAND")
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["summary"], ["charts"], ["rerun"], ["scenario", "--election", "x"]],
+                         ids=lambda argv: argv[0])
+def test_a_missing_data_folder_gets_the_same_words_from_every_command(argv, tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert main([*argv, "--data-dir", str(missing)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"labor-analysis {argv[0]}: error: data folder not found: {missing}\n"
+    assert captured.out == "" and not missing.exists()
+
+
+def test_the_environment_variable_gets_the_same_words(tmp_path):
+    missing = tmp_path / "nowhere"
+    env = {**os.environ, "LABOR_ANALYSIS_DATA": str(missing)}
+    for command in ("validate", "charts"):
+        done = subprocess.run([str(CONSOLE_SCRIPT), command], capture_output=True, text=True, env=env)
+        assert done.returncode == 2
+        assert done.stderr == f"labor-analysis {command}: error: data folder not found: {missing}\n"
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["summary"], ["summary", "--format", "csv"]], ids=" ".join)
+def test_a_closed_pipe_ends_the_command_quietly(argv):
+    """`labor-analysis validate | head -2`: the reader is gone before the output is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([str(CONSOLE_SCRIPT), *argv], stdout=write_end, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 1  # as Python's documentation advises for EPIPE

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from types import SimpleNamespace
 
 import matplotlib
@@ -18,6 +25,7 @@ from labor_analysis.chart_specs import chart_specs
 from labor_analysis.cli import main
 from labor_analysis.export import FORMATS, SIZE_PRESETS, ChartRecord, finalise
 from labor_analysis.gallery import write_gallery
+from labor_analysis.output_lock import LOCK_FILE
 from labor_analysis.safe_csv import to_safe_csv_text
 
 
@@ -54,7 +62,8 @@ def test_output_inside_the_data_folder_is_refused(inside, data_copy, capsys):
 def test_missing_data_folder_exits_2(tmp_path, capsys):
     status = main(["charts", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
     assert status == 2
-    assert capsys.readouterr().err == f"labor-analysis charts: error: no data folder at {(tmp_path / 'nowhere').resolve()}\n"
+    missing = (tmp_path / "nowhere").resolve()
+    assert capsys.readouterr().err == f"labor-analysis charts: error: data folder not found: {missing}\n"
     assert not (tmp_path / "out").exists()
 
 
@@ -196,8 +205,8 @@ def test_rerun_with_parallel_jobs_is_byte_identical(web_export, tmp_path, projec
     again = tmp_path / "again"
     assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(again), "--format", "svg,png",
                  "--size", "web", "--jobs", "2"]) == 0
-    names = sorted(p.name for p in web_export.out.iterdir())
-    assert names == sorted(p.name for p in again.iterdir())
+    names = sorted(p.name for p in web_export.out.iterdir() if p.name != LOCK_FILE)
+    assert names == sorted(p.name for p in again.iterdir() if p.name != LOCK_FILE)
     assert {n.rsplit(".", 1)[-1] for n in names} == {"png", "svg", "csv", "txt", "json", "html"}
     for name in names:
         if name.endswith(".png"):
@@ -223,3 +232,83 @@ def test_every_chart_exports_in_every_format_and_size(tmp_path, project_data_dir
         for size in SIZE_PRESETS:
             assert files[f"{size}.pdf"].read_bytes().startswith(b"%PDF-"), entry["slug"]
             assert ET.parse(files[f"{size}.svg"]).getroot().tag.endswith("svg"), entry["slug"]
+
+
+# --- issue 8: unwritable, protected and busy folders; workers that end with their parent ------------------------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_gets_one_message_exit_2_and_no_temporary_file(jobs, tmp_path, capsys, monkeypatch,
+                                                                   project_data_dir):
+    from labor_analysis import export
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(export, "write_atomic", full)  # forked workers inherit it
+    out = tmp_path / "out"
+    status = main(["charts", "--data-dir", str(project_data_dir), "--out", str(out), "--format", "png",
+                   "--size", "web", "--jobs", jobs])
+    err = capsys.readouterr().err.splitlines()
+    assert status == 2
+    assert [line for line in err if "error" in line] == [line for line in err if line.startswith(
+        f"labor-analysis charts: error: No space left on device: {out}/")]
+    assert len([line for line in err if "error" in line]) == 1 and not any("Traceback" in line for line in err)
+    assert list(out.glob("*.tmp")) == []
+
+
+def test_charts_into_notebooks_or_a_busy_folder_are_refused(tmp_path, capsys, project_data_dir):
+    from labor_analysis.output_lock import claim_output_dir
+    from labor_analysis.paths import notebooks_dir
+
+    inside = notebooks_dir() / "charts"
+    assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(inside)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"labor-analysis charts: error: refusing to write charts into the notebooks folder: {inside}\n"
+    assert not inside.exists()
+    with claim_output_dir(tmp_path / "out"):
+        assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(tmp_path / "out")]) == 2
+    assert "another run is writing into" in capsys.readouterr().err
+
+
+def _live_processes_in_group(group: int) -> list[int]:
+    """Processes of a process group that are still running (zombies count as ended)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
+def test_killing_charts_ends_its_workers_and_stops_the_writing(tmp_path, project_data_dir):
+    out = tmp_path / "out"
+    script = Path(sys.executable).with_name("labor-analysis")
+    run = subprocess.Popen([str(script), "charts", "--data-dir", str(project_data_dir), "--out", str(out),
+                            "--format", "png", "--size", "web", "--jobs", "2"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob("*.png")):
+            assert time.monotonic() < deadline and run.poll() is None, "no chart was written"
+            time.sleep(0.1)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        deadline = time.monotonic() + 20
+        while _live_processes_in_group(run.pid):
+            assert time.monotonic() < deadline, "chart workers outlived their parent"
+            time.sleep(0.2)
+    finally:
+        for pid in _live_processes_in_group(run.pid):
+            os.kill(pid, signal.SIGKILL)
+    written = sorted(p.name for p in out.iterdir())
+    time.sleep(2)
+    assert sorted(p.name for p in out.iterdir()) == written  # nothing writes after the run is gone
+    assert main(["charts", "--data-dir", str(project_data_dir), "--out", str(out), "--format", "png",
+                 "--size", "web", "--jobs", "2"]) == 0  # the lock went with the killed run
+    assert list(out.glob("*.tmp")) == []

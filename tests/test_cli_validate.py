@@ -76,4 +76,7 @@ def test_unreadable_input_exits_2_without_traceback(data_copy: Path, breakage: s
     done = run_cli("validate", "--data-dir", str(folder))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "Error" not in done.stderr
-    assert "problem(s) in the data folder" in done.stderr
+    if breakage == "missing folder":  # one wording across commands
+        assert done.stderr == f"labor-analysis validate: error: data folder not found: {folder}\n"
+    else:
+        assert "problem(s) in the data folder" in done.stderr

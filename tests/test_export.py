@@ -189,3 +189,21 @@ def test_each_file_is_the_same_whatever_else_the_run_exports(ds, tmp_path):
     name = alone.files["print.svg"]
     assert everything.files["print.svg"] == name
     assert (tmp_path / "all" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes()
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError, MemoryError])
+def test_an_interrupted_export_leaves_no_temporary_file(interruption, tmp_path, monkeypatch):
+    """Ctrl-C (or SIGTERM, which the command line turns into it) or a failure in the middle of writing a chart."""
+    import labor_analysis.safe_csv as safe_csv
+
+    ds = load()
+    spec = chart_specs(ds)[0]
+
+    def interrupted_replace(src, dst):
+        raise interruption()
+
+    monkeypatch.setattr(safe_csv.os, "replace", interrupted_replace)
+    with pytest.raises(interruption):
+        finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle, source_ids=spec.source_ids,
+                 alt_text=spec.alt_text, data=spec.data, ds=ds, out_dir=tmp_path, formats=["svg"], sizes=["web"])
+    assert list(tmp_path.iterdir()) == []

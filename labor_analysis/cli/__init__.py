@@ -7,10 +7,15 @@ its heavy libraries (matplotlib, nbclient, scipy) inside its `run()`, so `--help
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
 #: subcommand name -> module in labor_analysis.cli that defines `add_arguments(parser)` and `run(args) -> int`.
 SUBCOMMANDS = {
@@ -21,6 +26,9 @@ SUBCOMMANDS = {
     "rerun": "Execute the story notebooks into HTML reports, in parallel, skipping unchanged ones.",
     "import-nlrb": "Import NLRB election files (FOIA table, nlrb.gov downloads) into a data folder, with a report.",
 }
+
+#: Errors of a folder that cannot be written (read-only, full, not ours): one message and exit status 2.
+UNWRITABLE = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM}
 
 #: Help of every subcommand's --data-dir option.
 DATA_DIR_HELP = "data folder (default: $LABOR_ANALYSIS_DATA, else the project's data/)"
@@ -42,10 +50,13 @@ class ArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> tuple[ArgumentParser, dict[str, ArgumentParser]]:
     """The top-level parser and each subcommand's parser by name (every one reports errors in one line)."""
+    from .. import __version__  # from the package metadata (pyproject.toml)
+
     parser = ArgumentParser(
         prog="labor-analysis",
         description="Sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=ArgumentParser)
     subparsers: dict[str, ArgumentParser] = {}
     for name, help_text in SUBCOMMANDS.items():
@@ -66,22 +77,81 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status (0 ok, 1 failure, 2 bad input)."""
+def _check_data_folder(args: argparse.Namespace) -> None:
+    """One wording for a missing data folder, whichever command meets it (modules may say they need none)."""
+    from ..paths import existing_data_dir
+
+    needs_data: Callable[[argparse.Namespace], bool] = getattr(args._module, "needs_data", lambda _: True)
+    if hasattr(args, "data_dir") and needs_data(args):
+        existing_data_dir(args.data_dir)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops a command the way Ctrl-C does: workers stopped, temporary files removed, exit status 130."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`labor-analysis summary | head -1`): send what is left to /dev/null.
+
+    As Python's documentation advises, so that the interpreter's final flush does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (captured in tests)
+        pass
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; expected failures become one line on stderr and an exit status."""
     from ..errors import DataValidationError
+    from ..output_lock import OutputFolderBusyError
+    from ..paths import MissingDataFolderError
 
     try:
-        args = parse(argv)
-    except SystemExit as exc:  # --help (0) or a bad argument (2, already reported in one line)
-        return int(exc.code or 0)
-    try:
-        return int(args._module.run(args) or 0)
-    except UsageError as exc:
+        _check_data_folder(args)
+        status = int(args._module.run(args) or 0)
+        sys.stdout.flush()
+        return status
+    except (UsageError, MissingDataFolderError, OutputFolderBusyError) as exc:
         print(f"labor-analysis {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except DataValidationError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except OSError as exc:
+        if exc.errno not in UNWRITABLE:
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"labor-analysis {args.command}: error: {exc.strerror}{where}", file=sys.stderr)
+        return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status (0 ok, 1 failure, 2 bad input, 130 interrupted)."""
+    try:
+        args = parse(argv)
+    except SystemExit as exc:  # --help, --version (0) or a bad argument (2, already reported in one line)
+        return int(exc.code or 0)
+    try:
+        with _sigterm_as_interrupt():
+            return _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

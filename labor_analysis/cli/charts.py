@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `labor-analysis charts`."""
     parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     parser.add_argument("--out", default=None,
-                        help="output folder (default: build/charts/); never the data folder or inside it")
+                        help="output folder (default: build/charts/); never the data folder, notebooks/ or inside them")
     parser.add_argument("--format", default=",".join(FORMATS),
                         help=f"comma-separated image formats among {', '.join(FORMATS)} (default: all)")
     sizes = "; ".join(f"{p.name}: {p.description}" for p in SIZE_PRESETS.values())
@@ -38,21 +38,19 @@ def _split(value: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Export every chart into --out (default build/charts/) and print where the gallery page is."""
     from ..gallery import INDEX_HTML, build_gallery
-    from ..paths import charts_dir, ensure_outside_data, resolve_data_dir
+    from ..paths import charts_dir, ensure_output_dir, existing_data_dir
     from ..presets import parse_formats, parse_sizes
 
     try:
         formats = parse_formats(_split(args.format))
         sizes = parse_sizes(_split(args.size))
-        data_dir = resolve_data_dir(args.data_dir)
-        out_dir = ensure_outside_data(args.out or charts_dir(), data_dir, "charts")
+        data_dir = existing_data_dir(args.data_dir)
+        out_dir = ensure_output_dir(args.out or charts_dir(), data_dir, "charts")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
-    if not data_dir.is_dir():
-        raise UsageError(f"no data folder at {data_dir}")
     if args.max_elections < 0:
         raise UsageError(f"--max-elections must be 0 or more (got {args.max_elections})")
     try:

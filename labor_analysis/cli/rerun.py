@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from . import DATA_DIR_HELP, UsageError
 
@@ -14,13 +13,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="notebook names (e.g. 02-bessemer-challenged-ballots) or paths; default: all of notebooks/")
     parser.add_argument("--data-dir", default=None, metavar="DIR",
                         help=DATA_DIR_HELP)
-    parser.add_argument("--out", default=None, metavar="DIR", help="output folder (default: build/notebooks/)")
+    parser.add_argument("--out", default=None, metavar="DIR",
+                        help="output folder (default: build/notebooks/); never the data folder or notebooks/")
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
     parser.add_argument("--force", action="store_true", help="run every notebook even if its inputs are unchanged")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Rerun the notebooks and print one line per notebook; exit 1 when any failed."""
+    """Rerun the notebooks and print one line per notebook; exit 1 when any failed.
+
+    Bad data (validated once, before any kernel starts), an unsafe output folder or one another run is writing
+    into exit 2 with one message, before anything is written.
+    """
     from .. import rerun as engine
     from ..extras import missing_extra
 
@@ -28,11 +32,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(problem)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
-    if args.data_dir is not None and not os.path.isdir(args.data_dir):
-        raise UsageError(f"--data-dir {args.data_dir}: no such folder")
     try:
         results = engine.rerun(args.notebooks, args.data_dir, args.out, args.jobs, args.force)
-    except (ValueError, FileNotFoundError) as exc:  # unknown notebook, output inside the data folder, no data
+    except ValueError as exc:  # unknown notebook, output folder in the data, in notebooks/ or beside a notebook
         raise UsageError(str(exc)) from None
 
     width = max((len(r.name) for r in results), default=0)
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"ran      {result.name:<{width}}  ({result.seconds:.1f} s)")
         elif result.status == engine.SKIPPED:
             print(f"skipped  {result.name:<{width}}  (unchanged)")
-        else:
+        elif result.failure is not None:
             print(f"FAILED   {result.name:<{width}}  at {result.failure.describe()}")
     if results:
         out_dir = results[0].html_out.parent

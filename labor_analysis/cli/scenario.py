@@ -199,3 +199,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{name} must be a share between 0 and 1 (got {value:g})")
     sys.stdout.write(describe(_tally(args), args.yes_share, args.overruled))
     return 0
+
+
+def needs_data(args: argparse.Namespace) -> bool:
+    """Only --election reads the data folder; counts given on the command line need none."""
+    return args.election is not None

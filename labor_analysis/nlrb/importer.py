@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import ensure_outside_data, resolve_data_dir
+from ..paths import ensure_output_dir, resolve_data_dir
 from ..schema import BOOLEAN_FALSE, BOOLEAN_TRUE, TABLES_BY_NAME
 from . import combine, elections, sources
 from . import rows as row_rules
@@ -38,7 +38,7 @@ def check_out_dir(
     out_dir: str | os.PathLike[str], inputs: list[Path], data_dir: str | os.PathLike[str] | None = None
 ) -> Path:
     """`out_dir` resolved; ValueError when it is the data folder (or inside it), an input's folder, or a file."""
-    out = ensure_outside_data(out_dir, resolve_data_dir(data_dir), "the import")
+    out = ensure_output_dir(out_dir, resolve_data_dir(data_dir), "the import")
     for path in inputs:
         if path.resolve().parent == out:
             raise ValueError(f"refusing to write the import into the folder of its input {path.name}: {out}")

@@ -1,0 +1,8 @@
+"""`python -m labor_analysis`: the `labor-analysis` command line."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
