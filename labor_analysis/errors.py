@@ -1,8 +1,12 @@
-"""The one exception type for bad input data, listing every problem found."""
+"""The one exception type for bad input data, listing the problems found (at most MAX_SHOWN of them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+#: Problems a DataValidationError's message lists; the rest are counted ("... and N more problems").
+MAX_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -21,15 +25,28 @@ class Problem:
             where += f", line {self.line}"
         if self.column is not None:
             where += f", column {self.column!r}"
-        value = "" if self.value is None else f" (value {self.value!r})"
+        value = "" if self.value is None else f" (value {_shortened(self.value)!r})"
         return f"{where}: {self.rule}{value}"
 
 
-class DataValidationError(Exception):
-    """Raised by `load()` when the data folder breaks the contract; its message lists every problem."""
+def _shortened(value: str, limit: int = 80) -> str:
+    """A cell short enough to quote in a message (a 100 KiB cell would drown the problem)."""
+    return value if len(value) <= limit else f"{value[:limit]}... ({len(value):,} characters)"
 
-    def __init__(self, problems: list[Problem], data_dir: str = "") -> None:
+
+class DataValidationError(Exception):
+    """Raised by `load()` when the data folder breaks the contract.
+
+    `problems` holds the problems kept (the first ones of every check, in file and line order) and `total`
+    counts every problem found; the message lists the first MAX_SHOWN and says how many more there are.
+    """
+
+    def __init__(self, problems: Iterable[Problem], data_dir: str = "", total: int | None = None) -> None:
         self.problems = list(problems)
         self.data_dir = data_dir
-        head = f"{len(self.problems)} problem(s) in the data folder {data_dir}".rstrip()
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+        self.total = max(total or 0, len(self.problems))
+        head = f"{self.total} problem(s) in the data folder {data_dir}".rstrip()
+        lines = [f"  - {p}" for p in self.problems[:MAX_SHOWN]]
+        if self.total > len(lines):
+            lines.append(f"  ... and {self.total - len(lines):,} more problems")
+        super().__init__(head + ":\n" + "\n".join(lines))

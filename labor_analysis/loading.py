@@ -1,9 +1,9 @@
 """Load a data folder into typed DataFrames, validating it on every load.
 
-Each CSV is read from disk once. File-level trouble (missing folder or file, empty or binary file, bad
-UTF-8, broken CSV, missing columns) becomes a `Problem` here; the rules on the content live in
-`validation`. Either way `load` raises one `DataValidationError` listing every problem. Nothing is ever
-written into the data folder.
+Each CSV is read from disk once. File-level trouble (missing folder or file, a file too large, empty or
+binary, bad UTF-8, CR line ends or a bare CR, a cell over the size limit, broken CSV, missing columns)
+becomes one `Problem` here; the rules on the content live in `validation`. Either way `load` raises one
+`DataValidationError` listing the problems. Nothing is ever written into the data folder.
 """
 
 from __future__ import annotations
@@ -18,12 +18,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataValidationError, Problem
+from .errors import MAX_SHOWN, DataValidationError, Problem
 from .paths import resolve_data_dir
 from .schema import TABLES, Table
-from .validation import validate
+from .validation import Report, validate
 
 UTF8_BOM = b"\xef\xbb\xbf"
+#: Largest file read: far above a table of every NLRB election, far below what would exhaust memory.
+MAX_FILE_BYTES = 256 * 2**20
+#: Longest cell, in bytes: Python's csv module refuses longer fields, and no figure or note needs one.
+MAX_CELL_BYTES = csv.field_size_limit()
+#: Text columns parsed as categories because they hold a handful of distinct values (checked once each).
+FEW_VALUES = frozenset({"stage"})
 
 
 @dataclass(frozen=True)
@@ -73,10 +79,13 @@ def _record_start_lines(text: str) -> np.ndarray:
     reader = csv.reader(io.StringIO(text))
     starts: list[int] = []
     previous_end = 0
-    for row in reader:
-        if len(row) > 1 or (row and row[0].strip()):  # pandas skips empty and whitespace-only lines
-            starts.append(previous_end + 1)
-        previous_end = reader.line_num
+    try:
+        for row in reader:
+            if len(row) > 1 or (row and row[0].strip()):  # pandas skips empty and whitespace-only lines
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error:  # the dialect checks rule this out; should it happen, count physical lines from here
+        starts += range(previous_end + 1, text.count("\n") + 2)
     return np.asarray(starts[1:], dtype=np.int64)
 
 
@@ -101,6 +110,47 @@ def _decode(data: bytes, filename: str) -> tuple[str | None, Problem | None]:
                              "not UTF-8 text (save the file as UTF-8)")
 
 
+_BARE_CR = re.compile("\r(?!\n)")
+
+
+def _line_ends_problem(text: str, filename: str) -> Problem | None:
+    """One problem for a carriage return that does not end a line: CR-only line ends, or a CR in a cell."""
+    if "\r" not in text:
+        return None
+    bare = _BARE_CR.search(text)
+    if bare is None:
+        return None
+    count = len(_BARE_CR.findall(text))
+    if "\n" not in text:
+        return Problem(filename, None, None, None, "lines end in a carriage return alone (CR, an old Mac format): "
+                       "save the file with LF or CR LF line ends")
+    return Problem(filename, text.count("\n", 0, bare.start()) + 1, None, None,
+                   f"a carriage return (CR) that does not end a line ({count:,} in the file): remove it, or save "
+                   "the file with LF or CR LF line ends")
+
+
+def _long_cell_problem(data: bytes, filename: str) -> Problem | None:
+    """One problem for the first cell longer than MAX_CELL_BYTES (quoted separators are part of a cell)."""
+    if len(data) <= MAX_CELL_BYTES:
+        return None
+    quoted = b'"' in data
+    half = MAX_CELL_BYTES // 2  # a line longer than the limit holds a whole aligned stretch of this length
+    if not quoted and all(b"\n" in data[i:i + half] for i in range(0, len(data) - half + 1, half)):
+        return None  # every line is shorter than the limit: so is every cell
+    chars = np.frombuffer(data, dtype=np.uint8)
+    separator = (chars == ord("\n")) | (chars == ord(","))
+    if quoted:
+        separator &= np.cumsum(chars == ord('"')) % 2 == 0
+    edges = np.concatenate(([-1], np.flatnonzero(separator), [len(chars)]))
+    lengths = np.diff(edges) - 1
+    long = np.flatnonzero(lengths > MAX_CELL_BYTES)
+    if long.size == 0:
+        return None
+    start = int(edges[long[0]]) + 1
+    return Problem(filename, _line_of_offset(data, start), None, None,
+                   f"a cell of {int(lengths[long[0]]):,} bytes, over the limit of {MAX_CELL_BYTES:,}")
+
+
 def _header(text: str) -> list[str]:
     """The column names of the header row (the first line: column names hold no line breaks)."""
     end = text.find("\n")
@@ -122,130 +172,120 @@ def _header_problems(table: Table, header: list[str]) -> list[Problem]:
 
 
 def _with_contract_columns(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """The contract's columns in schema order (an optional column the file leaves out comes as empty cells,
-    so it gets its default exactly as an empty cell would), then any extra columns in file order."""
-    names = [f.name for f in table.fields]
-    absent = {name: np.full(len(frame), np.nan, dtype=object) for name in names if name not in frame.columns}
-    if absent:
-        frame = frame.assign(**absent)
-    order = names + [c for c in frame.columns if c not in set(names)]
-    return frame if list(frame.columns) == order else frame[order]
-
-
-def _fast_dtypes(table: Table, header: list[str]) -> dict[str, object]:
-    """read_csv dtypes letting the C parser do the conversions it can do strictly; other columns stay text.
-
-    Text columns are plain Python strings (object dtype), the quickest to parse and to check.
-    """
-    dtypes: dict[str, object] = {name: object for name in header}
+    """The frame with every contract column: an optional column the file leaves out comes as empty cells, so it
+    gets its default exactly as an empty cell would."""
     for f in table.fields:
-        if f.type == "integer":
-            dtypes[f.name] = "Int64"
-        elif f.enum:
-            dtypes[f.name] = "category"
-    return dtypes
+        if f.name not in frame.columns:
+            frame[f.name] = np.full(len(frame), np.nan, dtype=object)
+    return frame
 
 
-def _long_rows(table: Table, text: str) -> list[Problem]:
-    """A problem for every row with more fields than the header (pandas stops at the first one)."""
+def _long_rows(table: Table, text: str, report: Report) -> bool:
+    """A problem for every row with more fields than the header (pandas stops at the first one); False if none."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
     problems = []
+    found = 0
     previous_end = reader.line_num
     for row in reader:
         if len(row) > len(header):
-            problems.append(Problem(table.filename, previous_end + 1, None, None,
-                                    f"the row has {len(row)} fields but the header has {len(header)}"))
+            found += 1
+            if found <= MAX_SHOWN:
+                problems.append(Problem(table.filename, previous_end + 1, None, None,
+                                        f"the row has {len(row)} fields but the header has {len(header)}"))
         previous_end = reader.line_num
-    return problems
+    report.add(problems, more=found - len(problems))
+    return found > 0
 
 
 _UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
-def _structure_problems(table: Table, text: str, error: pd.errors.ParserError) -> list[Problem]:
+def _structure_problems(table: Table, text: str, error: Exception, report: Report) -> None:
     """What makes the file unparseable as CSV, located as precisely as the parser allows."""
     unclosed = _UNCLOSED_QUOTE.search(str(error))
     if unclosed:  # pandas counts records from 0 at the header
         starts = _record_start_lines(text)
         record = int(unclosed.group(1))
         line = int(starts[record - 1]) if 0 < record <= len(starts) else None
-        return [Problem(table.filename, line, None, None, "a quoted cell starts here and is never closed")]
-    return _long_rows(table, text) or [Problem(table.filename, None, None, None, f"not readable as CSV: {error}")]
+        report.add([Problem(table.filename, line, None, None, "a quoted cell starts here and is never closed")])
+    elif not _long_rows(table, text, report):
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        report.add([Problem(table.filename, None, None, None, f"not readable as CSV: {reason}")])
 
 
-def _read_typed_or_text(body: io.BytesIO, dtypes: dict[str, object]) -> pd.DataFrame:
-    """Parse with typed columns; when a cell defeats the typed parse, parse again (in memory) with every cell
-    as text, so that `validation` can name each bad cell."""
-    # Only an empty cell is missing: "NA", "null" or "n/a" stay text (and fail the rules that expect numbers).
-    options = dict(keep_default_na=False, na_values=[""], encoding="utf-8", skip_blank_lines=True)
-    try:
-        return pd.read_csv(body, dtype=dtypes, **options)
-    except pd.errors.ParserError:
-        raise
-    except (ValueError, TypeError, OverflowError):
-        body.seek(0)
-        return pd.read_csv(body, dtype=object, **options)
-
-
-def _parse(table: Table, header: list[str], data: bytes, text: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The parsed table, or the problems that make the file unparseable as CSV."""
+def _parse(table: Table, header: list[str], data: bytes) -> pd.DataFrame:
+    """Parse the file, every cell as text (integers are checked as text, strictly, by `validation`) except the
+    columns of allowed values and few distinct values, which come as categories."""
     body = io.BytesIO(data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data)
-    try:
-        return _read_typed_or_text(body, _fast_dtypes(table, header)), []
-    except pd.errors.ParserError as exc:
-        return None, _structure_problems(table, text, exc)
+    dtypes: dict[str, object] = {name: object for name in header}
+    for f in table.fields:
+        if f.enum or f.name in FEW_VALUES:
+            dtypes[f.name] = "category"
+    # Only an empty cell is missing: "NA", "null" or "n/a" stay text (and fail the rules that expect numbers).
+    return pd.read_csv(body, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8",
+                       skip_blank_lines=True)
 
 
-def read_table(folder: Path, table: Table) -> tuple[RawTable | None, list[Problem]]:
-    """Read one file of the data folder, or the problems that stop it from being read."""
+def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
+    """Read one file of the data folder; None, with its problems in `report`, when it cannot be read."""
     path = folder / table.filename
     if not path.is_file():
         rule = "expected a file, found a folder" if path.exists() else "file not found"
-        return None, [Problem(table.filename, None, None, None, rule)]
+        report.add([Problem(table.filename, None, None, None, rule)])
+        return None
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.add([Problem(table.filename, None, None, None,
+                                f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes")])
+            return None
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(table.filename, None, None, None, f"cannot be read: {exc.strerror}")]
+        report.add([Problem(table.filename, None, None, None, f"cannot be read: {exc.strerror or exc}")])
+        return None
     text, problem = _decode(data, table.filename)
-    if problem is not None:
-        return None, [problem]
+    if text is not None:
+        problem = _line_ends_problem(text, table.filename) or _long_cell_problem(data, table.filename)
+    if text is None or problem is not None:
+        report.add([problem] if problem else [])
+        return None
     text = text.removeprefix("\ufeff")
     header = _header(text)
     problems = _header_problems(table, header)
     if problems:
-        return None, problems
-    frame, problems = _parse(table, header, data, text)
-    if frame is None:
-        return None, problems
-    return RawTable(table, _with_contract_columns(table, frame), text), []
+        report.add(problems)
+        return None
+    try:
+        frame = _parse(table, header, data)
+    except (pd.errors.ParserError, ValueError, OverflowError, MemoryError, csv.Error) as exc:
+        _structure_problems(table, text, exc, report)
+        return None
+    return RawTable(table, _with_contract_columns(table, frame), text)
 
 
-def read_folder(folder: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Read every file of the data contract; a file that cannot be read is left out and its problems listed."""
+def read_folder(folder: Path, report: Report) -> dict[str, RawTable]:
+    """Read every file of the data contract; a file that cannot be read is left out and its problems reported."""
     if not folder.exists():
-        return {}, [Problem(str(folder), None, None, None, "data folder not found")]
+        report.add([Problem(str(folder), None, None, None, "data folder not found")])
+        return {}
     if not folder.is_dir():
-        return {}, [Problem(str(folder), None, None, None, "expected a data folder, found a file")]
-    raw: dict[str, RawTable] = {}
-    problems: list[Problem] = []
-    for table in TABLES:
-        read, found = read_table(folder, table)
-        problems += found
-        if read is not None:
-            raw[table.name] = read
-    return raw, problems
+        report.add([Problem(str(folder), None, None, None, "expected a data folder, found a file")])
+        return {}
+    raw = {table.name: read_table(folder, table, report) for table in TABLES}
+    return {name: table for name, table in raw.items() if table is not None}
 
 
 def load(data_dir: str | os.PathLike[str] | None = None) -> Dataset:
     """Read, validate and type the five tables of `data_dir` (default: $LABOR_ANALYSIS_DATA, else data/).
 
-    Raises DataValidationError listing every problem found in every file; never writes to the folder.
+    Raises DataValidationError listing the problems found in every file (the first of each check, and how
+    many there are in all); never writes to the folder.
     """
     folder = resolve_data_dir(data_dir)
-    raw, problems = read_folder(folder)
-    typed, content_problems = validate(raw)
-    problems += content_problems
-    if problems:
-        raise DataValidationError(problems, str(folder))
+    report = Report()
+    raw = read_folder(folder, report)
+    typed, report = validate(raw, report)
+    if report.total:
+        raise DataValidationError(report.sorted(), str(folder), total=report.total)
     return Dataset(data_dir=folder, **typed)

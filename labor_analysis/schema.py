@@ -72,9 +72,11 @@ WORKFORCE_MEASURES = (
     "states_contacting_union",
 )
 #: `<lower-case facility code>-<4-digit year of the count>`; the code may itself hold dashes (`wfm-phl-2025`).
-ELECTION_ID_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}"
-#: Web addresses: http or https with a host, nothing else (no `javascript:`, `data:` or relative links).
-URL_PATTERN = "https?://[^\\s/?#]+[^\\s]*"
+ELECTION_ID_PATTERN = "([a-z0-9]+-)+[0-9]{4}"
+#: Web addresses: http or https with a host, nothing else (no `javascript:`, `data:` or relative links). Written
+#: so that a string matches in one way only: validation checks a whole column in one pass of the pattern, and
+#: an ambiguous pattern would backtrack for ever over a column with one bad cell.
+URL_PATTERN = "https?://[^\\s/?#]+([/?#][^\\s]*)?"
 #: Every date lies between the National Labor Relations Act (signed 1935-07-05) and this far-off bound.
 DATE_MIN, DATE_MAX = "1935-07-05", "2100-12-31"
 #: Largest count of people or ballots: far above any bargaining unit, far below integer overflow.
@@ -138,7 +140,8 @@ TABLES: tuple[Table, ...] = (
                   "named first (tallies.csv names each)."),
             Field("voting_method", "string", "How ballots were cast; empty where unknown.", required=False,
                   enum=VOTING_METHODS, optional_column=True),
-            Field("vote_start", "date", "First day of voting; empty where unknown.", required=False, optional_column=True),
+            Field("vote_start", "date", "First day of voting; empty where unknown.", required=False,
+                  optional_column=True),
             Field("vote_end", "date", "Last day of voting (or mail ballots due); empty where unknown.", required=False,
                   optional_column=True),
             Field("count_date", "date", "Day the NLRB counted the ballots."),
@@ -210,7 +213,11 @@ TABLES: tuple[Table, ...] = (
         "Worker counts around each election (organizers, employees, showing of interest), one row per reported figure.",
         (
             Field("election_id", "string", "Election the count belongs to."),
-            Field("measure", "string", "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), `ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed cards when the petition was filed) or `states_contacting_union`.", enum=WORKFORCE_MEASURES),
+            Field("measure", "string",
+                  "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers "
+                  "a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), "
+                  "`ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed "
+                  "cards when the petition was filed) or `states_contacting_union`.", enum=WORKFORCE_MEASURES),
             Field("value", "integer", "The count (or percent, for `showing_of_interest_pct`).", minimum=0,
                   maximum=MAX_COUNT),
             _flag("approximate", "True when reported as about or over the value."),
@@ -251,11 +258,16 @@ def stage_rank(stage: str | pd.Series | np.ndarray) -> int | np.ndarray:
     """The order of stages: `initial` 0, `revised-N` N, `final` FINAL_RANK (above any revision); -1 otherwise.
 
     The latest stage of an election is the one of highest rank. Takes one stage or a Series/array of them
-    (vectorised: each distinct text is parsed once) and returns an int or an int64 array.
+    (vectorised: each distinct text is parsed once; a loaded `tallies.stage`, categorical, costs nothing) and
+    returns an int or an int64 array.
     """
     if isinstance(stage, str):
         return _rank(stage)
-    codes, distinct = pd.factorize(np.asarray(stage, dtype=object))
+    categorical = stage.array if isinstance(stage, pd.Series) else stage
+    if isinstance(categorical, pd.Categorical):
+        codes, distinct = np.asarray(categorical.codes), np.asarray(list(categorical.categories), dtype=object)
+    else:
+        codes, distinct = pd.factorize(np.asarray(stage, dtype=object))
     ranks = np.array([_rank(s) for s in distinct] + [-1], dtype=np.int64)  # the last slot answers code -1 (empty)
     return ranks[codes]
 

@@ -1,14 +1,16 @@
 """The content rules of the data contract, checked on every load and vectorised so a national table stays fast.
 
-`validate` types each parsed table column by column following `schema.TABLES` (required cells, whole numbers
-and minimums, `true`/`false`, ISO dates, allowed values, patterns), then checks keys, references and the
-arithmetic of the tallies. Line numbers are worked out only for the rows that break a rule.
+`validate` types each parsed table column by column following `schema.TABLES` (required cells, defaults, whole
+numbers within bounds, `true`/`false`, ISO dates within range, allowed values, patterns), then checks keys,
+references and the shape and arithmetic of the tallies. Line numbers are worked out only for the rows that
+break a rule, and each check keeps at most MAX_SHOWN problems (counting the rest), so a file broken on every
+line costs no more memory than a valid one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -16,39 +18,68 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .errors import Problem
+from .errors import MAX_SHOWN, Problem
 from .schema import (
-    BOOLEAN_FALSE, BOOLEAN_TRUE, CHOICES, DATE_MAX, DATE_MIN, FINAL_RANK, PREFERRED_GROUPS, TABLES, TABLES_BY_NAME,
-    Field, stage_rank,
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    CHOICES,
+    DATE_MAX,
+    DATE_MIN,
+    FINAL_RANK,
+    PREFERRED_GROUPS,
+    TABLES,
+    TABLES_BY_NAME,
+    Field,
+    stage_rank,
 )
 
 if TYPE_CHECKING:
     from .loading import RawTable
 
 ISO_DATE_PATTERN = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-WHOLE_NUMBER_PATTERN = "[+-]?[0-9]+"
+#: Longest run of digits read as an int64 without overflow; longer numerals are checked one by one.
+_INT64_DIGITS = 18
 DATE_FORMAT = "%Y-%m-%d"
 _FILE_ORDER = {t.filename: i for i, t in enumerate(TABLES)}
 
 
 @dataclass
-class _Report:
-    """The problems found so far, with helpers that locate the failing rows of a table."""
+class Report:
+    """The problems found so far, with helpers that locate the failing rows of a table.
+
+    Each check keeps at most MAX_SHOWN problems, those on the lowest lines, and counts the rest in `total`.
+    """
 
     problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, problems: list[Problem], more: int = 0) -> None:
+        """Keep the first MAX_SHOWN of one check's problems; count them all, plus `more` found but not built."""
+        self.problems += problems[:MAX_SHOWN]
+        self.total += len(problems) + more
 
     def rows(self, raw: RawTable, rows: np.ndarray, column: str | None, rule: str,
              values: list[str | None] | None = None) -> None:
-        """One problem per row of `raw` selected by `rows` (a boolean mask or positions)."""
+        """One problem per row of `raw` selected by `rows` (a boolean mask or ascending positions)."""
         positions = np.flatnonzero(rows) if rows.dtype == bool else np.asarray(rows, dtype=np.int64)
         if positions.size == 0:
             return
+        kept = positions[:MAX_SHOWN]
         if values is None:
-            cells = raw.frame[column].iloc[positions]
-            values = [_cell_text(v) for v in cells]
-        filename = raw.filename
-        self.problems += [Problem(filename, line, column, value, rule)
-                          for line, value in zip(raw.editor_lines(positions), values)]
+            values = [_cell_text(v) for v in raw.frame[column].iloc[kept]]
+        self.add([Problem(raw.filename, line, column, value, rule)
+                  for line, value in zip(raw.editor_lines(kept), values)], more=positions.size - kept.size)
+
+    def each(self, raw: RawTable, rows: np.ndarray, column: str | None,
+             describe: Callable[[int], tuple[str, str | None]]) -> None:
+        """One problem per position in `rows`, its rule and value from `describe(i)` (i indexes `rows`); only the
+        problems kept are described."""
+        if len(rows) == 0:
+            return
+        order = np.argsort(rows, kind="stable")[:MAX_SHOWN]
+        found = [describe(int(i)) for i in order]
+        self.add([Problem(raw.filename, line, column, value, rule)
+                  for line, (rule, value) in zip(raw.editor_lines(rows[order]), found)], more=len(rows) - len(order))
 
     def sorted(self) -> list[Problem]:
         """The problems in file order (as in TABLES), then by line."""
@@ -91,30 +122,56 @@ def _is_empty(column: pd.Series) -> np.ndarray:
     return column.isna().to_numpy()
 
 
-def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
-    """An integer column as Int64, flagging cells that are not whole numbers or fall below the minimum."""
-    if not isinstance(column.dtype, pd.Int64Dtype):  # the typed parse failed somewhere: check the text
-        bad = np.zeros(len(column), dtype=bool)
-        bad[~empty] = _mismatching(column[~empty], WHOLE_NUMBER_PATTERN)
-        report.rows(raw, bad, f.name, "not a whole number")
-        column = pd.to_numeric(column.where(~bad), errors="coerce").astype("Int64")
+def _whole_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The int64 values of non-empty text cells, and a mask of the cells that are not digits alone (values 0).
+
+    The cells are joined into one string that is checked and converted in bulk; only a file holding a bad cell
+    or a numeral too long for int64 is read cell by cell (those are clipped to int64's maximum: over any bound).
+    """
+    joined = "\n".join(cells)
+    if len(cells) and joined.isascii():
+        text = joined.encode("ascii")
+        ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n"))
+        longest = np.diff(ends, prepend=-1, append=len(text)).max() - 1  # digits of the longest numeral
+        if (len(ends) == len(cells) - 1 and 0 < longest <= _INT64_DIGITS and not text.translate(None, b"0123456789\n")
+                and b"\n\n" not in text):
+            values = np.fromstring(joined, dtype=np.int64, sep="\n")
+            if len(values) == len(cells):
+                return values, np.zeros(len(cells), dtype=bool)
+    bad = np.fromiter((not (c.isascii() and c.isdigit()) for c in cells), dtype=bool, count=len(cells))
+    top = np.iinfo(np.int64).max
+    values = np.fromiter((0 if b else min(int(c), top) for c, b in zip(cells, bad)), dtype=np.int64, count=len(cells))
+    return values, bad
+
+
+def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
+    """An integer column as Int64: digits only (no sign, point, exponent or separator), within the bounds."""
+    values = np.zeros(len(column), dtype=np.int64)
+    bad = np.zeros(len(column), dtype=bool)
+    values[~empty], bad[~empty] = _whole_numbers(column.to_numpy(dtype=object)[~empty])
+    report.rows(raw, bad, f.name, "not a whole number in digits alone (no sign, decimal point, exponent or "
+                "thousands separator)")
+    out_of_bounds = bad | empty
     if f.minimum is not None:
-        below = (column < f.minimum).fillna(False).to_numpy(dtype=bool)
+        below = ~out_of_bounds & (values < f.minimum)
         report.rows(raw, below, f.name, f"less than the minimum, {f.minimum}")
+        out_of_bounds |= below
     if f.maximum is not None:
-        above = (column > f.maximum).fillna(False).to_numpy(dtype=bool)
+        above = ~out_of_bounds & (values > f.maximum)
         report.rows(raw, above, f.name, f"more than the maximum, {f.maximum:,}")
-    return column
+        out_of_bounds |= above
+    return pd.Series(pd.arrays.IntegerArray(np.where(out_of_bounds, 0, values), out_of_bounds), index=column.index,
+                     name=f.name)
 
 
-def _type_boolean(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_boolean(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
     """A `true`/`false` column as bool."""
     bad = ~column.isin([BOOLEAN_TRUE, BOOLEAN_FALSE]).to_numpy() & ~empty
     report.rows(raw, bad, f.name, f"not `{BOOLEAN_TRUE}` or `{BOOLEAN_FALSE}`")
     return (column == BOOLEAN_TRUE).astype(bool)
 
 
-def _type_date(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_date(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
     """A YYYY-MM-DD column as datetime64, parsing each distinct value once (dates repeat a lot)."""
     codes, distinct = pd.factorize(column.to_numpy(dtype=object))
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), format=DATE_FORMAT, errors="coerce")
@@ -128,7 +185,7 @@ def _type_date(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, re
     return pd.Series(values[codes], index=column.index, name=f.name)
 
 
-def _type_enum(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
+def _type_enum(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
     """A column of allowed values as a categorical with the allowed values as categories, in schema order."""
     allowed = list(f.enum or ())
     if isinstance(column.dtype, pd.CategoricalDtype):
@@ -142,8 +199,22 @@ def _type_enum(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, re
     return typed
 
 
-def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: _Report) -> pd.Series:
-    """A text column as parsed (empty cells missing), flagging cells that break its pattern."""
+def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
+    """A text column as parsed (empty cells missing), flagging cells that break its pattern.
+
+    A column parsed as categorical (`stage`: few distinct values) is checked once per distinct value and
+    loaded as an ordered categorical of its values in `schema.stage_rank` order.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = pd.Series(np.asarray(column.cat.categories, dtype=object), dtype=object)
+        bad = _mismatching(categories, f.pattern) if f.pattern else np.zeros(len(categories), dtype=bool)
+        codes = column.cat.codes.to_numpy()
+        report.rows(raw, np.append(bad, False)[codes], f.name, f"does not match the pattern {f.pattern}")
+        good = sorted(categories[~bad], key=stage_rank)
+        new_code = np.full(len(categories) + 1, -1, dtype=np.int64)  # the last slot answers code -1 (empty)
+        new_code[np.flatnonzero(~bad)] = [good.index(c) for c in categories[~bad]]
+        typed = pd.Categorical.from_codes(new_code[codes], categories=good, ordered=True)
+        return pd.Series(typed, index=column.index, name=f.name)
     if f.pattern:
         bad = np.zeros(len(column), dtype=bool)
         bad[~empty] = _mismatching(column[~empty], f.pattern)
@@ -154,12 +225,12 @@ def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, 
 _TYPERS = {"integer": _type_integer, "boolean": _type_boolean, "date": _type_date}
 
 
-def _typed_table(raw: RawTable, report: _Report) -> pd.DataFrame:
-    """The table with every contract column typed, empty cells of a column with a default filled in; columns
-    outside the contract are kept as text."""
+def _typed_table(raw: RawTable, report: Report) -> pd.DataFrame:
+    """The table with every contract column typed, in schema order, empty cells of a column with a default
+    filled in; then the columns outside the contract, as text, in file order."""
     out = {}
     contract = {f.name: f for f in raw.table.fields}
-    for name in raw.frame.columns:
+    for name in [*contract, *(c for c in raw.frame.columns if c not in contract)]:
         f = contract.get(name)
         column = raw.frame[name]
         if f is None:
@@ -169,7 +240,9 @@ def _typed_table(raw: RawTable, report: _Report) -> pd.DataFrame:
         if f.required:
             report.rows(raw, empty, name, "missing a required value")
         elif f.default is not None and empty.any():
-            column = column.astype(object).where(~empty, f.default)
+            cells = column.to_numpy(dtype=object).copy()
+            cells[empty] = f.default
+            column = pd.Series(cells, index=column.index, name=name)
             empty = np.zeros(len(column), dtype=bool)
         typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
         out[name] = typer(raw, f, column, empty, report)
@@ -188,12 +261,26 @@ def _shared_numbering() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
 _SHARED_NUMBERING = _shared_numbering()
 
 
+def _runs(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The first value of each run of equal neighbours in a column, and the length of each run.
+
+    Key columns usually come in runs (the rows of one election together), so hashing only the first value of
+    each run numbers a column at a fraction of the cost.
+    """
+    values = column.to_numpy(dtype=object)
+    if len(values) == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    empty = values != values  # NaN: an empty cell; a run of them is one run too
+    starts = np.flatnonzero(np.concatenate(([True], (values[1:] != values[:-1]) & ~(empty[1:] & empty[:-1]))))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
 @dataclass
 class _Codes:
     """Key columns hashed once into integer codes (-1 for an empty cell).
 
     A referenced column and the foreign keys pointing to it are numbered together, so equal values get
-    equal codes across files and a reference resolves by array lookup.
+    equal codes across files and a reference resolves by array lookup. A categorical column keeps its codes.
     """
 
     raw: Mapping[str, RawTable]
@@ -204,19 +291,20 @@ class _Codes:
         if (table, column) not in self.cache:
             values = self.raw[table].frame[column]
             if (table, column) not in _SHARED_NUMBERING and isinstance(values.dtype, pd.CategoricalDtype):
-                codes = values.cat.codes.to_numpy(dtype=np.int64)
-                self.cache[(table, column)] = (codes, len(values.cat.categories))
+                self.cache[(table, column)] = (values.cat.codes.to_numpy(dtype=np.int64), len(values.cat.categories))
                 return self.cache[(table, column)]
             members = [m for m in _SHARED_NUMBERING.get((table, column), ((table, column),)) if m[0] in self.raw]
-            parts = [self.raw[t].frame[c].to_numpy(dtype=object) for t, c in members]
-            codes, uniques = pd.factorize(np.concatenate(parts) if len(parts) > 1 else parts[0])
-            ends = np.cumsum([len(part) for part in parts])[:-1]
-            for member, member_codes in zip(members, np.split(codes.astype(np.int64, copy=False), ends)):
-                self.cache[member] = (member_codes, len(uniques))
+            runs = [_runs(self.raw[t].frame[c]) for t, c in members]
+            codes, uniques = pd.factorize(np.concatenate([heads for heads, _ in runs]))
+            codes = codes.astype(np.int64, copy=False)
+            offset = 0
+            for member, (heads, lengths) in zip(members, runs):
+                self.cache[member] = (np.repeat(codes[offset:offset + len(heads)], lengths), len(uniques))
+                offset += len(heads)
         return self.cache[(table, column)]
 
 
-def _check_primary_key(raw: RawTable, codes: _Codes, report: _Report) -> None:
+def _check_primary_key(raw: RawTable, codes: _Codes, report: Report) -> None:
     """Each primary key appears once; a repeat names the line of its first appearance."""
     columns = raw.table.primary_key
     key = np.zeros(len(raw.frame), dtype=np.int64)
@@ -228,25 +316,31 @@ def _check_primary_key(raw: RawTable, codes: _Codes, report: _Report) -> None:
             key = raw.frame.groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy()
             break
         key = key * (size + 1) + (column_codes + 1)
+    if span <= 8 * len(key) + 1024 and np.bincount(key).max(initial=0) <= 1:
+        return  # the usual case, every key once: counted without hashing
     keys = pd.Series(key)
     repeated = keys.duplicated().to_numpy()
     if not repeated.any():
         return
     rows = np.flatnonzero(repeated)
     first = pd.Series(np.arange(len(key))).groupby(key).transform("min").to_numpy()[rows]
-    values = [" / ".join(_cell_text(raw.frame[c].iloc[i]) or "" for c in columns) for i in rows]
     names = ", ".join(columns)
-    unions = raw.frame["union"].iloc[rows].tolist() if "union" in columns else [None] * len(rows)
-    for line, value, first_line, union in zip(raw.editor_lines(rows), values, raw.editor_lines(first), unions):
+    kept = rows[:MAX_SHOWN]
+    problems = []
+    for row, line, first_line in zip(kept, raw.editor_lines(kept), raw.editor_lines(first[:MAX_SHOWN])):
         rule = f"repeats the key ({names}) of line {first_line}"
-        if _cell_text(union) is None:
-            report.problems.append(Problem(raw.filename, line, columns[0], value, rule))
+        union = _cell_text(raw.frame["union"].iloc[row]) if "union" in columns else None
+        if union is None:
+            value = " / ".join(_cell_text(raw.frame[c].iloc[row]) or "" for c in columns)
+            problems.append(Problem(raw.filename, line, columns[0], value, rule))
         else:  # a union named twice in one stage of a ballot
-            report.problems.append(Problem(raw.filename, line, "union", union, f"the union is named twice in this stage: {rule}"))
+            rule = f"the union is named twice in this stage: {rule}"
+            problems.append(Problem(raw.filename, line, "union", union, rule))
+    report.add(problems, more=len(rows) - len(kept))
 
 
 def _check_foreign_keys(
-    raw: Mapping[str, RawTable], codes: _Codes, report: _Report
+    raw: Mapping[str, RawTable], codes: _Codes, report: Report
 ) -> dict[tuple[str, str], np.ndarray]:
     """Every foreign key resolves in the table it names.
 
@@ -289,7 +383,7 @@ def _trailing_years(ids: np.ndarray) -> np.ndarray:
     return np.where(valid, digits @ np.array([1000, 100, 10, 1]), -1)
 
 
-def _check_elections(raw: RawTable, elections: pd.DataFrame, report: _Report) -> None:
+def _check_elections(raw: RawTable, elections: pd.DataFrame, report: Report) -> None:
     """Vote days in order, counted on or after the last vote day, and the id's year equal to the count's."""
     start, end, count = elections["vote_start"], elections["vote_end"], elections["count_date"]
     report.rows(raw, (end < start).to_numpy(), "vote_end", "the last vote day is before the first (vote_start)")
@@ -309,65 +403,68 @@ YES, CHALLENGED = CHOICES.index("yes"), CHOICES.index("challenged")
 class _Stages:
     """The tally rows that name a known election, stage and choice, grouped by (election, stage).
 
-    Arrays ending in `_row` are per usable row; arrays starting with `group_` are per group. `group` numbers
-    the groups in order of first appearance, so `first_row[g]` is the first row of group g.
+    Per usable row: `rows` (position in tallies.csv), `group`, `choice`, `named` (a yes row naming its union),
+    `union` ("" when empty) and `ballots` (NaN where unreported). Per group (numbered in order of first
+    appearance): `first_row`, `group_election`, `group_stage` (text) and `group_rank`.
     """
 
-    rows: np.ndarray  # positions in tallies.csv
+    rows: np.ndarray
     group: np.ndarray
     choice: np.ndarray
-    named: np.ndarray  # a yes row that names its union
-    union: np.ndarray  # the union text ("" when empty)
-    ballots: np.ndarray  # float, NaN where unreported
+    named: np.ndarray
+    union: np.ndarray
+    ballots: np.ndarray
     first_row: np.ndarray
     group_election: np.ndarray
-    group_stage: np.ndarray  # the stage text
+    group_stage: np.ndarray
     group_rank: np.ndarray
 
     @classmethod
-    def of(cls, tallies: pd.DataFrame, election: np.ndarray) -> _Stages:
-        rank = np.asarray(stage_rank(tallies["stage"]))
+    def of(cls, tallies: pd.DataFrame, election: np.ndarray, union_named: np.ndarray) -> _Stages:
+        stage = tallies["stage"]  # an ordered categorical of the stages found, in stage_rank order
+        stage_codes = stage.cat.codes.to_numpy(dtype=np.int64)
         choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
-        rows = np.flatnonzero((election >= 0) & (rank >= 0) & (choice >= 0))
-        stage_codes, stage_texts = pd.factorize(tallies["stage"].to_numpy(dtype=object)[rows])
-        n_texts = max(len(stage_texts), 1)
-        group, keys = pd.factorize(election[rows] * n_texts + stage_codes)
-        first = rows[np.unique(group, return_index=True)[1]]
-        union = tallies["union"].fillna("").to_numpy(dtype=object)[rows]
+        rows = np.flatnonzero((election >= 0) & (stage_codes >= 0) & (choice >= 0))
+        n_stages = max(len(stage.cat.categories), 1)
+        group, keys = pd.factorize(election[rows] * n_stages + stage_codes[rows])
+        first = np.empty(len(keys), dtype=np.int64)
+        first[group[::-1]] = rows[::-1]  # the last write per group is its first row
+        union = tallies["union"].to_numpy(dtype=object)[rows]
+        texts = np.asarray(stage.cat.categories, dtype=object)
         return cls(
             rows=rows, group=group.astype(np.int64, copy=False), choice=choice[rows],
-            named=(choice[rows] == YES) & (union != ""), union=union,
+            named=(choice[rows] == YES) & union_named[rows], union=union,
             ballots=tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)[rows],
-            first_row=first, group_election=keys // n_texts, group_stage=np.asarray(stage_texts)[keys % n_texts],
-            group_rank=rank[first],
+            first_row=first, group_election=keys // n_stages, group_stage=texts[keys % n_stages],
+            group_rank=np.asarray(stage_rank(texts), dtype=np.int64)[keys % n_stages],
         )
-
-    def where(self, g: int) -> str:
-        """`stage S` for group g, as the problems name it."""
-        return f"stage {self.group_stage[g]}"
 
 
 def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame],
-                   election: np.ndarray, report: _Report) -> None:
+                   election: np.ndarray, report: Report) -> None:
     """The shape of every stage (one no, void and challenged row, a yes row per union, the same unions in every
     stage), revisions numbered without gaps, yes + no + void within eligible voters, challenged ballots never
     more than at the initial count, and tallies for every election."""
     tallies, elections, file = typed["tallies"], typed["elections"], raw["tallies"]
     ids = elections["election_id"].to_numpy(dtype=object)
-    s = _Stages.of(tallies, election)
+    union_named = ~_is_empty(file.frame["union"])
+    s = _Stages.of(tallies, election, union_named)
     n_groups = len(s.first_row)
 
     per_choice = np.bincount(s.group * len(CHOICES) + s.choice, minlength=n_groups * len(CHOICES))
     per_choice = per_choice.reshape(n_groups, len(CHOICES))
-    for g in np.flatnonzero((per_choice == 0).any(axis=1)):
-        missing = ", ".join(c for c, n in zip(CHOICES, per_choice[g]) if n == 0)
-        report.rows(file, np.array([s.first_row[g]]), "choice",
-                    f"election {ids[s.group_election[g]]}, {s.where(g)}: missing the row(s) for {missing}",
-                    values=[missing])
+    incomplete = np.flatnonzero((per_choice == 0).any(axis=1))
 
-    union = tallies["union"].fillna("").to_numpy(dtype=object)
+    def missing_choices(i: int) -> tuple[str, str]:
+        g = incomplete[i]
+        missing = ", ".join(c for c, n in zip(CHOICES, per_choice[g]) if n == 0)
+        election = ids[s.group_election[g]]
+        return f"election {election}, stage {s.group_stage[g]}: missing the row(s) for {missing}", missing
+
+    report.each(file, s.first_row[incomplete], "choice", missing_choices)
+
     choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
-    report.rows(file, (choice >= 0) & (choice != YES) & (union != ""), "union",
+    report.rows(file, (choice >= 0) & (choice != YES) & union_named, "union",
                 "only a yes row names a union: leave it empty on no, void and challenged rows")
     _check_unions(file, s, per_choice[:, YES], ids, report)
     _check_revisions(file, s, ids, report)
@@ -375,11 +472,11 @@ def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame
     cast = np.bincount(s.group, weights=np.where(s.choice == CHALLENGED, 0, np.nan_to_num(s.ballots)),
                        minlength=n_groups)
     eligible = elections["eligible_voters"].to_numpy(dtype=float, na_value=np.nan)[s.group_election]
-    for g in np.flatnonzero(cast > eligible):
-        report.rows(file, np.array([s.first_row[g]]), "ballots",
-                    f"the yes, no and void ballots of {s.where(g)} exceed the {int(eligible[g])} eligible voters of "
-                    f"{ids[s.group_election[g]]} (challenged ballots are left out: their voters may not be eligible)",
-                    values=[str(int(cast[g]))])
+    over = np.flatnonzero(cast > eligible)
+    report.each(file, s.first_row[over], "ballots", lambda i: (
+        f"the yes, no and void ballots of stage {s.group_stage[over[i]]} exceed the {int(eligible[over[i]])} "
+        f"eligible voters of {ids[s.group_election[over[i]]]} (challenged ballots are left out: their voters may "
+        "not be on the list)", str(int(cast[over[i]]))))
 
     is_challenged = s.choice == CHALLENGED
     challenged = np.full(n_groups, np.nan)
@@ -390,10 +487,10 @@ def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame
     initial = np.flatnonzero(s.group_rank == 0)
     at_initial[s.group_election[initial]] = challenged[initial]
     baseline = at_initial[s.group_election]
-    for g in np.flatnonzero((s.group_rank > 0) & (challenged > baseline)):
-        report.rows(file, np.array([challenged_row[g]]), "ballots",
-                    f"more challenged ballots at the {s.group_stage[g]} stage than the {int(baseline[g])} "
-                    "of the initial stage")
+    grew = np.flatnonzero((s.group_rank > 0) & (challenged > baseline))
+    report.each(file, challenged_row[grew], "ballots", lambda i: (
+        f"more challenged ballots at the {s.group_stage[grew[i]]} stage than the {int(baseline[grew[i]])} "
+        "of the initial stage", str(int(challenged[grew[i]]))))
 
     untallied = np.bincount(s.group_election, minlength=len(elections)) == 0
     if untallied.any():  # a repeated election_id is reported as a repeated key, not here
@@ -401,66 +498,66 @@ def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame
     report.rows(raw["elections"], untallied, "election_id", "the election has no rows in tallies.csv")
 
 
-def _check_unions(file: RawTable, s: _Stages, yes_rows: np.ndarray, ids: np.ndarray, report: _Report) -> None:
+def _check_unions(file: RawTable, s: _Stages, yes_rows: np.ndarray, ids: np.ndarray, report: Report) -> None:
     """A single-union ballot leaves `union` empty on its one yes row; a ballot with several unions names each
     yes row's union, and every stage of the election names the same unions."""
     n_groups = len(s.first_row)
-    named = np.bincount(s.group[s.named], minlength=n_groups)
     most_yes = np.zeros(len(ids), dtype=np.int64)
     np.maximum.at(most_yes, s.group_election, yes_rows)
     several = most_yes[s.group_election] >= 2  # per group: the election's ballot has several unions
 
     report.rows(file, s.rows[s.named & ~several[s.group]], "union",
                 "a ballot with one union leaves `union` empty on its yes row (elections.csv names the union)")
-    unnamed_yes = (s.choice == YES) & ~s.named
+    named = np.bincount(s.group[s.named], minlength=n_groups)
     mixed = (yes_rows >= 2) & (named > 0) & (yes_rows > named)
-    first_unnamed = _first_per_group(s.group[unnamed_yes & mixed[s.group]], s.rows[unnamed_yes & mixed[s.group]])
-    report.rows(file, np.array(sorted(first_unnamed.values()), dtype=np.int64), "union",
+    unnamed = (s.choice == YES) & ~s.named & mixed[s.group]
+    first_unnamed = s.rows[unnamed][np.unique(s.group[unnamed], return_index=True)[1]]
+    report.rows(file, np.sort(first_unnamed), "union",
                 "a yes row without a union on a ballot with several unions: name the union of every yes row")
 
-    if not several.any():
+    if not s.named.any():
         return
-    stages_of = np.bincount(s.group_election, minlength=len(ids))
     names, name_codes = np.unique(s.union[s.named], return_inverse=True)
-    pairs = np.unique(np.stack([s.group_election[s.group[s.named]], name_codes, s.group[s.named]]), axis=1)
-    election_name, counts = np.unique(pairs[:2], axis=1, return_counts=True)
-    uneven = np.unique(election_name[0][counts < stages_of[election_name[0]]])
-    for e in uneven:
-        groups = np.flatnonzero(s.group_election == e)
-        by_group = {g: set(names[pairs[1][pairs[2] == g]]) for g in groups}
-        everywhere = set().union(*by_group.values())
-        for g in groups:
-            lacking = sorted(everywhere - by_group[g])
-            if lacking:
-                report.rows(file, np.array([s.first_row[g]]), "union",
-                            f"election {ids[e]}, {s.where(g)} has no yes row for {', '.join(lacking)}, named in "
-                            "another stage: every stage lists the same unions", values=[", ".join(lacking)])
+    # each (election, union, stage) named, once; then how many unions each election and each stage names
+    triples = np.unique(np.stack([s.group_election[s.group[s.named]], name_codes, s.group[s.named]]), axis=1)
+    pairs = np.unique(triples[:2], axis=1)
+    names_of_election = np.bincount(pairs[0], minlength=len(ids))
+    names_of_stage = np.bincount(triples[2], minlength=n_groups)
+    lacking = np.flatnonzero(several & (names_of_stage < names_of_election[s.group_election]))
+
+    def describe(i: int) -> tuple[str, str]:
+        g = lacking[i]
+        e = s.group_election[g]
+        everywhere = set(names[pairs[1][pairs[0] == e]])
+        missing = ", ".join(sorted(everywhere - set(names[triples[1][triples[2] == g]])))
+        return (f"election {ids[e]}, stage {s.group_stage[g]} has no yes row for {missing}, named in another "
+                "stage: every stage lists the same unions", missing)
+
+    report.each(file, s.first_row[lacking], "union", describe)
 
 
-def _check_revisions(file: RawTable, s: _Stages, ids: np.ndarray, report: _Report) -> None:
+def _check_revisions(file: RawTable, s: _Stages, ids: np.ndarray, report: Report) -> None:
     """The revised tallies of an election are numbered revised-1, revised-2, ... without gaps."""
     revision = np.flatnonzero((s.group_rank > 0) & (s.group_rank < FINAL_RANK))
     elections = s.group_election[revision]
     count = np.bincount(elections, minlength=len(ids))
     highest = np.zeros(len(ids), dtype=np.int64)
     np.maximum.at(highest, elections, s.group_rank[revision])
-    for e in np.flatnonzero(highest > count):
+    gapped = np.flatnonzero(highest > count)
+    after = np.zeros(len(gapped), dtype=np.int64)  # per election, the first revision past a gap
+    gaps = np.zeros(len(gapped), dtype=np.int64)
+    for i, e in enumerate(gapped[:MAX_SHOWN]):
         groups = revision[elections == e]
         numbers = set(s.group_rank[groups].tolist())
-        gap = next(n for n in range(1, len(numbers) + 2) if n not in numbers)
-        after = groups[np.argmin(np.where(s.group_rank[groups] > gap, s.group_rank[groups], FINAL_RANK))]
-        report.rows(file, np.array([s.first_row[after]]), "stage",
-                    f"election {ids[e]} has {s.group_stage[after]} but no revised-{gap}: revisions are numbered "
-                    "revised-1, revised-2, ... without gaps")
+        gaps[i] = next(n for n in range(1, len(numbers) + 2) if n not in numbers)
+        after[i] = groups[np.argmin(np.where(s.group_rank[groups] > gaps[i], s.group_rank[groups], FINAL_RANK))]
+    report.each(file, s.first_row[after[:MAX_SHOWN]], "stage", lambda i: (
+        f"election {ids[gapped[i]]} has {s.group_stage[after[i]]} but no revised-{gaps[i]}: revisions are "
+        "numbered revised-1, revised-2, ... without gaps", str(s.group_stage[after[i]])))
+    report.total += max(len(gapped) - MAX_SHOWN, 0)
 
 
-def _first_per_group(groups: np.ndarray, rows: np.ndarray) -> dict[int, int]:
-    """For each group id, the first of `rows` (positions) that belongs to it."""
-    unique, first = np.unique(groups, return_index=True)
-    return dict(zip(unique.tolist(), rows[first].tolist()))
-
-
-def _check_one_preferred(raw: RawTable, frame: pd.DataFrame, by: tuple[str, ...], report: _Report) -> None:
+def _check_one_preferred(raw: RawTable, frame: pd.DataFrame, by: tuple[str, ...], report: Report) -> None:
     """Exactly one preferred row among the rows sharing the `by` columns; a row alone in its group whose
     `preferred` cell is empty (or whose file has no such column) is the preferred one. Sets `preferred`."""
     group = frame.groupby(list(by), sort=False, dropna=False, observed=True).ngroup().to_numpy()
@@ -469,17 +566,18 @@ def _check_one_preferred(raw: RawTable, frame: pd.DataFrame, by: tuple[str, ...]
     preferred = np.bincount(group, weights=frame["preferred"].to_numpy(dtype=float))
     first = np.unique(group, return_index=True)[1]
     rows = np.sort(first[preferred[group[first]] != 1])
-    report.rows(raw, rows, "preferred",
-                "exactly one row must be preferred=true among the rows with the same " + ", ".join(by),
-                values=[f"{int(preferred[group[r]])} preferred" for r in rows])
+    report.each(raw, rows, "preferred", lambda i: (
+        "exactly one row must be preferred=true among the rows with the same " + ", ".join(by),
+        f"{int(preferred[group[rows[i]]])} preferred"))
 
 
-def validate(raw: Mapping[str, RawTable]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Type every parsed table and check every rule of the contract; returns the typed tables and all problems.
+def validate(raw: Mapping[str, RawTable], report: Report | None = None) -> tuple[dict[str, pd.DataFrame], Report]:
+    """Type every parsed table and check every rule of the contract; returns the typed tables and the report
+    (`report`, when given, collects the problems after those found while reading).
 
     Tables missing from `raw` (their file could not be read) are skipped, with the checks that need them.
     """
-    report = _Report()
+    report = Report() if report is None else report
     typed = {name: _typed_table(table, report) for name, table in raw.items()}
     codes = _Codes(raw)
     for table in raw.values():
@@ -496,4 +594,4 @@ def validate(raw: Mapping[str, RawTable]) -> tuple[dict[str, pd.DataFrame], list
         _check_one_preferred(raw["spending"], spending, PREFERRED_GROUPS["spending"], report)
     if "workforce" in typed:
         _check_one_preferred(raw["workforce"], typed["workforce"], PREFERRED_GROUPS["workforce"], report)
-    return typed, report.sorted()
+    return typed, report

@@ -87,41 +87,91 @@ PARAGON = "paragon-pit-2021"
 LENZNER_RUNOFF = "lenzner-runoff-2019"
 PSONU = "Paragon Protective Service Officers National Union PSONU, United Federation LEOS-PBA"
 SPFPA = "International Union, Security, Police and Fire Professionals of America (SPFPA) and its Amalgamated Local 502"
-TEAMSTERS_249 = "General Teamsters, Chauffeurs and Helpers, Local Union No. 249 a/w International Brotherhood of Teamsters"
+TEAMSTERS_249 = (
+    "General Teamsters, Chauffeurs and Helpers, Local Union No. 249 a/w International Brotherhood of Teamsters"
+)
 LOCAL_298 = "Amalgamated Local 298, ESJB, IUANPW, AFL-CIO"
 
 NLRB_SOURCES: list[Row] = [
-    {"source_id": "nlrb-case-06-RC-280312", "publisher": "National Labor Relations Board",
-     "title": "Case 06-RC-280312 (Paragon Systems Inc)", "url": "https://www.nlrb.gov/case/06-RC-280312"},
-    {"source_id": "nlrb-case-06-RC-228976", "publisher": "National Labor Relations Board",
-     "title": "Case 06-RC-228976 (Transportation Management Services, Inc. d/b/a Lenzner Coach Lines)",
-     "url": "https://www.nlrb.gov/case/06-RC-228976"},
+    {
+        "source_id": "nlrb-case-06-RC-280312",
+        "publisher": "National Labor Relations Board",
+        "title": "Case 06-RC-280312 (Paragon Systems Inc)",
+        "url": "https://www.nlrb.gov/case/06-RC-280312",
+    },
+    {
+        "source_id": "nlrb-case-06-RC-228976",
+        "publisher": "National Labor Relations Board",
+        "title": "Case 06-RC-228976 (Transportation Management Services, Inc. d/b/a Lenzner Coach Lines)",
+        "url": "https://www.nlrb.gov/case/06-RC-228976",
+    },
 ]
 
 NLRB_ELECTIONS: list[Row] = [
-    {"election_id": PARAGON, "employer": "Paragon Systems Inc", "facility": "Paragon Systems", "city": "Pittsburgh",
-     "state": "PA", "union": PSONU, "count_date": "2021-09-08", "eligible_voters": "65", "case_number": "06-RC-280312",
-     "unit": "A", "kind": "initial", "source_id": "nlrb-case-06-RC-280312"},
-    {"election_id": LENZNER_RUNOFF, "employer": "Transportation Management Services, Inc.", "facility": "Lenzner Coach Lines",
-     "city": "Sewickley", "state": "PA", "union": TEAMSTERS_249, "count_date": "2019-04-22", "eligible_voters": "56",
-     "case_number": "06-RC-228976", "unit": "A", "kind": "runoff", "source_id": "nlrb-case-06-RC-228976"},
+    {
+        "election_id": PARAGON,
+        "employer": "Paragon Systems Inc",
+        "facility": "Paragon Systems",
+        "city": "Pittsburgh",
+        "state": "PA",
+        "union": PSONU,
+        "count_date": "2021-09-08",
+        "eligible_voters": "65",
+        "case_number": "06-RC-280312",
+        "unit": "A",
+        "kind": "initial",
+        "source_id": "nlrb-case-06-RC-280312",
+    },
+    {
+        "election_id": LENZNER_RUNOFF,
+        "employer": "Transportation Management Services, Inc.",
+        "facility": "Lenzner Coach Lines",
+        "city": "Sewickley",
+        "state": "PA",
+        "union": TEAMSTERS_249,
+        "count_date": "2019-04-22",
+        "eligible_voters": "56",
+        "case_number": "06-RC-228976",
+        "unit": "A",
+        "kind": "runoff",
+        "source_id": "nlrb-case-06-RC-228976",
+    },
 ]
 
 
-def _tally(election_id: str, stage: str, source: str, yes: Mapping[str, int], no: int, void: int,
-           challenged: int) -> list[Row]:
+def _tally(
+    election_id: str, stage: str, source: str, yes: Mapping[str, int], no: int, void: int, challenged: int
+) -> list[Row]:
     """The rows of one stage of a count: a yes row per union, then no, void and challenged."""
-    rows = [{"election_id": election_id, "stage": stage, "choice": "yes", "union": union, "ballots": str(n),
-             "source_id": source} for union, n in yes.items()]
-    rows += [{"election_id": election_id, "stage": stage, "choice": choice, "union": "", "ballots": str(n),
-              "source_id": source} for choice, n in (("no", no), ("void", void), ("challenged", challenged))]
+    rows = [
+        {
+            "election_id": election_id,
+            "stage": stage,
+            "choice": "yes",
+            "union": union,
+            "ballots": str(n),
+            "source_id": source,
+        }
+        for union, n in yes.items()
+    ]
+    rows += [
+        {
+            "election_id": election_id,
+            "stage": stage,
+            "choice": choice,
+            "union": "",
+            "ballots": str(n),
+            "source_id": source,
+        }
+        for choice, n in (("no", no), ("void", void), ("challenged", challenged))
+    ]
     return rows
 
 
-NLRB_TALLIES: list[Row] = (
-    _tally(PARAGON, "initial", "nlrb-case-06-RC-280312", {PSONU: 18, SPFPA: 15}, no=0, void=1, challenged=0)
-    + _tally(LENZNER_RUNOFF, "initial", "nlrb-case-06-RC-228976", {TEAMSTERS_249: 38, LOCAL_298: 8}, no=0, void=2,
-             challenged=1)
+NLRB_TALLIES: list[Row] = _tally(
+    PARAGON, "initial", "nlrb-case-06-RC-280312", {PSONU: 18, SPFPA: 15}, no=0, void=1, challenged=0
+) + _tally(
+    LENZNER_RUNOFF, "initial", "nlrb-case-06-RC-228976", {TEAMSTERS_249: 38, LOCAL_298: 8}, no=0, void=2, challenged=1
 )
 
 
@@ -133,7 +183,8 @@ def add_nlrb_ballots(folder: Path) -> Path:
     return folder
 
 
-def stage_rows(election_id: str, stage: str, yes: Mapping[str, int] | int, no: int, void: int, challenged: int,
-               source: str) -> list[Row]:
+def stage_rows(
+    election_id: str, stage: str, yes: Mapping[str, int] | int, no: int, void: int, challenged: int, source: str
+) -> list[Row]:
     """The rows of one stage: `yes` is a count (single-union ballot) or a count per union."""
     return _tally(election_id, stage, source, {"": yes} if isinstance(yes, int) else yes, no, void, challenged)

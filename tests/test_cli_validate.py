@@ -58,7 +58,8 @@ def test_broken_copy_lists_every_problem_and_exits_2(data_copy: Path) -> None:
     assert "Traceback" not in done.stdout + done.stderr
     assert "2 problem(s)" in done.stderr
     assert "elections.csv, line 5, column 'voting_method'" in done.stderr
-    assert "tallies.csv, line 10, column 'ballots': not a whole number (value 'lots')" in done.stderr
+    assert "tallies.csv, line 10, column 'ballots': not a whole number in digits alone" in done.stderr
+    assert "(value 'lots')" in done.stderr
     assert "OK" not in done.stdout
 
 
@@ -80,3 +81,20 @@ def test_unreadable_input_exits_2_without_traceback(data_copy: Path, breakage: s
         assert done.stderr == f"labor-analysis validate: error: data folder not found: {folder}\n"
     else:
         assert "problem(s) in the data folder" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_100_mb_file_broken_on_every_line(data_copy: Path) -> None:
+    """Millions of problems: 200 listed and a count of the rest, in bounded memory, never a traceback."""
+    import resource
+
+    row = "jfk8-2022,initial,yes,lots,law360-2022-04-01,\n"
+    with open(data_copy / "tallies.csv", "w", encoding="utf-8") as handle:
+        handle.write("election_id,stage,choice,ballots,source_id,note\n")
+        handle.write(row * (100_000_000 // len(row)))
+    done = run_cli("validate", "--data-dir", str(data_copy))
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 202 and lines[-1].startswith("  ... and ") and lines[-1].endswith(" more problems")
+    assert peak_mib < 1500, f"peak memory {peak_mib:.0f} MiB"

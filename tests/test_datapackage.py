@@ -76,7 +76,8 @@ def test_dictionary_shows_allowed_values_and_emptiness() -> None:
 
 def test_dictionary_shows_defaults() -> None:
     elections = markdown_table(TABLES_BY_NAME["elections"])
-    assert "Allowed values: `initial`, `rerun`, `runoff`. Optional column; empty or absent means `initial`." in elections
+    kinds = "Allowed values: `initial`, `rerun`, `runoff`. Optional column; empty or absent means `initial`."
+    assert kinds in elections
     assert "Optional column; empty or absent means `false`." in elections
     assert "Optional column; empty or absent means `spent`." in markdown_table(TABLES_BY_NAME["spending"])
 

@@ -203,7 +203,7 @@ def test_every_story_passage_renders_payloads_as_text(poisoned):
     outputs = [nbformat.v4.new_output("display_data", {"text/markdown": p.text}) for p in passages]
     outputs.append(nbformat.v4.new_output("display_data", {"text/html": story.results_table(poisoned)._repr_html_()}))
     nb.cells = [nbformat.v4.new_code_cell("", outputs=outputs)]
-    page = engine._html_report(nb, "poisoned")
+    page = engine.report_html(nb, "poisoned")
     assert_safe_page(page)
     for payload in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>"):
         assert payload not in page

@@ -11,15 +11,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from folders import (
+    LENZNER_RUNOFF,
+    PARAGON,
+    PSONU,
+    SPFPA,
+    add_nlrb_ballots,
+    append_rows,
+    minimal_contract_copy,
+    read_rows,
+    stage_rows,
+    write_rows,
+)
 
 from labor_analysis import Dataset, DataValidationError, Problem, load
 from labor_analysis.paths import DATA_ENV, PROJECT_ROOT
 from labor_analysis.schema import FINAL_RANK, TABLES, TABLES_BY_NAME, stage_rank
-
-from folders import (
-    LENZNER_RUNOFF, PARAGON, PSONU, SPFPA, add_nlrb_ballots, append_rows, minimal_contract_copy, read_rows, stage_rows,
-    write_rows,
-)
 
 
 def only_problem(folder: Path) -> Problem:
@@ -52,6 +59,9 @@ def test_tables_have_the_contract_dtypes(project_data_dir: Path) -> None:
             dtype = frame[f.name].dtype
             if f.enum:
                 assert isinstance(dtype, pd.CategoricalDtype) and list(dtype.categories) == list(f.enum), f.name
+            elif f.name == "stage":  # the stages found, in order
+                assert isinstance(dtype, pd.CategoricalDtype) and dtype.ordered, f.name
+                assert list(dtype.categories) == sorted(dtype.categories, key=stage_rank)
             elif f.type == "integer":
                 assert dtype == "Int64", f.name
             elif f.type == "date":
@@ -293,7 +303,7 @@ def test_missing_core_column_is_still_a_problem(tmp_path: Path, project_data_dir
 
 def test_loaded_columns_follow_the_schema_then_extras(data_copy: Path) -> None:
     header, rows = read_rows(data_copy, "workforce.csv")
-    write_rows(data_copy, "workforce.csv", ["checked_by"] + header[::-1], [{**r, "checked_by": "desk"} for r in rows])
+    write_rows(data_copy, "workforce.csv", ["checked_by", *header[::-1]], [{**r, "checked_by": "desk"} for r in rows])
     columns = list(load(data_copy).workforce.columns)
     assert columns == [f.name for f in TABLES_BY_NAME["workforce"].fields] + ["checked_by"]
 
@@ -339,4 +349,68 @@ def test_stage_rank(stage: str, rank: int) -> None:
 def test_latest_stage_is_final_else_highest_revision() -> None:
     stages = ["revised-2", "initial", "revised-10", "revised-9"]
     assert stages[int(np.argmax(stage_rank(pd.Series(stages))))] == "revised-10"
-    assert max(stages + ["final"], key=stage_rank) == "final"
+    assert max([*stages, "final"], key=stage_rank) == "final"
+
+
+# ---- CSV dialect and size -----------------------------------------------------------------------------------
+
+
+def test_cr_only_line_ends(data_copy: Path) -> None:
+    text = (data_copy / "tallies.csv").read_text(encoding="utf-8")
+    (data_copy / "tallies.csv").write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line) == ("tallies.csv", None) and "carriage return alone" in problem.rule
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_bare_carriage_return_in_a_cell(data_copy: Path, quoted: bool) -> None:
+    header, rows = read_rows(data_copy, "elections.csv")
+    rows[2]["note"] = "first part\rsecond part"
+    write_rows(data_copy, "elections.csv", header, rows)
+    if not quoted:
+        data = (data_copy / "elections.csv").read_bytes()
+        unquoted = data.replace(b'"first part\rsecond part"', b"first part\rsecond part")
+        (data_copy / "elections.csv").write_bytes(unquoted)
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line) == ("elections.csv", 4) and "carriage return (CR)" in problem.rule
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_cell_over_the_size_limit(data_copy: Path, quoted: bool) -> None:
+    header, rows = read_rows(data_copy, "tallies.csv")
+    rows[5]["note"] = "a, b " * 30_000 if quoted else "x" * 140_000
+    write_rows(data_copy, "tallies.csv", header, rows)
+    problem = only_problem(data_copy)
+    assert (problem.file, problem.line) == ("tallies.csv", 7) and "over the limit of 131,072" in problem.rule
+
+
+def test_a_long_file_of_short_cells_loads(data_copy: Path) -> None:
+    header, rows = read_rows(data_copy, "sources.csv")
+    for row in rows:
+        row["note"] = "a note, quoted, " * 500  # 8 KB a cell, 200+ KB in all
+    write_rows(data_copy, "sources.csv", header, rows)
+    assert len(load(data_copy).sources) == len(rows)
+
+
+def test_a_file_over_the_size_limit(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import labor_analysis.loading as loading
+
+    limit = (data_copy / "sources.csv").stat().st_size - 1
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", limit)
+    problem = only_problem(data_copy)  # the largest file; the others are under the limit
+    assert problem.file == "sources.csv" and problem.rule == (
+        f"the file is {limit + 1:,} bytes, over the limit of {limit:,} bytes")
+
+
+def test_at_most_200_problems_are_listed(data_copy: Path) -> None:
+    header, rows = read_rows(data_copy, "tallies.csv")
+    rows = [{**rows[0], "stage": "initial", "ballots": "many"} for _ in range(1000)]
+    write_rows(data_copy, "tallies.csv", header, rows)
+    with pytest.raises(DataValidationError) as caught:
+        load(data_copy)
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1 + 200 + 1
+    assert message.splitlines()[-1] == f"  ... and {caught.value.total - 200:,} more problems"
+    assert caught.value.total > 1000 and len(caught.value.problems) < caught.value.total
+    listed = [p for p in caught.value.problems if p.column == "ballots" and "whole number" in p.rule]
+    assert [p.line for p in listed] == list(range(2, 202))  # the first ones, by line
