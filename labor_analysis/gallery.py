@@ -12,12 +12,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .explorer import write_explorers
 from .export import ChartRecord, finalise
 from .output_lock import claim_output_dir
 from .safe_csv import write_atomic
 from .safe_html import escape_html, html_link
+
+if TYPE_CHECKING:
+    from .loading import Dataset
 
 INDEX_JSON = "index.json"
 INDEX_HTML = "index.html"
@@ -130,12 +134,51 @@ def write_gallery(records: Sequence[ChartRecord], out_dir: str | os.PathLike[str
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(data_dir: str) -> None:
-    """Process-pool initializer: load the data and the chart registry once per worker."""
+def only_elections(ds: Dataset, election_ids: Sequence[str]) -> Dataset:
+    """The Dataset restricted to `election_ids` (their tallies and workforce rows; spending and sources whole)."""
+    from .loading import Dataset
+
+    keep = list(election_ids)
+    return Dataset(
+        data_dir=ds.data_dir, elections=ds.elections[ds.elections["election_id"].isin(keep)],
+        tallies=ds.tallies[ds.tallies["election_id"].isin(keep)], spending=ds.spending,
+        workforce=ds.workforce[ds.workforce["election_id"].isin(keep)], sources=ds.sources,
+    )
+
+
+def chosen_elections(ds: Dataset, elections: Sequence[str] | None, max_elections: int | None) -> list[str] | None:
+    """The elections to chart: those named (a KeyError names unknown ones, or ones without a valid vote, which
+    the per-election charts cannot show), else, in a folder of more than `max_elections`, that many of the
+    largest single-union units with valid votes (most eligible voters, then latest count); None for all."""
+    from .analysis import summary
+
+    results = summary(ds).set_index("election_id")
+    if elections:
+        unknown = sorted(set(elections) - set(results.index))
+        if unknown:
+            raise KeyError(f"unknown election(s): {', '.join(unknown)}")
+        empty = [e for e in elections if not results.at[e, "valid_votes"] > 0]
+        if empty:
+            raise KeyError(f"no valid votes to chart in: {', '.join(empty)}")
+        return list(dict.fromkeys(elections))
+    if max_elections is None or len(results) <= max_elections:
+        return None
+    yes_rows = ds.tallies[ds.tallies["choice"] == "yes"].groupby(["election_id", "stage"], observed=True).size()
+    several = set(yes_rows[yes_rows > 1].index.get_level_values("election_id"))
+    drawable = results[(results["valid_votes"] > 0).fillna(False) & ~results.index.isin(several)].reset_index()
+    ranked = drawable.sort_values(["eligible_voters", "count_date", "election_id"],
+                                  ascending=[False, False, True], na_position="last")
+    return ranked["election_id"].head(max_elections).tolist()
+
+
+def _start_worker(data_dir: str, election_ids: Sequence[str] | None = None) -> None:
+    """Process-pool initializer: load the data (restricted to `election_ids`) and the chart registry once."""
     from .charts import chart_specs
     from .loading import load
 
     ds = load(data_dir)
+    if election_ids is not None:
+        ds = only_elections(ds, election_ids)
     _WORKER["ds"] = ds
     _WORKER["specs"] = {spec.slug: spec for spec in chart_specs(ds)}
 
@@ -159,9 +202,13 @@ def build_gallery(
     sizes: Sequence[str],
     jobs: int = 1,
     progress: bool = True,
+    elections: Sequence[str] | None = None,
+    max_elections: int | None = None,
 ) -> list[ChartRecord]:
     """Export every chart of `data_dir` into `out_dir` (in `jobs` processes), then write index.json and index.html.
 
+    `elections` and `max_elections` limit the charts to some elections (see `chosen_elections`): a national
+    folder of thousands of elections would otherwise get thousands of charts and unreadable overviews.
     The output does not depend on `jobs`: each chart is exported on its own and the index keeps the registry's order.
     Every figure is drawn on its own Agg canvas, so the caller's matplotlib backend is left alone. Raises
     ValueError for an output folder in the data or in `notebooks/`, OutputFolderBusyError while another run
@@ -176,6 +223,9 @@ def build_gallery(
 
     ds = load(data_dir)
     out = ensure_output_dir(out_dir, ds.data_dir, "charts")
+    chosen = chosen_elections(ds, elections, max_elections)
+    if chosen is not None:
+        ds = only_elections(ds, chosen)
     specs = chart_specs(ds)
     jobs = max(1, min(jobs, len(specs)))
     by_slug: dict[str, ChartRecord] = {}
@@ -186,7 +236,7 @@ def build_gallery(
                 by_slug[spec.slug] = _export_one(spec, ds, str(out), formats, sizes)
                 bar.update()
         else:
-            with process_pool(jobs, _start_worker, (str(ds.data_dir),)) as pool:
+            with process_pool(jobs, _start_worker, (str(ds.data_dir), chosen)) as pool:
                 futures = [pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes)
                            for spec in specs]
                 for future in as_completed(futures):

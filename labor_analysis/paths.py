@@ -94,3 +94,25 @@ def notebooks_dir() -> Path:
     if PROJECT_ROOT is None:
         raise FileNotFoundError("The notebooks live in a clone of the project; this is an installed copy.")
     return PROJECT_ROOT / "notebooks"
+
+
+def nlrb_records_dir() -> Path | None:
+    """The shared folder of real NLRB files (`../shared/nlrb/` beside the checkout, or above a worktree), if any.
+
+    Read only: the files are never committed; tests that need them skip when this is None.
+    """
+    if PROJECT_ROOT is None:
+        return None
+    for ancestor in PROJECT_ROOT.parents:
+        candidate = ancestor / "shared" / "nlrb"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def derived_dir() -> Path:
+    """The committed national tables derived from the NLRB's records (`data/derived/`; not part of the validated
+    data folder, which is only its five CSV files)."""
+    if PROJECT_ROOT is None:
+        raise FileNotFoundError("The national tables live in a clone of the project; this is an installed copy.")
+    return PROJECT_ROOT / "data" / "derived"

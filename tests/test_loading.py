@@ -43,7 +43,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
     """Every file under `folder` with its size, modification time and content."""
     return {
         str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes())
-        for p in sorted(folder.rglob("*"))
+        for p in sorted(folder.rglob("*")) if p.is_file()
     }
 
 

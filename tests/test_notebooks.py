@@ -57,9 +57,9 @@ def errors_in(notebook: Path) -> list[str]:
 # --- the stored notebooks ---------------------------------------------------------------------------------------
 
 
-def test_the_five_story_notebooks_exist():
+def test_the_story_notebooks_exist():
     assert NAMES == ["01-jfk8-staten-island", "02-bessemer-challenged-ballots", "03-ldj5-rematch",
-                     "04-david-and-goliath-spending", "05-every-amazon-election"]
+                     "04-david-and-goliath-spending", "05-every-amazon-election", "06-amazon-against-the-nation"]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NAMES)
@@ -116,6 +116,7 @@ HEADLINES = {
     "04-david-and-goliath-spending": ["$4.3 million", "$4.2 million", "The charts use HuffPost's $4.3 million",
                                       "per eligible worker"],
     "05-every-amazon-election": ["7 NLRB elections", "Bessemer, Ala., 2022", "Garner, N.C."],
+    "06-amazon-against-the-nation": ["23 eligible voters", "8,325", "2 of 6", "6,329 elections"],
 }
 
 
