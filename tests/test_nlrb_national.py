@@ -79,7 +79,9 @@ def test_committed_tables_are_regenerated_byte_for_byte(tmp_path: Path):
 
 def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
     """The Amazon side of notebook 06 is whatever data folder is loaded: here a synthetic import."""
-    from labor_analysis.nlrb import national_charts, national_story
+    from labor_analysis.charts import chart, chart_plan
+    from labor_analysis.charts.national import load_tables
+    from labor_analysis.nlrb import national_story
 
     foia = write_foia(
         tmp_path / "NLRB-2022-000194.xlsx",
@@ -88,16 +90,19 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
             foia_row("01-RC-000002", "2021-02-15", yes=5, no=9, eligible=20000),
         ],
     )
-    folder = import_files([foia], tmp_path / "imported").out_dir
-    tables = national_charts.load_tables()
-    ds = national_charts.with_release_sources(load(folder), tables)
-    for spec in national_charts.national_specs(ds, tables):
+    ds = load(import_files([foia], tmp_path / "imported").out_dir)
+    tables = load_tables()
+    specs = {s.slug: s for s in chart_plan(ds)[0] if s.slug.startswith("national-")}
+    assert sorted(specs) == sorted(NATIONAL_CHARTS)
+    for name in NATIONAL_CHARTS:
+        finished = chart(name, ds)
+        spec = finished.spec
         assert spec.headline in spec.title and spec.headline in spec.alt_text
-        assert not any(ch.isdigit() for ch in spec.slug)
-        assert set(spec.source_ids) <= set(ds.sources["source_id"])
-    spec = national_charts.unit_size_spec(ds, tables)
-    assert spec.data["eligible_voters"].tolist() == [12, 20000]
-    assert spec.build().axes
+        assert set(spec.source_ids) <= set(finished.ds.sources["source_id"])
+        assert finished.source_line.startswith("Source: NLRB tallies (FOIA request NLRB-2022-000194)")
+    assert chart("national-unit-sizes", ds).data["eligible_voters"].tolist() == [12, 20000]
+    assert chart("national-unit-sizes", ds).figure().axes
+    story_ds = national_story.with_sources(ds, national_story.release_sources(tables))
     for passage in (
         national_story.overview,
         national_story.unit_sizes,
@@ -105,5 +110,49 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
         national_story.voting_methods,
         national_story.challenged,
     ):
-        text = passage(ds, tables).text
+        text = passage(story_ds, tables).text
         assert "nan" not in text and "None" not in text
+
+
+NATIONAL_CHARTS = (
+    "national-unit-sizes",
+    "national-win-rate-by-unit-size",
+    "national-mail-and-in-person",
+    "national-determinative-challenged-ballots",
+)
+
+
+def test_national_charts_export_with_the_release_on_their_source_line(tmp_path):
+    """`labor-analysis charts` exports the national charts; their source line names the NLRB release and the
+    data folder's outlets, though the data folder's sources.csv does not hold the release."""
+    from labor_analysis.charts import chart
+
+    ds = load()
+    assert "nlrb-foia-2022-000194" not in set(ds.sources["source_id"])
+    record = chart("national-win-rate-by-unit-size", ds).export(tmp_path, formats=["png"], sizes=["web"])
+    assert record.source_line.startswith("Source: NLRB tallies (FOIA request NLRB-2022-000194) nationally and at")
+    assert "as reported by" in record.source_line
+    assert record.sources[0]["source_id"] == "nlrb-foia-2022-000194"
+    assert (tmp_path / "national-win-rate-by-unit-size-web.png").is_file()
+
+
+def test_national_charts_are_left_out_with_a_reason_when_they_cannot_be_drawn(data_copy, tmp_path, monkeypatch):
+    """No national tables (an installed copy), or no election with eligible voters: a LeftOut reason, no crash."""
+    from folders import read_rows, write_rows
+
+    from labor_analysis.charts import chart_plan, national
+
+    folder = data_copy
+    header, rows = read_rows(folder, "elections.csv")
+    write_rows(folder, "elections.csv", header, [{**r, "eligible_voters": ""} for r in rows])
+    specs, left_out = chart_plan(load(folder))
+    reasons = {x.slug: x.reason for x in left_out}
+    assert "eligible voters" in reasons["national-unit-sizes"]
+    assert "national-mail-and-in-person" in {s.slug for s in specs}
+
+    monkeypatch.setattr(national, "derived_dir", lambda: tmp_path / "nowhere")
+    specs, left_out = chart_plan(load())
+    reasons = {x.slug: x.reason for x in left_out}
+    assert set(NATIONAL_CHARTS) <= set(reasons)
+    assert all("national tables" in reasons[name] for name in NATIONAL_CHARTS)
+    assert not any(s.slug.startswith("national-") for s in specs)

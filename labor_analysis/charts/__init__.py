@@ -34,6 +34,7 @@ from ._base import (
     election_source_ids,
     register,
     slugify,
+    with_sources,
 )
 
 for _module in pkgutil.iter_modules(__path__):
@@ -54,6 +55,7 @@ __all__ = [
     "names",
     "register",
     "slugify",
+    "with_sources",
 ]
 
 
@@ -66,7 +68,7 @@ class Chart:
     """A finished chart: shows inline in Jupyter (title, subtitle, source line included), exports in one call."""
 
     def __init__(self, spec: ChartSpec, ds: Dataset) -> None:
-        self.spec, self.ds = spec, ds
+        self.spec, self.ds = spec, with_sources(ds, spec.extra_sources)
 
     def __getattr__(self, name: str) -> Any:  # slug, title, subtitle, headline, alt_text, data, source_ids, record
         if name.startswith("_") or name == "spec":

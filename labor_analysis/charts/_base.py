@@ -12,7 +12,7 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib as mpl
 import matplotlib.style
@@ -44,6 +44,19 @@ class ChartSpec:
     data: pd.DataFrame
     build: Callable[[], Figure]
     record: str = ""  # the primary record the reported figures come from, for the source line
+    #: sources.csv rows the chart cites from outside the data folder (the NLRB release behind data/derived/)
+    extra_sources: pd.DataFrame | None = None
+
+
+def with_sources(ds: Dataset, sources: pd.DataFrame | None) -> Dataset:
+    """`ds` with the `sources` rows whose source_id it lacks added to its sources table, so a chart citing a
+    record from outside the data folder gets it on its source line and in the source lists."""
+    if sources is None:
+        return ds
+    new = sources[~sources["source_id"].isin(ds.sources["source_id"])]
+    if new.empty:
+        return ds
+    return replace(ds, sources=pd.concat([ds.sources, new], ignore_index=True))
 
 
 class ChartUnavailable(Exception):

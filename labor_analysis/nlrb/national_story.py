@@ -5,36 +5,36 @@ from __future__ import annotations
 
 import os
 
-import pandas as pd
-
+from ..charts._base import with_sources
+from ..charts.national import (
+    LARGE_UNIT,
+    MODE_YEARS,
+    Tables,
+    amazon_record,
+    decided,
+    determinative_data,
+    load_tables,
+    median_unit,
+    national_rate,
+    period,
+    release_ids,
+    release_sources,
+    unit_size_data,
+    voting_method_data,
+)
 from ..elections import election_source_ids
 from ..loading import Dataset
 from ..story import Page, Passage
 from ..text import fmt_int, fmt_pct, long_date
-from .national_charts import (
-    LARGE_UNIT,
-    MODE_YEARS,
-    _decided,
-    _median,
-    _national_rate,
-    amazon_record,
-    determinative_data,
-    load_tables,
-    period,
-    release_ids,
-    unit_size_data,
-    voting_method_data,
-    with_release_sources,
-)
 
 
 def page(
     notebook: str, data_dir: str | os.PathLike[str] | None = None, charts_dir: str | os.PathLike[str] | None = None
-) -> tuple[Page, dict[str, pd.DataFrame]]:
-    """The notebook's Page, whose Dataset also knows the NLRB release, and the national tables."""
+) -> tuple[Page, Tables]:
+    """The notebook's Page, whose Dataset also knows the NLRB release its words cite, and the national tables."""
     tables = load_tables()
     story_page = Page(notebook, data_dir, charts_dir)
-    story_page.ds = with_release_sources(story_page.ds, tables)
+    story_page.ds = with_sources(story_page.ds, release_sources(tables))
     return story_page, tables
 
 
@@ -46,7 +46,7 @@ def _all_ids(ds: Dataset) -> tuple[str, ...]:
     return election_source_ids(ds, ds.elections["election_id"])
 
 
-def overview(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
+def overview(ds: Dataset, tables: Tables) -> Passage:
     """What is compared: the data folder's elections and the national elections of the FOIA table."""
     record = amazon_record(ds)
     stats = tables["unit_size_summary"].set_index("statistic")["value"]
@@ -60,7 +60,7 @@ def overview(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
     return Passage(text, release_ids(tables) + _all_ids(ds))
 
 
-def unit_sizes(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
+def unit_sizes(ds: Dataset, tables: Tables) -> Passage:
     """Where Amazon's units sit among the nation's."""
     data = unit_size_data(ds, tables).sort_values("eligible_voters")
     stats = tables["unit_size_summary"].set_index("statistic")["value"]
@@ -68,7 +68,7 @@ def unit_sizes(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
     smallest, largest = data.iloc[0], data.iloc[-1]
     as_large = int(counts[counts.index >= largest["eligible_voters"]].sum())
     text = (
-        f"Half of the units that voted in {period(tables)} had **{fmt_int(_median(tables))} eligible voters** "
+        f"Half of the units that voted in {period(tables)} had **{fmt_int(median_unit(tables))} eligible voters** "
         f"or fewer, and nine in ten had at most {fmt_int(stats['quantile_0.9'])}. Amazon's units ran from "
         f"{fmt_int(smallest['eligible_voters'])} ({smallest['label']}) to "
         f"**{fmt_int(largest['eligible_voters'])}** ({largest['label']}): even the smallest was larger than "
@@ -84,20 +84,20 @@ def unit_sizes(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
     return Passage(text, release_ids(tables) + election_source_ids(ds, data["election_id"]))
 
 
-def win_rates(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
+def win_rates(ds: Dataset, tables: Tables) -> Passage:
     """The union win rate nationally and in large units, against Amazon's record."""
     record = amazon_record(ds)
-    won, decided = _decided(record)
+    won, total = decided(record)
     t = tables["win_rate_by_unit_size"]
     large = t[t["min_eligible"] >= LARGE_UNIT]
     winners = record[record["outcome"] == "won"]["label"].tolist()
     open_ = record[record["outcome"] == "undetermined"]["label"].tolist()
     text = (
-        f"Nationally, unions won **{fmt_pct(_national_rate(tables), 0)}** of the elections the count decided "
+        f"Nationally, unions won **{fmt_pct(national_rate(tables), 0)}** of the elections the count decided "
         f"in {period(tables)} (a tie loses). In units of {fmt_int(LARGE_UNIT)} voters or more they won "
-        f"{fmt_pct(_national_rate(tables, LARGE_UNIT), 0)}, {fmt_int(large['won'].sum())} of "
+        f"{fmt_pct(national_rate(tables, LARGE_UNIT), 0)}, {fmt_int(large['won'].sum())} of "
         f"{fmt_int(large['won'].sum() + large['lost'].sum())}. At Amazon the union won **{fmt_int(won)} of "
-        f"{fmt_int(decided)}** decided elections"
+        f"{fmt_int(total)}** decided elections"
         + (f" ({_names(winners)})" if winners else "")
         + (f"; {_names(open_)} remained open, its challenged ballots determinative" if open_ else "")
         + "."
@@ -105,7 +105,7 @@ def win_rates(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
     return Passage(text, release_ids(tables) + _all_ids(ds))
 
 
-def voting_methods(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
+def voting_methods(ds: Dataset, tables: Tables) -> Passage:
     """Mail against in-person voting in MODE_YEARS, nationally and at Amazon."""
     data = voting_method_data(tables).set_index("voting_method")
     years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
@@ -127,7 +127,7 @@ def voting_methods(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
     return Passage(text, release_ids(tables) + election_source_ids(ds, mail["election_id"]))
 
 
-def challenged(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Passage:
+def challenged(ds: Dataset, tables: Tables) -> Passage:
     """How rarely challenged ballots are determinative, nationally and at Amazon."""
     total = tables["challenged_ballots_determinative"].set_index("year").loc["all"]
     data = determinative_data(ds, tables)

@@ -1,27 +1,27 @@
-"""Amazon against the nation: each national chart's data, figure and words together, one function per chart.
+"""Amazon against the nation: the four national charts of notebook 06, each one's data, figure and words together.
 
 The national side is the committed tables of `data/derived/` (`load_tables`); the Amazon side is any data folder
-(`summary` of its elections). A chart spec cites the NLRB release the tables come from and the sources of the
-data folder's elections, so `with_release_sources` adds the release to the Dataset the spec is exported with.
+(`summary` of its elections). Each spec cites the NLRB release the tables come from: the release's sources.csv
+row travels with the spec (`ChartSpec.extra_sources`), so the source line names it whatever the data folder.
+A data folder without the tables, or without what a chart needs, gets the chart left out with the reason.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
-from ..analysis import summary
-from ..charts._base import ChartSpec, election_source_ids, new_figure, style_context
+from ..elections import results
 from ..loading import Dataset
 from ..paths import derived_dir
 from ..style import COLORS, OKABE_ITO, light_grid
 from ..text import fmt_int, fmt_pct
-from .national import SOURCES_NAME
+from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, style_context
 
 #: Amazon's marks in every national chart (national figures are grey): one colour, one meaning.
 AMAZON = OKABE_ITO["sky_blue"]
@@ -31,63 +31,98 @@ LARGE_UNIT = 1000
 #: The years of the mail-against-in-person comparison (the pandemic years of the FOIA table).
 MODE_YEARS = (2020, 2021)
 METHOD_NAMES = {"mail": "Mail", "in_person": "In person", "mixed": "Mixed"}
+#: The committed tables every national chart reads (file names without `.csv`).
+TABLE_NAMES = (
+    "challenged_ballots_determinative",
+    "sources",
+    "unit_size_counts",
+    "unit_size_summary",
+    "win_rate_by_unit_size",
+    "win_rate_by_voting_method_and_year",
+)
+
+Tables = dict[str, pd.DataFrame]
 
 
-def load_tables(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """The national tables of `folder` (default data/derived/) by file name without `.csv`."""
-    folder = Path(folder) if folder is not None else derived_dir()
+def load_tables(folder: str | Path | None = None) -> Tables:
+    """The national tables of `folder` (default data/derived/) by file name without `.csv`.
+
+    ChartUnavailable when the folder or one of the tables the charts read is missing (an installed copy of the
+    package has no data/derived/).
+    """
+    try:
+        folder = Path(folder) if folder is not None else derived_dir()
+    except FileNotFoundError:
+        raise ChartUnavailable("the national tables (data/derived/) are not found: they come with a clone") from None
+    missing = [name for name in TABLE_NAMES if not (folder / f"{name}.csv").is_file()]
+    if missing:
+        raise ChartUnavailable(f"the national tables are not found in {folder} (missing {', '.join(missing)}.csv)")
     return {p.stem: pd.read_csv(p, keep_default_na=False, na_values=[""]) for p in sorted(folder.glob("*.csv"))}
 
 
-def with_release_sources(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Dataset:
-    """`ds` with the release's sources.csv row(s) appended, so charts and source lists can cite it."""
-    release = tables[Path(SOURCES_NAME).stem].astype(object)
+def release_sources(tables: Tables) -> pd.DataFrame:
+    """The sources.csv row(s) of the NLRB release the national tables come from, typed as a loaded sources.csv."""
+    release = tables["sources"].astype(object)
     release["published"] = pd.to_datetime(release["published"])
-    sources = pd.concat([ds.sources, release[~release["source_id"].isin(ds.sources["source_id"])]], ignore_index=True)
-    return Dataset(
-        data_dir=ds.data_dir,
-        elections=ds.elections,
-        tallies=ds.tallies,
-        spending=ds.spending,
-        workforce=ds.workforce,
-        sources=sources,
-    )
+    return release
 
 
-def release_ids(tables: dict[str, pd.DataFrame]) -> tuple[str, ...]:
-    return tuple(tables[Path(SOURCES_NAME).stem]["source_id"])
+def release_ids(tables: Tables) -> tuple[str, ...]:
+    """The source ids of the NLRB release behind the national tables."""
+    return tuple(tables["sources"]["source_id"])
 
 
-def period(tables: dict[str, pd.DataFrame]) -> str:
+def release_record(tables: Tables, amazon: bool) -> str:
+    """The primary record for the source line: the NLRB's tallies (and its FOIA request), and Amazon's if drawn."""
+    requests = re.findall(r"FOIA request [A-Z0-9-]+", " ".join(tables["sources"]["title"].astype(str)))
+    release = f"NLRB tallies ({', '.join(dict.fromkeys(requests))})" if requests else "NLRB tallies"
+    return f"{release} nationally and at Amazon" if amazon else release
+
+
+def period(tables: Tables) -> str:
     """The national tables' years, e.g. `2017-2021`."""
     years = pd.to_numeric(tables["challenged_ballots_determinative"]["year"], errors="coerce").dropna().astype(int)
     return f"{years.min()}-{years.max()}"
 
 
 def amazon_record(ds: Dataset) -> pd.DataFrame:
-    """The data folder's elections with outcome, unit size and voting method, by count date."""
-    results = summary(ds)
-    details = ds.elections.set_index("election_id")[["city", "state", "voting_method"]]
-    out = results.join(details, on="election_id")
-    out["label"] = [f"{c} {d.year}" for c, d in zip(out["city"], out["count_date"])]
-    return out
+    """The data folder's elections with outcome, unit size, voting method and name ('Bessemer, Ala., 2021')."""
+    table = results(ds)
+    methods = ds.elections.set_index("election_id")["voting_method"] if "voting_method" in ds.elections else None
+    table["voting_method"] = table["election_id"].map(methods) if methods is not None else pd.NA
+    years = pd.to_datetime(table["count_date"]).dt.year.astype(str)
+    table["label"] = [n if y in n else f"{n}, {y}" for n, y in zip(table["name"].astype(str), years)]
+    return table
 
 
-def _decided(record: pd.DataFrame) -> tuple[int, int]:
+def decided(record: pd.DataFrame) -> tuple[int, int]:
     """(won, decided) of a record: elections the count decided, and those the union won."""
     won = int((record["outcome"] == "won").sum())
     return won, won + int((record["outcome"] == "lost").sum())
 
 
 def _words_record(record: pd.DataFrame) -> str:
-    won, decided = _decided(record)
-    return f"{fmt_int(won)} of {fmt_int(decided)}"
+    won, total = decided(record)
+    return f"{fmt_int(won)} of {fmt_int(total)}"
+
+
+def median_unit(tables: Tables) -> float:
+    """The median unit's eligible voters, nationally."""
+    stats = tables["unit_size_summary"].set_index("statistic")["value"]
+    return float(stats["quantile_0.5"])
+
+
+def national_rate(tables: Tables, min_eligible: int = 0) -> float:
+    """The union win rate of the elections the count decided, in units of at least `min_eligible` voters."""
+    t = tables["win_rate_by_unit_size"]
+    t = t[t["min_eligible"] >= min_eligible]
+    return float(t["won"].sum() / (t["won"].sum() + t["lost"].sum()))
 
 
 # ---------------------------------------------------------------- unit sizes
 
 
-def unit_size_data(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def unit_size_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
     """Each Amazon unit's size and the share of the nation's decided elections held in smaller units."""
     counts = tables["unit_size_counts"].groupby("eligible_voters")["elections"].sum().sort_index()
     cumulative = counts.cumsum()
@@ -107,15 +142,12 @@ def unit_size_data(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame
     )
 
 
-def _median(tables: dict[str, pd.DataFrame]) -> float:
-    stats = tables["unit_size_summary"].set_index("statistic")["value"]
-    return float(stats["quantile_0.5"])
-
-
-def unit_size_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure:
+def unit_size_figure(ds: Dataset, tables: Tables) -> Figure:
     """The cumulative distribution of the nation's unit sizes (log scale), Amazon's units marked on it."""
     counts = tables["unit_size_counts"].groupby("eligible_voters")["elections"].sum().reset_index()
     amazon = unit_size_data(ds, tables)
+    import seaborn as sns  # only where it draws: a notebook's first cell does not pay for it
+
     with style_context():
         fig = new_figure(3.6)
         ax = fig.add_subplot()
@@ -132,7 +164,7 @@ def unit_size_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure:
             linewidth=0.8,
             label="Amazon units",
         )
-        median = _median(tables)
+        median = median_unit(tables)
         ax.axvline(median, color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3)))
         ax.annotate(
             f"Median unit\n{fmt_int(median)} voters",
@@ -155,66 +187,77 @@ def unit_size_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
         ax.set_xlabel("Eligible voters in the unit (log scale)")
-        ax.set_ylabel("Share of elections in smaller units")
+        ax.set_ylabel("Elections in smaller units")
         ax.set_ylim(0, 1.02)
         light_grid(ax, "y")
     return fig
 
 
-def unit_size_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpec:
+@register("national-unit-sizes", order=200)
+def unit_sizes(ds: Dataset) -> ChartSpec:
+    """Where the data folder's units sit in the distribution of the nation's unit sizes."""
+    tables = load_tables()
     data = unit_size_data(ds, tables)
+    if data.empty:
+        raise ChartUnavailable("no election in the data folder has its eligible voters on record")
     smallest = fmt_pct(data["national_share_smaller"].min(), 0)
     title = f"Every Amazon unit was larger than {smallest} of the units that voted nationally"
     subtitle = (
         f"Cumulative share of NLRB elections decided in {period(tables)}, by eligible voters; "
-        f"the median unit had {fmt_int(_median(tables))}. Dots: Amazon's units."
+        f"the median unit had {fmt_int(median_unit(tables))}. Dots: Amazon's units."
     )
     alt = (
         f"Curve of the share of NLRB elections in {period(tables)} held in units smaller than each size, on a "
-        f"log scale. Half of the units had {fmt_int(_median(tables))} eligible voters or fewer. Amazon's "
+        f"log scale. Half of the units had {fmt_int(median_unit(tables))} eligible voters or fewer. Amazon's "
         f"{fmt_int(len(data))} units, from {fmt_int(data['eligible_voters'].min())} to "
         f"{fmt_int(data['eligible_voters'].max())} eligible voters, sit at the top of the curve: each was "
         f"larger than at least {smallest} of the units."
     )
     sources = release_ids(tables) + election_source_ids(ds, data["election_id"])
     return ChartSpec(
-        "national-unit-sizes", title, subtitle, smallest, alt, sources, data, lambda: unit_size_figure(ds, tables)
+        "national-unit-sizes",
+        title,
+        subtitle,
+        smallest,
+        alt,
+        sources,
+        data,
+        lambda: unit_size_figure(ds, tables),
+        record=release_record(tables, amazon=True),
+        extra_sources=release_sources(tables),
     )
 
 
 # ---------------------------------------------------------------- win rate by unit size
 
 
-def win_rate_data(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def win_rate_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
     """The nation's union win rate by unit size, and Amazon's record as one more row."""
     national = tables["win_rate_by_unit_size"][["size_bin", "won", "lost", "union_win_rate"]].copy()
     national.insert(0, "who", "National")
-    won, decided = _decided(amazon_record(ds))
+    won, total = decided(amazon_record(ds))
     amazon = pd.DataFrame(
         {
             "who": ["Amazon"],
             "size_bin": ["all"],
             "won": [won],
-            "lost": [decided - won],
-            "union_win_rate": [won / decided if decided else np.nan],
+            "lost": [total - won],
+            "union_win_rate": [won / total if total else np.nan],
         }
     )
     return pd.concat([national, amazon], ignore_index=True)
 
 
-def _national_rate(tables: dict[str, pd.DataFrame], min_eligible: int = 0) -> float:
-    t = tables["win_rate_by_unit_size"]
-    t = t[t["min_eligible"] >= min_eligible]
-    return t["won"].sum() / (t["won"].sum() + t["lost"].sum())
-
-
 def _bin_label(size_bin: str) -> str:
-    """`1000-2499` as `1,000-\n2,499` (two lines, so print-size labels do not collide)."""
+    """`1-9` as `1-9`, `1000-2499` as `1,000-\n2,499`, `2500+` as `2,500\nor more`: a long label on two lines,
+    so print-size labels do not collide."""
     parts = [fmt_int(int(p)) for p in size_bin.rstrip("+").split("-")]
-    return f"{parts[0]}-\n{parts[1]}" if len(parts) == 2 else f"{parts[0]}+"
+    if len(parts) == 1:
+        return f"{parts[0]}\nor more"
+    return f"{parts[0]}-{parts[1]}" if len(parts[0]) + len(parts[1]) <= 4 else f"{parts[0]}-\n{parts[1]}"
 
 
-def win_rate_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure:
+def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
     """Bars of the union win rate per unit-size bin, with Amazon's record as a line across them."""
     data = win_rate_data(ds, tables)
     national = data[data["who"] == "National"]
@@ -255,10 +298,15 @@ def win_rate_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure:
     return fig
 
 
-def win_rate_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpec:
+@register("national-win-rate-by-unit-size", order=210)
+def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
+    """The nation's union win rate by unit size against the data folder's record."""
+    tables = load_tables()
+    if decided(amazon_record(ds))[1] == 0:
+        raise ChartUnavailable("no election in the data folder was decided by its count")
     data = win_rate_data(ds, tables)
-    overall = fmt_pct(_national_rate(tables), 0)
-    large = fmt_pct(_national_rate(tables, LARGE_UNIT), 0)
+    overall = fmt_pct(national_rate(tables), 0)
+    large = fmt_pct(national_rate(tables, LARGE_UNIT), 0)
     record = _words_record(amazon_record(ds))
     title = (
         f"Unions won {overall} of elections nationally, {large} in units of {fmt_int(LARGE_UNIT)} or more; "
@@ -271,7 +319,7 @@ def win_rate_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpec:
     alt = (
         f"Bar chart of the union win rate by unit size in NLRB elections decided in {period(tables)}: "
         + "; ".join(
-            f"{_bin_label(b).replace(chr(10), '')}: {fmt_pct(r, 0)}"
+            f"{_bin_label(b).replace(chr(10), ' ').replace('- ', '-')}: {fmt_pct(r, 0)}"
             for b, r in zip(data["size_bin"][:-1], data["union_win_rate"][:-1])
         )
         + f". Overall {overall}; in units of {fmt_int(LARGE_UNIT)} or more, {large}. A line marks Amazon's "
@@ -287,13 +335,15 @@ def win_rate_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpec:
         release_ids(tables) + election_source_ids(ds, record_ids),
         data,
         lambda: win_rate_figure(ds, tables),
+        record=release_record(tables, amazon=True),
+        extra_sources=release_sources(tables),
     )
 
 
 # ---------------------------------------------------------------- mail against in person
 
 
-def voting_method_data(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def voting_method_data(tables: Tables) -> pd.DataFrame:
     """The nation's union win rate by voting method over MODE_YEARS."""
     t = tables["win_rate_by_voting_method_and_year"]
     t = t[t["year"].isin(MODE_YEARS) & t["voting_method"].isin(list(METHOD_NAMES))]
@@ -303,7 +353,8 @@ def voting_method_data(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def voting_method_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure:
+def voting_method_figure(tables: Tables) -> Figure:
+    """Horizontal bars of the nation's union win rate by voting method, each labelled with its count."""
     data = voting_method_data(tables)
     with style_context():
         fig = new_figure(3.0)
@@ -326,8 +377,13 @@ def voting_method_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure
     return fig
 
 
-def voting_method_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpec:
+@register("national-mail-and-in-person", order=220)
+def mail_and_in_person(ds: Dataset) -> ChartSpec:
+    """The nation's union win rate by voting method in the pandemic years."""
+    tables = load_tables()
     data = voting_method_data(tables).set_index("voting_method")
+    if not {"mail", "in_person"} <= set(data.index):
+        raise ChartUnavailable("the national tables hold no mail or no in-person election decided in those years")
     years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
     mail, in_person = (fmt_pct(data.at[m, "union_win_rate"], 0) for m in ("mail", "in_person"))
     title = f"In {years}, unions won {mail} of mail elections and {in_person} of those held in person"
@@ -348,14 +404,16 @@ def voting_method_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpe
         alt,
         release_ids(tables),
         data.reset_index(),
-        lambda: voting_method_figure(ds, tables),
+        lambda: voting_method_figure(tables),
+        record=release_record(tables, amazon=False),
+        extra_sources=release_sources(tables),
     )
 
 
 # ---------------------------------------------------------------- determinative challenged ballots
 
 
-def determinative_data(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def determinative_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
     """The share of elections whose challenged ballots were determinative at the first count, by year, and
     Amazon's share over its elections counted so far whose challenged ballots were reported."""
     t = tables["challenged_ballots_determinative"]
@@ -376,7 +434,8 @@ def determinative_data(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataF
     return out
 
 
-def determinative_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure:
+def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
+    """Bars of the share of elections with determinative challenged ballots by year, Amazon's in its colour."""
     data = determinative_data(ds, tables)
     with style_context():
         fig = new_figure(3.2)
@@ -392,18 +451,25 @@ def determinative_figure(ds: Dataset, tables: dict[str, pd.DataFrame]) -> Figure
                 va="bottom",
                 fontsize=8,
             )
-        ax.set_ylim(0, max(0.1, float(data["share"].max()) * 1.35))
+        top = max(0.1, float(data["share"].max()) * 1.35)
+        ax.set_ylim(0, top)
+        ax.yaxis.set_major_locator(MultipleLocator(0.05 if top <= 0.4 else 0.2))  # whole percents only
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("Elections with determinative\nchallenged ballots")
         light_grid(ax, "y")
     return fig
 
 
-def determinative_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpec:
+@register("national-determinative-challenged-ballots", order=230)
+def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
+    """How often challenged ballots could decide an election, nationally and in the data folder."""
+    tables = load_tables()
     data = determinative_data(ds, tables)
     total = tables["challenged_ballots_determinative"].set_index("year").loc["all"]
     share = fmt_pct(float(total["determinative_share"]), 0)
     amazon = data[data["who"] == "Amazon"].iloc[0]
+    if amazon["elections"] == 0:
+        raise ChartUnavailable("no election in the data folder has its challenged ballots at the first count on record")
     title = (
         f"Challenged ballots could decide {share} of elections nationally; at Amazon, "
         f"{fmt_int(amazon['determinative'])} of {fmt_int(amazon['elections'])}"
@@ -428,14 +494,6 @@ def determinative_spec(ds: Dataset, tables: dict[str, pd.DataFrame]) -> ChartSpe
         release_ids(tables) + election_source_ids(ds, record_ids),
         data,
         lambda: determinative_figure(ds, tables),
+        record=release_record(tables, amazon=True),
+        extra_sources=release_sources(tables),
     )
-
-
-def national_specs(ds: Dataset, tables: dict[str, pd.DataFrame]) -> list[ChartSpec]:
-    """Every national chart, in the notebook's order (export them with `with_release_sources(ds, tables)`)."""
-    return [
-        unit_size_spec(ds, tables),
-        win_rate_spec(ds, tables),
-        voting_method_spec(ds, tables),
-        determinative_spec(ds, tables),
-    ]
