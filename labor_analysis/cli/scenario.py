@@ -171,20 +171,18 @@ def _describe_several_unions(tally: Tally) -> str:
             f"no choice has a majority of the {fmt_int(valid)} valid votes, and the NLRB holds a run-off "
             f"between {choice(int(counted['runoff_first']))} and {choice(int(counted['runoff_second']))}"
         )
+    ballots = f"{fmt_int(tally.challenged)} challenged ballot" + ("s are" if tally.challenged != 1 else " is")
     if tally.challenged == 0:
         lines.append(f"No ballots were challenged, so the count decided it: {result}.")
     elif bool(
         multi_union_determinative(votes, [tally.no], [tally.challenged], runoff_allowed=tally.runoff_allowed).iloc[0]
     ):
         lines.append(
-            f"On the count {result}, but the {fmt_int(tally.challenged)} challenged ballots are "
-            "determinative: opened and counted, or not counted, they could change that."
+            f"On the count {result}, but the {ballots} determinative: opened and counted, or not counted, "
+            f"{'they' if tally.challenged != 1 else 'it'} could change that."
         )
     else:
-        lines.append(
-            f"The {fmt_int(tally.challenged)} challenged ballots are not determinative, so the count decided "
-            f"it: {result}."
-        )
+        lines.append(f"The {ballots} not determinative, so the count decided it: {result}.")
     lines.append(
         "This command's probabilities cover a ballot with one union against no union, so none is given "
         "for a ballot with several unions."
