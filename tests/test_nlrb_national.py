@@ -4,10 +4,13 @@ FOIA table (when ../shared/nlrb/ is present) to prove the committed files are th
 from __future__ import annotations
 
 import filecmp
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from nlrb_synthetic import foia_row, write_foia
+from strategies import data_folders
 
 from labor_analysis import load
 from labor_analysis.nlrb import import_files
@@ -156,3 +159,32 @@ def test_national_charts_are_left_out_with_a_reason_when_they_cannot_be_drawn(da
     assert set(NATIONAL_CHARTS) <= set(reasons)
     assert all("national tables" in reasons[name] for name in NATIONAL_CHARTS)
     assert not any(s.slug.startswith("national-") for s in specs)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(folder=data_folders(max_elections=3))
+def test_national_charts_and_words_draw_or_say_why_on_any_valid_folder(folder) -> None:
+    """Notebook 06's charts and words on hypothesis-drawn folders: a figure or a LeftOut reason, never a crash."""
+    from labor_analysis.charts import ChartUnavailable, chart
+    from labor_analysis.charts.national import load_tables, release_sources
+    from labor_analysis.nlrb import national_story
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = load(folder.write(Path(tmp) / "data"))
+    for name in NATIONAL_CHARTS:
+        try:
+            finished = chart(name, ds)
+        except ChartUnavailable:
+            continue
+        assert finished.figure().axes and finished.source_line.startswith("Source: NLRB tallies")
+    tables = load_tables()
+    story_ds = national_story.with_sources(ds, release_sources(tables))
+    for passage in (
+        national_story.overview,
+        national_story.unit_sizes,
+        national_story.win_rates,
+        national_story.voting_methods,
+        national_story.challenged,
+    ):
+        text = passage(story_ds, tables).text
+        assert text and not {"nan", "<NA>", "NaT"} & set(text.replace(",", " ").replace(".", " ").split())

@@ -65,6 +65,13 @@ def unit_sizes(ds: Dataset, tables: Tables) -> Passage:
     data = unit_size_data(ds, tables).sort_values("eligible_voters")
     stats = tables["unit_size_summary"].set_index("statistic")["value"]
     counts = tables["unit_size_counts"].groupby("eligible_voters")["elections"].sum()
+    if data.empty:
+        return Passage(
+            f"Half of the units that voted in {period(tables)} had **{fmt_int(median_unit(tables))} eligible "
+            f"voters** or fewer, and nine in ten had at most {fmt_int(stats['quantile_0.9'])}. The data folder "
+            "holds no election whose eligible voters are on record, so its units cannot be placed among them.",
+            release_ids(tables),
+        )
     smallest, largest = data.iloc[0], data.iloc[-1]
     as_large = int(counts[counts.index >= largest["eligible_voters"]].sum())
     text = (
