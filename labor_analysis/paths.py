@@ -7,9 +7,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout's root when the package runs from a clone (editable install); None for an installed copy.
-PROJECT_ROOT: Path | None = (
-    PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
-)
+PROJECT_ROOT: Path | None = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
 
 DATA_ENV = "LABOR_ANALYSIS_DATA"
 BUILD_ENV = "LABOR_ANALYSIS_BUILD"

@@ -11,10 +11,12 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import paths
+from .analysis import election_row as analysis_election_row
 from .analysis import (
     organizers_per_voter,
     overlapping,
@@ -24,7 +26,6 @@ from .analysis import (
     summary,
     union_campaign_ratio,
 )
-from .analysis import election_row as analysis_election_row
 from .elections import election_source_ids, results
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
@@ -74,7 +75,7 @@ def _escaped(row: pd.Series) -> pd.Series:
     return row.map(lambda value: escape_markdown(value) if isinstance(value, str) else value)
 
 
-def _count(value: object, missing: str = "an unreported number of") -> str:
+def _count(value: Any, missing: str = "an unreported number of") -> str:
     return missing if pd.isna(value) else fmt_int(value)
 
 
@@ -92,8 +93,10 @@ def _named(ds: Dataset, election_id: str) -> pd.Series:
 def title(ds: Dataset, election_id: str) -> Passage:
     """A bold line naming the election: where, which union, when it was counted."""
     row = _named(ds, election_id)
-    return Passage(f"**{row['name']}** · {row['union']} · counted {long_date(row['count_date'])}",
-                   election_source_ids(ds, [election_id]))
+    return Passage(
+        f"**{row['name']}** · {row['union']} · counted {long_date(row['count_date'])}",
+        election_source_ids(ds, [election_id]),
+    )
 
 
 def result(ds: Dataset, election_id: str) -> Passage:
@@ -106,9 +109,11 @@ def result(ds: Dataset, election_id: str) -> Passage:
     elif row["outcome"] == "lost":
         text = f"Workers voted {votes}. The union got {share} and lost by {fmt_int(-row['margin'])}."
     else:
-        text = (f"On the count the union {standing(row['margin'])}, {votes} ({share}), but "
-                f"{fmt_int(row['challenged'])} ballots were challenged: enough to change the result, so the count "
-                "did not settle it.")
+        text = (
+            f"On the count the union {standing(row['margin'])}, {votes} ({share}), but "
+            f"{fmt_int(row['challenged'])} ballots were challenged: enough to change the result, so the count "
+            "did not settle it."
+        )
         if pd.notna(row["note"]) and str(row["note"]).strip():
             text += f" After the count: {plain_note(row['note'])}"
     return Passage(text, election_source_ids(ds, [election_id]))
@@ -119,13 +124,19 @@ def turnout(ds: Dataset, election_id: str) -> Passage:
     row = _named(ds, election_id)
     where = row["at"]
     if pd.notna(row["ballots_cast"]):
-        first = (f"{where[0].upper() + where[1:]}, {fmt_int(row['ballots_cast'])} of the {_eligible(row)} eligible "
-                 f"workers cast a ballot, a turnout of {fmt_pct(row['turnout'])}.")
+        first = (
+            f"{where[0].upper() + where[1:]}, {fmt_int(row['ballots_cast'])} of the {_eligible(row)} eligible "
+            f"workers cast a ballot, a turnout of {fmt_pct(row['turnout'])}."
+        )
     else:
-        first = (f"{where[0].upper() + where[1:]}, {fmt_int(row['valid_votes'])} of the {_eligible(row)} eligible "
-                 "workers cast a valid vote; the total of ballots cast was not reported.")
-    rest = (f" Valid votes (yes plus no) numbered {fmt_int(row['valid_votes'])}; there were {_count(row['void'])} void "
-            f"and {_count(row['challenged'])} challenged ballots.")
+        first = (
+            f"{where[0].upper() + where[1:]}, {fmt_int(row['valid_votes'])} of the {_eligible(row)} eligible "
+            "workers cast a valid vote; the total of ballots cast was not reported."
+        )
+    rest = (
+        f" Valid votes (yes plus no) numbered {fmt_int(row['valid_votes'])}; there were {_count(row['void'])} void "
+        f"and {_count(row['challenged'])} challenged ballots."
+    )
     return Passage(first + rest, election_source_ids(ds, [election_id]))
 
 
@@ -151,10 +162,12 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
     assumed = float(row["yes_share"]) if yes_share is None else yes_share
     scenario = explain_scenario(int(row["yes"]), int(row["no"]), int(row["challenged"]), assumed, overruled)
     why = " (the yes share of the counted ballots)" if yes_share is None else ""
-    text = (f"Assume the NLRB overrules the challenges to {fmt_pct(overruled, 0)} of the challenged ballots, so they "
-            f"are opened and counted, and that each is a yes vote with probability {fmt_pct(assumed)}{why}, "
-            f"independently of the others. Then the union wins with probability "
-            f"{fmt_probability(scenario.probability)}.")
+    text = (
+        f"Assume the NLRB overrules the challenges to {fmt_pct(overruled, 0)} of the challenged ballots, so they "
+        f"are opened and counted, and that each is a yes vote with probability {fmt_pct(assumed)}{why}, "
+        f"independently of the others. Then the union wins with probability "
+        f"{fmt_probability(scenario.probability)}."
+    )
     return Passage(text, sources)
 
 
@@ -163,18 +176,23 @@ def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
     row = election_row(ds, election_id)
     workforce = preferred(ds.workforce)
     rows = workforce[(workforce["election_id"] == election_id) & (workforce["measure"] == "showing_of_interest_pct")]
-    minimum = (f"Before it holds an election, the NLRB needs a showing of interest from at least "
-               f"{fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of the workers in the unit.")
+    minimum = (
+        f"Before it holds an election, the NLRB needs a showing of interest from at least "
+        f"{fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of the workers in the unit."
+    )
     if rows.empty:
         return Passage(minimum + " The data holds no showing-of-interest figure for this election.")
     pct, approximate = float(rows["value"].iloc[0]), bool(rows["approximate"].iloc[0])
     verdict = "meets" if meets_showing_of_interest(pct / 100) else "falls short of"
     known = pd.notna(row["yes"]) and pd.notna(row["eligible_voters"])
     share = fmt_pct(int(row["yes"]) / int(row["eligible_voters"]), 0) if known else ""
-    yes_of_eligible = (f" By the count, {fmt_int(row['yes'])} workers, {share} of those eligible, voted yes."
-                       if known else "")
-    text = (f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
-            f"when it filed, which {verdict} that minimum.{yes_of_eligible}")
+    yes_of_eligible = (
+        f" By the count, {fmt_int(row['yes'])} workers, {share} of those eligible, voted yes." if known else ""
+    )
+    text = (
+        f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
+        f"when it filed, which {verdict} that minimum.{yes_of_eligible}"
+    )
     return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id])))
 
 
@@ -201,9 +219,11 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
         return Passage(f"No other election {row['at']} is on record.")
 
     def line(name: str, r: pd.Series) -> str:
-        return (f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({fmt_pct(r['yes_share'])} yes), "
-                f"turnout {fmt_pct_or(r['turnout'])}, {_count(r['challenged'])} challenged ballots; "
-                f"result: {_result_words(r)}.")
+        return (
+            f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({fmt_pct(r['yes_share'])} yes), "
+            f"turnout {fmt_pct_or(r['turnout'])}, {_count(r['challenged'])} challenged ballots; "
+            f"result: {_result_words(r)}."
+        )
 
     lines = []
     for other in others:
@@ -235,10 +255,12 @@ def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
         turnouts = f"{fmt_pct(a['turnout'])} against {fmt_pct(b['turnout'])}."
     else:
         turnouts = f"{fmt_pct_or(a['turnout'])} at {sa} and {fmt_pct_or(b['turnout'])} at {sb}."
-    text = (f"{a['at_mid'][0].upper() + a['at_mid'][1:]} {_eligible(a)} workers were eligible to vote, against "
-            f"{_eligible(b)} {b['at_mid']} a unit {ratio:.1f} times as large. The union got "
-            f"{fmt_pct(a['yes_share'])} of the valid votes at {sa} against {fmt_pct(b['yes_share'])} at {sb}, and "
-            f"turnout was {turnouts}")
+    text = (
+        f"{a['at_mid'][0].upper() + a['at_mid'][1:]} {_eligible(a)} workers were eligible to vote, against "
+        f"{_eligible(b)} {b['at_mid']} a unit {ratio:.1f} times as large. The union got "
+        f"{fmt_pct(a['yes_share'])} of the valid votes at {sa} against {fmt_pct(b['yes_share'])} at {sb}, and "
+        f"turnout was {turnouts}"
+    )
     return Passage(text, election_source_ids(ds, [election_id, other_id]))
 
 
@@ -254,9 +276,11 @@ def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
     def count(t: pd.Series) -> str:
         return about(t["approximate"]) + fmt_int(t["organizers"])
 
-    text = (f"The campaign {a['at_mid']} had {count(ta)} organizers, against {count(tb)} {b['at']}: one "
-            f"organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at {_short(a)} "
-            f"and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {_short(b)}.")
+    text = (
+        f"The campaign {a['at_mid']} had {count(ta)} organizers, against {count(tb)} {b['at']}: one "
+        f"organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at {_short(a)} "
+        f"and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {_short(b)}."
+    )
     organizer_sources = table.loc[[election_id, other_id], "source_id"].astype(str)
     return Passage(text, (*organizer_sources, *election_source_ids(ds, [election_id, other_id])))
 
@@ -273,7 +297,8 @@ def disputed_figures(ds: Dataset) -> Passage:
         figures = "; ".join(
             f"{fmt_usd(r['amount_usd'])} for {escape_markdown(r['purpose'])}, reported by "
             f"{escape_markdown(publishers[r['source_id']])}"
-            f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}" for _, r in group.iterrows()
+            f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}"
+            for _, r in group.iterrows()
         )
         chosen = preferred(group)
         pick = chosen.iloc[0]
@@ -295,18 +320,32 @@ def money_ratio(ds: Dataset) -> Passage:
     parts = prorated_spending(ds, ratio["period_start"], ratio["period_end"])
     employer_rows, union_rows = parts[parts["side"] == "employer"], parts[parts["side"] == "union"]
     employer, union = (escape_markdown(rows["spender"].iloc[0]) for rows in (employer_rows, union_rows))
-    figures = " and ".join(f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}" for v, a, s, e in
-                           zip(employer_rows["amount_usd"], employer_rows["approximate"], employer_rows["period_start"],
-                               employer_rows["period_end"]))
-    days = " and ".join(f"{fmt_int(d)} of the {fmt_int(n)} days of {period_label(s, e)}" for d, n, s, e in
-                        zip(employer_rows["overlap_days"], employer_rows["period_days"], employer_rows["period_start"],
-                            employer_rows["period_end"]))
+    figures = " and ".join(
+        f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}"
+        for v, a, s, e in zip(
+            employer_rows["amount_usd"],
+            employer_rows["approximate"],
+            employer_rows["period_start"],
+            employer_rows["period_end"],
+        )
+    )
+    days = " and ".join(
+        f"{fmt_int(d)} of the {fmt_int(n)} days of {period_label(s, e)}"
+        for d, n, s, e in zip(
+            employer_rows["overlap_days"],
+            employer_rows["period_days"],
+            employer_rows["period_start"],
+            employer_rows["period_end"],
+        )
+    )
     what = escape_markdown(purposes_phrase(employer_rows["purpose"]))
-    text = (f"The {union}'s campaign ({period_label(ratio['period_start'], ratio['period_end'])}) ran on "
-            f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}. {employer} spent {figures} "
-            f"on {what}; the campaign covered {days}, so if that money was spent evenly through each period, "
-            f"{fmt_usd(ratio['employer_usd'])} of it fell in the campaign. That is {about(ratio['approximate'])}"
-            f"{ratio['ratio']:,.0f} dollars for every union dollar.")
+    text = (
+        f"The {union}'s campaign ({period_label(ratio['period_start'], ratio['period_end'])}) ran on "
+        f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}. {employer} spent {figures} "
+        f"on {what}; the campaign covered {days}, so if that money was spent evenly through each period, "
+        f"{fmt_usd(ratio['employer_usd'])} of it fell in the campaign. That is {about(ratio['approximate'])}"
+        f"{ratio['ratio']:,.0f} dollars for every union dollar."
+    )
     return Passage(text, tuple(dict.fromkeys(parts["source_id"].astype(str))))
 
 
@@ -330,12 +369,15 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
             f"${r['usd_per_valid_vote']:,.0f} per valid vote."
         )
     first = table.iloc[0]
-    head = (f"The money reported for {period_label(start, end)}, set against the {fmt_int(first['eligible_voters'])} "
-            f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's "
-            "figures cover all its campaigns of the period, so per worker here they are an upper bound, not what was "
-            "spent at this one site:")
-    return Passage(head + "\n\n" + "\n".join(lines),
-                   (*table["source_id"].astype(str), *election_source_ids(ds, election_ids)))
+    head = (
+        f"The money reported for {period_label(start, end)}, set against the {fmt_int(first['eligible_voters'])} "
+        f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's "
+        "figures cover all its campaigns of the period, so per worker here they are an upper bound, not what was "
+        "spent at this one site:"
+    )
+    return Passage(
+        head + "\n\n" + "\n".join(lines), (*table["source_id"].astype(str), *election_source_ids(ds, election_ids))
+    )
 
 
 def overview(ds: Dataset) -> Passage:
@@ -352,12 +394,15 @@ def overview(ds: Dataset) -> Passage:
     latest = latest[latest["eligible_voters"].notna()]
     approx = about(bool(latest["eligible_approximate"].any()))
     span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
-    text = (f"The data holds {len(table)} NLRB elections at Amazon workplaces, counted {span}, with {unions} "
-            f"different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
-            f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
-            + (f"; in {open_}, challenged ballots could still change the result" if open_ else "") + ". "
-            f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"
-            f"{fmt_int(latest['eligible_voters'].sum())} workers were eligible to vote.")
+    text = (
+        f"The data holds {len(table)} NLRB elections at Amazon workplaces, counted {span}, with {unions} "
+        f"different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
+        f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
+        + (f"; in {open_}, challenged ballots could still change the result" if open_ else "")
+        + ". "
+        f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"
+        f"{fmt_int(latest['eligible_voters'].sum())} workers were eligible to vote."
+    )
     return Passage(text, election_source_ids(ds, table["election_id"]))
 
 
@@ -380,7 +425,7 @@ def results_table(ds: Dataset) -> pd.DataFrame:
 
 
 def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
-    """A Markdown list citing every source: publisher, title (linked when its url is http or https), publication date."""
+    """A Markdown list citing every source: publisher, title (linked when its url is http(s)), publication date."""
     from .export import cited_sources  # export brings matplotlib: only when sources are listed
 
     published = ds.sources.set_index("source_id")["published"]
@@ -389,7 +434,9 @@ def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
     for src in cited:
         linked = markdown_link(src["url"], src["title"])
         date = published[src["source_id"]]
-        lines.append(f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else ""))
+        lines.append(
+            f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else "")
+        )
     return Passage("\n".join(lines), tuple(s["source_id"] for s in cited))
 
 
@@ -403,8 +450,12 @@ def charts_folder(charts_dir: str | os.PathLike[str] | None, notebook: str) -> P
 class Page:
     """One notebook's story: its dataset, where its charts go, and every source its words and charts used."""
 
-    def __init__(self, notebook: str, data_dir: str | os.PathLike[str] | None = None,
-                 charts_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        notebook: str,
+        data_dir: str | os.PathLike[str] | None = None,
+        charts_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.ds = load(data_dir)
         self.charts_dir = charts_folder(charts_dir, notebook)
         self.source_ids: list[str] = []
