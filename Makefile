@@ -39,7 +39,7 @@ charts: $(STAMP) ## Export every chart (PNG, SVG, PDF) with data, alt text and g
 rerun: $(STAMP) ## Execute the notebooks into build/notebooks/ (skips unchanged ones)
 	$(BIN)/labor-analysis rerun $(if $(JOBS),--jobs $(JOBS),)
 
-test: $(STAMP) ## Run the whole test suite, slow end-to-end tests included
+test: lint ## Lint and type-check, then run the whole test suite, slow end-to-end tests included
 	$(BIN)/python -m pytest -n auto
 
 test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones

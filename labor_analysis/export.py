@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import matplotlib as mpl
 import matplotlib.style
@@ -123,8 +124,13 @@ def source_line(ds: Dataset, source_ids: Iterable[str], record: str = "") -> str
     return f"{'Source' if len(outlets) == 1 else 'Sources'}: {_join_words(outlets)}"
 
 
+def _renderer(fig: Figure) -> Any:
+    """The Agg renderer of a figure drawn on an Agg canvas (every figure here is)."""
+    return cast(FigureCanvasAgg, fig.canvas).get_renderer()
+
+
 def _text_width_in(fig: Figure, text: str, size: float, weight: str) -> float:
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     prop = FontProperties(family=house_rc()["font.sans-serif"], size=size, weight=weight)
     width, _, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
     return width / fig.dpi
@@ -147,7 +153,7 @@ def _wrap(fig: Figure, text: str, size: float, weight: str, max_width_in: float)
 
 
 def _height_in(fig: Figure, artist: Text) -> float:
-    return artist.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+    return artist.get_window_extent(_renderer(fig)).height / fig.dpi
 
 
 class _TextSizes:
@@ -161,13 +167,13 @@ class _TextSizes:
             for axis in (ax.xaxis, ax.yaxis):
                 major, minor = axis.get_major_ticks(), axis.get_minor_ticks()
                 sizes = (
-                    major[0].label1.get_fontsize() if major else None,
-                    minor[0].label1.get_fontsize() if minor else None,
+                    float(major[0].label1.get_fontsize()) if major else None,
+                    float(minor[0].label1.get_fontsize()) if minor else None,
                 )
                 self.axis_sizes.append((axis, sizes))
                 for tick in major + minor:
                     tick_labels.update({id(tick.label1), id(tick.label2)})
-        self.texts = [(t, t.get_fontsize()) for t in fig.findobj(Text) if id(t) not in tick_labels]
+        self.texts = [(t, float(t.get_fontsize())) for t in fig.findobj(Text) if id(t) not in tick_labels]
 
     def scale(self, factor: float) -> None:
         for axis, (major, minor) in self.axis_sizes:
@@ -222,9 +228,20 @@ class _Header:
             (source, SOURCE_SIZE * s, "normal", COLORS["muted_text"]),
         )
         texts = [
-            fig.text(0, 0, _wrap(fig, text, size, weight, usable), fontsize=size, fontweight=weight,
-                     color=color, ha="left", va="top", linespacing=1.25, parse_math=False)
-            for text, size, weight, color in specs if text
+            fig.text(
+                0,
+                0,
+                _wrap(fig, text, size, weight, usable),
+                fontsize=size,
+                fontweight=weight,
+                color=color,
+                ha="left",
+                va="top",
+                linespacing=1.25,
+                parse_math=False,
+            )
+            for text, size, weight, color in specs
+            if text
         ]
         self.artists = texts
         heights = [_height_in(fig, t) for t in texts]
@@ -238,12 +255,11 @@ class _Header:
             text.set_position((_PAD_X_IN * s / width, y / height))
             y -= h + _GAP_IN * s
         texts[-1].set_position((_PAD_X_IN * s / width, _PAD_BOTTOM_IN * s / height))
-        texts[-1].set_va("bottom")
+        texts[-1].set_verticalalignment("bottom")
         plot_band = max(height - top_band - bottom_band, 0.5)
         margin = _PAD_X_IN * s / width
         rect = (margin / 2, bottom_band / height, 1 - 1.5 * margin, plot_band / height)
-        fig.set_layout_engine("constrained", rect=rect,
-                              w_pad=0.04 * s, h_pad=0.04 * s)
+        fig.set_layout_engine("constrained", rect=rect, w_pad=0.04 * s, h_pad=0.04 * s)
 
     def remove(self) -> None:
         for text in self.artists:

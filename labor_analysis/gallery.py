@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import as_completed
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .explorer import write_explorers
 from .export import ChartRecord
@@ -28,8 +28,9 @@ INDEX_JSON = "index.json"
 INDEX_HTML = "index.html"
 
 _CSS = """
-body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2rem auto; max-width: 720px; color: #222;
-       padding: 0 1rem; }
+body {
+  font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2rem auto; max-width: 720px; color: #222; padding: 0 1rem;
+}
 figure { margin: 0 0 3rem; padding-bottom: 1.5rem; border-bottom: 1px solid #ddd; }
 img { width: 100%; max-width: 640px; height: auto; display: block; }
 figcaption { font-size: 0.9rem; color: #444; }
@@ -137,7 +138,7 @@ def write_gallery(
 
 
 #: Each worker process's data and chart registry, loaded once by `_start_worker`.
-_WORKER: dict[str, object] = {}
+_WORKER: dict[str, Any] = {}
 
 
 def only_elections(ds: Dataset, election_ids: Sequence[str]) -> Dataset:
@@ -196,16 +197,14 @@ def _start_worker(data_dir: str, election_ids: Sequence[str] | None = None) -> N
 def _export_one(
     spec: ChartSpec, ds: Dataset, out_dir: str, formats: Sequence[str], sizes: Sequence[str]
 ) -> ChartRecord:
-    """Draw one chart and finalise it into `out_dir` (`Chart.export`: its sources from outside the data too)."""
+    """Draw one chart and finalise it into `out_dir` (through `Chart.export`, the one way a chart is written)."""
     from .charts import Chart
 
     return Chart(spec, ds).export(out_dir, formats=formats, sizes=sizes)
 
 
 def _export_in_worker(slug: str, out_dir: str, formats: Sequence[str], sizes: Sequence[str]) -> ChartRecord:
-    specs: dict[str, ChartSpec] = _WORKER["specs"]  # type: ignore[assignment]
-    ds: Dataset = _WORKER["ds"]  # type: ignore[assignment]
-    return _export_one(specs[slug], ds, out_dir, formats, sizes)
+    return _export_one(_WORKER["specs"][slug], _WORKER["ds"], out_dir, formats, sizes)
 
 
 def build_gallery(

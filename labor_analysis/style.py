@@ -7,7 +7,10 @@ the common forms of colour blindness; each meaning (yes, no, won, lost...) has o
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import matplotlib as mpl
+from cycler import cycler
 from matplotlib.axes import Axes
 
 FONT = "DejaVu Sans"
@@ -63,7 +66,7 @@ SAVE_METADATA = {
 }
 
 
-def house_rc() -> dict[str, object]:
+def house_rc() -> dict[str, Any]:
     """The rcParams of the house style (fonts, colours, spines, grid, reproducible vector output)."""
     return {
         "font.family": "sans-serif",
@@ -84,7 +87,7 @@ def house_rc() -> dict[str, object]:
         "axes.grid": False,
         "axes.axisbelow": True,
         "axes.facecolor": "white",
-        "axes.prop_cycle": mpl.cycler(
+        "axes.prop_cycle": cycler(
             color=[COLORS["yes"], COLORS["no"], COLORS["won"], COLORS["lost"], OKABE_ITO["sky_blue"], COLORS["neutral"]]
         ),
         "grid.color": COLORS["grid"],
@@ -118,10 +121,10 @@ def set_house_style() -> None:
     import seaborn as sns
 
     sns.set_theme(context="notebook", style="white", font=FONT, rc=house_rc())
-    mpl.rcParams.update(house_rc())
+    mpl.rcParams.update(house_rc())  # type: ignore[arg-type]  # the stubs type keys as Literal rc names
 
 
-def light_grid(ax: Axes, axis: str = "y") -> None:
+def light_grid(ax: Axes, axis: Literal["x", "y"] = "y") -> None:
     """A light grid on one axis only, behind the data, where it helps read values."""
     ax.grid(True, axis=axis, color=COLORS["grid"], linewidth=0.8)
     ax.grid(False, axis="x" if axis == "y" else "y")

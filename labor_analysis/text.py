@@ -22,7 +22,7 @@ PROBABILITY_FLOOR = 0.001
 
 def fmt_int(value: float) -> str:
     """A count with thousands separators: 2654 -> '2,654'."""
-    return f"{int(round(float(value))):,}"
+    return f"{round(float(value)):,}"
 
 
 def fmt_pct(share: float, digits: int = 1) -> str:
@@ -34,7 +34,7 @@ def fmt_pct(share: float, digits: int = 1) -> str:
     share = float(share)
     text = f"{100 * share:.{digits}f}"
     if share != 0.5 and not math.isnan(share) and float(text) == 50.0:
-        step = 10.0 ** -digits
+        step = 10.0**-digits
         text = f"{50 - step if share < 0.5 else 50 + step:.{digits}f}"
     return f"{text}%"
 
@@ -88,12 +88,12 @@ def long_date(value: object) -> str:
 
 def period_label(start: object, end: object) -> str:
     """'2022' for a calendar year, '2021–2022' for whole years, 'Dec 2022' for one day, else 'Apr 2021–Mar 2022'."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    if start == end:
-        return end.strftime("%b %Y")
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    return f"{start.strftime('%b %Y')}–{end.strftime('%b %Y')}"
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if first == last:
+        return last.strftime("%b %Y")
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
+    return f"{first.strftime('%b %Y')}–{last.strftime('%b %Y')}"
 
 
 def purposes_phrase(purposes: Iterable[object]) -> str:
@@ -105,25 +105,92 @@ def purposes_phrase(purposes: Iterable[object]) -> str:
 #: AP style's state abbreviations (AP Stylebook, "state names"); the eight states AP never abbreviates and
 #: D.C. are spelled as AP writes them after a city.
 AP_STATES = {
-    "AL": "Ala.", "AK": "Alaska", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.", "CT": "Conn.",
-    "DE": "Del.", "DC": "D.C.", "FL": "Fla.", "GA": "Ga.", "HI": "Hawaii", "ID": "Idaho", "IL": "Ill.",
-    "IN": "Ind.", "IA": "Iowa", "KS": "Kan.", "KY": "Ky.", "LA": "La.", "ME": "Maine", "MD": "Md.",
-    "MA": "Mass.", "MI": "Mich.", "MN": "Minn.", "MS": "Miss.", "MO": "Mo.", "MT": "Mont.", "NE": "Neb.",
-    "NV": "Nev.", "NH": "N.H.", "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.", "NC": "N.C.", "ND": "N.D.",
-    "OH": "Ohio", "OK": "Okla.", "OR": "Ore.", "PA": "Pa.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.",
-    "TN": "Tenn.", "TX": "Texas", "UT": "Utah", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.",
-    "WI": "Wis.", "WY": "Wyo.", "PR": "Puerto Rico",
+    "AL": "Ala.",
+    "AK": "Alaska",
+    "AZ": "Ariz.",
+    "AR": "Ark.",
+    "CA": "Calif.",
+    "CO": "Colo.",
+    "CT": "Conn.",
+    "DE": "Del.",
+    "DC": "D.C.",
+    "FL": "Fla.",
+    "GA": "Ga.",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Ill.",
+    "IN": "Ind.",
+    "IA": "Iowa",
+    "KS": "Kan.",
+    "KY": "Ky.",
+    "LA": "La.",
+    "ME": "Maine",
+    "MD": "Md.",
+    "MA": "Mass.",
+    "MI": "Mich.",
+    "MN": "Minn.",
+    "MS": "Miss.",
+    "MO": "Mo.",
+    "MT": "Mont.",
+    "NE": "Neb.",
+    "NV": "Nev.",
+    "NH": "N.H.",
+    "NJ": "N.J.",
+    "NM": "N.M.",
+    "NY": "N.Y.",
+    "NC": "N.C.",
+    "ND": "N.D.",
+    "OH": "Ohio",
+    "OK": "Okla.",
+    "OR": "Ore.",
+    "PA": "Pa.",
+    "RI": "R.I.",
+    "SC": "S.C.",
+    "SD": "S.D.",
+    "TN": "Tenn.",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vt.",
+    "VA": "Va.",
+    "WA": "Wash.",
+    "WV": "W.Va.",
+    "WI": "Wis.",
+    "WY": "Wyo.",
+    "PR": "Puerto Rico",
 }
 
 #: Cities AP style names without their state (the AP Stylebook's dateline list), by state.
 AP_STANDALONE_CITIES = {
-    ("Atlanta", "GA"), ("Baltimore", "MD"), ("Boston", "MA"), ("Chicago", "IL"), ("Cincinnati", "OH"),
-    ("Cleveland", "OH"), ("Dallas", "TX"), ("Denver", "CO"), ("Detroit", "MI"), ("Honolulu", "HI"),
-    ("Houston", "TX"), ("Indianapolis", "IN"), ("Las Vegas", "NV"), ("Los Angeles", "CA"), ("Miami", "FL"),
-    ("Milwaukee", "WI"), ("Minneapolis", "MN"), ("New Orleans", "LA"), ("New York", "NY"),
-    ("Oklahoma City", "OK"), ("Philadelphia", "PA"), ("Phoenix", "AZ"), ("Pittsburgh", "PA"),
-    ("St. Louis", "MO"), ("Salt Lake City", "UT"), ("San Antonio", "TX"), ("San Diego", "CA"),
-    ("San Francisco", "CA"), ("Seattle", "WA"), ("Washington", "DC"),
+    ("Atlanta", "GA"),
+    ("Baltimore", "MD"),
+    ("Boston", "MA"),
+    ("Chicago", "IL"),
+    ("Cincinnati", "OH"),
+    ("Cleveland", "OH"),
+    ("Dallas", "TX"),
+    ("Denver", "CO"),
+    ("Detroit", "MI"),
+    ("Honolulu", "HI"),
+    ("Houston", "TX"),
+    ("Indianapolis", "IN"),
+    ("Las Vegas", "NV"),
+    ("Los Angeles", "CA"),
+    ("Miami", "FL"),
+    ("Milwaukee", "WI"),
+    ("Minneapolis", "MN"),
+    ("New Orleans", "LA"),
+    ("New York", "NY"),
+    ("Oklahoma City", "OK"),
+    ("Philadelphia", "PA"),
+    ("Phoenix", "AZ"),
+    ("Pittsburgh", "PA"),
+    ("St. Louis", "MO"),
+    ("Salt Lake City", "UT"),
+    ("San Antonio", "TX"),
+    ("San Diego", "CA"),
+    ("San Francisco", "CA"),
+    ("Seattle", "WA"),
+    ("Washington", "DC"),
 }
 
 
@@ -249,8 +316,10 @@ def _what_it_takes(yes: int, no: int, ballots: int) -> str:
         return "it loses even if every one of them is a yes vote"
     if needed == 0:
         return "it wins even if every one of them is a no vote"
-    return (f"it needs {fmt_int(needed)} of them ({fmt_pct(needed / ballots)}) to be yes votes and the rest no, "
-            f"which gives {fmt_int(yes + needed)} to {fmt_int(no + ballots - needed)} (a tie loses)")
+    return (
+        f"it needs {fmt_int(needed)} of them ({fmt_pct(needed / ballots)}) to be yes votes and the rest no, "
+        f"which gives {fmt_int(yes + needed)} to {fmt_int(no + ballots - needed)} (a tie loses)"
+    )
 
 
 def challenged_ballots_sentence(yes: int, no: int, challenged: int, overruled: float = 1.0) -> str:
@@ -275,8 +344,10 @@ def challenged_ballots_sentence(yes: int, no: int, challenged: int, overruled: f
         then = "the count stands: the union " + ("wins" if yes > no else "loses")
     else:
         then = _what_it_takes(yes, no, counted).replace("it ", "the union ", 1)
-    return (f"The {ballots} determinative ({where}). If the challenges to {fmt_pct(overruled, 0)} of them are "
-            f"overruled ({'' if exact else 'about '}{fmt_int(counted)} opened and counted), {then}.")
+    return (
+        f"The {ballots} determinative ({where}). If the challenges to {fmt_pct(overruled, 0)} of them are "
+        f"overruled ({'' if exact else 'about '}{fmt_int(counted)} opened and counted), {then}."
+    )
 
 
 def plain_note(note: object) -> str:
@@ -288,7 +359,10 @@ def plain_note(note: object) -> str:
     text = _text(note)
     text = re.sub(r"\s*\([^)]*\.csv[^)]*\)", "", text)
     text = re.sub(r"\b(\d{4}-\d{2}-\d{2})\b", lambda m: long_date(m.group(1)), text)
-    text = re.sub(r"(?<![\d,.$])(\d{4,})(?![\d,])", lambda m: fmt_int(int(m.group(1)))
-                  if not 1900 <= int(m.group(1)) <= 2100 else m.group(1), text)
+    text = re.sub(
+        r"(?<![\d,.$])(\d{4,})(?![\d,])",
+        lambda m: fmt_int(int(m.group(1))) if not 1900 <= int(m.group(1)) <= 2100 else m.group(1),
+        text,
+    )
     sentences = [part.strip() for part in text.split(";") if part.strip()]
     return " ".join(s[0].upper() + s[1:] + ("" if s.endswith(".") else ".") for s in sentences)

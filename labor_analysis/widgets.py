@@ -82,16 +82,35 @@ def scenario_explorer(ds: Dataset, election_id: str) -> Any:
     yes, no, challenged = int(row["yes"]), int(row["no"]), int(row["challenged"])
 
     fig = scenario_heatmap_figure(ds, election_id)
-    (marker,) = fig.axes[0].plot([], [], marker="o", markersize=11, markerfacecolor="none", markeredgecolor="black",
-                                 markeredgewidth=2.2, linestyle="none", zorder=6, clip_on=False)
+    (marker,) = fig.axes[0].plot(
+        [],
+        [],
+        marker="o",
+        markersize=11,
+        markerfacecolor="none",
+        markeredgecolor="black",
+        markeredgewidth=2.2,
+        linestyle="none",
+        zorder=6,
+        clip_on=False,
+    )
     slider_style = {"description_width": "14em"}
     layout = widgets.Layout(width="30em")
     # No editable readout: ipywidgets reads a typed "70" as the share 70 (clamped to 100%), not 70%. The value
     # is shown in the slider's description instead, as a percentage.
-    yes_slider = widgets.FloatSlider(value=round(float(row["yes_share"]), 2), min=0, max=1, step=0.01,
-                                     readout=False, continuous_update=False, style=slider_style, layout=layout)
-    overruled_slider = widgets.FloatSlider(value=1.0, min=0, max=1, step=0.01, readout=False,
-                                        continuous_update=False, style=slider_style, layout=layout)
+    yes_slider = widgets.FloatSlider(
+        value=round(float(row["yes_share"]), 2),
+        min=0,
+        max=1,
+        step=0.01,
+        readout=False,
+        continuous_update=False,
+        style=slider_style,
+        layout=layout,
+    )
+    overruled_slider = widgets.FloatSlider(
+        value=1.0, min=0, max=1, step=0.01, readout=False, continuous_update=False, style=slider_style, layout=layout
+    )
     image = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
     words = widgets.HTML()
 

@@ -34,18 +34,26 @@ def small_figure() -> Figure:
 
 
 def export(fig, ds, out_dir, **kwargs):
-    options = dict(slug="test-chart", title="Union trailed by 118 votes", subtitle="Valid votes at BHM1 in 2022",
-                   source_ids=["nlrb-case-10-RC-269250", "alcom-2022-03-31"], alt_text="Bar chart: 875 yes, 993 no.",
-                   data=pd.DataFrame({"choice": ["yes", "no"], "ballots": [875, 993]}), ds=ds, out_dir=out_dir,
-                   record="NLRB tally")
+    options = dict(
+        slug="test-chart",
+        title="Union trailed by 118 votes",
+        subtitle="Valid votes at BHM1 in 2022",
+        source_ids=["nlrb-case-10-RC-269250", "alcom-2022-03-31"],
+        alt_text="Bar chart: 875 yes, 993 no.",
+        data=pd.DataFrame({"choice": ["yes", "no"], "ballots": [875, 993]}),
+        ds=ds,
+        out_dir=out_dir,
+        record="NLRB tally",
+    )
     options.update(kwargs)
     return finalise(fig, **options)
 
 
 def with_sources(ds, *publishers: str):
     """`ds` with a hand-made sources table: one source per publisher, ids s0, s1, ... in order."""
-    table = pd.DataFrame({"source_id": [f"s{i}" for i in range(len(publishers))], "publisher": list(publishers),
-                          "title": "t", "url": ""})
+    table = pd.DataFrame(
+        {"source_id": [f"s{i}" for i in range(len(publishers))], "publisher": list(publishers), "title": "t", "url": ""}
+    )
     return dataclasses.replace(ds, sources=table)
 
 
@@ -57,16 +65,26 @@ NLRB = "National Labor Relations Board"
     [
         ((NLRB, "AL.com"), "NLRB tally", "Source: NLRB tally, as reported by AL.com"),
         (("AL.com", NLRB), "NLRB tally", "Source: NLRB tally, as reported by AL.com"),
-        ((NLRB, "CBS News", NLRB, "AL.com", "Law360"), "NLRB tallies",
-         "Source: NLRB tallies, as reported by CBS News, AL.com and Law360"),
+        (
+            (NLRB, "CBS News", NLRB, "AL.com", "Law360"),
+            "NLRB tallies",
+            "Source: NLRB tallies, as reported by CBS News, AL.com and Law360",
+        ),
         (("Law360", "The Verge"), "NLRB tally", "Source: NLRB tally, as reported by Law360 and The Verge"),
         ((NLRB,), "NLRB tally", "Source: NLRB tally"),
-        (("HuffPost (reprinted)", "The Hill"), "the Labor Department's LM-10 filings",
-         "Source: The Labor Department's LM-10 filings, as reported by HuffPost and The Hill"),
+        (
+            ("HuffPost (reprinted)", "The Hill"),
+            "the Labor Department's LM-10 filings",
+            "Source: The Labor Department's LM-10 filings, as reported by HuffPost and The Hill",
+        ),
         (("HuffPost",), "", "Source: HuffPost"),
         (("HuffPost", "The Hill", "HuffPost"), "", "Sources: HuffPost and The Hill"),
         ((NLRB, NLRB), "", "Source: NLRB"),
-        (("NLRB Region 10", "AL.com"), "NLRB tally", "Source: NLRB tally, as reported by AL.com"),  # named like the NLRB
+        (
+            ("NLRB Region 10", "AL.com"),
+            "NLRB tally",
+            "Source: NLRB tally, as reported by AL.com",
+        ),  # named like the NLRB
         (("national labor relations board",), "", "Source: NLRB"),
         (("NLRBWatch",), "", "Source: NLRBWatch"),  # a word that merely starts with the initials is an outlet
     ],
@@ -78,10 +96,16 @@ def test_source_line_names_the_primary_record_then_the_outlets(ds, publishers, r
 
 def test_source_line_comes_from_sources_csv(ds):
     assert source_line(ds, ["retailwire-2025-01-28"], "NLRB tally") == "Source: NLRB tally, as reported by RetailWire"
-    assert (source_line(ds, ["nlrb-case-10-RC-269250", "alcom-2022-03-31"], "NLRB tally")
-            == "Source: NLRB tally, as reported by AL.com")
-    assert (source_line(ds, ["nlrb-case-29-RC-288020", "law360-2022-04-01", "nlrb-recent-results", "verge-2022-04-01"],
-                        "NLRB tally") == "Source: NLRB tally, as reported by Law360 and The Verge")
+    assert (
+        source_line(ds, ["nlrb-case-10-RC-269250", "alcom-2022-03-31"], "NLRB tally")
+        == "Source: NLRB tally, as reported by AL.com"
+    )
+    assert (
+        source_line(
+            ds, ["nlrb-case-29-RC-288020", "law360-2022-04-01", "nlrb-recent-results", "verge-2022-04-01"], "NLRB tally"
+        )
+        == "Source: NLRB tally, as reported by Law360 and The Verge"
+    )
     with pytest.raises(ValueError, match="at least one source"):
         source_line(ds, [])
 
@@ -157,10 +181,10 @@ def test_second_export_elsewhere_is_byte_identical(full_export, ds, tmp_path):
 
 
 def test_data_csv_is_the_data_and_formula_safe(ds, tmp_path):
-    data = pd.DataFrame({"label": ["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "JFK8"], "value": [1, -2, 3]})
+    data = pd.DataFrame({"label": ['=HYPERLINK("http://evil")', "@SUM(A1)", "JFK8"], "value": [1, -2, 3]})
     record = export(small_figure(), ds, tmp_path, data=data, formats=("png",), sizes=("web",))
     back = pd.read_csv(tmp_path / record.data_file)
-    assert back["label"].tolist() == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)", "JFK8"]
+    assert back["label"].tolist() == ['\'=HYPERLINK("http://evil")', "'@SUM(A1)", "JFK8"]
     assert back["value"].tolist() == [1, -2, 3]  # numbers are data, never neutralised
 
 
@@ -170,8 +194,14 @@ def test_alt_text_file_holds_the_alt_text(ds, tmp_path):
 
 
 def test_social_card_leaves_the_subtitle_out_and_dollars_stay_text(ds, tmp_path):
-    record = export(small_figure(), ds, tmp_path, formats=("svg",), sizes=("social", "web"),
-                    title="Amazon spent $4.3 million; the union about $100,000")
+    record = export(
+        small_figure(),
+        ds,
+        tmp_path,
+        formats=("svg",),
+        sizes=("social", "web"),
+        title="Amazon spent $4.3 million; the union about $100,000",
+    )
     social = (tmp_path / record.files["social.svg"]).read_text()
     web = (tmp_path / record.files["web.svg"]).read_text()
     assert "<!-- Valid votes at BHM1 in 2022 -->" not in social and "<!-- Valid votes at BHM1 in 2022 -->" in web
@@ -185,9 +215,19 @@ def test_each_file_is_the_same_whatever_else_the_run_exports(ds, tmp_path):
     spec = {s.slug: s for s in chart_specs(ds)}["turnout-jfk8-2022"]
 
     def export_spec(out_dir, formats, sizes):
-        return finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
-                        source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=ds, out_dir=out_dir,
-                        formats=formats, sizes=sizes)
+        return finalise(
+            spec.build(),
+            slug=spec.slug,
+            title=spec.title,
+            subtitle=spec.subtitle,
+            source_ids=spec.source_ids,
+            alt_text=spec.alt_text,
+            data=spec.data,
+            ds=ds,
+            out_dir=out_dir,
+            formats=formats,
+            sizes=sizes,
+        )
 
     everything = export_spec(tmp_path / "all", ("png", "svg"), ("web", "print"))
     alone = export_spec(tmp_path / "alone", ("svg",), ("print",))
@@ -209,6 +249,17 @@ def test_an_interrupted_export_leaves_no_temporary_file(interruption, tmp_path, 
 
     monkeypatch.setattr(safe_csv.os, "replace", interrupted_replace)
     with pytest.raises(interruption):
-        finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle, source_ids=spec.source_ids,
-                 alt_text=spec.alt_text, data=spec.data, ds=ds, out_dir=tmp_path, formats=["svg"], sizes=["web"])
+        finalise(
+            spec.build(),
+            slug=spec.slug,
+            title=spec.title,
+            subtitle=spec.subtitle,
+            source_ids=spec.source_ids,
+            alt_text=spec.alt_text,
+            data=spec.data,
+            ds=ds,
+            out_dir=tmp_path,
+            formats=["svg"],
+            sizes=["web"],
+        )
     assert list(tmp_path.iterdir()) == []

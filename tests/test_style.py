@@ -53,8 +53,11 @@ def reference_figure() -> Figure:
         fig = Figure(figsize=(3.2, 2.0), layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        ax.bar(["yes", "no", "void", "challenged"], [55, 45, 5, 10],
-               color=[COLORS["yes"], COLORS["no"], COLORS["void"], COLORS["challenged"]])
+        ax.bar(
+            ["yes", "no", "void", "challenged"],
+            [55, 45, 5, 10],
+            color=[COLORS["yes"], COLORS["no"], COLORS["void"], COLORS["challenged"]],
+        )
         ax.axhline(50, color=COLORS["reference"], linestyle="--")
         ax.set_ylabel("Share (%)")
         ax.set_title("Reference figure")
@@ -85,8 +88,9 @@ def test_reference_figure_matches_baseline(tmp_path):
 
 def test_real_chart_matches_baseline(tmp_path, project_data_dir):
     ds = load(project_data_dir)
-    record = chart("vote-shares", ds, election_id="bhm1-2022").export(tmp_path / "out", formats=("png",),
-                                                                      sizes=("web",))
+    record = chart("vote-shares", ds, election_id="bhm1-2022").export(
+        tmp_path / "out", formats=("png",), sizes=("web",)
+    )
     _check("vote_shares_bhm1_2022_web", (tmp_path / "out" / record.files["web.png"]).read_bytes(), tmp_path)
 
 
@@ -121,8 +125,7 @@ def test_seaborn_is_imported_only_when_the_house_style_is_set():
     import subprocess
     import sys
 
-    code = ("import sys, labor_analysis as la; from labor_analysis import story, charts; "
-            "print('seaborn' in sys.modules)")
+    code = "import sys, labor_analysis as la; from labor_analysis import story, charts; print('seaborn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

@@ -67,8 +67,10 @@ def test_shares_outside_zero_to_one_are_refused():
         explain_scenario(875, 993, 416, 0.5, -0.1)
 
 
-@pytest.mark.parametrize(("p", "text"), [(0.0, "0%"), (1.0, "100%"), (1e-9, "less than 0.1%"),
-                                         (1 - 1e-9, "more than 99.9%"), (0.1234, "12.3%")])
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.0, "0%"), (1.0, "100%"), (1e-9, "less than 0.1%"), (1 - 1e-9, "more than 99.9%"), (0.1234, "12.3%")],
+)
 def test_probabilities_are_never_rounded_to_false_certainty(p, text):
     assert fmt_probability(p) == text
 
