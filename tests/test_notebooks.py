@@ -282,7 +282,7 @@ def corrected_rerun(request, project_data_dir) -> dict:
         for election_id in CHALLENGED_ELECTIONS:
             nb = nbformat.from_dict(json.loads(json.dumps(source)))
             params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-            params.source = re.sub(r"election_id = '[^']*'", f"election_id = {election_id!r}", params.source)
+            params.source = re.sub(r"election_id = (['\"])[^'\"]*\1", f"election_id = {election_id!r}", params.source)
             notebooks.append(folder / "nbs" / f"02-{election_id}.ipynb")
             notebooks[-1].parent.mkdir(exist_ok=True)
             nbformat.write(nb, notebooks[-1])

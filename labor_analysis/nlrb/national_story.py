@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pandas as pd
+
 from ..charts._base import with_sources
 from ..charts.national import (
     LARGE_UNIT,
@@ -24,6 +26,7 @@ from ..charts.national import (
 )
 from ..elections import election_source_ids
 from ..loading import Dataset
+from ..safe_html import escape_markdown
 from ..story import Page, Passage
 from ..text import fmt_int, fmt_pct, long_date
 
@@ -38,8 +41,19 @@ def page(
     return story_page, tables
 
 
+#: Up to this many elections, the overview names each one.
+NAMED_ELECTIONS = 12
+
+
 def _names(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    """'A', 'A and B', 'A, B and C'; semicolons between names that hold commas ('Bessemer, Ala., 2021; ...')."""
+    separator = "; " if any("," in label for label in labels) else ", "
+    return labels[0] if len(labels) == 1 else f"{separator.join(labels[:-1])} and {labels[-1]}"
+
+
+def _labels(record: pd.DataFrame) -> list[str]:
+    """The elections' names as the words print them: escaped, since they come from the data."""
+    return [escape_markdown(str(label)) for label in record["label"]]
 
 
 def _all_ids(ds: Dataset) -> tuple[str, ...]:
@@ -50,8 +64,9 @@ def overview(ds: Dataset, tables: Tables) -> Passage:
     """What is compared: the data folder's elections and the national elections of the FOIA table."""
     record = amazon_record(ds)
     stats = tables["unit_size_summary"].set_index("statistic")["value"]
+    named = f" ({_names(_labels(record))})" if len(record) <= NAMED_ELECTIONS else ""
     text = (
-        f"The data folder holds **{fmt_int(len(record))} union elections** at Amazon's workplaces, counted from "
+        f"The data folder holds **{fmt_int(len(record))} union elections** at Amazon's workplaces{named}, counted from "
         f"{long_date(record['count_date'].min())} to {long_date(record['count_date'].max())}. The NLRB's own "
         f"table of tallies for {period(tables)} holds **{fmt_int(stats['elections'])} elections** counted by "
         "the project's rules (self-determination votes and elections whose first count predates the table "
@@ -73,12 +88,13 @@ def unit_sizes(ds: Dataset, tables: Tables) -> Passage:
             release_ids(tables),
         )
     smallest, largest = data.iloc[0], data.iloc[-1]
+    small_name, large_name = (escape_markdown(str(row["label"])) for row in (smallest, largest))
     as_large = int(counts[counts.index >= largest["eligible_voters"]].sum())
     text = (
         f"Half of the units that voted in {period(tables)} had **{fmt_int(median_unit(tables))} eligible voters** "
         f"or fewer, and nine in ten had at most {fmt_int(stats['quantile_0.9'])}. Amazon's units ran from "
-        f"{fmt_int(smallest['eligible_voters'])} ({smallest['label']}) to "
-        f"**{fmt_int(largest['eligible_voters'])}** ({largest['label']}): even the smallest was larger than "
+        f"{fmt_int(smallest['eligible_voters'])} ({small_name}) to "
+        f"**{fmt_int(largest['eligible_voters'])}** ({large_name}): even the smallest was larger than "
         f"{fmt_pct(smallest['national_share_smaller'], 0)} of the nation's units, and "
         + (
             f"no unit in the table was as large as the largest (the nation's largest had "
@@ -97,8 +113,8 @@ def win_rates(ds: Dataset, tables: Tables) -> Passage:
     won, total = decided(record)
     t = tables["win_rate_by_unit_size"]
     large = t[t["min_eligible"] >= LARGE_UNIT]
-    winners = record[record["outcome"] == "won"]["label"].tolist()
-    open_ = record[record["outcome"] == "undetermined"]["label"].tolist()
+    winners = _labels(record[record["outcome"] == "won"])
+    open_ = _labels(record[record["outcome"] == "undetermined"])
     text = (
         f"Nationally, unions won **{fmt_pct(national_rate(tables), 0)}** of the elections the count decided "
         f"in {period(tables)} (a tie loses). In units of {fmt_int(LARGE_UNIT)} voters or more they won "
@@ -123,7 +139,7 @@ def voting_methods(ds: Dataset, tables: Tables) -> Passage:
     ]
     record = amazon_record(ds)
     mail = record[record["voting_method"] == "mail"]
-    held = [f"{label} ({outcome})" for label, outcome in zip(mail["label"], mail["outcome"])]
+    held = [f"{label} ({outcome})" for label, outcome in zip(_labels(mail), mail["outcome"])]
     amazon = f" Amazon's mail elections were {_names(held)}." if held else " None of Amazon's elections was by mail."
     text = (
         f"In {years}, when the NLRB ran most elections by mail, unions won {_names(parts)}."
@@ -140,7 +156,7 @@ def challenged(ds: Dataset, tables: Tables) -> Passage:
     data = determinative_data(ds, tables)
     amazon = data[data["who"] == "Amazon"].iloc[0]
     record = amazon_record(ds)
-    open_ = record[record["determinative"].fillna(False).astype(bool)]["label"].tolist()
+    open_ = _labels(record[record["determinative"].fillna(False).astype(bool)])
     text = (
         f"Ballots were challenged in {fmt_int(total['with_challenged_ballots'])} of the "
         f"{fmt_int(total['elections'])} elections of {period(tables)}, but they could change the first "
