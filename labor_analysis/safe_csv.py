@@ -86,6 +86,15 @@ _FORMULA_BYTES = np.frombuffer("".join(FORMULA_PREFIXES).encode("ascii"), dtype=
 _TRUE, _FALSE = np.frombuffer(b"True\0", dtype=np.uint8), np.frombuffer(b"False", dtype=np.uint8)
 #: Largest byte matrix the fast writer builds (rows times the widest row); a larger frame is left to pandas.
 MAX_MATRIX_BYTES = 2**28
+#: Rows looked at to judge whether a column repeats its values enough to format each distinct one once.
+_SAMPLE_ROWS = 1024
+
+
+def _repetitive(values: np.ndarray) -> bool:
+    """Whether the column's first rows repeat their values (at most half distinct): then formatting each distinct
+    value once pays; in a column of mostly different values, hashing them would cost more than it spares."""
+    sample = values[:_SAMPLE_ROWS]
+    return 2 * len(pd.unique(sample)) <= len(sample)
 
 
 def _padded(cells: np.ndarray) -> np.ndarray:
@@ -129,11 +138,16 @@ def _boolean_cells(values: np.ndarray, missing: np.ndarray | None = None) -> np.
 
 def _float_cells(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     """float64 values as their shortest round-trip form (Python's repr, the same as numpy's `str`, pandas' way),
-    NUL-padded; missing cells empty. Each distinct value is formatted once."""
-    codes, distinct = pd.factorize(values.view(np.int64))  # by bit pattern, so -0.0 stays apart from 0.0
-    written = np.array([*map(repr, distinct.view(np.float64).tolist()), ""], dtype="S")
-    codes[missing] = -1
-    return _padded(written[codes])
+    NUL-padded; missing cells empty. A repetitive column has each distinct value formatted once."""
+    bits = values.view(np.int64)  # distinct by bit pattern, so -0.0 stays apart from 0.0
+    if _repetitive(bits):
+        codes, distinct = pd.factorize(bits)
+        written = np.array([*map(repr, distinct.view(np.float64).tolist()), ""], dtype="S")
+        codes[missing] = -1
+        return _padded(written[codes])
+    written = np.array(list(map(repr, values.tolist())), dtype="S")
+    written[missing] = b""
+    return _padded(written)
 
 
 def _date_cells(values: np.ndarray) -> np.ndarray | None:
@@ -154,14 +168,20 @@ def _date_cells(values: np.ndarray) -> np.ndarray | None:
 def _text_cells(cells: np.ndarray) -> np.ndarray | None:
     """Text cells (an object array; missing cells empty) formula-neutralised with a leading `'`, as UTF-8,
     NUL-padded; None if a cell is not text or needs quoting, or the matrix would be too large. Each distinct
-    text is encoded once: a column of few values (stage, outcome) costs little more than its codes. A column
-    of booleans with missing cells (object dtype) is written as booleans."""
-    codes, distinct = pd.factorize(cells)
+    text of a repetitive column is encoded once: a column of few values (stage, outcome) costs little more than
+    its codes. A column of booleans with missing cells (object dtype) is written as booleans."""
+    if _repetitive(cells):
+        codes, distinct = pd.factorize(cells)
+        missing = codes < 0
+    else:  # every cell its own value
+        missing = pd.isna(cells)
+        codes = np.where(missing, -1, np.arange(len(cells)))
+        distinct = np.where(missing, "", cells) if missing.any() else cells
     try:
         joined = "".join(distinct)
     except TypeError:
         if pd.api.types.infer_dtype(cells, skipna=True) == "boolean":  # booleans with missing cells
-            return _boolean_cells(np.asarray(distinct, dtype=bool)[codes], codes < 0)
+            return _boolean_cells(np.where(missing, False, cells).astype(bool), missing)
         return None  # a cell that is neither text nor boolean
     if any(c in joined for c in _UNSAFE_IN_CELL):
         return None
