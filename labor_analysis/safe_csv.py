@@ -174,7 +174,11 @@ def _text_cells(cells: np.ndarray) -> np.ndarray | None:
         codes, distinct = pd.factorize(cells)
         missing = codes < 0
     else:  # every cell its own value
-        missing = pd.isna(cells)
+        try:
+            "".join(cells)  # the usual case, all text: no need to look for missing cells
+            missing = np.zeros(len(cells), dtype=bool)
+        except TypeError:
+            missing = pd.isna(cells)
         codes = np.where(missing, -1, np.arange(len(cells)))
         distinct = np.where(missing, "", cells) if missing.any() else cells
     try:
