@@ -9,7 +9,7 @@ JOBS ?=
 # Everything the main job, the tests and `make lint` need; the library alone is `pip install .`.
 EXTRAS := notebooks,lab,test,dev
 
-.PHONY: all help install validate summary charts rerun test test-fast lint bench clean
+.PHONY: all help install validate summary charts rerun test test-fast lint bench national clean
 
 all: validate rerun charts ## Main job: install, validate the data, rerun the notebooks, export the charts
 	@$(BIN)/python -c "from labor_analysis import paths; \
@@ -39,7 +39,7 @@ charts: $(STAMP) ## Export every chart (PNG, SVG, PDF) with data, alt text and g
 rerun: $(STAMP) ## Execute the notebooks into build/notebooks/ (skips unchanged ones)
 	$(BIN)/labor-analysis rerun $(if $(JOBS),--jobs $(JOBS),)
 
-test: $(STAMP) ## Run the whole test suite, slow end-to-end tests included
+test: lint ## Lint and type-check, then run the whole test suite, slow end-to-end tests included
 	$(BIN)/python -m pytest -n auto
 
 test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
@@ -53,6 +53,10 @@ lint: $(STAMP) ## Lint and format-check the code (ruff), type-check the package 
 bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_summary.py
 	$(BIN)/python benchmarks/bench_rerun.py
+	$(BIN)/python benchmarks/bench_import.py
+
+national: $(STAMP) ## Regenerate data/derived/ (national tables) from the NLRB's FOIA table in ../shared/nlrb/
+	$(BIN)/python -m labor_analysis.nlrb.national
 
 clean: ## Remove build outputs (not .venv)
 	rm -rf build dist .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -37,8 +37,18 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 
 def nbconvert_cmd(notebook: Path, out_dir: Path) -> list[str]:
-    return [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", str(notebook),
-            "--output-dir", str(out_dir), "--output", notebook.stem]
+    return [
+        str(BIN / "jupyter"),
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        str(notebook),
+        "--output-dir",
+        str(out_dir),
+        "--output",
+        notebook.stem,
+    ]
 
 
 def main() -> int:
@@ -61,7 +71,7 @@ def main() -> int:
         baseline, forced, unchanged, printed = float("inf"), float("inf"), float("inf"), ""
         for _ in range(max(args.repeat, 1)):
             baseline = min(baseline, sum(timed(nbconvert_cmd(nb, work / "baseline"), env)[0] for nb in notebooks))
-            forced = min(forced, timed(rerun_cmd + ["--force"], env)[0])
+            forced = min(forced, timed([*rerun_cmd, "--force"], env)[0])
             seconds, output = timed(rerun_cmd, env)
             if seconds < unchanged:
                 unchanged, printed = seconds, output
@@ -70,8 +80,10 @@ def main() -> int:
 
     forced_ratio, unchanged_ratio = forced / baseline, unchanged / forced
     forced_ok, unchanged_ok = forced_ratio <= FORCED_TARGET, unchanged_ratio <= UNCHANGED_TARGET
-    print(f"notebooks: {len(notebooks)}, cores: {os.cpu_count()}, jobs: {args.jobs or os.cpu_count()}, "
-          f"best of {max(args.repeat, 1)}")
+    print(
+        f"notebooks: {len(notebooks)}, cores: {os.cpu_count()}, jobs: {args.jobs or os.cpu_count()}, "
+        f"best of {max(args.repeat, 1)}"
+    )
     print(f"(a) nbconvert --execute, one after another: {baseline:7.2f} s")
     print(f"(b) labor-analysis rerun --force:            {forced:7.2f} s")
     print(f"(c) labor-analysis rerun, nothing changed:   {unchanged:7.2f} s")

@@ -1,7 +1,14 @@
-"""labor_analysis: sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses."""
+"""labor_analysis: sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses.
+
+`la.chart("vote-shares", ds, election_id="jfk8-2022")` shows a finished chart in a notebook; the chart layer
+(`la.charts`, matplotlib) is imported on first use, so `import labor_analysis` stays quick.
+"""
+
+from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _distribution_version
+from typing import Any
 
 from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 from .errors import DataValidationError, Problem
@@ -25,6 +32,8 @@ __all__ = [
     "DataValidationError",
     "Dataset",
     "Problem",
+    "chart",
+    "charts",
     "count_outcome",
     "election_outcome",
     "employer_union_ratio",
@@ -38,3 +47,13 @@ __all__ = [
     "win_probability",
     "yes_needed",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`charts` and `chart`, imported when first asked for (they bring matplotlib)."""
+    if name in ("charts", "chart"):
+        import importlib
+
+        module = importlib.import_module(f"{__name__}.charts")
+        return module if name == "charts" else module.chart
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

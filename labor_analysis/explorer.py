@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .analysis import election_row, summary
-from .chart_specs import election_source_ids, slugify
+from .charts import election_source_ids, slugify
 from .export import cited_sources, source_line
 from .loading import Dataset
 from .paths import ensure_outside_data
@@ -222,10 +222,11 @@ def _alt_text(row: pd.Series, yes: int, no: int, challenged: int, grid: np.ndarr
     half = what_it_takes(yes, no, challenged, 50)
     full = what_it_takes(yes, no, challenged, 100)
     return (
-        f"Heat map of the union's chance of winning {row['label']} at {place_name(row)}, by the share of its "
+        f"Heat map of the union's chance of winning the {pd.Timestamp(row['count_date']).year} vote at "
+        f"{place_name(row)}, by the share of its "
         f"{fmt_int(challenged)} challenged ballots counted (challenges overruled; 0% at the bottom to 100% at the "
         f"top) and the yes share of those ballots (0% at the left to 100% at the right). Counted before the "
-        f"challenges: {fmt_int(yes)} yes, {fmt_int(no)} no. Green where the union is likely to win, red where it "
+        f"challenges: {fmt_int(yes)} yes, {fmt_int(no)} no. Green where the union is likely to win, purple where it "
         f"is likely to lose; a dashed line marks an even chance. {full} {half} The chance ranges from "
         f"{fmt_probability(grid.min())} to {fmt_probability(grid.max())} across the map; a ring marks the "
         f"sliders' setting."
@@ -465,10 +466,10 @@ class ExplorerLink:
 
 def write_explorers(ds: Dataset, out_dir: str | os.PathLike[str]) -> list[ExplorerLink]:
     """Write the explorer of every election whose challenged ballots are determinative (`explorer_elections`)."""
-    from .chart_specs import scenario_heatmap_spec
+    from .charts.challenged import scenario_heatmap
 
     links = []
     for election_id in explorer_elections(ds):
         path = write_explorer(ds, election_id, out_dir)
-        links.append(ExplorerLink(election_id, scenario_heatmap_spec(ds, election_id).slug, path.name))
+        links.append(ExplorerLink(election_id, scenario_heatmap(ds, election_id).slug, path.name))
     return links

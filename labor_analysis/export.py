@@ -14,8 +14,10 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import matplotlib as mpl
+import matplotlib.style
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -97,28 +99,38 @@ def _join_words(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def source_line(ds: Dataset, source_ids: Iterable[str]) -> str:
-    """The chart's credit line from sources.csv, publishers deduplicated in the order the ids are given.
+def _outlet(publisher: str) -> str:
+    """A publisher as readers know it, without the data's bracketed details: 'HuffPost (reprinted)' -> 'HuffPost'."""
+    return publisher.split(" (")[0].strip()
 
-    NLRB records with news reports read "Source: NLRB tally via AL.com" (one outlet) or "Sources: NLRB
-    tallies via CBS News, AL.com and Law360"; other sources "Source: HuffPost" or "Sources: HuffPost; The
-    Hill"; NLRB records alone "Source: NLRB".
+
+def source_line(ds: Dataset, source_ids: Iterable[str], record: str = "") -> str:
+    """The chart's credit line, one style everywhere: the primary record first, then the outlets that reported it.
+
+    `record` names the primary record the figures come from ("NLRB tally", "the Labor Department's LM-10
+    filings"): "Source: NLRB tally, as reported by AL.com", "Source: NLRB tallies, as reported by CBS News,
+    AL.com and Law360", or "Source: NLRB tally" when only NLRB records are cited. Without `record`: "Source:
+    HuffPost" or "Sources: HuffPost and The Hill". Publishers are named once each, in the order the ids give.
     """
-    publishers = list(dict.fromkeys(src["publisher"] for src in cited_sources(ds, source_ids)))
+    publishers = list(dict.fromkeys(_outlet(src["publisher"]) for src in cited_sources(ds, source_ids)))
     if not publishers:
         raise ValueError("a chart needs at least one source")
     outlets = [p for p in publishers if not _NLRB_NAME.search(p)]
-    if len(outlets) == len(publishers):
-        return f"{'Source' if len(outlets) == 1 else 'Sources'}: {'; '.join(outlets)}"
+    if record:
+        record = record[0].upper() + record[1:]
+        return f"Source: {record}, as reported by {_join_words(outlets)}" if outlets else f"Source: {record}"
     if not outlets:
         return "Source: NLRB"
-    if len(outlets) == 1:
-        return f"Source: NLRB tally via {outlets[0]}"
-    return f"Sources: NLRB tallies via {_join_words(outlets)}"
+    return f"{'Source' if len(outlets) == 1 else 'Sources'}: {_join_words(outlets)}"
+
+
+def _renderer(fig: Figure) -> Any:
+    """The Agg renderer of a figure drawn on an Agg canvas (every figure here is)."""
+    return cast(FigureCanvasAgg, fig.canvas).get_renderer()
 
 
 def _text_width_in(fig: Figure, text: str, size: float, weight: str) -> float:
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     prop = FontProperties(family=house_rc()["font.sans-serif"], size=size, weight=weight)
     width, _, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
     return width / fig.dpi
@@ -141,7 +153,7 @@ def _wrap(fig: Figure, text: str, size: float, weight: str, max_width_in: float)
 
 
 def _height_in(fig: Figure, artist: Text) -> float:
-    return artist.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+    return artist.get_window_extent(_renderer(fig)).height / fig.dpi
 
 
 class _TextSizes:
@@ -155,13 +167,13 @@ class _TextSizes:
             for axis in (ax.xaxis, ax.yaxis):
                 major, minor = axis.get_major_ticks(), axis.get_minor_ticks()
                 sizes = (
-                    major[0].label1.get_fontsize() if major else None,
-                    minor[0].label1.get_fontsize() if minor else None,
+                    float(major[0].label1.get_fontsize()) if major else None,
+                    float(minor[0].label1.get_fontsize()) if minor else None,
                 )
                 self.axis_sizes.append((axis, sizes))
                 for tick in major + minor:
                     tick_labels.update({id(tick.label1), id(tick.label2)})
-        self.texts = [(t, t.get_fontsize()) for t in fig.findobj(Text) if id(t) not in tick_labels]
+        self.texts = [(t, float(t.get_fontsize())) for t in fig.findobj(Text) if id(t) not in tick_labels]
 
     def scale(self, factor: float) -> None:
         for axis, (major, minor) in self.axis_sizes:
@@ -216,9 +228,20 @@ class _Header:
             (source, SOURCE_SIZE * s, "normal", COLORS["muted_text"]),
         )
         texts = [
-            fig.text(0, 0, _wrap(fig, text, size, weight, usable), fontsize=size, fontweight=weight,
-                     color=color, ha="left", va="top", linespacing=1.25, parse_math=False)
-            for text, size, weight, color in specs if text
+            fig.text(
+                0,
+                0,
+                _wrap(fig, text, size, weight, usable),
+                fontsize=size,
+                fontweight=weight,
+                color=color,
+                ha="left",
+                va="top",
+                linespacing=1.25,
+                parse_math=False,
+            )
+            for text, size, weight, color in specs
+            if text
         ]
         self.artists = texts
         heights = [_height_in(fig, t) for t in texts]
@@ -232,12 +255,11 @@ class _Header:
             text.set_position((_PAD_X_IN * s / width, y / height))
             y -= h + _GAP_IN * s
         texts[-1].set_position((_PAD_X_IN * s / width, _PAD_BOTTOM_IN * s / height))
-        texts[-1].set_va("bottom")
+        texts[-1].set_verticalalignment("bottom")
         plot_band = max(height - top_band - bottom_band, 0.5)
         margin = _PAD_X_IN * s / width
         rect = (margin / 2, bottom_band / height, 1 - 1.5 * margin, plot_band / height)
-        fig.set_layout_engine("constrained", rect=rect,
-                              w_pad=0.04 * s, h_pad=0.04 * s)
+        fig.set_layout_engine("constrained", rect=rect, w_pad=0.04 * s, h_pad=0.04 * s)
 
     def remove(self) -> None:
         for text in self.artists:
@@ -249,6 +271,51 @@ def _render(fig: Figure, fmt: str, dpi: int) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=dpi, metadata=SAVE_METADATA[fmt])
     return buffer.getvalue()
+
+
+def render_images(
+    fig: Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    formats: Sequence[str] = FORMATS,
+    sizes: Sequence[str] = tuple(SIZE_PRESETS),
+) -> dict[tuple[str, str], bytes]:
+    """The finished chart as image bytes per (size, format): title, subtitle and source line laid out around `fig`.
+
+    The figure's own size is the plot area at web size; each preset re-lays it out so nothing clips. Every
+    image is laid out from the same start, so it does not depend on the others asked for. The figure is left
+    as it came in.
+    """
+    formats, sizes = parse_formats(formats), parse_sizes(sizes)
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas used to measure text
+        FigureCanvasAgg(fig)
+    images: dict[tuple[str, str], bytes] = {}
+    original_size = fig.get_size_inches().copy()
+    original_dpi = fig.dpi
+    original_engine = fig.get_layout_engine()
+    header = _Header(fig, title, subtitle, source)
+    with mpl.style.context(house_rc(), after_reset=True):  # defaults first: a global style must not leak in
+        text_sizes = _TextSizes(fig)
+        positions = _Positions(fig)
+        try:
+            for size_name in sizes:
+                preset = SIZE_PRESETS[size_name]
+                text_sizes.scale(preset.font_scale)
+                plot_height = original_size[1] * preset.plot_scale
+                for fmt in formats:
+                    positions.restore()  # each file is laid out from the same start, whatever was drawn before
+                    header.place(preset, plot_height)
+                    images[(size_name, fmt)] = _render(fig, fmt, preset.dpi)
+        finally:
+            header.remove()
+            positions.restore()
+            text_sizes.scale(1.0)
+            fig.set_dpi(original_dpi)
+            fig.set_size_inches(original_size)
+            fig.set_layout_engine(original_engine)
+    return images
 
 
 def finalise(
@@ -265,44 +332,23 @@ def finalise(
     formats: Sequence[str] = FORMATS,
     sizes: Sequence[str] = tuple(SIZE_PRESETS),
     headline: str = "",
+    record: str = "",
 ) -> ChartRecord:
     """Add title, subtitle and source line to `fig`, then write every format x size, the data CSV and the alt text.
 
-    The figure's own size is the plot area at web size; each preset re-lays it out so nothing clips. The
-    figure is left as it came in. Files go to `out_dir` as `<slug>-<size>.<format>`, `<slug>.csv`, `<slug>.txt`.
+    Files go to `out_dir` as `<slug>-<size>.<format>`, `<slug>.csv`, `<slug>.txt`, each written atomically
+    (see `render_images` for the layout). `record` names the primary record for the source line (`source_line`).
     """
     formats, sizes = parse_formats(formats), parse_sizes(sizes)
     out = ensure_outside_data(out_dir, ds.data_dir, "charts")
-    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas used to measure text
-        FigureCanvasAgg(fig)
     sources = tuple(cited_sources(ds, source_ids))
-    line = source_line(ds, source_ids)
+    line = source_line(ds, source_ids, record)
     files: dict[str, str] = {}
-    original_size = fig.get_size_inches().copy()
-    original_dpi = fig.dpi
-    original_engine = fig.get_layout_engine()
-    header = _Header(fig, title, subtitle, line)
-    with mpl.style.context(house_rc(), after_reset=True):  # defaults first: a global style (story.Page) must not leak in
-        text_sizes = _TextSizes(fig)
-        positions = _Positions(fig)
-        try:
-            for size_name in sizes:
-                preset = SIZE_PRESETS[size_name]
-                text_sizes.scale(preset.font_scale)
-                plot_height = original_size[1] * preset.plot_scale
-                for fmt in formats:
-                    positions.restore()  # each file is laid out from the same start, whatever was drawn before
-                    header.place(preset, plot_height)
-                    name = f"{slug}-{size_name}.{fmt}"
-                    write_atomic(out / name, _render(fig, fmt, preset.dpi))
-                    files[f"{size_name}.{fmt}"] = name
-        finally:
-            header.remove()
-            positions.restore()
-            text_sizes.scale(1.0)
-            fig.set_dpi(original_dpi)
-            fig.set_size_inches(original_size)
-            fig.set_layout_engine(original_engine)
+    images = render_images(fig, title=title, subtitle=subtitle, source=line, formats=formats, sizes=sizes)
+    for (size_name, fmt), image in images.items():
+        name = f"{slug}-{size_name}.{fmt}"
+        write_atomic(out / name, image)
+        files[f"{size_name}.{fmt}"] = name
     write_atomic(out / f"{slug}.csv", to_safe_csv_text(data))
     write_atomic(out / f"{slug}.txt", alt_text.rstrip("\n") + "\n")
     return ChartRecord(

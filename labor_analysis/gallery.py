@@ -12,18 +12,25 @@ import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .explorer import write_explorers
-from .export import ChartRecord, finalise
+from .export import ChartRecord
 from .output_lock import claim_output_dir
 from .safe_csv import write_atomic
 from .safe_html import escape_html, html_link
+
+if TYPE_CHECKING:
+    from .charts import ChartSpec
+    from .loading import Dataset
 
 INDEX_JSON = "index.json"
 INDEX_HTML = "index.html"
 
 _CSS = """
-body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2rem auto; max-width: 720px; color: #222; padding: 0 1rem; }
+body {
+  font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2rem auto; max-width: 720px; color: #222; padding: 0 1rem;
+}
 figure { margin: 0 0 3rem; padding-bottom: 1.5rem; border-bottom: 1px solid #ddd; }
 img { width: 100%; max-width: 640px; height: auto; display: block; }
 figcaption { font-size: 0.9rem; color: #444; }
@@ -32,8 +39,9 @@ figcaption p { margin: 0.4rem 0; }
 """.strip()
 
 
-def index_entries(records: Sequence[ChartRecord],
-                  explorers: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+def index_entries(
+    records: Sequence[ChartRecord], explorers: Mapping[str, str] | None = None
+) -> list[dict[str, object]]:
     """One JSON-ready entry per chart, in export order; `explorers` (chart slug -> file) adds an `explorer` key."""
     explorers = explorers or {}
     return [{**r.to_dict(), **({"explorer": explorers[r.slug]} if r.slug in explorers else {})} for r in records]
@@ -50,12 +58,8 @@ def _preview_file(record: ChartRecord) -> str | None:
 def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
     esc = escape_html
     preview = _preview_file(record)
-    image = (
-        f'<img src="{esc(preview)}" alt="{esc(record.alt_text)}">'
-        if preview
-        else f"<p>{esc(record.alt_text)}</p>"
-    )
-    source_links = "; ".join(f'{html_link(s["url"], s["title"])} ({esc(s["publisher"])})' for s in record.sources)
+    image = f'<img src="{esc(preview)}" alt="{esc(record.alt_text)}">' if preview else f"<p>{esc(record.alt_text)}</p>"
+    source_links = "; ".join(f"{html_link(s['url'], s['title'])} ({esc(s['publisher'])})" for s in record.sources)
     downloads = " · ".join(f'<a href="{esc(name)}">{esc(key)}</a>' for key, name in record.files.items())
     return "\n".join(
         [
@@ -63,8 +67,14 @@ def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
             f"<h2>{esc(record.title)}</h2>",
             f"<p>{esc(record.subtitle)}</p>",
             image,
-            *([f'<p class="explorer"><a href="{esc(explorer)}">Open the interactive version: move the sliders '
-               "(works offline)</a></p>"] if explorer else []),
+            *(
+                [
+                    f'<p class="explorer"><a href="{esc(explorer)}">Open the interactive version: move the sliders '
+                    "(works offline)</a></p>"
+                ]
+                if explorer
+                else []
+            ),
             "<figcaption>",
             f'<p class="source">{esc(record.source_line)}</p>',
             f"<p>Cited: {source_links}</p>",
@@ -108,8 +118,9 @@ def _previous_files(out_dir: Path) -> set[str]:
     return {n for n in names if n and Path(n).name == n}  # plain names in out_dir only
 
 
-def write_gallery(records: Sequence[ChartRecord], out_dir: str | os.PathLike[str],
-                  explorers: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+def write_gallery(
+    records: Sequence[ChartRecord], out_dir: str | os.PathLike[str], explorers: Mapping[str, str] | None = None
+) -> tuple[Path, Path]:
     """Write index.json and index.html atomically, and delete files an earlier run listed but this one did not make.
 
     `explorers` maps a chart's slug to the interactive explorer file written beside it (see `labor_analysis.explorer`).
@@ -127,24 +138,69 @@ def write_gallery(records: Sequence[ChartRecord], out_dir: str | os.PathLike[str
 
 
 #: Each worker process's data and chart registry, loaded once by `_start_worker`.
-_WORKER: dict[str, object] = {}
+_WORKER: dict[str, Any] = {}
 
 
-def _start_worker(data_dir: str) -> None:
-    """Process-pool initializer: load the data and the chart registry once per worker."""
-    from .chart_specs import chart_specs
+def only_elections(ds: Dataset, election_ids: Sequence[str]) -> Dataset:
+    """The Dataset restricted to `election_ids` (their tallies and workforce rows; spending and sources whole)."""
+    from .loading import Dataset
+
+    keep = list(election_ids)
+    return Dataset(
+        data_dir=ds.data_dir,
+        elections=ds.elections[ds.elections["election_id"].isin(keep)],
+        tallies=ds.tallies[ds.tallies["election_id"].isin(keep)],
+        spending=ds.spending,
+        workforce=ds.workforce[ds.workforce["election_id"].isin(keep)],
+        sources=ds.sources,
+    )
+
+
+def chosen_elections(ds: Dataset, elections: Sequence[str] | None, max_elections: int | None) -> list[str] | None:
+    """The elections to chart: those named (a KeyError names unknown ones, or ones without a valid vote, which
+    the per-election charts cannot show), else, in a folder of more than `max_elections`, that many of the
+    largest single-union units with valid votes (most eligible voters, then latest count); None for all."""
+    from .analysis import summary
+
+    results = summary(ds).set_index("election_id")
+    if elections:
+        unknown = sorted(set(elections) - set(results.index))
+        if unknown:
+            raise KeyError(f"unknown election(s): {', '.join(unknown)}")
+        empty = [e for e in elections if not results.at[e, "valid_votes"] > 0]
+        if empty:
+            raise KeyError(f"no valid votes to chart in: {', '.join(empty)}")
+        return list(dict.fromkeys(elections))
+    if max_elections is None or len(results) <= max_elections:
+        return None
+    yes_rows = ds.tallies[ds.tallies["choice"] == "yes"].groupby(["election_id", "stage"], observed=True).size()
+    several = set(yes_rows[yes_rows > 1].index.get_level_values("election_id"))
+    drawable = results[(results["valid_votes"] > 0).fillna(False) & ~results.index.isin(several)].reset_index()
+    ranked = drawable.sort_values(
+        ["eligible_voters", "count_date", "election_id"], ascending=[False, False, True], na_position="last"
+    )
+    return ranked["election_id"].head(max_elections).tolist()
+
+
+def _start_worker(data_dir: str, election_ids: Sequence[str] | None = None) -> None:
+    """Process-pool initializer: load the data (restricted to `election_ids`) and the chart registry once."""
+    from .charts import chart_specs
     from .loading import load
 
     ds = load(data_dir)
+    if election_ids is not None:
+        ds = only_elections(ds, election_ids)
     _WORKER["ds"] = ds
     _WORKER["specs"] = {spec.slug: spec for spec in chart_specs(ds)}
 
 
-def _export_one(spec, ds, out_dir: str, formats: Sequence[str], sizes: Sequence[str]) -> ChartRecord:
-    """Draw one chart and finalise it into `out_dir`."""
-    return finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
-                    source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=ds,
-                    out_dir=out_dir, formats=formats, sizes=sizes, headline=spec.headline)
+def _export_one(
+    spec: ChartSpec, ds: Dataset, out_dir: str, formats: Sequence[str], sizes: Sequence[str]
+) -> ChartRecord:
+    """Draw one chart and finalise it into `out_dir` (through `Chart.export`, the one way a chart is written)."""
+    from .charts import Chart
+
+    return Chart(spec, ds).export(out_dir, formats=formats, sizes=sizes)
 
 
 def _export_in_worker(slug: str, out_dir: str, formats: Sequence[str], sizes: Sequence[str]) -> ChartRecord:
@@ -159,9 +215,13 @@ def build_gallery(
     sizes: Sequence[str],
     jobs: int = 1,
     progress: bool = True,
+    elections: Sequence[str] | None = None,
+    max_elections: int | None = None,
 ) -> list[ChartRecord]:
     """Export every chart of `data_dir` into `out_dir` (in `jobs` processes), then write index.json and index.html.
 
+    `elections` and `max_elections` limit the charts to some elections (see `chosen_elections`): a national
+    folder of thousands of elections would otherwise get thousands of charts and unreadable overviews.
     The output does not depend on `jobs`: each chart is exported on its own and the index keeps the registry's order.
     Every figure is drawn on its own Agg canvas, so the caller's matplotlib backend is left alone. Raises
     ValueError for an output folder in the data or in `notebooks/`, OutputFolderBusyError while another run
@@ -169,26 +229,32 @@ def build_gallery(
     """
     from tqdm import tqdm
 
-    from .chart_specs import chart_specs
+    from .charts import chart_specs
     from .loading import load
     from .paths import ensure_output_dir
     from .workers import process_pool, run_task
 
     ds = load(data_dir)
     out = ensure_output_dir(out_dir, ds.data_dir, "charts")
+    chosen = chosen_elections(ds, elections, max_elections)
+    if chosen is not None:
+        ds = only_elections(ds, chosen)
     specs = chart_specs(ds)
     jobs = max(1, min(jobs, len(specs)))
     by_slug: dict[str, ChartRecord] = {}
-    with claim_output_dir(out), \
-            tqdm(total=len(specs), desc="charts", unit="chart", file=sys.stderr, disable=not progress) as bar:
+    with (
+        claim_output_dir(out),
+        tqdm(total=len(specs), desc="charts", unit="chart", file=sys.stderr, disable=not progress) as bar,
+    ):
         if jobs == 1:
             for spec in specs:
                 by_slug[spec.slug] = _export_one(spec, ds, str(out), formats, sizes)
                 bar.update()
         else:
-            with process_pool(jobs, _start_worker, (str(ds.data_dir),)) as pool:
-                futures = [pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes)
-                           for spec in specs]
+            with process_pool(jobs, _start_worker, (str(ds.data_dir), chosen)) as pool:
+                futures = [
+                    pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes) for spec in specs
+                ]
                 for future in as_completed(futures):
                     record = future.result()
                     by_slug[record.slug] = record

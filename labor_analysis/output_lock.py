@@ -62,8 +62,7 @@ def claim_output_dir(out: Path) -> Iterator[Path]:
         if not _try_lock(fd):
             holder = os.read(fd, 32).decode("ascii", "replace").strip()
             who = f" (process {holder})" if holder.isdigit() else ""
-            raise OutputFolderBusyError(
-                f"another run is writing into {out}{who}; try again when it has finished")
+            raise OutputFolderBusyError(f"another run is writing into {out}{who}; try again when it has finished")
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         remove_leftovers(out)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout's root when the package runs from a clone (editable install); None for an installed copy.
-PROJECT_ROOT: Path | None = (
-    PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
-)
+PROJECT_ROOT: Path | None = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
 
 DATA_ENV = "LABOR_ANALYSIS_DATA"
 BUILD_ENV = "LABOR_ANALYSIS_BUILD"
+#: Where the real NLRB files are, for the tests and `make national` (CI clones the project away from them).
+NLRB_RECORDS_ENV = "LABOR_ANALYSIS_NLRB_RECORDS"
 
 
 def default_data_dir() -> Path:
@@ -94,3 +94,30 @@ def notebooks_dir() -> Path:
     if PROJECT_ROOT is None:
         raise FileNotFoundError("The notebooks live in a clone of the project; this is an installed copy.")
     return PROJECT_ROOT / "notebooks"
+
+
+def nlrb_records_dir() -> Path | None:
+    """The shared folder of real NLRB files: $LABOR_ANALYSIS_NLRB_RECORDS when set, else `../shared/nlrb/` beside
+    the checkout (or above a worktree), if any.
+
+    Read only: the files are never committed; tests that need them skip when this is None.
+    """
+    env = os.environ.get(NLRB_RECORDS_ENV)
+    if env:
+        folder = Path(env).expanduser().resolve()
+        return folder if folder.is_dir() else None
+    if PROJECT_ROOT is None:
+        return None
+    for ancestor in PROJECT_ROOT.parents:
+        candidate = ancestor / "shared" / "nlrb"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def derived_dir() -> Path:
+    """The committed national tables derived from the NLRB's records (`data/derived/`; not part of the validated
+    data folder, which is only its five CSV files)."""
+    if PROJECT_ROOT is None:
+        raise FileNotFoundError("The national tables live in a clone of the project; this is an installed copy.")
+    return PROJECT_ROOT / "data" / "derived"

@@ -174,8 +174,9 @@ def inject_parameters(nb: Any, parameters: Mapping[str, Any]) -> int:
         if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
             position = index + 1
             break
-    injected = nbformat.v4.new_code_cell(parameters_source(parameters), metadata={"tags": [INJECTED_TAG]},
-                                         id=INJECTED_TAG)  # a fixed id, not a random one: reruns stay identical
+    injected = nbformat.v4.new_code_cell(
+        parameters_source(parameters), metadata={"tags": [INJECTED_TAG]}, id=INJECTED_TAG
+    )  # a fixed id, not a random one: reruns stay identical
     nb.cells.insert(position, injected)
     return position
 
@@ -336,8 +337,11 @@ def execute_notebook(job: NotebookJob) -> RunResult:
     html_bytes = report_html(nb, job.name).encode("utf-8")
     write_atomic(notebook_out, notebook_bytes)
     write_atomic(html_out, html_bytes)
-    outputs = {notebook_out.name: _sha256(notebook_bytes), html_out.name: _sha256(html_bytes),
-               **_file_hashes(job.out_dir, job.charts_dir)}
+    outputs = {
+        notebook_out.name: _sha256(notebook_bytes),
+        html_out.name: _sha256(html_bytes),
+        **_file_hashes(job.out_dir, job.charts_dir),
+    }
     return RunResult(
         name=job.name,
         source=job.source,
@@ -410,9 +414,13 @@ def _write_cache(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> None:
 def _cache_entry(result: RunResult, key: str) -> dict[str, Any]:
     """What the cache keeps of a run: its input key and outputs when it succeeded, its error when it failed."""
     ok = result.status == RAN
-    return {"key": key if ok else None, "status": result.status,
-            "error": result.failure.describe() if result.failure else None,
-            "seconds": round(result.seconds, 2), "outputs": dict(result.outputs) if ok else {}}
+    return {
+        "key": key if ok else None,
+        "status": result.status,
+        "error": result.failure.describe() if result.failure else None,
+        "seconds": round(result.seconds, 2),
+        "outputs": dict(result.outputs) if ok else {},
+    }
 
 
 def outputs_current(out_dir: Path, name: str, entry: Mapping[str, Any], key: str) -> bool:
@@ -464,11 +472,13 @@ def _index_css() -> str:
     """A minimal house style for the index page: the charts' font and colours."""
     from .style import COLORS, FONT
 
-    return (f'body {{ font-family: "{FONT}", Verdana, sans-serif; color: {COLORS["text"]}; margin: 2rem auto; '
-            "max-width: 720px; padding: 0 1rem; line-height: 1.45; }\n"
-            f'a {{ color: {COLORS["yes"]}; }}\n'
-            f'.failed {{ color: {COLORS["lost"]}; }}\n'
-            f'.note {{ color: {COLORS["muted_text"]}; }}')
+    return (
+        f'body {{ font-family: "{FONT}", Verdana, sans-serif; color: {COLORS["text"]}; margin: 2rem auto; '
+        "max-width: 720px; padding: 0 1rem; line-height: 1.45; }\n"
+        f"a {{ color: {COLORS['yes']}; }}\n"
+        f".failed {{ color: {COLORS['lost']}; }}\n"
+        f".note {{ color: {COLORS['muted_text']}; }}"
+    )
 
 
 def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
@@ -478,8 +488,11 @@ def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
         if not (out_dir / f"{name}.html").is_file():
             continue
         entry = cache[name]
-        status = ("" if entry.get("status") != FAILED else
-                  f' &mdash; <strong class="failed">FAILED</strong> at {escape_html(entry.get("error") or "")}')
+        status = (
+            ""
+            if entry.get("status") != FAILED
+            else f' &mdash; <strong class="failed">FAILED</strong> at {escape_html(entry.get("error") or "")}'
+        )
         label = escape_html(_notebook_title(out_dir / f"{name}.ipynb") or name)
         items.append(f'<li><a href="{escape_html(name)}.html">{label}</a>{status}</li>')
     page = (
@@ -489,7 +502,7 @@ def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
         "<body>\n<main>\n<h1>Notebook reports</h1>\n"
         '<p class="note">The story notebooks, run on the data folder: every chart and table, without the code. '
         "Each report works offline.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n"
-        f'<p>Every chart, with its data, alt text and the interactive explorers: '
+        f"<p>Every chart, with its data, alt text and the interactive explorers: "
         f'<a href="{escape_html(_gallery_href(out_dir))}">the chart gallery</a> '
         '<span class="note">(written by <code>labor-analysis charts</code>)</span>.</p>\n'
         "</main>\n</body>\n</html>\n"
@@ -545,8 +558,9 @@ def rerun(
     """
     sources = find_notebooks(notebooks)
     data = paths.existing_data_dir(data_dir)
-    out = paths.ensure_output_dir(out_dir if out_dir is not None else paths.notebooks_out_dir(), data,
-                                  "notebook outputs")
+    out = paths.ensure_output_dir(
+        out_dir if out_dir is not None else paths.notebooks_out_dir(), data, "notebook outputs"
+    )
     for source in sources:
         if source.parent.resolve() == out:
             raise ValueError(f"refusing to write notebook outputs beside the notebook {source}: {out}")
@@ -558,8 +572,9 @@ def rerun(
         return _rerun_claimed(sources, data, out, workers, force, parameters or {})
 
 
-def _rerun_claimed(sources: list[Path], data: Path, out: Path, workers: int, force: bool,
-                   parameters: Mapping[str, Any]) -> list[RunResult]:
+def _rerun_claimed(
+    sources: list[Path], data: Path, out: Path, workers: int, force: bool, parameters: Mapping[str, Any]
+) -> list[RunResult]:
     """`rerun` once the output folder is this process's: skip what is current, run the rest, record each as it ends."""
     cache = read_cache(out)
     shared = shared_inputs_digest(data)

@@ -98,11 +98,13 @@ def _flag(name: str, description: str) -> Field:
 def _preferred(group: str) -> Field:
     """The `preferred` column of spending and workforce: which of several disagreeing rows the charts use."""
     return Field(
-        "preferred", "boolean",
+        "preferred",
+        "boolean",
         f"The row charts and helpers use when outlets disagree: exactly one `true` per {group}. When the column "
         "is absent or a cell empty, a row alone in its group is the preferred one; a group of several rows must "
         "mark one `true`.",
-        required=False, optional_column=True,
+        required=False,
+        optional_column=True,
     )
 
 
@@ -114,8 +116,14 @@ TABLES: tuple[Table, ...] = (
             Field("source_id", "string", "Short stable identifier cited by the other files."),
             Field("publisher", "string", "Outlet or body that published the figure."),
             Field("title", "string", "Title of the article, record or page."),
-            Field("url", "string", "Web address, `http://` or `https://` only; empty where none was recorded.",
-                  required=False, pattern=URL_PATTERN, optional_column=True),
+            Field(
+                "url",
+                "string",
+                "Web address, `http://` or `https://` only; empty where none was recorded.",
+                required=False,
+                pattern=URL_PATTERN,
+                optional_column=True,
+            ),
             Field("published", "date", "Publication date; empty where unknown.", required=False, optional_column=True),
             _note("Which figures come from this source, and caveats."),
         ),
@@ -126,7 +134,8 @@ TABLES: tuple[Table, ...] = (
         "One row per NLRB representation election (a rerun or run-off is an election of its own).",
         (
             Field(
-                "election_id", "string",
+                "election_id",
+                "string",
                 "`<facility code in lower case>-<year of the count>`, e.g. `jfk8-2022`; the year is the count date's. "
                 "A second election at one workplace in one year adds a part to the code (`jfk8-runoff-2022`).",
                 pattern=ELECTION_ID_PATTERN,
@@ -134,29 +143,76 @@ TABLES: tuple[Table, ...] = (
             Field("employer", "string", "Employer named on the petition."),
             Field("facility", "string", "Facility code (or the workplace's name)."),
             Field("city", "string", "City of the workplace; empty where the record does not give it.", required=False),
-            Field("state", "string", "Two-letter US state code; empty where the record does not give it.",
-                  required=False, pattern="[A-Z]{2}"),
-            Field("union", "string", "Petitioning union (short name); on a ballot with several unions, the one "
-                  "named first (tallies.csv names each)."),
-            Field("voting_method", "string", "How ballots were cast; empty where unknown.", required=False,
-                  enum=VOTING_METHODS, optional_column=True),
-            Field("vote_start", "date", "First day of voting; empty where unknown.", required=False,
-                  optional_column=True),
-            Field("vote_end", "date", "Last day of voting (or mail ballots due); empty where unknown.", required=False,
-                  optional_column=True),
+            Field(
+                "state",
+                "string",
+                "Two-letter US state code; empty where the record does not give it.",
+                required=False,
+                pattern="[A-Z]{2}",
+            ),
+            Field(
+                "union",
+                "string",
+                "Petitioning union (short name); on a ballot with several unions, the one "
+                "named first (tallies.csv names each).",
+            ),
+            Field(
+                "voting_method",
+                "string",
+                "How ballots were cast; empty where unknown.",
+                required=False,
+                enum=VOTING_METHODS,
+                optional_column=True,
+            ),
+            Field(
+                "vote_start", "date", "First day of voting; empty where unknown.", required=False, optional_column=True
+            ),
+            Field(
+                "vote_end",
+                "date",
+                "Last day of voting (or mail ballots due); empty where unknown.",
+                required=False,
+                optional_column=True,
+            ),
             Field("count_date", "date", "Day the NLRB counted the ballots."),
-            Field("eligible_voters", "integer", "Workers eligible to vote in the unit; empty where unknown.",
-                  required=False, minimum=1, maximum=MAX_COUNT),
+            Field(
+                "eligible_voters",
+                "integer",
+                "Workers eligible to vote in the unit; empty where unknown.",
+                required=False,
+                minimum=1,
+                maximum=MAX_COUNT,
+            ),
             _flag("eligible_approximate", "True when the eligible count was reported as approximate."),
-            Field("case_number", "string", "NLRB case number; empty where not confirmed.", required=False,
-                  optional_column=True),
-            Field("unit", "string", "The NLRB's voting unit or group within the case, such as `A`; empty when "
-                  "the case has one.", required=False, optional_column=True),
-            Field("kind", "string", "`initial` (the first election of a petition), `rerun` (ordered after the "
-                  "first was set aside) or `runoff` (between the two leading choices of a ballot no choice won).",
-                  required=False, enum=ELECTION_KINDS, optional_column=True, default="initial"),
-            _flag("self_determination", "True for a self-determination (Armour-Globe) vote, in which a group "
-                  "chooses whether to join an existing unit."),
+            Field(
+                "case_number",
+                "string",
+                "NLRB case number; empty where not confirmed.",
+                required=False,
+                optional_column=True,
+            ),
+            Field(
+                "unit",
+                "string",
+                "The NLRB's voting unit or group within the case, such as `A`; empty when the case has one.",
+                required=False,
+                optional_column=True,
+            ),
+            Field(
+                "kind",
+                "string",
+                "`initial` (the first election of a petition), `rerun` (ordered after the "
+                "first was set aside) or `runoff` (between the two leading choices of a ballot no choice won).",
+                required=False,
+                enum=ELECTION_KINDS,
+                optional_column=True,
+                default="initial",
+            ),
+            _flag(
+                "self_determination",
+                "True for a self-determination (Armour-Globe) vote, in which a group "
+                "chooses whether to join an existing unit.",
+            ),
             Field("source_id", "string", "Source of the election's details and eligible voters."),
             _note("Caveats and what happened after the count."),
         ),
@@ -169,18 +225,40 @@ TABLES: tuple[Table, ...] = (
         "`no`, one `void` and one `challenged` row and a `yes` row per union on the ballot.",
         (
             Field("election_id", "string", "Election the ballots belong to."),
-            Field("stage", "string", "`initial`: the count on count day; `revised-1`, `revised-2`, ...: each "
-                  "revised tally (after challenged ballots were opened, or corrected), numbered from 1 without "
-                  "gaps; `final`: the tally that closed the count. The latest stage is `final` when present, "
-                  "else the highest revision, else `initial`.", pattern=STAGE_PATTERN),
-            Field("choice", "string", "`yes` (votes for a union) and `no` (for no union) are valid votes; `void` "
-                  "ballots count toward turnout only; `challenged` ballots are set aside unopened.", enum=CHOICES),
-            Field("union", "string", "On a ballot with several unions, the union a `yes` row counts, each "
-                  "named once per stage and the same in every stage; empty on a single-union ballot (the "
-                  "election's union) and on `no`, `void` and `challenged` rows.", required=False,
-                  optional_column=True, default=""),
-            Field("ballots", "integer", "Number of ballots; empty where the figure was never reported.",
-                  required=False, minimum=0, maximum=MAX_COUNT),
+            Field(
+                "stage",
+                "string",
+                "`initial`: the count on count day; `revised-1`, `revised-2`, ...: each "
+                "revised tally (after challenged ballots were opened, or corrected), numbered from 1 without "
+                "gaps; `final`: the tally that closed the count. The latest stage is `final` when present, "
+                "else the highest revision, else `initial`.",
+                pattern=STAGE_PATTERN,
+            ),
+            Field(
+                "choice",
+                "string",
+                "`yes` (votes for a union) and `no` (for no union) are valid votes; `void` "
+                "ballots count toward turnout only; `challenged` ballots are set aside unopened.",
+                enum=CHOICES,
+            ),
+            Field(
+                "union",
+                "string",
+                "On a ballot with several unions, the union a `yes` row counts, each "
+                "named once per stage and the same in every stage; empty on a single-union ballot (the "
+                "election's union) and on `no`, `void` and `challenged` rows.",
+                required=False,
+                optional_column=True,
+                default="",
+            ),
+            Field(
+                "ballots",
+                "integer",
+                "Number of ballots; empty where the figure was never reported.",
+                required=False,
+                minimum=0,
+                maximum=MAX_COUNT,
+            ),
             Field("source_id", "string", "Source of this figure."),
             _note("Caveats."),
         ),
@@ -194,8 +272,15 @@ TABLES: tuple[Table, ...] = (
             Field("spender", "string", "Who spent or raised the money."),
             Field("side", "string", "Side of the campaign.", enum=SIDES),
             Field("purpose", "string", "What the money was for, as reported."),
-            Field("measure", "string", "`spent`, `raised` or `cash_on_hand` (a balance on `period_end`).",
-                  required=False, enum=SPENDING_MEASURES, optional_column=True, default="spent"),
+            Field(
+                "measure",
+                "string",
+                "`spent`, `raised` or `cash_on_hand` (a balance on `period_end`).",
+                required=False,
+                enum=SPENDING_MEASURES,
+                optional_column=True,
+                default="spent",
+            ),
             Field("period_start", "date", "First day the figure covers."),
             Field("period_end", "date", "Last day the figure covers."),
             Field("amount_usd", "integer", "Amount in US dollars.", minimum=0, maximum=MAX_USD),
@@ -213,13 +298,22 @@ TABLES: tuple[Table, ...] = (
         "Worker counts around each election (organizers, employees, showing of interest), one row per reported figure.",
         (
             Field("election_id", "string", "Election the count belongs to."),
-            Field("measure", "string",
-                  "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers "
-                  "a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), "
-                  "`ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed "
-                  "cards when the petition was filed) or `states_contacting_union`.", enum=WORKFORCE_MEASURES),
-            Field("value", "integer", "The count (or percent, for `showing_of_interest_pct`).", minimum=0,
-                  maximum=MAX_COUNT),
+            Field(
+                "measure",
+                "string",
+                "What is counted: `organizers` (the union's worker-organizers), `outside_organizers` (organizers "
+                "a union brought in), `employees`, `eligible_voters` (where outlets disagree with elections.csv), "
+                "`ballots_returned` (mail ballots), `showing_of_interest_pct` (percent of the unit that signed "
+                "cards when the petition was filed) or `states_contacting_union`.",
+                enum=WORKFORCE_MEASURES,
+            ),
+            Field(
+                "value",
+                "integer",
+                "The count (or percent, for `showing_of_interest_pct`).",
+                minimum=0,
+                maximum=MAX_COUNT,
+            ),
             _flag("approximate", "True when reported as about or over the value."),
             _flag("unconfirmed", "True when no second report confirms the figure."),
             _preferred("election and measure"),
@@ -332,17 +426,19 @@ def datapackage() -> dict:
                 {"fields": column, "reference": {"resource": table, "fields": ref}}
                 for column, table, ref in t.foreign_keys
             ]
-        resources.append({
-            "name": t.name,
-            "path": t.filename,
-            "profile": "tabular-data-resource",
-            "description": t.description,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "dialect": {"delimiter": ",", "header": True},
-            "schema": schema,
-        })
+        resources.append(
+            {
+                "name": t.name,
+                "path": t.filename,
+                "profile": "tabular-data-resource",
+                "description": t.description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "header": True},
+                "schema": schema,
+            }
+        )
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,

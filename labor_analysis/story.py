@@ -11,21 +11,39 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import paths
-from .analysis import (organizers_per_voter, overlapping, preferred, prorated_spending,
-                       spending_per_voter, summary, union_campaign_ratio)
 from .analysis import election_row as analysis_election_row
-from .chart_specs import ChartSpec, election_source_ids
-from .export import cited_sources, finalise
+from .analysis import (
+    organizers_per_voter,
+    overlapping,
+    preferred,
+    prorated_spending,
+    spending_per_voter,
+    summary,
+    union_campaign_ratio,
+)
+from .elections import election_source_ids, results
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
 from .safe_html import escape_markdown, markdown_link
-from .style import set_house_style
-from .text import (about, challenged_ballots_sentence, fmt_int, fmt_pct, fmt_pct_or, fmt_probability, fmt_usd,
-                   long_date, period_label, place_name, purposes_phrase, standing)
+from .text import (
+    about,
+    challenged_ballots_sentence,
+    fmt_int,
+    fmt_pct,
+    fmt_pct_or,
+    fmt_probability,
+    fmt_usd,
+    long_date,
+    period_label,
+    plain_note,
+    purposes_phrase,
+    standing,
+)
 from .widgets import explain_scenario
 
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
@@ -49,11 +67,15 @@ def election_row(ds: Dataset, election_id: str) -> pd.Series:
 
     Story text is Markdown rendered as HTML in the reports: a facility or union named `<script>` must show as text.
     """
-    row = analysis_election_row(ds, election_id)
+    return _escaped(analysis_election_row(ds, election_id))
+
+
+def _escaped(row: pd.Series) -> pd.Series:
+    """`row` with every text value escaped for Markdown, so data text reaches readers as text."""
     return row.map(lambda value: escape_markdown(value) if isinstance(value, str) else value)
 
 
-def _count(value: object, missing: str = "an unreported number of") -> str:
+def _count(value: Any, missing: str = "an unreported number of") -> str:
     return missing if pd.isna(value) else fmt_int(value)
 
 
@@ -61,11 +83,20 @@ def _eligible(row: pd.Series) -> str:
     return about(row["eligible_approximate"]) + fmt_int(row["eligible_voters"])
 
 
+def _named(ds: Dataset, election_id: str) -> pd.Series:
+    """`election_row` with how readers see the election named: `name` ('JFK8, Staten Island, N.Y.') and `at`."""
+    row = election_row(ds, election_id)
+    names = results(ds).set_index("election_id").loc[election_id, ["name", "at", "at_mid", "with_code"]]
+    return pd.concat([row, _escaped(names)])
+
+
 def title(ds: Dataset, election_id: str) -> Passage:
     """A bold line naming the election: where, which union, when it was counted."""
-    row = election_row(ds, election_id)
-    return Passage(f"**{place_name(row)}** · {row['union']} · counted {long_date(row['count_date'])}",
-                   election_source_ids(ds, [election_id]))
+    row = _named(ds, election_id)
+    return Passage(
+        f"**{row['name']}** · {row['union']} · counted {long_date(row['count_date'])}",
+        election_source_ids(ds, [election_id]),
+    )
 
 
 def result(ds: Dataset, election_id: str) -> Passage:
@@ -78,23 +109,34 @@ def result(ds: Dataset, election_id: str) -> Passage:
     elif row["outcome"] == "lost":
         text = f"Workers voted {votes}. The union got {share} and lost by {fmt_int(-row['margin'])}."
     else:
-        text = (f"On the count the union {standing(row['margin'])}, {votes} ({share}), but "
-                f"{fmt_int(row['challenged'])} ballots were challenged: enough to change the result, so it stayed "
-                "undetermined.")
+        text = (
+            f"On the count the union {standing(row['margin'])}, {votes} ({share}), but "
+            f"{fmt_int(row['challenged'])} ballots were challenged: enough to change the result, so the count "
+            "did not settle it."
+        )
+        if pd.notna(row["note"]) and str(row["note"]).strip():
+            text += f" After the count: {plain_note(row['note'])}"
     return Passage(text, election_source_ids(ds, [election_id]))
 
 
 def turnout(ds: Dataset, election_id: str) -> Passage:
     """How many of the eligible workers voted, and how many ballots were void or challenged."""
-    row = election_row(ds, election_id)
+    row = _named(ds, election_id)
+    where = row["at"]
     if pd.notna(row["ballots_cast"]):
-        first = (f"{fmt_int(row['ballots_cast'])} of the {_eligible(row)} eligible workers cast a ballot, "
-                 f"a turnout of {fmt_pct(row['turnout'])}.")
+        first = (
+            f"{where[0].upper() + where[1:]}, {fmt_int(row['ballots_cast'])} of the {_eligible(row)} eligible "
+            f"workers cast a ballot, a turnout of {fmt_pct(row['turnout'])}."
+        )
     else:
-        first = (f"{fmt_int(row['valid_votes'])} of the {_eligible(row)} eligible workers cast a valid vote; the total "
-                 "of ballots cast was not reported.")
-    rest = (f" Valid votes (yes plus no) numbered {fmt_int(row['valid_votes'])}; there were {_count(row['void'])} void "
-            f"and {_count(row['challenged'])} challenged ballots.")
+        first = (
+            f"{where[0].upper() + where[1:]}, {fmt_int(row['valid_votes'])} of the {_eligible(row)} eligible "
+            "workers cast a valid vote; the total of ballots cast was not reported."
+        )
+    rest = (
+        f" Valid votes (yes plus no) numbered {fmt_int(row['valid_votes'])}; there were {_count(row['void'])} void "
+        f"and {_count(row['challenged'])} challenged ballots."
+    )
     return Passage(first + rest, election_source_ids(ds, [election_id]))
 
 
@@ -108,7 +150,7 @@ def challenged(ds: Dataset, election_id: str) -> Passage:
     return Passage(text, sources)
 
 
-def chance(ds: Dataset, election_id: str, yes_share: float | None = None, upheld: float = 1.0) -> Passage:
+def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overruled: float = 1.0) -> Passage:
     """The union's chance of winning once the challenged ballots are resolved, with the assumptions stated.
 
     `yes_share` defaults to the yes share of the counted ballots, and the text says so.
@@ -118,11 +160,14 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, upheld
     if pd.isna(row["challenged"]) or int(row["challenged"]) == 0:
         return Passage("With no challenged ballots, there is nothing left to chance.", sources)
     assumed = float(row["yes_share"]) if yes_share is None else yes_share
-    scenario = explain_scenario(int(row["yes"]), int(row["no"]), int(row["challenged"]), assumed, upheld)
+    scenario = explain_scenario(int(row["yes"]), int(row["no"]), int(row["challenged"]), assumed, overruled)
     why = " (the yes share of the counted ballots)" if yes_share is None else ""
-    text = (f"Assume {fmt_pct(upheld, 0)} of the challenged ballots are upheld and opened, and that each is a yes vote "
-            f"with probability {fmt_pct(assumed)}{why}, independently of the others. Then the union wins with "
-            f"probability {fmt_probability(scenario.probability)}.")
+    text = (
+        f"Assume the NLRB overrules the challenges to {fmt_pct(overruled, 0)} of the challenged ballots, so they "
+        f"are opened and counted, and that each is a yes vote with probability {fmt_pct(assumed)}{why}, "
+        f"independently of the others. Then the union wins with probability "
+        f"{fmt_probability(scenario.probability)}."
+    )
     return Passage(text, sources)
 
 
@@ -131,14 +176,23 @@ def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
     row = election_row(ds, election_id)
     workforce = preferred(ds.workforce)
     rows = workforce[(workforce["election_id"] == election_id) & (workforce["measure"] == "showing_of_interest_pct")]
-    minimum = (f"Before it holds an election, the NLRB needs a showing of interest from at least "
-               f"{fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of the workers in the unit.")
+    minimum = (
+        f"Before it holds an election, the NLRB needs a showing of interest from at least "
+        f"{fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of the workers in the unit."
+    )
     if rows.empty:
         return Passage(minimum + " The data holds no showing-of-interest figure for this election.")
     pct, approximate = float(rows["value"].iloc[0]), bool(rows["approximate"].iloc[0])
     verdict = "meets" if meets_showing_of_interest(pct / 100) else "falls short of"
-    text = (f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
-            f"when it filed, which {verdict} that minimum. On count day, {fmt_int(row['yes'])} voted yes.")
+    known = pd.notna(row["yes"]) and pd.notna(row["eligible_voters"])
+    share = fmt_pct(int(row["yes"]) / int(row["eligible_voters"]), 0) if known else ""
+    yes_of_eligible = (
+        f" By the count, {fmt_int(row['yes'])} workers, {share} of those eligible, voted yes." if known else ""
+    )
+    text = (
+        f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
+        f"when it filed, which {verdict} that minimum.{yes_of_eligible}"
+    )
     return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id])))
 
 
@@ -146,8 +200,8 @@ def aftermath(ds: Dataset, election_id: str) -> Passage:
     """What the data records about the election after the count (its `note` in elections.csv)."""
     row = election_row(ds, election_id)
     if pd.isna(row["note"]) or not str(row["note"]).strip():
-        return Passage("The data records nothing more about this election after the count.")
-    return Passage(f"The record after the count: {str(row['note']).strip()}.", election_source_ids(ds, [election_id]))
+        return Passage("Nothing more is on record about this election after the count.")
+    return Passage(f"After the count: {plain_note(row['note'])}", election_source_ids(ds, [election_id]))
 
 
 def same_facility(ds: Dataset, election_id: str) -> list[str]:
@@ -160,53 +214,73 @@ def same_facility(ds: Dataset, election_id: str) -> list[str]:
 def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     """How each other election at the same facility went, for comparison."""
     others = same_facility(ds, election_id)
-    row = election_row(ds, election_id)
+    row = _named(ds, election_id)
     if not others:
-        return Passage(f"The data holds no other election at {row['facility']}.")
+        return Passage(f"No other election {row['at']} is on record.")
+
     def line(name: str, r: pd.Series) -> str:
-        return (f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({fmt_pct(r['yes_share'])} yes), "
-                f"turnout {fmt_pct_or(r['turnout'])}, {_count(r['challenged'])} challenged ballots; "
-                f"outcome: {r['outcome']}.")
+        return (
+            f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({fmt_pct(r['yes_share'])} yes), "
+            f"turnout {fmt_pct_or(r['turnout'])}, {_count(r['challenged'])} challenged ballots; "
+            f"result: {_result_words(r)}."
+        )
 
     lines = []
     for other in others:
-        o = election_row(ds, other)
+        o = _named(ds, other)
         when = "earlier" if o["count_date"] < row["count_date"] else "later"
-        lines.append(line(f"The {when} vote at {o['facility']}, counted {long_date(o['count_date'])}", o))
-    lines.append(line("This vote", row))
+        lines.append(line(f"The {when} vote {o['at_mid']} counted {long_date(o['count_date'])}", o))
+    lines.append(line(f"This vote, counted {long_date(row['count_date'])}", row))
     return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
+
+
+def _result_words(row: pd.Series) -> str:
+    """'the union won', 'the union lost', 'open: the challenged ballots could change it'."""
+    if row["outcome"] == "undetermined":
+        return "open, as the challenged ballots could change it"
+    return f"the union {row['outcome']}"
+
+
+def _short(row: pd.Series) -> str:
+    """How a sentence names an election after its first mention: the facility code where the place has several."""
+    return str(row["facility"]) if row["with_code"] else row["name"]
 
 
 def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     """Two elections side by side: eligible voters, turnout and yes share."""
-    a, b = election_row(ds, election_id), election_row(ds, other_id)
+    a, b = _named(ds, election_id), _named(ds, other_id)
     ratio = int(b["eligible_voters"]) / int(a["eligible_voters"])
+    sa, sb = _short(a), _short(b)
     if pd.notna(a["turnout"]) and pd.notna(b["turnout"]):
         turnouts = f"{fmt_pct(a['turnout'])} against {fmt_pct(b['turnout'])}."
     else:
-        turnouts = f"{fmt_pct_or(a['turnout'])} at {a['facility']} and {fmt_pct_or(b['turnout'])} at {b['facility']}."
-    text = (f"{a['facility']} had {_eligible(a)} workers eligible to vote, against {_eligible(b)} at {b['facility']}: "
-            f"{b['facility']}'s unit was {ratio:.1f} times as large. The union got {fmt_pct(a['yes_share'])} of the "
-            f"valid votes at {a['facility']} against {fmt_pct(b['yes_share'])} at {b['facility']}, and turnout was "
-            f"{turnouts}")
+        turnouts = f"{fmt_pct_or(a['turnout'])} at {sa} and {fmt_pct_or(b['turnout'])} at {sb}."
+    text = (
+        f"{a['at_mid'][0].upper() + a['at_mid'][1:]} {_eligible(a)} workers were eligible to vote, against "
+        f"{_eligible(b)} {b['at_mid']} a unit {ratio:.1f} times as large. The union got "
+        f"{fmt_pct(a['yes_share'])} of the valid votes at {sa} against {fmt_pct(b['yes_share'])} at {sb}, and "
+        f"turnout was {turnouts}"
+    )
     return Passage(text, election_source_ids(ds, [election_id, other_id]))
 
 
 def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
     """Union organizers at two elections, and how many eligible workers each organizer had to reach."""
     table = organizers_per_voter(ds).set_index("election_id")
-    missing = [e for e in (election_id, other_id) if e not in table.index]
+    a, b = (_named(ds, e) for e in (election_id, other_id))
+    missing = [r["name"] for r, e in ((a, election_id), (b, other_id)) if e not in table.index]
     if missing:
-        return Passage(f"The data holds no organizer count for {', '.join(missing)}.")
-    a, b = (election_row(ds, e) for e in (election_id, other_id))
+        return Passage(f"No organizer count is on record for {' or '.join(missing)}.")
     ta, tb = table.loc[election_id], table.loc[other_id]
 
     def count(t: pd.Series) -> str:
         return about(t["approximate"]) + fmt_int(t["organizers"])
 
-    text = (f"{a['facility']}'s campaign had {count(ta)} organizers, against {count(tb)} at {b['facility']}: one "
-            f"organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at {a['facility']} "
-            f"and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {b['facility']}.")
+    text = (
+        f"The campaign {a['at_mid']} had {count(ta)} organizers, against {count(tb)} {b['at']}: one "
+        f"organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at {_short(a)} "
+        f"and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {_short(b)}."
+    )
     organizer_sources = table.loc[[election_id, other_id], "source_id"].astype(str)
     return Passage(text, (*organizer_sources, *election_source_ids(ds, [election_id, other_id])))
 
@@ -223,15 +297,12 @@ def disputed_figures(ds: Dataset) -> Passage:
         figures = "; ".join(
             f"{fmt_usd(r['amount_usd'])} for {escape_markdown(r['purpose'])}, reported by "
             f"{escape_markdown(publishers[r['source_id']])}"
-            f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}" for _, r in group.iterrows()
+            f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}"
+            for _, r in group.iterrows()
         )
         chosen = preferred(group)
-        if len(chosen):
-            pick = chosen.iloc[0]
-            use = f" The charts use {fmt_usd(pick['amount_usd'])} from {escape_markdown(publishers[pick['source_id']])}"
-            use += f" (the data's note: “{escape_markdown(str(pick['note']).rstrip('.'))}”)." if pd.notna(pick["note"]) else "."
-        else:
-            use = " None is marked as the one to use."
+        pick = chosen.iloc[0]
+        use = f" The charts use {escape_markdown(publishers[pick['source_id']])}'s {fmt_usd(pick['amount_usd'])}."
         lines.append(f"- {escape_markdown(spender)}, {period_label(start, end)}: {figures}.{use}")
         sources.extend(group["source_id"].astype(str))
     if not lines:
@@ -249,18 +320,32 @@ def money_ratio(ds: Dataset) -> Passage:
     parts = prorated_spending(ds, ratio["period_start"], ratio["period_end"])
     employer_rows, union_rows = parts[parts["side"] == "employer"], parts[parts["side"] == "union"]
     employer, union = (escape_markdown(rows["spender"].iloc[0]) for rows in (employer_rows, union_rows))
-    figures = " and ".join(f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}" for v, a, s, e in
-                           zip(employer_rows["amount_usd"], employer_rows["approximate"], employer_rows["period_start"],
-                               employer_rows["period_end"]))
-    days = " and ".join(f"{fmt_int(d)} of the {fmt_int(n)} days of {period_label(s, e)}" for d, n, s, e in
-                        zip(employer_rows["overlap_days"], employer_rows["period_days"], employer_rows["period_start"],
-                            employer_rows["period_end"]))
+    figures = " and ".join(
+        f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}"
+        for v, a, s, e in zip(
+            employer_rows["amount_usd"],
+            employer_rows["approximate"],
+            employer_rows["period_start"],
+            employer_rows["period_end"],
+        )
+    )
+    days = " and ".join(
+        f"{fmt_int(d)} of the {fmt_int(n)} days of {period_label(s, e)}"
+        for d, n, s, e in zip(
+            employer_rows["overlap_days"],
+            employer_rows["period_days"],
+            employer_rows["period_start"],
+            employer_rows["period_end"],
+        )
+    )
     what = escape_markdown(purposes_phrase(employer_rows["purpose"]))
-    text = (f"The {union}'s campaign ({period_label(ratio['period_start'], ratio['period_end'])}) ran on "
-            f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}. {employer} spent {figures} "
-            f"on {what}; the campaign covered {days}, so if that money was spent evenly through each period, "
-            f"{fmt_usd(ratio['employer_usd'])} of it fell in the campaign. That is {about(ratio['approximate'])}"
-            f"{ratio['ratio']:,.0f} dollars for every union dollar.")
+    text = (
+        f"The {union}'s campaign ({period_label(ratio['period_start'], ratio['period_end'])}) ran on "
+        f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}. {employer} spent {figures} "
+        f"on {what}; the campaign covered {days}, so if that money was spent evenly through each period, "
+        f"{fmt_usd(ratio['employer_usd'])} of it fell in the campaign. That is {about(ratio['approximate'])}"
+        f"{ratio['ratio']:,.0f} dollars for every union dollar."
+    )
     return Passage(text, tuple(dict.fromkeys(parts["source_id"].astype(str))))
 
 
@@ -273,7 +358,7 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
     start = pd.Timestamp(year=counted.min().year, month=1, day=1)
     end = pd.Timestamp(year=counted.max().year, month=12, day=31)
     table = overlapping(spending_per_voter(ds, list(election_ids)), start, end)
-    names = ", ".join(election_row(ds, e)["facility"] for e in election_ids)
+    names = " and ".join(_named(ds, e)["name"] for e in election_ids)
     lines = []
     for _, r in table.iterrows():
         approx = about(r["approximate"])
@@ -284,35 +369,49 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
             f"${r['usd_per_valid_vote']:,.0f} per valid vote."
         )
     first = table.iloc[0]
-    head = (f"The money reported for {period_label(start, end)}, set against the {fmt_int(first['eligible_voters'])} "
-            f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's figures "
-            "cover all its campaigns of the period, so per worker here they are an upper bound, not what was spent "
-            "at this one site:")
-    return Passage(head + "\n\n" + "\n".join(lines),
-                   (*table["source_id"].astype(str), *election_source_ids(ds, election_ids)))
+    head = (
+        f"The money reported for {period_label(start, end)}, set against the {fmt_int(first['eligible_voters'])} "
+        f"workers eligible to vote and the {fmt_int(first['valid_votes'])} valid votes at {names}. The employer's "
+        "figures cover all its campaigns of the period, so per worker here they are an upper bound, not what was "
+        "spent at this one site:"
+    )
+    return Passage(
+        head + "\n\n" + "\n".join(lines), (*table["source_id"].astype(str), *election_source_ids(ds, election_ids))
+    )
 
 
 def overview(ds: Dataset) -> Passage:
-    """How many elections the data holds, over which years, and how they ended."""
-    table = summary(ds)
+    """How many elections the data holds, over which years, how they ended, and how many workers could vote.
+
+    Workers are counted once per workplace, at its latest vote, so a rerun does not count them twice.
+    """
+    table = results(ds)
     counts = table["outcome"].astype(str).value_counts()
     years = table["count_date"].dt.year
     unions = table["union"].nunique()
     open_ = int(counts.get("undetermined", 0))
-    text = (f"The data holds {len(table)} union elections at Amazon workplaces, counted from {years.min()} to "
-            f"{years.max()}, run by {unions} different unions. The unions won {int(counts.get('won', 0))}, lost "
-            f"{int(counts.get('lost', 0))}, and {open_} {'remains' if open_ == 1 else 'remain'} undetermined because "
-            f"challenged ballots could still change the result. Together, "
-            f"{fmt_int(table['eligible_voters'].sum())} workers were eligible to vote.")
+    latest = table.drop_duplicates(["facility", "city", "state"], keep="last")
+    latest = latest[latest["eligible_voters"].notna()]
+    approx = about(bool(latest["eligible_approximate"].any()))
+    span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
+    text = (
+        f"The data holds {len(table)} NLRB elections at Amazon workplaces, counted {span}, with {unions} "
+        f"different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
+        f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
+        + (f"; in {open_}, challenged ballots could still change the result" if open_ else "")
+        + ". "
+        f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"
+        f"{fmt_int(latest['eligible_voters'].sum())} workers were eligible to vote."
+    )
     return Passage(text, election_source_ids(ds, table["election_id"]))
 
 
 def results_table(ds: Dataset) -> pd.DataFrame:
     """Every election's result for display: counts, shares as percentages, outcome; missing figures left blank."""
-    table = summary(ds)
+    table = results(ds)
     return pd.DataFrame(
         {
-            "Election": table["election_id"],
+            "Election": table["name"],
             "Union": table["union"],
             "Counted": table["count_date"].dt.strftime("%Y-%m-%d"),
             "Yes": table["yes"],
@@ -326,14 +425,18 @@ def results_table(ds: Dataset) -> pd.DataFrame:
 
 
 def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
-    """A Markdown list citing every source: publisher, title (linked when its url is http or https), publication date."""
+    """A Markdown list citing every source: publisher, title (linked when its url is http(s)), publication date."""
+    from .export import cited_sources  # export brings matplotlib: only when sources are listed
+
     published = ds.sources.set_index("source_id")["published"]
     cited = cited_sources(ds, source_ids)
     lines = []
     for src in cited:
         linked = markdown_link(src["url"], src["title"])
         date = published[src["source_id"]]
-        lines.append(f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else ""))
+        lines.append(
+            f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else "")
+        )
     return Passage("\n".join(lines), tuple(s["source_id"] for s in cited))
 
 
@@ -347,9 +450,12 @@ def charts_folder(charts_dir: str | os.PathLike[str] | None, notebook: str) -> P
 class Page:
     """One notebook's story: its dataset, where its charts go, and every source its words and charts used."""
 
-    def __init__(self, notebook: str, data_dir: str | os.PathLike[str] | None = None,
-                 charts_dir: str | os.PathLike[str] | None = None) -> None:
-        set_house_style()
+    def __init__(
+        self,
+        notebook: str,
+        data_dir: str | os.PathLike[str] | None = None,
+        charts_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.ds = load(data_dir)
         self.charts_dir = charts_folder(charts_dir, notebook)
         self.source_ids: list[str] = []
@@ -365,14 +471,22 @@ class Page:
             self._cite(passage.source_ids)
         display(Markdown("\n\n".join(p.text for p in passages)))
 
-    def chart(self, spec: ChartSpec) -> None:
-        """Export the chart through `export.finalise` (title, source line, alt text, data) and show its web PNG."""
+    def chart(self, name: str, election_id: str | None = None) -> None:
+        """Export the chart `name` (for `election_id`) into the page's folder and show its web PNG and alt text.
+
+        A chart the data cannot support is replaced by a sentence saying why.
+        """
         from IPython.display import Image, Markdown, display
 
-        fig = spec.build()
-        record = finalise(fig, slug=spec.slug, title=spec.title, subtitle=spec.subtitle, source_ids=spec.source_ids,
-                          alt_text=spec.alt_text, data=spec.data, ds=self.ds, out_dir=self.charts_dir,
-                          formats=NOTEBOOK_FORMATS, sizes=NOTEBOOK_SIZES, headline=spec.headline)
+        from .charts import ChartUnavailable, chart
+
+        try:
+            finished = chart(name, self.ds, election_id=election_id)
+        except ChartUnavailable as why:
+            display(Markdown(f"*No {name.replace('-', ' ')} chart: {escape_markdown(str(why))}.*"))
+            return
+        spec = finished.spec
+        record = finished.export(self.charts_dir, formats=NOTEBOOK_FORMATS, sizes=NOTEBOOK_SIZES)
         self._cite(spec.source_ids)
         png = self.charts_dir / record.files["web.png"]
         display(Image(filename=str(png), width=640, alt=spec.alt_text))

@@ -7,8 +7,10 @@ the common forms of colour blindness; each meaning (yes, no, won, lost...) has o
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import matplotlib as mpl
-import seaborn as sns
+from cycler import cycler
 from matplotlib.axes import Axes
 
 FONT = "DejaVu Sans"
@@ -25,7 +27,9 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 
-#: One fixed colour per meaning, the same in every chart.
+#: One fixed colour per meaning, the same in every chart. The sides (yes/union, no/employer) and the union's
+#: results (won, lost, undetermined) never share a hue, and neutral totals are greys: "lost" is purple, not a
+#: red next to the employer's orange; "undetermined" is a hollow dark ring, as open as the result.
 COLORS = {
     "yes": OKABE_ITO["blue"],
     "union": OKABE_ITO["blue"],
@@ -33,10 +37,12 @@ COLORS = {
     "employer": OKABE_ITO["orange"],
     "void": "#BBBBBB",
     "challenged": "#6E6E6E",
-    "neutral": "#9A9A9A",
+    "neutral_light": "#D3D3D3",
+    "neutral": "#A3A3A3",
+    "neutral_dark": "#6B6B6B",
     "won": OKABE_ITO["bluish_green"],
-    "lost": OKABE_ITO["vermillion"],
-    "undetermined": OKABE_ITO["reddish_purple"],
+    "lost": OKABE_ITO["reddish_purple"],
+    "undetermined": "#333333",
     "text": "#222222",
     "muted_text": "#555555",
     "grid": "#E3E3E3",
@@ -60,7 +66,7 @@ SAVE_METADATA = {
 }
 
 
-def house_rc() -> dict[str, object]:
+def house_rc() -> dict[str, Any]:
     """The rcParams of the house style (fonts, colours, spines, grid, reproducible vector output)."""
     return {
         "font.family": "sans-serif",
@@ -81,8 +87,8 @@ def house_rc() -> dict[str, object]:
         "axes.grid": False,
         "axes.axisbelow": True,
         "axes.facecolor": "white",
-        "axes.prop_cycle": mpl.cycler(
-            color=[COLORS["yes"], COLORS["no"], COLORS["won"], COLORS["lost"], COLORS["undetermined"], OKABE_ITO["sky_blue"]]
+        "axes.prop_cycle": cycler(
+            color=[COLORS["yes"], COLORS["no"], COLORS["won"], COLORS["lost"], OKABE_ITO["sky_blue"], COLORS["neutral"]]
         ),
         "grid.color": COLORS["grid"],
         "grid.linewidth": 0.8,
@@ -107,12 +113,18 @@ def house_rc() -> dict[str, object]:
 
 
 def set_house_style() -> None:
-    """Apply the house style to seaborn and matplotlib in one call (idempotent)."""
+    """Apply the house style to seaborn and matplotlib in one call (idempotent), for figures drawn by hand.
+
+    The package's own charts do not need it (they draw in the house style whatever the global settings), so
+    seaborn is imported here, when asked for, not when the package is.
+    """
+    import seaborn as sns
+
     sns.set_theme(context="notebook", style="white", font=FONT, rc=house_rc())
-    mpl.rcParams.update(house_rc())
+    mpl.rcParams.update(house_rc())  # type: ignore[arg-type]  # the stubs type keys as Literal rc names
 
 
-def light_grid(ax: Axes, axis: str = "y") -> None:
+def light_grid(ax: Axes, axis: Literal["x", "y"] = "y") -> None:
     """A light grid on one axis only, behind the data, where it helps read values."""
     ax.grid(True, axis=axis, color=COLORS["grid"], linewidth=0.8)
     ax.grid(False, axis="x" if axis == "y" else "y")

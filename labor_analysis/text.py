@@ -7,6 +7,7 @@ place the NLRB's rule on challenged ballots is put into words.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -21,12 +22,21 @@ PROBABILITY_FLOOR = 0.001
 
 def fmt_int(value: float) -> str:
     """A count with thousands separators: 2654 -> '2,654'."""
-    return f"{int(round(float(value))):,}"
+    return f"{round(float(value)):,}"
 
 
 def fmt_pct(share: float, digits: int = 1) -> str:
-    """A share as a percentage: 0.5547 -> '55.5%'."""
-    return f"{100 * float(share):.{digits}f}%"
+    """A share as a percentage: 0.5547 -> '55.5%'; never rounded across 50% (0.49996 -> '49.9%', not '50.0%').
+
+    A share below one half rounds down to the last step under 50% and one above it up to the first step over,
+    so a losing share never reads as half and a winning one never as merely half.
+    """
+    share = float(share)
+    text = f"{100 * share:.{digits}f}"
+    if share != 0.5 and not math.isnan(share) and float(text) == 50.0:
+        step = 10.0**-digits
+        text = f"{50 - step if share < 0.5 else 50 + step:.{digits}f}"
+    return f"{text}%"
 
 
 def fmt_pct_or(share: float, missing: str = "not reported", digits: int = 1) -> str:
@@ -78,12 +88,12 @@ def long_date(value: object) -> str:
 
 def period_label(start: object, end: object) -> str:
     """'2022' for a calendar year, '2021–2022' for whole years, 'Dec 2022' for one day, else 'Apr 2021–Mar 2022'."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    if start == end:
-        return end.strftime("%b %Y")
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    return f"{start.strftime('%b %Y')}–{end.strftime('%b %Y')}"
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if first == last:
+        return last.strftime("%b %Y")
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
+    return f"{first.strftime('%b %Y')}–{last.strftime('%b %Y')}"
 
 
 def purposes_phrase(purposes: Iterable[object]) -> str:
@@ -92,19 +102,198 @@ def purposes_phrase(purposes: Iterable[object]) -> str:
     return " and ".join(plain)
 
 
+#: AP style's state abbreviations (AP Stylebook, "state names"); the eight states AP never abbreviates and
+#: D.C. are spelled as AP writes them after a city.
+AP_STATES = {
+    "AL": "Ala.",
+    "AK": "Alaska",
+    "AZ": "Ariz.",
+    "AR": "Ark.",
+    "CA": "Calif.",
+    "CO": "Colo.",
+    "CT": "Conn.",
+    "DE": "Del.",
+    "DC": "D.C.",
+    "FL": "Fla.",
+    "GA": "Ga.",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Ill.",
+    "IN": "Ind.",
+    "IA": "Iowa",
+    "KS": "Kan.",
+    "KY": "Ky.",
+    "LA": "La.",
+    "ME": "Maine",
+    "MD": "Md.",
+    "MA": "Mass.",
+    "MI": "Mich.",
+    "MN": "Minn.",
+    "MS": "Miss.",
+    "MO": "Mo.",
+    "MT": "Mont.",
+    "NE": "Neb.",
+    "NV": "Nev.",
+    "NH": "N.H.",
+    "NJ": "N.J.",
+    "NM": "N.M.",
+    "NY": "N.Y.",
+    "NC": "N.C.",
+    "ND": "N.D.",
+    "OH": "Ohio",
+    "OK": "Okla.",
+    "OR": "Ore.",
+    "PA": "Pa.",
+    "RI": "R.I.",
+    "SC": "S.C.",
+    "SD": "S.D.",
+    "TN": "Tenn.",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vt.",
+    "VA": "Va.",
+    "WA": "Wash.",
+    "WV": "W.Va.",
+    "WI": "Wis.",
+    "WY": "Wyo.",
+    "PR": "Puerto Rico",
+}
+
+#: Cities AP style names without their state (the AP Stylebook's dateline list), by state.
+AP_STANDALONE_CITIES = {
+    ("Atlanta", "GA"),
+    ("Baltimore", "MD"),
+    ("Boston", "MA"),
+    ("Chicago", "IL"),
+    ("Cincinnati", "OH"),
+    ("Cleveland", "OH"),
+    ("Dallas", "TX"),
+    ("Denver", "CO"),
+    ("Detroit", "MI"),
+    ("Honolulu", "HI"),
+    ("Houston", "TX"),
+    ("Indianapolis", "IN"),
+    ("Las Vegas", "NV"),
+    ("Los Angeles", "CA"),
+    ("Miami", "FL"),
+    ("Milwaukee", "WI"),
+    ("Minneapolis", "MN"),
+    ("New Orleans", "LA"),
+    ("New York", "NY"),
+    ("Oklahoma City", "OK"),
+    ("Philadelphia", "PA"),
+    ("Phoenix", "AZ"),
+    ("Pittsburgh", "PA"),
+    ("St. Louis", "MO"),
+    ("Salt Lake City", "UT"),
+    ("San Antonio", "TX"),
+    ("San Diego", "CA"),
+    ("San Francisco", "CA"),
+    ("Seattle", "WA"),
+    ("Washington", "DC"),
+}
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+
+
+def place(city: object, state: object) -> str:
+    """A city in AP style: 'Staten Island, N.Y.', 'Bessemer, Ala.', 'Philadelphia'; '' when both are empty.
+
+    A city AP names alone stands alone; a missing city leaves the state (as AP abbreviates it).
+    """
+    city, state = _text(city), _text(state).upper()
+    state_name = AP_STATES.get(state, state)
+    if not city:
+        return state_name
+    if not state or (city, state) in AP_STANDALONE_CITIES:
+        return city
+    return f"{city}, {state_name}"
+
+
+def _is_code(facility: str) -> bool:
+    """A facility code such as 'JFK8' (capitals and digits), as against a name like 'Whole Foods Philadelphia'."""
+    return re.fullmatch(r"[A-Z0-9-]+", facility) is not None
+
+
+def site(facility: object, city: object, state: object, with_code: bool = False) -> str:
+    """Where an election was held, for a reader: the place, and the facility only where it adds something.
+
+    A facility's own name ('Whole Foods Philadelphia') is kept as 'Whole Foods, Philadelphia'; a code ('JFK8')
+    only when `with_code` (to tell two sites of one place apart): 'JFK8, Staten Island, N.Y.'. With neither
+    city nor state, the facility is all there is.
+    """
+    facility, where = _text(facility), place(city, state)
+    if not where:
+        return facility
+    if facility and not _is_code(facility):
+        name = re.sub(rf"\s*\b{re.escape(_text(city))}\b\s*", " ", facility).strip() if _text(city) else facility
+        return f"{name or facility}, {where}"
+    return f"{facility}, {where}" if with_code and facility else where
+
+
 def place_name(election: Mapping[str, Any]) -> str:
-    """Where an election (anything with facility, city and state, e.g. a row) was held: 'JFK8 in Staten Island, NY'."""
-    return f"{election['facility']} in {election['city']}, {election['state']}"
+    """Where an election (anything with facility, city and state, e.g. a row) was held, facility code included."""
+    return site(election["facility"], election["city"], election["state"], with_code=True)
 
 
 def election_label(facility: str, count_date: object) -> str:
-    """How charts name an election: facility and year of the count, e.g. 'BHM1 2022'."""
+    """A short internal key for an election: facility and year of the count, e.g. 'BHM1 2022' (not for readers)."""
     return f"{facility} {pd.Timestamp(count_date).year}"
 
 
-def election_labels(table: pd.DataFrame) -> list[str]:
-    """`election_label` for every row of a table with `facility` and `count_date` columns."""
-    return [election_label(f, d) for f, d in zip(table["facility"], table["count_date"])]
+def at_site(facility: object, city: object, state: object, with_code: bool = False, continues: bool = False) -> str:
+    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 in Staten Island, N.Y.', 'at Whole Foods in
+    Philadelphia'.
+
+    `continues`: the sentence goes on, so a state gets AP's closing comma ('in Bessemer, Ala., in 2021').
+    """
+    facility, where = _text(facility), place(city, state)
+    if not where:
+        return f"at {facility}"
+    comma = "," if continues and "," in where else ""
+    if facility and not _is_code(facility):
+        name = re.sub(rf"\s*\b{re.escape(_text(city))}\b\s*", " ", facility).strip() if _text(city) else facility
+        return f"at {name or facility} in {where}{comma}"
+    if with_code and facility:
+        return f"at {facility} in {where}{comma}"
+    return f"in {where}{comma}"
+
+
+def election_names(table: pd.DataFrame) -> pd.DataFrame:
+    """How charts and text name each election of a table with facility, city, state and count_date columns.
+
+    Columns (indexed like `table`): `name` for labels ('Bessemer, Ala., 2021', 'JFK8, Staten Island, N.Y.',
+    'Garner, N.C.'), `at` for sentences ('in Bessemer, Ala., in 2021', 'at JFK8 in Staten Island, N.Y.'),
+    `at_mid` for the middle of one (with AP's comma after a state: 'at JFK8 in Staten Island, N.Y.,'),
+    `at_short` once the place has been said ('at JFK8'),
+    `with_code` (two facilities of the table share the place, so the code tells them apart) and `year_needed`
+    (the site held several elections, so the year tells them apart).
+    """
+    places = [place(c, s) for c, s in zip(table["city"], table["state"])]
+    facilities = table["facility"].astype(str).tolist()
+    sites_of_place: dict[str, set[str]] = {}
+    for p, f in zip(places, facilities):
+        sites_of_place.setdefault(p, set()).add(f)
+    with_code = [len(sites_of_place[p]) > 1 for p in places]
+    names = [site(f, c, s, with_code=w) for f, c, s, w in zip(facilities, table["city"], table["state"], with_code)]
+    years = [pd.Timestamp(d).year for d in table["count_date"]]
+    repeated = [names.count(n) > 1 for n in names]
+    rows = list(zip(facilities, table["city"], table["state"], with_code, repeated, years))
+    ats = [at_site(f, c, s, w, continues=r) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
+    ats_mid = [at_site(f, c, s, w, continues=True) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
+    return pd.DataFrame(
+        {
+            "name": [f"{n}, {y}" if r else n for n, y, r in zip(names, years, repeated)],
+            "at": ats,
+            "at_mid": ats_mid,
+            "at_short": [f"at {f}" if w and _is_code(f) else a for f, w, a in zip(facilities, with_code, ats)],
+            "with_code": with_code,
+            "year_needed": repeated,
+        },
+        index=table.index,
+    )
 
 
 def standing(margin: int) -> str:
@@ -127,16 +316,18 @@ def _what_it_takes(yes: int, no: int, ballots: int) -> str:
         return "it loses even if every one of them is a yes vote"
     if needed == 0:
         return "it wins even if every one of them is a no vote"
-    return (f"it needs {fmt_int(needed)} of them ({fmt_pct(needed / ballots)}) to be yes votes and the rest no, "
-            f"which gives {fmt_int(yes + needed)} to {fmt_int(no + ballots - needed)} (a tie loses)")
+    return (
+        f"it needs {fmt_int(needed)} of them ({fmt_pct(needed / ballots)}) to be yes votes and the rest no, "
+        f"which gives {fmt_int(yes + needed)} to {fmt_int(no + ballots - needed)} (a tie loses)"
+    )
 
 
-def challenged_ballots_sentence(yes: int, no: int, challenged: int, upheld: float = 1.0) -> str:
+def challenged_ballots_sentence(yes: int, no: int, challenged: int, overruled: float = 1.0) -> str:
     """Whether the challenged ballots are determinative and what the union needs of them, in plain words.
 
     The NLRB rule (see `rules.is_determinative`): challenged >= lead for a leading union, > deficit for a
-    trailing or tied one. With `upheld` < 1 the last clause is about the round(challenged * upheld) ballots
-    upheld and opened; the rest are thrown out.
+    trailing or tied one. With `overruled` < 1 the last clause is about the round(challenged * overruled)
+    ballots whose challenge is overruled, so they are opened and counted; the rest are sustained, not counted.
     """
     ballots = f"{fmt_int(challenged)} challenged ballot" + ("s are" if challenged != 1 else " is")
     if challenged == 0:
@@ -145,13 +336,33 @@ def challenged_ballots_sentence(yes: int, no: int, challenged: int, upheld: floa
     where = _standing_words(yes, no)
     if not is_determinative(yes, no, challenged):
         return f"The {ballots} not determinative: {where}, so {_what_it_takes(yes, no, challenged)}."
-    if upheld >= 1.0:
+    if overruled >= 1.0:
         return f"The {ballots} determinative: {where}, and {_what_it_takes(yes, no, challenged)}."
-    counted = round(challenged * upheld)
-    exact = counted == round(challenged * upheld, 6)
+    counted = round(challenged * overruled)
+    exact = counted == round(challenged * overruled, 6)
     if counted == 0:
         then = "the count stands: the union " + ("wins" if yes > no else "loses")
     else:
         then = _what_it_takes(yes, no, counted).replace("it ", "the union ", 1)
-    return (f"The {ballots} determinative ({where}). If {fmt_pct(upheld, 0)} of them are upheld "
-            f"({'' if exact else 'about '}{fmt_int(counted)}), {then}.")
+    return (
+        f"The {ballots} determinative ({where}). If the challenges to {fmt_pct(overruled, 0)} of them are "
+        f"overruled ({'' if exact else 'about '}{fmt_int(counted)} opened and counted), {then}."
+    )
+
+
+def plain_note(note: object) -> str:
+    """A data note as sentences for readers: ISO dates as long dates, clauses as sentences, counts with commas.
+
+    'Rerun ordered 2021-11-29; an NLRB judge set it aside on 2024-11-06' -> 'Rerun ordered November 29, 2021.
+    An NLRB judge set it aside on November 6, 2024.' Bracketed remarks about the data files are left out.
+    """
+    text = _text(note)
+    text = re.sub(r"\s*\([^)]*\.csv[^)]*\)", "", text)
+    text = re.sub(r"\b(\d{4}-\d{2}-\d{2})\b", lambda m: long_date(m.group(1)), text)
+    text = re.sub(
+        r"(?<![\d,.$])(\d{4,})(?![\d,])",
+        lambda m: fmt_int(int(m.group(1))) if not 1900 <= int(m.group(1)) <= 2100 else m.group(1),
+        text,
+    )
+    sentences = [part.strip() for part in text.split(";") if part.strip()]
+    return " ".join(s[0].upper() + s[1:] + ("" if s.endswith(".") else ".") for s in sentences)

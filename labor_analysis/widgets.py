@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .analysis import election_row
-from .charts import scenario_heatmap
 from .loading import Dataset
 from .rules import is_determinative, win_probability, yes_needed
 from .text import challenged_ballots_sentence, fmt_pct, fmt_probability
@@ -23,41 +22,42 @@ from .text import challenged_ballots_sentence, fmt_pct, fmt_probability
 class Scenario:
     """One position of the sliders and what follows from it."""
 
-    yes_share: float  # share of the upheld challenged ballots that are yes votes
-    upheld: float  # share of the challenged ballots upheld (opened and counted)
+    yes_share: float  # share of the counted challenged ballots that are yes votes
+    overruled: float  # share of the challenges overruled (those ballots are opened and counted)
     probability: float  # chance the union wins (rules.win_probability)
     determinative: bool  # whether the challenged ballots could change the result at all
-    upheld_ballots: int  # challenged ballots upheld at this share, rounded
-    yes_needed: int | None  # of the upheld ballots, the fewest that must be yes; None when none suffice
+    overruled_ballots: int  # challenged ballots opened and counted at this share, rounded
+    yes_needed: int | None  # of the counted ballots, the fewest that must be yes; None when none suffice
     sentence: str  # what it would take, in words
 
     @property
     def probability_text(self) -> str:
         """The assumptions and the resulting chance of a union win, in one sentence."""
         return (
-            f"If {fmt_pct(self.upheld, 0)} of the challenged ballots are upheld and each of those is a yes vote "
-            f"with probability {fmt_pct(self.yes_share, 0)}, the union wins with probability "
-            f"{fmt_probability(self.probability)}."
+            f"If the challenges to {fmt_pct(self.overruled, 0)} of the challenged ballots are overruled (those "
+            f"ballots are opened and counted) and each counted ballot is a yes vote with probability "
+            f"{fmt_pct(self.yes_share, 0)}, the union wins with probability {fmt_probability(self.probability)}."
         )
 
 
-def explain_scenario(yes: int, no: int, challenged: int, yes_share: float, upheld: float) -> Scenario:
+def explain_scenario(yes: int, no: int, challenged: int, yes_share: float, overruled: float) -> Scenario:
     """What the sliders mean for one tally: the union's chance of winning and the yes votes it would need.
 
-    `yes_share` is the share of upheld challenged ballots that are yes votes, `upheld` the share of challenged
-    ballots upheld; both in 0..1. Uses the NLRB rules in `labor_analysis.rules`.
+    `yes_share` is the share of the counted challenged ballots that are yes votes, `overruled` the share of
+    challenges overruled, so those ballots are opened and counted (the rest are sustained and not counted);
+    both in 0..1. Uses the NLRB rules in `labor_analysis.rules`.
     """
-    if not (0.0 <= yes_share <= 1.0 and 0.0 <= upheld <= 1.0):
-        raise ValueError("yes_share and upheld must be between 0 and 1")
-    upheld_ballots = round(challenged * upheld)
+    if not (0.0 <= yes_share <= 1.0 and 0.0 <= overruled <= 1.0):
+        raise ValueError("yes_share and overruled must be between 0 and 1")
+    overruled_ballots = round(challenged * overruled)
     return Scenario(
         yes_share=yes_share,
-        upheld=upheld,
-        probability=win_probability(yes, no, challenged, yes_share, upheld),
+        overruled=overruled,
+        probability=win_probability(yes, no, challenged, yes_share, overruled),
         determinative=bool(is_determinative(yes, no, challenged)),
-        upheld_ballots=upheld_ballots,
-        yes_needed=yes_needed(yes, no, upheld_ballots),
-        sentence=challenged_ballots_sentence(yes, no, challenged, upheld),
+        overruled_ballots=overruled_ballots,
+        yes_needed=yes_needed(yes, no, overruled_ballots),
+        sentence=challenged_ballots_sentence(yes, no, challenged, overruled),
     )
 
 
@@ -70,38 +70,59 @@ def _png(fig: Any) -> bytes:
 def scenario_explorer(ds: Dataset, election_id: str) -> Any:
     """An ipywidgets box for one election with challenged ballots: two sliders, the heat map with a marker, words.
 
-    The yes-share slider starts at the yes share of the counted ballots and the upheld slider at 100%.
+    The yes-share slider starts at the yes share of the counted ballots and the overruled slider at 100%.
     """
     import ipywidgets as widgets
+
+    from .charts.challenged import scenario_heatmap_figure
 
     row = election_row(ds, election_id)
     if row[["yes", "no", "challenged"]].isna().any() or int(row["challenged"]) == 0:
         raise ValueError(f"{election_id} has no challenged ballots to explore")
     yes, no, challenged = int(row["yes"]), int(row["no"]), int(row["challenged"])
 
-    fig = scenario_heatmap(ds, election_id)
-    (marker,) = fig.axes[0].plot([], [], marker="o", markersize=11, markerfacecolor="none", markeredgecolor="black",
-                                 markeredgewidth=2.2, linestyle="none", zorder=6, clip_on=False)
+    fig = scenario_heatmap_figure(ds, election_id)
+    (marker,) = fig.axes[0].plot(
+        [],
+        [],
+        marker="o",
+        markersize=11,
+        markerfacecolor="none",
+        markeredgecolor="black",
+        markeredgewidth=2.2,
+        linestyle="none",
+        zorder=6,
+        clip_on=False,
+    )
     slider_style = {"description_width": "14em"}
     layout = widgets.Layout(width="30em")
     # No editable readout: ipywidgets reads a typed "70" as the share 70 (clamped to 100%), not 70%. The value
     # is shown in the slider's description instead, as a percentage.
-    yes_slider = widgets.FloatSlider(value=round(float(row["yes_share"]), 2), min=0, max=1, step=0.01,
-                                     readout=False, continuous_update=False, style=slider_style, layout=layout)
-    upheld_slider = widgets.FloatSlider(value=1.0, min=0, max=1, step=0.01, readout=False,
-                                        continuous_update=False, style=slider_style, layout=layout)
+    yes_slider = widgets.FloatSlider(
+        value=round(float(row["yes_share"]), 2),
+        min=0,
+        max=1,
+        step=0.01,
+        readout=False,
+        continuous_update=False,
+        style=slider_style,
+        layout=layout,
+    )
+    overruled_slider = widgets.FloatSlider(
+        value=1.0, min=0, max=1, step=0.01, readout=False, continuous_update=False, style=slider_style, layout=layout
+    )
     image = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
     words = widgets.HTML()
 
     def update(_change: Any = None) -> None:
-        scenario = explain_scenario(yes, no, challenged, yes_slider.value, upheld_slider.value)
-        marker.set_data([100 * scenario.yes_share], [100 * scenario.upheld])
+        scenario = explain_scenario(yes, no, challenged, yes_slider.value, overruled_slider.value)
+        marker.set_data([100 * scenario.yes_share], [100 * scenario.overruled])
         image.value = _png(fig)
-        yes_slider.description = f"Yes share of upheld ballots: {fmt_pct(yes_slider.value, 0)}"
-        upheld_slider.description = f"Challenged ballots upheld: {fmt_pct(upheld_slider.value, 0)}"
+        yes_slider.description = f"Yes share of counted ballots: {fmt_pct(yes_slider.value, 0)}"
+        overruled_slider.description = f"Challenges overruled: {fmt_pct(overruled_slider.value, 0)}"
         words.value = f"<p><b>{html.escape(scenario.probability_text)}</b></p><p>{html.escape(scenario.sentence)}</p>"
 
     yes_slider.observe(update, names="value")
-    upheld_slider.observe(update, names="value")
+    overruled_slider.observe(update, names="value")
     update()
-    return widgets.VBox([yes_slider, upheld_slider, image, words])
+    return widgets.VBox([yes_slider, overruled_slider, image, words])

@@ -10,7 +10,6 @@ import pytest
 from labor_analysis.paths import PROJECT_ROOT
 
 
-
 @pytest.fixture(scope="session")
 def project_data_dir() -> Path:
     """The project's own data/ folder (read only: never write into it)."""

@@ -1,6 +1,13 @@
-"""The charts: numbers drawn equal the data published beside them, words come from the data, every election counts."""
+"""The charts: numbers drawn equal the data published beside them, words come from the data, every election counts,
+any valid data folder works, and a new chart is one addition in one file."""
 
 from __future__ import annotations
+
+import importlib
+import json
+import sys
+import textwrap
+from pathlib import Path
 
 import matplotlib
 
@@ -9,15 +16,18 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.collections import PathCollection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
+from public_words import problems
 
-from labor_analysis import load, summary
-from labor_analysis import charts
-from labor_analysis.chart_specs import chart_specs, election_source_ids, what_it_would_take_spec
-from labor_analysis.export import finalise, source_line
+import labor_analysis as la
+from labor_analysis import charts, load, summary
+from labor_analysis.charts import challenged, money, people, timeline, turnout, votes
+from labor_analysis.export import source_line
+from labor_analysis.gallery import build_gallery
 from labor_analysis.style import COLORS
 
 
@@ -27,221 +37,411 @@ def ds(project_data_dir):
 
 
 @pytest.fixture(scope="module")
-def specs(ds):
-    return chart_specs(ds)
+def plan(ds):
+    return charts.chart_plan(ds)
 
 
-def _bar_heights(ax) -> list[float]:
-    return [p.get_height() for p in ax.patches]
+@pytest.fixture(scope="module")
+def specs(plan):
+    return {s.slug: s for s in plan[0]}
 
 
 def _texts(fig: Figure) -> str:
     return "\n".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
 
 
-def test_vote_shares_csv_equals_the_bar_heights_drawn(ds, tmp_path):
-    fig = charts.vote_shares(ds, "jfk8-2022")
-    data = charts.vote_shares_data(ds, "jfk8-2022")
-    record = finalise(fig, slug="vs", title="t", subtitle="s", source_ids=["law360-2022-04-01"], alt_text="a",
-                      data=data, ds=ds, out_dir=tmp_path, formats=("png",), sizes=("web",))
-    back = pd.read_csv(tmp_path / record.data_file)
-    np.testing.assert_allclose(_bar_heights(fig.axes[0]), back["share_of_valid_votes_pct"])
-    assert back["ballots"].tolist() == [2654, 2131]
-    np.testing.assert_allclose(back["share_of_valid_votes_pct"].sum(), 100)
+# ---------------------------------------------------------------- what is drawn is what is published
 
 
-def test_vote_shares_draws_the_majority_line_and_zero_baseline(ds):
-    ax = charts.vote_shares(ds, "bhm1-2022").axes[0]
-    assert any(isinstance(line, Line2D) and list(line.get_ydata()) == [50, 50] for line in ax.lines)
-    assert ax.get_ylim() == (0, 100)
+def test_vote_shares_draw_the_data_published_beside_them(ds):
+    data = votes.vote_shares_data(ds, "jfk8-2022")
+    ax = votes.vote_shares_figure(ds, "jfk8-2022").axes[0]
+    np.testing.assert_allclose([p.get_height() for p in ax.patches], data["share_of_valid_votes_pct"])
+    assert data["ballots"].tolist() == [2654, 2131] and ax.get_ylim() == (0, 100)
+    assert any(list(line.get_ydata()) == [50, 50] for line in ax.lines)
 
 
 def test_vote_shares_all_stacks_yes_and_no_to_100_percent(ds):
-    fig = charts.vote_shares_all(ds)
-    data = charts.vote_shares_all_data(ds).iloc[::-1]
-    widths = [p.get_width() for p in fig.axes[0].patches]
+    data = votes.vote_shares_all_data(ds).iloc[::-1]
+    widths = [p.get_width() for p in votes.vote_shares_all_figure(ds).axes[0].patches]
     n = len(data)
     np.testing.assert_allclose(widths[:n], data["yes_share_pct"])
     np.testing.assert_allclose(np.add(widths[:n], widths[n:]), 100)
-    assert any(list(line.get_xdata()) == [50, 50] for line in fig.axes[0].lines)
 
 
-def test_turnout_bars_start_at_zero_and_match_summary(ds):
-    fig = charts.turnout(ds, "ldj5-2022")
+def test_turnout_bars_start_at_zero_and_say_what_was_not_reported(ds):
+    ax = turnout.turnout_figure(ds, "ldj5-2022").axes[0]
     row = summary(ds).set_index("election_id").loc["ldj5-2022"]
-    assert _bar_heights(fig.axes[0]) == [row["eligible_voters"], row["ballots_cast"], row["valid_votes"]]
-    assert fig.axes[0].get_ylim()[0] == 0
+    assert [p.get_height() for p in ax.patches] == [row["eligible_voters"], row["ballots_cast"], row["valid_votes"]]
+    assert ax.get_ylim()[0] == 0
+    assert "not\nreported" in _texts(turnout.turnout_figure(ds, "rdu1-2025"))
 
 
-def test_turnout_says_unreported_ballots_instead_of_drawing_them(ds):
-    fig = charts.turnout(ds, "rdu1-2025")
-    assert _bar_heights(fig.axes[0])[1] == 0
-    assert "not\nreported" in _texts(fig)
+def test_turnout_across_elections_draws_each_reported_turnout(ds, specs):
+    data = turnout.turnout_all_data(ds)
+    ax = turnout.turnout_all_figure(ds).axes[0]
+    np.testing.assert_allclose(sorted(p.get_width() for p in ax.patches), sorted(data["turnout_pct"]))
+    assert ax.get_xlim() == (0, 100)
+    spec = specs["turnout-all"]
+    assert spec.title == "Turnout ranged from 38% in Bessemer, Ala., in 2022 to about 68% in Schodack, N.Y."
+    assert "Garner, N.C." in spec.subtitle  # left out, and said so: its void ballots were never reported
 
 
-def test_what_it_would_take_bessemer_needs_268_of_416(ds):
-    spec = what_it_would_take_spec(ds, "bhm1-2022")
-    assert spec.headline == "268 of 416"
-    assert "268 of 416" in spec.title and "268 of 416" in spec.alt_text
-    fig = spec.build()
-    assert "needed 268 of 416" in _texts(fig)
+def test_what_it_would_take_bessemer_needs_268_of_416(ds, specs):
+    spec = specs["what-it-would-take-bhm1-2022"]
+    assert spec.headline == "268 of 416" and "268 of 416" in spec.title and "268 of 416" in spec.alt_text
+    assert "needed 268 of 416" in _texts(spec.build())
     totals = spec.data.set_index("side")["total"]
-    assert totals["yes"] == 875 + 268 and totals["no"] == 993 + 416 - 268 and totals["yes"] > totals["no"]
+    assert totals["yes"] == 875 + 268 and totals["no"] == 993 + 416 - 268
 
 
-def test_what_it_would_take_when_no_split_wins(ds):
-    data = charts.what_it_would_take_data(ds, "bhm1-2021")
-    assert not data["union_wins"].any()
-    assert data.loc[0, "from_challenged"] == 505 and data.loc[0, "total"] < data.loc[1, "total"]
-
-
-def test_challenged_margin_marks_only_determinative_elections(ds):
-    data = charts.challenged_margin_data(ds)
+def test_challenged_margin_compares_like_with_like_and_marks_only_the_determinative(ds, specs):
+    data = challenged.challenged_margin_data(ds)
     assert data.loc[data["determinative"], "election_id"].tolist() == ["bhm1-2022"]
-    assert "wfm-phl-2025" not in set(data["election_id"])  # challenged ballots never reported
-    fig = charts.challenged_margin(ds)
-    offsets = np.vstack([c.get_offsets() for c in fig.axes[0].collections if isinstance(c, PathCollection)])
-    assert sorted(map(tuple, offsets.tolist())) == sorted(zip(data["margin_size"].astype(float),
-                                                              data["challenged"].astype(float)))
+    ax = challenged.challenged_margin_figure(ds).axes[0]
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == sorted([*data["margin_size"].astype(float), *data["challenged"].astype(float)])
+    assert ax.get_xscale() == "linear" and ax.get_xlim()[0] == 0
+    spec = specs["challenged-margin"]
+    assert spec.title == "Challenged ballots could change the result in 1 of 6 elections: Bessemer, Ala., 2022"
+    assert "dashed line" not in spec.subtitle  # readable without a rule to learn
 
 
-def test_scenario_heatmap_plots_the_rules_grid(ds):
-    fig = charts.scenario_heatmap(ds, "bhm1-2022")
-    image = fig.axes[0].get_images()[0].get_array()
-    grid = charts.scenario_data(ds, "bhm1-2022")
+def test_scenario_heatmap_plots_the_rules_grid_and_explains_its_line(ds):
+    fig = challenged.scenario_heatmap_figure(ds, "bhm1-2022")
+    grid = challenged.scenario_data(ds, "bhm1-2022")
     table = grid.pivot(index="overruled_share", columns="yes_share", values="win_probability").sort_index()
-    np.testing.assert_allclose(np.asarray(image), table.to_numpy())
+    np.testing.assert_allclose(np.asarray(fig.axes[0].get_images()[0].get_array()), table.to_numpy())
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Even chance (50%)" in legend
+    assert "overruled" in fig.axes[0].get_ylabel().lower()
 
 
-def test_spending_by_year_uses_preferred_rows_only(ds):
-    data = charts.spending_by_year_data(ds)
-    assert data["year"].tolist() == sorted(data["year"])
-    assert 4_200_000 not in set(data["amount_usd"])  # the unconfirmed 2021 figure is not the preferred row
-    fig = charts.spending_by_year(ds)
-    np.testing.assert_allclose(_bar_heights(fig.axes[0]), data["amount_usd"] / 1e6)
-    assert fig.axes[0].get_ylim()[0] == 0
+def test_spending_by_year_has_no_axis_to_misread_and_names_the_other_report(ds, specs):
+    data = money.spending_by_year_data(ds)
+    assert data["year"].tolist() == sorted(data["year"]) and 4_200_000 not in set(data["amount_usd"])
+    ax = money.spending_by_year_figure(ds).axes[0]
+    np.testing.assert_allclose([p.get_height() for p in ax.patches], data["amount_usd"] / 1e6)
+    assert ax.get_ylim()[0] == 0 and not [t for t in ax.get_yticklabels() if t.get_text()]  # no "$0M"
+    spec = specs["spending-by-year"]
+    assert "$4.2 million for 2021 (Associated Press)" in spec.subtitle and "HuffPost's $4.3 million" in spec.subtitle
+    assert source_line(ds, spec.source_ids, spec.record).startswith("Source: The Labor Department's LM-10 filings")
 
 
-def test_employer_vs_union_is_on_a_labelled_log_scale(ds):
-    ax = charts.employer_vs_union(ds).axes[0]
-    assert ax.get_xscale() == "log" and "log scale" in ax.get_xlabel()
-    assert set(charts.employer_vs_union_data(ds)["side"]) == {"employer", "union"}
+def test_employer_vs_union_is_linear_spent_against_spent_with_its_caveat_on_the_chart(ds, specs):
+    data = money.employer_vs_union_data(ds)
+    ax = money.employer_vs_union_figure(ds).axes[0]
+    assert ax.get_xscale() == "linear" and ax.get_xlim()[0] == 0
+    np.testing.assert_allclose(sorted(p.get_width() for p in ax.patches), sorted(data["usd_in_campaign"]))
+    assert "spent evenly" in ax.get_xlabel()  # on the chart itself, so it survives the social size
+    spec = specs["employer-vs-union"]
+    assert spec.headline == "54 times" and "about 54 times" in spec.title
+    for words in (spec.subtitle, spec.alt_text):
+        assert "spread evenly" in words and "$5.4 million" in words and "about $100,000" in words
+    assert "raised" not in spec.alt_text and "log" not in spec.alt_text
 
 
-def test_organizers_picks_elections_with_organizer_counts(ds):
-    data = charts.organizers_data(ds)
-    assert {"jfk8-2022", "ldj5-2022"} <= set(data["election_id"])
+def test_organizers_states_a_finding_from_one_measure(ds, specs):
+    data = people.organizers_data(ds)
     counts = data.set_index("election_id")["organizers"]
-    assert counts["jfk8-2022"] == 30 and counts["ldj5-2022"] == 10  # the preferred rows
+    assert counts["jfk8-2022"] == 30 and counts["ldj5-2022"] == 10 and "bhm1-2021" not in counts
+    spec = specs["organizers"]
+    assert spec.title == (
+        "Union won at JFK8 in Staten Island, N.Y., with about one organizer per 278 eligible "
+        "workers, and lost at LDJ5 with about one organizer per 163"
+    )
+    assert "in Staten Island, N.Y." in spec.subtitle
+    np.testing.assert_allclose(
+        sorted(p.get_width() for p in people.organizers_figure(ds).axes[0].patches),
+        sorted(data["eligible_voters_per_organizer"]),
+    )
 
 
-def test_timeline_colours_each_election_by_outcome(ds):
-    fig = charts.timeline(ds)
-    data = charts.timeline_data(ds)
-    colours = {to_hex(c.get_facecolor()[0]).upper(): len(c.get_offsets()) for c in fig.axes[0].collections
-               if isinstance(c, PathCollection)}
-    expected = data["outcome"].value_counts()
-    assert colours == {COLORS[o].upper(): n for o, n in expected.items()}
+def test_timeline_has_dots_not_stems_and_its_own_headline(ds, specs):
+    fig = timeline.timeline_figure(ds)
+    data = timeline.timeline_data(ds)
+    assert not [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]  # no stems to read as bars
+    dots = sum(len(c.get_offsets()) for c in fig.axes[0].collections if isinstance(c, PathCollection))
+    assert dots == len(data) and not fig.axes[0].patches
+    assert specs["timeline"].headline != specs["vote-shares-all"].headline
+    assert specs["timeline"].title.startswith(
+        "Since the first union win at Amazon (JFK8, Staten Island, N.Y., April 2022)"
+    )
 
 
-def test_every_spec_states_its_headline_in_title_and_alt_text(specs):
-    for spec in specs:
-        assert spec.headline, spec.slug
-        assert spec.headline in spec.title, spec.slug
-        assert spec.headline in spec.alt_text, spec.slug
-        assert spec.source_ids, spec.slug
+def test_one_colour_per_meaning_and_no_white_text_on_light_bars(ds):
+    meanings = ["yes", "no", "won", "lost", "undetermined", "neutral"]
+    assert len({COLORS[m] for m in meanings}) == len(meanings)
+    assert COLORS["lost"] not in (COLORS["no"], COLORS["employer"])
+    fig = votes.vote_shares_figure(ds, "jfk8-2022")
+    on_orange = next(t for t in fig.axes[0].texts if "44.5%" in t.get_text())
+    assert to_hex(on_orange.get_color()) != "#ffffff"
 
 
-def test_registry_has_each_elections_charts(ds, specs):
-    slugs = {s.slug for s in specs}
-    table = summary(ds)
-    for _, row in table.iterrows():
+# ---------------------------------------------------------------- words from data
+
+
+def test_every_chart_states_its_headline_in_title_and_alt_text(specs):
+    for spec in specs.values():
+        assert spec.headline and spec.headline in spec.title and spec.headline in spec.alt_text, spec.slug
+        assert spec.source_ids and spec.record, spec.slug
+
+
+def _change_every_figure(folder: Path) -> None:
+    """A corrected copy of the data: every yes count, the employer's spending and every organizer count changed."""
+    tallies = pd.read_csv(folder / "tallies.csv", dtype=str, keep_default_na=False)
+    yes = tallies["choice"] == "yes"
+    tallies.loc[yes, "ballots"] = [str(int(b) - 3) for b in tallies.loc[yes, "ballots"]]
+    tallies.to_csv(folder / "tallies.csv", index=False)
+    spending = pd.read_csv(folder / "spending.csv", dtype=str, keep_default_na=False)
+    employer = spending["side"] == "employer"
+    spending.loc[employer, "amount_usd"] = [str(int(a) * 2) for a in spending.loc[employer, "amount_usd"]]
+    spending.to_csv(folder / "spending.csv", index=False)
+    workforce = pd.read_csv(folder / "workforce.csv", dtype=str, keep_default_na=False)
+    organizers = workforce["measure"] == "organizers"
+    workforce.loc[organizers, "value"] = [str(int(v) + 5) for v in workforce.loc[organizers, "value"]]
+    workforce.to_csv(folder / "workforce.csv", index=False)
+
+
+def test_a_changed_figure_changes_each_charts_title_and_alt_text(specs, data_copy):
+    _change_every_figure(data_copy)
+    changed = {s.slug: s for s in charts.chart_specs(load(data_copy))}
+    assert set(changed) == set(specs)
+    for slug, spec in specs.items():
+        assert changed[slug].alt_text != spec.alt_text, slug
+    # every title whose figure moved says the new one
+    retitled = [s for s in specs if specs[s].title != changed[s].title]
+    for slug in (
+        "vote-shares-jfk8-2022",
+        "what-it-would-take-bhm1-2022",
+        "organizers",
+        "spending-by-year",
+        "scenario-heatmap-bhm1-2022",
+        "employer-vs-union",
+    ):
+        assert slug in retitled, slug
+    assert "Union won at JFK8 in Staten Island, N.Y., with 55.5%" in specs["vote-shares-jfk8-2022"].title
+    assert "55.4%" in changed["vote-shares-jfk8-2022"].title  # 2,651 of 4,782
+
+
+def test_no_public_text_says_a_code_without_its_place_upheld_or_internal_words(ds, specs):
+    for spec in specs.values():
+        for text in (spec.title, spec.subtitle, spec.alt_text, source_line(ds, spec.source_ids, spec.record)):
+            assert not problems(text, ds), (spec.slug, text, problems(text, ds))
+    for left in charts.chart_plan(ds)[1]:
+        assert not problems(left.reason, ds)
+
+
+def test_charts_name_places_in_ap_style(specs):
+    assert specs["vote-shares-bhm1-2021"].title == "Union lost in Bessemer, Ala., in 2021 with 29.1% of valid votes"
+    assert specs["vote-shares-rdu1-2025"].title == "Union lost in Garner, N.C., with 25.3% of valid votes"
+    assert (
+        specs["vote-shares-wfm-phl-2025"].title == "Union won at Whole Foods in Philadelphia with 56.5% of valid votes"
+    )
+    assert "JFK8, Staten Island, N.Y." in specs["vote-shares-all"].alt_text
+
+
+def test_election_charts_credit_the_nlrb_tally(ds, specs):
+    line = source_line(ds, specs["vote-shares-bhm1-2022"].source_ids, specs["vote-shares-bhm1-2022"].record)
+    assert line == "Source: NLRB tally, as reported by AL.com"
+    assert charts.election_source_ids(ds, ["bhm1-2022"]) == ("nlrb-case-10-RC-269250", "alcom-2022-03-31")
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def test_registry_has_each_elections_charts_and_says_why_others_are_left_out(ds, plan):
+    made, left_out = plan
+    slugs = {s.slug for s in made}
+    assert len(slugs) == len(made)
+    reasons = {out.slug: out.reason for out in left_out}
+    for _, row in summary(ds).iterrows():
         eid = row["election_id"]
         assert {f"vote-shares-{eid}", f"turnout-{eid}"} <= slugs
         has_challenged = pd.notna(row["challenged"]) and row["challenged"] > 0
         assert (f"what-it-would-take-{eid}" in slugs) == has_challenged
         assert (f"scenario-heatmap-{eid}" in slugs) == bool(has_challenged and row["determinative"])
-    assert len(slugs) == len(specs)
-
-
-def test_every_spec_builds_a_figure_of_its_data(specs):
-    for spec in specs:
-        assert isinstance(spec.data, pd.DataFrame) and len(spec.data), spec.slug
-        fig = spec.build()
-        assert isinstance(fig, Figure) and fig.axes, spec.slug
-
-
-def test_election_sources_cite_the_nlrb_case_page_first(ds):
-    assert election_source_ids(ds, ["bhm1-2022"]) == ("nlrb-case-10-RC-269250", "alcom-2022-03-31")
-
-
-def _add_election(folder):
-    """Append a made-up election (challenged ballots determinative) with its tallies and source to a data copy."""
-    with open(folder / "sources.csv", "a", encoding="utf-8") as fh:
-        fh.write("test-gazette-2026,Test Gazette,Warehouse votes on a union,https://example.org/vote,2026-03-11,\n")
-    with open(folder / "elections.csv", "a", encoding="utf-8") as fh:
-        fh.write("xyz9-2026,Amazon.com Services LLC,XYZ9,Testville,OH,TWU,in_person,2026-03-02,2026-03-06,"
-                 "2026-03-10,1000,false,,test-gazette-2026,\n")
-    with open(folder / "tallies.csv", "a", encoding="utf-8") as fh:
-        for choice, n in (("yes", 400), ("no", 380), ("void", 5), ("challenged", 30)):
-            fh.write(f"xyz9-2026,initial,{choice},{n},test-gazette-2026,\n")
+        for name in ("what-it-would-take", "scenario-heatmap"):
+            assert (f"{name}-{eid}" in slugs) != (f"{name}-{eid}" in reasons)
+    assert reasons["what-it-would-take-ldj5-2022"] == "no ballots were challenged: the count decided it"
 
 
 def test_an_added_election_gets_its_charts(data_copy):
-    _add_election(data_copy)
+    with open(data_copy / "sources.csv", "a", encoding="utf-8") as fh:
+        fh.write("test-gazette-2026,Test Gazette,Warehouse votes on a union,https://example.org/vote,2026-03-11,\n")
+    with open(data_copy / "elections.csv", "a", encoding="utf-8") as fh:
+        fh.write(
+            "xyz9-2026,Amazon.com Services LLC,XYZ9,Testville,OH,TWU,in_person,2026-03-02,2026-03-06,"
+            "2026-03-10,1000,false,,test-gazette-2026,\n"
+        )
+    with open(data_copy / "tallies.csv", "a", encoding="utf-8") as fh:
+        for choice, n in (("yes", 400), ("no", 380), ("void", 5), ("challenged", 30)):
+            fh.write(f"xyz9-2026,initial,{choice},{n},test-gazette-2026,\n")
     ds = load(data_copy)
-    specs = {s.slug: s for s in chart_specs(ds)}
-    for slug in ("vote-shares-xyz9-2026", "turnout-xyz9-2026", "what-it-would-take-xyz9-2026",
-                 "scenario-heatmap-xyz9-2026"):
-        assert slug in specs
-    assert source_line(ds, specs["vote-shares-xyz9-2026"].source_ids) == "Source: Test Gazette"
-    assert "XYZ9 2026" in specs["timeline"].alt_text
-    assert "2 of 7" not in specs["timeline"].title  # the overview counts the new election too
-    # 400 yes, 380 no, 30 challenged: the union leads, yet 30 >= its lead of 20 leaves the result open.
-    vote_shares = specs["vote-shares-xyz9-2026"]
-    assert vote_shares.title == "Union led with 51.3% at XYZ9 2026; 30 challenged ballots keep it open"
-    assert "led by 20" in specs["what-it-would-take-xyz9-2026"].subtitle
+    specs = {s.slug: s for s in charts.chart_specs(ds)}
+    for name in ("vote-shares", "turnout", "what-it-would-take", "scenario-heatmap"):
+        assert f"{name}-xyz9-2026" in specs
+    vote = specs["vote-shares-xyz9-2026"]
+    assert source_line(ds, vote.source_ids, vote.record) == "Source: NLRB tally, as reported by Test Gazette"
+    assert "Testville, Ohio" in specs["timeline"].alt_text
+    assert vote.title == "Union led with 51.3% in Testville, Ohio; 30 challenged ballots keep the result open"
 
 
-def test_words_of_money_charts_compare_like_with_like(specs):
-    money = {s.slug: s for s in specs}["employer-vs-union"]
-    assert money.headline == "54 times" and "about 54 times" in money.title
-    for words in (money.subtitle, money.alt_text):
-        assert "spread evenly" in words and "$5.4 million" in words and "Apr 2021–Mar 2022" in words
-        assert "about $100,000" in words
-    assert "185" not in money.title
+def test_a_chart_shows_inline_in_one_call_without_writing_files(ds, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shown = la.chart("vote-shares", ds, election_id="jfk8-2022")
+    png = shown._repr_png_()
+    assert png.startswith(b"\x89PNG") and "alt=" in shown._repr_html_()
+    assert shown.title.startswith("Union won at JFK8") and shown.source_line.startswith("Source: NLRB tally")
+    assert not list(tmp_path.iterdir())
+    record = shown.export(tmp_path / "out", formats=("png",), sizes=("web",))
+    assert (tmp_path / "out" / record.files["web.png"]).is_file()
+    with pytest.raises(KeyError, match="known: vote-shares, "):
+        la.chart("pie", ds)
+    with pytest.raises(charts.ChartUnavailable, match="no ballots were challenged"):
+        la.chart("what-it-would-take", ds, election_id="ldj5-2022")
 
 
-def test_organizers_chart_compares_the_same_measure(ds, specs):
-    spec = {s.slug: s for s in specs}["organizers"]
-    assert spec.title == ("JFK8 2022 (won) had about 30 organizers for 8,325 eligible voters; "
-                          "LDJ5 2022 had about 10 for 1,633")
-    assert "BHM1" not in spec.alt_text  # outside organizers are another measure
-    texts = _texts(charts.organizers(ds))
-    assert "about 30" in texts and "(about)" not in texts
+def test_adding_a_chart_is_one_new_module(ds, tmp_path, monkeypatch):
+    """A throwaway chart in a module of its own registers itself, and the gallery exports it."""
+    module = tmp_path / "throwaway_chart.py"
+    module.write_text(
+        textwrap.dedent("""
+        import pandas as pd
+        from labor_analysis.charts import ChartSpec, register
+        from labor_analysis.charts._base import new_figure
+
+        def figure():
+            fig = new_figure(2.0)
+            fig.add_subplot().bar(["a"], [1])
+            return fig
+
+        @register("throwaway", order=999)
+        def throwaway(ds):
+            data = pd.DataFrame({"n": [len(ds.elections)]})
+            return ChartSpec("throwaway", f"{len(ds.elections)} elections", "s", str(len(ds.elections)),
+                             f"{len(ds.elections)} elections", ("law360-2022-04-01",), data, figure)
+    """)
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        importlib.import_module("throwaway_chart")
+        records = build_gallery(ds.data_dir, tmp_path / "out", formats=("png",), sizes=("web",), jobs=1, progress=False)
+        assert "throwaway" in {r.slug for r in records}
+        assert "throwaway" in {e["slug"] for e in json.loads((tmp_path / "out" / "index.json").read_text())}
+    finally:
+        charts.REGISTRY.pop("throwaway", None)
+        sys.modules.pop("throwaway_chart", None)
 
 
-def test_challenged_margin_words_state_the_rule_for_both_sides(specs):
-    subtitle = {s.slug: s for s in specs}["challenged-margin"].subtitle
-    assert "on or above the dashed line for a leading union" in subtitle and "above it for a trailing one" in subtitle
+# ---------------------------------------------------------------- any valid data folder
+
+HEADERS = {
+    "sources": "source_id,publisher,title,url,published,note",
+    "elections": (
+        "election_id,employer,facility,city,state,union,voting_method,vote_start,vote_end,count_date,"
+        "eligible_voters,eligible_approximate,case_number,source_id,note"
+    ),
+    "tallies": "election_id,stage,choice,ballots,source_id,note",
+    "spending": (
+        "spender,side,purpose,measure,period_start,period_end,amount_usd,approximate,unconfirmed,preferred,"
+        "source_id,note"
+    ),
+    "workforce": "election_id,measure,value,approximate,unconfirmed,preferred,source_id,note",
+}
+
+tallies = st.tuples(st.integers(0, 300), st.integers(0, 300), st.integers(0, 20), st.integers(0, 60))
+folders = st.fixed_dictionaries(
+    {
+        "elections": st.lists(
+            st.tuples(tallies, st.booleans(), st.sampled_from(["Austin", "Dallas"])), min_size=1, max_size=3
+        ),
+        "employer_money": st.lists(
+            st.tuples(st.integers(2020, 2023), st.integers(1, 10_000_000)), max_size=2, unique_by=lambda t: t[0]
+        ),
+        "union_money": st.one_of(st.none(), st.tuples(st.integers(2018, 2024), st.integers(1, 200_000))),
+        "organizers": st.one_of(st.none(), st.integers(1, 50)),
+    }
+)
 
 
-def test_turnout_title_says_about_when_eligible_voters_are_approximate(ds) -> None:
-    """ALB1's eligible voters are flagged approximate in the data, JFK8's are not: the titles follow the flag."""
-    from labor_analysis.chart_specs import turnout_spec
+def write_folder(folder: Path, spec: dict) -> None:
+    """A valid data folder from a drawn spec: elections (some tied), money on either side or none, organizers."""
+    folder.mkdir()
+    rows = {name: [header] for name, header in HEADERS.items()}
+    rows["sources"].append("src,Test Gazette,A report,https://example.org/a,2024-01-02,")
+    for i, ((yes, no, void, set_aside), tie, city) in enumerate(spec["elections"]):
+        no = yes if tie else no
+        eid = f"f{i}-202{i + 1}"
+        eligible = yes + no + void + set_aside + 10
+        rows["elections"].append(
+            f"{eid},Employer,F{i},{city},TX,U,in_person,,,202{i + 1}-06-0{i + 1},{eligible},false,,src,"
+        )
+        for choice, n in (("yes", yes), ("no", no), ("void", void), ("challenged", set_aside)):
+            rows["tallies"].append(f"{eid},initial,{choice},{n},src,")
+    for year, amount in spec["employer_money"]:
+        rows["spending"].append(
+            f"Employer,employer,consultants,spent,{year}-01-01,{year}-12-31,{amount},false,false,true,src,"
+        )
+    if spec["union_money"]:
+        year, amount = spec["union_money"]
+        rows["spending"].append(f"U,union,campaign,spent,{year}-03-01,{year}-09-30,{amount},false,false,true,src,")
+    if spec["organizers"]:
+        rows["workforce"].append(f"f0-2021,organizers,{spec['organizers']},true,false,true,src,")
+    for name, lines in rows.items():
+        (folder / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    flags = ds.elections.set_index("election_id")["eligible_approximate"]
-    for election_id in ("alb1-2022", "jfk8-2022"):
-        title = turnout_spec(ds, election_id).title
-        assert title.startswith("About ") == bool(flags[election_id]), title
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=folders)
+def test_any_valid_folder_gets_every_chart_it_supports_and_a_reason_for_the_rest(tmp_path_factory, spec):
+    folder = tmp_path_factory.mktemp("gen") / "data"
+    write_folder(folder, spec)
+    ds = load(folder)
+    made, left_out = charts.chart_plan(ds)
+    every = {c.name for c in charts.REGISTRY.values() if not c.per_election}
+    per = {c.name for c in charts.REGISTRY.values() if c.per_election}
+    expected = every | {f"{n}-{e}" for n in per for e in ds.elections["election_id"]}
+    assert {s.slug for s in made} | {out.slug for out in left_out} == expected
+    assert all(out.reason for out in left_out)
+    for spec_ in made:
+        fig = spec_.build()
+        assert isinstance(fig, Figure) and fig.axes, spec_.slug
+        assert "nan" not in spec_.title + spec_.alt_text, spec_.slug
+        assert not problems(spec_.title + " " + spec_.alt_text, ds), spec_.slug
 
 
-def test_turnout_bar_labels_say_about_when_eligible_voters_are_approximate(ds) -> None:
-    """ALB1's eligible count is approximate, so its bar and the shares of it carry 'about'; JFK8's do not."""
-    def labels(election_id: str) -> list[str]:
-        fig = charts.turnout(ds, election_id)
-        return [t.get_text() for t in fig.axes[0].texts]
+def test_ballots_with_several_unions_and_run_offs_are_not_drawn_as_yes_against_no(data_copy):
+    """The NLRB's own multi-union ballot and run-off: left out of yes-or-no charts, and the subtitle says so."""
+    from folders import LENZNER_RUNOFF, PARAGON, add_nlrb_ballots
 
-    alb1, jfk8 = labels("alb1-2022"), labels("jfk8-2022")
-    assert alb1[0] == "about 950" and "(about 68%\nof eligible)" in alb1[1]
-    assert not any("about" in text for text in jfk8)
+    ds = load(add_nlrb_ballots(data_copy))
+    made, left_out = charts.chart_plan(ds)
+    specs = {s.slug: s for s in made}
+    reasons = {out.slug: out.reason for out in left_out}
+    for election_id in (PARAGON, LENZNER_RUNOFF):
+        assert election_id not in set(specs["vote-shares-all"].data["election_id"])
+        assert "not a yes-or-no ballot" in reasons[f"vote-shares-{election_id}"]
+        assert f"what-it-would-take-{election_id}" in reasons
+    assert "Not shown (not a yes-or-no ballot" in specs["vote-shares-all"].subtitle
+    assert "Paragon Systems, Pittsburgh" in specs["vote-shares-all"].subtitle
+    assert f"turnout-{PARAGON}" in specs  # turnout is no yes-or-no question
+
+
+def test_the_command_line_says_nothing_a_reader_should_not_see(ds, capsys, tmp_path):
+    """What `scenario` and `charts` print: places, not bare codes; 'overruled', never 'upheld'; no internal words."""
+    from labor_analysis.cli import main
+
+    outputs = []
+    for election_id in ds.elections["election_id"]:
+        args = ["scenario", "--election", election_id, "--data-dir", str(ds.data_dir), "--yes-share", "0.5"]
+        if main(args) == 0:
+            outputs.append(capsys.readouterr().out)
+    assert main(["scenario", "--yes", "5", "--no", "5", "--challenged", "3", "--overruled", "0.5"]) == 0
+    outputs.append(capsys.readouterr().out)
+    assert main(["summary", "--data-dir", str(ds.data_dir)]) == 0
+    summary_table = capsys.readouterr().out
+    assert not [w for w in ("upheld", "seed", "preferred") if w in summary_table.lower()]
+    assert "overruled" in outputs[-1]
+    for out in outputs:
+        assert out and not problems(out, ds), problems(out, ds)

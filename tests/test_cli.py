@@ -18,18 +18,33 @@ CONSOLE_SCRIPT = Path(sys.executable).with_name("labor-analysis")
     "argv, line",
     [
         (["scenario", "--yes", "abc"], "labor-analysis scenario: error: argument --yes: invalid int value: 'abc'"),
-        (["summary", "--format", "xml"],
-         "labor-analysis summary: error: argument --format: invalid choice: 'xml' (choose from 'table', 'csv', 'json')"),
+        (
+            ["summary", "--format", "xml"],
+            "labor-analysis summary: error: argument --format: invalid choice: 'xml' "
+            "(choose from 'table', 'csv', 'json')",
+        ),
         (["charts", "--jobs", "many"], "labor-analysis charts: error: argument --jobs: invalid int value: 'many'"),
         (["validate", "--colour"], "labor-analysis validate: error: unrecognized arguments: --colour"),
         (["summary", "--format", "csv", "extra"], "labor-analysis summary: error: unrecognized arguments: extra"),
         (["scenario", "--data-dir"], "labor-analysis scenario: error: argument --data-dir: expected one argument"),
         ([], "labor-analysis: error: the following arguments are required: COMMAND"),
-        (["tally"], "labor-analysis: error: argument COMMAND: invalid choice: 'tally' (choose from "
-                    + ", ".join(f"'{name}'" for name in SUBCOMMANDS) + ")"),
+        (
+            ["tally"],
+            "labor-analysis: error: argument COMMAND: invalid choice: 'tally' (choose from "
+            + ", ".join(f"'{name}'" for name in SUBCOMMANDS)
+            + ")",
+        ),
     ],
-    ids=["bad-int", "bad-choice", "bad-jobs", "unknown-option", "extra-argument", "missing-value",
-         "missing-subcommand", "unknown-subcommand"],
+    ids=[
+        "bad-int",
+        "bad-choice",
+        "bad-jobs",
+        "unknown-option",
+        "extra-argument",
+        "missing-value",
+        "missing-subcommand",
+        "unknown-subcommand",
+    ],
 )
 def test_bad_arguments_get_exactly_one_line_and_exit_2(argv, line, capsys):
     assert main(argv) == 2
@@ -53,8 +68,11 @@ def test_data_dir_help_names_the_environment_variable_first(capsys):
         assert "default: $LABOR_ANALYSIS_DATA, else the project's data/" in out, name
 
 
-@pytest.mark.parametrize("argv", [["scenario", "--yes", "abc"], ["summary", "--bogus"], []],
-                         ids=["bad-value", "unknown-option", "missing-subcommand"])
+@pytest.mark.parametrize(
+    "argv",
+    [["scenario", "--yes", "abc"], ["summary", "--bogus"], []],
+    ids=["bad-value", "unknown-option", "missing-subcommand"],
+)
 def test_console_script_reports_one_line_without_traceback(argv):
     done = subprocess.run([str(CONSOLE_SCRIPT), *argv], capture_output=True, text=True)
     assert done.returncode == 2
@@ -77,8 +95,11 @@ def test_python_dash_m_runs_the_command_line():
     assert done.returncode == 2 and done.stderr.startswith("labor-analysis: error: argument COMMAND")
 
 
-@pytest.mark.parametrize("argv", [["validate"], ["summary"], ["charts"], ["rerun"], ["scenario", "--election", "x"]],
-                         ids=lambda argv: argv[0])
+@pytest.mark.parametrize(
+    "argv",
+    [["validate"], ["summary"], ["charts"], ["rerun"], ["scenario", "--election", "x"]],
+    ids=lambda argv: argv[0],
+)
 def test_a_missing_data_folder_gets_the_same_words_from_every_command(argv, tmp_path, capsys):
     missing = tmp_path / "nowhere"
     assert main([*argv, "--data-dir", str(missing)]) == 2

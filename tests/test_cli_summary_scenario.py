@@ -108,7 +108,9 @@ def test_scenario_probability_matches_the_library(capsys):
 def test_scenario_for_jfk8_is_not_determinative_and_gives_no_probability(capsys):
     status, out, _ = run_cli(capsys, "scenario", "--election", "jfk8-2022", "--yes-share", "0")
     assert status == 0
-    assert out.startswith("jfk8-2022 (JFK8, ALU, initial tally of 2022-04-01): 2,654 yes, 2,131 no, 67 challenged.")
+    assert out.startswith(
+        "JFK8, Staten Island, N.Y. (ALU, initial tally of April 1, 2022): 2,654 yes, 2,131 no, 67 challenged."
+    )
     assert "are not determinative" in out and "the union led by 523" in out
     assert "wins even if every one of them is a no vote" in out
     assert "The count decided it: the union won." in out

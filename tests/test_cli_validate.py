@@ -51,8 +51,9 @@ def test_broken_copy_lists_every_problem_and_exits_2(data_copy: Path) -> None:
     text = tallies.read_text(encoding="utf-8")
     tallies.write_text(text.replace("jfk8-2022,initial,yes,2654", "jfk8-2022,initial,yes,lots"), encoding="utf-8")
     elections = data_copy / "elections.csv"
-    elections.write_text(elections.read_text(encoding="utf-8").replace(",in_person,2022-04-25", ",by_phone,2022-04-25"),
-                         encoding="utf-8")
+    elections.write_text(
+        elections.read_text(encoding="utf-8").replace(",in_person,2022-04-25", ",by_phone,2022-04-25"), encoding="utf-8"
+    )
     done = run_cli("validate", "--data-dir", str(data_copy))
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr

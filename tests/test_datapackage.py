@@ -69,8 +69,10 @@ def test_readme_documents_every_column_once(readme: str) -> None:
 def test_dictionary_shows_allowed_values_and_emptiness() -> None:
     text = markdown_table(TABLES_BY_NAME["tallies"])
     assert "Allowed values: `yes`, `no`, `void`, `challenged`." in text
-    assert ("| `ballots` | integer | Number of ballots; empty where the figure was never reported. "
-            "A whole number from 0 to 10,000,000. May be empty. |") in text
+    assert (
+        "| `ballots` | integer | Number of ballots; empty where the figure was never reported. "
+        "A whole number from 0 to 10,000,000. May be empty. |"
+    ) in text
     assert "| `note` | string | Caveats. Optional column; may be empty. |" in text
 
 
@@ -92,6 +94,15 @@ def test_every_default_is_an_allowed_value() -> None:
 
 
 def test_readme_records_the_caveats(readme: str) -> None:
-    for phrase in ("4.3 million", "4.2 million", "about 30", "about 20", "5,805", "approximate=true",
-                   "empty, not zero", "Adding an election", "Citing the data"):
+    for phrase in (
+        "4.3 million",
+        "4.2 million",
+        "about 30",
+        "about 20",
+        "5,805",
+        "approximate=true",
+        "empty, not zero",
+        "Adding an election",
+        "Citing the data",
+    ):
         assert phrase in readme, phrase

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from labor_analysis import load
-from labor_analysis.chart_specs import chart_specs
+from labor_analysis.charts import chart_specs
 from labor_analysis.export import SIZE_PRESETS, cited_sources, finalise, parse_formats, parse_sizes, source_line
 from labor_analysis.paths import ensure_outside_data
 from labor_analysis.style import COLORS, house_rc
@@ -34,17 +34,26 @@ def small_figure() -> Figure:
 
 
 def export(fig, ds, out_dir, **kwargs):
-    options = dict(slug="test-chart", title="Union trailed by 118 votes", subtitle="Valid votes at BHM1 in 2022",
-                   source_ids=["nlrb-case-10-RC-269250", "alcom-2022-03-31"], alt_text="Bar chart: 875 yes, 993 no.",
-                   data=pd.DataFrame({"choice": ["yes", "no"], "ballots": [875, 993]}), ds=ds, out_dir=out_dir)
+    options = dict(
+        slug="test-chart",
+        title="Union trailed by 118 votes",
+        subtitle="Valid votes at BHM1 in 2022",
+        source_ids=["nlrb-case-10-RC-269250", "alcom-2022-03-31"],
+        alt_text="Bar chart: 875 yes, 993 no.",
+        data=pd.DataFrame({"choice": ["yes", "no"], "ballots": [875, 993]}),
+        ds=ds,
+        out_dir=out_dir,
+        record="NLRB tally",
+    )
     options.update(kwargs)
     return finalise(fig, **options)
 
 
 def with_sources(ds, *publishers: str):
     """`ds` with a hand-made sources table: one source per publisher, ids s0, s1, ... in order."""
-    table = pd.DataFrame({"source_id": [f"s{i}" for i in range(len(publishers))], "publisher": list(publishers),
-                          "title": "t", "url": ""})
+    table = pd.DataFrame(
+        {"source_id": [f"s{i}" for i in range(len(publishers))], "publisher": list(publishers), "title": "t", "url": ""}
+    )
     return dataclasses.replace(ds, sources=table)
 
 
@@ -52,31 +61,51 @@ NLRB = "National Labor Relations Board"
 
 
 @pytest.mark.parametrize(
-    "publishers, line",
+    "publishers, record, line",
     [
-        ((NLRB, "AL.com"), "Source: NLRB tally via AL.com"),
-        (("AL.com", NLRB), "Source: NLRB tally via AL.com"),
-        ((NLRB, "CBS News", NLRB, "AL.com", "Law360"), "Sources: NLRB tallies via CBS News, AL.com and Law360"),
-        ((NLRB, "Law360", "The Verge"), "Sources: NLRB tallies via Law360 and The Verge"),
-        (("HuffPost",), "Source: HuffPost"),
-        (("HuffPost", "The Hill"), "Sources: HuffPost; The Hill"),
-        (("HuffPost", "The Hill", "HuffPost"), "Sources: HuffPost; The Hill"),
-        ((NLRB,), "Source: NLRB"),
-        ((NLRB, NLRB), "Source: NLRB"),
-        (("NLRB Region 10", "AL.com"), "Source: NLRB tally via AL.com"),  # any publisher named like the NLRB
-        (("national labor relations board",), "Source: NLRB"),
-        (("NLRBWatch",), "Source: NLRBWatch"),  # a word that merely starts with the initials is an outlet
+        ((NLRB, "AL.com"), "NLRB tally", "Source: NLRB tally, as reported by AL.com"),
+        (("AL.com", NLRB), "NLRB tally", "Source: NLRB tally, as reported by AL.com"),
+        (
+            (NLRB, "CBS News", NLRB, "AL.com", "Law360"),
+            "NLRB tallies",
+            "Source: NLRB tallies, as reported by CBS News, AL.com and Law360",
+        ),
+        (("Law360", "The Verge"), "NLRB tally", "Source: NLRB tally, as reported by Law360 and The Verge"),
+        ((NLRB,), "NLRB tally", "Source: NLRB tally"),
+        (
+            ("HuffPost (reprinted)", "The Hill"),
+            "the Labor Department's LM-10 filings",
+            "Source: The Labor Department's LM-10 filings, as reported by HuffPost and The Hill",
+        ),
+        (("HuffPost",), "", "Source: HuffPost"),
+        (("HuffPost", "The Hill", "HuffPost"), "", "Sources: HuffPost and The Hill"),
+        ((NLRB, NLRB), "", "Source: NLRB"),
+        (
+            ("NLRB Region 10", "AL.com"),
+            "NLRB tally",
+            "Source: NLRB tally, as reported by AL.com",
+        ),  # named like the NLRB
+        (("national labor relations board",), "", "Source: NLRB"),
+        (("NLRBWatch",), "", "Source: NLRBWatch"),  # a word that merely starts with the initials is an outlet
     ],
 )
-def test_source_line_follows_the_newsroom_style(ds, publishers, line):
-    assert source_line(with_sources(ds, *publishers), [f"s{i}" for i in range(len(publishers))]) == line
+def test_source_line_names_the_primary_record_then_the_outlets(ds, publishers, record, line):
+    ids = [f"s{i}" for i in range(len(publishers))]
+    assert source_line(with_sources(ds, *publishers), ids, record) == line
 
 
 def test_source_line_comes_from_sources_csv(ds):
-    assert source_line(ds, ["retailwire-2025-01-28"]) == "Source: RetailWire"
-    assert source_line(ds, ["nlrb-case-10-RC-269250", "alcom-2022-03-31"]) == "Source: NLRB tally via AL.com"
-    assert (source_line(ds, ["nlrb-case-29-RC-288020", "law360-2022-04-01", "nlrb-recent-results", "verge-2022-04-01"])
-            == "Sources: NLRB tallies via Law360 and The Verge")
+    assert source_line(ds, ["retailwire-2025-01-28"], "NLRB tally") == "Source: NLRB tally, as reported by RetailWire"
+    assert (
+        source_line(ds, ["nlrb-case-10-RC-269250", "alcom-2022-03-31"], "NLRB tally")
+        == "Source: NLRB tally, as reported by AL.com"
+    )
+    assert (
+        source_line(
+            ds, ["nlrb-case-29-RC-288020", "law360-2022-04-01", "nlrb-recent-results", "verge-2022-04-01"], "NLRB tally"
+        )
+        == "Source: NLRB tally, as reported by Law360 and The Verge"
+    )
     with pytest.raises(ValueError, match="at least one source"):
         source_line(ds, [])
 
@@ -126,7 +155,7 @@ def test_every_format_and_size_is_written_with_the_preset_pixels(full_export):
 
 def test_title_subtitle_and_source_line_are_drawn(ds, tmp_path):
     record = export(small_figure(), ds, tmp_path, formats=("svg",), sizes=("web",))
-    assert record.source_line == "Source: NLRB tally via AL.com"
+    assert record.source_line == "Source: NLRB tally, as reported by AL.com"
     assert [s["source_id"] for s in record.sources] == ["nlrb-case-10-RC-269250", "alcom-2022-03-31"]
     svg = (tmp_path / record.files["web.svg"]).read_text()
     # with svg.fonttype=path the glyphs are paths; matplotlib keeps each text as a comment
@@ -152,10 +181,10 @@ def test_second_export_elsewhere_is_byte_identical(full_export, ds, tmp_path):
 
 
 def test_data_csv_is_the_data_and_formula_safe(ds, tmp_path):
-    data = pd.DataFrame({"label": ["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "JFK8"], "value": [1, -2, 3]})
+    data = pd.DataFrame({"label": ['=HYPERLINK("http://evil")', "@SUM(A1)", "JFK8"], "value": [1, -2, 3]})
     record = export(small_figure(), ds, tmp_path, data=data, formats=("png",), sizes=("web",))
     back = pd.read_csv(tmp_path / record.data_file)
-    assert back["label"].tolist() == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)", "JFK8"]
+    assert back["label"].tolist() == ['\'=HYPERLINK("http://evil")', "'@SUM(A1)", "JFK8"]
     assert back["value"].tolist() == [1, -2, 3]  # numbers are data, never neutralised
 
 
@@ -165,8 +194,14 @@ def test_alt_text_file_holds_the_alt_text(ds, tmp_path):
 
 
 def test_social_card_leaves_the_subtitle_out_and_dollars_stay_text(ds, tmp_path):
-    record = export(small_figure(), ds, tmp_path, formats=("svg",), sizes=("social", "web"),
-                    title="Amazon spent $4.3 million; the union about $100,000")
+    record = export(
+        small_figure(),
+        ds,
+        tmp_path,
+        formats=("svg",),
+        sizes=("social", "web"),
+        title="Amazon spent $4.3 million; the union about $100,000",
+    )
     social = (tmp_path / record.files["social.svg"]).read_text()
     web = (tmp_path / record.files["web.svg"]).read_text()
     assert "<!-- Valid votes at BHM1 in 2022 -->" not in social and "<!-- Valid votes at BHM1 in 2022 -->" in web
@@ -180,9 +215,19 @@ def test_each_file_is_the_same_whatever_else_the_run_exports(ds, tmp_path):
     spec = {s.slug: s for s in chart_specs(ds)}["turnout-jfk8-2022"]
 
     def export_spec(out_dir, formats, sizes):
-        return finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
-                        source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=ds, out_dir=out_dir,
-                        formats=formats, sizes=sizes)
+        return finalise(
+            spec.build(),
+            slug=spec.slug,
+            title=spec.title,
+            subtitle=spec.subtitle,
+            source_ids=spec.source_ids,
+            alt_text=spec.alt_text,
+            data=spec.data,
+            ds=ds,
+            out_dir=out_dir,
+            formats=formats,
+            sizes=sizes,
+        )
 
     everything = export_spec(tmp_path / "all", ("png", "svg"), ("web", "print"))
     alone = export_spec(tmp_path / "alone", ("svg",), ("print",))
@@ -204,6 +249,17 @@ def test_an_interrupted_export_leaves_no_temporary_file(interruption, tmp_path, 
 
     monkeypatch.setattr(safe_csv.os, "replace", interrupted_replace)
     with pytest.raises(interruption):
-        finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle, source_ids=spec.source_ids,
-                 alt_text=spec.alt_text, data=spec.data, ds=ds, out_dir=tmp_path, formats=["svg"], sizes=["web"])
+        finalise(
+            spec.build(),
+            slug=spec.slug,
+            title=spec.title,
+            subtitle=spec.subtitle,
+            source_ids=spec.source_ids,
+            alt_text=spec.alt_text,
+            data=spec.data,
+            ds=ds,
+            out_dir=tmp_path,
+            formats=["svg"],
+            sizes=["web"],
+        )
     assert list(tmp_path.iterdir()) == []

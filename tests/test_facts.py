@@ -93,11 +93,17 @@ def test_bessemer_2021_nyt_eligible_count_is_noted(ds: Dataset) -> None:
 
 
 @pytest.mark.parametrize("spender, start, end, measure, amount, approximate, preferred", SPENDING)
-def test_spending(ds: Dataset, spender: str, start: str, end: str, measure: str, amount: int,
-                  approximate: bool, preferred: bool) -> None:
+def test_spending(
+    ds: Dataset, spender: str, start: str, end: str, measure: str, amount: int, approximate: bool, preferred: bool
+) -> None:
     s = ds.spending
-    rows = s[(s["spender"] == spender) & (s["period_start"] == start) & (s["period_end"] == end)
-             & (s["measure"] == measure) & (s["amount_usd"] == amount)]
+    rows = s[
+        (s["spender"] == spender)
+        & (s["period_start"] == start)
+        & (s["period_end"] == end)
+        & (s["measure"] == measure)
+        & (s["amount_usd"] == amount)
+    ]
     assert len(rows) == 1
     assert (bool(rows["approximate"].iloc[0]), bool(rows["preferred"].iloc[0])) == (approximate, preferred)
 

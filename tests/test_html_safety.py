@@ -96,8 +96,10 @@ def assert_safe_page(page: str) -> None:
         assert not href.strip().startswith("//"), href
         assert MARKER not in href, href
     for src in audit.sources:
-        assert src.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,", "https://")) or \
-            urlsplit(src).scheme == "", src
+        assert (
+            src.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,", "https://"))
+            or urlsplit(src).scheme == ""
+        ), src
         assert MARKER not in src, src
 
 
@@ -129,7 +131,10 @@ def test_only_http_links_go_live(url):
 def test_http_links_keep_their_address():
     url = "https://www.nlrb.gov/case/29-RC-288020?a=1&b=(2)"
     assert safe_href(url) == url
-    assert html_link(url, "<b>x</b>") == '<a href="https://www.nlrb.gov/case/29-RC-288020?a=1&amp;b=(2)">&lt;b&gt;x&lt;/b&gt;</a>'
+    assert (
+        html_link(url, "<b>x</b>")
+        == '<a href="https://www.nlrb.gov/case/29-RC-288020?a=1&amp;b=(2)">&lt;b&gt;x&lt;/b&gt;</a>'
+    )
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     rendered = markdown2html_mistune(markdown_link(url, "A [bracketed] title"))
@@ -146,8 +151,14 @@ def _text_columns() -> dict[str, list[str]]:
     `url` is validated as http(s), but the pages must not rely on it: it gets bad links anyway.
     """
     ids = {"source_id", "election_id"}
-    return {t.name: [f.name for f in t.fields if f.name == "url" or (
-        f.type == "string" and f.enum is None and f.pattern is None and f.name not in ids)] for t in TABLES}
+    return {
+        t.name: [
+            f.name
+            for f in t.fields
+            if f.name == "url" or (f.type == "string" and f.enum is None and f.pattern is None and f.name not in ids)
+        ]
+        for t in TABLES
+    }
 
 
 def _payloads_for(values: list, column: str) -> list[str]:
@@ -183,8 +194,13 @@ def _passages(ds) -> list[story.Passage]:
         if inspect.signature(function).return_annotation not in ("Passage", story.Passage):
             continue
         params = list(inspect.signature(function).parameters)
-        args = {"ds": ds, "election_id": ids[0], "other_id": ids[-1], "election_ids": ids[:1],
-                "source_ids": list(ds.sources["source_id"])}
+        args = {
+            "ds": ds,
+            "election_id": ids[0],
+            "other_id": ids[-1],
+            "election_ids": ids[:1],
+            "source_ids": list(ds.sources["source_id"]),
+        }
         calls = [[args[p] for p in params if p in args]]
         if "election_id" in params and "other_id" not in params:
             calls = [[ds, e] for e in ids]
@@ -221,11 +237,22 @@ def test_sources_list_links_only_http_urls(poisoned, project_data_dir):
 
 
 def test_gallery_page_escapes_every_field_and_links_only_http():
-    sources = tuple({"source_id": f"s{i}", "publisher": p, "title": p, "url": u}
-                    for i, (p, u) in enumerate(zip(PAYLOADS, [*BAD_URLS, "https://ok.example/a?b=1&c=2"])))
-    record = ChartRecord(slug="x", title=PAYLOADS[0], subtitle=PAYLOADS[1], headline=PAYLOADS[2], alt_text=PAYLOADS[3],
-                         source_line=PAYLOADS[4], sources=sources, files={"web.png": "x-web.png"}, data_file="x.csv",
-                         alt_text_file="x.txt")
+    sources = tuple(
+        {"source_id": f"s{i}", "publisher": p, "title": p, "url": u}
+        for i, (p, u) in enumerate(zip(PAYLOADS, [*BAD_URLS, "https://ok.example/a?b=1&c=2"]))
+    )
+    record = ChartRecord(
+        slug="x",
+        title=PAYLOADS[0],
+        subtitle=PAYLOADS[1],
+        headline=PAYLOADS[2],
+        alt_text=PAYLOADS[3],
+        source_line=PAYLOADS[4],
+        sources=sources,
+        files={"web.png": "x-web.png"},
+        data_file="x.csv",
+        alt_text_file="x.txt",
+    )
     page = gallery_html([record])
     assert_safe_page(page)
     assert 'href="https://ok.example/a?b=1&amp;c=2"' in page

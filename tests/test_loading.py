@@ -44,6 +44,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
     return {
         str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes())
         for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -141,7 +142,11 @@ def test_missing_column(data_copy: Path) -> None:
     (data_copy / "tallies.csv").write_text(text.replace(",ballots,", ",votes,", 1), encoding="utf-8")
     problem = only_problem(data_copy)
     assert (problem.file, problem.line, problem.column, problem.rule) == (
-        "tallies.csv", 1, "ballots", "missing required column")
+        "tallies.csv",
+        1,
+        "ballots",
+        "missing required column",
+    )
     assert "tallies.csv, line 1, column 'ballots': missing required column" in str(DataValidationError([problem]))
 
 
@@ -197,7 +202,8 @@ def test_loads_from_the_notebooks_folder(project_data_dir: Path) -> None:
 
 def test_environment_variable_chooses_the_folder(tmp_path: Path, data_copy: Path) -> None:
     (data_copy / "tallies.csv").write_text(
-        "\n".join((data_copy / "tallies.csv").read_text(encoding="utf-8").splitlines()[:5]) + "\n", encoding="utf-8")
+        "\n".join((data_copy / "tallies.csv").read_text(encoding="utf-8").splitlines()[:5]) + "\n", encoding="utf-8"
+    )
     with pytest.raises(subprocess.CalledProcessError) as failed:
         _print_data_dir(tmp_path, env_data=data_copy)
     assert "has no rows in tallies.csv" in failed.value.stderr  # the broken copy was read, not data/
@@ -257,8 +263,9 @@ def _with_column(folder: Path, table: str, column: str, present: bool) -> None:
 
 
 @pytest.mark.parametrize("table, column", OPTIONAL, ids=[f"{t}.{c}" for t, c in OPTIONAL])
-def test_absent_optional_column_loads_as_if_empty(tmp_path: Path, project_data_dir: Path, table: str,
-                                                  column: str) -> None:
+def test_absent_optional_column_loads_as_if_empty(
+    tmp_path: Path, project_data_dir: Path, table: str, column: str
+) -> None:
     """A file without an optional column loads exactly as one with the column present and every cell empty."""
     empty = minimal_contract_copy(project_data_dir, tmp_path / "empty")
     absent = minimal_contract_copy(project_data_dir, tmp_path / "absent")
@@ -287,8 +294,11 @@ def test_minimal_contract_folder_validates(tmp_path: Path, project_data_dir: Pat
     assert ds.elections["eligible_approximate"].dtype == bool and not ds.elections["eligible_approximate"].any()
     assert set(ds.tallies["union"]) == {""}
     assert list(ds.elections.columns) == [f.name for f in TABLES_BY_NAME["elections"].fields]
-    done = subprocess.run([str(Path(sys.executable).with_name("labor-analysis")), "validate", "--data-dir",
-                           str(folder)], capture_output=True, text=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("labor-analysis")), "validate", "--data-dir", str(folder)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and done.stdout.startswith("OK: "), done.stderr
 
 
@@ -298,7 +308,11 @@ def test_missing_core_column_is_still_a_problem(tmp_path: Path, project_data_dir
     write_rows(folder, "elections.csv", [c for c in header if c != "eligible_voters"], rows)
     problem = only_problem(folder)
     assert (problem.file, problem.line, problem.column, problem.rule) == (
-        "elections.csv", 1, "eligible_voters", "missing required column")
+        "elections.csv",
+        1,
+        "eligible_voters",
+        "missing required column",
+    )
 
 
 def test_loaded_columns_follow_the_schema_then_extras(data_copy: Path) -> None:
@@ -322,15 +336,35 @@ def test_multi_union_and_runoff_ballots_load(data_copy: Path) -> None:
 
 
 def test_reruns_and_several_revisions_load(data_copy: Path) -> None:
-    append_rows(data_copy, "elections", [{
-        "election_id": "bhm1-rerun-2025", "employer": "Amazon.com Services LLC", "facility": "BHM1", "city": "",
-        "state": "", "union": "RWDSU", "voting_method": "mixed", "count_date": "2025-02-01", "eligible_voters": "",
-        "kind": "rerun", "self_determination": "false", "source_id": "nlrb-case-10-RC-269250"}])
+    append_rows(
+        data_copy,
+        "elections",
+        [
+            {
+                "election_id": "bhm1-rerun-2025",
+                "employer": "Amazon.com Services LLC",
+                "facility": "BHM1",
+                "city": "",
+                "state": "",
+                "union": "RWDSU",
+                "voting_method": "mixed",
+                "count_date": "2025-02-01",
+                "eligible_voters": "",
+                "kind": "rerun",
+                "self_determination": "false",
+                "source_id": "nlrb-case-10-RC-269250",
+            }
+        ],
+    )
     source = "nlrb-case-10-RC-269250"
-    append_rows(data_copy, "tallies", stage_rows("bhm1-rerun-2025", "initial", 900, 950, 10, 300, source)
-                + stage_rows("bhm1-rerun-2025", "revised-1", 950, 1000, 10, 200, source)
-                + stage_rows("bhm1-rerun-2025", "revised-2", 1000, 1040, 10, 100, source)
-                + stage_rows("bhm1-rerun-2025", "final", 1050, 1100, 10, 0, source))
+    append_rows(
+        data_copy,
+        "tallies",
+        stage_rows("bhm1-rerun-2025", "initial", 900, 950, 10, 300, source)
+        + stage_rows("bhm1-rerun-2025", "revised-1", 950, 1000, 10, 200, source)
+        + stage_rows("bhm1-rerun-2025", "revised-2", 1000, 1040, 10, 100, source)
+        + stage_rows("bhm1-rerun-2025", "final", 1050, 1100, 10, 0, source),
+    )
     ds = load(data_copy)
     row = ds.elections.set_index("election_id").loc["bhm1-rerun-2025"]
     assert row["kind"] == "rerun" and row["voting_method"] == "mixed"
@@ -339,8 +373,18 @@ def test_reruns_and_several_revisions_load(data_copy: Path) -> None:
     assert list(dict.fromkeys(stages)) == ["initial", "revised-1", "revised-2", "final"]
 
 
-@pytest.mark.parametrize("stage, rank", [("initial", 0), ("revised-1", 1), ("revised-12", 12),
-                                         ("final", FINAL_RANK), ("revised-0", -1), ("Final", -1), ("", -1)])
+@pytest.mark.parametrize(
+    "stage, rank",
+    [
+        ("initial", 0),
+        ("revised-1", 1),
+        ("revised-12", 12),
+        ("final", FINAL_RANK),
+        ("revised-0", -1),
+        ("Final", -1),
+        ("", -1),
+    ],
+)
 def test_stage_rank(stage: str, rank: int) -> None:
     assert stage_rank(stage) == rank
     assert stage_rank(pd.Series([stage, "initial"])).tolist() == [rank, 0]
@@ -399,7 +443,8 @@ def test_a_file_over_the_size_limit(data_copy: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(loading, "MAX_FILE_BYTES", limit)
     problem = only_problem(data_copy)  # the largest file; the others are under the limit
     assert problem.file == "sources.csv" and problem.rule == (
-        f"the file is {limit + 1:,} bytes, over the limit of {limit:,} bytes")
+        f"the file is {limit + 1:,} bytes, over the limit of {limit:,} bytes"
+    )
 
 
 def test_at_most_200_problems_are_listed(data_copy: Path) -> None:

@@ -21,8 +21,10 @@ except ImportError:  # not on Windows: each xdist worker then runs the shared fi
 import nbformat
 import pandas as pd
 import pytest
+from public_words import problems
 
-from labor_analysis import paths, rerun as engine, rules
+from labor_analysis import load, paths, rules
+from labor_analysis import rerun as engine
 from labor_analysis.text import fmt_int
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
@@ -50,15 +52,26 @@ def text_outputs(notebook: Path) -> str:
 
 def errors_in(notebook: Path) -> list[str]:
     nb = nbformat.read(notebook, as_version=4)
-    return [f"{o['ename']}: {o['evalue']}" for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    return [
+        f"{o['ename']}: {o['evalue']}"
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
 
 
 # --- the stored notebooks ---------------------------------------------------------------------------------------
 
 
-def test_the_five_story_notebooks_exist():
-    assert NAMES == ["01-jfk8-staten-island", "02-bessemer-challenged-ballots", "03-ldj5-rematch",
-                     "04-david-and-goliath-spending", "05-every-amazon-election"]
+def test_the_story_notebooks_exist():
+    assert NAMES == [
+        "01-jfk8-staten-island",
+        "02-bessemer-challenged-ballots",
+        "03-ldj5-rematch",
+        "04-david-and-goliath-spending",
+        "05-every-amazon-election",
+        "06-amazon-against-the-nation",
+    ]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=NAMES)
@@ -108,11 +121,27 @@ def test_cells_are_thin_and_the_story_cites_its_sources(notebook):
 
 HEADLINES = {
     "01-jfk8-staten-island": ["2,654 yes to 2,131 no", "margin of 523", "not determinative", "30%", "8,325"],
-    "02-bessemer-challenged-ballots": ["needs 268 of them", "416 challenged ballots are determinative",
-                                       "738 yes to 1,798 no", "probability"],
-    "03-ldj5-rematch": ["380 yes to 618 no", "about 10 organizers", "about 30 at JFK8", "1,633"],
-    "04-david-and-goliath-spending": ["$4.3 million", "$4.2 million", "The charts use $4.3 million", "per eligible worker"],
-    "05-every-amazon-election": ["7 union elections", "bhm1-2022", "rdu1-2025"],
+    "02-bessemer-challenged-ballots": [
+        "needs 268 of them",
+        "416 challenged ballots are determinative",
+        "738 yes to 1,798 no",
+        "probability",
+    ],
+    "03-ldj5-rematch": [
+        "380 yes to 618 no",
+        "about 10 organizers",
+        "about 30 at JFK8 in Staten Island, N.Y.",
+        "1,633",
+        "At JFK8 in Staten Island, N.Y., 4,869",
+    ],
+    "04-david-and-goliath-spending": [
+        "$4.3 million",
+        "$4.2 million",
+        "The charts use HuffPost's $4.3 million",
+        "per eligible worker",
+    ],
+    "05-every-amazon-election": ["7 NLRB elections", "Bessemer, Ala., 2022", "Garner, N.C."],
+    "06-amazon-against-the-nation": ["23 eligible voters", "8,325", "2 of 6", "6,329 elections"],
 }
 
 
@@ -141,8 +170,9 @@ def cli_rerun(request) -> Path:
     """All five notebooks rerun once through the console script, started in notebooks/; the output folder."""
 
     def produce(out: Path) -> dict:
-        done = subprocess.run([str(CONSOLE_SCRIPT), "rerun", "--out", str(out)], cwd=paths.notebooks_dir(),
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [str(CONSOLE_SCRIPT), "rerun", "--out", str(out)], cwd=paths.notebooks_dir(), capture_output=True, text=True
+        )
         return {"returncode": done.returncode, "output": done.stdout + done.stderr}
 
     out, done = run_once("cli-rerun", request, produce)
@@ -165,8 +195,12 @@ def test_rerun_from_the_notebooks_folder_executes_every_notebook_into_a_report(c
         assert any(charts.glob("*-web.png")) and any(charts.glob("*.csv")) and any(charts.glob("*.txt")), name
 
     explorer = nbformat.read(out / "02-bessemer-challenged-ballots.ipynb", as_version=4)
-    views = [o for c in explorer.cells for o in c.get("outputs", [])
-             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    views = [
+        o
+        for c in explorer.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert len(views) == 1
     assert explorer.metadata.get("widgets")  # widget state saved for the HTML report
 
@@ -179,6 +213,22 @@ def test_executed_notebook_states_its_headline_figures(cli_rerun, name):
         assert figure in text, figure
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_executed_notebook_says_nothing_a_reader_should_not_see(cli_rerun, name):
+    """No facility code without its place, no 'upheld', no internal words, no ISO dates in the prose."""
+    text = text_outputs(cli_rerun / f"{name}.ipynb")
+    prose = re.sub(r"data:image/[^\"]+", "", text)
+    assert not problems(prose, load()), problems(prose, load())
+    markdown = [
+        o["data"]["text/markdown"]
+        for c in nbformat.read(cli_rerun / f"{name}.ipynb", as_version=4).cells
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    ]
+    assert not [m for m in markdown if re.search(r"\b\d{4}-\d{2}-\d{2}\b", m)]
+
+
 def _execute_from_repo_root(notebook: Path, build: Path) -> Path:
     """Run a notebook as Jupyter would with the kernel started in the repo root: no injected parameters, no env."""
     from nbclient import NotebookClient
@@ -186,8 +236,9 @@ def _execute_from_repo_root(notebook: Path, build: Path) -> Path:
     nb = nbformat.read(notebook, as_version=4)
     env = {k: v for k, v in os.environ.items() if k != paths.DATA_ENV}
     env[paths.BUILD_ENV] = str(build)
-    NotebookClient(nb, kernel_name="python3", timeout=300,
-                   resources={"metadata": {"path": str(paths.PROJECT_ROOT)}}).execute(env=env)
+    NotebookClient(
+        nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(paths.PROJECT_ROOT)}}
+    ).execute(env=env)
     target = build / notebook.name
     nbformat.write(nb, target)
     return target
@@ -222,7 +273,9 @@ def corrected_rerun(request, project_data_dir) -> dict:
         data = folder / "data"
         shutil.copytree(project_data_dir, data)
         tallies = pd.read_csv(data / "tallies.csv", dtype=str, keep_default_na=False)
-        tallies.loc[(tallies["election_id"] == "bhm1-2022") & (tallies["choice"] == "yes"), "ballots"] = str(CORRECTED_YES)
+        tallies.loc[(tallies["election_id"] == "bhm1-2022") & (tallies["choice"] == "yes"), "ballots"] = str(
+            CORRECTED_YES
+        )
         tallies.to_csv(data / "tallies.csv", index=False)
         source = nbformat.read(paths.notebooks_dir() / "02-bessemer-challenged-ballots.ipynb", as_version=4)
         notebooks = [paths.notebooks_dir() / "02-bessemer-challenged-ballots.ipynb"]
@@ -234,14 +287,19 @@ def corrected_rerun(request, project_data_dir) -> dict:
             notebooks[-1].parent.mkdir(exist_ok=True)
             nbformat.write(nb, notebooks[-1])
         results = engine.rerun(notebooks, data, folder / "out")
-        return {r.name: {"status": r.status, "failure": r.failure and r.failure.describe(),
-                         "notebook": str(r.notebook_out)} for r in results}
+        return {
+            r.name: {"status": r.status, "failure": r.failure and r.failure.describe(), "notebook": str(r.notebook_out)}
+            for r in results
+        }
 
     folder, results = run_once("corrected-rerun", request, produce)
     for name, result in results.items():
         assert result["status"] == engine.RAN, (name, result["failure"])
-    return {"data": folder / "data", "out": folder / "out",
-            "text": {name: text_outputs(Path(r["notebook"])) for name, r in results.items()}}
+    return {
+        "data": folder / "data",
+        "out": folder / "out",
+        "text": {name: text_outputs(Path(r["notebook"])) for name, r in results.items()},
+    }
 
 
 @pytest.mark.slow

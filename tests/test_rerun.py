@@ -89,7 +89,9 @@ def test_without_a_parameters_cell_the_parameters_go_first(tiny):
     assert nb.cells[0].metadata["tags"] == [engine.INJECTED_TAG]
 
 
-@pytest.mark.parametrize(("executed_index", "injected_index", "stored"), [(0, 1, 1), (2, 1, 2), (3, 1, 3), (1, 1, None), (None, 1, None)])
+@pytest.mark.parametrize(
+    ("executed_index", "injected_index", "stored"), [(0, 1, 1), (2, 1, 2), (3, 1, 3), (1, 1, None), (None, 1, None)]
+)
 def test_failing_cell_is_numbered_as_in_the_stored_notebook(executed_index, injected_index, stored):
     assert engine._stored_position(executed_index, injected_index) == stored
 
@@ -126,7 +128,9 @@ def test_cli_rejects_unknown_notebooks_and_bad_job_counts(tiny, capsys):
     assert "no-such-notebook" in capsys.readouterr().err
     assert main(["rerun", "--out", str(tiny["out"]), "--jobs", "0", str(tiny["good"])]) == 2
     assert "--jobs" in capsys.readouterr().err
-    assert main(["rerun", "--out", str(tiny["out"]), "--data-dir", str(tiny["out"] / "missing"), str(tiny["good"])]) == 2
+    assert (
+        main(["rerun", "--out", str(tiny["out"]), "--data-dir", str(tiny["out"] / "missing"), str(tiny["good"])]) == 2
+    )
     assert not tiny["out"].exists()
     inside_data = tiny["data"] / "reports"
     assert main(["rerun", "--data-dir", str(tiny["data"]), "--out", str(inside_data), str(tiny["good"])]) == 2
@@ -184,13 +188,24 @@ def test_rerun_runs_reports_failures_and_skips_unchanged_notebooks(tiny):
 
 @pytest.mark.slow
 def test_cli_exits_non_zero_naming_the_failing_cell_while_the_others_run(tiny):
-    cmd = [str(CONSOLE_SCRIPT), "rerun", "--data-dir", str(tiny["data"]), "--out", str(tiny["out"]),
-           str(tiny["good"]), str(tiny["bad"])]
+    cmd = [
+        str(CONSOLE_SCRIPT),
+        "rerun",
+        "--data-dir",
+        str(tiny["data"]),
+        "--out",
+        str(tiny["out"]),
+        str(tiny["good"]),
+        str(tiny["bad"]),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=tiny["good"].parent)
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert any(line.startswith("ran") and "good" in line for line in lines)
-    assert any(line.startswith("FAILED") and "bad" in line and "cell 3" in line and "ZeroDivisionError" in line for line in lines)
+    assert any(
+        line.startswith("FAILED") and "bad" in line and "cell 3" in line and "ZeroDivisionError" in line
+        for line in lines
+    )
     assert str(tiny["out"] / engine.INDEX_FILE) in done.stdout
     assert (tiny["out"] / "good.html").is_file() and (tiny["out"] / "bad.html").is_file()
     assert "notebooks" in done.stderr  # the progress bar
@@ -233,19 +248,25 @@ def test_a_second_run_into_the_same_folder_is_refused_clearly(tiny, capsys):
     with output_lock.claim_output_dir(tiny["out"]):
         assert main(["rerun", "--data-dir", str(tiny["data"]), "--out", str(tiny["out"]), str(tiny["good"])]) == 2
     err = capsys.readouterr().err
-    assert err == (f"labor-analysis rerun: error: another run is writing into {tiny['out']} (process {os.getpid()}); "
-                   "try again when it has finished\n")
+    assert err == (
+        f"labor-analysis rerun: error: another run is writing into {tiny['out']} (process {os.getpid()}); "
+        "try again when it has finished\n"
+    )
 
 
 def test_the_lock_of_a_killed_run_is_released_and_its_temporary_files_removed(tmp_path):
     out = tmp_path / "out"
-    script = ("import sys, time\nfrom pathlib import Path\nfrom labor_analysis.output_lock import claim_output_dir\n"
-              "with claim_output_dir(Path(sys.argv[1])):\n    print('locked', flush=True)\n    time.sleep(60)")
+    script = (
+        "import sys, time\nfrom pathlib import Path\nfrom labor_analysis.output_lock import claim_output_dir\n"
+        "with claim_output_dir(Path(sys.argv[1])):\n    print('locked', flush=True)\n    time.sleep(60)"
+    )
     holder = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(output_lock.OutputFolderBusyError, match=f"process {holder.pid}"), \
-                output_lock.claim_output_dir(out):
+        with (
+            pytest.raises(output_lock.OutputFolderBusyError, match=f"process {holder.pid}"),
+            output_lock.claim_output_dir(out),
+        ):
             pass
         leftover = out / f".good.html.{holder.pid}.tmp"
         leftover.write_text("half a report", encoding="utf-8")
@@ -283,8 +304,19 @@ def test_a_read_only_output_folder_gets_one_message_and_exit_2(tiny):
     tiny["out"].mkdir()
     tiny["out"].chmod(0o555)
     try:
-        done = subprocess.run([str(CONSOLE_SCRIPT), "rerun", "--data-dir", str(tiny["data"]), "--out", str(tiny["out"]),
-                               str(tiny["good"])], capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                str(CONSOLE_SCRIPT),
+                "rerun",
+                "--data-dir",
+                str(tiny["data"]),
+                "--out",
+                str(tiny["out"]),
+                str(tiny["good"]),
+            ],
+            capture_output=True,
+            text=True,
+        )
     finally:
         tiny["out"].chmod(0o755)
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "Permission denied" in done.stderr
@@ -339,10 +371,14 @@ def test_reports_of_other_data_are_not_served_after_the_data_is_restored(tiny):
     """The reproducer: reports rewritten from changed data, the run stopped before its cache was written, the data
     restored. The cache still holds the key of the restored data, but the reports are not the ones it recorded."""
     data, out = tiny["data"], tiny["out"]
-    nb = write_notebook(tiny["good"].parent / "margin.ipynb", [
-        "data_dir = None",
-        "from labor_analysis import analysis, load\n"
-        "print(analysis.election_row(load(data_dir), 'jfk8-2022')['margin'])"])
+    nb = write_notebook(
+        tiny["good"].parent / "margin.ipynb",
+        [
+            "data_dir = None",
+            "from labor_analysis import analysis, load\n"
+            "print(analysis.election_row(load(data_dir), 'jfk8-2022')['margin'])",
+        ],
+    )
     tallies = data / "tallies.csv"
     original = tallies.read_bytes()
     assert engine.rerun([nb], data, out, jobs=1)[0].status == engine.RAN
@@ -395,12 +431,25 @@ def test_a_run_killed_halfway_leaves_nothing_running_and_the_next_run_redoes_wha
     quick = write_notebook(nb_dir / "quick.ipynb", ["data_dir = None", "print('done')"])
     sleepy = write_notebook(nb_dir / "sleepy.ipynb", ["data_dir = None", SLEEPY_CELL])
     (nb_dir / SLEEP_FLAG).write_text("", encoding="utf-8")
-    cmd = [str(CONSOLE_SCRIPT), "rerun", "--data-dir", str(data), "--out", str(out), "--jobs", "2",
-           str(quick), str(sleepy)]
+    cmd = [
+        str(CONSOLE_SCRIPT),
+        "rerun",
+        "--data-dir",
+        str(data),
+        "--out",
+        str(out),
+        "--jobs",
+        "2",
+        str(quick),
+        str(sleepy),
+    ]
     run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        _wait_for(lambda: (nb_dir / "pids.json").exists() and "quick" in engine.read_cache(out), 180,
-                  "the quick notebook to finish and the sleepy one to start")
+        _wait_for(
+            lambda: (nb_dir / "pids.json").exists() and "quick" in engine.read_cache(out),
+            180,
+            "the quick notebook to finish and the sleepy one to start",
+        )
         pids = json.loads((nb_dir / "pids.json").read_text(encoding="utf-8"))
         worker, kernel = pids["parent"], pids["kernel"]
 

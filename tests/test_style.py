@@ -23,12 +23,11 @@ import matplotlib as mpl
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import findfont, FontProperties
+from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image
 
 from labor_analysis import load
-from labor_analysis.chart_specs import vote_shares_spec
-from labor_analysis.export import finalise
+from labor_analysis.charts import chart
 from labor_analysis.style import COLORS, FONT, SAVE_METADATA, house_rc, light_grid, set_house_style
 
 BASELINE = Path(__file__).parent / "baseline" / "image_hashes.json"
@@ -54,8 +53,11 @@ def reference_figure() -> Figure:
         fig = Figure(figsize=(3.2, 2.0), layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        ax.bar(["yes", "no", "void", "challenged"], [55, 45, 5, 10],
-               color=[COLORS["yes"], COLORS["no"], COLORS["void"], COLORS["challenged"]])
+        ax.bar(
+            ["yes", "no", "void", "challenged"],
+            [55, 45, 5, 10],
+            color=[COLORS["yes"], COLORS["no"], COLORS["void"], COLORS["challenged"]],
+        )
         ax.axhline(50, color=COLORS["reference"], linestyle="--")
         ax.set_ylabel("Share (%)")
         ax.set_title("Reference figure")
@@ -86,11 +88,16 @@ def test_reference_figure_matches_baseline(tmp_path):
 
 def test_real_chart_matches_baseline(tmp_path, project_data_dir):
     ds = load(project_data_dir)
-    spec = vote_shares_spec(ds, "bhm1-2022")
-    record = finalise(spec.build(), slug=spec.slug, title=spec.title, subtitle=spec.subtitle,
-                      source_ids=spec.source_ids, alt_text=spec.alt_text, data=spec.data, ds=ds,
-                      out_dir=tmp_path / "out", formats=("png",), sizes=("web",))
+    record = chart("vote-shares", ds, election_id="bhm1-2022").export(
+        tmp_path / "out", formats=("png",), sizes=("web",)
+    )
     _check("vote_shares_bhm1_2022_web", (tmp_path / "out" / record.files["web.png"]).read_bytes(), tmp_path)
+
+
+def test_a_chart_shown_inline_is_the_web_png_exported(tmp_path, project_data_dir):
+    shown = chart("vote-shares", load(project_data_dir), election_id="bhm1-2022")
+    record = shown.export(tmp_path, formats=("png",), sizes=("web",))
+    assert pixel_hash(shown._repr_png_()) == pixel_hash((tmp_path / record.files["web.png"]).read_bytes())
 
 
 def test_set_house_style_sets_font_and_reproducibility_settings():
@@ -110,7 +117,26 @@ def test_font_resolves_to_the_copy_inside_matplotlib_without_fallback():
 
 def test_fixed_colours_are_distinct_for_opposing_meanings():
     assert COLORS["yes"] == COLORS["union"] and COLORS["no"] == COLORS["employer"]
-    assert len({COLORS["yes"], COLORS["no"], COLORS["won"], COLORS["lost"], COLORS["undetermined"]}) == 5
+    meanings = ("yes", "no", "won", "lost", "undetermined", "neutral_light", "neutral", "neutral_dark")
+    assert len({COLORS[m] for m in meanings}) == len(meanings)
+
+
+def test_seaborn_is_imported_only_when_the_house_style_is_set():
+    import subprocess
+    import sys
+
+    code = "import sys, labor_analysis as la; from labor_analysis import story, charts; print('seaborn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_a_notebooks_first_cell_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, labor_analysis as la; from labor_analysis import story; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
 
 
 def test_png_metadata_carries_no_software_version():

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from labor_analysis import rules
-from labor_analysis.text import (challenged_ballots_sentence, fmt_int, fmt_pct, fmt_pct_or, fmt_probability, fmt_usd,
-                                 fmt_usd_short, long_date, period_label, place_name, purposes_phrase, standing)
+from labor_analysis.text import (
+    challenged_ballots_sentence,
+    election_names,
+    fmt_int,
+    fmt_pct,
+    fmt_pct_or,
+    fmt_probability,
+    fmt_usd,
+    fmt_usd_short,
+    long_date,
+    period_label,
+    place,
+    place_name,
+    plain_note,
+    purposes_phrase,
+    standing,
+)
 
 
 def test_numbers_in_words():
@@ -25,17 +40,21 @@ def test_dates_periods_and_places():
     assert period_label("2021-01-01", "2022-12-31") == "2021–2022"
     assert period_label("2022-12-31", "2022-12-31") == "Dec 2022"
     assert period_label("2021-04-20", "2022-03-01") == "Apr 2021–Mar 2022"
-    assert place_name({"facility": "JFK8", "city": "Staten Island", "state": "NY"}) == "JFK8 in Staten Island, NY"
-    assert purposes_phrase(["anti-union consultants", "anti-union consultants (LM-10 filings)"]) == \
-        "anti-union consultants"
+    assert place_name({"facility": "JFK8", "city": "Staten Island", "state": "NY"}) == "JFK8, Staten Island, N.Y."
+    assert (
+        purposes_phrase(["anti-union consultants", "anti-union consultants (LM-10 filings)"])
+        == "anti-union consultants"
+    )
 
 
 def test_standing_follows_the_sign_of_the_margin():
     assert [standing(m) for m in (20, -118, 0)] == ["led", "trailed", "tied"]
 
 
-@pytest.mark.parametrize(("p", "text"), [(0.0, "0%"), (1.0, "100%"), (1e-9, "less than 0.1%"),
-                                         (1 - 1e-9, "more than 99.9%"), (0.1234, "12.3%")])
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.0, "0%"), (1.0, "100%"), (1e-9, "less than 0.1%"), (1 - 1e-9, "more than 99.9%"), (0.1234, "12.3%")],
+)
 def test_probabilities_are_never_rounded_to_false_certainty(p, text):
     assert fmt_probability(p) == text
 
@@ -64,3 +83,82 @@ def test_the_sentence_agrees_with_the_rules(yes, no, challenged):
     if determinative:
         assert f"needs {fmt_int(needed)} of them" in text
     assert "nan" not in text and not pd.isna(text)
+
+
+@pytest.mark.parametrize(
+    ("city", "state", "text"),
+    [
+        ("Staten Island", "NY", "Staten Island, N.Y."),
+        ("Bessemer", "AL", "Bessemer, Ala."),
+        ("Garner", "NC", "Garner, N.C."),
+        ("Schodack", "NY", "Schodack, N.Y."),
+        ("Philadelphia", "PA", "Philadelphia"),
+        ("Dallas", "TX", "Dallas"),
+        ("Austin", "TX", "Austin, Texas"),
+        ("Portland", "ME", "Portland, Maine"),
+        ("", "NC", "N.C."),
+        ("Garner", "", "Garner"),
+        ("", "", ""),
+        (None, float("nan"), ""),
+    ],
+)
+def test_places_in_ap_style(city, state, text):
+    assert place(city, state) == text
+
+
+def test_election_names_add_the_code_or_the_year_only_where_they_tell_two_apart():
+    table = pd.DataFrame(
+        {
+            "facility": ["BHM1", "BHM1", "JFK8", "LDJ5", "RDU1", "Whole Foods Philadelphia", "XYZ9"],
+            "city": ["Bessemer", "Bessemer", "Staten Island", "Staten Island", "Garner", "Philadelphia", ""],
+            "state": ["AL", "AL", "NY", "NY", "NC", "PA", ""],
+            "count_date": pd.to_datetime(
+                ["2021-04-09", "2022-03-31", "2022-04-01", "2022-05-02", "2025-02-15", "2025-01-27", "2026-01-01"]
+            ),
+        }
+    )
+    names = election_names(table)
+    assert names["name"].tolist() == [
+        "Bessemer, Ala., 2021",
+        "Bessemer, Ala., 2022",
+        "JFK8, Staten Island, N.Y.",
+        "LDJ5, Staten Island, N.Y.",
+        "Garner, N.C.",
+        "Whole Foods, Philadelphia",
+        "XYZ9",
+    ]
+    assert names["at"].tolist()[:3] == [
+        "in Bessemer, Ala., in 2021",
+        "in Bessemer, Ala., in 2022",
+        "at JFK8 in Staten Island, N.Y.",
+    ]
+    assert names.loc[4, "at_mid"] == "in Garner, N.C.,"  # AP: a comma after the state mid-sentence
+
+
+def test_notes_read_as_sentences_with_long_dates():
+    note = "Rerun ordered 2021-11-29; an NLRB judge set it aside on 2024-11-06 (appealed); no final tally"
+    assert plain_note(note) == (
+        "Rerun ordered November 29, 2021. An NLRB judge set it aside on November 6, 2024 (appealed). No final tally."
+    )
+    note = "The Times reported 5805 eligible (kept in workforce.csv)"
+    assert plain_note(note) == "The Times reported 5,805 eligible."
+
+
+@given(st.floats(0, 1, allow_nan=False), st.integers(0, 3))
+@example(0.49996, 1)
+@example(0.4996, 0)
+@example(0.50001, 1)
+@example(0.5, 1)
+def test_a_share_never_rounds_across_one_half(share, digits):
+    shown = float(fmt_pct(share, digits).rstrip("%"))
+    if share < 0.5:
+        assert shown < 50
+    elif share > 0.5:
+        assert shown > 50
+    else:
+        assert shown == 50
+    assert abs(shown - 100 * share) <= 10.0**-digits  # never more than one step off
+
+
+def test_the_worked_example_of_a_losing_share():
+    assert fmt_pct(0.49996) == "49.9%" and fmt_pct(0.50004) == "50.1%" and fmt_pct(0.5) == "50.0%"

@@ -127,8 +127,16 @@ def test_boolean_is_true_or_false(data_copy: Path) -> None:
 
 @pytest.mark.parametrize(
     "bad_date",
-    ["2022-13-01", "2022-4-1", "April 1, 2022", "2022-02-30", "20220401", "2022-04-01T00:00", "+2022-04-01",
-     "2022-04-01 "],
+    [
+        "2022-13-01",
+        "2022-4-1",
+        "April 1, 2022",
+        "2022-02-30",
+        "20220401",
+        "2022-04-01T00:00",
+        "+2022-04-01",
+        "2022-04-01 ",
+    ],
 )
 def test_dates_are_iso(data_copy: Path, bad_date: str) -> None:
     line = set_cell(data_copy, "elections.csv", JFK8, "count_date", bad_date)
@@ -172,17 +180,21 @@ def test_tally_election_resolves(data_copy: Path) -> None:
 
 
 def test_workforce_election_resolves(data_copy: Path) -> None:
-    line = set_cell(data_copy, "workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"},
-                    "election_id", "ldj6-2022")
+    line = set_cell(
+        data_copy, "workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"}, "election_id", "ldj6-2022"
+    )
     assert_reported(data_copy, "workforce.csv", line, "election_id", "not found in elections.csv")
 
 
-@pytest.mark.parametrize("filename, where", [
-    ("elections.csv", JFK8),
-    ("tallies.csv", JFK8_YES),
-    ("spending.csv", {"amount_usd": "3100000"}),
-    ("workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"}),
-])
+@pytest.mark.parametrize(
+    "filename, where",
+    [
+        ("elections.csv", JFK8),
+        ("tallies.csv", JFK8_YES),
+        ("spending.csv", {"amount_usd": "3100000"}),
+        ("workforce.csv", {"election_id": "ldj5-2022", "measure": "organizers"}),
+    ],
+)
 def test_source_resolves(data_copy: Path, filename: str, where: Row) -> None:
     line = set_cell(data_copy, filename, where, "source_id", "no-such-source")
     assert_reported(data_copy, filename, line, "source_id", "not found in sources.csv", value="no-such-source")
@@ -192,8 +204,11 @@ def test_source_resolves(data_copy: Path, filename: str, where: Row) -> None:
 
 
 def test_each_stage_has_all_four_choices(data_copy: Path) -> None:
-    edit(data_copy, "tallies.csv",
-         lambda rows: [r for r in rows if not (r["election_id"] == "ldj5-2022" and r["choice"] == "void")])
+    edit(
+        data_copy,
+        "tallies.csv",
+        lambda rows: [r for r in rows if not (r["election_id"] == "ldj5-2022" and r["choice"] == "void")],
+    )
     line = line_of(data_copy, "tallies.csv", {"election_id": "ldj5-2022", "choice": "yes"})
     problem = assert_reported(data_copy, "tallies.csv", line, "choice", "missing the row(s) for void")
     assert "ldj5-2022" in problem.rule
@@ -228,8 +243,16 @@ def _add_final_stage(folder: Path, election_id: str, ballots: dict[str, str]) ->
     header, rows = read_rows(folder, "tallies.csv")
     start = len(rows) + 2
     for choice, count in ballots.items():
-        rows.append({**{k: "" for k in header}, "election_id": election_id, "stage": "final", "choice": choice,
-                     "ballots": count, "source_id": "nlrb-case-10-RC-269250"})
+        rows.append(
+            {
+                **{k: "" for k in header},
+                "election_id": election_id,
+                "stage": "final",
+                "choice": choice,
+                "ballots": count,
+                "source_id": "nlrb-case-10-RC-269250",
+            }
+        )
     write_rows(folder, "tallies.csv", header, rows)
     return list(range(start, start + len(ballots)))
 
@@ -292,8 +315,13 @@ def test_spending_no_preferred_row(data_copy: Path) -> None:
 
 
 def test_workforce_one_preferred_row(data_copy: Path) -> None:
-    line = set_cell(data_copy, "workforce.csv", {"election_id": "jfk8-2022", "value": "30", "measure": "organizers"},
-                    "preferred", "false")
+    line = set_cell(
+        data_copy,
+        "workforce.csv",
+        {"election_id": "jfk8-2022", "value": "30", "measure": "organizers"},
+        "preferred",
+        "false",
+    )
     assert_reported(data_copy, "workforce.csv", line, "preferred", "election_id, measure")
 
 
@@ -323,7 +351,7 @@ def test_extra_columns_and_column_order_are_free(data_copy: Path, project_data_d
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    notes=st.lists(st.text(alphabet="ab,\n\"", max_size=6), min_size=28, max_size=28),
+    notes=st.lists(st.text(alphabet='ab,\n"', max_size=6), min_size=28, max_size=28),
     broken=st.integers(min_value=0, max_value=27),
 )
 def test_line_numbers_count_line_breaks_inside_cells(
@@ -348,9 +376,23 @@ SOURCE = "nlrb-case-10-RC-269250"
 
 def _ballot(folder: Path, election_id: str, stages: list[list[Row]]) -> list[list[int]]:
     """Add an election counted at Bessemer in 2025 with the given stages; returns each stage's editor lines."""
-    append_rows(folder, "elections", [{
-        "election_id": election_id, "employer": "Amazon.com Services LLC", "facility": "BHM1", "city": "Bessemer",
-        "state": "AL", "union": "RWDSU", "count_date": "2025-02-01", "eligible_voters": "6000", "source_id": SOURCE}])
+    append_rows(
+        folder,
+        "elections",
+        [
+            {
+                "election_id": election_id,
+                "employer": "Amazon.com Services LLC",
+                "facility": "BHM1",
+                "city": "Bessemer",
+                "state": "AL",
+                "union": "RWDSU",
+                "count_date": "2025-02-01",
+                "eligible_voters": "6000",
+                "source_id": SOURCE,
+            }
+        ],
+    )
     lines = []
     for rows in stages:
         lines.append(append_rows(folder, "tallies", rows))
@@ -359,16 +401,27 @@ def _ballot(folder: Path, election_id: str, stages: list[list[Row]]) -> list[lis
 
 def test_valid_multi_union_ballot_with_revisions_loads(data_copy: Path) -> None:
     unions = {"RWDSU": 900, "Teamsters": 300}
-    _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", unions, 800, 5, 100, SOURCE),
-                                      stage_rows("bhm1-2025", "revised-1", unions, 850, 5, 40, SOURCE),
-                                      stage_rows("bhm1-2025", "final", unions, 880, 5, 0, SOURCE)])
+    _ballot(
+        data_copy,
+        "bhm1-2025",
+        [
+            stage_rows("bhm1-2025", "initial", unions, 800, 5, 100, SOURCE),
+            stage_rows("bhm1-2025", "revised-1", unions, 850, 5, 40, SOURCE),
+            stage_rows("bhm1-2025", "final", unions, 880, 5, 0, SOURCE),
+        ],
+    )
     assert len(load(data_copy).tallies.query("election_id == 'bhm1-2025'")) == 15
 
 
 def test_stages_must_name_the_same_unions(data_copy: Path) -> None:
-    lines = _ballot(data_copy, "bhm1-2025", [
-        stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE),
-        stage_rows("bhm1-2025", "final", {"RWDSU": 950, "UFCW": 300}, 800, 5, 0, SOURCE)])
+    lines = _ballot(
+        data_copy,
+        "bhm1-2025",
+        [
+            stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE),
+            stage_rows("bhm1-2025", "final", {"RWDSU": 950, "UFCW": 300}, 800, 5, 0, SOURCE),
+        ],
+    )
     problems = problems_of(data_copy)
     found = [p for p in problems if p.column == "union"]
     assert [(p.line, p.value) for p in found] == [(lines[0][0], "UFCW"), (lines[1][0], "Teamsters")]
@@ -377,12 +430,21 @@ def test_stages_must_name_the_same_unions(data_copy: Path) -> None:
 
 
 def test_a_stage_without_the_unions_of_the_others(data_copy: Path) -> None:
-    lines = _ballot(data_copy, "bhm1-2025", [
-        stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE),
-        stage_rows("bhm1-2025", "final", 1250, 800, 5, 0, SOURCE)])
+    lines = _ballot(
+        data_copy,
+        "bhm1-2025",
+        [
+            stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE),
+            stage_rows("bhm1-2025", "final", 1250, 800, 5, 0, SOURCE),
+        ],
+    )
     [problem] = problems_of(data_copy)
     assert (problem.file, problem.line, problem.column, problem.value) == (
-        "tallies.csv", lines[1][0], "union", "RWDSU, Teamsters")
+        "tallies.csv",
+        lines[1][0],
+        "union",
+        "RWDSU, Teamsters",
+    )
     assert "stage final has no yes row for RWDSU, Teamsters" in problem.rule
 
 
@@ -420,18 +482,34 @@ def test_single_union_ballot_leaves_union_empty(data_copy: Path) -> None:
 
 
 def test_revisions_are_numbered_without_gaps(data_copy: Path) -> None:
-    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
-                                              stage_rows("bhm1-2025", "revised-1", 920, 800, 5, 60, SOURCE),
-                                              stage_rows("bhm1-2025", "revised-3", 950, 800, 5, 20, SOURCE)])
+    lines = _ballot(
+        data_copy,
+        "bhm1-2025",
+        [
+            stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
+            stage_rows("bhm1-2025", "revised-1", 920, 800, 5, 60, SOURCE),
+            stage_rows("bhm1-2025", "revised-3", 950, 800, 5, 20, SOURCE),
+        ],
+    )
     [problem] = problems_of(data_copy)
     assert (problem.file, problem.line, problem.column, problem.value) == (
-        "tallies.csv", lines[2][0], "stage", "revised-3")
+        "tallies.csv",
+        lines[2][0],
+        "stage",
+        "revised-3",
+    )
     assert "has revised-3 but no revised-2" in problem.rule
 
 
 def test_a_revision_without_revised_1(data_copy: Path) -> None:
-    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
-                                              stage_rows("bhm1-2025", "revised-2", 950, 800, 5, 20, SOURCE)])
+    lines = _ballot(
+        data_copy,
+        "bhm1-2025",
+        [
+            stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
+            stage_rows("bhm1-2025", "revised-2", 950, 800, 5, 20, SOURCE),
+        ],
+    )
     [problem] = problems_of(data_copy)
     assert (problem.line, problem.column) == (lines[1][0], "stage") and "no revised-1" in problem.rule
 
@@ -452,24 +530,38 @@ def test_a_stage_needs_a_yes_row(data_copy: Path) -> None:
 
 def test_each_stage_of_a_multi_union_ballot_has_every_choice(data_copy: Path) -> None:
     rows = stage_rows("bhm1-2025", "revised-1", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE)
-    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300},
-                                                        800, 5, 100, SOURCE),
-                                              [r for r in rows if r["choice"] not in ("no", "challenged")]])
+    lines = _ballot(
+        data_copy,
+        "bhm1-2025",
+        [
+            stage_rows("bhm1-2025", "initial", {"RWDSU": 900, "Teamsters": 300}, 800, 5, 100, SOURCE),
+            [r for r in rows if r["choice"] not in ("no", "challenged")],
+        ],
+    )
     [problem] = problems_of(data_copy)
     assert (problem.line, problem.value) == (lines[1][0], "no, challenged")
 
 
 def test_revised_stage_cannot_add_challenged_ballots(data_copy: Path) -> None:
-    lines = _ballot(data_copy, "bhm1-2025", [stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
-                                              stage_rows("bhm1-2025", "revised-1", 900, 800, 5, 101, SOURCE)])
+    lines = _ballot(
+        data_copy,
+        "bhm1-2025",
+        [
+            stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
+            stage_rows("bhm1-2025", "revised-1", 900, 800, 5, 101, SOURCE),
+        ],
+    )
     [problem] = problems_of(data_copy)
     assert (problem.line, problem.column) == (lines[1][3], "ballots")
     assert "more challenged ballots at the revised-1 stage than the 100 of the initial stage" in problem.rule
 
 
 def test_multi_union_yes_votes_add_up_against_eligible_voters(data_copy: Path) -> None:
-    lines = _ballot(data_copy, "bhm1-2025", [
-        stage_rows("bhm1-2025", "initial", {"RWDSU": 3000, "Teamsters": 2000}, 990, 5, 100, SOURCE)])  # 5995 valid
+    lines = _ballot(
+        data_copy,
+        "bhm1-2025",
+        [stage_rows("bhm1-2025", "initial", {"RWDSU": 3000, "Teamsters": 2000}, 990, 5, 100, SOURCE)],
+    )  # 5995 valid
     assert load(data_copy) is not None
     set_cell(data_copy, "tallies.csv", {"election_id": "bhm1-2025", "choice": "void"}, "ballots", "11")
     [problem] = problems_of(data_copy)
@@ -477,8 +569,9 @@ def test_multi_union_yes_votes_add_up_against_eligible_voters(data_copy: Path) -
     assert "exceed the 6000 eligible voters of bhm1-2025" in problem.rule
 
 
-@pytest.mark.parametrize("column, value", [("kind", "second"), ("self_determination", "yes"),
-                                           ("voting_method", "phone")])
+@pytest.mark.parametrize(
+    "column, value", [("kind", "second"), ("self_determination", "yes"), ("voting_method", "phone")]
+)
 def test_new_election_columns_are_checked(data_copy: Path, column: str, value: str) -> None:
     header, rows = read_rows(data_copy, "elections.csv")
     for row in rows:
@@ -518,7 +611,8 @@ def test_one_problem_per_group_without_a_preferred_column(data_copy: Path) -> No
     write_rows(data_copy, "workforce.csv", [c for c in header if c != "preferred"], rows)
     problems = problems_of(data_copy)
     assert [(p.file, p.column, p.value) for p in problems] == [("workforce.csv", "preferred", "0 preferred")] * len(
-        problems)
+        problems
+    )
     groups = {(r["election_id"], r["measure"]) for r in rows}
     sizes = [sum((r["election_id"], r["measure"]) == g for r in rows) for g in groups]
     assert len(problems) == sum(n > 1 for n in sizes) >= 1
@@ -527,8 +621,19 @@ def test_one_problem_per_group_without_a_preferred_column(data_copy: Path) -> No
 # ---- values ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "vbscript:msgbox", "data:text/html,<script>", "/case/1",
-                                 "www.nlrb.gov", "ftp://example.org/x", "https://", "http:// x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "vbscript:msgbox",
+        "data:text/html,<script>",
+        "/case/1",
+        "www.nlrb.gov",
+        "ftp://example.org/x",
+        "https://",
+        "http:// x",
+    ],
+)
 def test_url_is_http_or_https(data_copy: Path, url: str) -> None:
     line = set_cell(data_copy, "sources.csv", {"source_id": "cbs-2021-04-09"}, "url", url)
     assert_reported(data_copy, "sources.csv", line, "url", "does not match the pattern", value=url)

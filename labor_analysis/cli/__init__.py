@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "scenario": "What the challenged ballots could do to one election's result.",
     "charts": "Export every chart with its data, alt text, source line and a gallery page.",
     "rerun": "Execute the story notebooks into HTML reports, in parallel, skipping unchanged ones.",
+    "import-nlrb": "Import NLRB election files (FOIA table, nlrb.gov downloads) into a data folder, with a report.",
 }
 
 #: Errors of a folder that cannot be written (read-only, full, not ours): one message and exit status 2.
@@ -59,7 +60,7 @@ def build_parser() -> tuple[ArgumentParser, dict[str, ArgumentParser]]:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=ArgumentParser)
     subparsers: dict[str, ArgumentParser] = {}
     for name, help_text in SUBCOMMANDS.items():
-        module = importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
         p = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(p)
         p.set_defaults(_module=module)

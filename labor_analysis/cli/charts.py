@@ -8,19 +8,48 @@ import os
 from ..presets import FORMATS, SIZE_PRESETS
 from . import DATA_DIR_HELP, UsageError
 
+#: Default of --max-elections: per-election charts for thousands of elections are not what anyone wants.
+MAX_ELECTIONS = 50
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `labor-analysis charts`."""
     parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
-    parser.add_argument("--out", default=None,
-                        help="output folder (default: build/charts/); never the data folder, notebooks/ or inside them")
-    parser.add_argument("--format", default=",".join(FORMATS),
-                        help=f"comma-separated image formats among {', '.join(FORMATS)} (default: all)")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="output folder (default: build/charts/); never the data folder, notebooks/ or inside them",
+    )
+    parser.add_argument(
+        "--format",
+        default=",".join(FORMATS),
+        help=f"comma-separated image formats among {', '.join(FORMATS)} (default: all)",
+    )
     sizes = "; ".join(f"{p.name}: {p.description}" for p in SIZE_PRESETS.values())
-    parser.add_argument("--size", default=",".join(SIZE_PRESETS),
-                        help=f"comma-separated size presets ({sizes}) (default: all)")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="charts exported in parallel (default: one per core); the files do not depend on it")
+    parser.add_argument(
+        "--size", default=",".join(SIZE_PRESETS), help=f"comma-separated size presets ({sizes}) (default: all)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="charts exported in parallel (default: one per core); the files do not depend on it",
+    )
+    parser.add_argument(
+        "--election",
+        action="append",
+        default=None,
+        metavar="ID",
+        help="chart only this election (repeat for several); overview charts cover only these",
+    )
+    parser.add_argument(
+        "--max-elections",
+        type=int,
+        default=MAX_ELECTIONS,
+        metavar="N",
+        help=f"in a folder of more than N elections (an imported national file), chart only the N "
+        f"largest single-union units with valid votes (default {MAX_ELECTIONS}; 0 for no limit)",
+    )
 
 
 def _split(value: str) -> list[str]:
@@ -43,7 +72,20 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
-    records = build_gallery(data_dir, out_dir, formats=formats, sizes=sizes, jobs=jobs)
+    if args.max_elections < 0:
+        raise UsageError(f"--max-elections must be 0 or more (got {args.max_elections})")
+    try:
+        records = build_gallery(
+            data_dir,
+            out_dir,
+            formats=formats,
+            sizes=sizes,
+            jobs=jobs,
+            elections=args.election,
+            max_elections=args.max_elections or None,
+        )
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
     print(f"Wrote {len(records)} charts ({', '.join(formats)} x {', '.join(sizes)}) to {out_dir}")
     print(f"Gallery: {out_dir / INDEX_HTML}")
     return 0

@@ -9,13 +9,22 @@ from . import DATA_DIR_HELP, UsageError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `labor-analysis rerun`."""
-    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
-                        help="notebook names (e.g. 02-bessemer-challenged-ballots) or paths; default: all of notebooks/")
-    parser.add_argument("--data-dir", default=None, metavar="DIR",
-                        help=DATA_DIR_HELP)
-    parser.add_argument("--out", default=None, metavar="DIR",
-                        help="output folder (default: build/notebooks/); never the data folder or notebooks/")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)")
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebook names (e.g. 02-bessemer-challenged-ballots) or paths; default: all of notebooks/",
+    )
+    parser.add_argument("--data-dir", default=None, metavar="DIR", help=DATA_DIR_HELP)
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="output folder (default: build/notebooks/); never the data folder or notebooks/",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: one per core)"
+    )
     parser.add_argument("--force", action="store_true", help="run every notebook even if its inputs are unchanged")
 
 

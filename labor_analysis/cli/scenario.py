@@ -54,11 +54,12 @@ def _tally_from_election(args: argparse.Namespace) -> Tally:
     """The latest stage of the election named by --election."""
     import pandas as pd
 
-    from ..analysis import summary
+    from ..elections import results
     from ..loading import load
+    from ..text import long_date
 
     ds = load(args.data_dir)
-    table = summary(ds).set_index("election_id")
+    table = results(ds).set_index("election_id")
     if args.election not in table.index:
         known = ", ".join(table.index)
         raise UsageError(f"unknown election {args.election!r} (the data folder has: {known})")
@@ -66,9 +67,7 @@ def _tally_from_election(args: argparse.Namespace) -> Tally:
     for choice in ("yes", "no", "challenged"):
         if pd.isna(row[choice]):
             raise UsageError(f"the {choice} ballots of {args.election} were never reported; give the counts instead")
-    description = (
-        f"{args.election} ({row['facility']}, {row['union']}, {row['stage']} tally of {row['count_date']:%Y-%m-%d})"
-    )
+    description = f"{row['name']} ({row['union']}, {row['stage']} tally of {long_date(row['count_date'])})"
     unions: tuple[tuple[str, int], ...] = ((str(row["union"]), int(row["yes"])),)
     if int(row["unions"]) > 1:
         tallies = ds.tallies

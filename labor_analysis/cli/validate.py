@@ -9,8 +9,7 @@ from . import DATA_DIR_HELP
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `labor-analysis validate`."""
-    parser.add_argument("--data-dir", default=None,
-                        help=DATA_DIR_HELP)
+    parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,69 @@
+"""Benchmark `labor-analysis import-nlrb` and `summary` on the NLRB's FOIA table against bare pandas reads.
+
+Times in one run, each in a fresh Python process, alternating the pairs and comparing medians:
+  (a) `pandas.read_excel` of the FOIA table's sheet (header row 4) with python-calamine, the fastest engine the
+      project installs, against `labor-analysis import-nlrb FOIA --out DIR` (read, rules, report, five CSVs).
+      Target: import / read_excel <= 2.5.
+  (b) `pandas.read_csv` of the five CSV files of the imported folder, against
+      `labor-analysis summary --data-dir DIR --format csv` (load, validation, summary, safe CSV).
+      Target: summary / read_csv <= 2.
+Needs the FOIA table in ../shared/nlrb/ (or --foia PATH). Exits 1 when a target is missed.
+Usage: .venv/bin/python benchmarks/bench_import.py [--foia PATH] [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_summary import BIN, interleaved_medians
+
+from labor_analysis.paths import nlrb_records_dir
+from labor_analysis.schema import TABLES
+
+FOIA_NAME = "NLRB-2022-000194_election_results_2017-2021.xlsx"
+IMPORT_TARGET = 2.5  # import-nlrb / read_excel
+SUMMARY_TARGET = 2.0  # summary / read_csv
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    records = nlrb_records_dir()
+    parser.add_argument("--foia", type=Path, default=records / FOIA_NAME if records else None)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    if args.foia is None or not args.foia.is_file():
+        sys.exit("the NLRB's FOIA table is not in ../shared/nlrb/: give it with --foia PATH")
+    python, cli = str(BIN / "python"), str(BIN / "labor-analysis")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "imported"
+        read_excel = [
+            python,
+            "-c",
+            "import sys, pandas; pandas.read_excel(sys.argv[1], header=3, engine='calamine')",
+            str(args.foia),
+        ]
+        importing = [cli, "import-nlrb", str(args.foia), "--out", str(out)]
+        bare_import, cli_import = interleaved_medians(read_excel, importing, args.repeats)
+        files = [str(out / t.filename) for t in TABLES]
+        read_csv = [python, "-c", "import sys, pandas; [pandas.read_csv(f) for f in sys.argv[1:]]", *files]
+        summary = [cli, "summary", "--data-dir", str(out), "--format", "csv"]
+        bare_summary, cli_summary = interleaved_medians(read_csv, summary, args.repeats)
+    rows = [
+        ("import-nlrb on the FOIA table", "pandas.read_excel (calamine)", bare_import, cli_import, IMPORT_TARGET),
+        ("summary on the imported folder", "pandas.read_csv of its files", bare_summary, cli_summary, SUMMARY_TARGET),
+    ]
+    missed = False
+    print(f"Medians of {args.repeats} alternating runs, each in a fresh interpreter:")
+    for what, baseline, base, measured, target in rows:
+        ratio = measured / base
+        missed |= ratio > target
+        verdict = "ok" if ratio <= target else "MISSED"
+        print(f"  {what}: {measured:.2f} s; {baseline}: {base:.2f} s; ratio {ratio:.2f} (target <= {target}) {verdict}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

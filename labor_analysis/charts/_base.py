@@ -1,0 +1,210 @@
+"""What every chart shares: the spec it returns, the registry that finds it, and the drawing helpers.
+
+A chart is one decorated function in one module of this package: `@register("vote-shares", per_election=True)`
+above a function that takes the Dataset (and an election_id) and returns a `ChartSpec` with its data, its
+words and how to draw it, or raises `ChartUnavailable` saying why the data cannot support it. The package
+imports each of its modules, so a new chart is one addition in one file.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+import matplotlib as mpl
+import matplotlib.style
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from ..analysis import summary
+from ..elections import election_source_ids, results, tally_record  # noqa: F401  (the charts' shared words)
+from ..loading import Dataset
+from ..style import COLORS, house_rc
+from ..text import AP_STATES
+
+WEB_WIDTH_IN = 6.4
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart to publish: its file slug, words, sources, plotted data, and how to draw it."""
+
+    slug: str
+    title: str
+    subtitle: str
+    headline: str
+    alt_text: str
+    source_ids: tuple[str, ...]
+    data: pd.DataFrame
+    build: Callable[[], Figure]
+    record: str = ""  # the primary record the reported figures come from, for the source line
+
+
+class ChartUnavailable(Exception):
+    """The data cannot support this chart; the message says why, in words for the gallery and the command line."""
+
+
+@dataclass(frozen=True)
+class RegisteredChart:
+    """A chart of the registry: its name, whether it is drawn once per election, and its spec function."""
+
+    name: str
+    per_election: bool
+    make: Callable[..., ChartSpec]
+    order: int
+
+    def spec(self, ds: Dataset, election_id: str | None = None) -> ChartSpec:
+        """The chart's spec for `ds` (and `election_id` if drawn per election); ChartUnavailable if it can't be."""
+        if self.per_election:
+            if election_id is None:
+                raise TypeError(f"chart {self.name!r} is drawn per election: pass election_id")
+            return self.make(ds, election_id)
+        if election_id is not None:
+            raise TypeError(f"chart {self.name!r} covers every election: it takes no election_id")
+        return self.make(ds)
+
+
+#: Every chart, by name, in the order they register.
+REGISTRY: dict[str, RegisteredChart] = {}
+
+
+def register(name: str, *, per_election: bool = False, order: int = 100) -> Callable:
+    """Decorator adding a spec function to the registry under `name` (overview charts sort by `order`)."""
+
+    def add(make: Callable[..., ChartSpec]) -> Callable[..., ChartSpec]:
+        REGISTRY[name] = RegisteredChart(name, per_election, make, order)
+        return make
+
+    return add
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A chart the data cannot support, and why."""
+
+    slug: str
+    reason: str
+
+
+def chart_plan(ds: Dataset) -> tuple[list[ChartSpec], list[LeftOut]]:
+    """Every chart this data folder supports (overview charts, then each election's by count date) and the rest.
+
+    An election's per-election charts follow each other in registry order; a chart that raises
+    ChartUnavailable is listed in the second list with its reason instead.
+    """
+    charts = sorted(REGISTRY.values(), key=lambda c: c.order)
+    specs: list[ChartSpec] = []
+    left_out: list[LeftOut] = []
+
+    def attempt(chart: RegisteredChart, election_id: str | None = None) -> None:
+        slug = chart.name if election_id is None else f"{chart.name}-{slugify(election_id)}"
+        try:
+            specs.append(chart.spec(ds, election_id))
+        except ChartUnavailable as why:
+            left_out.append(LeftOut(slug, str(why)))
+
+    for chart in charts:
+        if not chart.per_election:
+            attempt(chart)
+    for election_id in summary(ds)["election_id"]:  # by count date
+        for chart in charts:
+            if chart.per_election:
+                attempt(chart, election_id)
+    return specs, left_out
+
+
+def chart_specs(ds: Dataset) -> list[ChartSpec]:
+    """Every chart this data folder supports, in gallery order (see `chart_plan`)."""
+    return chart_plan(ds)[0]
+
+
+# ---------------------------------------------------------------- words shared by charts
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe slug: lower case, runs of anything but letters and digits become one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def yes_no_ballots(table: pd.DataFrame) -> pd.Series:
+    """Which elections of a `results` table were a yes-or-no question: one union on the ballot, not a run-off.
+
+    A ballot with several unions (summary's `unions` above 1) or a run-off cannot be drawn as yes against no.
+    """
+    single = table["unions"].fillna(1).astype(int) <= 1
+    return single & (table["outcome"].astype(str) != "runoff") & (table["kind"].astype(str) != "runoff")
+
+
+def left_out_sentence(names: Iterable[str], why: str) -> str:
+    """' Not shown (why): A and B.' or '' when nothing was left out."""
+    names = list(names)
+    if not names:
+        return ""
+    separator = "; " if any("," in n for n in names) else ", "
+    listed = names[0] if len(names) == 1 else f"{separator.join(names[:-1])} and {names[-1]}"
+    return f" Not shown ({why}): {listed}" + ("" if listed.endswith(".") else ".")
+
+
+# ---------------------------------------------------------------- drawing helpers
+
+
+def wrap_label(label: str, width: int = 18) -> str:
+    """A long axis label broken onto lines of at most `width` characters, so it fits a print column."""
+    return textwrap.fill(str(label), width)
+
+
+def stacked_label(name: str) -> str:
+    """An election's name for an axis: on one line up to 26 characters ('JFK8, Staten Island, N.Y.'), else stacked.
+
+    One line keeps rows apart in the short social frame; a longer name breaks with each city on one line with
+    its state and the facility and the year on lines of their own.
+    """
+    if len(str(name)) <= 26:
+        return str(name)
+    parts = str(name).split(", ")
+    lines: list[str] = []
+    for part in parts:
+        if lines and part in AP_STATES.values():
+            lines[-1] += f", {part}"
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def style_context() -> AbstractContextManager[None]:
+    """The house style over matplotlib's defaults for a `with` block, whatever the caller's own settings.
+
+    Starting from the defaults keeps the files identical whether or not the process set a global style first.
+    """
+    return mpl.style.context(house_rc(), after_reset=True)
+
+
+def new_figure(height_in: float) -> Figure:
+    """A new figure in the house style at web width, not registered with pyplot (no global state)."""
+    with style_context():
+        fig = Figure(figsize=(WEB_WIDTH_IN, height_in), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def majority_line(ax: Axes, vertical: bool = False) -> None:
+    """The 50% line: where a union wins a majority of the valid votes."""
+    draw = ax.axvline if vertical else ax.axhline
+    draw(50, color=COLORS["reference"], linewidth=1.1, linestyle=(0, (4, 3)), zorder=3)
+
+
+def text_color_on(fill: str) -> str:
+    """White on a dark fill, the house text colour on a light one (relative luminance, WCAG)."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(fill))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "white" if luminance < 0.18 else COLORS["text"]

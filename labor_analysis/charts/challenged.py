@@ -1,0 +1,402 @@
+"""Challenged ballots: could they change the result, what the union would need of them, and how likely that is.
+
+In the NLRB's words, a challenge is *sustained* (the ballot is not counted) or *overruled* (the ballot is
+opened and counted).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from ..loading import Dataset
+from ..rules import scenario_grid
+from ..style import COLORS
+from ..text import challenged_ballots_sentence, fmt_int, fmt_pct
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    left_out_sentence,
+    new_figure,
+    register,
+    results,
+    slugify,
+    stacked_label,
+    style_context,
+    tally_record,
+    yes_no_ballots,
+)
+from .votes import election, require_yes_no
+
+HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
+
+
+def require_challenged(row: pd.Series) -> None:
+    """ChartUnavailable unless the election is yes-or-no and reported some challenged ballots."""
+    require_yes_no(row)
+    if pd.isna(row["challenged"]):
+        raise ChartUnavailable("challenged ballots not reported")
+    if int(row["challenged"]) == 0:
+        raise ChartUnavailable("no ballots were challenged: the count decided it")
+
+
+# ---------------------------------------------------------------- every election: margin against challenged
+
+
+def challenged_margin_data(ds: Dataset) -> pd.DataFrame:
+    """Per yes-or-no election with a reported challenged count: the margin, its size, the challenged, determinative."""
+    table = results(ds)
+    table = table[table["challenged"].notna() & table["margin"].notna() & yes_no_ballots(table)]
+    return pd.DataFrame(
+        {
+            "election_id": table["election_id"],
+            "label": table["name"],
+            "margin": table["margin"],
+            "margin_size": table["margin"].abs(),
+            "challenged": table["challenged"],
+            "determinative": table["determinative"].astype(bool),
+            "outcome": table["outcome"].astype(str),
+        }
+    ).reset_index(drop=True)
+
+
+def challenged_margin_figure(ds: Dataset) -> Figure:
+    """Per election, two bars on one scale: the votes between yes and no, and the ballots set aside as challenged."""
+    data = challenged_margin_data(ds).iloc[::-1].reset_index(drop=True)  # first election on top
+    with style_context():
+        fig = new_figure(0.9 + 0.7 * len(data))
+        ax = fig.add_subplot()
+        y = np.arange(len(data))
+        h = 0.36
+        ax.barh(y + h / 2, data["margin_size"].astype(float), height=h, color=COLORS["neutral"], label="Margin")
+        ax.barh(y - h / 2, data["challenged"].astype(float), height=h, color=COLORS["challenged"], label="Challenged")
+        top = float(max(data["margin_size"].max(), data["challenged"].max(), 1))
+        for yi, margin, challenged, decisive in zip(y, data["margin_size"], data["challenged"], data["determinative"]):
+            ax.text(float(margin) + top * 0.01, yi + h / 2, fmt_int(margin), va="center", ha="left", fontsize=9)
+            words = fmt_int(challenged) + (": could change the result" if decisive else "")
+            ax.text(
+                float(challenged) + top * 0.01,
+                yi - h / 2,
+                words,
+                va="center",
+                ha="left",
+                fontsize=9,
+                fontweight="bold" if decisive else "normal",
+            )
+        ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
+        for label, decisive in zip(ax.get_yticklabels(), data["determinative"]):
+            label.set_fontweight("bold" if decisive else "normal")
+        decisive_right = (
+            float(data.loc[data["determinative"], "challenged"].max()) if data["determinative"].any() else 0
+        )
+        ax.set_xlim(0, max(top * 1.2, decisive_right + top * 0.9))  # room for the words beside a decisive bar
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
+        ax.set_xlabel("Votes between yes and no; challenged ballots")
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.2, handlelength=1.0)
+    return fig
+
+
+@register("challenged-margin", order=30)
+def challenged_margin(ds: Dataset) -> ChartSpec:
+    """Margin against challenged ballots for every election that reported them; the title counts the close ones."""
+    data = challenged_margin_data(ds)
+    if data.empty:
+        raise ChartUnavailable("no yes-or-no election reported its challenged ballots")
+    decisive = data[data["determinative"]]
+    n, k = len(data), len(decisive)
+    headline = f"{k} of {n}"
+    names = "; ".join(decisive["label"])
+    title = f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else "")
+    table = results(ds)
+    missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
+    subtitle = (
+        "For each election, the votes between yes and no and the ballots set aside as challenged. "
+        "Where enough challenged ballots could close or reverse the gap, the chart says so."
+        + left_out_sentence(missing, "challenged ballots not reported, or not a yes-or-no ballot")
+    )
+    points = "; ".join(
+        f"{lab}: {fmt_int(m)} votes between yes and no, {fmt_int(ch)} challenged"
+        f"{' (could change the result)' if d else ''}"
+        for lab, m, ch, d in zip(data["label"], data["margin_size"], data["challenged"], data["determinative"])
+    )
+    alt = (
+        f"Bar chart comparing, in {n} elections at Amazon, the votes between yes and no with the number of "
+        f"challenged ballots; the challenged ballots could change the result in {headline}. {points}."
+    )
+    return ChartSpec(
+        "challenged-margin",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, data["election_id"]),
+        data,
+        lambda: challenged_margin_figure(ds),
+        record=tally_record(data["election_id"]),
+    )
+
+
+# ---------------------------------------------------------------- one election: what it would take
+
+
+def what_it_would_take_data(ds: Dataset, election_id: str) -> pd.DataFrame:
+    """Yes and no ballots counted, plus the split of the challenged ballots the union needs to win.
+
+    When no split wins (`yes_needed` missing), every challenged ballot goes to yes, to show the union still loses.
+    """
+    row = election(ds, election_id)
+    challenged = int(row["challenged"])
+    needed = row["yes_needed"]
+    to_yes = challenged if pd.isna(needed) else int(needed)
+    return pd.DataFrame(
+        {
+            "election_id": election_id,
+            "side": ["yes", "no"],
+            "counted": [int(row["yes"]), int(row["no"])],
+            "from_challenged": [to_yes, challenged - to_yes],
+            "total": [int(row["yes"]) + to_yes, int(row["no"]) + challenged - to_yes],
+            "challenged": challenged,
+            "union_wins": [pd.notna(needed)] * 2,
+        }
+    )
+
+
+def what_it_would_take_figure(ds: Dataset, election_id: str) -> Figure:
+    """Counted yes and no ballots, extended by the fewest challenged ballots the union needs (the rest to no)."""
+    data = what_it_would_take_data(ds, election_id)
+    with style_context():
+        fig = new_figure(2.9)
+        ax = fig.add_subplot()
+        y = [1, 0]
+        names = ["Yes (union)", "No"]
+        for yi, (_, r) in zip(y, data.iterrows()):
+            color = COLORS[r["side"]]
+            ax.barh(yi, r["counted"], color=color, height=0.55)
+            ax.barh(
+                yi,
+                r["from_challenged"],
+                left=r["counted"],
+                color="white",
+                edgecolor=color,
+                hatch="////",
+                linewidth=1.2,
+                height=0.55,
+            )
+            words = fmt_int(r["counted"])
+            if r["from_challenged"]:
+                words += f" + {fmt_int(r['from_challenged'])}\n= {fmt_int(r['total'])}"
+            ax.text(r["total"], yi, f" {words}", ha="left", va="center", color=COLORS["text"], linespacing=1.1)
+        yes_needed = int(data.loc[0, "from_challenged"])
+        note = (
+            f"needed {fmt_int(yes_needed)} of {fmt_int(data.loc[0, 'challenged'])} challenged"
+            if data.loc[0, "union_wins"]
+            else f"all {fmt_int(data.loc[0, 'challenged'])} challenged fall short"
+        )
+        ax.annotate(
+            note,
+            (data.loc[0, "counted"] + yes_needed / 2, 1.3),
+            ha="center",
+            va="bottom",
+            color=COLORS["text"],
+            fontweight="bold",
+            annotation_clip=False,
+        )
+        ax.set_yticks(y, names)
+        ax.set_ylim(-0.5, 1.6)
+        ax.set_xlim(0, float(data["total"].max()) * 1.4)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
+        ax.set_xlabel("Ballots (solid: counted; hatched: challenged)")
+        ax.tick_params(axis="y", length=0)
+        ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
+    return fig
+
+
+@register("what-it-would-take", per_election=True, order=30)
+def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
+    """What the challenged ballots could do to one election; the title gives how many the union needed."""
+    row = election(ds, election_id)
+    require_challenged(row)
+    data = what_it_would_take_data(ds, election_id)
+    c = fmt_int(row["challenged"])
+    needed = int(data.loc[0, "from_challenged"])
+    at = row["at"]
+    if not data.loc[0, "union_wins"]:
+        headline = f"all {c}"
+        title = f"Even all {c} challenged ballots could not have won the vote {row['at_mid']} for the union"
+        last = f"Even all {c} challenged ballots as yes votes would fall short."
+    elif needed == 0:
+        headline = f"0 of {c}"
+        title = f"Union needed 0 of {c} challenged ballots {at}; its {fmt_int(row['margin'])}-vote lead was enough"
+        last = f"The union needed {headline} challenged ballots."
+    else:
+        headline = f"{fmt_int(needed)} of {c}"
+        title = f"Union needed {headline} challenged ballots to win {at}"
+        last = f"The union needed {headline} challenged ballots."
+    rule = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]))
+    subtitle = f"Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. {rule}"
+    alt = (
+        f"Bar chart of what the {c} challenged ballots could do {at}. Solid bars are the counted "
+        f"yes and no votes; hatched segments add the challenged ballots. {rule} {last}"
+    )
+    return ChartSpec(
+        f"what-it-would-take-{slugify(election_id)}",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, [election_id]),
+        data,
+        lambda: what_it_would_take_figure(ds, election_id),
+        record=tally_record([election_id]),
+    )
+
+
+# ---------------------------------------------------------------- one election: the scenario heat map
+
+
+def scenario_data(ds: Dataset, election_id: str) -> pd.DataFrame:
+    """`rules.scenario_grid` for one election: its chance of winning over the overruled share and yes share."""
+    row = election(ds, election_id)
+    grid = scenario_grid(int(row["yes"]), int(row["no"]), int(row["challenged"]))
+    grid.insert(0, "election_id", election_id)
+    return grid
+
+
+def scenario_heatmap_figure(ds: Dataset, election_id: str) -> Figure:
+    """Heat map of the union's chance of winning over the share of challenges overruled and the counted yes share."""
+    data = scenario_data(ds, election_id)
+    table = data.pivot(index="overruled_share", columns="yes_share", values="win_probability").sort_index()
+    xs, ys = table.columns.to_numpy(), table.index.to_numpy()
+    step_x, step_y = np.diff(xs).min(), np.diff(ys).min()
+    cmap = LinearSegmentedColormap.from_list("outcome", [COLORS["lost"], "#F7F7F7", COLORS["won"]])
+    with style_context():
+        fig = new_figure(3.9)
+        ax = fig.add_subplot()
+        image = ax.imshow(
+            table.to_numpy(),
+            origin="lower",
+            aspect="auto",
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+            extent=(
+                100 * (xs[0] - step_x / 2),
+                100 * (xs[-1] + step_x / 2),
+                100 * (ys[0] - step_y / 2),
+                100 * (ys[-1] + step_y / 2),
+            ),
+        )
+        handles = []
+        if table.to_numpy().min() < 0.5 < table.to_numpy().max():
+            ax.contour(
+                100 * xs,
+                100 * ys,
+                table.to_numpy(),
+                levels=[0.5],
+                colors=[COLORS["reference"]],
+                linewidths=1.2,
+                linestyles="dashed",
+            )
+            handles.append(
+                Line2D([], [], color=COLORS["reference"], linewidth=1.2, linestyle="dashed", label="Even chance (50%)")
+            )
+        row = election(ds, election_id)
+        ax.plot(
+            100 * float(row["yes_share"]),
+            100,
+            marker="D",
+            markersize=7,
+            color="white",
+            markeredgecolor=COLORS["text"],
+            clip_on=False,
+            zorder=5,
+            linestyle="none",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                markersize=7,
+                color="white",
+                markeredgecolor=COLORS["text"],
+                linestyle="none",
+                label="Yes share of the counted ballots",
+            )
+        )
+        ax.legend(
+            handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, borderaxespad=0.2, handlelength=1.6
+        )
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_xlabel("Yes share of the challenged ballots counted")
+        ax.set_ylabel("Challenges overruled\n(ballots opened and counted)")
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02)
+        bar.set_label("Chance the union wins")
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+        bar.outline.set_visible(False)
+    return fig
+
+
+@register("scenario-heatmap", per_election=True, order=40)
+def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
+    """The union's chance over how the challenges end; drawn only where the challenged ballots could decide."""
+    row = election(ds, election_id)
+    require_challenged(row)
+    if not bool(row["determinative"]):
+        raise ChartUnavailable("the challenged ballots cannot change the result, so every scenario ends the same")
+    data = scenario_data(ds, election_id)
+    c = int(row["challenged"])
+    needed = row["yes_needed"]
+    at = row["at"]
+    if pd.isna(needed) or int(needed) == 0:
+        result = "loses" if pd.isna(needed) else "wins"
+        headline = f"{fmt_int(c)}"
+        title = f"However the {headline} challenged ballots are resolved, the union {result} {at}"
+    else:
+        headline = fmt_pct(int(needed) / c)
+        title = (
+            f"{at[0].upper() + at[1:]}, the union needs {headline} of all {fmt_int(c)} challenged ballots as yes votes"
+        )
+    probs = data["win_probability"]
+    subtitle = (
+        "The union's chance of winning, by the share of challenges the NLRB overrules (those ballots are opened "
+        "and counted; sustained ones are not) and by the yes share among the ballots counted. The dashed line "
+        "marks an even chance."
+    )
+    alt = (
+        f"Heat map of the union's chance of winning {row['at_mid']} over the share of its {fmt_int(c)} challenged "
+        "ballots "
+        f"whose challenge is overruled, so they are opened and counted (0 to 100%), and their yes share (0 to "
+        f"100%). Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. "
+        + (
+            f"With every challenge overruled the union needs {headline} of the ballots as yes; with fewer counted it "
+            f"needs a higher share. "
+            if headline.endswith("%")
+            else f"All {headline} challenged ballots cannot change the result. "
+        )
+        + f"The chance ranges from {fmt_pct(probs.min(), 0)} to {fmt_pct(probs.max(), 0)} across the grid."
+    )
+    return ChartSpec(
+        f"scenario-heatmap-{slugify(election_id)}",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, [election_id]),
+        data,
+        lambda: scenario_heatmap_figure(ds, election_id),
+        record=tally_record([election_id]),
+    )

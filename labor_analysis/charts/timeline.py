@@ -1,0 +1,153 @@
+"""When the votes came: every election at the date of its count, with its result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
+
+from ..loading import Dataset
+from ..style import COLORS
+from ..text import fmt_pct, long_date
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    new_figure,
+    register,
+    results,
+    stacked_label,
+    style_context,
+    tally_record,
+    yes_no_ballots,
+)
+
+#: Marker fill and edge per result; an undetermined result is a hollow ring, as open as the result itself.
+MARKERS = {
+    "won": (COLORS["won"], "white"),
+    "lost": (COLORS["lost"], "white"),
+    "undetermined": ("white", COLORS["undetermined"]),
+    "runoff": ("white", COLORS["neutral_dark"]),
+}
+RESULT_WORDS = {"won": "won", "lost": "lost", "undetermined": "open", "runoff": "run-off"}
+ALT_WORDS = {"won": "union won", "lost": "union lost", "undetermined": "result still open", "runoff": "run-off"}
+
+
+def timeline_data(ds: Dataset) -> pd.DataFrame:
+    """Every election's count date, yes share (percent, yes-or-no ballots only), eligible voters and outcome."""
+    table = results(ds)
+    yes_no = yes_no_ballots(table)
+    return pd.DataFrame(
+        {
+            "election_id": table["election_id"],
+            "label": table["name"],
+            "union": table["union"],
+            "count_date": table["count_date"].dt.strftime("%Y-%m-%d"),
+            "yes_share_pct": (100 * table["yes_share"]).where(yes_no),
+            "eligible_voters": table["eligible_voters"],
+            "outcome": table["outcome"].astype(str),
+        }
+    ).reset_index(drop=True)
+
+
+def timeline_figure(ds: Dataset) -> Figure:
+    """One row per election in count order: a dot at its count date, filled by its result, with words beside it."""
+    data = timeline_data(ds)
+    dates = pd.to_datetime(data["count_date"])
+    with style_context():
+        fig = new_figure(0.9 + 0.5 * len(data))
+        ax = fig.add_subplot()
+        y = np.arange(len(data))[::-1]  # first election on top
+        for outcome, (face, edge) in MARKERS.items():
+            mask = (data["outcome"] == outcome).to_numpy()
+            if mask.any():
+                ax.scatter(
+                    dates[mask],
+                    y[mask],
+                    s=70,
+                    color=face,
+                    edgecolor=edge,
+                    linewidth=1.6 if face == "white" else 0.8,
+                    label=RESULT_WORDS[outcome],
+                    zorder=4,
+                )
+        for yi, date, share, outcome in zip(y, dates, data["yes_share_pct"], data["outcome"]):
+            words = RESULT_WORDS.get(outcome, outcome) + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes")
+            ax.annotate(
+                words,
+                (date, yi),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=9,
+                color=COLORS["text"],
+            )
+        ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
+        ax.set_ylim(-0.6, len(data) - 0.4)
+        start = pd.Timestamp(year=dates.min().year, month=1, day=1)
+        end = pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200)
+        ax.set_xlim(start, end)
+        years = end.year - start.year
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 3 else 2))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.set_xlabel("Date of the count")
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
+    return fig
+
+
+@register("timeline", order=20)
+def timeline(ds: Dataset) -> ChartSpec:
+    """Every election by date; the title says what followed the first union win (or that none came)."""
+    data = timeline_data(ds)
+    if data.empty:
+        raise ChartUnavailable("no elections")
+    won = data[data["outcome"] == "won"]
+    dates = pd.to_datetime(data["count_date"])
+    if len(won):
+        first = won.iloc[0]
+        later = data[dates > pd.Timestamp(first["count_date"])]
+        k = int((later["outcome"] == "won").sum())
+        headline = f"{k} of {len(later)}"
+        when = pd.Timestamp(first["count_date"])
+        if len(later):
+            title = (
+                f"Since the first union win at Amazon ({first['label']}, {when.strftime('%B %Y')}), "
+                f"unions have won {headline} votes"
+            )
+        else:
+            headline = when.strftime("%B %Y")
+            title = f"The latest vote at Amazon ({first['label']}, {headline}) was the first union win"
+    else:
+        headline = str(len(data))
+        title = (
+            f"Unions won none of the {headline} votes at Amazon from {dates.min().year} to {dates.max().year}"
+            if len(data) > 1
+            else f"The union did not win the one vote at Amazon, counted in {dates.min().year}"
+        )
+    subtitle = (
+        "Each election at the date of its count: whether the union won, lost or the result is still open, "
+        "and its share of the valid votes."
+    )
+    points = "; ".join(
+        f"{lab}, counted {long_date(d)}: {ALT_WORDS.get(o, o)}" + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
+        for lab, d, s, o in zip(data["label"], data["count_date"], data["yes_share_pct"], data["outcome"])
+    )
+    alt = (
+        f"Time line of {len(data)} union elections at Amazon workplaces from {dates.min().year} to "
+        f"{dates.max().year}. {title}. {points}."
+    )
+    return ChartSpec(
+        "timeline",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, data["election_id"]),
+        data,
+        lambda: timeline_figure(ds),
+        record=tally_record(data["election_id"]),
+    )

@@ -1,0 +1,228 @@
+"""Who turned out: one election's eligible voters, ballots and valid votes, and turnout across elections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from ..loading import Dataset
+from ..style import COLORS
+from ..text import about, fmt_int, fmt_pct, long_date
+from ._base import (
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    left_out_sentence,
+    new_figure,
+    register,
+    results,
+    slugify,
+    stacked_label,
+    style_context,
+    tally_record,
+)
+from .votes import election
+
+#: Neutral totals, lightest for the largest: eligible voters, ballots cast, valid votes.
+TOTAL_COLORS = (COLORS["neutral_light"], COLORS["neutral"], COLORS["neutral_dark"])
+
+
+# ---------------------------------------------------------------- one election
+
+
+def turnout_data(ds: Dataset, election_id: str) -> pd.DataFrame:
+    """Eligible voters, ballots cast and valid votes of one election, each also as a share of the eligible."""
+    row = election(ds, election_id)
+    counts = pd.array([row["eligible_voters"], row["ballots_cast"], row["valid_votes"]], dtype="Int64")
+    eligible = int(row["eligible_voters"])
+    return pd.DataFrame(
+        {
+            "election_id": election_id,
+            "measure": ["eligible voters", "ballots cast", "valid votes"],
+            "count": counts,
+            "pct_of_eligible": [np.nan if pd.isna(c) else 100 * int(c) / eligible for c in counts],
+        }
+    )
+
+
+def turnout_figure(ds: Dataset, election_id: str) -> Figure:
+    """Bars from zero of eligible voters, ballots cast and valid votes; an unreported count is said, not drawn."""
+    data = turnout_data(ds, election_id)
+    approx = about(bool(election(ds, election_id)["eligible_approximate"]))  # shares of an approximate count
+    with style_context():
+        fig = new_figure(3.4)
+        ax = fig.add_subplot()
+        heights = [0 if pd.isna(c) else int(c) for c in data["count"]]
+        bars = ax.bar(data["measure"].str.capitalize(), heights, color=TOTAL_COLORS, width=0.6)
+        top = max(heights)
+        for bar, count, pct in zip(bars, data["count"], data["pct_of_eligible"]):
+            x = bar.get_x() + bar.get_width() / 2
+            if pd.isna(count):
+                ax.text(x, top * 0.03, "not\nreported", ha="center", va="bottom", color=COLORS["muted_text"])
+                continue
+            label = (
+                approx + fmt_int(count)
+                if pct == 100
+                else f"{fmt_int(count)}\n({approx}{fmt_pct(pct / 100, 0)}\nof eligible)"
+            )  # narrow for print
+            ax.annotate(
+                label,
+                (x, int(count)),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                linespacing=1.1,
+            )
+        ax.set_ylim(0, top * 1.3)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
+        ax.set_ylabel("Workers")
+        ax.grid(True, axis="y", color=COLORS["grid"], linewidth=0.8)
+    return fig
+
+
+@register("turnout", per_election=True, order=20)
+def turnout(ds: Dataset, election_id: str) -> ChartSpec:
+    """One election's turnout; the title gives the share of eligible workers who voted, and where."""
+    row = election(ds, election_id)
+    if pd.isna(row["eligible_voters"]):
+        raise ChartUnavailable("eligible voters not reported")
+    if pd.isna(row["valid_votes"]):
+        raise ChartUnavailable("no valid votes reported")
+    data = turnout_data(ds, election_id)
+    cast, valid = data.loc[1], data.loc[2]
+    approx = bool(row["eligible_approximate"])
+    at = row["at"]
+    if pd.notna(cast["count"]):
+        headline = fmt_pct(cast["pct_of_eligible"] / 100, 0)
+        title = f"{about(approx).capitalize()}{headline} of eligible workers voted {at}"
+    else:
+        headline = fmt_pct(valid["pct_of_eligible"] / 100, 0)
+        title = f"{about(approx).capitalize()}{headline} of eligible workers cast a valid vote {at}"
+    subtitle = (
+        f"{about(approx).capitalize()}{fmt_int(row['eligible_voters'])} workers eligible; ballots cast include "
+        f"void and challenged ballots; valid votes are yes plus no."
+        + ("" if pd.notna(cast["count"]) else " Total ballots cast were not reported.")
+    )
+    alt = (
+        f"Bar chart of turnout {row['at_mid']} counted {long_date(row['count_date'])}: "
+        f"{about(approx)}{fmt_int(row['eligible_voters'])} eligible voters, "
+        + (
+            f"{fmt_int(cast['count'])} ballots cast ({about(approx)}{fmt_pct(cast['pct_of_eligible'] / 100, 0)} of "
+            "eligible), "
+            if pd.notna(cast["count"])
+            else "ballots cast not reported, "
+        )
+        + f"{fmt_int(valid['count'])} valid votes ({about(approx)}{fmt_pct(valid['pct_of_eligible'] / 100, 0)} of "
+        "eligible)."
+    )
+    return ChartSpec(
+        f"turnout-{slugify(election_id)}",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, [election_id]),
+        data,
+        lambda: turnout_figure(ds, election_id),
+        record=tally_record([election_id]),
+    )
+
+
+# ---------------------------------------------------------------- every election
+
+
+def turnout_all_data(ds: Dataset) -> pd.DataFrame:
+    """Turnout (ballots cast over eligible voters, percent) of every election that reported both, by count date."""
+    table = results(ds)
+    table = table[table["turnout"].notna()]
+    methods = ds.elections.set_index("election_id").get("voting_method")
+    method = (
+        table["election_id"].map(methods).astype("string").fillna("")
+        if methods is not None
+        else pd.Series("", index=table.index)
+    )
+    return pd.DataFrame(
+        {
+            "election_id": table["election_id"],
+            "label": table["name"],
+            "where": table["at"],
+            "ballots_cast": table["ballots_cast"],
+            "eligible_voters": table["eligible_voters"],
+            "eligible_approximate": table["election_id"]
+            .map(ds.elections.set_index("election_id")["eligible_approximate"])
+            .astype(bool),
+            "turnout_pct": 100 * table["turnout"],
+            "voting_method": method.str.replace("_", " "),
+        }
+    ).reset_index(drop=True)
+
+
+def turnout_all_figure(ds: Dataset) -> Figure:
+    """One bar per election of the share of eligible workers who cast a ballot, first election on top."""
+    data = turnout_all_data(ds).iloc[::-1].reset_index(drop=True)
+    show_method = data["voting_method"].nunique() > 1
+    with style_context():
+        fig = new_figure(0.8 + 0.46 * len(data))
+        ax = fig.add_subplot()
+        y = np.arange(len(data))
+        ax.barh(y, data["turnout_pct"], color=COLORS["neutral"], height=0.62)
+        for yi, pct, approx, method in zip(y, data["turnout_pct"], data["eligible_approximate"], data["voting_method"]):
+            words = about(approx) + fmt_pct(pct / 100, 0) + (f" ({method})" if show_method and method else "")
+            ax.text(pct + 1.2, float(yi), words, va="center", ha="left", color=COLORS["text"])
+        ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 25, 50, 75, 100])
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_xlabel("Ballots cast, share of eligible workers")
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
+    return fig
+
+
+@register("turnout-all", order=15)
+def turnout_all(ds: Dataset) -> ChartSpec:
+    """Turnout across elections; the title names the highest and the lowest."""
+    data = turnout_all_data(ds)
+    if data.empty:
+        raise ChartUnavailable("no election reported both its ballots and its eligible voters")
+    table = results(ds)
+    left_out = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
+    high, low = data.loc[data["turnout_pct"].idxmax()], data.loc[data["turnout_pct"].idxmin()]
+
+    def share(r: pd.Series) -> str:
+        return about(r["eligible_approximate"]) + fmt_pct(r["turnout_pct"] / 100, 0)
+
+    headline = share(high)
+    if len(data) == 1:
+        title = f"{headline.capitalize()} of eligible workers voted {high['where']}"
+    else:
+        title = f"Turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
+    subtitle = (
+        "Ballots cast (void and challenged included) as a share of the workers eligible to vote."
+        + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
+        + left_out_sentence(left_out, "ballots or eligible voters not reported")
+    )
+    parts = "; ".join(
+        f"{r['label']}: {share(r)} ({fmt_int(r['ballots_cast'])} of {about(r['eligible_approximate'])}"
+        f"{fmt_int(r['eligible_voters'])})"
+        for _, r in data.iterrows()
+    )
+    alt = (
+        f"Bar chart of turnout in {len(data)} union elections at Amazon workplaces, highest {headline} in "
+        f"{high['label']}. {parts}."
+    )
+    return ChartSpec(
+        "turnout-all",
+        title,
+        subtitle,
+        headline,
+        alt,
+        election_source_ids(ds, data["election_id"]),
+        data,
+        lambda: turnout_all_figure(ds),
+        record=tally_record(data["election_id"]),
+    )

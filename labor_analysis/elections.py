@@ -1,0 +1,48 @@
+"""Elections as readers meet them: named in AP style, and the sources behind their figures.
+
+Kept apart from the charts (no matplotlib), so the story text and a notebook's first cell load quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .analysis import summary
+from .loading import Dataset
+from .text import election_names
+
+
+def election_source_ids(ds: Dataset, election_ids: Iterable[str]) -> tuple[str, ...]:
+    """Sources behind these elections: the NLRB case page when sources.csv has one, the election row, its tallies."""
+    known = set(ds.sources["source_id"])
+    out: list[str] = []
+    elections = ds.elections.set_index("election_id")
+    tallies = ds.tallies
+    stages = summary(ds).set_index("election_id")["stage"].astype(str)
+    for eid in election_ids:
+        case = elections.at[eid, "case_number"]
+        case_page = f"nlrb-case-{case}"
+        if pd.notna(case) and case_page in known:
+            out.append(case_page)
+        out.append(elections.at[eid, "source_id"])
+        latest = tallies[(tallies["election_id"] == eid) & (tallies["stage"].astype(str) == stages[eid])]
+        out.extend(latest["source_id"].astype(str))
+    return tuple(dict.fromkeys(out))
+
+
+def tally_record(election_ids: Iterable[str]) -> str:
+    """The primary record of election charts: 'NLRB tally' for one election, 'NLRB tallies' for several."""
+    return "NLRB tally" if len(list(election_ids)) == 1 else "NLRB tallies"
+
+
+def results(ds: Dataset) -> pd.DataFrame:
+    """`summary` with each election's city, state, note and `eligible_approximate`, and its names.
+
+    The names are `text.election_names`: as labels, in sentences, and whether a code or year tells sites apart.
+    """
+    table = summary(ds)
+    details = [c for c in ("city", "state", "note", "eligible_approximate") if c in ds.elections and c not in table]
+    table = table.join(ds.elections.set_index("election_id")[details], on="election_id")
+    return pd.concat([table, election_names(table)], axis=1)

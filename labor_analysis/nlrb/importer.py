@@ -1,0 +1,175 @@
+"""Import NLRB files into a data folder of the project's contract, with a report accounting for every input row.
+
+`import_files` reads each file (format from its header), decides every row's fate (`rows`), merges tallies
+repeated across files (`combine`), builds elections and stages (`elections`), and writes elections.csv,
+tallies.csv, sources.csv, empty spending.csv and workforce.csv (header only) and import-report.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..paths import ensure_output_dir, resolve_data_dir
+from ..schema import BOOLEAN_FALSE, BOOLEAN_TRUE, TABLES_BY_NAME
+from . import combine, elections, sources
+from . import rows as row_rules
+from .tables import NlrbTable, read_nlrb_file
+
+REPORT_NAME = "import-report.json"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote: the folder, the report (as written to import-report.json) and the two main frames."""
+
+    out_dir: Path
+    report: dict
+    elections: pd.DataFrame
+    tallies: pd.DataFrame
+
+
+def check_out_dir(
+    out_dir: str | os.PathLike[str], inputs: list[Path], data_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """`out_dir` resolved; ValueError when it is the data folder (or inside it), an input's folder, or a file."""
+    out = ensure_output_dir(out_dir, resolve_data_dir(data_dir), "the import")
+    for path in inputs:
+        if path.resolve().parent == out:
+            raise ValueError(f"refusing to write the import into the folder of its input {path.name}: {out}")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out is a file, not a folder: {out}")
+    return out
+
+
+def import_files(
+    paths: list[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    downloaded: date | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> ImportResult:
+    """Import the NLRB files `paths` (earlier files win where files repeat a tally) into `out_dir`.
+
+    Raises tables.NlrbFileError for a file that cannot be imported and ValueError for a forbidden output folder;
+    nothing is written until every file has been read.
+    """
+    inputs = [Path(p) for p in paths]
+    out = check_out_dir(out_dir, inputs, data_dir)
+    tables = [read_nlrb_file(p) for p in inputs]
+    file_sources = sources.unique_ids([sources.file_source(t, downloaded) for t in tables])
+    source_ids = [s["source_id"] for s in file_sources]
+    names = [t.path.name for t in tables]
+    frames = [t.rows.assign(file=k) for k, t in enumerate(tables)]
+    rows = row_rules.classify(pd.concat(frames, ignore_index=True))
+    disagreements = combine.merge_files(rows, names)
+    built = elections.build(rows, source_ids)
+    source_frame = pd.concat(
+        [pd.DataFrame(file_sources, columns=sources.SOURCE_COLUMNS), sources.case_sources(built.elections)],
+        ignore_index=True,
+    )
+    report = _report(tables, file_sources, rows, built, disagreements, len(source_frame), out)
+    out.mkdir(parents=True, exist_ok=True)
+    _write(out / "elections.csv", built.elections)
+    _write(out / "tallies.csv", built.tallies)
+    _write(out / "sources.csv", source_frame)
+    for name in ("spending", "workforce"):
+        header = [f.name for f in TABLES_BY_NAME[name].fields]
+        (out / f"{name}.csv").write_text(",".join(header) + "\n", encoding="utf-8")
+    (out / REPORT_NAME).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return ImportResult(out, report, built.elections, built.tallies)
+
+
+def _write(path: Path, frame: pd.DataFrame) -> None:
+    """One CSV in the contract's text forms: ISO dates, `true`/`false`, whole numbers, empty for missing."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.strftime("%Y-%m-%d").fillna("")
+        elif pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: BOOLEAN_TRUE, False: BOOLEAN_FALSE})
+    out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def _fate_counts(rows: pd.DataFrame) -> dict[str, int]:
+    counts = rows["fate"].value_counts()
+    return {fate: int(counts.get(fate, 0)) for fate in row_rules.FATES}
+
+
+def _report(
+    tables: list[NlrbTable],
+    file_sources: list[dict[str, str]],
+    rows: pd.DataFrame,
+    built: elections.Built,
+    disagreements: list[combine.Disagreement],
+    n_sources: int,
+    out: Path,
+) -> dict:
+    """The import report: rows read and the fate of each, per file and in all; what was written and adjusted."""
+    per_file = []
+    for k, (table, source) in enumerate(zip(tables, file_sources)):
+        mine = rows[rows["file"] == k]
+        per_file.append(
+            {
+                "file": table.path.name,
+                "format": table.format.DESCRIPTION,
+                "source_id": source["source_id"],
+                "title": table.title,
+                "rows_read": len(mine),
+                "blank_rows_ignored": table.blank_rows,
+                "rows": _fate_counts(mine),
+            }
+        )
+    fates = _fate_counts(rows)
+    unaccounted = len(rows) - sum(fates.values())
+    if unaccounted:  # a rule left a row without a fate: a bug, never a silent loss
+        raise AssertionError(f"{unaccounted} input rows have no fate in the import report")
+    ids = built.elections
+    return {
+        "output": str(out),
+        "files": per_file,
+        "rows_read": len(rows),
+        "rows": fates,
+        "elections_written": len(ids),
+        "elections_by_kind": {k: int(v) for k, v in ids["kind"].value_counts().sort_index().items()},
+        "tallies_written": len(built.tallies),
+        "stages_written": int(built.tallies[["election_id", "stage"]].drop_duplicates().shape[0]),
+        "sources_written": n_sources,
+        "adjustments": built.counts,
+        "disagreements_between_files": [d.as_dict() for d in disagreements],
+    }
+
+
+def render_report(report: dict) -> str:
+    """The report as text for the terminal: totals, then each file's rows by fate, then the disagreements."""
+    lines = [f"Imported {report['rows_read']} tally rows into {report['output']}"]
+    for f in report["files"]:
+        lines.append(f"  {f['file']} ({f['format']}, cited as {f['source_id']}): {f['rows_read']} rows read")
+    lines.append("Rows by fate (every input row is counted once):")
+    width = max(len(k) for k in report["rows"])
+    lines += [f"  {fate:<{width}}  {n:>6}" for fate, n in report["rows"].items() if n]
+    lines.append(f"  {'total':<{width}}  {sum(report['rows'].values()):>6}")
+    kinds = ", ".join(f"{n} {k}" for k, n in report["elections_by_kind"].items())
+    lines.append(
+        f"Wrote {report['elections_written']} elections ({kinds}), {report['stages_written']} tallies "
+        f"({report['tallies_written']} rows), {report['sources_written']} sources"
+    )
+    adjusted = {k: v for k, v in report["adjustments"].items() if v}
+    if adjusted:
+        lines.append("Adjustments and flags:")
+        lines += [f"  {k}: {v}" for k, v in adjusted.items()]
+    found = report["disagreements_between_files"]
+    if found:
+        lines.append(f"The files disagree on {len(found)} tallies (the first file's figures were used):")
+        for d in found[:20]:
+            diff = ", ".join(f"{c} {d['used_values'][c]} vs {d['other_values'][c]}" for c in d["differs_in"])
+            lines.append(f"  {d['case_number']} {d['kind']} {d['tally_date']}: {diff} (used {d['used']})")
+        if len(found) > 20:
+            lines.append(f"  ... and {len(found) - 20} more in {REPORT_NAME}")
+    return "\n".join(lines) + "\n"

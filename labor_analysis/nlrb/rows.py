@@ -1,0 +1,159 @@
+"""Decide the fate of every input row before elections are built: skipped, merged into another row, or kept.
+
+Every rule is one named step, applied in this order, and every input row ends with exactly one `fate`
+(see FATES) so the import report accounts for all of them:
+
+1. no tally: the row has no tally date or no tally type the NLRB uses (`Initial`, `Rerun`, `Run-off`);
+2. not a representation election: the case type is not RC, RD or RM (deauthorization polls, `UD`, follow other
+   rules), or the tally category is `UD`;
+3. no count: not one valid vote (for any union or against) and not one challenged ballot is recorded, so no
+   outcome can be read (void-only and all-zero rows: the NLRB's records certify results for some of them, so
+   the zeros are not the count);
+4. part of a count: the cell of the first union's votes or of the votes against is blank (the FOIA table has
+   such rows; the outcome cannot be read without them, and a blank is not a zero there);
+5. repeated row: the same case, unit and tally date with exactly the same counts as an earlier row of the same
+   file (the FOIA table enters some tallies twice, once as "Self Determination" and once as a plain tally, or
+   under two scheduled dates): merged into the first, which is marked self-determination if either row was;
+6. split ballot: a ballot with more unions than the format's three union columns, entered as two rows of the
+   same case, unit, tally type and date with the same eligible, void and challenged counts, different unions
+   and the "against" votes on at most one of them (04-RC-207888 in the FOIA table): the second row's unions
+   join the first row's ballot.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import tally_rows as tr
+
+#: Tally types -> the contract's election kind.
+KINDS = {"initial": "initial", "rerun": "rerun", "run-off": "runoff", "runoff": "runoff"}
+REPRESENTATION_CASE_TYPES = ("RC", "RD", "RM")
+SELF_DETERMINATION = "self determination"
+
+# Row fates: report labels (stable keys of import-report.json).
+IMPORTED_FIRST = "imported: first tally of an election"
+IMPORTED_REVISION = "imported: revised tally (a later stage of its election)"
+SKIP_NO_TALLY = "skipped: no tally recorded (no tally date or tally type)"
+SKIP_NOT_REPRESENTATION = "skipped: not a representation election (case type not RC, RD or RM, or a UD poll)"
+SKIP_NO_COUNT = "skipped: no valid vote and no challenged ballot recorded"
+SKIP_PART_COUNT = "skipped: the votes for the first union or against are not recorded"
+MERGED_REPEAT = "merged: repeats the counts of another row of the same tally"
+MERGED_SPLIT = "merged: second row of a ballot split over two rows"
+MERGED_OTHER_FILE = "merged: the same tally was read from an earlier file"
+SKIP_REVISION_UNIONS = "skipped: revised tally with another number of unions than its election"
+SKIP_REVISION_CHALLENGED = "skipped: revised tally with more challenged ballots than the first count"
+FATES = (
+    IMPORTED_FIRST,
+    IMPORTED_REVISION,
+    MERGED_REPEAT,
+    MERGED_SPLIT,
+    MERGED_OTHER_FILE,
+    SKIP_NO_TALLY,
+    SKIP_NOT_REPRESENTATION,
+    SKIP_NO_COUNT,
+    SKIP_PART_COUNT,
+    SKIP_REVISION_UNIONS,
+    SKIP_REVISION_CHALLENGED,
+)
+
+UNION_COLUMNS = (("union1", "votes1"), ("union2", "votes2"), ("union3", "votes3"))
+_REPEAT_KEY = (
+    "file",
+    "case_number",
+    "unit_id",
+    "tally_date",
+    "eligible",
+    "void",
+    "votes1",
+    "votes2",
+    "votes3",
+    "against",
+    "challenged",
+)
+
+
+def ballot_of(row: pd.Series | dict) -> list[tuple[str, int]]:
+    """The unions on a row's ballot with their votes, in ballot order: every named union, and any unnamed
+    column that still got votes (named `union N (not named in the NLRB file)`)."""
+    out = []
+    for i, (name_col, votes_col) in enumerate(UNION_COLUMNS, start=1):
+        name, votes = row[name_col], row[votes_col]
+        votes = 0 if pd.isna(votes) else int(votes)
+        if name:
+            out.append((name, votes))
+        elif votes > 0 or i == 1:
+            out.append((f"union {i} (not named in the NLRB file)", votes))
+    return out
+
+
+def classify(rows: pd.DataFrame) -> pd.DataFrame:
+    """`rows` (the tally-row frame of several files, with a `file` column) with `kind`, `ballot`, `self_det`,
+    `revised` and `fate` columns: steps 1-6 above. Kept rows have an empty fate; merged rows name the
+    position of the row they merged into in `merged_into`."""
+    rows = rows.reset_index(drop=True).copy()
+    rows["fate"] = ""
+    rows["merged_into"] = -1
+    rows["kind"] = rows["tally_type"].str.lower().map(KINDS).fillna("").astype(object)
+    category = rows["category"].str.lower()
+    rows["self_det"] = category.eq(SELF_DETERMINATION).to_numpy()
+    rows["revised"] = category.str.startswith("revised").to_numpy()
+
+    no_tally = rows["tally_date"].isna() | rows["kind"].eq("")
+    rows.loc[no_tally, "fate"] = SKIP_NO_TALLY
+    not_rep = ~tr.case_type(rows["case_number"]).isin(REPRESENTATION_CASE_TYPES) | category.eq("ud")
+    rows.loc[not_rep & rows["fate"].eq(""), "fate"] = SKIP_NOT_REPRESENTATION
+    valid = sum(rows[c].fillna(0) for c in ("votes1", "votes2", "votes3", "against"))
+    no_count = (valid + rows["challenged"].fillna(0)).eq(0).to_numpy()
+    rows.loc[no_count & rows["fate"].eq(""), "fate"] = SKIP_NO_COUNT
+    part_count = (rows["votes1"].isna() | rows["against"].isna()).to_numpy()
+    rows.loc[part_count & rows["fate"].eq(""), "fate"] = SKIP_PART_COUNT
+
+    _merge_repeats(rows)
+    columns = [c for pair in UNION_COLUMNS for c in pair]
+    rows["ballot"] = [ballot_of(dict(zip(columns, values))) for values in zip(*(rows[c].tolist() for c in columns))]
+    _join_split_ballots(rows)
+    return rows
+
+
+def _merge_repeats(rows: pd.DataFrame) -> None:
+    """Step 5: a row repeating another row's counts for the same case, unit and tally date merges into the first."""
+    live = rows["fate"].eq("")
+    key = rows.loc[live, list(_REPEAT_KEY)].astype(object).where(rows.loc[live, list(_REPEAT_KEY)].notna(), None)
+    first = key.groupby(list(_REPEAT_KEY), dropna=False, sort=False).ngroup()
+    leader = pd.Series(key.index, index=key.index).groupby(first.to_numpy()).transform("min")
+    repeats = leader.index[leader.to_numpy() != leader.index.to_numpy()]
+    rows.loc[repeats, "fate"] = MERGED_REPEAT
+    rows.loc[repeats, "merged_into"] = leader[repeats].to_numpy()
+    flagged = rows.loc[repeats, "self_det"].to_numpy()
+    rows.loc[leader[repeats].to_numpy()[flagged], "self_det"] = True
+
+
+def _join_split_ballots(rows: pd.DataFrame) -> None:
+    """Step 6: the second row of a ballot entered over two rows joins the first row's ballot."""
+    live = rows.index[rows["fate"].eq("")]
+    key = ["file", "case_number", "unit_id", "kind", "tally_date", "eligible", "void", "challenged"]
+    same = rows.loc[live, key].astype(object).where(rows.loc[live, key].notna(), None)
+    same = same[same.duplicated(keep=False)]  # only rows sharing the key can be halves of one ballot
+    for _, group in same.groupby(key, dropna=False, sort=False):
+        if len(group) != 2:
+            continue
+        first, second = group.index
+        names = [{n for n, _ in rows.at[i, "ballot"]} for i in (first, second)]
+        against = [tr.zero_if_missing(rows.at[i, "against"]) for i in (first, second)]
+        if names[0] & names[1] or min(against) > 0 or rows.at[first, "revised"] or rows.at[second, "revised"]:
+            continue
+        rows.at[first, "ballot"] = rows.at[first, "ballot"] + rows.at[second, "ballot"]
+        rows.at[first, "against"] = sum(against)
+        rows.at[second, "fate"] = MERGED_SPLIT
+        rows.at[second, "merged_into"] = first
+
+
+def counts_differ(a: pd.Series, b: pd.Series) -> list[str]:
+    """The count columns on which two tally rows disagree (missing equals missing)."""
+    out = []
+    for c in ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged"):
+        x, y = a[c], b[c]
+        if not ((pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and int(x) == int(y))):
+            out.append(c)
+    return out
