@@ -58,11 +58,23 @@ class _Latest:
     union_names: np.ndarray  # (elections, slots) object: the tally's union name ("" on a single-union ballot)
 
 
+def _positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """The position in `keys` (unique) of each of `values`, -1 where absent.
+
+    Looked up once per run of equal neighbours: the tally rows of an election come together, so most of them
+    need no hashing.
+    """
+    cells = values.to_numpy(dtype=object)
+    starts = np.flatnonzero(np.concatenate(([len(cells) > 0], cells[1:] != cells[:-1])))
+    found = pd.Index(keys).get_indexer(cells[starts])
+    return np.repeat(found, np.diff(np.append(starts, len(cells))))
+
+
 def _latest(ds: Dataset) -> _Latest:
     """The latest stage of every election, vectorised with positions rather than string joins (fast nationally)."""
     elections, tallies = ds.elections, ds.tallies
     n = len(elections)
-    election = pd.Index(elections["election_id"]).get_indexer(tallies["election_id"])
+    election = _positions(elections["election_id"], tallies["election_id"])
     rank = np.asarray(stage_rank(tallies["stage"]), dtype=np.int64)
     choice = pd.Categorical(tallies["choice"], categories=list(CHOICES)).codes.astype(np.int64)
     usable = (election >= 0) & (rank >= 0) & (choice >= 0)
@@ -85,13 +97,13 @@ def _latest(ds: Dataset) -> _Latest:
     union_votes[owner, slot] = ballots[yes_rows]
     union_names = np.full((n, width), "", dtype=object)
     if "union" in tallies.columns:
-        names = tallies["union"].astype(object).to_numpy()[yes_rows]
+        names = np.asarray(tallies["union"].array[yes_rows], dtype=object)
         union_names[owner, slot] = np.where(pd.isna(names), "", names)
     on_ballot = np.arange(width)[None, :] < unions[:, None]
     yes_missing = (np.isnan(union_votes) & on_ballot).any(axis=1) | (unions == 0)
     yes = np.where(on_ballot, np.nan_to_num(union_votes), 0).sum(axis=1)
     stages = np.full(n, None, dtype=object)
-    stages[election[chosen]] = tallies["stage"].astype(object).to_numpy()[chosen]
+    stages[election[chosen]] = np.asarray(tallies["stage"].array[chosen], dtype=object)
     columns: dict[str, object] = {
         "election_id": elections["election_id"].to_numpy(),
         "stage": stages,

@@ -13,6 +13,7 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -50,16 +51,21 @@ class Dataset:
 
 @dataclass
 class RawTable:
-    """One CSV as parsed, before the content rules: its frame and the text needed to name editor lines."""
+    """One CSV as parsed, before the content rules: its frame and the bytes needed to name editor lines."""
 
     table: Table
     frame: pd.DataFrame
-    text: str
+    data: bytes = field(repr=False)
     _record_lines: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def filename(self) -> str:
         return self.table.filename
+
+    @cached_property
+    def text(self) -> str:
+        """The file's text (decoded only when a line must be named: a valid national file never needs it)."""
+        return _text(self.data)
 
     def editor_lines(self, rows: np.ndarray | list[int]) -> list[int]:
         """The line (header = 1) on which each data row (0-based position) starts, counting quoted line breaks."""
@@ -94,20 +100,30 @@ def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _decode(data: bytes, filename: str) -> tuple[str | None, Problem | None]:
-    """The file's text, or the Problem that makes it unreadable (empty, binary or not UTF-8)."""
+def _text(data: bytes) -> str:
+    """The text of file bytes that passed `_unreadable`, without a byte-order mark."""
+    return data.decode("utf-8").removeprefix("\ufeff")
+
+
+def _unreadable(data: bytes, filename: str) -> Problem | None:
+    """The Problem that makes the file unreadable (empty, binary or not UTF-8), if any.
+
+    ASCII, the usual case, is UTF-8 by construction: checked without decoding the whole file.
+    """
     if not data or data.isspace():
-        return None, Problem(filename, None, None, None, "the file is empty: a header row is expected")
+        return Problem(filename, None, None, None, "the file is empty: a header row is expected")
     nul = data.find(b"\x00")
     if nul >= 0:
-        return None, Problem(filename, _line_of_offset(data, nul), None, None,
-                             "not a text file (it contains NUL bytes; is it binary?)")
+        return Problem(filename, _line_of_offset(data, nul), None, None,
+                       "not a text file (it contains NUL bytes; is it binary?)")
+    if data.isascii():
+        return None
     try:
-        return data.decode("utf-8"), None
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = " ".join(f"0x{byte:02x}" for byte in data[exc.start:exc.end])
-        return None, Problem(filename, _line_of_offset(data, exc.start), None, bad,
-                             "not UTF-8 text (save the file as UTF-8)")
+        return Problem(filename, _line_of_offset(data, exc.start), None, bad, "not UTF-8 text (save the file as UTF-8)")
+    return None
 
 
 _BARE_CR = re.compile("\r(?!\n)")
@@ -151,10 +167,10 @@ def _long_cell_problem(data: bytes, filename: str) -> Problem | None:
                    f"a cell of {int(lengths[long[0]]):,} bytes, over the limit of {MAX_CELL_BYTES:,}")
 
 
-def _header(text: str) -> list[str]:
+def _header(data: bytes) -> list[str]:
     """The column names of the header row (the first line: column names hold no line breaks)."""
-    end = text.find("\n")
-    return next(csv.reader(io.StringIO(text if end < 0 else text[: end + 1])), [])
+    end = data.find(b"\n")
+    return next(csv.reader(io.StringIO(_text(data if end < 0 else data[: end + 1]))), [])
 
 
 def _header_problems(table: Table, header: list[str]) -> list[Problem]:
@@ -175,8 +191,8 @@ def _with_contract_columns(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every contract column: an optional column the file leaves out comes as empty cells, so it
     gets its default exactly as an empty cell would."""
     for f in table.fields:
-        if f.name not in frame.columns:
-            frame[f.name] = np.full(len(frame), np.nan, dtype=object)
+        if f.name not in frame.columns:  # typed as object up front: pandas would scan every cell to infer it
+            frame[f.name] = pd.Series(np.full(len(frame), np.nan, dtype=object), index=frame.index, dtype=object)
     return frame
 
 
@@ -244,14 +260,15 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     except OSError as exc:
         report.add([Problem(table.filename, None, None, None, f"cannot be read: {exc.strerror or exc}")])
         return None
-    text, problem = _decode(data, table.filename)
-    if text is not None:
-        problem = _line_ends_problem(text, table.filename) or _long_cell_problem(data, table.filename)
-    if text is None or problem is not None:
-        report.add([problem] if problem else [])
+    problem = _unreadable(data, table.filename)
+    if problem is None and b"\r" in data:  # line ends can only be wrong where there is a carriage return
+        problem = _line_ends_problem(_text(data), table.filename)
+    if problem is None:
+        problem = _long_cell_problem(data, table.filename)
+    if problem is not None:
+        report.add([problem])
         return None
-    text = text.removeprefix("\ufeff")
-    header = _header(text)
+    header = _header(data)
     problems = _header_problems(table, header)
     if problems:
         report.add(problems)
@@ -259,9 +276,9 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     try:
         frame = _parse(table, header, data)
     except (pd.errors.ParserError, ValueError, OverflowError, MemoryError, csv.Error) as exc:
-        _structure_problems(table, text, exc, report)
+        _structure_problems(table, _text(data), exc, report)
         return None
-    return RawTable(table, _with_contract_columns(table, frame), text)
+    return RawTable(table, _with_contract_columns(table, frame), data)
 
 
 def read_folder(folder: Path, report: Report) -> dict[str, RawTable]:

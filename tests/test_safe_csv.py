@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import io
+import string
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from labor_analysis.safe_csv import (
-    _fast_csv_text,
+    FORMULA_PREFIXES,
+    _carriage_returns_as_newlines,
+    _column_cells,
+    _fast_safe_csv_text,
     neutralise_formulas,
     to_safe_csv_text,
     write_atomic,
@@ -19,7 +27,7 @@ HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1", "-2", "@SUM(A1:A9)
 
 
 def test_hostile_text_cells_get_a_leading_quote():
-    frame = pd.DataFrame({"facility": HOSTILE + ["JFK8"]})
+    frame = pd.DataFrame({"facility": [*HOSTILE, "JFK8"]})
     out = neutralise_formulas(frame)
     assert out["facility"].tolist() == ["'" + v for v in HOSTILE] + ["JFK8"]
 
@@ -58,9 +66,7 @@ def test_hostile_column_names_are_neutralised_too():
 
 
 def test_string_dtype_and_categorical_columns_are_neutralised():
-    frame = pd.DataFrame(
-        {"s": pd.array(["=1+1", "a"], dtype="string"), "c": pd.Categorical(["@x", "b"])}
-    )
+    frame = pd.DataFrame({"s": pd.array(["=1+1", "a"], dtype="string"), "c": pd.Categorical(["@x", "b"])})
     out = neutralise_formulas(frame)
     assert out["s"].tolist() == ["'=1+1", "a"] and out["c"].tolist() == ["'@x", "b"]
 
@@ -105,23 +111,37 @@ def _pandas_csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
+def _pandas_safe_csv(frame: pd.DataFrame) -> str:
+    """What pandas writes of the frame once neutralised: the reference every CSV the package writes must equal."""
+    return _pandas_csv(_carriage_returns_as_newlines(neutralise_formulas(frame)))
+
+
 def test_fast_writer_gives_exactly_what_pandas_writes():
     frame = pd.DataFrame(
         {
             "id": pd.array(["a-1", "b-2", None, "d"], dtype="str"),
             "n": pd.array([1, None, -3, 10**12], dtype="Int64"),
             "plain": [1, 2, 3, 4],
+            "extremes": np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max, 0, -1], dtype=np.int64),
+            "unsigned": np.array([0, 2**64 - 1, 7, 10], dtype=np.uint64),
             "f": [0.1 + 0.2, float("nan"), 1e16, -5e-324],
+            "signs": [-0.0, 0.0, float("inf"), -float("inf")],
             "nf": pd.array([1.5, None, 2.0, 1e-7], dtype="Float64"),
             "b": [True, False, True, False],
             "nb": pd.array([True, None, False, True], dtype="boolean"),
             "day": pd.to_datetime(["2022-04-01", None, "2021-04-09", "2025-02-15"]),
             "cat": pd.Categorical(["won", None, "lost", "won"], categories=["won", "lost", "undetermined"]),
             "obj": ["x", None, "y z", "'=quoted"],
+            "unicode": ["Bessemer, Ala."[:8], "Señor", "\u0635\u0648\u062a", "\U0001f5f3 ballot"],
+            "hostile": ["=1+1", "+cmd", "-2", "@SUM(A1)"],
+            "tab": ["\tx", "ok", None, "\t"],
+            "int_cat": pd.Categorical([3, 1, None, 3]),
+            "bool_object": np.array([True, pd.NA, np.bool_(False), None], dtype=object),
         }
     )
-    assert _fast_csv_text(frame) == _pandas_csv(frame)
-    assert to_safe_csv_text(frame) == _pandas_csv(neutralise_formulas(frame))
+    assert _fast_safe_csv_text(frame) == _pandas_safe_csv(frame)
+    assert to_safe_csv_text(frame) == _pandas_safe_csv(frame)
+    assert _fast_safe_csv_text(pd.DataFrame({"=cmd": [1], "ok": ["-1"]})) == "'=cmd,ok\n1,'-1\n"
 
 
 @pytest.mark.parametrize(
@@ -130,13 +150,91 @@ def test_fast_writer_gives_exactly_what_pandas_writes():
         pd.DataFrame({"a": ["x,y", "z"], "n": [1, 2]}),  # a comma needs quoting
         pd.DataFrame({"a": ['say "hi"', "z"], "n": [1, 2]}),
         pd.DataFrame({"a": ["x\ny", "z"], "n": [1, 2]}),
+        pd.DataFrame({"a": ["\rCR", "z"], "n": [1, 2]}),  # a carriage return: pandas writes it as a quoted LF
+        pd.DataFrame({"a": ["nul\x00", "z"], "n": [1, 2]}),  # NUL pads the fast writer's cells
+        pd.DataFrame({"a": [-3, "-3"], "n": [1, 2]}),  # a cell that is not text in a text column
+        pd.DataFrame({"a": [True, 1, None], "n": [1, 2, 3]}),  # booleans mixed with a number
         pd.DataFrame({"t": pd.to_datetime(["2022-04-01 10:30", "2022-04-02 00:00"]), "n": [1, 2]}),  # times of day
+        pd.DataFrame(
+            {"t": pd.to_datetime(["0999-04-01", "2022-04-02"], format="%Y-%m-%d").as_unit("s"), "n": [1, 2]}
+        ),  # 3-digit year
+        pd.DataFrame({"t": pd.Categorical(pd.to_datetime(["2022-04-01", "2022-04-02"])), "n": [1, 2]}),
+        pd.DataFrame({"t": pd.to_datetime(["2022-04-01", "2022-04-02"]).tz_localize("UTC"), "n": [1, 2]}),
+        pd.DataFrame({"f": np.array([0.1, 0.2], dtype=np.float32), "n": [1, 2]}),  # pandas writes float32 its own way
         pd.DataFrame({"a": [1, None]}),  # one column: an empty row is written as ""
         pd.DataFrame({"a,b": [1], "c": [2]}),  # a column name that needs quoting
+        pd.DataFrame({1: [1], "c": [2]}),  # a column name that is not text
         pd.DataFrame({"a": pd.Series([], dtype="Int64"), "b": pd.Series([], dtype=float)}),
         pd.DataFrame({"d": pd.to_timedelta(["1h", "2h"]), "n": [1, 2]}),  # a type it does not format
     ],
 )
 def test_frames_the_fast_writer_leaves_to_pandas_come_out_the_same(frame):
-    assert _fast_csv_text(frame) is None
-    assert to_safe_csv_text(frame) == _pandas_csv(neutralise_formulas(frame))
+    assert _fast_safe_csv_text(frame) is None
+    assert to_safe_csv_text(frame) == _pandas_safe_csv(frame)
+
+
+def test_a_frame_too_wide_for_the_byte_matrix_is_left_to_pandas(monkeypatch):
+    import labor_analysis.safe_csv as safe_csv
+
+    frame = pd.DataFrame({"note": ["x" * 40, "y"], "n": [1, 2]})
+    monkeypatch.setattr(safe_csv, "MAX_MATRIX_BYTES", 64)
+    assert _fast_safe_csv_text(frame) is None
+    assert to_safe_csv_text(frame) == _pandas_safe_csv(frame)
+
+
+#: Text that reaches the fast writer: formula characters, quotes, separators and non-ASCII included.
+_TEXT = st.one_of(
+    st.none(),
+    st.text(
+        alphabet=st.sampled_from([*FORMULA_PREFIXES, *string.ascii_letters[:6], " ", "'", ",", '"', "é", "ß", "\n"]),
+        max_size=6,
+    ),
+    st.text(max_size=4),
+)
+_FLOATS = hnp.arrays(np.float64, st.just(0), elements=st.floats(allow_nan=True, allow_infinity=True))
+_INTS = st.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max)
+
+
+@st.composite
+def _frames(draw: st.DrawFn) -> pd.DataFrame:
+    """A frame of 1 to 12 rows whose columns are of every kind the summary and the chart data hold."""
+    n = draw(st.integers(1, 12))
+
+    def column(elements: st.SearchStrategy) -> list:
+        return draw(st.lists(elements, min_size=n, max_size=n))
+
+    kinds = {
+        "int": lambda: np.array(column(_INTS), dtype=np.int64),
+        "Int64": lambda: pd.array(column(st.one_of(st.none(), _INTS)), dtype="Int64"),
+        "float": lambda: np.array(column(st.floats()), dtype=np.float64),
+        "Float64": lambda: pd.array(column(st.one_of(st.none(), st.floats(allow_nan=False))), dtype="Float64"),
+        "bool": lambda: np.array(column(st.booleans()), dtype=bool),
+        "boolean": lambda: pd.array(column(st.one_of(st.none(), st.booleans())), dtype="boolean"),
+        "date": lambda: pd.to_datetime(column(st.one_of(st.none(), st.dates().map(str))), format="%Y-%m-%d"),
+        "object": lambda: np.array(column(_TEXT), dtype=object),
+        "str": lambda: pd.array(column(_TEXT), dtype="str"),
+        "category": lambda: pd.Categorical(column(_TEXT)),
+    }
+    names = draw(st.lists(st.sampled_from(sorted(kinds)), min_size=2, max_size=6))
+    return pd.DataFrame({f"{i}{'=' if i == 3 else ''}{kind}": kinds[kind]() for i, kind in enumerate(names)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(_frames())
+def test_any_frame_is_written_as_pandas_writes_it_neutralised(frame):
+    assert to_safe_csv_text(frame) == _pandas_safe_csv(frame)
+
+
+def test_the_fast_writer_takes_every_column_type_of_the_summary():
+    """The summary's columns, a boolean one with missing cells included, go through the fast writer (the
+    benchmark's path); only text that needs quoting is left to pandas."""
+    from labor_analysis import load, summary
+
+    table = summary(load())
+    assert table["determinative"].isna().any(), "the data should hold an election with no challenged count"
+    for name in table.columns:
+        column = table[name]
+        quoted = column.dtype == object and column.map(lambda v: isinstance(v, str) and "," in v).any()
+        assert (_column_cells(column) is None) == quoted, name
+    plain = table.assign(facility=table["facility"].str.replace(",", ""))
+    assert _fast_safe_csv_text(plain) == _pandas_safe_csv(plain)
