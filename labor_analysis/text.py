@@ -283,9 +283,10 @@ def election_names(table: pd.DataFrame) -> pd.DataFrame:
     rows = list(zip(facilities, table["city"], table["state"], with_code, repeated, years))
     ats = [at_site(f, c, s, w, continues=r) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
     ats_mid = [at_site(f, c, s, w, continues=True) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
+    labels = _told_apart([f"{n}, {y}" if r else n for n, y, r in zip(names, years, repeated)], table)
     return pd.DataFrame(
         {
-            "name": [f"{n}, {y}" if r else n for n, y, r in zip(names, years, repeated)],
+            "name": labels,
             "at": ats,
             "at_mid": ats_mid,
             "at_short": [f"at {f}" if w and _is_code(f) else a for f, w, a in zip(facilities, with_code, ats)],
@@ -294,6 +295,22 @@ def election_names(table: pd.DataFrame) -> pd.DataFrame:
         },
         index=table.index,
     )
+
+
+#: How a label tells apart votes of one place and year: a run-off or rerun, then the NLRB's voting unit.
+_KIND_WORDS = {"runoff": "run-off", "rerun": "rerun"}
+
+
+def _told_apart(labels: list[str], table: pd.DataFrame) -> list[str]:
+    """`labels` with '(run-off)', '(rerun)' or '(unit B)' added where two elections would otherwise share one."""
+    kinds = table["kind"].astype(str).tolist() if "kind" in table else [""] * len(labels)
+    units = table["unit"].fillna("").astype(str).tolist() if "unit" in table else [""] * len(labels)
+    out = []
+    for label, kind, unit in zip(labels, kinds, units):
+        marks = [_KIND_WORDS[kind]] if kind in _KIND_WORDS else []
+        marks += [f"unit {unit}"] if unit else []
+        out.append(f"{label} ({', '.join(marks)})" if labels.count(label) > 1 and marks else label)
+    return out
 
 
 def standing(margin: int) -> str:

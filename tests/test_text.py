@@ -162,3 +162,21 @@ def test_a_share_never_rounds_across_one_half(share, digits):
 
 def test_the_worked_example_of_a_losing_share():
     assert fmt_pct(0.49996) == "49.9%" and fmt_pct(0.50004) == "50.1%" and fmt_pct(0.5) == "50.0%"
+
+
+def test_a_run_off_and_a_voting_unit_are_named_apart_from_the_first_count():
+    """Two votes of one place and year (a first count and its run-off; units A and B) never share a label."""
+    table = pd.DataFrame(
+        {
+            "facility": ["Backus Hospital"] * 4,
+            "city": ["Norwich"] * 4,
+            "state": ["CT"] * 4,
+            "count_date": ["2018-05-01", "2018-06-01", "2018-05-01", "2018-05-01"],
+            "kind": ["initial", "runoff", "initial", "initial"],
+            "unit": ["", "", "B", "C"],
+        }
+    )
+    names = election_names(table)["name"].tolist()
+    assert len(set(names)) == 4
+    assert names[1] == "Backus Hospital, Norwich, Conn., 2018 (run-off)"
+    assert names[2].endswith("(unit B)")
