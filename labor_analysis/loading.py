@@ -114,14 +114,15 @@ def _unreadable(data: bytes, filename: str) -> Problem | None:
         return Problem(filename, None, None, None, "the file is empty: a header row is expected")
     nul = data.find(b"\x00")
     if nul >= 0:
-        return Problem(filename, _line_of_offset(data, nul), None, None,
-                       "not a text file (it contains NUL bytes; is it binary?)")
+        return Problem(
+            filename, _line_of_offset(data, nul), None, None, "not a text file (it contains NUL bytes; is it binary?)"
+        )
     if data.isascii():
         return None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = " ".join(f"0x{byte:02x}" for byte in data[exc.start:exc.end])
+        bad = " ".join(f"0x{byte:02x}" for byte in data[exc.start : exc.end])
         return Problem(filename, _line_of_offset(data, exc.start), None, bad, "not UTF-8 text (save the file as UTF-8)")
     return None
 
@@ -138,11 +139,21 @@ def _line_ends_problem(text: str, filename: str) -> Problem | None:
         return None
     count = len(_BARE_CR.findall(text))
     if "\n" not in text:
-        return Problem(filename, None, None, None, "lines end in a carriage return alone (CR, an old Mac format): "
-                       "save the file with LF or CR LF line ends")
-    return Problem(filename, text.count("\n", 0, bare.start()) + 1, None, None,
-                   f"a carriage return (CR) that does not end a line ({count:,} in the file): remove it, or save "
-                   "the file with LF or CR LF line ends")
+        return Problem(
+            filename,
+            None,
+            None,
+            None,
+            "lines end in a carriage return alone (CR, an old Mac format): save the file with LF or CR LF line ends",
+        )
+    return Problem(
+        filename,
+        text.count("\n", 0, bare.start()) + 1,
+        None,
+        None,
+        f"a carriage return (CR) that does not end a line ({count:,} in the file): remove it, or save "
+        "the file with LF or CR LF line ends",
+    )
 
 
 def _long_cell_problem(data: bytes, filename: str) -> Problem | None:
@@ -151,7 +162,7 @@ def _long_cell_problem(data: bytes, filename: str) -> Problem | None:
         return None
     quoted = b'"' in data
     half = MAX_CELL_BYTES // 2  # a line longer than the limit holds a whole aligned stretch of this length
-    if not quoted and all(b"\n" in data[i:i + half] for i in range(0, len(data) - half + 1, half)):
+    if not quoted and all(b"\n" in data[i : i + half] for i in range(0, len(data) - half + 1, half)):
         return None  # every line is shorter than the limit: so is every cell
     chars = np.frombuffer(data, dtype=np.uint8)
     separator = (chars == ord("\n")) | (chars == ord(","))
@@ -163,8 +174,13 @@ def _long_cell_problem(data: bytes, filename: str) -> Problem | None:
     if long.size == 0:
         return None
     start = int(edges[long[0]]) + 1
-    return Problem(filename, _line_of_offset(data, start), None, None,
-                   f"a cell of {int(lengths[long[0]]):,} bytes, over the limit of {MAX_CELL_BYTES:,}")
+    return Problem(
+        filename,
+        _line_of_offset(data, start),
+        None,
+        None,
+        f"a cell of {int(lengths[long[0]]):,} bytes, over the limit of {MAX_CELL_BYTES:,}",
+    )
 
 
 def _header(data: bytes) -> list[str]:
@@ -177,7 +193,8 @@ def _header_problems(table: Table, header: list[str]) -> list[Problem]:
     """Missing required columns and repeated columns: either makes the file unusable."""
     problems = [
         Problem(table.filename, 1, f.name, None, "missing required column")
-        for f in table.fields if not f.optional_column and f.name not in header
+        for f in table.fields
+        if not f.optional_column and f.name not in header
     ]
     seen: set[str] = set()
     for name in header:
@@ -207,8 +224,15 @@ def _long_rows(table: Table, text: str, report: Report) -> bool:
         if len(row) > len(header):
             found += 1
             if found <= MAX_SHOWN:
-                problems.append(Problem(table.filename, previous_end + 1, None, None,
-                                        f"the row has {len(row)} fields but the header has {len(header)}"))
+                problems.append(
+                    Problem(
+                        table.filename,
+                        previous_end + 1,
+                        None,
+                        None,
+                        f"the row has {len(row)} fields but the header has {len(header)}",
+                    )
+                )
         previous_end = reader.line_num
     report.add(problems, more=found - len(problems))
     return found > 0
@@ -233,14 +257,15 @@ def _structure_problems(table: Table, text: str, error: Exception, report: Repor
 def _parse(table: Table, header: list[str], data: bytes) -> pd.DataFrame:
     """Parse the file, every cell as text (integers are checked as text, strictly, by `validation`) except the
     columns of allowed values and few distinct values, which come as categories."""
-    body = io.BytesIO(data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data)
+    body = io.BytesIO(data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data)
     dtypes: dict[str, object] = {name: object for name in header}
     for f in table.fields:
         if f.enum or f.name in FEW_VALUES:
             dtypes[f.name] = "category"
     # Only an empty cell is missing: "NA", "null" or "n/a" stay text (and fail the rules that expect numbers).
-    return pd.read_csv(body, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8",
-                       skip_blank_lines=True)
+    return pd.read_csv(
+        body, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8", skip_blank_lines=True
+    )
 
 
 def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
@@ -253,8 +278,17 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            report.add([Problem(table.filename, None, None, None,
-                                f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes")])
+            report.add(
+                [
+                    Problem(
+                        table.filename,
+                        None,
+                        None,
+                        None,
+                        f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes",
+                    )
+                ]
+            )
             return None
         data = path.read_bytes()
     except OSError as exc:

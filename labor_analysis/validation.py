@@ -58,8 +58,9 @@ class Report:
         self.problems += problems[:MAX_SHOWN]
         self.total += len(problems) + more
 
-    def rows(self, raw: RawTable, rows: np.ndarray, column: str | None, rule: str,
-             values: list[str | None] | None = None) -> None:
+    def rows(
+        self, raw: RawTable, rows: np.ndarray, column: str | None, rule: str, values: list[str | None] | None = None
+    ) -> None:
         """One problem per row of `raw` selected by `rows` (a boolean mask or ascending positions)."""
         positions = np.flatnonzero(rows) if rows.dtype == bool else np.asarray(rows, dtype=np.int64)
         if positions.size == 0:
@@ -67,19 +68,27 @@ class Report:
         kept = positions[:MAX_SHOWN]
         if values is None:
             values = [_cell_text(v) for v in raw.frame[column].iloc[kept]]
-        self.add([Problem(raw.filename, line, column, value, rule)
-                  for line, value in zip(raw.editor_lines(kept), values)], more=positions.size - kept.size)
+        self.add(
+            [Problem(raw.filename, line, column, value, rule) for line, value in zip(raw.editor_lines(kept), values)],
+            more=positions.size - kept.size,
+        )
 
-    def each(self, raw: RawTable, rows: np.ndarray, column: str | None,
-             describe: Callable[[int], tuple[str, str | None]]) -> None:
+    def each(
+        self, raw: RawTable, rows: np.ndarray, column: str | None, describe: Callable[[int], tuple[str, str | None]]
+    ) -> None:
         """One problem per position in `rows`, its rule and value from `describe(i)` (i indexes `rows`); only the
         problems kept are described."""
         if len(rows) == 0:
             return
         order = np.argsort(rows, kind="stable")[:MAX_SHOWN]
         found = [describe(int(i)) for i in order]
-        self.add([Problem(raw.filename, line, column, value, rule)
-                  for line, (rule, value) in zip(raw.editor_lines(rows[order]), found)], more=len(rows) - len(order))
+        self.add(
+            [
+                Problem(raw.filename, line, column, value, rule)
+                for line, (rule, value) in zip(raw.editor_lines(rows[order]), found)
+            ],
+            more=len(rows) - len(order),
+        )
 
     def sorted(self) -> list[Problem]:
         """The problems in file order (as in TABLES), then by line."""
@@ -133,8 +142,12 @@ def _whole_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         text = joined.encode("ascii")
         ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n"))
         longest = np.diff(ends, prepend=-1, append=len(text)).max() - 1  # digits of the longest numeral
-        if (len(ends) == len(cells) - 1 and 0 < longest <= _INT64_DIGITS and not text.translate(None, b"0123456789\n")
-                and b"\n\n" not in text):
+        if (
+            len(ends) == len(cells) - 1
+            and 0 < longest <= _INT64_DIGITS
+            and not text.translate(None, b"0123456789\n")
+            and b"\n\n" not in text
+        ):
             values = np.fromstring(joined, dtype=np.int64, sep="\n")
             if len(values) == len(cells):
                 return values, np.zeros(len(cells), dtype=bool)
@@ -149,8 +162,9 @@ def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray,
     values = np.zeros(len(column), dtype=np.int64)
     bad = np.zeros(len(column), dtype=bool)
     values[~empty], bad[~empty] = _whole_numbers(column.to_numpy(dtype=object)[~empty])
-    report.rows(raw, bad, f.name, "not a whole number in digits alone (no sign, decimal point, exponent or "
-                "thousands separator)")
+    report.rows(
+        raw, bad, f.name, "not a whole number in digits alone (no sign, decimal point, exponent or thousands separator)"
+    )
     out_of_bounds = bad | empty
     if f.minimum is not None:
         below = ~out_of_bounds & (values < f.minimum)
@@ -160,8 +174,9 @@ def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray,
         above = ~out_of_bounds & (values > f.maximum)
         report.rows(raw, above, f.name, f"more than the maximum, {f.maximum:,}")
         out_of_bounds |= above
-    return pd.Series(pd.arrays.IntegerArray(np.where(out_of_bounds, 0, values), out_of_bounds), index=column.index,
-                     name=f.name)
+    return pd.Series(
+        pd.arrays.IntegerArray(np.where(out_of_bounds, 0, values), out_of_bounds), index=column.index, name=f.name
+    )
 
 
 def _type_boolean(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
@@ -179,8 +194,12 @@ def _type_date(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, re
     bad[~bad] = _mismatching(pd.Series(distinct[~bad], dtype=object), ISO_DATE_PATTERN)
     report.rows(raw, np.append(bad, False)[codes], f.name, "not a date in YYYY-MM-DD form")
     outside = ~bad & ((parsed < DATE_MIN) | (parsed > DATE_MAX)).to_numpy()
-    report.rows(raw, np.append(outside, False)[codes], f.name,
-                f"outside {DATE_MIN} (the National Labor Relations Act) to {DATE_MAX}")
+    report.rows(
+        raw,
+        np.append(outside, False)[codes],
+        f.name,
+        f"outside {DATE_MIN} (the National Labor Relations Act) to {DATE_MAX}",
+    )
     values = np.append(parsed.where(~bad & ~outside).to_numpy(), np.datetime64("NaT"))  # last slot: code -1 (empty)
     return pd.Series(values[codes], index=column.index, name=f.name)
 
@@ -299,7 +318,7 @@ class _Codes:
             codes = codes.astype(np.int64, copy=False)
             offset = 0
             for member, (heads, lengths) in zip(members, runs):
-                self.cache[member] = (np.repeat(codes[offset:offset + len(heads)], lengths), len(uniques))
+                self.cache[member] = (np.repeat(codes[offset : offset + len(heads)], lengths), len(uniques))
                 offset += len(heads)
         return self.cache[(table, column)]
 
@@ -362,8 +381,12 @@ def _check_foreign_keys(
             position_of_code[distinct] = filled[first]
             positions = position_of_code[row_codes]
             resolved[(table.name, column)] = positions
-            report.rows(raw[table.name], (positions < 0) & (row_codes >= 0), column,
-                        f"not found in {TABLES_BY_NAME[target].filename} (column {target_column})")
+            report.rows(
+                raw[table.name],
+                (positions < 0) & (row_codes >= 0),
+                column,
+                f"not found in {TABLES_BY_NAME[target].filename} (column {target_column})",
+            )
     return resolved
 
 
@@ -388,8 +411,12 @@ def _check_elections(raw: RawTable, elections: pd.DataFrame, report: Report) -> 
     start, end, count = elections["vote_start"], elections["vote_end"], elections["count_date"]
     report.rows(raw, (end < start).to_numpy(), "vote_end", "the last vote day is before the first (vote_start)")
     report.rows(raw, (count < end).to_numpy(), "count_date", "the count date is before the last vote day (vote_end)")
-    report.rows(raw, (end.isna() & (count < start)).to_numpy(), "count_date",
-                "the count date is before the first vote day (vote_start)")
+    report.rows(
+        raw,
+        (end.isna() & (count < start)).to_numpy(),
+        "count_date",
+        "the count date is before the first vote day (vote_start)",
+    )
     id_year = _trailing_years(raw.frame["election_id"].fillna("").to_numpy(dtype=object))  # empty: no year
     count_year = count.dt.year.to_numpy(dtype=float, na_value=np.nan)
     wrong = (id_year >= 0) & ~np.isnan(count_year) & (id_year != count_year)
@@ -432,16 +459,22 @@ class _Stages:
         union = tallies["union"].to_numpy(dtype=object)[rows]
         texts = np.asarray(stage.cat.categories, dtype=object)
         return cls(
-            rows=rows, group=group.astype(np.int64, copy=False), choice=choice[rows],
-            named=(choice[rows] == YES) & union_named[rows], union=union,
+            rows=rows,
+            group=group.astype(np.int64, copy=False),
+            choice=choice[rows],
+            named=(choice[rows] == YES) & union_named[rows],
+            union=union,
             ballots=tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)[rows],
-            first_row=first, group_election=keys // n_stages, group_stage=texts[keys % n_stages],
+            first_row=first,
+            group_election=keys // n_stages,
+            group_stage=texts[keys % n_stages],
             group_rank=np.asarray(stage_rank(texts), dtype=np.int64)[keys % n_stages],
         )
 
 
-def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame],
-                   election: np.ndarray, report: Report) -> None:
+def _check_tallies(
+    raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame], election: np.ndarray, report: Report
+) -> None:
     """The shape of every stage (one no, void and challenged row, a yes row per union, the same unions in every
     stage), revisions numbered without gaps, yes + no + void within eligible voters, challenged ballots never
     more than at the initial count, and tallies for every election."""
@@ -464,19 +497,31 @@ def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame
     report.each(file, s.first_row[incomplete], "choice", missing_choices)
 
     choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
-    report.rows(file, (choice >= 0) & (choice != YES) & union_named, "union",
-                "only a yes row names a union: leave it empty on no, void and challenged rows")
+    report.rows(
+        file,
+        (choice >= 0) & (choice != YES) & union_named,
+        "union",
+        "only a yes row names a union: leave it empty on no, void and challenged rows",
+    )
     _check_unions(file, s, per_choice[:, YES], ids, report)
     _check_revisions(file, s, ids, report)
 
-    cast = np.bincount(s.group, weights=np.where(s.choice == CHALLENGED, 0, np.nan_to_num(s.ballots)),
-                       minlength=n_groups)
+    cast = np.bincount(
+        s.group, weights=np.where(s.choice == CHALLENGED, 0, np.nan_to_num(s.ballots)), minlength=n_groups
+    )
     eligible = elections["eligible_voters"].to_numpy(dtype=float, na_value=np.nan)[s.group_election]
     over = np.flatnonzero(cast > eligible)
-    report.each(file, s.first_row[over], "ballots", lambda i: (
-        f"the yes, no and void ballots of stage {s.group_stage[over[i]]} exceed the {int(eligible[over[i]])} "
-        f"eligible voters of {ids[s.group_election[over[i]]]} (challenged ballots are left out: their voters may "
-        "not be on the list)", str(int(cast[over[i]]))))
+    report.each(
+        file,
+        s.first_row[over],
+        "ballots",
+        lambda i: (
+            f"the yes, no and void ballots of stage {s.group_stage[over[i]]} exceed the {int(eligible[over[i]])} "
+            f"eligible voters of {ids[s.group_election[over[i]]]} (challenged ballots are left out: their voters may "
+            "not be on the list)",
+            str(int(cast[over[i]])),
+        ),
+    )
 
     is_challenged = s.choice == CHALLENGED
     challenged = np.full(n_groups, np.nan)
@@ -488,9 +533,16 @@ def _check_tallies(raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame
     at_initial[s.group_election[initial]] = challenged[initial]
     baseline = at_initial[s.group_election]
     grew = np.flatnonzero((s.group_rank > 0) & (challenged > baseline))
-    report.each(file, challenged_row[grew], "ballots", lambda i: (
-        f"more challenged ballots at the {s.group_stage[grew[i]]} stage than the {int(baseline[grew[i]])} "
-        "of the initial stage", str(int(challenged[grew[i]]))))
+    report.each(
+        file,
+        challenged_row[grew],
+        "ballots",
+        lambda i: (
+            f"more challenged ballots at the {s.group_stage[grew[i]]} stage than the {int(baseline[grew[i]])} "
+            "of the initial stage",
+            str(int(challenged[grew[i]])),
+        ),
+    )
 
     untallied = np.bincount(s.group_election, minlength=len(elections)) == 0
     if untallied.any():  # a repeated election_id is reported as a repeated key, not here
@@ -506,14 +558,22 @@ def _check_unions(file: RawTable, s: _Stages, yes_rows: np.ndarray, ids: np.ndar
     np.maximum.at(most_yes, s.group_election, yes_rows)
     several = most_yes[s.group_election] >= 2  # per group: the election's ballot has several unions
 
-    report.rows(file, s.rows[s.named & ~several[s.group]], "union",
-                "a ballot with one union leaves `union` empty on its yes row (elections.csv names the union)")
+    report.rows(
+        file,
+        s.rows[s.named & ~several[s.group]],
+        "union",
+        "a ballot with one union leaves `union` empty on its yes row (elections.csv names the union)",
+    )
     named = np.bincount(s.group[s.named], minlength=n_groups)
     mixed = (yes_rows >= 2) & (named > 0) & (yes_rows > named)
     unnamed = (s.choice == YES) & ~s.named & mixed[s.group]
     first_unnamed = s.rows[unnamed][np.unique(s.group[unnamed], return_index=True)[1]]
-    report.rows(file, np.sort(first_unnamed), "union",
-                "a yes row without a union on a ballot with several unions: name the union of every yes row")
+    report.rows(
+        file,
+        np.sort(first_unnamed),
+        "union",
+        "a yes row without a union on a ballot with several unions: name the union of every yes row",
+    )
 
     if not s.named.any():
         return
@@ -530,8 +590,11 @@ def _check_unions(file: RawTable, s: _Stages, yes_rows: np.ndarray, ids: np.ndar
         e = s.group_election[g]
         everywhere = set(names[pairs[1][pairs[0] == e]])
         missing = ", ".join(sorted(everywhere - set(names[triples[1][triples[2] == g]])))
-        return (f"election {ids[e]}, stage {s.group_stage[g]} has no yes row for {missing}, named in another "
-                "stage: every stage lists the same unions", missing)
+        return (
+            f"election {ids[e]}, stage {s.group_stage[g]} has no yes row for {missing}, named in another "
+            "stage: every stage lists the same unions",
+            missing,
+        )
 
     report.each(file, s.first_row[lacking], "union", describe)
 
@@ -551,9 +614,16 @@ def _check_revisions(file: RawTable, s: _Stages, ids: np.ndarray, report: Report
         numbers = set(s.group_rank[groups].tolist())
         gaps[i] = next(n for n in range(1, len(numbers) + 2) if n not in numbers)
         after[i] = groups[np.argmin(np.where(s.group_rank[groups] > gaps[i], s.group_rank[groups], FINAL_RANK))]
-    report.each(file, s.first_row[after[:MAX_SHOWN]], "stage", lambda i: (
-        f"election {ids[gapped[i]]} has {s.group_stage[after[i]]} but no revised-{gaps[i]}: revisions are "
-        "numbered revised-1, revised-2, ... without gaps", str(s.group_stage[after[i]])))
+    report.each(
+        file,
+        s.first_row[after[:MAX_SHOWN]],
+        "stage",
+        lambda i: (
+            f"election {ids[gapped[i]]} has {s.group_stage[after[i]]} but no revised-{gaps[i]}: revisions are "
+            "numbered revised-1, revised-2, ... without gaps",
+            str(s.group_stage[after[i]]),
+        ),
+    )
     report.total += max(len(gapped) - MAX_SHOWN, 0)
 
 
@@ -566,9 +636,15 @@ def _check_one_preferred(raw: RawTable, frame: pd.DataFrame, by: tuple[str, ...]
     preferred = np.bincount(group, weights=frame["preferred"].to_numpy(dtype=float))
     first = np.unique(group, return_index=True)[1]
     rows = np.sort(first[preferred[group[first]] != 1])
-    report.each(raw, rows, "preferred", lambda i: (
-        "exactly one row must be preferred=true among the rows with the same " + ", ".join(by),
-        f"{int(preferred[group[rows[i]]])} preferred"))
+    report.each(
+        raw,
+        rows,
+        "preferred",
+        lambda i: (
+            "exactly one row must be preferred=true among the rows with the same " + ", ".join(by),
+            f"{int(preferred[group[rows[i]]])} preferred",
+        ),
+    )
 
 
 def validate(raw: Mapping[str, RawTable], report: Report | None = None) -> tuple[dict[str, pd.DataFrame], Report]:
@@ -589,8 +665,12 @@ def validate(raw: Mapping[str, RawTable], report: Report | None = None) -> tuple
         _check_tallies(raw, typed, resolved[("tallies", "election_id")], report)
     if "spending" in typed:
         spending = typed["spending"]
-        report.rows(raw["spending"], (spending["period_end"] < spending["period_start"]).to_numpy(), "period_end",
-                    "the period ends before it starts (period_start)")
+        report.rows(
+            raw["spending"],
+            (spending["period_end"] < spending["period_start"]).to_numpy(),
+            "period_end",
+            "the period ends before it starts (period_start)",
+        )
         _check_one_preferred(raw["spending"], spending, PREFERRED_GROUPS["spending"], report)
     if "workforce" in typed:
         _check_one_preferred(raw["workforce"], typed["workforce"], PREFERRED_GROUPS["workforce"], report)
