@@ -142,12 +142,20 @@ def _float_cells(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     bits = values.view(np.int64)  # distinct by bit pattern, so -0.0 stays apart from 0.0
     if _repetitive(bits):
         codes, distinct = pd.factorize(bits)
-        written = np.array([*map(repr, distinct.view(np.float64).tolist()), ""], dtype="S")
+        written = np.append(_float_reprs(distinct.view(np.float64)), b"")
         codes[missing] = -1
         return _padded(written[codes])
-    written = np.array(list(map(repr, values.tolist())), dtype="S")
+    written = _float_reprs(values)
     written[missing] = b""
     return _padded(written)
+
+
+def _float_reprs(values: np.ndarray) -> np.ndarray:
+    """Each float64's `repr` as bytes ('S' dtype). A list's repr formats its floats with `repr` in C, twice as
+    fast as calling `repr` on each; no float's repr holds the ", " that separates them."""
+    if len(values) == 0:
+        return np.array([], dtype="S1")
+    return np.array(repr(values.tolist())[1:-1].encode("ascii").split(b", "), dtype="S")
 
 
 def _date_cells(values: np.ndarray) -> np.ndarray | None:

@@ -17,6 +17,7 @@ from labor_analysis.safe_csv import (
     _carriage_returns_as_newlines,
     _column_cells,
     _fast_safe_csv_text,
+    _float_reprs,
     neutralise_formulas,
     to_safe_csv_text,
     write_atomic,
@@ -238,3 +239,8 @@ def test_the_fast_writer_takes_every_column_type_of_the_summary():
         assert (_column_cells(column) is None) == quoted, name
     plain = table.assign(facility=table["facility"].str.replace(",", ""))
     assert _fast_safe_csv_text(plain) == _pandas_safe_csv(plain)
+
+
+@given(hnp.arrays(np.float64, st.integers(0, 20), elements=st.floats(allow_nan=True, allow_infinity=True)))
+def test_float_reprs_are_each_floats_repr(values: np.ndarray) -> None:
+    assert _float_reprs(values).tolist() == [repr(v).encode() for v in values.tolist()]
