@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _distribution_version
 from typing import Any
 
 from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
@@ -22,11 +20,6 @@ from .rules import (
     win_probability,
     yes_needed,
 )
-
-try:
-    __version__ = _distribution_version("labor-analysis")
-except PackageNotFoundError:  # a source checkout on sys.path that was never installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "DataValidationError",
@@ -50,7 +43,15 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """`charts` and `chart`, imported when first asked for (they bring matplotlib)."""
+    """`charts` and `chart`, imported when first asked for (they bring matplotlib); `__version__`, read from the
+    package metadata when first asked for (importlib.metadata is slow to import)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("labor-analysis")
+        except PackageNotFoundError:  # a source checkout on sys.path that was never installed
+            return "0+unknown"
     if name in ("charts", "chart"):
         import importlib
 

@@ -48,15 +48,26 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+class VersionAction(argparse.Action):
+    """`--version`: prints `labor-analysis <version>` and exits, reading the package metadata only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> NoReturn:
+        from .. import __version__  # from the package metadata (pyproject.toml)
+
+        sys.stdout.write(f"{parser.prog} {__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> tuple[ArgumentParser, dict[str, ArgumentParser]]:
     """The top-level parser and each subcommand's parser by name (every one reports errors in one line)."""
-    from .. import __version__  # from the package metadata (pyproject.toml)
-
     parser = ArgumentParser(
         prog="labor-analysis",
         description="Sourced data, NLRB rules and charts for the union elections at Amazon's US warehouses.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=VersionAction, help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=ArgumentParser)
     subparsers: dict[str, ArgumentParser] = {}
     for name, help_text in SUBCOMMANDS.items():
