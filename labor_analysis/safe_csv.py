@@ -274,8 +274,10 @@ def _fast_safe_csv_text(frame: pd.DataFrame) -> str | None:
         parts += [cells, separator]
     parts[-1] = np.full((len(frame), 1), ord("\n"), dtype=np.uint8)
     matrix = np.concatenate(parts, axis=1)
-    body = matrix[matrix != 0].tobytes().decode("utf-8", "surrogatepass")
-    return ",".join(names) + "\n" + body
+    del parts
+    body = matrix[matrix != 0]
+    del matrix
+    return ",".join(names) + "\n" + str(memoryview(body), "utf-8", "surrogatepass")  # decoded without a copy
 
 
 def to_safe_csv_text(frame: pd.DataFrame) -> str:
