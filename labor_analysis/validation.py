@@ -235,8 +235,11 @@ def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, 
         typed = pd.Categorical.from_codes(new_code[codes], categories=good, ordered=True)
         return pd.Series(typed, index=column.index, name=f.name)
     if f.pattern:
-        bad = np.zeros(len(column), dtype=bool)
-        bad[~empty] = _mismatching(column[~empty], f.pattern)
+        if empty.any():
+            bad = np.zeros(len(column), dtype=bool)
+            bad[~empty] = _mismatching(column[~empty], f.pattern)
+        else:  # the usual case: no need to copy the column
+            bad = _mismatching(column, f.pattern)
         report.rows(raw, bad, f.name, f"does not match the pattern {f.pattern}")
     return column
 
