@@ -66,8 +66,8 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analysis import summary
+    from ..analysis import _summary  # computed for this one run: no cache, nor the copy that protects it
     from ..loading import load
 
-    sys.stdout.write(render(summary(load(args.data_dir)), args.format))
+    sys.stdout.write(render(_summary(load(args.data_dir)), args.format))
     return 0
