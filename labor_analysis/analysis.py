@@ -62,11 +62,15 @@ def _positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
     """The position in `keys` (unique) of each of `values`, -1 where absent.
 
     Looked up once per run of equal neighbours: the tally rows of an election come together, so most of them
-    need no hashing.
+    need no hashing; when the runs follow `keys` in order (tallies in the elections file's order), none do.
     """
     cells = values.to_numpy(dtype=object)
     starts = np.flatnonzero(np.concatenate(([len(cells) > 0], cells[1:] != cells[:-1])))
-    found = pd.Index(keys).get_indexer(cells[starts])
+    heads, key_cells = cells[starts], keys.to_numpy(dtype=object)
+    if len(heads) == len(key_cells) and bool((heads == key_cells).all()):
+        found = np.arange(len(heads))
+    else:
+        found = pd.Index(keys).get_indexer(heads)
     return np.repeat(found, np.diff(np.append(starts, len(cells))))
 
 
@@ -182,8 +186,10 @@ def _text_column(elections: pd.DataFrame, name: str, default: str) -> np.ndarray
 def _summary(ds: Dataset) -> pd.DataFrame:
     """The `summary` table, computed."""
     latest = _latest(ds)
-    counts = latest.frame.drop(columns="election_id")
-    elections = ds.elections[["election_id", "facility", "union", "count_date", "eligible_voters"]]
+    # Sorted by count date first (ties in file order), so the columns computed next need no reordering.
+    order = np.argsort(ds.elections["count_date"].to_numpy(), kind="stable")
+    counts = latest.frame.drop(columns="election_id").take(order).reset_index(drop=True)
+    elections = ds.elections[["election_id", "facility", "union", "count_date", "eligible_voters"]].take(order)
     frame = pd.concat([elections.reset_index(drop=True), counts], axis=1)
     yes, no, void, challenged = (frame[c] for c in CHOICES)
     several = frame["unions"].gt(1).to_numpy(dtype=bool, na_value=False)
@@ -192,21 +198,20 @@ def _summary(ds: Dataset) -> pd.DataFrame:
     frame["yes_share"] = _ratio(yes, frame["valid_votes"])
     frame["margin"] = (yes - no).mask(several)
     frame["turnout"] = _ratio(frame["ballots_cast"], frame["eligible_voters"])
-    kind = _text_column(ds.elections, "kind", "initial")
+    kind = _text_column(ds.elections, "kind", "initial")[order]
     result = election_outcome(
-        latest.union_votes, no, challenged, unions=frame["unions"], runoff_allowed=kind != "runoff"
+        latest.union_votes[order], no, challenged, unions=frame["unions"], runoff_allowed=kind != "runoff"
     )
     frame["determinative"] = result["determinative"].to_numpy()
     frame["yes_needed"] = yes_needed(yes, no, challenged).mask(several)
     frame["outcome"] = result["outcome"].to_numpy()
     frame["complete"] = frame[list(CHOICES)].notna().all(axis=1).to_numpy(dtype=bool)
     won = result["winner"].to_numpy(dtype=np.int64, na_value=-1)
-    names = latest.union_names[np.arange(len(frame)), np.maximum(won, 0)]
+    names = latest.union_names[order, np.maximum(won, 0)]
     names = np.where(names == "", frame["union"].astype(object).to_numpy(), names)
     frame["winner"] = np.where(won >= 0, names, "").astype(object)
     frame["kind"] = kind
-    frame["unit"] = _text_column(ds.elections, "unit", "")
-    frame = frame.sort_values("count_date", kind="stable", ignore_index=True)
+    frame["unit"] = _text_column(ds.elections, "unit", "")[order]
     return frame[SUMMARY_COLUMNS]
 
 

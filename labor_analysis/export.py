@@ -27,7 +27,7 @@ from matplotlib.text import Text
 from .loading import Dataset
 from .paths import ensure_outside_data
 from .presets import FORMATS, SIZE_PRESETS, SizePreset, parse_formats, parse_sizes
-from .safe_csv import to_safe_csv_text, write_atomic
+from .safe_csv import write_atomic, write_safe_csv
 from .style import COLORS, SAVE_METADATA, SOURCE_SIZE, SUBTITLE_SIZE, TITLE_SIZE, house_rc
 
 _PAD_X_IN = 0.16
@@ -313,7 +313,7 @@ def render_images(
             positions.restore()
             text_sizes.scale(1.0)
             fig.set_dpi(original_dpi)
-            fig.set_size_inches(original_size)
+            fig.set_size_inches(float(original_size[0]), float(original_size[1]))
             fig.set_layout_engine(original_engine)
     return images
 
@@ -349,7 +349,7 @@ def finalise(
         name = f"{slug}-{size_name}.{fmt}"
         write_atomic(out / name, image)
         files[f"{size_name}.{fmt}"] = name
-    write_atomic(out / f"{slug}.csv", to_safe_csv_text(data))
+    write_safe_csv(data, out / f"{slug}.csv")
     write_atomic(out / f"{slug}.txt", alt_text.rstrip("\n") + "\n")
     return ChartRecord(
         slug=slug,

@@ -466,6 +466,17 @@ def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArra
     return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
 
 
+def _outcomes(
+    conditions: list[np.ndarray], labels: list[str], default: str, missing: np.ndarray, categories: tuple[str, ...]
+) -> pd.Categorical:
+    """The label of the first condition that holds (else `default`) per row, missing where `missing`, as a
+    categorical of `categories`: built from codes, never from 100,000 strings."""
+    code = {label: i for i, label in enumerate(categories)}
+    codes = np.select(conditions, [code[label] for label in labels], code[default])
+    codes[missing] = -1
+    return pd.Categorical.from_codes(codes, categories=list(categories))
+
+
 def count_outcome(union_votes: Any, no: Any, unions: Any = None, runoff_allowed: Any = True) -> pd.DataFrame:
     """The outcome of counting the valid votes of ballots with one or more unions, a whole table in one call.
 
@@ -494,14 +505,13 @@ def count_outcome(union_votes: Any, no: Any, unions: Any = None, runoff_allowed:
     ballots = _ballots(union_votes, no, 0, unions, runoff_allowed)
     count = _count(ballots)
     missing = ballots.counts_missing
-    labels = np.select([count.won, count.runoff], ["won", "runoff"], "lost").astype(object)
-    labels[missing] = None
+    outcome = _outcomes([count.won, count.runoff], ["won", "runoff"], "lost", missing, COUNT_OUTCOMES)
     no_column = ballots.votes.shape[1] - 1
     pair = count.runoff & (count.top[:, 1] > count.top[:, 2]) & ~missing
     first, second = (np.where(a == no_column, NO_UNION, a) for a in (count.leader, count.second))
     return pd.DataFrame(
         {
-            "outcome": pd.Categorical(labels, categories=list(COUNT_OUTCOMES)),
+            "outcome": outcome,
             "winner": _int_array(count.leader, ~count.won | missing),
             "runoff_first": _int_array(first, ~pair),
             "runoff_second": _int_array(second, ~pair),
@@ -542,12 +552,12 @@ def election_outcome(
     count = _count(ballots)
     determinative = _determinative(ballots, count) & ~ballots.challenged_missing
     missing = ballots.counts_missing
-    labels = np.select([determinative, count.won, count.runoff], ["undetermined", "won", "runoff"], "lost")
-    labels = labels.astype(object)
-    labels[missing] = None
+    outcome = _outcomes(
+        [determinative, count.won, count.runoff], ["undetermined", "won", "runoff"], "lost", missing, ELECTION_OUTCOMES
+    )
     return pd.DataFrame(
         {
-            "outcome": pd.Categorical(labels, categories=list(ELECTION_OUTCOMES)),
+            "outcome": outcome,
             "winner": _int_array(count.leader, ~count.won | determinative | missing),
             "determinative": pd.arrays.BooleanArray(determinative, missing | ballots.challenged_missing),
         },

@@ -178,23 +178,24 @@ def _text_cells(cells: np.ndarray) -> np.ndarray | None:
     NUL-padded; None if a cell is not text or needs quoting, or the matrix would be too large. Each distinct
     text of a repetitive column is encoded once: a column of few values (stage, outcome) costs little more than
     its codes. A column of booleans with missing cells (object dtype) is written as booleans."""
+    codes: np.ndarray | None  # per cell, the row of `distinct` it shows (None: the cells are `distinct`)
     if _repetitive(cells):
         codes, distinct = pd.factorize(cells)
         missing = codes < 0
     else:  # every cell its own value
-        try:
-            "".join(cells)  # the usual case, all text: no need to look for missing cells
-            missing = np.zeros(len(cells), dtype=bool)
-        except TypeError:
-            missing = pd.isna(cells)
-        codes = np.where(missing, -1, np.arange(len(cells)))
-        distinct = np.where(missing, "", cells) if missing.any() else cells
+        codes, distinct, missing = None, cells, np.zeros(len(cells), dtype=bool)
     try:
-        joined = "".join(distinct)
+        joined = "".join(distinct)  # the usual case, all text: no need to look for missing cells
     except TypeError:
-        if pd.api.types.infer_dtype(cells, skipna=True) == "boolean":  # booleans with missing cells
-            return _boolean_cells(np.where(missing, False, cells).astype(bool), missing)
-        return None  # a cell that is neither text nor boolean
+        if codes is None:
+            missing = pd.isna(cells)
+            codes, distinct = np.where(missing, -1, np.arange(len(cells))), np.where(missing, "", cells)
+        try:
+            joined = "".join(distinct)
+        except TypeError:
+            if pd.api.types.infer_dtype(cells, skipna=True) == "boolean":  # booleans with missing cells
+                return _boolean_cells(np.where(missing, False, cells).astype(bool), missing)
+            return None  # a cell that is neither text nor boolean
     if any(c in joined for c in _UNSAFE_IN_CELL):
         return None
     utf8 = distinct if joined.isascii() else np.array([c.encode("utf-8", "surrogatepass") for c in distinct], object)
@@ -207,7 +208,7 @@ def _text_cells(cells: np.ndarray) -> np.ndarray | None:
         quoted[:, 1:] = padded
         quoted[formula, 0] = ord("'")
         padded = quoted
-    return padded[codes]
+    return padded[:-1] if codes is None else padded[codes]
 
 
 def _column_cells(col: pd.Series) -> np.ndarray | None:
@@ -251,9 +252,9 @@ def _column_cells(col: pd.Series) -> np.ndarray | None:
 # (100,000 rows) the slowest step of `labor-analysis summary` (benchmarks/bench_summary.py). This one formats
 # each column in bulk into a byte matrix padded with NUL, joins the columns with commas and drops the padding.
 # It covers plain frames only, is tested byte for byte against `to_csv`, and leaves everything else to pandas.
-def _fast_safe_csv_text(frame: pd.DataFrame) -> str | None:
-    """The CSV text pandas' `to_csv(index=False, lineterminator="\\n")` writes of `neutralise_formulas(frame)`,
-    for the frames handled here; None otherwise (pandas then writes).
+def _fast_safe_csv_bytes(frame: pd.DataFrame) -> bytes | None:
+    """The CSV, as UTF-8, that pandas' `to_csv(index=False, lineterminator="\\n")` writes of
+    `neutralise_formulas(frame)`, for the frames handled here; None otherwise (pandas then writes).
 
     Handles frames of at least two columns and one row whose names and text need no quoting and whose columns
     are numbers (int, float64, Int64), booleans, dates at midnight, text, or categories of those.
@@ -277,17 +278,23 @@ def _fast_safe_csv_text(frame: pd.DataFrame) -> str | None:
     del parts
     body = matrix[matrix != 0]
     del matrix
-    return ",".join(names) + "\n" + str(memoryview(body), "utf-8", "surrogatepass")  # decoded without a copy
+    return b"".join([(",".join(names) + "\n").encode("utf-8", "surrogatepass"), memoryview(body)])
+
+
+def to_safe_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The CSV of `frame` as UTF-8, formula-neutralised, with `\\n` line ends and no index (a CR in a cell becomes
+    LF). Bytes, so that a national table goes to a file or a pipe without being decoded and encoded again."""
+    data = _fast_safe_csv_bytes(frame)
+    if data is None:
+        buffer = io.StringIO()
+        _carriage_returns_as_newlines(neutralise_formulas(frame)).to_csv(buffer, index=False, lineterminator="\n")
+        data = buffer.getvalue().encode("utf-8", "surrogatepass")
+    return data
 
 
 def to_safe_csv_text(frame: pd.DataFrame) -> str:
-    """The CSV text of `frame`, formula-neutralised, with `\n` line ends and no index (a CR in a cell becomes LF)."""
-    text = _fast_safe_csv_text(frame)
-    if text is None:
-        buffer = io.StringIO()
-        _carriage_returns_as_newlines(neutralise_formulas(frame)).to_csv(buffer, index=False, lineterminator="\n")
-        text = buffer.getvalue()
-    return text
+    """The CSV text of `frame`, formula-neutralised, with `\\n` line ends and no index (a CR in a cell becomes LF)."""
+    return to_safe_csv_bytes(frame).decode("utf-8", "surrogatepass")
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
@@ -310,4 +317,4 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
 def write_safe_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write `frame` to `path` as a formula-neutralised CSV, atomically."""
-    return write_atomic(path, to_safe_csv_text(frame))
+    return write_atomic(path, to_safe_csv_bytes(frame))

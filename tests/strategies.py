@@ -2,9 +2,10 @@
 
 `data_folders()` draws a `Folder` (the rows of the five files, and which optional columns the files leave out);
 `folder.write(path)` writes it. The folders cover one election or several; single-union and multi-union
-ballots; initial, rerun and run-off elections and voting units; revised and final stages; ties; no challenged
-ballots; unreported figures (empty cells); unknown place and eligible voters; no spending, spending by one side
-only, periods that do or do not overlap; and files written with or without each optional column.
+ballots; tallies in the elections file's order or not; initial, rerun and run-off elections and voting units;
+revised and final stages; ties; no challenged ballots; unreported figures (empty cells); unknown place and
+eligible voters; no spending, spending by one side only, periods that do or do not overlap; and files written
+with or without each optional column.
 Usage: `@given(folder=data_folders())` then `ds = load(folder.write(tmp_path / "data"))`.
 """
 
@@ -181,11 +182,13 @@ def data_folders(draw: st.DrawFn, max_elections: int = 4) -> Folder:
         {"source_id": "outlet", "publisher": "An outlet, Inc.", "title": 'A story with "quotes", and commas'},
     ]
     n = draw(st.integers(1, max_elections))
-    elections, tallies = [], []
+    elections, blocks = [], []
     for index in range(n):
         election, rows = draw(_election(index, draw(st.sampled_from(("nlrb-tally", "outlet")))))
         elections.append(election)
-        tallies += rows
+        blocks.append(rows)
+    # the tallies of each election together, the elections in the elections file's order or in another
+    tallies = [row for rows in draw(st.one_of(st.just(blocks), st.permutations(blocks))) for row in rows]
     workforce = [
         {
             "election_id": e["election_id"],

@@ -371,3 +371,25 @@ def test_summary_reads_the_latest_stage_and_applies_the_rules_on_generated_folde
     for election_id, want in expected.items():
         row = table.loc[election_id]
         assert (row["stage"], row["yes"], row["unions"], row["outcome"], row["winner"]) == want
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_rows_follow_count_date_then_file_order_whatever_the_file_order(project_data_dir, rnd):
+    """Reordering the elections file changes no figure; rows come by count date, a tie in file order (every
+    count moved to January 1 of its year, so that there are ties)."""
+    ds = load(project_data_dir)
+    elections = ds.elections.copy()
+    elections["count_date"] = (
+        elections["count_date"].dt.to_period("Y").dt.start_time.astype(elections["count_date"].dtype)
+    )
+    ds = dataclasses.replace(ds, elections=elections)
+    assert elections["count_date"].duplicated().any()
+    rows = list(range(len(ds.elections)))
+    rnd.shuffle(rows)
+    shuffled = dataclasses.replace(ds, elections=ds.elections.iloc[rows].reset_index(drop=True))
+    got = summary(shuffled)
+    expected_order = shuffled.elections.sort_values("count_date", kind="stable")["election_id"].tolist()
+    assert got["election_id"].tolist() == expected_order
+    reference = summary(ds).set_index("election_id").loc[expected_order]
+    pd.testing.assert_frame_equal(got.set_index("election_id"), reference)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labor_analysis import DataValidationError, Problem, load
+from labor_analysis.validation import MATCHED_AS, _compiled
 
 
 def edit(folder: Path, filename: str, change: Callable[[list[Row]], list[Row] | None]) -> None:
@@ -650,3 +653,27 @@ def test_dates_within_the_act_and_2100(data_copy: Path, day: str) -> None:
 def test_counts_have_a_maximum(data_copy: Path) -> None:
     line = set_cell(data_copy, "tallies.csv", JFK8_YES, "ballots", "10000001")
     assert_reported(data_copy, "tallies.csv", line, "ballots", "more than the maximum, 10,000,000")
+
+
+def _agree_on(strings: list[str]) -> None:
+    """The fast form of each schema pattern accepts exactly what the schema's pattern accepts, one by one and
+    joined by line breaks as validation checks a column."""
+    for pattern in MATCHED_AS:
+        schema_one, fast = re.compile(pattern), _compiled(pattern)
+        for text in strings:
+            assert (schema_one.fullmatch(text) is None) == (fast[0].fullmatch(text) is None), (pattern, text)
+        joined_schema = re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*")
+        joined = "\n".join(strings)
+        assert (joined_schema.fullmatch(joined) is None) == (fast[1].fullmatch(joined) is None), (pattern, joined)
+
+
+def test_fast_patterns_agree_on_every_short_string() -> None:
+    """Brute force: every string of up to 6 characters over the characters that matter to the id pattern."""
+    alphabet = "a1-\n_"
+    for length in range(7):
+        _agree_on(["".join(chars) for chars in itertools.product(alphabet, repeat=length)])
+
+
+@given(st.lists(st.text(alphabet="az09-_A\n", max_size=24), max_size=5))
+def test_fast_patterns_agree_on_longer_strings(strings: list[str]) -> None:
+    _agree_on(strings)

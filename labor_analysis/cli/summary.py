@@ -44,30 +44,41 @@ COUNT_COLUMNS = (
 SHARE_COLUMNS = ("yes_share", "turnout")
 
 
-def render(frame: pd.DataFrame, fmt: str) -> str:
-    """The summary `frame` as text in `fmt` (table, csv or json); the table writes figures as the prose does."""
+def render(frame: pd.DataFrame, fmt: str) -> bytes:
+    """The summary `frame` in `fmt` (table, csv or json) as UTF-8; the table writes figures as the prose does."""
     import pandas as pd
 
-    from ..safe_csv import to_safe_csv_text
+    from ..safe_csv import to_safe_csv_bytes
     from ..text import fmt_int, fmt_pct
 
     if fmt == "csv":
-        return to_safe_csv_text(frame)
+        return to_safe_csv_bytes(frame)
     shown = frame.copy()
     shown["count_date"] = shown["count_date"].dt.strftime("%Y-%m-%d")
     if fmt == "json":
-        return shown.to_json(orient="records", indent=2) + "\n"
+        return (shown.to_json(orient="records", indent=2) + "\n").encode("utf-8")
     shown = shown.astype(object)
     for names, written in ((COUNT_COLUMNS, fmt_int), (SHARE_COLUMNS, fmt_pct)):
         for name in names:
             shown[name] = [None if pd.isna(value) else written(value) for value in shown[name]]
     shown = shown.where(shown.notna(), "n/a")
-    return shown.to_string(index=False) + "\n"
+    return (shown.to_string(index=False) + "\n").encode("utf-8")
+
+
+def _write(data: bytes) -> None:
+    """`data` to standard output as it is (a national CSV is not decoded only to be encoded again)."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # standard output replaced by a text stream (a notebook, a test)
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        binary.write(data)
+        binary.flush()
 
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis import _summary  # computed for this one run: no cache, nor the copy that protects it
     from ..loading import load
 
-    sys.stdout.write(render(_summary(load(args.data_dir)), args.format))
+    _write(render(_summary(load(args.data_dir)), args.format))
     return 0
