@@ -167,9 +167,10 @@ def _whole_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
     """An integer column as Int64: digits only (no sign, point, exponent or separator), within the bounds."""
-    values = np.zeros(len(column), dtype=np.int64)
-    bad = np.zeros(len(column), dtype=bool)
-    values[~empty], bad[~empty] = _whole_numbers(column.to_numpy(dtype=object)[~empty])
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))  # counts repeat: each numeral is read once
+    distinct_values, distinct_bad = _whole_numbers(distinct)
+    values = np.append(distinct_values, 0)[codes]  # the last slot answers code -1 (an empty cell)
+    bad = np.append(distinct_bad, False)[codes]
     report.rows(
         raw, bad, f.name, "not a whole number in digits alone (no sign, decimal point, exponent or thousands separator)"
     )
@@ -187,11 +188,22 @@ def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray,
     )
 
 
+_OTHER = -2  # the code `_allowed_codes` gives a value that is not allowed
+
+
+def _allowed_codes(column: pd.Series, allowed: list[str]) -> np.ndarray:
+    """Per cell of a text column, the position of its value in `allowed`; -1 for an empty cell and _OTHER for
+    any other value. Each distinct value is looked up once (such columns hold a handful)."""
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+    position = {value: i for i, value in enumerate(allowed)}
+    return np.array([*(position.get(value, _OTHER) for value in distinct), -1], dtype=np.int64)[codes]
+
+
 def _type_boolean(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
     """A `true`/`false` column as bool."""
-    bad = ~column.isin([BOOLEAN_TRUE, BOOLEAN_FALSE]).to_numpy() & ~empty
-    report.rows(raw, bad, f.name, f"not `{BOOLEAN_TRUE}` or `{BOOLEAN_FALSE}`")
-    return (column == BOOLEAN_TRUE).astype(bool)
+    codes = _allowed_codes(column, [BOOLEAN_TRUE, BOOLEAN_FALSE])
+    report.rows(raw, codes == _OTHER, f.name, f"not `{BOOLEAN_TRUE}` or `{BOOLEAN_FALSE}`")
+    return pd.Series(codes == 0, index=column.index, name=column.name)
 
 
 def _type_date(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
@@ -220,8 +232,9 @@ def _type_enum(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, re
         bad = column.isin(unknown).to_numpy() if unknown else np.zeros(len(column), dtype=bool)
         typed = column.cat.set_categories(allowed)
     else:
-        bad = ~column.isin(allowed).to_numpy() & ~empty
-        typed = pd.Series(pd.Categorical(column.where(~bad), categories=allowed), index=column.index)
+        codes = _allowed_codes(column, allowed)
+        bad = codes == _OTHER
+        typed = pd.Series(pd.Categorical.from_codes(np.where(bad, -1, codes), categories=allowed), index=column.index)
     report.rows(raw, bad, f.name, "not one of the allowed values: " + ", ".join(allowed))
     return typed
 
@@ -300,9 +313,13 @@ def _runs(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     values = column.to_numpy(dtype=object)
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
-    empty = values != values  # NaN: an empty cell; a run of them is one run too
-    starts = np.flatnonzero(np.concatenate(([True], (values[1:] != values[:-1]) & ~(empty[1:] & empty[:-1]))))
-    return values[starts], np.diff(np.append(starts, len(values)))
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    heads = values[starts]
+    empty = heads != heads  # NaN, an empty cell, is unequal to itself: each one starts a run so far
+    joined = np.concatenate(([False], empty[1:] & empty[:-1] & (np.diff(starts) == 1)))  # empty after empty
+    if joined.any():  # a run of empty cells is one run too
+        starts, heads = starts[~joined], heads[~joined]
+    return heads, np.diff(np.append(starts, len(values)))
 
 
 @dataclass
@@ -409,19 +426,26 @@ def _check_foreign_keys(
 
 
 def _trailing_years(ids: np.ndarray) -> np.ndarray:
-    """The number written by the last four characters of each id; -1 where those are not four digits."""
-    try:
-        text = ids.astype("S")
-    except UnicodeEncodeError:  # non-ASCII ids break the pattern anyway: read them one by one
-        return np.array([int(v[-4:]) if v[-4:].isdigit() and len(v) >= 4 else -1 for v in ids], dtype=np.int64)
-    if len(text) == 0 or text.itemsize < 4:
-        return np.full(len(text), -1, dtype=np.int64)
-    chars = text.view(np.uint8).reshape(len(text), text.itemsize)
-    length = np.char.str_len(text)
-    last_four = np.clip(length[:, None] - 4 + np.arange(4), 0, text.itemsize - 1)
-    digits = chars[np.arange(len(text))[:, None], last_four].astype(np.int64) - ord("0")
-    valid = (length >= 4) & ((digits >= 0) & (digits <= 9)).all(axis=1)
-    return np.where(valid, digits @ np.array([1000, 100, 10, 1]), -1)
+    """The number written by the last four characters of each id; -1 where those are not four ASCII digits.
+
+    The ids are joined into one ASCII string and the four bytes before each line break read in bulk.
+    """
+    joined = "\n".join(ids)
+    if not joined.isascii() or joined.count("\n") != len(ids) - 1:  # breaks the pattern anyway: one by one
+        return np.array([_year_of(v) for v in ids], dtype=np.int64)
+    text = np.frombuffer(b"\n" * 4 + joined.encode("ascii"), dtype=np.uint8)  # 4 bytes ahead: every index fits
+    ends = np.append(np.flatnonzero(text[4:] == ord("\n")), len(text) - 4)  # one past each id's last character
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    digits = text[ends[:, None] + np.arange(4)].astype(np.int64) - ord("0")  # the 4 characters before each end
+    valid = (ends - starts >= 4) & ((digits >= 0) & (digits <= 9)).all(axis=1)
+    year = ((digits[:, 0] * 10 + digits[:, 1]) * 10 + digits[:, 2]) * 10 + digits[:, 3]
+    return np.where(valid, year, -1)
+
+
+def _year_of(election_id: str) -> int:
+    """The number written by the last four characters of one id; -1 where those are not four ASCII digits."""
+    last_four = election_id[-4:]
+    return int(last_four) if len(last_four) == 4 and last_four.isascii() and last_four.isdigit() else -1
 
 
 def _check_elections(raw: RawTable, elections: pd.DataFrame, report: Report) -> None:
@@ -442,6 +466,14 @@ def _check_elections(raw: RawTable, elections: pd.DataFrame, report: Report) -> 
 
 
 YES, CHALLENGED = CHOICES.index("yes"), CHOICES.index("challenged")
+
+
+def _factorize_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize` of an integer array whose equal values mostly come together (the rows of one stage):
+    only the first value of each run is hashed, and the codes are the same (numbered by first appearance)."""
+    starts = np.flatnonzero(np.concatenate(([len(values) > 0], values[1:] != values[:-1])))
+    codes, uniques = pd.factorize(values[starts])
+    return np.repeat(codes, np.diff(np.append(starts, len(values)))), uniques
 
 
 @dataclass
@@ -471,7 +503,7 @@ class _Stages:
         choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
         rows = np.flatnonzero((election >= 0) & (stage_codes >= 0) & (choice >= 0))
         n_stages = max(len(stage.cat.categories), 1)
-        group, keys = pd.factorize(election[rows] * n_stages + stage_codes[rows])
+        group, keys = _factorize_runs(election[rows] * n_stages + stage_codes[rows])
         first = np.empty(len(keys), dtype=np.int64)
         first[group[::-1]] = rows[::-1]  # the last write per group is its first row
         union = tallies["union"].to_numpy(dtype=object)[rows]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from folders import Row, append_rows, read_rows, stage_rows, write_rows
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labor_analysis import DataValidationError, Problem, load
-from labor_analysis.validation import MATCHED_AS, _compiled
+from labor_analysis.validation import MATCHED_AS, _compiled, _factorize_runs, _runs, _trailing_years
 
 
 def edit(folder: Path, filename: str, change: Callable[[list[Row]], list[Row] | None]) -> None:
@@ -677,3 +678,32 @@ def test_fast_patterns_agree_on_every_short_string() -> None:
 @given(st.lists(st.text(alphabet="az09-_A\n", max_size=24), max_size=5))
 def test_fast_patterns_agree_on_longer_strings(strings: list[str]) -> None:
     _agree_on(strings)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab-0123456789\n²٣é"), max_size=9), max_size=8))
+def test_trailing_years_read_four_ascii_digits(ids: list[str]) -> None:
+    """Brute force: the year of each id is its last four characters when they are four ASCII digits, else -1."""
+    expected = [int(v[-4:]) if len(v) >= 4 and all(c in "0123456789" for c in v[-4:]) else -1 for v in ids]
+    assert _trailing_years(np.array(ids, dtype=object)).tolist() == expected
+
+
+def test_an_id_ending_in_a_superscript_digit_is_a_problem_not_a_traceback(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", {"election_id": "jfk8-2022"}, "election_id", "jfk8-202²")
+    assert_reported(data_copy, "elections.csv", line, "election_id", "does not match the pattern")
+
+
+@given(st.lists(st.sampled_from(["a", "b", None]), max_size=12))
+def test_runs_of_equal_neighbours_empty_cells_included(cells: list[str | None]) -> None:
+    """Brute force: `_runs` gives the first value and the length of each run of equal cells, empty ones too."""
+    column = pd.Series([np.nan if c is None else c for c in cells], dtype=object)
+    expected = [(key, len(list(group))) for key, group in itertools.groupby(cells)]
+    heads, lengths = _runs(column)
+    assert [(None if pd.isna(h) else h, n) for h, n in zip(heads, lengths.tolist())] == expected
+
+
+@given(st.lists(st.integers(0, 3), max_size=15))
+def test_factorize_runs_is_factorize(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    codes, uniques = _factorize_runs(array)
+    expected_codes, expected_uniques = pd.factorize(array)
+    assert codes.tolist() == expected_codes.tolist() and uniques.tolist() == expected_uniques.tolist()

@@ -49,6 +49,8 @@ PAYLOADS = [
     "1" + "0" * 30,
     "0x10",
     "\u0661\u0662",
+    "jfk8-202\u00b2",  # an id whose year ends in a superscript two: a digit to str.isdigit, not to int()
+    "jfk8-\u0662\u0660\u0662\u0662",  # an id whose year is in Arabic-Indic digits
     "NaN",
     "NA",
     "null",

@@ -34,6 +34,26 @@ UNWRITABLE = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM
 DATA_DIR_HELP = "data folder (default: $LABOR_ANALYSIS_DATA, else the project's data/)"
 
 
+#: glibc's `mallopt` parameters: the size from which an allocation gets a mapping of its own, and the free memory
+#: at the top of the heap that is kept rather than handed back to the system.
+_M_MMAP_THRESHOLD, _M_TRIM_THRESHOLD = -3, -1
+
+
+def keep_freed_memory() -> None:
+    """For a command that reads a folder once and exits (`validate`, `summary`): on glibc, reuse the memory the
+    run frees for its next arrays instead of returning it to the system and faulting in fresh zeroed pages each
+    time (a national summary spends about a twentieth of its time there). Such a command never needs to give
+    memory back before it exits; on other C libraries nothing changes."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
+    except (AttributeError, OSError, TypeError):  # no mallopt (not glibc), or no C library to load (Windows)
+        return
+    mallopt(_M_MMAP_THRESHOLD, 2**30)
+    mallopt(_M_TRIM_THRESHOLD, 2**30)
+
+
 class UsageError(Exception):
     """A bad argument: reported as one line, exit status 2."""
 

@@ -79,6 +79,8 @@ def _write(data: bytes) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..analysis import _summary  # computed for this one run: no cache, nor the copy that protects it
     from ..loading import load
+    from . import keep_freed_memory
 
+    keep_freed_memory()
     _write(render(_summary(load(args.data_dir)), args.format))
     return 0

@@ -15,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print "OK" and the rows of each file; a broken folder raises DataValidationError (exit 2, listed by main)."""
     from ..loading import load
+    from . import keep_freed_memory
 
+    keep_freed_memory()
     ds = load(args.data_dir)
     print(f"OK: {ds.data_dir}")
     tables = ds.tables()
