@@ -128,3 +128,19 @@ def test_a_closed_pipe_ends_the_command_quietly(argv):
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 1  # as Python's documentation advises for EPIPE
+
+
+def test_keeping_freed_memory_is_harmless_wherever_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On glibc it tunes the allocator; without a C library or without mallopt it does nothing, silently."""
+    import ctypes
+
+    from labor_analysis.cli import keep_freed_memory
+
+    keep_freed_memory()  # this machine's C library
+    for failure in (OSError("no C library"), TypeError("Windows: no default library"), AttributeError("mallopt")):
+
+        def unavailable(*args: object, failure: Exception = failure) -> object:
+            raise failure
+
+        monkeypatch.setattr(ctypes, "CDLL", unavailable)
+        keep_freed_memory()
