@@ -19,6 +19,7 @@ from .export import ChartRecord
 from .output_lock import claim_output_dir
 from .safe_csv import write_atomic
 from .safe_html import escape_html, html_link
+from .text import at_company
 
 if TYPE_CHECKING:
     from .charts import ChartSpec
@@ -88,17 +89,18 @@ def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
     )
 
 
-def gallery_html(records: Sequence[ChartRecord], explorers: Mapping[str, str] | None = None) -> str:
-    """The gallery page: every chart's web image with its alt text, title, source line, data link and explorer link."""
+def gallery_html(records: Sequence[ChartRecord], explorers: Mapping[str, str] | None = None, at: str = "") -> str:
+    """The gallery page: every chart's web image with its alt text, title, source line, data link and explorer link;
+    `at` names the elections' company in the page's title (' at Amazon')."""
     explorers = explorers or {}
     body = "\n".join(_figure_html(r, explorers.get(r.slug)) for r in records)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>Charts: union elections at Amazon</title>\n"
+        f"<title>Charts: union elections{escape_html(at)}</title>\n"
         f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-        "<h1>Charts: union elections at Amazon</h1>\n"
+        f"<h1>Charts: union elections{escape_html(at)}</h1>\n"
         f"<p>{len(records)} charts, each with its data (CSV), alt text and sources.</p>\n"
         f"{body}\n</body>\n</html>\n"
     )
@@ -119,11 +121,15 @@ def _previous_files(out_dir: Path) -> set[str]:
 
 
 def write_gallery(
-    records: Sequence[ChartRecord], out_dir: str | os.PathLike[str], explorers: Mapping[str, str] | None = None
+    records: Sequence[ChartRecord],
+    out_dir: str | os.PathLike[str],
+    explorers: Mapping[str, str] | None = None,
+    at: str = "",
 ) -> tuple[Path, Path]:
     """Write index.json and index.html atomically, and delete files an earlier run listed but this one did not make.
 
-    `explorers` maps a chart's slug to the interactive explorer file written beside it (see `labor_analysis.explorer`).
+    `explorers` maps a chart's slug to the interactive explorer file written beside it (see `labor_analysis.explorer`);
+    `at` names the elections' company in the page's title (' at Amazon').
     """
     out = Path(out_dir)
     explorers = {slug: name for slug, name in (explorers or {}).items() if slug in {r.slug for r in records}}
@@ -133,7 +139,7 @@ def write_gallery(
         (out / stale).unlink(missing_ok=True)
     text = json.dumps(index_entries(records, explorers), indent=2, ensure_ascii=False) + "\n"
     json_path = write_atomic(out / INDEX_JSON, text)
-    html_path = write_atomic(out / INDEX_HTML, gallery_html(records, explorers))
+    html_path = write_atomic(out / INDEX_HTML, gallery_html(records, explorers, at))
     return json_path, html_path
 
 
@@ -261,5 +267,5 @@ def build_gallery(
                     bar.update()
         records = [by_slug[spec.slug] for spec in specs]
         explorers = {link.chart_slug: link.file_name for link in write_explorers(ds, out)}
-        write_gallery(records, out, explorers)
+        write_gallery(records, out, explorers, at_company(ds.elections))
     return records

@@ -481,8 +481,9 @@ def _index_css() -> str:
     )
 
 
-def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
-    """Write `index.html`: a link to each HTML report in `out_dir` (and if its last run failed), and the gallery."""
+def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]], at: str = "") -> Path:
+    """Write `index.html`: a link to each HTML report in `out_dir` (and if its last run failed), and the gallery;
+    `at` names the elections' company in the page title (' at Amazon')."""
     items = []
     for name in sorted(cache):
         if not (out_dir / f"{name}.html").is_file():
@@ -498,7 +499,8 @@ def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Notebook reports: union elections at Amazon</title>\n<style>\n{_index_css()}\n</style>\n</head>\n"
+        f"<title>Notebook reports: union elections{escape_html(at)}</title>\n"
+        f"<style>\n{_index_css()}\n</style>\n</head>\n"
         "<body>\n<main>\n<h1>Notebook reports</h1>\n"
         '<p class="note">The story notebooks, run on the data folder: every chart and table, without the code. '
         "Each report works offline.</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n"
@@ -534,11 +536,13 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
                 bar.update()
 
 
-def validate_data(data_dir: Path) -> None:
-    """Load the data folder once, before any kernel starts: DataValidationError lists every problem."""
+def validate_data(data_dir: Path) -> str:
+    """Load the data folder once, before any kernel starts: DataValidationError lists every problem. Returns how
+    the pages name the elections' company (' at Amazon', or '' when they belong to several)."""
     from .loading import load
+    from .text import at_company
 
-    load(data_dir)
+    return at_company(load(data_dir).elections)
 
 
 def rerun(
@@ -567,13 +571,13 @@ def rerun(
     workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 1:
         raise ValueError(f"jobs must be at least 1, not {workers}")
-    validate_data(data)
+    at = validate_data(data)
     with claim_output_dir(out):
-        return _rerun_claimed(sources, data, out, workers, force, parameters or {})
+        return _rerun_claimed(sources, data, out, workers, force, parameters or {}, at)
 
 
 def _rerun_claimed(
-    sources: list[Path], data: Path, out: Path, workers: int, force: bool, parameters: Mapping[str, Any]
+    sources: list[Path], data: Path, out: Path, workers: int, force: bool, parameters: Mapping[str, Any], at: str
 ) -> list[RunResult]:
     """`rerun` once the output folder is this process's: skip what is current, run the rest, record each as it ends."""
     cache = read_cache(out)
@@ -605,5 +609,5 @@ def _rerun_claimed(
             cache[result.name] = _cache_entry(result, keys[result.name])
             _write_cache(out, cache)  # recorded as soon as its outputs are complete
     if pending or not (out / INDEX_FILE).is_file():
-        write_index(out, cache)
+        write_index(out, cache, at)
     return [results[source.stem] for source in sources]

@@ -141,6 +141,15 @@ TABLES: tuple[Table, ...] = (
                 pattern=ELECTION_ID_PATTERN,
             ),
             Field("employer", "string", "Employer named on the petition."),
+            Field(
+                "company",
+                "string",
+                "The company the employer belongs to, as readers know it (`Amazon` for Amazon.com Services LLC "
+                "and for Whole Foods Market, its subsidiary). Titles, labels and prose name it when every election "
+                "shares one; empty: the employer",
+                required=False,
+                optional_column=True,
+            ),
             Field("facility", "string", "Facility code (or the workplace's name)."),
             Field("city", "string", "City of the workplace; empty where the record does not give it.", required=False),
             Field(

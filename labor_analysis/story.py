@@ -32,6 +32,7 @@ from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
 from .safe_html import escape_markdown, markdown_link
 from .text import (
     about,
+    at_company,
     challenged_ballots_sentence,
     fmt_int,
     fmt_pct,
@@ -503,7 +504,8 @@ def overview(ds: Dataset) -> Passage:
     approx = about(bool(latest["eligible_approximate"].any()))
     span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
     text = (
-        f"The data holds {len(table)} NLRB elections at Amazon workplaces, counted {span}, with {unions} "
+        f"The data holds {len(table)} NLRB elections{escape_markdown(at_company(ds.elections))}, counted {span}, "
+        f"with {unions} "
         f"different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
         f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
         + (f"; {runoffs} went to a run-off" if runoffs else "")

@@ -47,6 +47,8 @@ COLORS = {
     "muted_text": "#555555",
     "grid": "#E3E3E3",
     "reference": "#333333",
+    # the data folder's elections set against national figures (grey): used for nothing else
+    "focus": OKABE_ITO["sky_blue"],
 }
 
 #: Text sizes in points at web size (640 CSS px wide); finalise scales them for smaller presets.
@@ -88,7 +90,7 @@ def house_rc() -> dict[str, Any]:
         "axes.axisbelow": True,
         "axes.facecolor": "white",
         "axes.prop_cycle": cycler(
-            color=[COLORS["yes"], COLORS["no"], COLORS["won"], COLORS["lost"], OKABE_ITO["sky_blue"], COLORS["neutral"]]
+            color=[COLORS["yes"], COLORS["no"], COLORS["won"], COLORS["lost"], COLORS["neutral"]]
         ),
         "grid.color": COLORS["grid"],
         "grid.linewidth": 0.8,

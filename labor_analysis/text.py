@@ -261,6 +261,33 @@ def at_site(facility: object, city: object, state: object, with_code: bool = Fal
     return f"in {where}{comma}"
 
 
+def company(elections: pd.DataFrame) -> str | None:
+    """The one company every election of the table belongs to (its `company`, else its employer), as titles and
+    prose name it ('Amazon'); None when they belong to several, so that no word names the wrong one."""
+    names = elections["employer"].astype(object)
+    if "company" in elections.columns:
+        given = elections["company"].astype(object)
+        names = given.where(given.notna() & (given != ""), names)
+    distinct = set(names.dropna())
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def capitalised(words: str) -> str:
+    """`words` starting with a capital letter, the rest as it is ('at Amazon' -> 'At Amazon')."""
+    return words[:1].upper() + words[1:]
+
+
+def possessive(name: str) -> str:
+    """A proper name's possessive in AP style: 'Amazon's', and 'Starbucks'' for a name ending in s."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def at_company(elections: pd.DataFrame) -> str:
+    """' at Amazon' when one company holds every election of the table, else '' (the words name no company)."""
+    name = company(elections)
+    return f" at {name}" if name else ""
+
+
 def election_names(table: pd.DataFrame) -> pd.DataFrame:
     """How charts and text name each election of a table with facility, city, state and count_date columns.
 

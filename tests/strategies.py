@@ -2,10 +2,10 @@
 
 `data_folders()` draws a `Folder` (the rows of the five files, and which optional columns the files leave out);
 `folder.write(path)` writes it. The folders cover one election or several; single-union and multi-union
-ballots; tallies in the elections file's order or not; initial, rerun and run-off elections and voting units;
-revised and final stages; ties; no challenged ballots; unreported figures (empty cells); unknown place and
-eligible voters; no spending, spending by one side only, periods that do or do not overlap; and files written
-with or without each optional column.
+ballots; the elections of one company or of several; tallies in the elections file's order or not; initial,
+rerun and run-off elections and voting units; revised and final stages; ties; no challenged ballots; unreported
+figures (empty cells); unknown place and eligible voters; no spending, spending by one side only, periods that
+do or do not overlap; and files written with or without each optional column.
 Usage: `@given(folder=data_folders())` then `ds = load(folder.write(tmp_path / "data"))`.
 """
 
@@ -21,6 +21,13 @@ from hypothesis import strategies as st
 
 from labor_analysis.schema import PREFERRED_GROUPS, TABLES
 
+#: (employer, company) of the elections of a folder, in turn: Amazon's, another company's, several companies'.
+COMPANIES = (
+    (("Amazon.com Services LLC", "Amazon"), ("Whole Foods Market", "Amazon")),
+    (("Amazon.com Services LLC", ""),),
+    (("Starbucks Corporation", "Starbucks"),),
+    (("Starbucks Corporation", ""), ("Trader Joe's", "")),
+)
 UNION_NAMES = ("ALU", "RWDSU", "Teamsters", "CAUSE", "Workers United, SEIU", 'Local 298 "B"')
 FACILITIES = ("JFK8", "LDJ5", "BHM1", "RDU1", "ALB1", "DCK6", "KCVG", "Store 10")
 PLACES = (("Staten Island", "NY"), ("Bessemer", "AL"), ("Garner", "NC"), ("Schodack", "NY"), ("", ""))
@@ -201,11 +208,18 @@ def data_folders(draw: st.DrawFn, max_elections: int = 4) -> Folder:
         for e in elections
         if draw(st.booleans())
     ]
+    # whose elections: Amazon's (named by employer or company), another company's, or several companies'
+    companies = draw(st.sampled_from(COMPANIES))
+    for i, election in enumerate(elections):
+        election["employer"], election["company"] = companies[i % len(companies)]
+    spender = (companies[0][1] or companies[0][0]).split()[0]
     tables = {
         "sources": sources,
         "elections": elections,
         "tallies": tallies,
-        "spending": draw(_spending("outlet")),
+        "spending": [
+            {**row, "spender": spender} if row["side"] == "employer" else row for row in draw(_spending("outlet"))
+        ],
         "workforce": workforce,
     }
     left_out: dict[str, set[str]] = {}

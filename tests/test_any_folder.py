@@ -24,11 +24,21 @@ from folders import (
 from hypothesis import HealthCheck, given, settings
 from strategies import Folder, data_folders
 
-from labor_analysis import load, story, summary
-from labor_analysis.charts import chart_plan
+from labor_analysis import charts, load, story, summary
+from labor_analysis.charts import chart_plan, national
 from labor_analysis.cli import main
+from labor_analysis.nlrb import national_story
+from labor_analysis.safe_html import escape_markdown
 
 TWO_UNIONS = Path(__file__).parent / "fixtures" / "nlrb-two-unions"
+#: The passages of notebook 06, each called with the data folder and the national tables.
+NATIONAL_PASSAGES = (
+    national_story.overview,
+    national_story.unit_sizes,
+    national_story.win_rates,
+    national_story.voting_methods,
+    national_story.challenged,
+)
 #: The Bessemer rerun, counted again twice after its challenged ballots were resolved (made-up revisions).
 REVISED = "bhm1-2022"
 
@@ -206,3 +216,36 @@ def test_every_story_function_and_chart_plan_work_on_any_valid_folder(folder: Fo
     for name, args in story_calls(ds):
         assert_reads_well(getattr(story, name)(*args).text, name, args)
     chart_plan(ds)  # every chart drawn or left out with a reason
+
+
+def _company_of(folder: Folder) -> str | None:
+    """The one company the folder's elections belong to, from the rows as written; None for several."""
+    kept = "company" not in folder.left_out.get("elections", set())
+    names = {(row.get("company") if kept else "") or row["employer"] for row in folder.tables["elections"]}
+    return names.pop() if len(names) == 1 else None
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(folder=data_folders(max_elections=3))
+def test_words_name_the_folders_company_and_no_other(folder: Folder) -> None:
+    """Chart titles, subtitles, alt text and source lines, and the story passages, name the elections' company when
+    they share one, and never a company the folder does not hold (Amazon is the first story, not the only one)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = load(folder.write(Path(tmp) / "data"))
+    specs = charts.chart_specs(ds)
+    chart_words = [w for s in specs for w in (s.title, s.subtitle, s.alt_text, s.record)]
+    tables = national.load_tables()
+    story_words = [getattr(story, name)(*args).text for name, args in story_calls(ds)]
+    story_words += [f(ds, tables).text for f in NATIONAL_PASSAGES]
+    words = " ".join(chart_words + story_words)
+    company = _company_of(folder)
+    if not any("Amazon" in f"{r['employer']} {r.get('company')}" for r in folder.tables["elections"]):
+        assert "Amazon" not in words
+    if company is None:
+        for row in folder.tables["elections"]:
+            assert row["employer"] not in " ".join(chart_words)
+            assert not row.get("company") or f"at {row['company']}" not in words
+    else:
+        assert escape_markdown(f"at {company}") in story.overview(ds).text
+        timeline = next(s for s in specs if s.slug == "timeline")
+        assert f"at {company}" in timeline.title or f"at {company}" in timeline.alt_text

@@ -273,7 +273,7 @@ def test_an_added_election_gets_its_charts(data_copy):
         fh.write("test-gazette-2026,Test Gazette,Warehouse votes on a union,https://example.org/vote,2026-03-11,\n")
     with open(data_copy / "elections.csv", "a", encoding="utf-8") as fh:
         fh.write(
-            "xyz9-2026,Amazon.com Services LLC,XYZ9,Testville,OH,TWU,in_person,2026-03-02,2026-03-06,"
+            "xyz9-2026,Amazon.com Services LLC,Amazon,XYZ9,Testville,OH,TWU,in_person,2026-03-02,2026-03-06,"
             "2026-03-10,1000,false,,test-gazette-2026,\n"
         )
     with open(data_copy / "tallies.csv", "a", encoding="utf-8") as fh:

@@ -197,6 +197,7 @@ def test_gallery_page_shows_every_chart_with_escaped_alt_text_source_and_data_li
         assert html.escape(entry["source_line"]) in page
         assert f'href="{entry["data"]}"' in page
     assert "Amazon's" not in page  # apostrophes (and every other special character) are escaped
+    assert "<h1>Charts: union elections at Amazon</h1>" in page  # the data folder's company (elections.csv)
 
 
 def test_web_pngs_are_1280_pixels_wide(web_export):

@@ -174,6 +174,7 @@ def test_rerun_runs_reports_failures_and_skips_unchanged_notebooks(tiny):
     index = (tiny["out"] / engine.INDEX_FILE).read_text(encoding="utf-8")
     assert all(f'href="{name}.html"' in index for name in first)
     assert "FAILED" in index
+    assert "<title>Notebook reports: union elections at Amazon</title>" in index  # the data folder's company
 
     second = {r.name: r.status for r in engine.rerun(notebooks, tiny["data"], tiny["out"], jobs=2)}
     assert second == {"good": engine.SKIPPED, "plain": engine.SKIPPED, "bad": engine.FAILED}

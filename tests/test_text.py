@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import example, given
@@ -9,7 +10,10 @@ from hypothesis import strategies as st
 
 from labor_analysis import rules
 from labor_analysis.text import (
+    at_company,
+    capitalised,
     challenged_ballots_sentence,
+    company,
     election_names,
     fmt_int,
     fmt_pct,
@@ -22,6 +26,7 @@ from labor_analysis.text import (
     place,
     place_name,
     plain_note,
+    possessive,
     purposes_phrase,
     standing,
 )
@@ -180,3 +185,33 @@ def test_a_run_off_and_a_voting_unit_are_named_apart_from_the_first_count():
     assert len(set(names)) == 4
     assert names[1] == "Backus Hospital, Norwich, Conn., 2018 (run-off)"
     assert names[2].endswith("(unit B)")
+
+
+def _elections(employers: list[str], companies: list[str] | None) -> pd.DataFrame:
+    frame = pd.DataFrame({"employer": employers})
+    if companies is not None:
+        frame["company"] = [c or np.nan for c in companies]
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("employers", "companies", "expected"),
+    [
+        (["Amazon.com Services LLC", "Whole Foods Market"], ["Amazon", "Amazon"], "Amazon"),
+        (["Amazon.com Services LLC", "Whole Foods Market"], None, None),  # two employers, no company: no name
+        (["Amazon.com Services LLC", "Amazon.com Services LLC"], None, "Amazon.com Services LLC"),
+        (["Amazon.com Services LLC", "Amazon.com Services LLC"], ["Amazon", ""], None),  # empty: the employer
+        (["Starbucks Corporation", "Starbucks Corporation"], ["Starbucks", "Starbucks"], "Starbucks"),
+        (["Starbucks Corporation", "Trader Joe's"], ["", ""], None),
+    ],
+)
+def test_company_is_named_only_when_every_election_shares_it(employers, companies, expected):
+    elections = _elections(employers, companies)
+    assert company(elections) == expected
+    assert at_company(elections) == (f" at {expected}" if expected else "")
+
+
+def test_possessive_and_capitalised_follow_ap_style():
+    assert possessive("Amazon") == "Amazon's"
+    assert possessive("Starbucks") == "Starbucks'"
+    assert capitalised("at Amazon") == "At Amazon" and capitalised("") == ""

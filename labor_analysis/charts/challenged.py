@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ..loading import Dataset
 from ..rules import scenario_grid
 from ..style import COLORS
-from ..text import challenged_ballots_sentence, fmt_int, fmt_pct
+from ..text import at_company, challenged_ballots_sentence, fmt_int, fmt_pct
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -129,8 +129,8 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         for lab, m, ch, d in zip(data["label"], data["margin_size"], data["challenged"], data["determinative"])
     )
     alt = (
-        f"Bar chart comparing, in {n} elections at Amazon, the votes between yes and no with the number of "
-        f"challenged ballots; the challenged ballots could change the result in {headline}. {points}."
+        f"Bar chart comparing, in {n} elections{at_company(ds.elections)}, the votes between yes and no with the "
+        f"number of challenged ballots; the challenged ballots could change the result in {headline}. {points}."
     )
     return ChartSpec(
         "challenged-margin",

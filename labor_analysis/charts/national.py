@@ -1,14 +1,16 @@
 """Amazon against the nation: the four national charts of notebook 06, each one's data, figure and words together.
 
-The national side is the committed tables of `data/derived/` (`load_tables`); the Amazon side is any data folder
-(`summary` of its elections). Each spec cites the NLRB release the tables come from: the release's sources.csv
-row travels with the spec (`ChartSpec.extra_sources`), so the source line names it whatever the data folder.
-A data folder without the tables, or without what a chart needs, gets the chart left out with the reason.
+The national side is the committed tables of `data/derived/` (`load_tables`); the other side is any data folder
+(`summary` of its elections), named by its company when its elections share one (`Focus`). Each spec cites the
+NLRB release the tables come from: the release's sources.csv row travels with the spec
+(`ChartSpec.extra_sources`), so the source line names it whatever the data folder. A data folder without the
+tables, or without what a chart needs, gets the chart left out with the reason.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +21,12 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 from ..elections import results
 from ..loading import Dataset
 from ..paths import derived_dir
-from ..style import COLORS, OKABE_ITO, light_grid
-from ..text import fmt_int, fmt_pct
+from ..style import COLORS, light_grid
+from ..text import capitalised, company, fmt_int, fmt_pct, possessive
 from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, style_context
 
-#: Amazon's marks in every national chart (national figures are grey): one colour, one meaning.
-AMAZON = OKABE_ITO["sky_blue"]
+#: The data folder's marks in every national chart, the national figures grey: one colour, one meaning.
+FOCUS = COLORS["focus"]
 NATIONAL = COLORS["neutral"]
 #: Units of at least this many eligible voters are "large" in the words.
 LARGE_UNIT = 1000
@@ -72,11 +74,33 @@ def release_ids(tables: Tables) -> tuple[str, ...]:
     return tuple(tables["sources"]["source_id"])
 
 
-def release_record(tables: Tables, amazon: bool) -> str:
-    """The primary record for the source line: the NLRB's tallies (and its FOIA request), and Amazon's if drawn."""
+@dataclass(frozen=True)
+class Focus:
+    """How the national charts name the data folder's elections: by their company when they share one, else as
+    the elections shown, so that no chart names a company the data does not hold."""
+
+    name: str  # a label: 'Amazon', or 'Elections shown'
+    at: str  # in a sentence: 'at Amazon', or 'in the elections shown'
+    unit: str  # 'Amazon unit', or 'unit shown'
+    units: str  # "Amazon's units", or 'the units shown'
+    elections: str  # "Amazon's elections", or 'the elections shown'
+
+    @classmethod
+    def of(cls, ds: Dataset) -> Focus:
+        name = company(ds.elections)
+        if name is None:
+            return cls(
+                "Elections shown", "in the elections shown", "unit shown", "the units shown", "the elections shown"
+            )
+        return cls(name, f"at {name}", f"{name} unit", f"{possessive(name)} units", f"{possessive(name)} elections")
+
+
+def release_record(tables: Tables, focus: Focus | None) -> str:
+    """The primary record for the source line: the NLRB's tallies (and its FOIA request), and the data folder's
+    elections when drawn."""
     requests = re.findall(r"FOIA request [A-Z0-9-]+", " ".join(tables["sources"]["title"].astype(str)))
     release = f"NLRB tallies ({', '.join(dict.fromkeys(requests))})" if requests else "NLRB tallies"
-    return f"{release} nationally and at Amazon" if amazon else release
+    return f"{release} nationally and {focus.at}" if focus else release
 
 
 def period(tables: Tables) -> str:
@@ -85,7 +109,7 @@ def period(tables: Tables) -> str:
     return f"{years.min()}-{years.max()}"
 
 
-def amazon_record(ds: Dataset) -> pd.DataFrame:
+def folder_record(ds: Dataset) -> pd.DataFrame:
     """The data folder's elections with outcome, unit size, voting method and name ('Bessemer, Ala., 2021')."""
     table = results(ds)
     methods = ds.elections.set_index("election_id")["voting_method"] if "voting_method" in ds.elections else None
@@ -123,11 +147,12 @@ def national_rate(tables: Tables, min_eligible: int = 0) -> float:
 
 
 def unit_size_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
-    """Each Amazon unit's size and the share of the nation's decided elections held in smaller units."""
+    """Each of the data folder's units: its size and the share of the nation's decided elections held in smaller
+    units."""
     counts = tables["unit_size_counts"].groupby("eligible_voters")["elections"].sum().sort_index()
     cumulative = counts.cumsum()
     total = counts.sum()
-    record = amazon_record(ds).dropna(subset=["eligible_voters"])
+    record = folder_record(ds).dropna(subset=["eligible_voters"])
     sizes = record["eligible_voters"].astype(int).to_numpy()
     smaller = np.array(
         [cumulative[cumulative.index < n].iloc[-1] if (cumulative.index < n).any() else 0 for n in sizes]
@@ -143,9 +168,9 @@ def unit_size_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
 
 
 def unit_size_figure(ds: Dataset, tables: Tables) -> Figure:
-    """The cumulative distribution of the nation's unit sizes (log scale), Amazon's units marked on it."""
+    """The cumulative distribution of the nation's unit sizes (log scale), the data folder's units marked on it."""
     counts = tables["unit_size_counts"].groupby("eligible_voters")["elections"].sum().reset_index()
-    amazon = unit_size_data(ds, tables)
+    focus, units = Focus.of(ds), unit_size_data(ds, tables)
     import seaborn as sns  # only where it draws: a notebook's first cell does not pay for it
 
     with style_context():
@@ -155,14 +180,14 @@ def unit_size_figure(ds: Dataset, tables: Tables) -> Figure:
             data=counts, x="eligible_voters", weights="elections", ax=ax, color=NATIONAL, linewidth=2, log_scale=True
         )
         ax.scatter(
-            amazon["eligible_voters"],
-            amazon["national_share_smaller"],
-            color=AMAZON,
+            units["eligible_voters"],
+            units["national_share_smaller"],
+            color=FOCUS,
             s=46,
             zorder=4,
             edgecolor="white",
             linewidth=0.8,
-            label="Amazon units",
+            label=focus.units,
         )
         median = median_unit(tables)
         ax.axvline(median, color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3)))
@@ -175,9 +200,9 @@ def unit_size_figure(ds: Dataset, tables: Tables) -> Figure:
             color=COLORS["reference"],
         )
         ax.annotate(
-            f"Amazon units\n{fmt_int(amazon['eligible_voters'].min())} to "
-            f"{fmt_int(amazon['eligible_voters'].max())} voters",
-            (amazon["eligible_voters"].max(), 0.9),
+            f"{capitalised(focus.units)}\n{fmt_int(units['eligible_voters'].min())} to "
+            f"{fmt_int(units['eligible_voters'].max())} voters",
+            (units["eligible_voters"].max(), 0.9),
             ha="right",
             va="top",
             fontsize=9,
@@ -201,17 +226,18 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
     if data.empty:
         raise ChartUnavailable("no election in the data folder has its eligible voters on record")
     smallest = fmt_pct(data["national_share_smaller"].min(), 0)
-    title = f"Every Amazon unit was larger than {smallest} of the units that voted nationally"
+    focus = Focus.of(ds)
+    title = f"Every {focus.unit} was larger than {smallest} of the units that voted nationally"
     subtitle = (
         f"Cumulative share of NLRB elections decided in {period(tables)}, by eligible voters; "
-        f"the median unit had {fmt_int(median_unit(tables))}. Dots: Amazon's units."
+        f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}."
     )
     alt = (
         f"Curve of the share of NLRB elections in {period(tables)} held in units smaller than each size, on a "
-        f"log scale. Half of the units had {fmt_int(median_unit(tables))} eligible voters or fewer. Amazon's "
-        f"{fmt_int(len(data))} units, from {fmt_int(data['eligible_voters'].min())} to "
-        f"{fmt_int(data['eligible_voters'].max())} eligible voters, sit at the top of the curve: each was "
-        f"larger than at least {smallest} of the units."
+        f"log scale. Half of the units had {fmt_int(median_unit(tables))} eligible voters or fewer. "
+        f"{capitalised(focus.units)} ({fmt_int(len(data))}), from "
+        f"{fmt_int(data['eligible_voters'].min())} to {fmt_int(data['eligible_voters'].max())} eligible voters, "
+        f"sit at the top of the curve: each was larger than at least {smallest} of the units."
     )
     sources = release_ids(tables) + election_source_ids(ds, data["election_id"])
     return ChartSpec(
@@ -223,7 +249,7 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
         sources,
         data,
         lambda: unit_size_figure(ds, tables),
-        record=release_record(tables, amazon=True),
+        record=release_record(tables, focus),
         extra_sources=release_sources(tables),
     )
 
@@ -232,20 +258,20 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
 
 
 def win_rate_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
-    """The nation's union win rate by unit size, and Amazon's record as one more row."""
+    """The nation's union win rate by unit size, and the data folder's record as one more row."""
     national = tables["win_rate_by_unit_size"][["size_bin", "won", "lost", "union_win_rate"]].copy()
     national.insert(0, "who", "National")
-    won, total = decided(amazon_record(ds))
-    amazon = pd.DataFrame(
+    won, total = decided(folder_record(ds))
+    folder = pd.DataFrame(
         {
-            "who": ["Amazon"],
+            "who": [Focus.of(ds).name],
             "size_bin": ["all"],
             "won": [won],
             "lost": [total - won],
             "union_win_rate": [won / total if total else np.nan],
         }
     )
-    return pd.concat([national, amazon], ignore_index=True)
+    return pd.concat([national, folder], ignore_index=True)
 
 
 def _bin_label(size_bin: str) -> str:
@@ -258,10 +284,9 @@ def _bin_label(size_bin: str) -> str:
 
 
 def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
-    """Bars of the union win rate per unit-size bin, with Amazon's record as a line across them."""
+    """Bars of the union win rate per unit-size bin, with the data folder's record as a line across them."""
     data = win_rate_data(ds, tables)
-    national = data[data["who"] == "National"]
-    amazon = data[data["who"] == "Amazon"].iloc[0]
+    national, folder = data.iloc[:-1], data.iloc[-1]  # the data folder's row comes last
     with style_context():
         fig = new_figure(3.6)
         ax = fig.add_subplot()
@@ -278,11 +303,11 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
                 fontsize=8,
                 color=COLORS["muted_text"],
             )
-        if not np.isnan(amazon["union_win_rate"]):
-            ax.axhline(amazon["union_win_rate"], color=AMAZON, linewidth=2.2)
+        if not np.isnan(folder["union_win_rate"]):
+            ax.axhline(folder["union_win_rate"], color=FOCUS, linewidth=2.2)
             ax.annotate(
-                f"Amazon: won {fmt_int(amazon['won'])} of {fmt_int(amazon['won'] + amazon['lost'])}",
-                (0, amazon["union_win_rate"]),
+                f"{folder['who']}: won {fmt_int(folder['won'])} of {fmt_int(folder['won'] + folder['lost'])}",
+                (0, folder["union_win_rate"]),
                 xytext=(0, 5),
                 textcoords="offset points",
                 color=COLORS["text"],
@@ -302,15 +327,16 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
 def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     """The nation's union win rate by unit size against the data folder's record."""
     tables = load_tables()
-    if decided(amazon_record(ds))[1] == 0:
+    if decided(folder_record(ds))[1] == 0:
         raise ChartUnavailable("no election in the data folder was decided by its count")
     data = win_rate_data(ds, tables)
     overall = fmt_pct(national_rate(tables), 0)
     large = fmt_pct(national_rate(tables, LARGE_UNIT), 0)
-    record = _words_record(amazon_record(ds))
+    record = _words_record(folder_record(ds))
+    focus = Focus.of(ds)
     title = (
         f"Unions won {overall} of elections nationally, {large} in units of {fmt_int(LARGE_UNIT)} or more; "
-        f"at Amazon, {record}"
+        f"{focus.at}, {record}"
     )
     subtitle = (
         f"Share of NLRB elections decided in {period(tables)} that the union won, by unit size; "
@@ -322,10 +348,10 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
             f"{_bin_label(b).replace(chr(10), ' ').replace('- ', '-')}: {fmt_pct(r, 0)}"
             for b, r in zip(data["size_bin"][:-1], data["union_win_rate"][:-1])
         )
-        + f". Overall {overall}; in units of {fmt_int(LARGE_UNIT)} or more, {large}. A line marks Amazon's "
-        f"record: the union won {record} decided elections."
+        + f". Overall {overall}; in units of {fmt_int(LARGE_UNIT)} or more, {large}. A line marks the record "
+        f"{focus.at}: the union won {record} decided elections."
     )
-    record_ids = amazon_record(ds)["election_id"]
+    record_ids = folder_record(ds)["election_id"]
     return ChartSpec(
         "national-win-rate-by-unit-size",
         title,
@@ -335,7 +361,7 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
         release_ids(tables) + election_source_ids(ds, record_ids),
         data,
         lambda: win_rate_figure(ds, tables),
-        record=release_record(tables, amazon=True),
+        record=release_record(tables, focus),
         extra_sources=release_sources(tables),
     )
 
@@ -405,7 +431,7 @@ def mail_and_in_person(ds: Dataset) -> ChartSpec:
         release_ids(tables),
         data.reset_index(),
         lambda: voting_method_figure(tables),
-        record=release_record(tables, amazon=False),
+        record=release_record(tables, None),
         extra_sources=release_sources(tables),
     )
 
@@ -414,34 +440,36 @@ def mail_and_in_person(ds: Dataset) -> ChartSpec:
 
 
 def determinative_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
-    """The share of elections whose challenged ballots were determinative at the first count, by year, and
-    Amazon's share over its elections counted so far whose challenged ballots were reported."""
+    """The share of elections whose challenged ballots were determinative at the first count, by year, and the
+    data folder's share over its elections counted so far whose challenged ballots were reported."""
     t = tables["challenged_ballots_determinative"]
     national = t[t["year"] != "all"][["year", "elections", "determinative"]].copy()
     national.insert(0, "who", "National")
-    record = amazon_record(ds)
+    record = folder_record(ds)
     known = record[(record["stage"].astype(str) == "initial") & record["determinative"].notna()]
-    amazon = pd.DataFrame(
+    name = Focus.of(ds).name
+    folder = pd.DataFrame(
         {
-            "who": ["Amazon"],
-            "year": ["Amazon"],
+            "who": [name],
+            "year": [name],
             "elections": [len(known)],
             "determinative": [int(known["determinative"].astype(bool).sum())],
         }
     )
-    out = pd.concat([national.astype({"year": str}), amazon], ignore_index=True)
+    out = pd.concat([national.astype({"year": str}), folder], ignore_index=True)
     out["share"] = out["determinative"] / out["elections"]
     return out
 
 
 def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
-    """Bars of the share of elections with determinative challenged ballots by year, Amazon's in its colour."""
+    """Bars of the share of elections with determinative challenged ballots by year, the data folder's in its
+    colour."""
     data = determinative_data(ds, tables)
     with style_context():
         fig = new_figure(3.2)
         ax = fig.add_subplot()
-        colors = [AMAZON if w == "Amazon" else NATIONAL for w in data["who"]]
-        bars = ax.bar(data["year"], data["share"], color=colors, width=0.66)
+        colors = [NATIONAL] * (len(data) - 1) + [FOCUS]  # the data folder's bar comes last
+        bars = ax.bar(data["year"].str.replace(" ", "\n"), data["share"], color=colors, width=0.66)
         for bar, det, n in zip(bars, data["determinative"], data["elections"]):
             ax.text(
                 bar.get_x() + bar.get_width() / 2,
@@ -467,16 +495,16 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     data = determinative_data(ds, tables)
     total = tables["challenged_ballots_determinative"].set_index("year").loc["all"]
     share = fmt_pct(float(total["determinative_share"]), 0)
-    amazon = data[data["who"] == "Amazon"].iloc[0]
-    if amazon["elections"] == 0:
+    folder, focus = data.iloc[-1], Focus.of(ds)
+    if folder["elections"] == 0:
         raise ChartUnavailable("no election in the data folder has its challenged ballots at the first count on record")
     title = (
-        f"Challenged ballots could decide {share} of elections nationally; at Amazon, "
-        f"{fmt_int(amazon['determinative'])} of {fmt_int(amazon['elections'])}"
+        f"Challenged ballots could decide {share} of elections nationally; {focus.at}, "
+        f"{fmt_int(folder['determinative'])} of {fmt_int(folder['elections'])}"
     )
     subtitle = (
         f"Elections whose challenged ballots could change the first count's result: NLRB, "
-        f"{period(tables)}, by year, and Amazon's elections on record"
+        f"{period(tables)}, by year, and {focus.elections} on record"
     )
     alt = (
         "Bar chart of the share of NLRB elections whose challenged ballots were determinative at the first "
@@ -484,7 +512,7 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
         + "; ".join(f"{y}: {fmt_pct(s, 1)}" for y, s in zip(data["year"], data["share"]))
         + f". Over {period(tables)}, {share} of {fmt_int(total['elections'])} elections."
     )
-    record_ids = amazon_record(ds)["election_id"]
+    record_ids = folder_record(ds)["election_id"]
     return ChartSpec(
         "national-determinative-challenged-ballots",
         title,
@@ -494,6 +522,6 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
         release_ids(tables) + election_source_ids(ds, record_ids),
         data,
         lambda: determinative_figure(ds, tables),
-        record=release_record(tables, amazon=True),
+        record=release_record(tables, focus),
         extra_sources=release_sources(tables),
     )

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import fmt_pct, long_date
+from ..text import at_company, fmt_pct, long_date
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -107,6 +107,7 @@ def timeline(ds: Dataset) -> ChartSpec:
         raise ChartUnavailable("no elections")
     won = data[data["outcome"] == "won"]
     dates = pd.to_datetime(data["count_date"])
+    at = at_company(ds.elections)
     if len(won):
         first = won.iloc[0]
         later = data[dates > pd.Timestamp(first["count_date"])]
@@ -115,18 +116,18 @@ def timeline(ds: Dataset) -> ChartSpec:
         when = pd.Timestamp(first["count_date"])
         if len(later):
             title = (
-                f"Since the first union win at Amazon ({first['label']}, {when.strftime('%B %Y')}), "
+                f"Since the first union win{at} ({first['label']}, {when.strftime('%B %Y')}), "
                 f"unions have won {headline} votes"
             )
         else:
             headline = when.strftime("%B %Y")
-            title = f"The latest vote at Amazon ({first['label']}, {headline}) was the first union win"
+            title = f"The latest vote{at} ({first['label']}, {headline}) was the first union win"
     else:
         headline = str(len(data))
         title = (
-            f"Unions won none of the {headline} votes at Amazon from {dates.min().year} to {dates.max().year}"
+            f"Unions won none of the {headline} votes{at} from {dates.min().year} to {dates.max().year}"
             if len(data) > 1
-            else f"The union did not win the one vote at Amazon, counted in {dates.min().year}"
+            else f"The union did not win the one vote{at}, counted in {dates.min().year}"
         )
     subtitle = (
         "Each election at the date of its count: whether the union won, lost or the result is still open, "
@@ -137,7 +138,7 @@ def timeline(ds: Dataset) -> ChartSpec:
         for lab, d, s, o in zip(data["label"], data["count_date"], data["yes_share_pct"], data["outcome"])
     )
     alt = (
-        f"Time line of {len(data)} union elections at Amazon workplaces from {dates.min().year} to "
+        f"Time line of {len(data)} union elections{at} from {dates.min().year} to "
         f"{dates.max().year}. {title}. {points}."
     )
     return ChartSpec(

@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, fmt_int, fmt_pct, long_date
+from ..text import about, at_company, fmt_int, fmt_pct, long_date
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -212,7 +212,7 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         for _, r in data.iterrows()
     )
     alt = (
-        f"Bar chart of turnout in {len(data)} union elections at Amazon workplaces, highest {headline} in "
+        f"Bar chart of turnout in {len(data)} union elections{at_company(ds.elections)}, highest {headline} in "
         f"{high['label']}. {parts}."
     )
     return ChartSpec(

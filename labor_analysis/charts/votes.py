@@ -9,7 +9,7 @@ from matplotlib.ticker import PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import fmt_int, fmt_pct, long_date, standing
+from ..text import at_company, fmt_int, fmt_pct, long_date, standing
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -213,7 +213,8 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     headline = f"{majority} of {n}"
     years = pd.to_datetime(table["count_date"]).dt.year
     span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
-    title = f"Unions won a majority of valid votes in {headline} elections at Amazon, {span}"
+    at = at_company(ds.elections)
+    title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
     subtitle = (
         "Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
         "Right: the union's result." + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
@@ -223,8 +224,8 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
         for lab, s, o in zip(data["label"], data["yes_share_pct"], data["outcome"])
     )
     alt = (
-        f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections at Amazon "
-        f"workplaces; the union side topped 50% in {headline}. {parts}."
+        f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections{at}; the union "
+        f"side topped 50% in {headline}. {parts}."
     )
     return ChartSpec(
         "vote-shares-all",

@@ -1,5 +1,6 @@
 """The words of notebook 06 (Amazon against the nation), built at run time from the data folder and the
-committed national tables, each passage citing the sources of its figures (see `story.Passage`)."""
+committed national tables, each passage citing the sources of its figures (see `story.Passage`). The data
+folder's elections are named by their company when they share one (`charts.national.Focus`)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from ..charts._base import with_sources
 from ..charts.national import (
     LARGE_UNIT,
     MODE_YEARS,
+    Focus,
     Tables,
-    amazon_record,
     decided,
     determinative_data,
+    folder_record,
     load_tables,
     median_unit,
     national_rate,
@@ -28,7 +30,7 @@ from ..elections import election_source_ids
 from ..loading import Dataset
 from ..safe_html import escape_markdown
 from ..story import Page, Passage
-from ..text import fmt_int, fmt_pct, long_date
+from ..text import capitalised, fmt_int, fmt_pct, long_date
 
 
 def page(
@@ -62,21 +64,33 @@ def _all_ids(ds: Dataset) -> tuple[str, ...]:
 
 def overview(ds: Dataset, tables: Tables) -> Passage:
     """What is compared: the data folder's elections and the national elections of the FOIA table."""
-    record = amazon_record(ds)
+    record, focus = folder_record(ds), Focus.of(ds)
     stats = tables["unit_size_summary"].set_index("statistic")["value"]
     named = f" ({_names(_labels(record))})" if len(record) <= NAMED_ELECTIONS else ""
+    first, last = (int(y) for y in period(tables).split("-"))
+    years = record["count_date"].dt.year
+    outside = [
+        f"{fmt_int(n)} {'was' if n == 1 else 'were'} counted {when}"
+        for n, when in (((years > last).sum(), f"after {last}"), ((years < first).sum(), f"before {first}"))
+        if n
+    ]
     text = (
-        f"The data folder holds **{fmt_int(len(record))} union elections** at Amazon's workplaces{named}, counted from "
-        f"{long_date(record['count_date'].min())} to {long_date(record['count_date'].max())}. The NLRB's own "
-        f"table of tallies for {period(tables)} holds **{fmt_int(stats['elections'])} elections** counted by "
-        "the project's rules (self-determination votes and elections whose first count predates the table "
-        "left out). The national figures describe the years just before and during Amazon's first campaigns."
+        f"The data folder holds **{fmt_int(len(record))} union elections** {escape_markdown(focus.at)}{named}, "
+        f"counted from {long_date(record['count_date'].min())} to {long_date(record['count_date'].max())}. The "
+        f"NLRB's own table of tallies for {period(tables)} holds **{fmt_int(stats['elections'])} elections** "
+        "counted by the project's rules (self-determination votes and elections whose first count predates the "
+        "table left out)."
+        + (
+            f" Of {escape_markdown(focus.elections)}, {_names(outside)}, outside the years of the national figures."
+            if outside
+            else ""
+        )
     )
     return Passage(text, release_ids(tables) + _all_ids(ds))
 
 
 def unit_sizes(ds: Dataset, tables: Tables) -> Passage:
-    """Where Amazon's units sit among the nation's."""
+    """Where the data folder's units sit among the nation's."""
     data = unit_size_data(ds, tables).sort_values("eligible_voters")
     stats = tables["unit_size_summary"].set_index("statistic")["value"]
     counts = tables["unit_size_counts"].groupby("eligible_voters")["elections"].sum()
@@ -92,7 +106,8 @@ def unit_sizes(ds: Dataset, tables: Tables) -> Passage:
     as_large = int(counts[counts.index >= largest["eligible_voters"]].sum())
     text = (
         f"Half of the units that voted in {period(tables)} had **{fmt_int(median_unit(tables))} eligible voters** "
-        f"or fewer, and nine in ten had at most {fmt_int(stats['quantile_0.9'])}. Amazon's units ran from "
+        f"or fewer, and nine in ten had at most {fmt_int(stats['quantile_0.9'])}. "
+        f"{escape_markdown(capitalised(Focus.of(ds).units))} ran from "
         f"{fmt_int(smallest['eligible_voters'])} ({small_name}) to "
         f"**{fmt_int(largest['eligible_voters'])}** ({large_name}): even the smallest was larger than "
         f"{fmt_pct(smallest['national_share_smaller'], 0)} of the nation's units, and "
@@ -108,8 +123,8 @@ def unit_sizes(ds: Dataset, tables: Tables) -> Passage:
 
 
 def win_rates(ds: Dataset, tables: Tables) -> Passage:
-    """The union win rate nationally and in large units, against Amazon's record."""
-    record = amazon_record(ds)
+    """The union win rate nationally and in large units, against the data folder's record."""
+    record = folder_record(ds)
     won, total = decided(record)
     t = tables["win_rate_by_unit_size"]
     large = t[t["min_eligible"] >= LARGE_UNIT]
@@ -119,7 +134,8 @@ def win_rates(ds: Dataset, tables: Tables) -> Passage:
         f"Nationally, unions won **{fmt_pct(national_rate(tables), 0)}** of the elections the count decided "
         f"in {period(tables)} (a tie loses). In units of {fmt_int(LARGE_UNIT)} voters or more they won "
         f"{fmt_pct(national_rate(tables, LARGE_UNIT), 0)}, {fmt_int(large['won'].sum())} of "
-        f"{fmt_int(large['won'].sum() + large['lost'].sum())}. At Amazon the union won **{fmt_int(won)} of "
+        f"{fmt_int(large['won'].sum() + large['lost'].sum())}. {escape_markdown(capitalised(Focus.of(ds).at))} "
+        f"the union won **{fmt_int(won)} of "
         f"{fmt_int(total)}** decided elections"
         + (f" ({_names(winners)})" if winners else "")
         + (f"; {_names(open_)} remained open, its challenged ballots determinative" if open_ else "")
@@ -129,7 +145,7 @@ def win_rates(ds: Dataset, tables: Tables) -> Passage:
 
 
 def voting_methods(ds: Dataset, tables: Tables) -> Passage:
-    """Mail against in-person voting in MODE_YEARS, nationally and at Amazon."""
+    """Mail against in-person voting in MODE_YEARS, nationally and in the data folder."""
     data = voting_method_data(tables).set_index("voting_method")
     years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
     where = {"mail": "by mail", "in_person": "in person", "mixed": "mixed"}
@@ -137,13 +153,14 @@ def voting_methods(ds: Dataset, tables: Tables) -> Passage:
         f"{fmt_pct(r['union_win_rate'], 0)} of the {fmt_int(r['won'] + r['lost'])} decided {where[m]}"
         for m, r in data.iterrows()
     ]
-    record = amazon_record(ds)
+    record = folder_record(ds)
     mail = record[record["voting_method"] == "mail"]
     held = [f"{label} ({outcome})" for label, outcome in zip(_labels(mail), mail["outcome"])]
-    amazon = f" Amazon's mail elections were {_names(held)}." if held else " None of Amazon's elections was by mail."
+    whose = escape_markdown(Focus.of(ds).elections)
+    folder = f" Of {whose}, those by mail were {_names(held)}." if held else f" None of {whose} was by mail."
     text = (
         f"In {years}, when the NLRB ran most elections by mail, unions won {_names(parts)}."
-        + amazon
+        + folder
         + " A higher rate by mail does not show that mail ballots help "
         "unions: the NLRB chose the method case by case, and the units differ."
     )
@@ -151,18 +168,18 @@ def voting_methods(ds: Dataset, tables: Tables) -> Passage:
 
 
 def challenged(ds: Dataset, tables: Tables) -> Passage:
-    """How rarely challenged ballots are determinative, nationally and at Amazon."""
+    """How rarely challenged ballots are determinative, nationally and in the data folder."""
     total = tables["challenged_ballots_determinative"].set_index("year").loc["all"]
-    data = determinative_data(ds, tables)
-    amazon = data[data["who"] == "Amazon"].iloc[0]
-    record = amazon_record(ds)
+    folder = determinative_data(ds, tables).iloc[-1]  # the data folder's row comes last
+    record = folder_record(ds)
     open_ = _labels(record[record["determinative"].fillna(False).astype(bool)])
     text = (
         f"Ballots were challenged in {fmt_int(total['with_challenged_ballots'])} of the "
         f"{fmt_int(total['elections'])} elections of {period(tables)}, but they could change the first "
         f"count's result in only **{fmt_int(total['determinative'])}**, "
-        f"{fmt_pct(float(total['determinative_share']), 1)}. At Amazon they did in "
-        f"{fmt_int(amazon['determinative'])} of the {fmt_int(amazon['elections'])} elections whose challenged "
+        f"{fmt_pct(float(total['determinative_share']), 1)}. {escape_markdown(capitalised(Focus.of(ds).at))} "
+        f"they did in {fmt_int(folder['determinative'])} of the {fmt_int(folder['elections'])} elections whose "
+        "challenged "
         "ballots were reported" + (f": {_names(open_)}" if open_ else "") + "."
     )
     return Passage(text, release_ids(tables) + _all_ids(ds))
