@@ -697,6 +697,33 @@ def _check_one_preferred(raw: RawTable, frame: pd.DataFrame, by: tuple[str, ...]
     )
 
 
+def _check_preferred_eligible(
+    raw: RawTable, workforce: pd.DataFrame, elections: pd.DataFrame, election: np.ndarray, report: Report
+) -> None:
+    """Where outlets disagree on the eligible voters, the preferred figure in workforce.csv is the one
+    elections.csv gives (the figure the charts and the rules use): two files, one number."""
+    rows = np.flatnonzero(
+        (workforce["measure"].astype(object) == "eligible_voters").to_numpy(dtype=bool)
+        & workforce["preferred"].to_numpy(dtype=bool)
+        & (election >= 0)
+    )
+    value = workforce["value"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    expected = elections["eligible_voters"].to_numpy(dtype=float, na_value=np.nan)[election[rows]]
+    wrong = ~np.isnan(value) & (value != expected)  # NaN != x: an election without the figure is wrong too
+    ids = elections["election_id"].to_numpy(dtype=object)[election[rows]]
+    report.each(
+        raw,
+        rows[wrong],
+        "value",
+        lambda i: (
+            f"the preferred eligible_voters of {ids[wrong][i]} differs from elections.csv's "
+            + ("empty cell" if np.isnan(expected[wrong][i]) else f"{int(expected[wrong][i]):,}")
+            + ": elections.csv holds the preferred figure",
+            str(int(value[wrong][i])),
+        ),
+    )
+
+
 def validate(raw: Mapping[str, RawTable], report: Report | None = None) -> tuple[dict[str, pd.DataFrame], Report]:
     """Type every parsed table and check every rule of the contract; returns the typed tables and the report
     (`report`, when given, collects the problems after those found while reading).
@@ -724,4 +751,9 @@ def validate(raw: Mapping[str, RawTable], report: Report | None = None) -> tuple
         _check_one_preferred(raw["spending"], spending, PREFERRED_GROUPS["spending"], report)
     if "workforce" in typed:
         _check_one_preferred(raw["workforce"], typed["workforce"], PREFERRED_GROUPS["workforce"], report)
+        if ("workforce", "election_id") in resolved and "elections" in typed:
+            workforce_election = resolved[("workforce", "election_id")]
+            _check_preferred_eligible(
+                raw["workforce"], typed["workforce"], typed["elections"], workforce_election, report
+            )
     return typed, report

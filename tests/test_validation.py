@@ -707,3 +707,24 @@ def test_factorize_runs_is_factorize(values: list[int]) -> None:
     codes, uniques = _factorize_runs(array)
     expected_codes, expected_uniques = pd.factorize(array)
     assert codes.tolist() == expected_codes.tolist() and uniques.tolist() == expected_uniques.tolist()
+
+
+PREFERRED_BESSEMER_ELIGIBLE = {"election_id": "bhm1-2021", "measure": "eligible_voters", "preferred": "true"}
+
+
+def test_the_preferred_eligible_count_is_the_one_elections_csv_gives(data_copy: Path) -> None:
+    line = set_cell(data_copy, "workforce.csv", PREFERRED_BESSEMER_ELIGIBLE, "value", "5805")
+    problem = assert_reported(data_copy, "workforce.csv", line, "value", "differs from elections.csv's 5,867", "5805")
+    assert "bhm1-2021" in problem.rule and len(problems_of(data_copy)) == 1
+
+
+def test_a_preferred_eligible_count_needs_it_in_elections_csv(data_copy: Path) -> None:
+    set_cell(data_copy, "elections.csv", {"election_id": "bhm1-2021"}, "eligible_voters", "")
+    line = line_of(data_copy, "workforce.csv", PREFERRED_BESSEMER_ELIGIBLE)
+    assert_reported(data_copy, "workforce.csv", line, "value", "differs from elections.csv's empty cell", "5867")
+
+
+def test_an_eligible_count_that_is_not_preferred_may_differ(data_copy: Path) -> None:
+    where = {"election_id": "bhm1-2021", "measure": "eligible_voters", "preferred": "false"}
+    set_cell(data_copy, "workforce.csv", where, "value", "5800")
+    load(data_copy)
