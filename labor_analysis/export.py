@@ -136,11 +136,19 @@ def _text_width_in(fig: Figure, text: str, size: float, weight: str) -> float:
     return width / fig.dpi
 
 
+#: A count out of a total ('1 of 6', '2,654 of 4,785') reads as one figure: a line break never splits it.
+_COUNT_OF_TOTAL = re.compile(r"(\d[\d,.%]*) of (\d)")
+_KEPT_TOGETHER = "\u00a0"  # joins the words of such a figure while lines are filled
+
+
 def _wrap(fig: Figure, text: str, size: float, weight: str, max_width_in: float) -> str:
-    """`text` with line breaks so that no line is wider than `max_width_in` at `size` points."""
+    """`text` with line breaks so that no line is wider than `max_width_in` at `size` points, a count out of a
+    total kept on one line, and no word left alone on the last line when the line before can spare one."""
+    kept = _COUNT_OF_TOTAL.sub(rf"\1{_KEPT_TOGETHER}of{_KEPT_TOGETHER}\2", text)
+    words = [w for w in re.split(r"[ \t\r\n]+", kept) if w]  # ASCII space only: str.split() would split at NBSP
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in words:
         candidate = f"{current} {word}".strip()
         if current and _text_width_in(fig, candidate, size, weight) > max_width_in:
             lines.append(current)
@@ -149,7 +157,11 @@ def _wrap(fig: Figure, text: str, size: float, weight: str, max_width_in: float)
             current = candidate
     if current:
         lines.append(current)
-    return "\n".join(lines)
+    if len(lines) >= 2 and " " not in lines[-1] and " " in lines[-2]:
+        rest, moved = lines[-2].rsplit(" ", 1)
+        if _text_width_in(fig, f"{moved} {lines[-1]}", size, weight) <= max_width_in:
+            lines[-2:] = [rest, f"{moved} {lines[-1]}"]
+    return "\n".join(lines).replace(_KEPT_TOGETHER, " ")
 
 
 def _height_in(fig: Figure, artist: Text) -> float:

@@ -198,7 +198,7 @@ def _text_cells(cells: np.ndarray) -> np.ndarray | None:
             return None  # a cell that is neither text nor boolean
     if any(c in joined for c in _UNSAFE_IN_CELL):
         return None
-    utf8 = distinct if joined.isascii() else np.array([c.encode("utf-8", "surrogatepass") for c in distinct], object)
+    utf8 = distinct if joined.isascii() else np.array([c.encode("utf-8") for c in distinct], object)
     if len(cells) * max(map(len, utf8), default=0) > MAX_MATRIX_BYTES:
         return None
     padded = _padded(np.append(utf8.astype("S"), b""))  # the last row answers code -1 (a missing cell)
@@ -278,7 +278,7 @@ def _fast_safe_csv_bytes(frame: pd.DataFrame) -> bytes | None:
     del parts
     body = matrix[matrix != 0]
     del matrix
-    return b"".join([(",".join(names) + "\n").encode("utf-8", "surrogatepass"), memoryview(body)])
+    return b"".join([(",".join(names) + "\n").encode("utf-8"), memoryview(body)])
 
 
 def to_safe_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -288,13 +288,13 @@ def to_safe_csv_bytes(frame: pd.DataFrame) -> bytes:
     if data is None:
         buffer = io.StringIO()
         _carriage_returns_as_newlines(neutralise_formulas(frame)).to_csv(buffer, index=False, lineterminator="\n")
-        data = buffer.getvalue().encode("utf-8", "surrogatepass")
+        data = buffer.getvalue().encode("utf-8")
     return data
 
 
 def to_safe_csv_text(frame: pd.DataFrame) -> str:
     """The CSV text of `frame`, formula-neutralised, with `\\n` line ends and no index (a CR in a cell becomes LF)."""
-    return to_safe_csv_bytes(frame).decode("utf-8", "surrogatepass")
+    return to_safe_csv_bytes(frame).decode("utf-8")
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:

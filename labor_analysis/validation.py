@@ -171,6 +171,7 @@ def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray,
     distinct_values, distinct_bad = _whole_numbers(distinct)
     values = np.append(distinct_values, 0)[codes]  # the last slot answers code -1 (an empty cell)
     bad = np.append(distinct_bad, False)[codes]
+    empty = empty | (codes < 0)  # any missing cell (None as well as NaN) is empty, never a 0
     report.rows(
         raw, bad, f.name, "not a whole number in digits alone (no sign, decimal point, exponent or thousands separator)"
     )

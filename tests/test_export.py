@@ -13,7 +13,16 @@ from PIL import Image
 
 from labor_analysis import load
 from labor_analysis.charts import chart_specs
-from labor_analysis.export import SIZE_PRESETS, cited_sources, finalise, parse_formats, parse_sizes, source_line
+from labor_analysis.export import (
+    SIZE_PRESETS,
+    _text_width_in,
+    _wrap,
+    cited_sources,
+    finalise,
+    parse_formats,
+    parse_sizes,
+    source_line,
+)
 from labor_analysis.paths import ensure_outside_data
 from labor_analysis.style import COLORS, house_rc
 
@@ -263,3 +272,28 @@ def test_an_interrupted_export_leaves_no_temporary_file(interruption, tmp_path, 
             sizes=["web"],
         )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def blank_figure() -> Figure:
+    fig = Figure(figsize=(6, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def test_a_count_out_of_a_total_is_never_split_across_lines(blank_figure):
+    title = "Challenged ballots could decide 5% of elections nationally; at Amazon, 1 of 6"
+    # every width from one word per line to the whole title on one line
+    full = _text_width_in(blank_figure, title, 15, "bold")
+    for tenth in range(5, int(full * 10) + 2):
+        wrapped = _wrap(blank_figure, title, 15, "bold", tenth / 10)
+        assert wrapped.replace("\n", " ") == title
+        assert any("1 of 6" in line for line in wrapped.split("\n")), wrapped
+        assert "\u00a0" not in wrapped
+
+
+def test_no_word_is_left_alone_on_the_last_line_when_the_line_before_can_spare_one(blank_figure):
+    text = "Unions won a majority of valid votes in 2 of 7 elections at Amazon, 2021-2025"
+    width = _text_width_in(blank_figure, text.rsplit(" ", 1)[0], 15, "bold")  # the last word would be alone
+    lines = _wrap(blank_figure, text, 15, "bold", width).split("\n")
+    assert lines == ["Unions won a majority of valid votes in 2 of 7 elections at", "Amazon, 2021-2025"]

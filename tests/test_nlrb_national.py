@@ -148,6 +148,8 @@ def test_national_charts_are_left_out_with_a_reason_when_they_cannot_be_drawn(da
     folder = data_copy
     header, rows = read_rows(folder, "elections.csv")
     write_rows(folder, "elections.csv", header, [{**r, "eligible_voters": ""} for r in rows])
+    header, rows = read_rows(folder, "workforce.csv")  # and no other file gives a preferred eligible count
+    write_rows(folder, "workforce.csv", header, [r for r in rows if r["measure"] != "eligible_voters"])
     specs, left_out = chart_plan(load(folder))
     reasons = {x.slug: x.reason for x in left_out}
     assert "eligible voters" in reasons["national-unit-sizes"]

@@ -115,7 +115,7 @@ def _pandas_csv(frame: pd.DataFrame) -> str:
 def _fast_text(frame: pd.DataFrame) -> str | None:
     """The fast writer's CSV as text; None where it leaves the frame to pandas."""
     data = _fast_safe_csv_bytes(frame)
-    return None if data is None else data.decode("utf-8", "surrogatepass")
+    return None if data is None else data.decode("utf-8")
 
 
 def _pandas_safe_csv(frame: pd.DataFrame) -> str:

@@ -28,6 +28,8 @@ from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure,
 #: The data folder's marks in every national chart, the national figures grey: one colour, one meaning.
 FOCUS = COLORS["focus"]
 NATIONAL = COLORS["neutral"]
+#: Extra room, in bar widths, between the national bars and the data folder's.
+FOCUS_GAP = 0.5
 #: Units of at least this many eligible voters are "large" in the words.
 LARGE_UNIT = 1000
 #: The years of the mail-against-in-person comparison (the pandemic years of the FOIA table).
@@ -77,20 +79,24 @@ def release_ids(tables: Tables) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Focus:
     """How the national charts name the data folder's elections: by their company when they share one, else as
-    the elections shown, so that no chart names a company the data does not hold."""
+    the elections examined, so that no chart names a company the data does not hold."""
 
-    name: str  # a label: 'Amazon', or 'Elections shown'
-    at: str  # in a sentence: 'at Amazon', or 'in the elections shown'
-    unit: str  # 'Amazon unit', or 'unit shown'
-    units: str  # "Amazon's units", or 'the units shown'
-    elections: str  # "Amazon's elections", or 'the elections shown'
+    name: str  # a label: 'Amazon', or 'Elections examined'
+    at: str  # in a sentence: 'at Amazon', or 'in the elections examined'
+    unit: str  # 'Amazon unit', or 'unit examined'
+    units: str  # "Amazon's units", or 'the units examined'
+    elections: str  # "Amazon's elections", or 'the elections examined'
 
     @classmethod
     def of(cls, ds: Dataset) -> Focus:
         name = company(ds.elections)
         if name is None:
             return cls(
-                "Elections shown", "in the elections shown", "unit shown", "the units shown", "the elections shown"
+                "Elections examined",
+                "in the elections examined",
+                "unit examined",
+                "the units examined",
+                "the elections examined",
             )
         return cls(name, f"at {name}", f"{name} unit", f"{possessive(name)} units", f"{possessive(name)} elections")
 
@@ -258,20 +264,34 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
 
 
 def win_rate_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
-    """The nation's union win rate by unit size, and the data folder's record as one more row."""
-    national = tables["win_rate_by_unit_size"][["size_bin", "won", "lost", "union_win_rate"]].copy()
+    """The nation's union win rate by unit size, and the data folder's record as one more row (its `size_bin`:
+    the smallest to the largest unit of its decided elections on record, or `all` where none is)."""
+    national = tables["win_rate_by_unit_size"][["size_bin", "min_eligible", "won", "lost", "union_win_rate"]].copy()
     national.insert(0, "who", "National")
-    won, total = decided(folder_record(ds))
+    record = folder_record(ds)
+    won, total = decided(record)
+    sizes = record.loc[record["outcome"].isin(["won", "lost"]), "eligible_voters"].dropna()
     folder = pd.DataFrame(
         {
             "who": [Focus.of(ds).name],
-            "size_bin": ["all"],
+            "size_bin": [f"{int(sizes.min())}-{int(sizes.max())}" if len(sizes) else "all"],
+            "min_eligible": [int(sizes.min()) if len(sizes) else 1],
             "won": [won],
             "lost": [total - won],
             "union_win_rate": [won / total if total else np.nan],
         }
     )
     return pd.concat([national, folder], ignore_index=True)
+
+
+def _bins_spanned(bin_starts: np.ndarray, size_bin: str) -> tuple[int, int]:
+    """The first and last of the size bins (given by their smallest size, ascending) that a `min-max` range of
+    unit sizes falls into; all of them for `all`."""
+    if size_bin == "all":
+        return 0, len(bin_starts) - 1
+    smallest, largest = (int(part) for part in size_bin.split("-"))
+    first, last = (int(np.searchsorted(bin_starts, n, side="right")) - 1 for n in (smallest, largest))
+    return max(first, 0), max(last, 0)
 
 
 def _bin_label(size_bin: str) -> str:
@@ -284,7 +304,9 @@ def _bin_label(size_bin: str) -> str:
 
 
 def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
-    """Bars of the union win rate per unit-size bin, with the data folder's record as a line across them."""
+    """Bars of the union win rate per unit-size bin, a dashed line at the rate over all sizes, and the data
+    folder's record as a line over the sizes of its units (no wider: a record of large units is not a small
+    unit's)."""
     data = win_rate_data(ds, tables)
     national, folder = data.iloc[:-1], data.iloc[-1]  # the data folder's row comes last
     with style_context():
@@ -302,14 +324,30 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
                 va="bottom",
                 fontsize=8,
                 color=COLORS["muted_text"],
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},  # over the dashed line, not crossed
             )
+        right = len(national) - 1 + 0.45
+        overall = national_rate(tables)
+        ax.axhline(overall, color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3)), zorder=1.5)
+        ax.annotate(
+            f"All sizes: {fmt_pct(overall, 0)}",
+            (right, overall),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=COLORS["reference"],
+        )
         if not np.isnan(folder["union_win_rate"]):
-            ax.axhline(folder["union_win_rate"], color=FOCUS, linewidth=2.2)
+            first, last = _bins_spanned(national["min_eligible"].to_numpy(), folder["size_bin"])
+            ax.hlines(folder["union_win_rate"], first - 0.45, last + 0.45, color=FOCUS, linewidth=2.4)
             ax.annotate(
                 f"{folder['who']}: won {fmt_int(folder['won'])} of {fmt_int(folder['won'] + folder['lost'])}",
-                (0, folder["union_win_rate"]),
+                (last + 0.45, folder["union_win_rate"]),
                 xytext=(0, 5),
                 textcoords="offset points",
+                ha="right",
                 color=COLORS["text"],
                 fontsize=9,
                 fontweight="bold",
@@ -348,8 +386,8 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
             f"{_bin_label(b).replace(chr(10), ' ').replace('- ', '-')}: {fmt_pct(r, 0)}"
             for b, r in zip(data["size_bin"][:-1], data["union_win_rate"][:-1])
         )
-        + f". Overall {overall}; in units of {fmt_int(LARGE_UNIT)} or more, {large}. A line marks the record "
-        f"{focus.at}: the union won {record} decided elections."
+        + f". Overall {overall} (a dashed line); in units of {fmt_int(LARGE_UNIT)} or more, {large}. A line over "
+        f"the sizes of its units marks the record {focus.at}: the union won {record} decided elections."
     )
     record_ids = folder_record(ds)["election_id"]
     return ChartSpec(
@@ -468,8 +506,12 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
     with style_context():
         fig = new_figure(3.2)
         ax = fig.add_subplot()
-        colors = [NATIONAL] * (len(data) - 1) + [FOCUS]  # the data folder's bar comes last
-        bars = ax.bar(data["year"].str.replace(" ", "\n"), data["share"], color=colors, width=0.66)
+        # the data folder's bar comes last, set apart by a gap and a rule: a few elections, not a year's thousand
+        x = np.append(np.arange(len(data) - 1), len(data) - 1 + FOCUS_GAP)
+        colors = [NATIONAL] * (len(data) - 1) + [FOCUS]
+        bars = ax.bar(x, data["share"], color=colors, width=0.66)
+        ax.set_xticks(x, data["year"].str.replace(" ", "\n"))
+        ax.axvline(len(data) - 1.5 + FOCUS_GAP / 2, color=COLORS["neutral_light"], linewidth=1)
         for bar, det, n in zip(bars, data["determinative"], data["elections"]):
             ax.text(
                 bar.get_x() + bar.get_width() / 2,

@@ -65,15 +65,16 @@ def render(frame: pd.DataFrame, fmt: str) -> bytes:
     return (shown.to_string(index=False) + "\n").encode("utf-8")
 
 
-def _write(data: bytes) -> None:
-    """`data` to standard output as it is (a national CSV is not decoded only to be encoded again)."""
-    sys.stdout.flush()
+def _write(data: bytes, fmt: str) -> None:
+    """`data` to standard output: CSV and JSON as the UTF-8 bytes they are, like the files they become (a national
+    CSV is not decoded only to be encoded again); the table as text, in the terminal's own encoding."""
     binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:  # standard output replaced by a text stream (a notebook, a test)
+    if fmt == "table" or binary is None:  # a table for a terminal, or standard output replaced by a text stream
         sys.stdout.write(data.decode("utf-8"))
-    else:
-        binary.write(data)
-        binary.flush()
+        return
+    sys.stdout.flush()
+    binary.write(data)
+    binary.flush()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,5 +83,5 @@ def run(args: argparse.Namespace) -> int:
     from . import keep_freed_memory
 
     keep_freed_memory()
-    _write(render(_summary(load(args.data_dir)), args.format))
+    _write(render(_summary(load(args.data_dir)), args.format), args.format)
     return 0
