@@ -50,7 +50,7 @@ def keep_freed_memory() -> None:
         mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
     except (AttributeError, OSError, TypeError):  # no mallopt (not glibc), or no C library to load (Windows)
         return
-    mallopt(_M_MMAP_THRESHOLD, 2**30)
+    mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)  # the largest glibc accepts on 64-bit systems (man 3 mallopt)
     mallopt(_M_TRIM_THRESHOLD, 2**30)
 
 
