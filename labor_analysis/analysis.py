@@ -17,6 +17,7 @@ from .loading import Dataset, load
 from .rules import ELECTION_OUTCOMES, election_outcome, yes_needed
 from .schema import CHOICES, stage_rank
 from .text import election_label
+from .validation import run_lengths, run_starts
 
 #: Outcome labels of `summary`, from the unions' side (`runoff`: no choice had a majority of several).
 OUTCOMES = ELECTION_OUTCOMES
@@ -65,13 +66,13 @@ def _positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
     need no hashing; when the runs follow `keys` in order (tallies in the elections file's order), none do.
     """
     cells = values.to_numpy(dtype=object)
-    starts = np.flatnonzero(np.concatenate(([len(cells) > 0], cells[1:] != cells[:-1])))
+    starts = run_starts(cells)
     heads, key_cells = cells[starts], keys.to_numpy(dtype=object)
     if len(heads) == len(key_cells) and bool((heads == key_cells).all()):
         found = np.arange(len(heads))
     else:
         found = pd.Index(keys).get_indexer(heads)
-    return np.repeat(found, np.diff(np.append(starts, len(cells))))
+    return np.repeat(found, run_lengths(starts, len(cells)))
 
 
 def _latest(ds: Dataset) -> _Latest:

@@ -165,12 +165,17 @@ def _whole_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, bad
 
 
+def _per_cell(per_value: np.ndarray, codes: np.ndarray, empty: object) -> np.ndarray:
+    """Each cell's entry of `per_value` (one entry per distinct value, found by the cell's factorize code), and
+    `empty` for a cell of code -1 (an empty cell): a column worked out once per distinct value."""
+    return np.append(per_value, np.array([empty], dtype=per_value.dtype))[codes]
+
+
 def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
     """An integer column as Int64: digits only (no sign, point, exponent or separator), within the bounds."""
     codes, distinct = pd.factorize(column.to_numpy(dtype=object))  # counts repeat: each numeral is read once
     distinct_values, distinct_bad = _whole_numbers(distinct)
-    values = np.append(distinct_values, 0)[codes]  # the last slot answers code -1 (an empty cell)
-    bad = np.append(distinct_bad, False)[codes]
+    values, bad = _per_cell(distinct_values, codes, 0), _per_cell(distinct_bad, codes, False)
     empty = empty | (codes < 0)  # any missing cell (None as well as NaN) is empty, never a 0
     report.rows(
         raw, bad, f.name, "not a whole number in digits alone (no sign, decimal point, exponent or thousands separator)"
@@ -197,7 +202,7 @@ def _allowed_codes(column: pd.Series, allowed: list[str]) -> np.ndarray:
     any other value. Each distinct value is looked up once (such columns hold a handful)."""
     codes, distinct = pd.factorize(column.to_numpy(dtype=object))
     position = {value: i for i, value in enumerate(allowed)}
-    return np.array([*(position.get(value, _OTHER) for value in distinct), -1], dtype=np.int64)[codes]
+    return _per_cell(np.array([position.get(value, _OTHER) for value in distinct], dtype=np.int64), codes, -1)
 
 
 def _type_boolean(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
@@ -213,16 +218,16 @@ def _type_date(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, re
     parsed = pd.to_datetime(pd.Series(distinct, dtype=object), format=DATE_FORMAT, errors="coerce")
     bad = parsed.isna().to_numpy().copy()
     bad[~bad] = _mismatching(pd.Series(distinct[~bad], dtype=object), ISO_DATE_PATTERN)
-    report.rows(raw, np.append(bad, False)[codes], f.name, "not a date in YYYY-MM-DD form")
+    report.rows(raw, _per_cell(bad, codes, False), f.name, "not a date in YYYY-MM-DD form")
     outside = ~bad & ((parsed < DATE_MIN) | (parsed > DATE_MAX)).to_numpy()
     report.rows(
         raw,
-        np.append(outside, False)[codes],
+        _per_cell(outside, codes, False),
         f.name,
         f"outside {DATE_MIN} (the National Labor Relations Act) to {DATE_MAX}",
     )
-    values = np.append(parsed.where(~bad & ~outside).to_numpy(), np.datetime64("NaT"))  # last slot: code -1 (empty)
-    return pd.Series(values[codes], index=column.index, name=f.name)
+    values = _per_cell(parsed.where(~bad & ~outside).to_numpy(), codes, np.datetime64("NaT"))
+    return pd.Series(values, index=column.index, name=f.name)
 
 
 def _type_enum(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
@@ -250,7 +255,7 @@ def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, 
         categories = pd.Series(np.asarray(column.cat.categories, dtype=object), dtype=object)
         bad = _mismatching(categories, f.pattern) if f.pattern else np.zeros(len(categories), dtype=bool)
         codes = column.cat.codes.to_numpy()
-        report.rows(raw, np.append(bad, False)[codes], f.name, f"does not match the pattern {f.pattern}")
+        report.rows(raw, _per_cell(bad, codes, False), f.name, f"does not match the pattern {f.pattern}")
         good = sorted(categories[~bad], key=stage_rank)
         new_code = np.full(len(categories) + 1, -1, dtype=np.int64)  # the last slot answers code -1 (empty)
         new_code[np.flatnonzero(~bad)] = [good.index(c) for c in categories[~bad]]
@@ -305,6 +310,17 @@ def _shared_numbering() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
 _SHARED_NUMBERING = _shared_numbering()
 
 
+def run_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal neighbours in `values` begins (ascending positions; none for no values). An empty
+    cell (NaN, unequal to itself) starts a run of its own."""
+    return np.flatnonzero(np.concatenate(([len(values) > 0], values[1:] != values[:-1])))
+
+
+def run_lengths(starts: np.ndarray, size: int) -> np.ndarray:
+    """The length of each run, from `run_starts` of `size` values."""
+    return np.diff(np.append(starts, size))
+
+
 def _runs(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The first value of each run of equal neighbours in a column, and the length of each run.
 
@@ -314,13 +330,13 @@ def _runs(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     values = column.to_numpy(dtype=object)
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    starts = run_starts(values)
     heads = values[starts]
     empty = heads != heads  # NaN, an empty cell, is unequal to itself: each one starts a run so far
     joined = np.concatenate(([False], empty[1:] & empty[:-1] & (np.diff(starts) == 1)))  # empty after empty
     if joined.any():  # a run of empty cells is one run too
         starts, heads = starts[~joined], heads[~joined]
-    return heads, np.diff(np.append(starts, len(values)))
+    return heads, run_lengths(starts, len(values))
 
 
 @dataclass
@@ -472,9 +488,9 @@ YES, CHALLENGED = CHOICES.index("yes"), CHOICES.index("challenged")
 def _factorize_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`pd.factorize` of an integer array whose equal values mostly come together (the rows of one stage):
     only the first value of each run is hashed, and the codes are the same (numbered by first appearance)."""
-    starts = np.flatnonzero(np.concatenate(([len(values) > 0], values[1:] != values[:-1])))
+    starts = run_starts(values)
     codes, uniques = pd.factorize(values[starts])
-    return np.repeat(codes, np.diff(np.append(starts, len(values)))), uniques
+    return np.repeat(codes, run_lengths(starts, len(values))), uniques
 
 
 @dataclass
