@@ -505,8 +505,7 @@ def overview(ds: Dataset) -> Passage:
     span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
     text = (
         f"The data holds {len(table)} NLRB elections{escape_markdown(at_company(ds.elections))}, counted {span}, "
-        f"with {unions} "
-        f"different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
+        f"with {unions} different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
         f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
         + (f"; {runoffs} went to a run-off" if runoffs else "")
         + (f"; in {open_}, challenged ballots could still change the result" if open_ else "")

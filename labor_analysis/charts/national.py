@@ -365,12 +365,13 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
 def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     """The nation's union win rate by unit size against the data folder's record."""
     tables = load_tables()
-    if decided(folder_record(ds))[1] == 0:
+    folder = folder_record(ds)
+    if decided(folder)[1] == 0:
         raise ChartUnavailable("no election in the data folder was decided by its count")
     data = win_rate_data(ds, tables)
     overall = fmt_pct(national_rate(tables), 0)
     large = fmt_pct(national_rate(tables, LARGE_UNIT), 0)
-    record = _words_record(folder_record(ds))
+    record = _words_record(folder)
     focus = Focus.of(ds)
     title = (
         f"Unions won {overall} of elections nationally, {large} in units of {fmt_int(LARGE_UNIT)} or more; "
@@ -389,14 +390,13 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
         + f". Overall {overall} (a dashed line); in units of {fmt_int(LARGE_UNIT)} or more, {large}. A line over "
         f"the sizes of its units marks the record {focus.at}: the union won {record} decided elections."
     )
-    record_ids = folder_record(ds)["election_id"]
     return ChartSpec(
         "national-win-rate-by-unit-size",
         title,
         subtitle,
         overall,
         alt,
-        release_ids(tables) + election_source_ids(ds, record_ids),
+        release_ids(tables) + election_source_ids(ds, folder["election_id"]),
         data,
         lambda: win_rate_figure(ds, tables),
         record=release_record(tables, focus),

@@ -135,8 +135,7 @@ def win_rates(ds: Dataset, tables: Tables) -> Passage:
         f"in {period(tables)} (a tie loses). In units of {fmt_int(LARGE_UNIT)} voters or more they won "
         f"{fmt_pct(national_rate(tables, LARGE_UNIT), 0)}, {fmt_int(large['won'].sum())} of "
         f"{fmt_int(large['won'].sum() + large['lost'].sum())}. {escape_markdown(capitalised(Focus.of(ds).at))} "
-        f"the union won **{fmt_int(won)} of "
-        f"{fmt_int(total)}** decided elections"
+        f"the union won **{fmt_int(won)} of {fmt_int(total)}** decided elections"
         + (f" ({_names(winners)})" if winners else "")
         + (f"; {_names(open_)} remained open, its challenged ballots determinative" if open_ else "")
         + "."
@@ -179,7 +178,6 @@ def challenged(ds: Dataset, tables: Tables) -> Passage:
         f"count's result in only **{fmt_int(total['determinative'])}**, "
         f"{fmt_pct(float(total['determinative_share']), 1)}. {escape_markdown(capitalised(Focus.of(ds).at))} "
         f"they did in {fmt_int(folder['determinative'])} of the {fmt_int(folder['elections'])} elections whose "
-        "challenged "
-        "ballots were reported" + (f": {_names(open_)}" if open_ else "") + "."
+        "challenged ballots were reported" + (f": {_names(open_)}" if open_ else "") + "."
     )
     return Passage(text, release_ids(tables) + _all_ids(ds))
