@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .reader import RESULT, TALLY
 from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_CHALLENGED, SKIP_REVISION_UNIONS
-from .tally_rows import zero_if_missing
+from .tally_rows import slug, zero_if_missing
 
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
 
@@ -142,10 +143,6 @@ def _distinct_names(ballot: list[tuple[str, int]], first: list[tuple[str, int]])
     return out
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 ADJUSTMENTS = (
     "eligible zero, left empty",
     "eligible below the ballots cast, left empty",
@@ -159,6 +156,9 @@ ADJUSTMENTS = (
     "self-determination elections",
     "tallies whose reported vote total differs from the choices (recomputed)",
     "revisions spelling a union differently (first tally's names kept)",
+    "elections with a certified result",
+    "certified results marked both won and lost, left empty",
+    "elections only in an annual report (no void or challenged ballots)",
 )
 
 
@@ -183,7 +183,11 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         "void",
         "challenged",
         "valid_reported",
+        "certified",
+        "record",
     ]
+    if "record" not in rows.columns:
+        rows = rows.assign(record=TALLY)
     recs = [dict(zip(used, values)) for values in zip(*(rows[c].tolist() for c in used))]
     elections = assign(rows, recs)
     fates: dict[int, str] = {}
@@ -250,13 +254,25 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         if len(ballots[0]) > 3:
             counts["split ballots joined"] += 1
             notes.append(f"A ballot of {len(ballots[0])} unions entered over two rows in the NLRB file; joined")
+        certified = next((r["certified"] for r in reversed(stages) if r["certified"]), "")
+        if certified == "both":
+            counts["certified results marked both won and lost, left empty"] += 1
+            notes.append("The NLRB's annual report marks this election both won and lost: certified left empty")
+            certified = ""
+        counts["elections with a certified result"] += certified != ""
+        if all(r["record"] == RESULT for r in stages):
+            counts["elections only in an annual report (no void or challenged ballots)"] += 1
+            notes.append(
+                "From the NLRB's annual election report only: no void or challenged ballots and no tally type "
+                "(the last election of the case); count_date is the day of the vote"
+            )
         self_det = any(r["self_det"] for r in stages)
         counts["self-determination elections"] += self_det
         for r, b in zip(stages, ballots):
             valid = sum(v for _, v in b) + zero_if_missing(r["against"])
-            counts["tallies whose reported vote total differs from the choices (recomputed)"] += (
-                pd.isna(r["valid_reported"]) or r["valid_reported"] != valid
-            )
+            counts["tallies whose reported vote total differs from the choices (recomputed)"] += r[
+                "record"
+            ] == TALLY and (pd.isna(r["valid_reported"]) or r["valid_reported"] != valid)
         several = len(ballots[0]) > 1
         election_rows.append(
             {
@@ -272,6 +288,7 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
                 "voting_method": first["mode"],
                 "eligible_voters": None if pd.isna(eligible) else int(eligible),
                 "self_determination": self_det,
+                "certified": certified,
                 "source_id": source_ids[first["file"]],
                 "note": "; ".join(notes),
             }
@@ -306,10 +323,10 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
 
 def _election_ids(frame: pd.DataFrame) -> pd.Series:
     """`<case>[-<unit>][-rerun|-runoff][-N]-<yyyy>`, N numbering elections that would otherwise share an id."""
-    unit = frame["unit_id"].map(lambda u: "" if u.upper() in ("", "A") else "-" + _slug(u))
+    unit = frame["unit_id"].map(lambda u: "" if u.upper() in ("", "A") else "-" + slug(u))
     kind = frame["kind"].map(lambda k: "" if k == "initial" else "-" + k)
     year = frame["count_date"].dt.year.astype(str)
-    base = frame["case"].map(_slug) + unit + kind
+    base = frame["case"].map(slug) + unit + kind
     ordered = frame.sort_values(["count_date", "same_day_group"], kind="stable")
     n = ordered.groupby([base[ordered.index], year[ordered.index]]).cumcount().reindex(frame.index) + 1
     return base + n.map(lambda k: "" if k == 1 else f"-{k}") + "-" + year
@@ -331,6 +348,7 @@ ELECTION_COLUMNS = [
     "case_number",
     "unit",
     "kind",
+    "certified",
     "self_determination",
     "source_id",
     "note",
@@ -357,6 +375,7 @@ def _contract_elections(frame: pd.DataFrame) -> pd.DataFrame:
             "case_number": frame["case"],
             "unit": frame["unit_id"],
             "kind": frame["kind"],
+            "certified": frame["certified"],
             "self_determination": frame["self_determination"].astype(bool),
             "source_id": frame["source_id"],
             "note": frame["note"],

@@ -65,7 +65,7 @@ def import_files(
     file_sources = sources.unique_ids([sources.file_source(t, downloaded) for t in tables])
     source_ids = [s["source_id"] for s in file_sources]
     names = [t.path.name for t in tables]
-    frames = [t.rows.assign(file=k) for k, t in enumerate(tables)]
+    frames = [t.rows.assign(file=k, record=t.format.RECORD) for k, t in enumerate(tables)]
     rows = row_rules.classify(pd.concat(frames, ignore_index=True))
     disagreements = combine.merge_files(rows, names)
     built = elections.build(rows, source_ids)
@@ -123,6 +123,9 @@ def _report(
                 "title": table.title,
                 "rows_read": len(mine),
                 "blank_rows_ignored": table.blank_rows,
+                "tables_read": table.tables,
+                "sheets_read": list(table.sheets),
+                "title_rows_ignored": table.title_rows,
                 "rows": _fate_counts(mine),
             }
         )
