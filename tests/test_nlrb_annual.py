@@ -13,6 +13,7 @@ from nlrb_synthetic import REPORT_ONE, REPORT_POLLS, REPORT_TWO, report_row, tab
 from labor_analysis import load, summary
 from labor_analysis.nlrb import import_files
 from labor_analysis.nlrb import rows as fates
+from labor_analysis.nlrb.elections import MORE_CHALLENGED
 from labor_analysis.nlrb.tables import FORMATS, NlrbFileError, read_nlrb_file
 from labor_analysis.paths import nlrb_records_dir
 
@@ -109,3 +110,70 @@ def test_the_twelve_real_reports(tmp_path: Path) -> None:
     elections = load(result.out_dir).elections
     ldj5 = elections[elections["case_number"] == "29-RC-290053"]
     assert ldj5["certified"].tolist() == ["lost"]  # LDJ5, closed in FY2022
+
+
+def test_a_report_and_a_tally_file_give_each_election_once(tmp_path: Path) -> None:
+    """The tally's figures (void and challenged only there) and the report's certified result, in one election;
+    where the two disagree, the disagreement is listed with the file used."""
+    from nlrb_synthetic import foia_row, write_foia
+
+    tallies = [
+        foia_row("29-RC-100001", "2022-04-01", yes=12, no=5, void=1, challenged=3, name="STARBUCKS CORPORATION"),
+        foia_row("29-RD-100002", "2022-05-02", yes=9, no=20, challenged=2, eligible=30),  # the report says 8 yes
+    ]
+    foia = write_foia(tmp_path / "NLRB-2022-000194.xlsx", tallies)
+    report = per_sheet(tmp_path / "report.xlsx")
+    for order in ([foia, report], [report, foia]):
+        result = import_files(order, tmp_path / f"out-{order[0].stem}")
+        rows = result.report["rows"]
+        assert rows[fates.MERGED_RESULT] == 2 and sum(rows.values()) == result.report["rows_read"]
+        elections = load(result.out_dir).elections.set_index("case_number")
+        assert elections.index.is_unique and len(elections) == len(ROWS) + len(TWO)
+        assert elections.loc["29-RC-100001", "certified"] == "won"
+        assert elections.loc["29-RD-100002", "certified"] == "lost"
+        tallies_ = load(result.out_dir).tallies.set_index(["election_id", "choice"])["ballots"]
+        assert (tallies_["29-rc-100001-2022", "void"], tallies_["29-rc-100001-2022", "challenged"]) == (1, 3)
+        assert tallies_["29-rd-100002-2022", "yes"] == 9  # the tally's count, the report's 8 listed beside it
+        [listed] = [d for d in result.report["disagreements_between_files"] if d["case_number"] == "29-RD-100002"]
+        assert listed["differs_in"] == ["votes1"] and listed["used"] == foia.name
+        assert (listed["used_values"], listed["other_values"]) == ({"votes1": 9}, {"votes1": 8})
+
+
+def test_a_revised_tally_with_more_challenged_ballots_is_the_latest_count(tmp_path: Path) -> None:
+    from nlrb_synthetic import foia_row, write_foia
+
+    rows = [
+        foia_row("29-RC-100009", "2021-03-01", yes=40, no=45, challenged=4, scheduled="2021-03-01"),
+        foia_row(
+            "29-RC-100009",
+            "2021-03-20",
+            yes=41,
+            no=45,
+            challenged=9,
+            scheduled="2021-03-01",
+            category="Revised Single Labor Org",
+        ),
+    ]
+    result = import_files([write_foia(tmp_path / "NLRB-2022-000194.xlsx", rows)], tmp_path / "out")
+    assert result.report["rows"][fates.IMPORTED_REVISION] == 1
+    assert result.report["adjustments"][MORE_CHALLENGED] == 1
+    table = summary(load(result.out_dir)).set_index("election_id").loc["29-rc-100009-2021"]
+    assert (table["stage"], table["yes"], table["challenged"], table["outcome"]) == ("revised-1", 41, 9, "undetermined")
+    assert (
+        "latest count is used"
+        in load(result.out_dir).elections.set_index("election_id").loc["29-rc-100009-2021", "note"]
+    )
+
+
+@pytest.mark.skipif(len(REPORTS) != 12, reason="the NLRB's annual reports are not in ../shared/nlrb/")
+def test_every_shared_file_at_once(tmp_path: Path) -> None:
+    files = [RECORDS / "NLRB-2022-000194_election_results_2017-2021.xlsx", *REPORTS]
+    result = import_files(files, tmp_path / "out")
+    report = result.report
+    assert sum(report["rows"].values()) == report["rows_read"] == 6927 + 16457
+    elections = load(result.out_dir).elections
+    assert elections["election_id"].is_unique
+    middletown = elections[elections["case_number"] == "04-RC-118495"]  # Amazon, Middletown, Del., FY2014
+    assert middletown[["city", "state", "certified"]].values.tolist() == [["Middletown", "DE", "lost"]]
+    counted = elections.set_index("case_number").loc["10-RC-269250"]  # Bessemer 2021 is in the FOIA table once
+    assert counted["voting_method"] == "mail"

@@ -6,6 +6,12 @@ the FOIA table disagree on the unit letter of some elections; a row left unmatch
 kind and tally date alone when exactly one row of each file has them and their counts agree (other counts
 under another letter are another unit). The row of the earliest file on the
 command line is kept; every difference in the counts is listed with the file that was used.
+
+An annual report's row (a closed case's certified result) is then joined to the election of its case that a tally
+file counted (`attach_results`): the tally with the same votes for each union and against, else the case's latest
+tally (the report certifies the last election of a case). The election keeps the tally's figures (void and
+challenged ballots come only from tallies) and takes the report's certified result; where the report's figures
+differ from the tally's, the disagreement is listed.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .rows import MERGED_OTHER_FILE, counts_differ
+from .reader import RESULT, TALLY
+from .rows import MERGED_OTHER_FILE, MERGED_RESULT, SKIP_NO_TALLY, counts_differ
 
 
 @dataclass(frozen=True)
@@ -55,9 +62,10 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
         return []
     disagreements: list[Disagreement] = []
     matched: set[int] = set()  # kept rows that already absorbed a row of another file
+    record = ["record"] if "record" in rows.columns else []  # a report's row joins a tally in attach_results
     for columns in (
-        ["case_number", "unit_id", "kind", "tally_date", "revised"],
-        ["case_number", "kind", "tally_date", "revised"],
+        ["case_number", "unit_id", "kind", "tally_date", "revised", *record],
+        ["case_number", "kind", "tally_date", "revised", *record],
     ):
         live = rows[rows["fate"].eq("")]
         key = live[columns].copy()
@@ -101,3 +109,69 @@ def _disagreement(used: pd.Series, other: pd.Series, file_names: list[str]) -> D
         _values(used, tuple(differ)),
         _values(other, tuple(differ)),
     )
+
+
+#: The figures an annual report and a tally file both give, compared when a report's row joins a tally.
+SHARED_FIGURES = ("eligible", "votes1", "votes2", "votes3", "against")
+
+
+def _votes(row: pd.Series) -> tuple[int, ...]:
+    return tuple(0 if pd.isna(row[c]) else int(row[c]) for c in ("votes1", "votes2", "votes3", "against"))
+
+
+def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]:
+    """Join each report row to the tally of its case counted in a tally file (in place: the report row is marked
+    merged, its certified result moves to the tally row); the disagreements between their figures."""
+    if "record" not in rows.columns:
+        return []
+    tallies = rows[rows["record"].eq(TALLY) & rows["fate"].eq("")]
+    if tallies.empty:
+        return []
+    by_case: dict[str, list[int]] = {}
+    for i, case in zip(tallies.index, tallies["case_number"]):
+        by_case.setdefault(case, []).append(i)
+    results = rows[rows["record"].eq(RESULT) & rows["fate"].isin(["", SKIP_NO_TALLY])]
+    joined: dict[int, int] = {}  # report row -> tally row
+    taken: set[int] = set()
+    # First the tallies with the same votes for each union and against; then the case's latest tally not yet
+    # joined (another unit of the case may have joined its own), else its latest.
+    for exact in (True, False):
+        for i in results.index.difference(list(joined)):
+            candidates = by_case.get(rows.at[i, "case_number"])
+            if not candidates:
+                continue
+            latest = sorted(candidates, key=lambda t: (rows.at[t, "tally_date"], t))
+            if exact:
+                same = [t for t in latest if _votes(rows.loc[t]) == _votes(rows.loc[i])]
+                if not same:
+                    continue
+                chosen = same[-1]
+            else:
+                chosen = ([t for t in latest if t not in taken] or latest)[-1]
+            joined[i] = chosen
+            taken.add(chosen)
+    disagreements: list[Disagreement] = []
+    for i, chosen in sorted(joined.items()):
+        report, tally = rows.loc[i], rows.loc[chosen]
+        rows.at[i, "fate"] = MERGED_RESULT
+        rows.at[i, "merged_into"] = chosen
+        differ = [c for c in SHARED_FIGURES if c in counts_differ(tally, report)]
+        if tally["certified"] and report["certified"] and tally["certified"] != report["certified"]:
+            differ.append("certified")  # two reports certify one election differently: the first is kept
+        elif report["certified"]:
+            rows.at[chosen, "certified"] = report["certified"]
+        if differ:
+            disagreements.append(
+                Disagreement(
+                    tally["case_number"],
+                    tally["unit_id"],
+                    tally["kind"],
+                    tally["tally_date"].strftime("%Y-%m-%d"),
+                    tuple(differ),
+                    file_names[tally["file"]],
+                    file_names[report["file"]],
+                    _values(tally, tuple(differ)),
+                    _values(report, tuple(differ)),
+                )
+            )
+    return disagreements

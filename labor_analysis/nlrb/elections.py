@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from .reader import RESULT, TALLY
-from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_CHALLENGED, SKIP_REVISION_UNIONS
+from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_UNIONS
 from .tally_rows import slug, zero_if_missing
 
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
+MORE_CHALLENGED = "revisions with more challenged ballots than the first count (kept: the NLRB's latest count)"
 
 
 @dataclass
@@ -105,12 +106,13 @@ def _names(ballot: list[tuple[str, int]]) -> list[str]:
     return [" ".join(n.lower().split()) for n, _ in ballot]
 
 
-def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[int, str]) -> int:
-    """Set aside revisions the contract cannot hold: another number of unions than the election's ballot, or more
-    challenged ballots than the first count (a revision resolves challenges; it never adds any). Returns how
-    many kept revisions spell a union differently (the first tally's names are used in every stage)."""
-    respelt = 0
-    for e in elections:
+def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[int, str]) -> tuple[int, list[int]]:
+    """Set aside revisions the contract cannot hold (another number of unions than the election's ballot; a
+    certified result they carry moves to the election's first row). Returns how many kept revisions spell a
+    union differently (the first tally's names are used in every stage) and the elections whose revised tally
+    has more challenged ballots than the first count: kept, as the NLRB's latest count (a correction)."""
+    respelt, more_challenged = 0, []
+    for number, e in enumerate(elections):
         first = recs[e.rows[0]]
         names = _names(first["ballot"])
         kept = [e.rows[0]]
@@ -118,18 +120,20 @@ def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[i
             r = recs[i]
             if len(r["ballot"]) != len(names):
                 fates[i] = SKIP_REVISION_UNIONS
-            elif (
-                not e.revision_only
-                and not pd.isna(r["challenged"])
-                and not pd.isna(first["challenged"])
-                and r["challenged"] > first["challenged"]
-            ):
-                fates[i] = SKIP_REVISION_CHALLENGED
-            else:
-                kept.append(i)
-                respelt += _names(r["ballot"]) != names
+                if r["certified"] and not first["certified"]:
+                    first["certified"] = r["certified"]
+                continue
+            kept.append(i)
+            respelt += _names(r["ballot"]) != names
+        if not e.revision_only and any(
+            not pd.isna(recs[i]["challenged"])
+            and not pd.isna(first["challenged"])
+            and recs[i]["challenged"] > first["challenged"]
+            for i in kept[1:]
+        ):
+            more_challenged.append(number)
         e.rows = kept
-    return respelt
+    return respelt, more_challenged
 
 
 def _distinct_names(ballot: list[tuple[str, int]], first: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -157,6 +161,7 @@ ADJUSTMENTS = (
     "tallies whose reported vote total differs from the choices (recomputed)",
     "revisions spelling a union differently (first tally's names kept)",
     "elections with a certified result",
+    MORE_CHALLENGED,
     "certified results marked both won and lost, left empty",
     "elections only in an annual report (no void or challenged ballots)",
 )
@@ -192,9 +197,10 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
     elections = assign(rows, recs)
     fates: dict[int, str] = {}
     counts = dict.fromkeys(ADJUSTMENTS, 0)
-    counts["revisions spelling a union differently (first tally's names kept)"] = _check_revisions(
-        recs, elections, fates
-    )
+    respelt, more_challenged = _check_revisions(recs, elections, fates)
+    counts["revisions spelling a union differently (first tally's names kept)"] = respelt
+    counts[MORE_CHALLENGED] = len(more_challenged)
+    corrected = set(more_challenged)
     group_sizes: dict[tuple, int] = {}
     for e in elections:
         key = (e.case, e.unit, e.kind, recs[e.rows[0]]["tally_date"])
@@ -254,6 +260,11 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         if len(ballots[0]) > 3:
             counts["split ballots joined"] += 1
             notes.append(f"A ballot of {len(ballots[0])} unions entered over two rows in the NLRB file; joined")
+        if number in corrected:
+            notes.append(
+                "A revised tally has more challenged ballots than the first count (a correction): "
+                "the NLRB's latest count is used"
+            )
         certified = next((r["certified"] for r in reversed(stages) if r["certified"]), "")
         if certified == "both":
             counts["certified results marked both won and lost, left empty"] += 1

@@ -67,7 +67,7 @@ def import_files(
     names = [t.path.name for t in tables]
     frames = [t.rows.assign(file=k, record=t.format.RECORD) for k, t in enumerate(tables)]
     rows = row_rules.classify(pd.concat(frames, ignore_index=True))
-    disagreements = combine.merge_files(rows, names)
+    disagreements = combine.merge_files(rows, names) + combine.attach_results(rows, names)
     built = elections.build(rows, source_ids)
     source_frame = pd.concat(
         [pd.DataFrame(file_sources, columns=sources.SOURCE_COLUMNS), sources.case_sources(built.elections)],

@@ -43,19 +43,19 @@ MERGED_REPEAT = "merged: repeats the counts of another row of the same tally"
 MERGED_SPLIT = "merged: second row of a ballot split over two rows"
 MERGED_OTHER_FILE = "merged: the same tally was read from an earlier file"
 SKIP_REVISION_UNIONS = "skipped: revised tally with another number of unions than its election"
-SKIP_REVISION_CHALLENGED = "skipped: revised tally with more challenged ballots than the first count"
+MERGED_RESULT = "merged: the certified result of an election counted in a tally file"
 FATES = (
     IMPORTED_FIRST,
     IMPORTED_REVISION,
     MERGED_REPEAT,
     MERGED_SPLIT,
     MERGED_OTHER_FILE,
+    MERGED_RESULT,
     SKIP_NO_TALLY,
     SKIP_NOT_REPRESENTATION,
     SKIP_NO_COUNT,
     SKIP_PART_COUNT,
     SKIP_REVISION_UNIONS,
-    SKIP_REVISION_CHALLENGED,
 )
 
 UNION_COLUMNS = (("union1", "votes1"), ("union2", "votes2"), ("union3", "votes3"))
