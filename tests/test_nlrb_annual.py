@@ -177,3 +177,9 @@ def test_every_shared_file_at_once(tmp_path: Path) -> None:
     assert middletown[["city", "state", "certified"]].values.tolist() == [["Middletown", "DE", "lost"]]
     counted = elections.set_index("case_number").loc["10-RC-269250"]  # Bessemer 2021 is in the FOIA table once
     assert counted["voting_method"] == "mail"
+    # Starbucks and Amazon named whatever the spelling
+    employer = elections["employer"].str.lower()
+    assert (elections["company"] == "Starbucks").sum() == employer.str.contains("starbucks").sum() > 200
+    assert set(elections.loc[elections["company"] == "Amazon", "case_number"]) >= {"04-RC-118495", "10-RC-269250"}
+    assert set(elections.loc[employer.str.contains("amazon"), "company"]) == {"Amazon"}
+    assert result.report["company_near_matches"]  # listed for review

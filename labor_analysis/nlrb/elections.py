@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .companies import companies
 from .reader import RESULT, TALLY
 from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_UNIONS
 from .tally_rows import slug, zero_if_missing
@@ -346,6 +347,7 @@ def _election_ids(frame: pd.DataFrame) -> pd.Series:
 ELECTION_COLUMNS = [
     "election_id",
     "employer",
+    "company",
     "facility",
     "city",
     "state",
@@ -373,6 +375,7 @@ def _contract_elections(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "election_id": frame["election_id"],
             "employer": frame["employer"],
+            "company": companies(frame["employer"], frame["count_date"]),
             "facility": frame["employer"],
             "city": frame["city"],
             "state": frame["state"],

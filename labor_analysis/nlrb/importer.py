@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..paths import ensure_output_dir, resolve_data_dir
 from ..schema import BOOLEAN_FALSE, BOOLEAN_TRUE, TABLES_BY_NAME
-from . import combine, elections, sources
+from . import combine, companies, elections, sources
 from . import rows as row_rules
 from .tables import NlrbTable, read_nlrb_file
 
@@ -146,6 +146,8 @@ def _report(
         "sources_written": n_sources,
         "adjustments": built.counts,
         "disagreements_between_files": [d.as_dict() for d in disagreements],
+        # companies whose names look alike but the rules and the alias table did not join: for review
+        "company_near_matches": companies.near_matches(built.elections["company"]),
     }
 
 
