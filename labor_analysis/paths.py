@@ -121,3 +121,11 @@ def derived_dir() -> Path:
     if PROJECT_ROOT is None:
         raise FileNotFoundError("The national tables live in a clone of the project; this is an installed copy.")
     return PROJECT_ROOT / "data" / "derived"
+
+
+def national_dir() -> Path:
+    """The national record: the combined import of the NLRB's files (`data/national/` in a checkout, its copy in an
+    installed one), a compressed data folder of the contract that `labor_analysis.national()` loads."""
+    if PROJECT_ROOT is not None:
+        return PROJECT_ROOT / "data" / "national"
+    return PACKAGE_DIR / "bundled_data" / "national"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .reader import RESULT, TALLY
@@ -115,8 +116,29 @@ def _disagreement(used: pd.Series, other: pd.Series, file_names: list[str]) -> D
 SHARED_FIGURES = ("eligible", "votes1", "votes2", "votes3", "against")
 
 
-def _votes(row: pd.Series) -> tuple[int, ...]:
-    return tuple(0 if pd.isna(row[c]) else int(row[c]) for c in ("votes1", "votes2", "votes3", "against"))
+def _recs(rows: pd.DataFrame, index: pd.Index) -> dict[int, dict]:
+    """Plain records of some rows (looking a row up in a frame costs a thousand times more)."""
+    columns = ["case_number", "unit_id", "kind", "tally_date", "file", "certified", *SHARED_FIGURES]
+    part = rows.loc[index, columns]
+    values = zip(*(part[c].tolist() for c in columns))
+    return {i: dict(zip(columns, v)) for i, v in zip(index, values)}
+
+
+def _votes(rec: dict) -> tuple[int, ...]:
+    return tuple(0 if pd.isna(rec[c]) else int(rec[c]) for c in ("votes1", "votes2", "votes3", "against"))
+
+
+def _differs(a: dict, b: dict) -> list[str]:
+    """The shared figures on which a tally and a report disagree (missing equals missing)."""
+    return [
+        c
+        for c in SHARED_FIGURES
+        if not ((pd.isna(a[c]) and pd.isna(b[c])) or (not pd.isna(a[c]) and not pd.isna(b[c]) and a[c] == b[c]))
+    ]
+
+
+def _plain(rec: dict, columns: tuple[str, ...]) -> dict:
+    return {c: (None if pd.isna(rec[c]) else (rec[c] if isinstance(rec[c], str) else int(rec[c]))) for c in columns}
 
 
 def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]:
@@ -124,25 +146,28 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
     merged, its certified result moves to the tally row); the disagreements between their figures."""
     if "record" not in rows.columns:
         return []
-    tallies = rows[rows["record"].eq(TALLY) & rows["fate"].eq("")]
-    if tallies.empty:
+    tally_index = rows.index[rows["record"].eq(TALLY) & rows["fate"].eq("")]
+    result_index = rows.index[rows["record"].eq(RESULT) & rows["fate"].isin(["", SKIP_NO_TALLY])]
+    if tally_index.empty or result_index.empty:
         return []
+    tallies = _recs(rows, tally_index)
+    results = _recs(
+        rows, result_index[rows.loc[result_index, "case_number"].isin(rows.loc[tally_index, "case_number"])]
+    )
     by_case: dict[str, list[int]] = {}
-    for i, case in zip(tallies.index, tallies["case_number"]):
-        by_case.setdefault(case, []).append(i)
-    results = rows[rows["record"].eq(RESULT) & rows["fate"].isin(["", SKIP_NO_TALLY])]
+    for i in sorted(tallies, key=lambda t: (tallies[t]["tally_date"], t)):
+        by_case.setdefault(tallies[i]["case_number"], []).append(i)
     joined: dict[int, int] = {}  # report row -> tally row
     taken: set[int] = set()
     # First the tallies with the same votes for each union and against; then the case's latest tally not yet
     # joined (another unit of the case may have joined its own), else its latest.
     for exact in (True, False):
-        for i in results.index.difference(list(joined)):
-            candidates = by_case.get(rows.at[i, "case_number"])
-            if not candidates:
+        for i, report in results.items():
+            if i in joined:
                 continue
-            latest = sorted(candidates, key=lambda t: (rows.at[t, "tally_date"], t))
+            latest = by_case[report["case_number"]]
             if exact:
-                same = [t for t in latest if _votes(rows.loc[t]) == _votes(rows.loc[i])]
+                same = [t for t in latest if _votes(tallies[t]) == _votes(report)]
                 if not same:
                     continue
                 chosen = same[-1]
@@ -151,15 +176,16 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
             joined[i] = chosen
             taken.add(chosen)
     disagreements: list[Disagreement] = []
+    fate, into, certified = rows["fate"].to_numpy(dtype=object, copy=True), rows["merged_into"].to_numpy(copy=True), {}
+    position = pd.Series(np.arange(len(rows)), index=rows.index)
     for i, chosen in sorted(joined.items()):
-        report, tally = rows.loc[i], rows.loc[chosen]
-        rows.at[i, "fate"] = MERGED_RESULT
-        rows.at[i, "merged_into"] = chosen
-        differ = [c for c in SHARED_FIGURES if c in counts_differ(tally, report)]
+        report, tally = results[i], tallies[chosen]
+        fate[position[i]], into[position[i]] = MERGED_RESULT, chosen
+        differ = _differs(tally, report)
         if tally["certified"] and report["certified"] and tally["certified"] != report["certified"]:
             differ.append("certified")  # two reports certify one election differently: the first is kept
         elif report["certified"]:
-            rows.at[chosen, "certified"] = report["certified"]
+            tally["certified"] = certified[chosen] = report["certified"]
         if differ:
             disagreements.append(
                 Disagreement(
@@ -170,8 +196,11 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
                     tuple(differ),
                     file_names[tally["file"]],
                     file_names[report["file"]],
-                    _values(tally, tuple(differ)),
-                    _values(report, tuple(differ)),
+                    _plain(tally, tuple(differ)),
+                    _plain(report, tuple(differ)),
                 )
             )
+    rows["fate"], rows["merged_into"] = fate, into
+    if certified:
+        rows.loc[list(certified), "certified"] = list(certified.values())
     return disagreements

@@ -20,7 +20,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import pandas as pd
@@ -87,6 +87,7 @@ def aliases() -> tuple[Alias, ...]:
     return tuple(sorted(out, key=lambda a: -len(a.match)))
 
 
+@lru_cache(maxsize=1 << 16)
 def key(name: str) -> str:
     """A name compared without capitals, punctuation, "&"/"and" or a trailing legal form."""
     text = name.lower().replace("&", " and ").replace("'", "")
@@ -100,6 +101,7 @@ def key(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1 << 16)
 def parts(employer: str) -> tuple[str, str]:
     """The legal employer and the trade name of a case name: the parent for "X, a subsidiary of Y", X and Y for
     "X d/b/a Y" ("" where there is none); a former name ("f/k/a") is dropped."""

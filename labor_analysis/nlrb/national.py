@@ -28,7 +28,7 @@ import pandas as pd
 from .. import rules
 from ..analysis import summary
 from ..loading import Dataset, load
-from ..paths import derived_dir, nlrb_records_dir
+from ..paths import derived_dir, national_dir, nlrb_records_dir
 from ..schema import stage_rank
 from .importer import import_files
 from .tally_rows import case_type
@@ -263,6 +263,38 @@ def generate(foia: Path, out_dir: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
+#: The annual election reports' folder inside the NLRB records folder.
+REPORTS_FOLDER = "fy-election-reports"
+#: The import report of the national record: what it accounts for, without where it was written.
+RECORD_REPORT = "import-report.json"
+
+
+def record_files(records: Path) -> list[Path]:
+    """Every NLRB file of the records folder, in the import's order: the FOIA table, the nlrb.gov downloads, then
+    the annual reports by fiscal year (tally files first, so their figures are the ones kept)."""
+    tallies = sorted(records.glob("*.xlsx")) + sorted(records.glob("*.csv"))
+    return tallies + sorted((records / REPORTS_FOLDER).glob("*.xlsx"))
+
+
+def generate_record(files: list[Path], out_dir: Path) -> dict:
+    """Import `files` together and write the data folder compressed (`<name>.csv.gz`, byte-identical on rerun)
+    with its import report into `out_dir`; the report."""
+    import gzip
+    import json
+
+    from ..schema import TABLES
+
+    with tempfile.TemporaryDirectory() as tmp:
+        imported = import_files(files, Path(tmp) / "imported")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for table in TABLES:
+            data = (imported.out_dir / table.filename).read_bytes()
+            (out_dir / (table.filename + ".gz")).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        report = {k: v for k, v in imported.report.items() if k != "output"}
+    (out_dir / RECORD_REPORT).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m labor_analysis.nlrb.national [--foia PATH] [--out DIR]` (default: ../shared/nlrb/, data/derived/)."""
     records = nlrb_records_dir()
@@ -276,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or derived_dir()
     tables = generate(args.foia, out)
     print(f"Wrote {len(tables)} tables to {out}")
+    if args.out is None and records is not None:  # `make national`: the national record too
+        report = generate_record(record_files(records), national_dir())
+        print(f"Wrote the national record ({report['elections_written']:,} elections) to {national_dir()}")
     return 0
 
 
