@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -276,7 +278,7 @@ def record_files(records: Path) -> list[Path]:
     return tallies + sorted((records / REPORTS_FOLDER).glob("*.xlsx"))
 
 
-def generate_record(files: list[Path], out_dir: Path) -> dict:
+def generate_record(files: Sequence[str | os.PathLike[str]], out_dir: Path) -> dict:
     """Import `files` together and write the data folder compressed (`<name>.csv.gz`, byte-identical on rerun)
     with its import report into `out_dir`; the report."""
     import gzip
@@ -285,7 +287,7 @@ def generate_record(files: list[Path], out_dir: Path) -> dict:
     from ..schema import TABLES
 
     with tempfile.TemporaryDirectory() as tmp:
-        imported = import_files(files, Path(tmp) / "imported")
+        imported = import_files(list(files), Path(tmp) / "imported")
         out_dir.mkdir(parents=True, exist_ok=True)
         for table in TABLES:
             data = (imported.out_dir / table.filename).read_bytes()
