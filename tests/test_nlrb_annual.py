@@ -131,6 +131,8 @@ def test_a_report_and_a_tally_file_give_each_election_once(tmp_path: Path) -> No
         assert elections.index.is_unique and len(elections) == len(ROWS) + len(TWO)
         assert elections.loc["29-RC-100001", "certified"] == "won"
         assert elections.loc["29-RD-100002", "certified"] == "lost"
+        if order[0] == foia:  # an election citing the tally file names the report its certified result is from
+            assert "Certified result from nlrb-election-report-fy2022" in elections.loc["29-RC-100001", "note"]
         tallies_ = load(result.out_dir).tallies.set_index(["election_id", "choice"])["ballots"]
         assert (tallies_["29-rc-100001-2022", "void"], tallies_["29-rc-100001-2022", "challenged"]) == (1, 3)
         assert tallies_["29-rd-100002-2022", "yes"] == 9  # the tally's count, the report's 8 listed beside it

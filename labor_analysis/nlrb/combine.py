@@ -176,7 +176,9 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
             joined[i] = chosen
             taken.add(chosen)
     disagreements: list[Disagreement] = []
-    fate, into, certified = rows["fate"].to_numpy(dtype=object, copy=True), rows["merged_into"].to_numpy(copy=True), {}
+    fate, into = rows["fate"].to_numpy(dtype=object, copy=True), rows["merged_into"].to_numpy(copy=True)
+    certified: dict[int, str] = {}
+    certified_file: dict[int, int] = {}
     position = pd.Series(np.arange(len(rows)), index=rows.index)
     for i, chosen in sorted(joined.items()):
         report, tally = results[i], tallies[chosen]
@@ -186,6 +188,7 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
             differ.append("certified")  # two reports certify one election differently: the first is kept
         elif report["certified"]:
             tally["certified"] = certified[chosen] = report["certified"]
+            certified_file[chosen] = report["file"]
         if differ:
             disagreements.append(
                 Disagreement(
@@ -203,4 +206,6 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
     rows["fate"], rows["merged_into"] = fate, into
     if certified:
         rows.loc[list(certified), "certified"] = list(certified.values())
+        if "certified_file" in rows.columns:
+            rows.loc[list(certified_file), "certified_file"] = list(certified_file.values())
     return disagreements

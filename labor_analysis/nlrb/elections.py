@@ -122,7 +122,7 @@ def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[i
             if len(r["ballot"]) != len(names):
                 fates[i] = SKIP_REVISION_UNIONS
                 if r["certified"] and not first["certified"]:
-                    first["certified"] = r["certified"]
+                    first["certified"], first["certified_file"] = r["certified"], r["certified_file"]
                 continue
             kept.append(i)
             respelt += _names(r["ballot"]) != names
@@ -190,10 +190,13 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         "challenged",
         "valid_reported",
         "certified",
+        "certified_file",
         "record",
     ]
     if "record" not in rows.columns:
         rows = rows.assign(record=TALLY)
+    if "certified_file" not in rows.columns:
+        rows = rows.assign(certified_file=-1)
     recs = [dict(zip(used, values)) for values in zip(*(rows[c].tolist() for c in used))]
     elections = assign(rows, recs)
     fates: dict[int, str] = {}
@@ -266,7 +269,10 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
                 "A revised tally has more challenged ballots than the first count (a correction): "
                 "the NLRB's latest count is used"
             )
-        certified = next((r["certified"] for r in reversed(stages) if r["certified"]), "")
+        certifying = next((r for r in reversed(stages) if r["certified"]), None)
+        certified = certifying["certified"] if certifying else ""
+        if certifying and certifying["certified_file"] not in (-1, first["file"]):
+            notes.append(f"Certified result from {source_ids[certifying['certified_file']]}")
         if certified == "both":
             counts["certified results marked both won and lost, left empty"] += 1
             notes.append("The NLRB's annual report marks this election both won and lost: certified left empty")

@@ -66,7 +66,10 @@ def import_files(
     source_ids = [s["source_id"] for s in file_sources]
     names = [t.path.name for t in tables]
     frames = [t.rows.assign(file=k, record=t.format.RECORD) for k, t in enumerate(tables)]
-    rows = row_rules.classify(pd.concat(frames, ignore_index=True))
+    combined = pd.concat(frames, ignore_index=True)
+    # the file each certified result comes from, so an election citing a tally file also cites its report
+    combined["certified_file"] = combined["file"].where(combined["certified"].ne(""), -1)
+    rows = row_rules.classify(combined)
     disagreements = combine.merge_files(rows, names) + combine.attach_results(rows, names)
     built = elections.build(rows, source_ids)
     source_frame = pd.concat(
