@@ -228,3 +228,19 @@ def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
     row = determinative.iloc[0]
     assert (row["yes_at_first_count"], row["no_at_first_count"], row["challenged_at_first_count"]) == (40, 45, 9)
     assert bool(row["union_trailed_at_first_count"]) and row["certified"] == "won" and row["fiscal_year"] == 2022
+
+
+def test_the_baseline_leaves_out_the_focus_company(project_data_dir: Path, tmp_path: Path) -> None:
+    """The national tables leave out the elections of the project's own company (Amazon), which they are compared
+    with: an Amazon election in the import changes no table."""
+    from labor_analysis.nlrb.national import FOCUS_COMPANY
+
+    assert set(load(project_data_dir).elections["company"].dropna()) == {FOCUS_COMPANY}
+    rows = [foia_row("29-RC-300001", "2021-03-01", yes=30, no=10), foia_row("29-RC-300002", "2021-04-01", yes=3, no=9)]
+    base = national_tables(load(import_files([write_foia(tmp_path / "a.xlsx", rows)], tmp_path / "a").out_dir))
+    amazon = foia_row("10-RC-300003", "2021-04-09", yes=738, no=1798, name="Amazon.com Services LLC", eligible=5867)
+    both = import_files([write_foia(tmp_path / "b.xlsx", [*rows, amazon])], tmp_path / "b")
+    assert (both.elections["company"] == FOCUS_COMPANY).sum() == 1
+    with_amazon = national_tables(load(both.out_dir))
+    for name, table in base.items():
+        pd.testing.assert_frame_equal(table.drop(columns="source_id"), with_amazon[name].drop(columns="source_id"))

@@ -132,9 +132,18 @@ def _cite(table: pd.DataFrame, source_id: str) -> pd.DataFrame:
     return table.assign(source_id=source_id)
 
 
-def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """The national tables by file name (see data/derived/README.md for each one's columns)."""
+#: The company of the project's own data folder (`data/elections.csv`): the national baseline its elections are
+#: compared with leaves its elections out (a test checks the two agree).
+FOCUS_COMPANY = "Amazon"
+
+
+def national_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
+    """The national tables by file name (see data/derived/README.md for each one's columns), without the elections
+    of the company `leave_out` (the focus company: a baseline does not hold the elections it is compared with)."""
     results = election_results(ds)
+    if "company" in ds.elections.columns:
+        company = ds.elections.set_index("election_id").loc[results["election_id"], "company"].astype(object)
+        results = results[company.fillna("").to_numpy() != leave_out].reset_index(drop=True)
     source = "; ".join(sorted(results["source_id"].unique()))
     by_type = _rates(results, ["year", "case_type"])
     all_types = _rates(results, ["year"]).assign(case_type="all")[by_type.columns]
