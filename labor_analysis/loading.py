@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import MAX_SHOWN, DataValidationError, Problem
-from .paths import resolve_data_dir
+from .paths import not_a_regular_file, resolve_data_dir
 from .schema import TABLES, Table
 from .validation import Report, validate
 
@@ -271,8 +271,8 @@ def _parse(table: Table, header: list[str], data: bytes) -> pd.DataFrame:
 def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     """Read one file of the data folder; None, with its problems in `report`, when it cannot be read."""
     path = folder / table.filename
-    if not path.is_file():
-        rule = "expected a file, found a folder" if path.exists() else "file not found"
+    rule = not_a_regular_file(path)
+    if rule is not None:
         report.add([Problem(table.filename, None, None, None, rule)])
         return None
     try:
@@ -294,6 +294,12 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     except OSError as exc:
         report.add([Problem(table.filename, None, None, None, f"cannot be read: {exc.strerror or exc}")])
         return None
+    return raw_table(table, data, report)
+
+
+def raw_table(table: Table, data: bytes, report: Report) -> RawTable | None:
+    """One file's bytes parsed as `read_table` would read them from disk; None, with its problems in `report`,
+    when they cannot be read (so a writer can check a file with the loader's rules before writing it)."""
     problem = _unreadable(data, table.filename)
     if problem is None and b"\r" in data:  # line ends can only be wrong where there is a carriage return
         problem = _line_ends_problem(_text(data), table.filename)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -121,3 +122,28 @@ def derived_dir() -> Path:
     if PROJECT_ROOT is None:
         raise FileNotFoundError("The national tables live in a clone of the project; this is an installed copy.")
     return PROJECT_ROOT / "data" / "derived"
+
+
+def not_a_regular_file(path: str | os.PathLike[str]) -> str | None:
+    """Why `path` cannot be read as a file ("file not found", "expected a file, found a folder", "... found a named
+    pipe (FIFO)", "... found a device", ...), or None for a regular file (or a link to one).
+
+    Checked before reading: a FIFO would block the read for ever, and a device such as /dev/null reads as empty.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device (such as /dev/null)"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    found = next((name for test, name in kinds if test(mode)), "something other than a file")
+    return f"expected a file, found {found}"

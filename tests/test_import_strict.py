@@ -92,3 +92,92 @@ def test_a_wild_serial_date_is_a_problem_not_a_traceback(tmp_path, capsys):
     path = write_foia(tmp_path / "foia.xlsx", [row])
     code, err = _import(tmp_path, path, capsys)
     assert code == 2 and "row 5, column 'Tally Date'" in err and "Traceback" not in err
+
+
+# --- the folder is checked with `validate`'s contract before anything is written (issue #21, reproducers 3, 5) ---
+
+
+def test_a_union_name_the_loader_would_refuse_stops_the_import(tmp_path, capsys):
+    """Reproducer 3: a 200 KB union name; `validate` refuses cells over loading.MAX_CELL_BYTES."""
+    from labor_analysis.loading import MAX_CELL_BYTES
+
+    rows = [recent_row("06-RC-000001", "2021-01-05", unions=("U" * (MAX_CELL_BYTES + 1),))]
+    path = write_recent(tmp_path / "recent_2023-01-01.csv", rows)
+    code, err = _import(tmp_path, path, capsys)
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "nothing was written" in err and "column 'union'" in err and "06-rc-000001-2021" in err
+    assert "recent_2023-01-01.csv row(s) 1" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_names_the_file_line_column_and_input_rows(tmp_path):
+    """The check reads the bytes about to be written exactly as `validate` would, and names the input rows."""
+    from labor_analysis.nlrb import checked_folder, import_files
+
+    path = write_recent(tmp_path / "recent_2023-01-01.csv", [recent_row("06-RC-000001", "2021-01-05")])
+    import_files([path], tmp_path / "out")
+    files = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.csv")}
+    checked_folder.check(files, str)  # what the import wrote passes
+    lines = files["tallies.csv"].decode().splitlines()
+    broken = lines[4].split(",")
+    broken[4] = str(MAX_COUNT + 1)  # the challenged ballots, over the bound
+    files["tallies.csv"] = "\n".join([*lines[:4], ",".join(broken), *lines[5:]]).encode() + b"\n"
+    with pytest.raises(checked_folder.ImportContractError) as caught:
+        checked_folder.check(files, lambda election: f"input rows of {election}")
+    message = str(caught.value)
+    assert "tallies.csv line 5, column 'ballots'" in message and "more than the maximum" in message
+    assert "[election 06-rc-000001-2021, from input rows of 06-rc-000001-2021]" in message
+
+
+def test_formula_like_names_are_written_as_the_nlrb_spelt_them_and_counted(tmp_path, capsys):
+    """Reproducer 5: the data folder keeps the NLRB's text (it is data); the report counts what a spreadsheet
+    would run, and every output CSV neutralises it."""
+    from labor_analysis import load
+    from labor_analysis.nlrb import checked_folder
+
+    rows = [
+        foia_row("01-RC-000001", "2021-01-05", unions=("+cmd",)),
+        foia_row("01-RC-000002", "2021-01-06", unions=("@SUM(1)",)),
+    ]
+    path = write_foia(tmp_path / "foia.xlsx", rows)
+    assert main(["import-nlrb", str(path), "--out", str(tmp_path / "out")]) == 0
+    report = capsys.readouterr().out
+    ds = load(tmp_path / "out")
+    assert set(ds.elections["union"]) == {"+cmd", "@SUM(1)"}
+    adjustments = __import__("json").loads((tmp_path / "out" / "import-report.json").read_text())["adjustments"]
+    assert adjustments[checked_folder.TEXT_LIKE_A_FORMULA] == sum(
+        (frame[c].astype(str).str.startswith(("=", "+", "-", "@", "\t", "\r"))).sum()
+        for frame in (ds.elections, ds.tallies.astype(object), ds.sources)
+        for c in frame.columns
+        if frame[c].dtype == object
+    )
+    assert adjustments[checked_folder.TEXT_LIKE_A_FORMULA] == 2  # the two unions of elections.csv
+    assert "text cells starting with" in report
+    assert main(["summary", "--data-dir", str(tmp_path / "out"), "--format", "csv"]) == 0
+    summary = capsys.readouterr().out
+    assert "'+cmd" in summary and "'@SUM(1)" in summary
+
+
+def test_a_carriage_return_in_text_is_a_counted_repair():
+    import pandas as pd
+
+    from labor_analysis.nlrb import checked_folder
+
+    frame = pd.DataFrame({"union": ["a\rb", "c\r\nd", "e", None], "n": [1, 2, 3, 4]})
+    repaired, counts = checked_folder.repair_and_count({"elections": frame})
+    assert repaired["elections"]["union"].tolist()[:3] == ["a\nb", "c\nd", "e"]
+    assert counts[checked_folder.CARRIAGE_RETURNS_REPLACED] == 2 and counts[checked_folder.TEXT_LIKE_A_FORMULA] == 0
+
+
+@pytest.mark.parametrize("kind", ["devnull", "fifo"])
+def test_a_device_or_fifo_is_named_as_such(tmp_path, capsys, kind):
+    """Reproducer 11, for import-nlrb (the FIFO is never opened: reading it would block)."""
+    import os
+
+    path = Path("/dev/null") if kind == "devnull" else tmp_path / "pipe.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    code, err = _import(tmp_path, path, capsys)
+    assert code == 2 and "found a folder" not in err
+    assert ("character device" if kind == "devnull" else "named pipe (FIFO)") in err
+    assert not (tmp_path / "out").exists()
