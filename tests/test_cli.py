@@ -65,6 +65,9 @@ def test_data_dir_help_names_the_environment_variable_first(capsys):
     for name in SUBCOMMANDS:
         main([name, "--help"])
         out = " ".join(capsys.readouterr().out.split())  # argparse wraps the help text
+        if name == "import-nlrb":  # reads no data folder: its --data-dir only names one to keep out of (#21)
+            assert "LABOR_ANALYSIS_DATA" not in out and "never write into" in out
+            continue
         assert "default: $LABOR_ANALYSIS_DATA, else the project's data/" in out, name
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import ensure_output_dir, not_a_regular_file, resolve_data_dir
+from ..paths import check_output_dir, not_a_regular_file
 from . import checked_folder, combine, elections, sources
 from . import rows as row_rules
 from .tables import NlrbFileError, NlrbTable, read_nlrb_file
@@ -34,10 +34,19 @@ class ImportResult:
 
 
 def check_out_dir(
-    out_dir: str | os.PathLike[str], inputs: list[Path], data_dir: str | os.PathLike[str] | None = None
+    out_dir: str | os.PathLike[str],
+    inputs: list[Path],
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    replace: bool = False,
 ) -> Path:
-    """`out_dir` resolved; ValueError when it is the data folder (or inside it), an input's folder, or a file."""
-    out = ensure_output_dir(out_dir, resolve_data_dir(data_dir), "the import")
+    """`out_dir` resolved; ValueError where `paths.check_output_dir` refuses it (the project's data/ and notebooks/,
+    `data_dir` when given, a folder holding a data folder unless `replace`), for an input's folder, or a file.
+
+    The same answer whatever LABOR_ANALYSIS_DATA says: the import reads no data folder, so only an explicit
+    `data_dir` is protected beside the project's own.
+    """
+    out = check_output_dir(out_dir, data_dir, "the import", replace_data=replace)
     for path in inputs:
         if path.resolve().parent == out:
             raise ValueError(f"refusing to write the import into the folder of its input {path.name}: {out}")
@@ -52,15 +61,17 @@ def import_files(
     *,
     downloaded: date | None = None,
     data_dir: str | os.PathLike[str] | None = None,
+    replace: bool = False,
 ) -> ImportResult:
-    """Import the NLRB files `paths` (earlier files win where files repeat a tally) into `out_dir`.
+    """Import the NLRB files `paths` (earlier files win where files repeat a tally) into `out_dir`; `replace` lets
+    it replace the data folder `out_dir` holds (never the project's `data/`).
 
     Raises tables.NlrbFileError for a file that cannot be imported, checked_folder.ImportContractError for a folder
     `validate` would reject, and ValueError for a forbidden output folder; nothing is written until every file has
     been read and the folder to write has passed the data contract.
     """
     inputs = [Path(p) for p in paths]
-    out = check_out_dir(out_dir, inputs, data_dir)
+    out = check_out_dir(out_dir, inputs, data_dir, replace=replace)
     for path in inputs:
         why = not_a_regular_file(path)
         if why is not None:  # read nothing else: a FIFO would block for ever, /dev/null reads as an empty file
