@@ -17,7 +17,11 @@ CONSOLE_SCRIPT = Path(sys.executable).with_name("labor-analysis")
 @pytest.mark.parametrize(
     "argv, line",
     [
-        (["scenario", "--yes", "abc"], "labor-analysis scenario: error: argument --yes: invalid int value: 'abc'"),
+        (
+            ["scenario", "--yes", "abc"],
+            "labor-analysis scenario: error: argument --yes: not a whole number in digits alone (no sign, space, "
+            "decimal point, exponent or separator): 'abc'",
+        ),
         (
             ["summary", "--format", "xml"],
             "labor-analysis summary: error: argument --format: invalid choice: 'xml' "
