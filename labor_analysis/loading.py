@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,18 @@ class Dataset:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in the order of `schema.TABLES`."""
         return {t.name: getattr(self, t.name) for t in TABLES}
+
+    def select(self, **filters: Any) -> Dataset:
+        """The elections matching every filter, as a smaller Dataset of the same contract (`selection.select`:
+        company, employer, city, state, region, union, case_type, since, until, election_ids).
+
+        >>> import labor_analysis as la
+        >>> len(la.load().select(company="Amazon", state=["NY", "al"]).elections)
+        5
+        """
+        from .selection import select
+
+        return select(self, **filters)
 
 
 @dataclass

@@ -128,7 +128,9 @@ def _election(draw: st.DrawFn, index: int, source: str) -> tuple[Row, list[Row]]
         "count_date": day.isoformat(),
         "eligible_voters": _text(eligible),
         "eligible_approximate": draw(st.sampled_from(("true", "false", ""))),
-        "case_number": draw(st.sampled_from(("", f"29-RC-{280000 + index}"))),
+        "case_number": draw(
+            st.sampled_from(("", f"29-RC-{280000 + index}", f"03-RM-{300000 + index}", f"10-RD-{260000 + index}"))
+        ),
         "unit": draw(st.sampled_from(("", "A", "B"))),
         "kind": draw(st.sampled_from(("", "initial", "rerun", "runoff"))),
         "self_determination": draw(st.sampled_from(("", "false", "true"))),

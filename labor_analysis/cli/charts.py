@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..presets import FORMATS, SIZE_PRESETS
 from . import DATA_DIR_HELP, UsageError
+from .filters import add_selection_arguments, selected, selection
 
 #: Default of --max-elections: per-election charts for thousands of elections are not what anyone wants.
 MAX_ELECTIONS = 50
@@ -51,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"in a folder of more than N elections (an imported national file), chart only the N "
         f"largest single-union units with valid votes (default {MAX_ELECTIONS}; 0 for no limit)",
     )
+    add_selection_arguments(parser)
 
 
 def _split(value: str) -> list[str]:
@@ -88,6 +90,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
     if args.max_elections < 0:
         raise UsageError(f"--max-elections must be 0 or more (got {args.max_elections})")
+    elections = args.election
+    if selection(args):
+        from ..loading import load
+
+        chosen = list(selected(load(data_dir), args).elections["election_id"])
+        elections = chosen if elections is None else [e for e in elections if e in set(chosen)]
+        if not elections:
+            raise UsageError("no election in the data folder matches the selection")
     try:
         with claim_output_dir(out_dir), staged(out_dir, _made_by_runs) as staging:
             records = build_gallery(
@@ -96,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 formats=formats,
                 sizes=sizes,
                 jobs=jobs,
-                elections=args.election,
+                elections=elections,
                 max_elections=args.max_elections or None,
             )
     except KeyError as exc:
