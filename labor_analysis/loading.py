@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import MAX_SHOWN, DataValidationError, Problem
-from .paths import national_dir, resolve_data_dir
+from .paths import national_dir, not_a_regular_file, resolve_data_dir
 from .schema import TABLES, Table
 from .validation import Report, validate
 
@@ -291,9 +291,9 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     packed = folder / (table.filename + GZIP_SUFFIX)
     if not path.exists() and packed.is_file():  # a compressed folder, such as the national record
         data = _gunzip(packed, table.filename, report)
-        return None if data is None else _raw_table(table, data, report)
-    if not path.is_file():
-        rule = "expected a file, found a folder" if path.exists() else "file not found"
+        return None if data is None else raw_table(table, data, report)
+    rule = not_a_regular_file(path)
+    if rule is not None:
         report.add([Problem(table.filename, None, None, None, rule)])
         return None
     try:
@@ -315,7 +315,7 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     except OSError as exc:
         report.add([Problem(table.filename, None, None, None, f"cannot be read: {exc.strerror or exc}")])
         return None
-    return _raw_table(table, data, report)
+    return raw_table(table, data, report)
 
 
 def _gunzip(path: Path, filename: str, report: Report) -> bytes | None:
@@ -333,8 +333,9 @@ def _gunzip(path: Path, filename: str, report: Report) -> bytes | None:
     return data
 
 
-def _raw_table(table: Table, data: bytes, report: Report) -> RawTable | None:
-    """One file's bytes checked, parsed and given the contract's columns; None, with its problems, when they fail."""
+def raw_table(table: Table, data: bytes, report: Report) -> RawTable | None:
+    """One file's bytes parsed as `read_table` would read them from disk; None, with its problems in `report`,
+    when they cannot be read (so a writer can check a file with the loader's rules before writing it)."""
     problem = _unreadable(data, table.filename)
     if problem is None and b"\r" in data:  # line ends can only be wrong where there is a carriage return
         problem = _line_ends_problem(_text(data), table.filename)

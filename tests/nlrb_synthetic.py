@@ -145,6 +145,8 @@ def foia_row(
 def _cell(ref: str, value: object) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, bool):  # a true/false cell, as a spreadsheet stores one
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
