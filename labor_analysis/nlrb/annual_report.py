@@ -113,6 +113,13 @@ def to_tally_rows(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
     out: dict[str, object] = {"row": rows.astype("int64")}
     for target in tr.TEXT_COLUMNS:
         out[target] = tr.text(frame[by_target[target]]) if target in by_target else blank
+    cases = cast(pd.Series, out["case_number"])
+    odd = cases.ne("") & ~cases.str.fullmatch(tr.CASE_NUMBER.pattern.strip("^$"))
+    if odd.any():  # a report row is a closed case: its number must be one
+        i = int(odd.to_numpy().nonzero()[0][0])
+        raise tr.CellError(
+            int(rows.iloc[i]), by_target["case_number"], cases.iloc[i], "not an NLRB case number (like 10-RC-269250)"
+        )
     source = by_target["tally_date"]
     out["tally_date"] = tr.dates(frame[source], rows, source, "%m/%d/%Y")
     out["scheduled_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
