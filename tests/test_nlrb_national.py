@@ -115,6 +115,7 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
         national_story.voting_methods,
         national_story.challenged,
         national_story.certified,
+        national_story.history,
     ):
         text = passage(story_ds, tables).text
         assert "nan" not in text and "None" not in text

@@ -34,7 +34,7 @@ from ..elections import election_source_ids
 from ..loading import Dataset
 from ..safe_html import escape_markdown
 from ..story import Page, Passage
-from ..text import capitalised, fmt_int, fmt_pct, long_date
+from ..text import capitalised, fmt_int, fmt_pct, long_date, place
 
 
 def page(
@@ -207,3 +207,28 @@ def certified(ds: Dataset, tables: Tables) -> Passage:
         f"({fmt_int(len(trailed) - len(known))} more have none in the annual reports)."
     )
     return Passage(text, tuple(record_source_rows(tables)["source_id"]))
+
+
+def history(ds: Dataset, tables: Tables) -> Passage:
+    """The data folder's company in the national record (`labor_analysis.national()`): every election of it in the
+    NLRB's own files, with the certified result where the annual reports give one, each cited to its NLRB file."""
+    from ..loading import national
+
+    focus = Focus.of(ds)
+    record = national()
+    elections = record.elections
+    mine = elections[elections["company"].astype(str) == focus.name].sort_values("count_date", kind="stable")
+    if mine.empty:
+        return Passage(f"The NLRB's own files in the national record hold no election {escape_markdown(focus.at)}.", ())
+    results = {"won": "the union certified", "lost": "no union certified"}
+    items = [
+        f"{place(e['city'], e['state'])}, {e['count_date'].year} "
+        f"({results.get(str(e['certified']), 'no certification in the annual reports')})"
+        for _, e in mine.iterrows()
+    ]
+    text = (
+        f"The NLRB's own files (the national record) hold {fmt_int(len(mine))} elections "
+        f"{escape_markdown(focus.at)}: {escape_markdown('; '.join(items))}."
+    )
+    cited = record.sources[record.sources["source_id"].isin(mine["source_id"])]
+    return Passage(text, tuple(cited["source_id"]))
