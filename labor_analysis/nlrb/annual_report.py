@@ -166,7 +166,7 @@ def fiscal_year(table: NlrbTable) -> int | None:
 def cite(table: NlrbTable, downloaded: date | None) -> dict[str, str]:
     """A report is cited by its fiscal year (October 1 to September 30), from its sheet names or file name."""
     year = fiscal_year(table)
-    span = f"FY{year}: cases closed {year - 1}-10-01 to {year}-09-30" if year else "fiscal year not named"
+    span = f"FY{year}: cases closed October 1, {year - 1}, to September 30, {year}" if year else "fiscal year not named"
     return {
         "source_id": f"nlrb-election-report-fy{year}" if year else f"nlrb-election-report-{tr.slug(table.path.stem)}",
         "publisher": PUBLISHER,

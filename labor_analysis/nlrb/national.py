@@ -415,12 +415,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.foia is None or not args.foia.is_file():
         print("the NLRB's FOIA table is not in ../shared/nlrb/: give it with --foia PATH", file=sys.stderr)
         return 2
+    if args.out is None and records is not None:  # `make national`: the national record first (tables read it)
+        report = generate_record(record_files(records), national_dir())
+        print(f"Wrote the national record ({report['elections_written']:,} elections) to {national_dir()}")
     out = args.out or derived_dir()
     tables = generate(args.foia, out)
     print(f"Wrote {len(tables)} tables to {out}")
-    if args.out is None and records is not None:  # `make national`: the national record too
-        report = generate_record(record_files(records), national_dir())
-        print(f"Wrote the national record ({report['elections_written']:,} elections) to {national_dir()}")
     return 0
 
 

@@ -105,7 +105,7 @@ def cite(table: NlrbTable, downloaded: date | None) -> dict[str, str]:
     return {
         "source_id": f"nlrb-recent-results-{day.isoformat()}",
         "publisher": PUBLISHER,
-        "title": f"Recent Election Results (nlrb.gov download of {day.isoformat()})",
+        "title": f"Recent Election Results (nlrb.gov download of {day.strftime('%B')} {day.day}, {day.year})",
         "url": RECENT_RESULTS_URL,
         "published": day.isoformat(),
         "note": f"Downloaded from nlrb.gov on the published date; {checksum(table)}",
