@@ -347,15 +347,15 @@ def scenario_grid(
     q_axis = np.linspace(0, 1, 21) if yes_shares is None else np.asarray(yes_shares, dtype=float).ravel()
     u_axis = np.linspace(0, 1, 21) if overruled_shares is None else np.asarray(overruled_shares, dtype=float).ravel()
     q, u = (a.ravel() for a in np.meshgrid(q_axis, u_axis, indexing="ij"))
-    counts = [np.full(q.size, yes), np.full(q.size, no), np.full(q.size, challenged)]
-    lo, hi = _yes_window(np.asarray(counts[2], dtype=float), q * u, GRID_FULL_SUM_MAX)
+    yes_all, no_all, challenged_all = np.full(q.size, yes), np.full(q.size, no), np.full(q.size, challenged)
+    lo, hi = _yes_window(challenged_all.astype(float), q * u, GRID_FULL_SUM_MAX)
     if float(np.sum(hi - lo + 1)) <= GRID_EXACT_TERMS:
-        p = _win_probability(*counts, yes_share=q, overruled=u, full_sum_max=GRID_FULL_SUM_MAX)
+        p = _win_probability(yes_all, no_all, challenged_all, q, u, full_sum_max=GRID_FULL_SUM_MAX)
         method, error = "exact", 0.0
     else:
         if challenged > CHALLENGED_MAX:
             raise ValueError(f"challenged must be at most {CHALLENGED_MAX:,}, the data contract's largest count")
-        p, bounds = normal_win_probability(*counts, yes_share=q, overruled=u)
+        p, bounds = normal_win_probability(yes_all, no_all, challenged_all, q, u)
         method, error = "normal approximation", float(bounds.max(initial=0.0))
     expected_yes = yes + challenged * u * q
     expected_no = no + challenged * u * (1 - q)
