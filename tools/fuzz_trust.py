@@ -12,7 +12,8 @@ Families (run from tools/fuzz_folders.py with --family, or here):
   SIGKILL at a random moment. A case passes when the output folder still holds exactly the complete run, and a
   final run publishes the corrected figures everywhere.
 The NLRB base files are synthetic (tests/nlrb_synthetic.py): twenty rows of single- and two-union ballots of
-RC, RD and RM cases, with random counts.
+RC, RD and RM cases, with random counts; `nlrb-real` mutates eighty consecutive rows of the real nlrb.gov download
+in ../shared/nlrb/ instead.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labor_analysis.paths import PROJECT_ROOT
+from labor_analysis.paths import PROJECT_ROOT, nlrb_records_dir
 from labor_analysis.schema import MAX_COUNT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from nlrb_synthetic import foia_row, recent_row, write_foia, write_recent
+from nlrb_synthetic import RECENT_COLUMNS, foia_row, recent_row, write_foia, write_recent
 
 CLI = str(Path(sys.executable).with_name("labor-analysis"))
 
@@ -123,8 +124,23 @@ class Outcome:
 # --- import-nlrb ------------------------------------------------------------------------------------------------
 
 
+def _real_rows(rng: random.Random) -> list[dict]:
+    """Eighty consecutive rows of the real nlrb.gov download in ../shared/nlrb/ (its Region 06 file)."""
+    records = nlrb_records_dir()
+    found = sorted(records.glob("recent_election_results_*.csv")) if records else []
+    if not found:
+        raise FileNotFoundError("the nlrb-real family needs the nlrb.gov download in ../shared/nlrb/")
+    with found[0].open(encoding="utf-8-sig", newline="") as fh:
+        rows = [{k: v for k, v in row.items() if k in RECENT_COLUMNS} for row in csv.DictReader(fh)]
+    start = rng.randrange(max(1, len(rows) - 80))
+    return [{**dict.fromkeys(RECENT_COLUMNS, ""), **row} for row in rows[start : start + 80]]
+
+
 def _base_rows(fmt: str, rng: random.Random) -> list[dict]:
-    """About twenty tally rows of the format: synthetic, with the quirks that make rules branch."""
+    """About twenty tally rows of the format: synthetic, with the quirks that make rules branch; or, for `real`,
+    rows of the real nlrb.gov download."""
+    if fmt == "real":
+        return _real_rows(rng)
     rows = []
     for k in range(20):
         case = f"0{1 + k % 9}-R{'CDM'[k % 3]}-{100000 + k}"
@@ -192,6 +208,7 @@ _TEXT_COLUMNS = {
 
 
 def _mutate_rows(fmt: str, rows: list[dict], rng: random.Random) -> list[str]:
+    fmt = "csv" if fmt == "real" else fmt
     applied = []
     for _ in range(rng.choice((1, 1, 2, 3))):
         what = rng.choice(("count", "count", "date", "text", "repeat", "drop"))
@@ -211,7 +228,7 @@ def _mutate_rows(fmt: str, rows: list[dict], rng: random.Random) -> list[str]:
                 rows.pop(row)
             applied.append(f"row {row} dropped")
             continue
-        if fmt == "csv" and not isinstance(value, str):
+        if fmt != "foia" and not isinstance(value, str):
             value = str(value)
         rows[row][column] = value
         applied.append(f"row {row} {column} = {str(value)[:30]!r}")
@@ -430,7 +447,7 @@ def fuzz(family: str, cases: int, seed: int, work: Path, time_limit: float | Non
         return [run_scenario_case(case, time_limit) for case in range(seed, seed + cases)]
     if family == "charts-interrupt":
         return fuzz_charts(cases, seed, work)
-    fmt = {"nlrb-foia": "foia", "nlrb-csv": "csv"}[family]
+    fmt = {"nlrb-foia": "foia", "nlrb-csv": "csv", "nlrb-real": "real"}[family]
     outcomes = []
     for case in range(seed, seed + cases):
         outcomes.append(run_import_case(fmt, case, work))
@@ -438,7 +455,7 @@ def fuzz(family: str, cases: int, seed: int, work: Path, time_limit: float | Non
     return outcomes
 
 
-FAMILIES = ("nlrb-foia", "nlrb-csv", "scenario", "charts-interrupt")
+FAMILIES = ("nlrb-foia", "nlrb-csv", "nlrb-real", "scenario", "charts-interrupt")
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
