@@ -187,3 +187,11 @@ def not_a_regular_file(path: str | os.PathLike[str]) -> str | None:
     )
     found = next((name for test, name in kinds if test(mode)), "something other than a file")
     return f"expected a file, found {found}"
+
+
+def national_dir() -> Path:
+    """The national record: the combined import of the NLRB's files (`data/national/` in a checkout, its copy in an
+    installed one), a compressed data folder of the contract that `labor_analysis.national()` loads."""
+    if PROJECT_ROOT is not None:
+        return PROJECT_ROOT / "data" / "national"
+    return PACKAGE_DIR / "bundled_data" / "national"

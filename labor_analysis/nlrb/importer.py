@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..paths import check_output_dir, not_a_regular_file
-from . import checked_folder, combine, elections, sources
+from . import checked_folder, combine, companies, elections, sources
 from . import rows as row_rules
 from .tables import NlrbFileError, NlrbTable, read_nlrb_file
 
@@ -80,9 +80,12 @@ def import_files(
     file_sources = sources.unique_ids([sources.file_source(t, downloaded) for t in tables])
     source_ids = [s["source_id"] for s in file_sources]
     names = [t.path.name for t in tables]
-    frames = [t.rows.assign(file=k) for k, t in enumerate(tables)]
-    rows = row_rules.classify(pd.concat(frames, ignore_index=True))
-    disagreements = combine.merge_files(rows, names)
+    frames = [t.rows.assign(file=k, record=t.format.RECORD) for k, t in enumerate(tables)]
+    combined = pd.concat(frames, ignore_index=True)
+    # the file each certified result comes from, so an election citing a tally file also cites its report
+    combined["certified_file"] = combined["file"].where(combined["certified"].ne(""), -1)
+    rows = row_rules.classify(combined)
+    disagreements = combine.merge_files(rows, names) + combine.attach_results(rows, names)
     built = elections.build(rows, source_ids)
     source_frame = pd.concat(
         [pd.DataFrame(file_sources, columns=sources.SOURCE_COLUMNS), sources.case_sources(built.elections)],
@@ -129,6 +132,9 @@ def _report(
                 "title": table.title,
                 "rows_read": len(mine),
                 "blank_rows_ignored": table.blank_rows,
+                "tables_read": table.tables,
+                "sheets_read": list(table.sheets),
+                "title_rows_ignored": table.title_rows,
                 "rows": _fate_counts(mine),
             }
         )
@@ -149,6 +155,8 @@ def _report(
         "sources_written": n_sources,
         "adjustments": built.counts,
         "disagreements_between_files": [d.as_dict() for d in disagreements],
+        # companies whose names look alike but the rules and the alias table did not join: for review
+        "company_near_matches": companies.near_matches(built.elections["company"]),
     }
 
 

@@ -1,4 +1,4 @@
-"""The tally-row frame both readers produce: one row per input row, in the NLRB's own terms, before any rule.
+"""The tally-row frame every reader produces: one row per input row, in the NLRB's own terms, before any rule.
 
 Counts are nullable integers (`<NA>` where the cell was blank and blank does not mean zero), dates
 datetime64 (NaT where blank), text columns plain strings ("" where blank).
@@ -28,6 +28,7 @@ TEXT_COLUMNS = (
     "union1",
     "union2",
     "union3",
+    "certified",  # the certified result of a closed case: `won`, `lost`, `both` (marked both), "" (none)
 )
 DATE_COLUMNS = ("tally_date", "scheduled_date")
 COUNT_COLUMNS = ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged", "valid_reported")
@@ -193,3 +194,8 @@ def zero_if_missing(value: Any) -> int:
 def case_type(case_numbers: pd.Series) -> pd.Series:
     """The case type of each case number (`RC`, `RD`, `RM`, `UD`, ...); "" where it is not an NLRB case number."""
     return case_numbers.str.extract(CASE_NUMBER.pattern, expand=True)[1].fillna("").astype(object)
+
+
+def slug(text: str) -> str:
+    """Lower-case letters and digits joined by dashes (ids built from names)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
