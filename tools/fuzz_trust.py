@@ -391,16 +391,19 @@ def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -
     yes = 2654 + rng.randint(1, 90)
     _set_jfk8_yes(data, yes)
     applied = [f"JFK8 yes = {yes}", f"{signal.Signals(how).name} after {delay:.1f} s"]
-    run = subprocess.Popen(
-        [CLI, "charts", "--data-dir", str(data), "--out", str(out), *CHARTS_ARGS],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(delay)
-    finished = run.poll() is not None
-    if not finished:
-        run.send_signal(how)
-    code = run.wait(timeout=120)
+    errors = out.parent / "charts-stderr.txt"
+    with errors.open("wb") as stderr:
+        run = subprocess.Popen(
+            [CLI, "charts", "--data-dir", str(data), "--out", str(out), *CHARTS_ARGS],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        time.sleep(delay)
+        finished = run.poll() is not None
+        if not finished:
+            run.send_signal(how)
+        code = run.wait(timeout=120)
+    said = errors.read_text(errors="replace")[-600:]
     now = _snapshot(out)
     if finished or code == 0:  # the run ended before the signal: the new version, whole
         counts = _yes_counts(out)
@@ -410,11 +413,17 @@ def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -
     if now != first:
         changed = sorted(k for k in set(now) | set(first) if now.get(k) != first.get(k))
         return Outcome("failed", applied, f"the stopped run changed the published folder: {changed[:5]}"), first
+    mine = out.parent / f".{out.name}.staging-{run.pid}"
+    if code == -how and how != signal.SIGKILL:
+        # the signal came before the command installed its handlers (while Python starts): the default action
+        # ended it, before it had staged anything
+        if mine.exists():
+            return Outcome("failed", applied, f"ended by the signal with its staging folder left: {said}"), first
+        return Outcome("rejected", [*applied, "stopped while starting"], ""), first
     if code not in (130, -signal.SIGKILL):
-        return Outcome("failed", applied, f"exit status {code}"), first
-    staging = list(out.parent.glob(f".{out.name}.staging-*"))
-    if staging and how != signal.SIGKILL:
-        return Outcome("failed", applied, f"staging folder left: {staging}"), first
+        return Outcome("failed", applied, f"exit status {code}: {said}"), first
+    if mine.exists() and how != signal.SIGKILL:
+        return Outcome("failed", applied, f"staging folder left: {mine}"), first
     return Outcome("rejected", applied, "stopped; the previous run intact"), first
 
 
