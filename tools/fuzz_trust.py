@@ -1,7 +1,8 @@
 """Fuzz the commands that write or compute from outside input: `import-nlrb`, `scenario` and interrupted `charts`.
 
 Families (run from tools/fuzz_folders.py with --family, or here):
-- `nlrb-foia`, `nlrb-csv`: mutate a small NLRB file of either format (cells set to odd numbers, true/false, huge
+- `nlrb-foia`, `nlrb-csv`, `nlrb-annual`: mutate a small NLRB file of each format (the annual election
+  report in its per-sheet layout) (cells set to odd numbers, true/false, huge
   or negative counts, dates before 1935, formulas, 200 KB names; rows repeated or dropped; columns dropped; bytes
   cut) and import it. A case passes when the import either writes a folder that `load` accepts with every value
   inside the contract, or stops with one line naming the file and writes nothing. Anything else fails.
@@ -36,7 +37,18 @@ from labor_analysis.paths import PROJECT_ROOT, nlrb_records_dir
 from labor_analysis.schema import MAX_COUNT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from nlrb_synthetic import RECENT_COLUMNS, foia_row, recent_row, write_foia, write_recent
+from nlrb_synthetic import (
+    RECENT_COLUMNS,
+    REPORT_ONE,
+    REPORT_TWO,
+    foia_row,
+    recent_row,
+    report_row,
+    table,
+    write_foia,
+    write_recent,
+    write_workbook,
+)
 
 CLI = str(Path(sys.executable).with_name("labor-analysis"))
 
@@ -141,6 +153,20 @@ def _base_rows(fmt: str, rng: random.Random) -> list[dict]:
     rows of the real nlrb.gov download."""
     if fmt == "real":
         return _real_rows(rng)
+    if fmt == "annual":
+        return [
+            report_row(
+                f"29-R{'CDM'[k % 3]}-{100000 + k}",
+                f"Employer {k}",
+                f"20{17 + k % 5}-0{1 + k % 9}-1{k % 10}",
+                rng.randint(1, 400),
+                rng.randint(0, 150),
+                [rng.randint(0, 150)] if k % 5 else [rng.randint(0, 80), rng.randint(0, 80)],
+                ["Union A"] if k % 5 else ["Union A", "Union B"],
+                rng.choice(("won", "lost", "")),
+            )
+            for k in range(20)
+        ]
     rows = []
     for k in range(20):
         case = f"0{1 + k % 9}-R{'CDM'[k % 3]}-{100000 + k}"
@@ -180,7 +206,17 @@ _COUNT_COLUMNS = {
         "Total Ballots Counted",
     ],
 }
-_DATE_COLUMNS = {"foia": ["Tally Date", "Schedule Election Date"], "csv": ["Tally Date"]}
+_COUNT_COLUMNS["annual"] = [
+    "Num Eligible Voters",
+    "Valid Votes Against",
+    "Votes for Labor Org 1",
+    "Votes for Labor Org 2",
+]
+_DATE_COLUMNS = {
+    "foia": ["Tally Date", "Schedule Election Date"],
+    "csv": ["Tally Date"],
+    "annual": ["Election Held Date", "Closed Date"],
+}
 _TEXT_COLUMNS = {
     "foia": [
         "Case Name",
@@ -207,6 +243,9 @@ _TEXT_COLUMNS = {
 }
 
 
+_TEXT_COLUMNS["annual"] = ["Case Name", "Labor Org 1 Name", "Dispute Unit State", "Cert of Rep (Win)", "Case Number"]
+
+
 def _mutate_rows(fmt: str, rows: list[dict], rng: random.Random) -> list[str]:
     fmt = "csv" if fmt == "real" else fmt
     applied = []
@@ -228,7 +267,7 @@ def _mutate_rows(fmt: str, rows: list[dict], rng: random.Random) -> list[str]:
                 rows.pop(row)
             applied.append(f"row {row} dropped")
             continue
-        if fmt != "foia" and not isinstance(value, str):
+        if fmt == "csv" and not isinstance(value, str):
             value = str(value)
         rows[row][column] = value
         applied.append(f"row {row} {column} = {str(value)[:30]!r}")
@@ -245,9 +284,16 @@ def run_import_case(fmt: str, seed: int, work: Path) -> Outcome:
     case.mkdir()
     rows = _base_rows(fmt, rng)
     applied = _mutate_rows(fmt, rows, rng)
-    path = case / ("foia.xlsx" if fmt == "foia" else "recent_2023-04-17.csv")
+    path = case / {"foia": "foia.xlsx", "annual": "nlrb-election-report-fy2022.xlsx"}.get(fmt, "recent_2023-04-17.csv")
     if fmt == "foia":
         write_foia(path, rows)
+    elif fmt == "annual":
+        one = [r for r in rows if "Votes for Labor Org 2" not in r]
+        two = [r for r in rows if "Votes for Labor Org 2" in r]
+        sheets = {"FY2022-1 Labor Org": table(REPORT_ONE, one)}
+        if two:
+            sheets["FY2022-2 Labor Orgs"] = table(REPORT_TWO, two, "NLRB Elections with 2 Labor Organizations")
+        write_workbook(path, sheets)
     else:
         write_recent(path, rows)
     if rng.random() < 0.1:  # a cut file
@@ -456,7 +502,7 @@ def fuzz(family: str, cases: int, seed: int, work: Path, time_limit: float | Non
         return [run_scenario_case(case, time_limit) for case in range(seed, seed + cases)]
     if family == "charts-interrupt":
         return fuzz_charts(cases, seed, work)
-    fmt = {"nlrb-foia": "foia", "nlrb-csv": "csv", "nlrb-real": "real"}[family]
+    fmt = {"nlrb-foia": "foia", "nlrb-csv": "csv", "nlrb-real": "real", "nlrb-annual": "annual"}[family]
     outcomes = []
     for case in range(seed, seed + cases):
         outcomes.append(run_import_case(fmt, case, work))
@@ -464,7 +510,7 @@ def fuzz(family: str, cases: int, seed: int, work: Path, time_limit: float | Non
     return outcomes
 
 
-FAMILIES = ("nlrb-foia", "nlrb-csv", "nlrb-real", "scenario", "charts-interrupt")
+FAMILIES = ("nlrb-foia", "nlrb-csv", "nlrb-real", "nlrb-annual", "scenario", "charts-interrupt")
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
