@@ -523,6 +523,9 @@ def report(family: str, outcomes: list[Outcome], seed: int) -> str:
         f"{family}: {len(outcomes)} cases from seed {seed}: {found['accepted']} accepted, {found['rejected']} "
         f"refused or stopped cleanly, {found['failed']} failed"
     )
+    tags = {tag: sum(tag in o.mutations for o in outcomes) for tag in ("finished first", "stopped while starting")}
+    if any(tags.values()):
+        text += "".join(f"; {n} {tag}" for tag, n in tags.items())
     timed = [o.measured for o in outcomes if o.measured]
     if timed:
         text += (
