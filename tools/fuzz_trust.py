@@ -429,6 +429,18 @@ def _set_jfk8_yes(data: Path, yes: int) -> None:
     tallies.write_text("\n".join(lines) + "\n")
 
 
+def _wait_for_the_run(run: subprocess.Popen, out: Path, limit: float = 120.0) -> None:
+    """Return once `charts` has begun its run (its staging folder exists) or has ended: the signal then falls inside
+    the run, as the reproducers of issue #21 did, not inside Python's own start-up, where an interrupt ends any
+    program with the interpreter's KeyboardInterrupt before the command's handlers exist."""
+    deadline = time.monotonic() + limit
+    mine = out.parent / f".{out.name}.staging-{run.pid}"  # not one a killed run left
+    while run.poll() is None and time.monotonic() < deadline:
+        if mine.exists():
+            return
+        time.sleep(0.02)
+
+
 def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -> tuple[Outcome, dict]:
     """Correct the data, start `charts`, stop it at a random moment by a random signal, check the published folder."""
     rng = random.Random(seed)
@@ -436,7 +448,7 @@ def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -
     delay = rng.uniform(0.5, 6.0)
     yes = 2654 + rng.randint(1, 90)
     _set_jfk8_yes(data, yes)
-    applied = [f"JFK8 yes = {yes}", f"{signal.Signals(how).name} after {delay:.1f} s"]
+    applied = [f"JFK8 yes = {yes}", f"{signal.Signals(how).name} {delay - 0.5:.1f} s into the run"]
     errors = out.parent / "charts-stderr.txt"
     with errors.open("wb") as stderr:
         run = subprocess.Popen(
@@ -444,7 +456,8 @@ def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -
             stdout=subprocess.DEVNULL,
             stderr=stderr,
         )
-        time.sleep(delay)
+        _wait_for_the_run(run, out)
+        time.sleep(delay - 0.5)
         finished = run.poll() is not None
         if not finished:
             run.send_signal(how)
