@@ -130,3 +130,26 @@ def test_the_grid_window_matches_the_full_sum(monkeypatch):
     assert np.max(np.abs(windowed["win_probability"] - full["win_probability"])) <= 1e-15
     with pytest.raises(ValueError, match="at most 10,000,000"):
         rules.scenario_grid(1, 1, MAX_COUNT + 1)
+
+
+@pytest.mark.parametrize("challenged", [2_000, 50_000, 300_000])
+def test_the_normal_approximation_stays_within_its_stated_bound(challenged):
+    """Against the exact sum at sizes where both run, over a grid of shares and leads."""
+    shares = np.linspace(0.05, 1.0, 8)
+    q, u = (a.ravel() for a in np.meshgrid(shares, shares, indexing="ij"))
+    for lead in (0, 1, -1, challenged // 100, -(challenged // 50)):
+        yes, no = np.full(q.size, max(lead, 0)), np.full(q.size, max(-lead, 0))
+        c = np.full(q.size, challenged)
+        exact = rules.win_probability(yes, no, c, q, u)
+        approx, bound = rules.normal_win_probability(yes, no, c, q, u)
+        assert np.all(np.abs(approx - exact) <= bound + 1e-12)
+        assert np.all((bound >= 0) & (bound <= 1))
+
+
+def test_the_grid_says_how_it_computed():
+    small = rules.scenario_grid(10, 5, 500)
+    assert small.attrs == {"win_probability": "exact", "max_error": 0.0}
+    large = rules.scenario_grid(10, 5, MAX_COUNT)
+    assert large.attrs["win_probability"] == "normal approximation" and 0 < large.attrs["max_error"] < 0.01
+    exact = rules.win_probability(10, 5, MAX_COUNT, large["yes_share"].to_numpy(), large["overruled_share"].to_numpy())
+    assert np.max(np.abs(large["win_probability"] - exact)) <= large.attrs["max_error"]
