@@ -567,3 +567,97 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
         record=release_record(tables, focus),
         extra_sources=release_sources(tables),
     )
+
+
+# ---------------------------------------------------------------- win rates by fiscal year, as counted and certified
+
+
+#: The national record's tables (data/derived/, from data/national/): the fiscal-year chart needs them.
+RECORD_TABLES = ("elections_by_fiscal_year_and_case_type", "record_sources")
+#: The company whose elections the national record's rates leave out (nlrb.national.FOCUS_COMPANY).
+BASELINE_LEAVES_OUT = "Amazon"
+
+
+def fiscal_year_data(tables: Tables) -> pd.DataFrame:
+    """The nation's union win rate by fiscal year, as the count decided it and as the NLRB certified it."""
+    missing = [name for name in RECORD_TABLES if name not in tables]
+    if missing:
+        raise ChartUnavailable(f"the national tables of the national record are not found ({', '.join(missing)}.csv)")
+    t = tables["elections_by_fiscal_year_and_case_type"]
+    columns = ["fiscal_year", "elections", "won", "lost", "union_win_rate", "certified_won", "certified_lost"]
+    out = t[t["case_type"] == "all"][[*columns, "certified_win_rate"]].reset_index(drop=True)
+    return out.astype({"fiscal_year": int})
+
+
+def record_period(tables: Tables) -> str:
+    """The fiscal years the national record's tables cover, e.g. `FY2011-FY2022`."""
+    years = fiscal_year_data(tables)["fiscal_year"]
+    return f"FY{years.min()}-FY{years.max()}"
+
+
+def record_source_rows(tables: Tables) -> pd.DataFrame:
+    """The sources.csv rows of the NLRB files behind the national record's tables, typed as a loaded sources.csv."""
+    rows = tables["record_sources"].astype(object)
+    rows["published"] = pd.to_datetime(rows["published"])
+    return rows
+
+
+def fiscal_year_figure(tables: Tables) -> Figure:
+    """Lines of the union win rate by fiscal year: as certified (solid) and as counted (dashed)."""
+    data = fiscal_year_data(tables)
+    with style_context():
+        fig = new_figure(3.2)
+        ax = fig.add_subplot()
+        ax.plot(data["fiscal_year"], data["certified_win_rate"], color=NATIONAL, linewidth=2, marker="o", markersize=4)
+        ax.plot(
+            data["fiscal_year"], data["union_win_rate"], color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3))
+        )
+        last = data.iloc[-1]
+        ax.annotate("as certified", (last["fiscal_year"], last["certified_win_rate"]), xytext=(6, 4),
+                    textcoords="offset points", fontsize=8, color=COLORS["text"])  # fmt: skip
+        ax.annotate("as counted", (last["fiscal_year"], last["union_win_rate"]), xytext=(6, -10),
+                    textcoords="offset points", fontsize=8, color=COLORS["muted_text"])  # fmt: skip
+        shown = data["fiscal_year"].iloc[::-2].iloc[::-1]  # every other year up to the last: twelve do not fit print
+        ax.set_xticks(shown, [f"FY{str(y)[2:]}" for y in shown])
+        ax.set_xlim(data["fiscal_year"].min() - 0.5, data["fiscal_year"].max() + 1.8)
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_locator(MultipleLocator(0.25))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylabel("Union win rate,\nelections decided")
+        light_grid(ax, "y")
+    return fig
+
+
+@register("national-win-rate-by-fiscal-year", order=240)
+def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
+    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified."""
+    tables = load_tables()
+    data = fiscal_year_data(tables)
+    period = record_period(tables)
+    won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())
+    rate = fmt_pct(won / (won + lost), 0)
+    low, high = data.loc[data["certified_win_rate"].idxmin()], data.loc[data["certified_win_rate"].idxmax()]
+    title = f"Unions were certified in {rate} of the NLRB elections decided in {period}"
+    subtitle = (
+        f"Union win rate by fiscal year (October to September), as the NLRB certified it and as the ballots were "
+        f"counted, {period}; {possessive(BASELINE_LEAVES_OUT)} own elections left out"
+    )
+    alt = (
+        f"Line chart of the union win rate in NLRB elections by fiscal year, {period}, as certified: "
+        + "; ".join(f"FY{y} {fmt_pct(r, 0)}" for y, r in zip(data["fiscal_year"], data["certified_win_rate"]))
+        + f". Lowest in FY{int(low['fiscal_year'])}, highest in FY{int(high['fiscal_year'])}; "
+        f"{fmt_int(won)} won of {fmt_int(won + lost)} certified ({rate})."
+    )
+    sources = record_source_rows(tables)
+    return ChartSpec(
+        "national-win-rate-by-fiscal-year",
+        title,
+        subtitle,
+        rate,
+        alt,
+        tuple(sources["source_id"]),
+        data,
+        lambda: fiscal_year_figure(tables),
+        record="NLRB annual election reports and tallies",
+        extra_sources=sources,
+    )
