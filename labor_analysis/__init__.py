@@ -11,6 +11,7 @@ from typing import Any
 from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 from .errors import DataValidationError, Problem
 from .loading import Dataset, load
+from .results import results
 from .rules import (
     count_outcome,
     election_outcome,
@@ -34,6 +35,7 @@ __all__ = [
     "load",
     "multi_union_determinative",
     "organizers_per_voter",
+    "results",
     "scenario_grid",
     "spending_per_voter",
     "summary",

@@ -1,0 +1,100 @@
+"""`results`: the readable table of every election, one tidy row each, for a reporter to filter, sort and print.
+
+It is `analysis.summary` (the counts and the NLRB's rules) joined to what a reader asks next: which company and
+employer, where, which unions, which kind of case, when, and the result as certified where the folder records it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .analysis import summary
+from .loading import Dataset
+from .selection import case_parts
+
+#: Columns of `results`, in order.
+RESULTS_COLUMNS = [
+    "election_id",
+    "case_number",
+    "company",
+    "employer",
+    "facility",
+    "city",
+    "state",
+    "union",
+    "unions",
+    "case_type",
+    "region",
+    "kind",
+    "unit",
+    "vote_start",
+    "vote_end",
+    "count_date",
+    "stage",
+    "eligible_voters",
+    "yes",
+    "no",
+    "void",
+    "challenged",
+    "valid_votes",
+    "ballots_cast",
+    "yes_share",
+    "no_share",
+    "turnout",
+    "margin",
+    "yes_needed",
+    "determinative",
+    "outcome",
+    "winner",
+    "certified",
+    "complete",
+]
+
+#: Separator of the unions of a ballot with several in the `union` column (union names may hold commas).
+UNION_SEPARATOR = "; "
+
+
+def _ballot_unions(ds: Dataset) -> pd.Series:
+    """Every union on each ballot with several, by election id, in the tally's order and joined by `; `."""
+    tallies = ds.tallies
+    named = tallies["union"].astype("string").fillna("").str.strip() != ""
+    rows = tallies.loc[named.to_numpy(dtype=bool), ["election_id", "union"]].drop_duplicates()
+    return rows.groupby("election_id", sort=False)["union"].agg(UNION_SEPARATOR.join)
+
+
+def results(ds: Dataset) -> pd.DataFrame:
+    """One row per election (sorted by count date): who, where, which unions and case, when, the count, the
+    shares, turnout, margin, the outcome of the count, the certified result and whether the challenged ballots
+    are determinative.
+
+    The counts, shares and outcome are `analysis.summary`'s (see it for each rule); `union` names every union
+    on the ballot (joined by `; `) and `unions` counts them; `company` is the employer where the folder names no
+    company; `region` and `case_type` come from the NLRB case number; `no_share` = no / valid votes;
+    `certified` is the NLRB's certified result (`won`, `lost`) where the folder records it, else missing.
+
+    >>> import labor_analysis as la
+    >>> table = la.results(la.load())
+    >>> table.set_index("election_id").loc["jfk8-2022", ["city", "case_type", "yes", "no", "outcome"]].tolist()
+    ['Staten Island', 'RC', 2654, 2131, 'won']
+    """
+    table = summary(ds)
+    elections = ds.elections.set_index("election_id")
+    ids = table["election_id"]
+
+    def detail(name: str) -> pd.Series:
+        return pd.Series(elections[name].reindex(ids).to_numpy(), index=table.index)
+
+    employer = detail("employer")
+    company = detail("company") if "company" in elections.columns else employer
+    table["company"] = company.where(company.astype("string").fillna("").str.strip() != "", employer)
+    for name in ("case_number", "employer", "city", "state", "vote_start", "vote_end"):
+        table[name] = detail(name)
+    table[["region", "case_type"]] = case_parts(table["case_number"])
+    on_ballot = _ballot_unions(ds)
+    several = pd.Series(on_ballot.reindex(ids).to_numpy(), index=table.index)
+    table["union"] = several.where(table["unions"].gt(1).fillna(False).to_numpy(dtype=bool), table["union"])
+    table["no_share"] = 1.0 - table["yes_share"]
+    if "certified" not in table.columns:  # the column is optional in elections.csv
+        certified = detail("certified") if "certified" in elections.columns else pd.Series(pd.NA, index=table.index)
+        table["certified"] = certified.astype(object).where(certified.notna(), pd.NA)
+    return table[RESULTS_COLUMNS]
