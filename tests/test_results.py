@@ -37,9 +37,7 @@ def test_results_are_summary_with_the_elections_details(folder: Folder) -> None:
         assert (result["city"] if pd.notna(result["city"]) else "") == row["city"]
         case = "" if "case_number" in left_out else row["case_number"]
         assert (result["case_type"] if pd.notna(result["case_type"]) else "") == (case.split("-")[1] if case else "")
-        unions = [
-            t["union"] for t in folder.tables["tallies"] if t["election_id"] == row["election_id"] and t["union"]
-        ]
+        unions = [t["union"] for t in folder.tables["tallies"] if t["election_id"] == row["election_id"] and t["union"]]
         assert result["union"].split("; ") == (list(dict.fromkeys(unions)) or [row["union"]])
         if pd.notna(result["yes_share"]):
             assert result["no_share"] == pytest.approx(1 - result["yes_share"])
