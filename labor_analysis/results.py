@@ -70,7 +70,7 @@ def results(ds: Dataset) -> pd.DataFrame:
     The counts, shares and outcome are `analysis.summary`'s (see it for each rule); `union` names every union
     on the ballot (joined by `; `) and `unions` counts them; `company` is the employer where the folder names no
     company; `region` and `case_type` come from the NLRB case number; `no_share` = no / valid votes;
-    `certified` is the NLRB's certified result (`won`, `lost`) where the folder records it, else missing.
+    `certified` is the NLRB's certified result (`won`, `lost`) where the folder records it, else empty.
 
     >>> import labor_analysis as la
     >>> table = la.results(la.load())

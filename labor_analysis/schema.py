@@ -60,6 +60,11 @@ STAGE_PATTERN = "initial|revised-[1-9][0-9]*|final"
 CHOICES = ("yes", "no", "void", "challenged")
 VOTING_METHODS = ("in_person", "mail", "mixed")
 ELECTION_KINDS = ("initial", "rerun", "runoff")
+#: The NLRB's certification that closed an election: `won` a certification of representative (the union
+#: represents the unit; in an RD decertification case it keeps its certification), `lost` a certification of
+#: results (no union represents the unit; in an RD case the union is decertified). Always the union's side, like
+#: `outcome`.
+CERTIFIED_RESULTS = ("won", "lost")
 SIDES = ("employer", "union")
 SPENDING_MEASURES = ("spent", "raised", "cash_on_hand")
 WORKFORCE_MEASURES = (
@@ -216,6 +221,18 @@ TABLES: tuple[Table, ...] = (
                 enum=ELECTION_KINDS,
                 optional_column=True,
                 default="initial",
+            ),
+            Field(
+                "certified",
+                "string",
+                "The result the NLRB certified, from the union's side like the count's `outcome`: `won` (a "
+                "certification of representative: the union represents the unit; in an RD decertification case it "
+                "keeps its certification) or `lost` (a certification of results: no union represents the unit; in "
+                "an RD case the union is decertified, in an RM case the employer's petition ends without one); "
+                "empty where no certification is on record (unknown, not a loss)",
+                required=False,
+                enum=CERTIFIED_RESULTS,
+                optional_column=True,
             ),
             _flag(
                 "self_determination",

@@ -134,6 +134,7 @@ def _election(draw: st.DrawFn, index: int, source: str) -> tuple[Row, list[Row]]
         "unit": draw(st.sampled_from(("", "A", "B"))),
         "kind": draw(st.sampled_from(("", "initial", "rerun", "runoff"))),
         "self_determination": draw(st.sampled_from(("", "false", "true"))),
+        "certified": draw(st.sampled_from(("", "won", "lost"))),
         "source_id": source,
         "note": draw(st.sampled_from(("", 'Counted by the NLRB; "quoted", with a comma', "=1+1"))),
     }

@@ -157,6 +157,21 @@ def test_enum_voting_method(data_copy: Path) -> None:
     assert_reported(data_copy, "elections.csv", line, "voting_method", "in_person, mail", value="in-person")
 
 
+@pytest.mark.parametrize("bad", ["WON", "win", "loss", "certified"])
+def test_enum_certified(data_copy: Path, bad: str) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "certified", bad)
+    assert_reported(data_copy, "elections.csv", line, "certified", "won, lost", value=bad)
+
+
+def test_certified_is_optional_and_loads_as_given(data_copy: Path) -> None:
+    assert load(data_copy).elections["certified"].isna().all()  # the project's file has no such column
+    set_cell(data_copy, "elections.csv", JFK8, "certified", "won")
+    set_cell(data_copy, "elections.csv", {"election_id": "ldj5-2022"}, "certified", "lost")
+    certified = load(data_copy).elections.set_index("election_id")["certified"]
+    assert certified["jfk8-2022"] == "won" and certified["ldj5-2022"] == "lost"
+    assert certified.drop(["jfk8-2022", "ldj5-2022"]).isna().all()  # empty: no certification on record
+
+
 def test_election_id_pattern(data_copy: Path) -> None:
     line = set_cell(data_copy, "elections.csv", JFK8, "election_id", "JFK8-2022")
     assert_reported(data_copy, "elections.csv", line, "election_id", "does not match the pattern", value="JFK8-2022")
