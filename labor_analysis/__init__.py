@@ -21,11 +21,13 @@ from .rules import (
     win_probability,
     yes_needed,
 )
+from .scenario import Scenario, scenario
 
 __all__ = [
     "DataValidationError",
     "Dataset",
     "Problem",
+    "Scenario",
     "chart",
     "charts",
     "count_outcome",
@@ -36,6 +38,7 @@ __all__ = [
     "multi_union_determinative",
     "organizers_per_voter",
     "results",
+    "scenario",
     "scenario_grid",
     "spending_per_voter",
     "summary",

@@ -94,7 +94,4 @@ def results(ds: Dataset) -> pd.DataFrame:
     several = pd.Series(on_ballot.reindex(ids).to_numpy(), index=table.index)
     table["union"] = several.where(table["unions"].gt(1).fillna(False).to_numpy(dtype=bool), table["union"])
     table["no_share"] = 1.0 - table["yes_share"]
-    if "certified" not in table.columns:  # the column is optional in elections.csv
-        certified = detail("certified") if "certified" in elections.columns else pd.Series(pd.NA, index=table.index)
-        table["certified"] = certified.astype(object).where(certified.notna(), pd.NA)
     return table[RESULTS_COLUMNS]

@@ -30,6 +30,7 @@ from .elections import election_source_ids, results
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
 from .safe_html import escape_markdown, markdown_link
+from .scenario import Scenario
 from .text import (
     about,
     at_company,
@@ -37,7 +38,6 @@ from .text import (
     fmt_int,
     fmt_pct,
     fmt_pct_or,
-    fmt_probability,
     fmt_usd,
     long_date,
     period_label,
@@ -45,7 +45,6 @@ from .text import (
     purposes_phrase,
     standing,
 )
-from .widgets import explain_scenario
 
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
 NOTEBOOK_FORMATS = ("png", "svg")
@@ -238,15 +237,11 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
             "No valid vote was counted, so there is no yes share to assume for the challenged ballots.", sources
         )
     assumed = float(row["yes_share"]) if yes_share is None else yes_share
-    scenario = explain_scenario(int(row["yes"]), int(row["no"]), int(row["challenged"]), assumed, overruled)
     why = " (the yes share of the counted ballots)" if yes_share is None else ""
-    text = (
-        f"Assume the NLRB overrules the challenges to {fmt_pct(overruled, 0)} of the challenged ballots, so they "
-        f"are opened and counted, and that each is a yes vote with probability {fmt_pct(assumed)}{why}, "
-        f"independently of the others. Then the union wins with probability "
-        f"{fmt_probability(scenario.probability)}."
+    scenario = Scenario(
+        int(row["yes"]), int(row["no"]), int(row["challenged"]), overruled, assumed, yes_share_reason=why
     )
-    return Passage(text, sources)
+    return Passage(scenario.probability_text, sources)
 
 
 def showing_of_interest(ds: Dataset, election_id: str) -> Passage:

@@ -84,7 +84,7 @@ def test_scenario_for_bessemer_in_words(capsys):
     assert status == 0
     assert "are determinative" in out and "the union trailed by 118" in out
     assert "needs 268 of them (64.4%)" in out and "1,143 to 1,141" in out
-    assert "46.8%, the yes share of the counted ballots" in out  # 875 / 1868, said to be the default
+    assert "46.8% (the yes share of the counted ballots" in out  # 875 / 1868, said to be the default
 
 
 def test_scenario_for_a_leading_union_that_is_still_undetermined(capsys):
