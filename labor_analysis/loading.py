@@ -345,6 +345,11 @@ def load(data_dir: str | os.PathLike[str] | None = None) -> Dataset:
 
     Raises DataValidationError listing the problems found in every file (the first of each check, and how
     many there are in all); never writes to the folder.
+
+    >>> import labor_analysis as la
+    >>> ds = la.load()  # the project's data/ folder
+    >>> sorted(ds.tables())
+    ['elections', 'sources', 'spending', 'tallies', 'workforce']
     """
     folder = resolve_data_dir(data_dir)
     report = Report()

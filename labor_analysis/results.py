@@ -73,9 +73,9 @@ def results(ds: Dataset) -> pd.DataFrame:
     `certified` is the NLRB's certified result (`won`, `lost`) where the folder records it, else empty.
 
     >>> import labor_analysis as la
-    >>> table = la.results(la.load())
-    >>> table.set_index("election_id").loc["jfk8-2022", ["city", "case_type", "yes", "no", "outcome"]].tolist()
-    ['Staten Island', 'RC', 2654, 2131, 'won']
+    >>> jfk8 = la.results(la.load()).set_index("election_id").loc["jfk8-2022"]
+    >>> print(f"{jfk8['city']}, case type {jfk8['case_type']}: {jfk8['yes']} yes, {jfk8['no']} no, {jfk8['outcome']}")
+    Staten Island, case type RC: 2654 yes, 2131 no, won
     """
     table = summary(ds)
     elections = ds.elections.set_index("election_id")

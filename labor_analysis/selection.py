@@ -37,8 +37,9 @@ def case_parts(case_numbers: pd.Series) -> pd.DataFrame:
     """The NLRB region (Int64) and case type (upper-case text, e.g. `RC`) of each case number; missing where the
     cell is empty or not a case number.
 
-    >>> case_parts(pd.Series(["10-RC-269250", "", "03-rm-1"])).to_dict("list")
-    {'region': [10, <NA>, 3], 'case_type': ['RC', <NA>, 'RM']}
+    >>> parts = case_parts(pd.Series(["10-RC-269250", "", "03-rm-1"]))
+    >>> parts["region"].tolist(), parts["case_type"].tolist()
+    ([10, <NA>, 3], ['RC', <NA>, 'RM'])
     """
     parts = case_numbers.astype("string").str.extract(CASE_NUMBER)
     return pd.DataFrame(
