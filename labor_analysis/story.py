@@ -125,6 +125,23 @@ def _named(ds: Dataset, election_id: str) -> pd.Series:
     return pd.concat([row, _escaped(names)])
 
 
+def site(ds: Dataset, election_id: str) -> str:
+    """How a title names an election's workplace: its code where the code tells two sites of one place apart
+    (`JFK8`), else its city (`Bessemer`), else its facility."""
+    row = results(ds).set_index("election_id").loc[election_id]
+    city = "" if pd.isna(row["city"]) else str(row["city"])
+    return str(row["facility"]) if bool(row["with_code"]) or not city else city
+
+
+def heading(ds: Dataset, election_id: str, words: str) -> Passage:
+    """A notebook's title written from its parameters: `words` with `{site}` filled in (see `site`), and the year
+    where the site held several elections: `heading(ds, "jfk8-2022", "02 · {site}'s challenged ballots")` ->
+    '# 02 · JFK8's challenged ballots', and for bhm1-2022 '# 02 · Bessemer's challenged ballots, 2022'."""
+    row = results(ds).set_index("election_id").loc[election_id]
+    year = f", {pd.Timestamp(row['count_date']).year}" if bool(row["year_needed"]) else ""
+    return Passage(f"# {escape_markdown(words.format(site=site(ds, election_id)) + year)}", ())
+
+
 def title(ds: Dataset, election_id: str) -> Passage:
     """A bold line naming the election: where, which union, when it was counted."""
     row = _named(ds, election_id)
@@ -560,8 +577,9 @@ class Page:
         notebook: str,
         data_dir: str | os.PathLike[str] | None = None,
         charts_dir: str | os.PathLike[str] | None = None,
+        selection: dict[str, Any] | None = None,
     ) -> None:
-        self.ds = load(data_dir)
+        self.ds = load(data_dir) if not selection else load(data_dir).select(**selection)
         self.charts_dir = charts_folder(charts_dir, notebook)
         self.source_ids: list[str] = []
 
