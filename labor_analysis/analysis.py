@@ -212,7 +212,7 @@ def _summary(ds: Dataset) -> pd.DataFrame:
     result = election_outcome(
         latest.union_votes[order], no, challenged, unions=frame["unions"], runoff_allowed=kind != "runoff"
     )
-    frame["determinative"] = result["determinative"].to_numpy()
+    frame["determinative"] = result["determinative"].array  # nullable boolean, whatever the rows
     frame["yes_needed"] = yes_needed(yes, no, challenged).mask(several)
     frame["outcome"] = result["outcome"].to_numpy()
     frame["certified"] = _text_column(ds.elections, "certified", "")[order]
