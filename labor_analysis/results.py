@@ -10,7 +10,7 @@ import pandas as pd
 
 from .analysis import summary
 from .loading import Dataset
-from .selection import case_parts
+from .selection import case_parts, company_or_employer
 
 #: Columns of `results`, in order.
 RESULTS_COLUMNS = [
@@ -57,8 +57,9 @@ UNION_SEPARATOR = "; "
 def _ballot_unions(ds: Dataset) -> pd.Series:
     """Every union on each ballot with several, by election id, in the tally's order and joined by `; `."""
     tallies = ds.tallies
-    named = tallies["union"].astype("string").fillna("").str.strip() != ""
-    rows = tallies.loc[named.to_numpy(dtype=bool), ["election_id", "union"]].drop_duplicates()
+    union = tallies["union"]
+    named = union.notna().to_numpy(dtype=bool) & (union.to_numpy(dtype=object) != "")
+    rows = tallies.loc[named, ["election_id", "union"]].drop_duplicates()
     return rows.groupby("election_id", sort=False)["union"].agg(UNION_SEPARATOR.join)
 
 
@@ -78,17 +79,12 @@ def results(ds: Dataset) -> pd.DataFrame:
     Staten Island, case type RC: 2654 yes, 2131 no, won
     """
     table = summary(ds)
-    elections = ds.elections.set_index("election_id")
     ids = table["election_id"]
-
-    def detail(name: str) -> pd.Series:
-        return pd.Series(elections[name].reindex(ids).to_numpy(), index=table.index)
-
-    employer = detail("employer")
-    company = detail("company") if "company" in elections.columns else employer
-    table["company"] = company.where(company.astype("string").fillna("").str.strip() != "", employer)
+    # each election's row of the elections file, in the summary's order (found once, by position)
+    elections = ds.elections.take(pd.Index(ds.elections["election_id"]).get_indexer(ids)).reset_index(drop=True)
+    table["company"] = company_or_employer(elections)
     for name in ("case_number", "employer", "city", "state", "vote_start", "vote_end"):
-        table[name] = detail(name)
+        table[name] = elections[name]
     table[["region", "case_type"]] = case_parts(table["case_number"])
     on_ballot = _ballot_unions(ds)
     several = pd.Series(on_ballot.reindex(ids).to_numpy(), index=table.index)
