@@ -18,7 +18,7 @@ from typing import Any
 from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 from .chart_names import chart
 from .errors import DataValidationError, Problem
-from .loading import Dataset, load
+from .loading import Dataset, load, national
 from .results import results
 from .rules import (
     count_outcome,
@@ -44,6 +44,7 @@ __all__ = [
     "is_determinative",
     "load",
     "multi_union_determinative",
+    "national",
     "organizers_per_voter",
     "results",
     "scenario",

@@ -354,7 +354,7 @@ def test_summary_reads_the_latest_stage_and_applies_the_rules_on_generated_folde
         named = {"initial" if k == 0 else f"revised-{k}": s for k, s in enumerate(stages)}
         if final is not None:
             named["final"] = final
-        # the contract: no later stage has more challenged ballots than the initial count
+        # the contract: the final stage has no more challenged ballots than the initial count (kept for all stages here)
         named["initial"] = {**named["initial"], "challenged": max(t["challenged"] for t in named.values())}
         ballots = {
             stage: {**s, "yes": dict(zip(union_names[:n], s["yes"])) if n > 1 else s["yes"][0]}
