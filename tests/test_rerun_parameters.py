@@ -87,3 +87,20 @@ def test_a_rerun_for_jfk8_is_a_report_of_its_own_titled_for_jfk8(tmp_path: Path,
     assert [r.status for r in results] == [engine.SKIPPED]
     results = engine.rerun([NOTEBOOK_02], project_data_dir, out, 1)
     assert [r.status for r in results] == [engine.SKIPPED]
+
+
+@pytest.mark.slow
+def test_notebook_07_runs_for_any_company_with_a_clear_sentence_for_none(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    base = ["rerun", "07-company-against-the-nation", "--out", str(out), "--jobs", "1"]
+    assert main([*base, "-p", "company=Amazon"]) == 0
+    assert main([*base, "-p", "company=No Such Company"]) == 0
+    amazon = html.unescape(
+        (out / f"07-company-against-the-nation--{engine.variant_name({'company': 'Amazon'})}.html").read_text()
+    )
+    assert "<title>07 · Amazon against the nation</title>" in amazon and "Workers at Amazon voted in" in amazon
+    assert "Starbucks" not in amazon.split("<body")[1].split("Sources")[0]
+    nobody = html.unescape(
+        (out / f"07-company-against-the-nation--{engine.variant_name({'company': 'No Such Company'})}.html").read_text()
+    )
+    assert "The national record holds no election of No Such Company" in nobody and "Traceback" not in nobody
