@@ -9,6 +9,7 @@ words. A notebook shows the table (`finding.table`), then the words (`page.say(f
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,13 +160,16 @@ def site(ds: Dataset, election_id: str) -> str:
     return str(row["facility"]) if bool(row["with_code"]) or not city else city
 
 
-def heading(ds: Dataset, election_id: str, words: str) -> Passage:
+def heading(ds: Dataset, election_id: str, words: str = "{site}") -> Passage:
     """A notebook's title written from its parameters: `words` with `{site}` filled in (see `site`), and the year
     where the site held several elections: `heading(ds, "jfk8-2022", "02 · {site}'s challenged ballots")` ->
     '# 02 · JFK8's challenged ballots', and for bhm1-2022 '# 02 · Bessemer's challenged ballots, 2022'."""
     row = results(ds).set_index("election_id").loc[election_id]
     year = f", {pd.Timestamp(row['count_date']).year}" if bool(row["year_needed"]) else ""
-    return Passage(f"# {escape_markdown(words.format(site=site(ds, election_id)) + year)}", ())
+    # Letters, digits, spaces and a place name's punctuation only: a heading becomes the report's title and its
+    # anchor, so nothing else from the data goes into it.
+    place = re.sub(r"[^\w\s.,'’-]", "", site(ds, election_id)).strip() or "this election"
+    return Passage(f"# {escape_markdown(words.format(site=place) + year)}", ())
 
 
 def title(ds: Dataset, election_id: str) -> Passage:
