@@ -168,7 +168,7 @@ def heading(ds: Dataset, election_id: str, words: str = "{site}") -> Passage:
     year = f", {pd.Timestamp(row['count_date']).year}" if bool(row["year_needed"]) else ""
     # Letters, digits, spaces and a place name's punctuation only: a heading becomes the report's title and its
     # anchor, so nothing else from the data goes into it.
-    place = re.sub(r"[^\w\s.,'’-]", "", site(ds, election_id)).strip() or "this election"
+    place = re.sub(r"[^\w\s.,'\u2019-]", "", site(ds, election_id)).strip() or "this election"
     return Passage(f"# {escape_markdown(words.format(site=place) + year)}", ())
 
 
