@@ -366,6 +366,17 @@ def _set_jfk8_yes(data: Path, yes: int) -> None:
     tallies.write_text("\n".join(lines) + "\n")
 
 
+def _wait_for_the_run(run: subprocess.Popen, out: Path, limit: float = 120.0) -> None:
+    """Return once `charts` has begun its run (its staging folder exists) or has ended: the signal then falls inside
+    the run, as the reproducers of issue #21 did, not inside Python's own start-up, where an interrupt ends any
+    program with the interpreter's KeyboardInterrupt before the command's handlers exist."""
+    deadline = time.monotonic() + limit
+    while run.poll() is None and time.monotonic() < deadline:
+        if any(out.parent.glob(f".{out.name}.staging-*")):
+            return
+        time.sleep(0.02)
+
+
 def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -> tuple[Outcome, dict]:
     """Correct the data, start `charts`, stop it at a random moment by a random signal, check the published folder."""
     rng = random.Random(seed)
@@ -373,13 +384,14 @@ def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -
     delay = rng.uniform(0.5, 6.0)
     yes = 2654 + rng.randint(1, 90)
     _set_jfk8_yes(data, yes)
-    applied = [f"JFK8 yes = {yes}", f"{signal.Signals(how).name} after {delay:.1f} s"]
+    applied = [f"JFK8 yes = {yes}", f"{signal.Signals(how).name} {delay - 0.5:.1f} s into the run"]
     run = subprocess.Popen(
         [CLI, "charts", "--data-dir", str(data), "--out", str(out), *CHARTS_ARGS],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(delay)
+    _wait_for_the_run(run, out)
+    time.sleep(delay - 0.5)
     finished = run.poll() is not None
     if not finished:
         run.send_signal(how)
