@@ -127,6 +127,9 @@ def yes_needed(yes: Any, no: Any, challenged: Any) -> Any:
     That is the smallest k in 0..challenged with yes + k > no + (challenged - k); 0 when the union already
     wins whatever the challenged ballots say. Arrays give a pandas `Int64` array (a Series for Series input)
     with `<NA>` where no k works.
+
+    >>> yes_needed(875, 993, 416)  # 875 + 268 = 1,143 beats 993 + 148 = 1,141
+    268
     """
     inputs = _prepare({"yes": yes, "no": no, "challenged": challenged})
     y, n, c = (inputs.values[k] for k in ("yes", "no", "challenged"))
@@ -143,6 +146,9 @@ def is_determinative(yes: Any, no: Any, challenged: Any) -> Any:
 
     Leading unions: challenged >= lead. Trailing or tied unions: challenged > deficit (so a tie with even one
     challenged ballot is determinative: that one ballot, if yes, wins).
+
+    >>> is_determinative(875, 993, 416), is_determinative(2654, 2131, 67)
+    (True, False)
     """
     inputs = _prepare({"yes": yes, "no": no, "challenged": challenged})
     y, n, c = (inputs.values[k] for k in ("yes", "no", "challenged"))
@@ -238,6 +244,9 @@ def win_probability(yes: Any, no: Any, challenged: Any, yes_share: Any, overrule
     WINDOW_MASS_LEFT_OUT (1e-20) of probability, so the result is exact to within 1e-20 plus rounding (measured
     against scipy.stats at 10,000,000 challenged ballots: a relative difference of about 1e-8, from the log-gamma
     terms). One election of 10,000,000 challenged ballots takes about 0.02 s and a few MB.
+
+    >>> round(win_probability(875, 993, 416, yes_share=0.65, overruled=1.0), 3)
+    0.619
     """
     return _win_probability(yes, no, challenged, yes_share, overruled)
 
@@ -341,6 +350,9 @@ def scenario_grid(
     past about 200,000 challenged ballots) it is `normal_win_probability`, whose error bound for the default grid
     is 0.006 at 250,000 challenged ballots and 0.001 at 10,000,000. `grid.attrs["win_probability"]` says which
     ("exact" or "normal approximation"), with `grid.attrs["max_error"]`, the largest error bound.
+
+    >>> scenario_grid(875, 993, 416, yes_shares=[0.5, 0.7], overruled_shares=[1.0])["outcome"].tolist()
+    ['lost', 'won']
     """
     for name, value in (("yes", yes), ("no", no), ("challenged", challenged)):
         if np.ndim(value) != 0:
@@ -609,6 +621,9 @@ def count_outcome(union_votes: Any, no: Any, unions: Any = None, runoff_allowed:
       last). <NA> when a tie for second place leaves no clear two: the NLRB then declares the election a nullity
       and holds another among all the original choices (Rules and Regulations §102.70(d)).
     A row with a missing count gives missing results.
+
+    >>> count_outcome([[20, 16]], [8]).loc[0, "outcome"]  # two unions, no majority of the 44 valid votes
+    'runoff'
     """
     ballots = _ballots(union_votes, no, 0, unions, runoff_allowed)
     count = _count(ballots)
@@ -638,6 +653,9 @@ def multi_union_determinative(
     run-off, or a run-off between other choices. Inputs as `count_outcome`, plus `challenged`, one per election.
     Returns a nullable-boolean Series, <NA> where a count is missing. On a single-union ballot it is exactly
     `is_determinative`.
+
+    >>> multi_union_determinative([[20, 16]], [8], [3]).tolist()
+    [False]
     """
     ballots = _ballots(union_votes, no, challenged, unions, runoff_allowed)
     result = _determinative(ballots, _count(ballots))
@@ -655,6 +673,9 @@ def election_outcome(
     the challenged ballots are determinative), `winner` (Int64: the column of the union that won, else <NA>)
     and `determinative` (nullable boolean). Where the challenged ballots were never reported (missing), the
     outcome is read from the count alone and `determinative` is <NA>; a missing vote count gives missing results.
+
+    >>> election_outcome([[875]], [993], [416]).loc[0, "outcome"]
+    'undetermined'
     """
     ballots = _ballots(union_votes, no, challenged, unions, runoff_allowed)
     count = _count(ballots)

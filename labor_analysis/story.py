@@ -1,18 +1,21 @@
 """The words of the story notebooks, built from the data at run time so a corrected CSV changes the text too.
 
-Each sentence function returns a `Passage`: Markdown text plus the source_ids of the rows it used. A `Page`
-shows passages and charts in a notebook, exports the charts through `export.finalise`, and ends with the list
-of every source it used. Notebook cells stay thin: one call per paragraph or chart.
+Each step returns a finding (`Passage`): the numbers as a DataFrame (`table`, from `la.results` and the other
+helpers), the sentence written from them and the source_ids of the rows it used; it shows as the table, then the
+words. A notebook shows the table (`finding.table`), then the words (`page.say(finding)`) and the chart
+(`page.chart`); a `Page` exports the charts through `export.finalise` and ends with the list of every source used.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -30,6 +33,7 @@ from .elections import election_source_ids, results
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
 from .safe_html import escape_markdown, markdown_link
+from .scenario import Scenario
 from .text import (
     about,
     at_company,
@@ -37,7 +41,6 @@ from .text import (
     fmt_int,
     fmt_pct,
     fmt_pct_or,
-    fmt_probability,
     fmt_usd,
     long_date,
     period_label,
@@ -45,7 +48,6 @@ from .text import (
     purposes_phrase,
     standing,
 )
-from .widgets import explain_scenario
 
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
 NOTEBOOK_FORMATS = ("png", "svg")
@@ -54,13 +56,37 @@ NOTEBOOK_SIZES = ("web",)
 
 @dataclass(frozen=True)
 class Passage:
-    """A paragraph of Markdown and the sources behind its figures; shows as Markdown in Jupyter."""
+    """A finding: the numbers as a table, the sentence written from them and the sources behind them. Shows in
+    Jupyter as the table, then the words (every value from the data escaped for Markdown)."""
 
     text: str
     source_ids: tuple[str, ...] = ()
+    table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def _repr_markdown_(self) -> str:
-        return self.text
+        return self.text if self.table is None else f"{markdown_table(self.table)}\n\n{self.text}"
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table: its index and columns, every cell escaped (missing cells left blank)."""
+
+    def cell(value: Any) -> str:
+        if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+            return ""
+        if isinstance(value, pd.Timestamp):
+            return long_date(value)
+        if isinstance(value, bool | np.bool_):
+            return str(bool(value))
+        if isinstance(value, int | np.integer):
+            return f"{int(value):,}"
+        if isinstance(value, float | np.floating):
+            return f"{float(value):,.4g}"
+        return escape_markdown(value).replace("|", "\\|")
+
+    frame = table.reset_index() if table.index.name or not isinstance(table.index, pd.RangeIndex) else table
+    lines = ["| " + " | ".join(cell(str(c)) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
 
 
 def election_row(ds: Dataset, election_id: str) -> pd.Series:
@@ -126,6 +152,26 @@ def _named(ds: Dataset, election_id: str) -> pd.Series:
     return pd.concat([row, _escaped(names)])
 
 
+def site(ds: Dataset, election_id: str) -> str:
+    """How a title names an election's workplace: its code where the code tells two sites of one place apart
+    (`JFK8`), else its city (`Bessemer`), else its facility."""
+    row = results(ds).set_index("election_id").loc[election_id]
+    city = "" if pd.isna(row["city"]) else str(row["city"])
+    return str(row["facility"]) if bool(row["with_code"]) or not city else city
+
+
+def heading(ds: Dataset, election_id: str, words: str = "{site}") -> Passage:
+    """A notebook's title written from its parameters: `words` with `{site}` filled in (see `site`), and the year
+    where the site held several elections: `heading(ds, "jfk8-2022", "02 · {site}'s challenged ballots")` ->
+    '# 02 · JFK8's challenged ballots', and for bhm1-2022 '# 02 · Bessemer's challenged ballots, 2022'."""
+    row = results(ds).set_index("election_id").loc[election_id]
+    year = f", {pd.Timestamp(row['count_date']).year}" if bool(row["year_needed"]) else ""
+    # Letters, digits, spaces and a place name's punctuation only: a heading becomes the report's title and its
+    # anchor, so nothing else from the data goes into it.
+    place = re.sub(r"[^\w\s.,'\u2019-]", "", site(ds, election_id)).strip() or "this election"
+    return Passage(f"# {escape_markdown(words.format(site=place) + year)}", ())
+
+
 def title(ds: Dataset, election_id: str) -> Passage:
     """A bold line naming the election: where, which union, when it was counted."""
     row = _named(ds, election_id)
@@ -135,8 +181,30 @@ def title(ds: Dataset, election_id: str) -> Passage:
     )
 
 
+#: The numbers behind each election finding: `la.results` columns.
+COUNT_COLUMNS = ["yes", "no", "void", "challenged", "valid_votes", "yes_share", "margin", "outcome"]
+TURNOUT_COLUMNS = ["eligible_voters", "ballots_cast", "valid_votes", "void", "challenged", "turnout"]
+CHALLENGED_COLUMNS = ["yes", "no", "challenged", "margin", "determinative", "yes_needed", "outcome"]
+
+
+def numbers(ds: Dataset, election_ids: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+    """The rows of `la.results` for these elections (by id), with these columns: a finding's table."""
+    from .results import results as tidy_results
+
+    return tidy_results(ds).set_index("election_id").loc[list(election_ids), list(columns)]
+
+
 def result(ds: Dataset, election_id: str) -> Passage:
     """Who won and by how much, from the union's side, under the NLRB rules (undetermined while challenges matter)."""
+    return _with_table(_result(ds, election_id), numbers(ds, [election_id], COUNT_COLUMNS))
+
+
+def _with_table(passage: Passage, table: pd.DataFrame) -> Passage:
+    """The passage with the numbers it was written from."""
+    return Passage(passage.text, passage.source_ids, table)
+
+
+def _result(ds: Dataset, election_id: str) -> Passage:
     row = election_row(ds, election_id)
     if _several_choices(row):
         text = f"Workers voted {_choices(ds, row)}: {_outcome_words(row)}."
@@ -165,6 +233,10 @@ def result(ds: Dataset, election_id: str) -> Passage:
 
 def turnout(ds: Dataset, election_id: str) -> Passage:
     """How many of the eligible workers voted, and how many ballots were void or challenged."""
+    return _with_table(_turnout(ds, election_id), numbers(ds, [election_id], TURNOUT_COLUMNS))
+
+
+def _turnout(ds: Dataset, election_id: str) -> Passage:
     row = _named(ds, election_id)
     where = row["at"]
     where = where[0].upper() + where[1:]
@@ -194,6 +266,10 @@ def turnout(ds: Dataset, election_id: str) -> Passage:
 
 def challenged(ds: Dataset, election_id: str) -> Passage:
     """Whether the challenged ballots could change the result, and how many the union would need as yes votes."""
+    return _with_table(_challenged(ds, election_id), numbers(ds, [election_id], CHALLENGED_COLUMNS))
+
+
+def _challenged(ds: Dataset, election_id: str) -> Passage:
     row = election_row(ds, election_id)
     sources = election_source_ids(ds, [election_id])
     if pd.isna(row["challenged"]):
@@ -238,15 +314,15 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
             "No valid vote was counted, so there is no yes share to assume for the challenged ballots.", sources
         )
     assumed = float(row["yes_share"]) if yes_share is None else yes_share
-    scenario = explain_scenario(int(row["yes"]), int(row["no"]), int(row["challenged"]), assumed, overruled)
     why = " (the yes share of the counted ballots)" if yes_share is None else ""
-    text = (
-        f"Assume the NLRB overrules the challenges to {fmt_pct(overruled, 0)} of the challenged ballots, so they "
-        f"are opened and counted, and that each is a yes vote with probability {fmt_pct(assumed)}{why}, "
-        f"independently of the others. Then the union wins with probability "
-        f"{fmt_probability(scenario.probability)}."
+    scenario = Scenario(
+        int(row["yes"]), int(row["no"]), int(row["challenged"]), overruled, assumed, yes_share_reason=why
     )
-    return Passage(text, sources)
+    table = pd.DataFrame(
+        {"overruled": [overruled], "yes_share": [assumed], "win_probability": [scenario.probability]},
+        index=pd.Index([election_id], name="election_id"),
+    )
+    return Passage(scenario.probability_text, sources, table)
 
 
 def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
@@ -444,7 +520,9 @@ def money_ratio(ds: Dataset) -> Passage:
         f"{fmt_usd(ratio['employer_usd'])} of it fell in the campaign. That is {about(ratio['approximate'])}"
         f"{ratio['ratio']:,.0f} dollars for every union dollar."
     )
-    return Passage(text, tuple(dict.fromkeys(parts["source_id"].astype(str))))
+    table = parts[["spender", "side", "period_start", "period_end", "amount_usd", "overlap_days", "period_days"]]
+    table = table.assign(prorated_usd=parts["prorated_usd"])
+    return Passage(text, tuple(dict.fromkeys(parts["source_id"].astype(str))), table)
 
 
 def _per(value: Any, prefix: str) -> str:
@@ -484,7 +562,11 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
         "spent at this one site:"
     )
     return Passage(
-        head + "\n\n" + "\n".join(lines), (*table["source_id"].astype(str), *election_source_ids(ds, election_ids))
+        head + "\n\n" + "\n".join(lines),
+        (*table["source_id"].astype(str), *election_source_ids(ds, election_ids)),
+        table[
+            ["spender", "purpose", "amount_usd", "eligible_voters", "valid_votes", "usd_per_eligible_voter"]
+        ].reset_index(drop=True),
     )
 
 
@@ -513,7 +595,8 @@ def overview(ds: Dataset) -> Passage:
         f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"
         f"{fmt_int(latest['eligible_voters'].sum())} workers were eligible to vote."
     )
-    return Passage(text, election_source_ids(ds, table["election_id"]))
+    outcomes = counts.rename_axis("outcome").rename("elections").to_frame()
+    return Passage(text, election_source_ids(ds, table["election_id"]), outcomes)
 
 
 def results_table(ds: Dataset) -> pd.DataFrame:
@@ -565,8 +648,9 @@ class Page:
         notebook: str,
         data_dir: str | os.PathLike[str] | None = None,
         charts_dir: str | os.PathLike[str] | None = None,
+        selection: dict[str, Any] | None = None,
     ) -> None:
-        self.ds = load(data_dir)
+        self.ds = load(data_dir) if not selection else load(data_dir).select(**selection)
         self.charts_dir = charts_folder(charts_dir, notebook)
         self.source_ids: list[str] = []
 
