@@ -43,6 +43,20 @@ def results(ds: Dataset) -> pd.DataFrame:
     The names are `text.election_names`: as labels, in sentences, and whether a code or year tells sites apart.
     """
     table = summary(ds)
-    details = [c for c in ("city", "state", "note", "eligible_approximate") if c in ds.elections and c not in table]
+    wanted = ("city", "state", "note", "eligible_approximate", "case_number", *STATUS_COLUMNS)
+    details = [c for c in wanted if c in ds.elections and c not in table]
     table = table.join(ds.elections.set_index("election_id")[details], on="election_id")
-    return pd.concat([table, election_names(table)], axis=1)
+    return pd.concat([table, election_names(table), _in_case(table)], axis=1)
+
+
+#: The structured columns that say what the NLRB decided after a count (`text.status_sentence`).
+STATUS_COLUMNS = ("status", "status_date", "status_by", "status_appealed")
+
+
+def _in_case(table: pd.DataFrame) -> pd.DataFrame:
+    """`elections_in_case`: how many elections of the same NLRB case were counted up to each one (0: no case)."""
+    case = table["case_number"].astype("string") if "case_number" in table else pd.Series(pd.NA, index=table.index)
+    known = case.notna() & (case != "")
+    order = table.assign(_case=case).sort_values("count_date", kind="stable")
+    counts = order[known.loc[order.index]].groupby("_case").cumcount() + 1
+    return pd.DataFrame({"elections_in_case": counts.reindex(table.index).fillna(0).astype(int)})

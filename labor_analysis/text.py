@@ -80,6 +80,15 @@ def about(approximate: bool) -> str:
     return "about " if approximate else ""
 
 
+def qualified(approximate: object, qualifier: object = "") -> str:
+    """The word a reported figure came with: 'over ', 'up to ' or 'about ' (an approximate figure without a
+    `qualifier`), else nothing."""
+    if not bool(approximate) or (not isinstance(approximate, bool) and pd.isna(approximate)):
+        return ""
+    word = _text(qualifier)
+    return {"over": "over ", "up_to": "up to "}.get(word, "about ")
+
+
 def long_date(value: object) -> str:
     """A date as a sentence says it: 'April 1, 2022'."""
     stamp = pd.Timestamp(value)
@@ -410,3 +419,163 @@ def plain_note(note: object) -> str:
     )
     sentences = [part.strip() for part in text.split(";") if part.strip()]
     return " ".join(s[0].upper() + s[1:] + ("" if s.endswith(".") else ".") for s in sentences)
+
+
+# ---------------------------------------------------------------- words for any ballot: case type, result, status
+
+#: AP style's month abbreviations before a day ('Nov. 6, 2024'); March to July are spelled out.
+_AP_MONTHS = {1: "Jan.", 2: "Feb.", 8: "Aug.", 9: "Sept.", 10: "Oct.", 11: "Nov.", 12: "Dec."}
+
+
+def ap_date(value: object) -> str:
+    """A date in AP style: 'Nov. 6, 2024', 'March 31, 2022'."""
+    stamp = pd.Timestamp(value)
+    return f"{_AP_MONTHS.get(stamp.month, stamp.strftime('%B'))} {stamp.day}, {stamp.year}"
+
+
+def case_type(case_number: object) -> str:
+    """The NLRB case type from a case number ('10-RC-269250' -> 'RC'): RC (workers petition for a union), RD
+    (workers petition to remove one: decertification), RM (the employer petitions); '' when unknown."""
+    found = re.search(r"-(R[CDM])-", _text(case_number).upper())
+    return found.group(1) if found else ""
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: '1 challenged ballot', '2 challenged ballots', '1,234 votes'."""
+    return f"{fmt_int(n)} {noun if round(float(n)) == 1 else plural or noun + 's'}"
+
+
+#: What a union's yes-or-no result means, by case type: a decertification (RD) asks whether to keep a union.
+_OUTCOME_PHRASES = {
+    ("RD", "won"): "workers voted to keep the union",
+    ("RD", "lost"): "workers voted to remove the union",
+    ("", "won"): "the union won",
+    ("", "lost"): "the union lost",
+    ("", "undetermined"): "the count did not decide it: the challenged ballots could change the result",
+    ("", "runoff"): "no choice won a majority, so a run-off follows",
+}
+#: The same as a short label beside a mark on a chart.
+_OUTCOME_LABELS = {
+    ("RD", "won"): "union kept",
+    ("RD", "lost"): "union removed",
+    ("", "won"): "won",
+    ("", "lost"): "lost",
+    ("", "undetermined"): "undecided on the count",
+    ("", "runoff"): "run-off",
+}
+
+
+def _by_case(table: Mapping[tuple[str, str], str], outcome: object, case_number: object) -> str:
+    kind, result = case_type(case_number), _text(outcome)
+    return table.get((kind, result)) or table.get(("", result), result)
+
+
+def outcome_phrase(outcome: object, case_number: object = "") -> str:
+    """What the count decided, as a clause: 'the union won', 'workers voted to remove the union' (RD), ..."""
+    return _by_case(_OUTCOME_PHRASES, outcome, case_number)
+
+
+def outcome_headline(outcome: object, case_number: object = "") -> str:
+    """`outcome_phrase` as a headline starts: 'Union won', 'Workers voted to remove the union'."""
+    phrase = outcome_phrase(outcome, case_number)
+    return "Union " + phrase.removeprefix("the union ") if phrase.startswith("the union ") else capitalised(phrase)
+
+
+def outcome_label(outcome: object, case_number: object = "", status: object = "") -> str:
+    """A short label for a chart: 'won', 'lost', 'union kept' (RD), 'undecided on the count', with ', set aside'
+    when the NLRB set the election aside afterwards ('set aside' alone when the count had not decided it)."""
+    label = _by_case(_OUTCOME_LABELS, outcome, case_number)
+    if _text(status) == "set_aside":
+        return "set aside" if _text(outcome) == "undetermined" else f"{label}, set aside"
+    return label
+
+
+def result_key(outcome: object, status: object = "") -> str:
+    """The result a chart marks: the count's outcome, or `set_aside` when the NLRB set the election aside."""
+    return "set_aside" if _text(status) == "set_aside" else _text(outcome)
+
+
+def is_union_win(outcome: object, case_number: object = "") -> bool:
+    """A union won an organizing vote: outcome `won` on any case but a decertification (RD), where `won` keeps
+    a union workers already had."""
+    return _text(outcome) == "won" and case_type(case_number) != "RD"
+
+
+#: Who in the NLRB made a decision (elections.csv `status_by`).
+_DECIDERS = {
+    "regional_director": "the NLRB's regional director",
+    "hearing_officer": "an NLRB hearing officer",
+    "administrative_law_judge": "an NLRB administrative law judge",
+    "board": "the National Labor Relations Board",
+}
+_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
+
+
+def status_sentence(row: Mapping[str, Any], elections_in_case: int = 0) -> str:
+    """What the NLRB decided after the count, from the structured `status` columns only; '' when none is recorded.
+
+    `elections_in_case`: how many elections of the same case were held up to this one, so a set-aside can say
+    which election it ordered ('a third election'); 0 when unknown ('a new election').
+    """
+    status = _text(row.get("status"))
+    if not status:
+        return ""
+    by = _text(row.get("status_by"))
+    region = re.match(r"0*(\d+)-R", _text(row.get("case_number")))
+    who = f"the NLRB's Region {region.group(1)} director" if by == "regional_director" and region else None
+    who = who or _DECIDERS.get(by, "the NLRB")
+    date = row.get("status_date")
+    when = "" if date is None or pd.isna(date) else f" on {ap_date(date)}"
+    if status == "set_aside":
+        nth = _ORDINALS.get(elections_in_case + 1) if elections_in_case else None
+        ordered = f"a {nth}" if nth else "a new"
+        text = f"{who} set the election aside{when}{',' if when else ''} and ordered {ordered} election"
+    elif status == "certified":
+        text = f"{who} certified the union as the workers' representative{when}"
+    else:  # results_certified
+        text = f"{who} certified the result{when}"
+    if bool(row.get("status_appealed")) and not pd.isna(row.get("status_appealed")):
+        text += "; the decision has been appealed"
+    return capitalised(text) + "."
+
+
+def round_like(total: float, approximations: Iterable[float]) -> int:
+    """A sum rounded no finer than its roughest approximate part: 21,658 with about 4,300 in it -> 21,700.
+
+    A figure reported as 'about 4,300' is known to the hundred, so a sum including it is too.
+    """
+    step = 1
+    for value in approximations:
+        v = abs(round(float(value)))
+        places = 1
+        while v and v % (places * 10) == 0:
+            places *= 10
+        step = max(step, places)
+    return int(round(float(total) / step) * step)
+
+
+def all_of(n: int, noun: str) -> str:
+    """Every one of `n` things, in the right number: 'all 505 challenged ballots', 'the 1 challenged ballot'
+    (never 'all 1 challenged ballots')."""
+    return f"the {count_of(n, noun)}" if round(float(n)) == 1 else f"all {count_of(n, noun)}"
+
+
+def end_sentence(text: str) -> str:
+    """`text` closed with one period: 'N.Y.' stays 'N.Y.', never 'N.Y..'."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def significant_digits(value: float, approximate: bool = False) -> int:
+    """How many digits of a reported figure mean something: 4,300,000 has two; 'about 100,000' and 'about 10' one."""
+    digits = str(abs(round(float(value)))).rstrip("0") or "0"
+    return 1 if approximate and len(digits) <= 1 else max(1, len(digits))
+
+
+def round_sig(value: float, digits: int) -> float:
+    """`value` rounded to `digits` significant digits: round_sig(163.3, 1) -> 200."""
+    value = float(value)
+    if value == 0 or math.isnan(value):
+        return value
+    magnitude = 10 ** (math.floor(math.log10(abs(value))) - digits + 1)
+    return round(value / magnitude) * magnitude

@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ..loading import Dataset
 from ..rules import scenario_grid
 from ..style import COLORS
-from ..text import at_company, challenged_ballots_sentence, fmt_int, fmt_pct
+from ..text import all_of, at_company, capitalised, challenged_ballots_sentence, count_of, fmt_int, fmt_pct
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -199,7 +199,8 @@ def what_it_would_take_figure(ds: Dataset, election_id: str) -> Figure:
         note = (
             f"needed {fmt_int(yes_needed)} of {fmt_int(data.loc[0, 'challenged'])} challenged"
             if data.loc[0, "union_wins"]
-            else f"all {fmt_int(data.loc[0, 'challenged'])} challenged fall short"
+            else f"{all_of(data.loc[0, 'challenged'], 'challenged ballot')} "
+            + ("falls short" if data.loc[0, "challenged"] == 1 else "fall short")
         )
         ax.annotate(
             note,
@@ -230,9 +231,10 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
     needed = int(data.loc[0, "from_challenged"])
     at = row["at"]
     if not data.loc[0, "union_wins"]:
-        headline = f"all {c}"
-        title = f"Even all {c} challenged ballots could not have won the vote {row['at_mid']} for the union"
-        last = f"Even all {c} challenged ballots as yes votes would fall short."
+        every = all_of(row["challenged"], "challenged ballot")
+        headline = every
+        title = f"Even {every} could not have won the vote {row['at_mid']} for the union"
+        last = f"Even {every} as yes votes would fall short."
     elif needed == 0:
         headline = f"0 of {c}"
         title = f"Union needed 0 of {c} challenged ballots {at}; its {fmt_int(row['margin'])}-vote lead was enough"
@@ -364,12 +366,12 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
     if pd.isna(needed) or int(needed) == 0:
         result = "loses" if pd.isna(needed) else "wins"
         headline = f"{fmt_int(c)}"
-        title = f"However the {headline} challenged ballots are resolved, the union {result} {at}"
+        verb = "is" if c == 1 else "are"
+        title = f"However the {count_of(c, 'challenged ballot')} {verb} resolved, the union {result} {at}"
     else:
         headline = fmt_pct(int(needed) / c)
-        title = (
-            f"{at[0].upper() + at[1:]}, the union needs {headline} of all {fmt_int(c)} challenged ballots as yes votes"
-        )
+        needs = "would have needed" if str(row["status"]) == "set_aside" else "needs"
+        title = f"{capitalised(at)}, the union {needs} {headline} of {all_of(c, 'challenged ballot')} as yes votes"
     probs = data["win_probability"]
     subtitle = (
         "The union's chance of winning, by the share of challenges the NLRB overrules (those ballots are opened "

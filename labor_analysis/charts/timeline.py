@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import at_company, fmt_pct, long_date
+from ..text import at_company, fmt_pct, is_union_win, long_date, outcome_label, result_key, status_sentence
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -23,15 +23,23 @@ from ._base import (
     yes_no_ballots,
 )
 
-#: Marker fill and edge per result; an undetermined result is a hollow ring, as open as the result itself.
+#: Marker fill and edge per result; an undetermined result is a hollow ring, as unsettled as the result itself,
+#: and an election the NLRB set aside a hollow grey ring: its count no longer stands.
 MARKERS = {
     "won": (COLORS["won"], "white"),
     "lost": (COLORS["lost"], "white"),
     "undetermined": ("white", COLORS["undetermined"]),
+    "set_aside": ("white", COLORS["neutral"]),
     "runoff": ("white", COLORS["neutral_dark"]),
 }
-RESULT_WORDS = {"won": "won", "lost": "lost", "undetermined": "open", "runoff": "run-off"}
-ALT_WORDS = {"won": "union won", "lost": "union lost", "undetermined": "result still open", "runoff": "run-off"}
+#: Legend words per marker.
+LEGEND_WORDS = {
+    "won": "won",
+    "lost": "lost",
+    "undetermined": "undecided on the count",
+    "set_aside": "set aside",
+    "runoff": "run-off",
+}
 
 
 def timeline_data(ds: Dataset) -> pd.DataFrame:
@@ -46,7 +54,13 @@ def timeline_data(ds: Dataset) -> pd.DataFrame:
             "count_date": table["count_date"].dt.strftime("%Y-%m-%d"),
             "yes_share_pct": (100 * table["yes_share"]).where(yes_no),
             "eligible_voters": table["eligible_voters"],
+            "case_number": table["case_number"],
             "outcome": table["outcome"].astype(str),
+            "result": [result_key(o, st) for o, st in zip(table["outcome"], table["status"])],
+            "result_words": [
+                outcome_label(o, c, st) for o, c, st in zip(table["outcome"], table["case_number"], table["status"])
+            ],
+            "after_count": [status_sentence(r, r["elections_in_case"]) for _, r in table.iterrows()],
         }
     ).reset_index(drop=True)
 
@@ -60,7 +74,7 @@ def timeline_figure(ds: Dataset) -> Figure:
         ax = fig.add_subplot()
         y = np.arange(len(data))[::-1]  # first election on top
         for outcome, (face, edge) in MARKERS.items():
-            mask = (data["outcome"] == outcome).to_numpy()
+            mask = (data["result"] == outcome).to_numpy()
             if mask.any():
                 ax.scatter(
                     dates[mask],
@@ -69,11 +83,11 @@ def timeline_figure(ds: Dataset) -> Figure:
                     color=face,
                     edgecolor=edge,
                     linewidth=1.6 if face == "white" else 0.8,
-                    label=RESULT_WORDS[outcome],
+                    label=LEGEND_WORDS[outcome],
                     zorder=4,
                 )
-        for yi, date, share, outcome in zip(y, dates, data["yes_share_pct"], data["outcome"]):
-            words = RESULT_WORDS.get(outcome, outcome) + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes")
+        for yi, date, share, label in zip(y, dates, data["yes_share_pct"], data["result_words"]):
+            words = label + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes")
             ax.annotate(
                 words,
                 (date, yi),
@@ -105,18 +119,18 @@ def timeline(ds: Dataset) -> ChartSpec:
     data = timeline_data(ds)
     if data.empty:
         raise ChartUnavailable("no elections")
-    won = data[data["outcome"] == "won"]
+    won = data[[is_union_win(o, c) for o, c in zip(data["outcome"], data["case_number"])]]
     dates = pd.to_datetime(data["count_date"])
     at = at_company(ds.elections)
     if len(won):
         first = won.iloc[0]
         later = data[dates > pd.Timestamp(first["count_date"])]
-        k = int((later["outcome"] == "won").sum())
+        k = sum(is_union_win(o, c) for o, c in zip(later["outcome"], later["case_number"]))
         headline = f"{k} of {len(later)}"
         when = pd.Timestamp(first["count_date"])
         if len(later):
             title = (
-                f"Since the first union win{at} ({first['label']}, {when.strftime('%B %Y')}), "
+                f"Since the first union win{at} on record ({first['label']}, {when.strftime('%B %Y')}), "
                 f"unions have won {headline} votes"
             )
         else:
@@ -130,12 +144,16 @@ def timeline(ds: Dataset) -> ChartSpec:
             else f"The union did not win the one vote{at}, counted in {dates.min().year}"
         )
     subtitle = (
-        "Each election at the date of its count: whether the union won, lost or the result is still open, "
-        "and its share of the valid votes."
+        "Each election at the date of its count: whether the union won or lost, whether the count left it "
+        "undecided, and whether the NLRB later set it aside; and the union's share of the valid votes."
     )
     points = "; ".join(
-        f"{lab}, counted {long_date(d)}: {ALT_WORDS.get(o, o)}" + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
-        for lab, d, s, o in zip(data["label"], data["count_date"], data["yes_share_pct"], data["outcome"])
+        f"{lab}, counted {long_date(d)}: {o}"
+        + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
+        + (f" ({after[:1].lower() + after[1:].rstrip('.')})" if after else "")
+        for lab, d, s, o, after in zip(
+            data["label"], data["count_date"], data["yes_share_pct"], data["result_words"], data["after_count"]
+        )
     )
     alt = (
         f"Time line of {len(data)} union elections{at} from {dates.min().year} to "

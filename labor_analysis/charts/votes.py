@@ -9,7 +9,17 @@ from matplotlib.ticker import PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import at_company, fmt_int, fmt_pct, long_date, standing
+from ..text import (
+    at_company,
+    count_of,
+    fmt_int,
+    fmt_pct,
+    long_date,
+    outcome_headline,
+    outcome_phrase,
+    standing,
+    status_sentence,
+)
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -113,15 +123,18 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
     yes_pct = fmt_pct(data.loc[0, "share_of_valid_votes_pct"] / 100)
     no_pct = fmt_pct(data.loc[1, "share_of_valid_votes_pct"] / 100)
     at = row["at"]
+    after = status_sentence(row, row["elections_in_case"])
     if row["outcome"] == "undetermined":
-        title = (
-            f"Union {standing(row['margin'])} with {yes_pct} {at}; {fmt_int(row['challenged'])} challenged "
-            "ballots keep the result open"
-        )
-        outcome = f"the result is undetermined: the {fmt_int(row['challenged'])} challenged ballots could change it"
+        challenged = count_of(row["challenged"], "challenged ballot")
+        if str(row["status"]) == "set_aside":
+            title = f"Union {standing(row['margin'])} with {yes_pct} {at}; the election was later set aside"
+        else:
+            title = f"Union {standing(row['margin'])} with {yes_pct} {at}; {challenged} could change the result"
+        outcome = f"the count did not decide it, as the {challenged} could change the result"
     else:
-        title = f"Union {row['outcome']} {row['at_mid']} with {yes_pct} of valid votes"
-        outcome = f"the union {row['outcome']}"
+        outcome = outcome_phrase(row["outcome"], row["case_number"])
+        title = f"{outcome_headline(row['outcome'], row['case_number'])} {row['at_mid']} with {yes_pct} of valid votes"
+    outcome += f". {after.rstrip('.')}" if after else ""
     known = [f"{name} ({fmt_int(row[name])})" for name in ("void", "challenged") if pd.notna(row[name])]
     unknown = [name for name in ("void", "challenged") if pd.isna(row[name])]
     subtitle = (
@@ -129,6 +142,7 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         f"{fmt_int(row['no'])} no."
         + (f" Not valid votes: {' and '.join(known)} ballots." if known else "")
         + (f" {' and '.join(unknown).capitalize()} ballots were not reported." if unknown else "")
+        + (f" {after}" if after else "")
     )
     alt = (
         f"Bar chart of the {row['union']} union election {row['at_mid']} counted {long_date(row['count_date'])}. "
