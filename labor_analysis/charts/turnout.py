@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, fmt_int, fmt_pct, long_date
+from ..text import about, at_company, capitalised, fmt_int, fmt_pct, long_date
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -197,10 +197,14 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         return about(r["eligible_approximate"]) + fmt_pct(r["turnout_pct"] / 100, 0)
 
     headline = share(high)
+    # a title that leaves elections out says so itself: the social card drops the subtitle that names them
+    where_known = "Where all ballots were reported, " if len(left_out) else ""
     if len(data) == 1:
-        title = f"{headline.capitalize()} of eligible workers voted {high['where']}"
+        title = capitalised(f"{where_known}{headline} of eligible workers voted {high['where']}")
     else:
-        title = f"Turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
+        title = capitalised(
+            f"{where_known}turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
+        )
     subtitle = (
         "Ballots cast (void and challenged included) as a share of the workers eligible to vote."
         + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
