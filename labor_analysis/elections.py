@@ -32,6 +32,17 @@ def election_source_ids(ds: Dataset, election_ids: Iterable[str]) -> tuple[str, 
     return tuple(dict.fromkeys(out))
 
 
+def unverified_publishers(ds: Dataset, source_ids: Iterable[str]) -> list[str]:
+    """The outlets of the cited sources that have no address on record (their figures could not be checked),
+    each once, as readers know them ('HuffPost (reprinted)' -> 'HuffPost')."""
+    sources = ds.sources.set_index("source_id")
+    names = []
+    for sid in dict.fromkeys(source_ids):
+        if sid in sources.index and (pd.isna(sources.at[sid, "url"]) or not str(sources.at[sid, "url"]).strip()):
+            names.append(str(sources.at[sid, "publisher"]).split(" (")[0].strip())
+    return list(dict.fromkeys(names))
+
+
 def tally_record(election_ids: Iterable[str]) -> str:
     """The primary record of election charts: 'NLRB tally' for one election, 'NLRB tallies' for several."""
     return "NLRB tally" if len(list(election_ids)) == 1 else "NLRB tallies"

@@ -579,3 +579,18 @@ def round_sig(value: float, digits: int) -> float:
         return value
     magnitude = 10 ** (math.floor(math.log10(abs(value))) - digits + 1)
     return round(value / magnitude) * magnitude
+
+
+def join_words(items: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
+
+
+def unverified_sentence(publishers: Iterable[str]) -> str:
+    """' Unverified: what Portside and HuffPost reported (no address of the report on record).' for sources the data
+    cites without an address, so a reader knows which figures could not be checked; '' if none."""
+    names = list(dict.fromkeys(publishers))
+    if not names:
+        return ""
+    return f" Unverified: what {join_words(names)} reported (no address of the report on record)."

@@ -444,3 +444,12 @@ def test_the_command_line_says_nothing_a_reader_should_not_see(ds, capsys, tmp_p
     assert "overruled" in outputs[-1]
     for out in outputs:
         assert out and not problems(out, ds), problems(out, ds)
+
+
+def test_figures_from_a_source_without_an_address_are_called_unverified(ds, specs):
+    no_address = set(ds.sources.loc[ds.sources["url"].isna(), "source_id"])
+    for spec in specs.values():
+        cites = no_address & set(spec.source_ids)
+        assert ("Unverified: what" in spec.subtitle) == bool(cites), spec.slug
+        assert ("Unverified: what" in spec.alt_text) == bool(cites), spec.slug
+    assert "Unverified: what HuffPost reported" in specs["spending-by-year"].subtitle

@@ -23,10 +23,15 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from ..analysis import summary
-from ..elections import election_source_ids, results, tally_record  # noqa: F401  (the charts' shared words)
+from ..elections import (  # noqa: F401  (the charts' shared words)
+    election_source_ids,
+    results,
+    tally_record,
+    unverified_publishers,
+)
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES
+from ..text import AP_STATES, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -73,14 +78,22 @@ class RegisteredChart:
     order: int
 
     def spec(self, ds: Dataset, election_id: str | None = None) -> ChartSpec:
-        """The chart's spec for `ds` (and `election_id` if drawn per election); ChartUnavailable if it can't be."""
+        """The chart's spec for `ds` (and `election_id` if drawn per election); ChartUnavailable if it can't be.
+
+        Figures from a source with no address on record are said to be unverified in the subtitle and alt text.
+        """
         if self.per_election:
             if election_id is None:
                 raise TypeError(f"chart {self.name!r} is drawn per election: pass election_id")
-            return self.make(ds, election_id)
-        if election_id is not None:
+            spec = self.make(ds, election_id)
+        elif election_id is not None:
             raise TypeError(f"chart {self.name!r} covers every election: it takes no election_id")
-        return self.make(ds)
+        else:
+            spec = self.make(ds)
+        unverified = unverified_sentence(unverified_publishers(with_sources(ds, spec.extra_sources), spec.source_ids))
+        if not unverified:
+            return spec
+        return replace(spec, subtitle=spec.subtitle + unverified, alt_text=spec.alt_text + unverified)
 
 
 #: Every chart, by name, in the order they register.
