@@ -11,7 +11,7 @@ import pandas as pd
 
 from .analysis import summary
 from .loading import Dataset
-from .text import election_names
+from .text import election_names, union_name
 
 
 def election_source_ids(ds: Dataset, election_ids: Iterable[str]) -> tuple[str, ...]:
@@ -57,6 +57,8 @@ def results(ds: Dataset) -> pd.DataFrame:
     wanted = ("city", "state", "note", "eligible_approximate", "case_number", *STATUS_COLUMNS)
     details = [c for c in wanted if c in ds.elections and c not in table]
     table = table.join(ds.elections.set_index("election_id")[details], on="election_id")
+    # a union's name as readers see it: capitals in title case, a name cut by the NLRB's file made whole
+    table["union"] = table["union"].map(union_name)
     return pd.concat([table, election_names(table), _in_case(table)], axis=1)
 
 

@@ -23,6 +23,8 @@ class SizePreset:
     plot_scale: float
     with_subtitle: bool
     description: str
+    #: The longest title the preset sets (in characters): three lines at web width, four in a print column.
+    max_title_chars: int = 120
 
 
 #: The size presets. Vector files (SVG, PDF) carry the same physical size as the PNG.

@@ -47,6 +47,8 @@ from .text import (
     significant_digits,
     standing,
     status_sentence,
+    tidy,
+    union_name,
 )
 from .widgets import explain_scenario
 
@@ -62,6 +64,9 @@ class Passage:
     text: str
     source_ids: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", tidy(self.text))  # 'N.Y.' ending a sentence: one period, not two
+
     def _repr_markdown_(self) -> str:
         return self.text
 
@@ -71,7 +76,9 @@ def election_row(ds: Dataset, election_id: str) -> pd.Series:
 
     Story text is Markdown rendered as HTML in the reports: a facility or union named `<script>` must show as text.
     """
-    return _escaped(analysis_election_row(ds, election_id))
+    row = analysis_election_row(ds, election_id)
+    row["union"] = union_name(row["union"])  # as readers see it: no capitals, never cut short
+    return _escaped(row)
 
 
 def _escaped(row: pd.Series) -> pd.Series:
@@ -105,7 +112,10 @@ def _choices(ds: Dataset, row: pd.Series) -> str:
         & (tallies["stage"].astype(str) == str(row["stage"]))
         & (tallies["choice"].astype(str) == "yes")
     ]
-    parts = [f"{_count(n)} for {escape_markdown(str(u)) or row['union']}" for u, n in zip(yes["union"], yes["ballots"])]
+    parts = [
+        f"{_count(n)} for {escape_markdown(union_name(u)) or row['union']}"
+        for u, n in zip(yes["union"], yes["ballots"])
+    ]
     parts.append(f"{_count(row['no'])} for no union")
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
@@ -113,7 +123,7 @@ def _choices(ds: Dataset, row: pd.Series) -> str:
 def _outcome_words(row: pd.Series) -> str:
     """The count's result on a ballot with several choices, in the NLRB's terms."""
     if row["outcome"] == "won":
-        return f"{escape_markdown(str(row['winner']))} won, with a majority of the valid votes"
+        return f"{escape_markdown(union_name(row['winner']))} won, with a majority of the valid votes"
     if row["outcome"] == "runoff":
         return "no choice had a majority of the valid votes, so the NLRB holds a run-off between the two with the most"
     if row["outcome"] == "lost":
@@ -152,7 +162,9 @@ def result(ds: Dataset, election_id: str) -> Passage:
         return Passage(text, election_source_ids(ds, [election_id]))
     votes = f"{fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no"
     share = f"{fmt_pct(row['yes_share'])} of the valid votes"
-    if row["outcome"] == "won":
+    if pd.isna(row["yes_share"]):  # no valid vote: no share to give, and no majority for the union
+        text = f"Workers voted {votes}: no valid vote was counted, so the union had no majority and lost."
+    elif row["outcome"] == "won":
         text = f"Workers voted {votes} for the union: {share}, a margin of {fmt_int(row['margin'])}. The union won."
     elif row["outcome"] == "lost":
         text = f"Workers voted {votes}. The union got {share} and lost by {fmt_int(-row['margin'])}."

@@ -212,13 +212,23 @@ def place(city: object, state: object) -> str:
 
     A city AP names alone stands alone; a missing city leaves the state (as AP abbreviates it).
     """
-    city, state = _text(city), _text(state).upper()
+    city, state = place_display(city), _text(state).upper()
     state_name = AP_STATES.get(state, state)
     if not city:
         return state_name
     if not state or (city, state) in AP_STANDALONE_CITIES:
         return city
     return f"{city}, {state_name}"
+
+
+def _without_city(name: str, city: object) -> str:
+    """A workplace's name without its city where the city only ends it ('Whole Foods Philadelphia' -> 'Whole
+    Foods'), so the place is said once; a name the city is part of keeps it ('Carnegie Library of Pittsburgh')."""
+    city = place_display(city)
+    if not city or not name.lower().endswith(" " + city.lower()):
+        return name
+    rest = name[: -len(city)].rstrip(" ,")
+    return name if not rest or rest.split(" ")[-1].lower() in _MINOR else rest
 
 
 def _is_code(facility: str) -> bool:
@@ -233,12 +243,11 @@ def site(facility: object, city: object, state: object, with_code: bool = False)
     only when `with_code` (to tell two sites of one place apart): 'JFK8, Staten Island, N.Y.'. With neither
     city nor state, the facility is all there is.
     """
-    facility, where = _text(facility), place(city, state)
+    facility, where = short_employer(facility), place(city, state)
     if not where:
         return facility
     if facility and not _is_code(facility):
-        name = re.sub(rf"\s*\b{re.escape(_text(city))}\b\s*", " ", facility).strip() if _text(city) else facility
-        return f"{name or facility}, {where}"
+        return f"{_without_city(facility, city)}, {where}"
     return f"{facility}, {where}" if with_code and facility else where
 
 
@@ -258,13 +267,12 @@ def at_site(facility: object, city: object, state: object, with_code: bool = Fal
 
     `continues`: the sentence goes on, so a state gets AP's closing comma ('in Bessemer, Ala., in 2021').
     """
-    facility, where = _text(facility), place(city, state)
+    facility, where = short_employer(facility), place(city, state)
     if not where:
         return f"at {facility}"
     comma = "," if continues and "," in where else ""
     if facility and not _is_code(facility):
-        name = re.sub(rf"\s*\b{re.escape(_text(city))}\b\s*", " ", facility).strip() if _text(city) else facility
-        return f"at {name or facility} in {where}{comma}"
+        return f"at {_without_city(facility, city)} in {where}{comma}"
     if with_code and facility:
         return f"at {facility} in {where}{comma}"
     return f"in {where}{comma}"
@@ -278,7 +286,7 @@ def company(elections: pd.DataFrame) -> str | None:
         given = elections["company"].astype(object)
         names = given.where(given.notna() & (given != ""), names)
     distinct = set(names.dropna())
-    return distinct.pop() if len(distinct) == 1 else None
+    return short_employer(distinct.pop()) if len(distinct) == 1 else None
 
 
 def capitalised(words: str) -> str:
@@ -566,6 +574,12 @@ def end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def tidy(text: str) -> str:
+    """A text with an abbreviation's period doing for the sentence's ('in Schodack, N.Y..' -> 'in Schodack, N.Y.'),
+    so a place at the end of a sentence never prints '..' (an ellipsis '...' is left alone)."""
+    return re.sub(r"(?<=[A-Za-z]\.)\.(?!\.)", "", text)
+
+
 def significant_digits(value: float, approximate: bool = False) -> int:
     """How many digits of a reported figure mean something: 4,300,000 has two; 'about 100,000' and 'about 10' one."""
     digits = str(abs(round(float(value)))).rstrip("0") or "0"
@@ -594,3 +608,170 @@ def unverified_sentence(publishers: Iterable[str]) -> str:
     if not names:
         return ""
     return f" Unverified: what {join_words(names)} reported (no address of the report on record)."
+
+
+# ---------------------------------------------------------------- display names: capitals, acronyms, cut names
+
+#: Words kept in capitals when a name in capitals is put in title case: legal forms, unions and employers known
+#: by their initials, Roman numerals.
+ACRONYMS = {
+    "AFL-CIO", "AFSCME", "AFT", "ALU", "ATU", "BCTGM", "CAUSE", "CLC", "CWA", "IAM", "IBEW", "II", "III", "IUE", "IUOE",
+    "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA", "UAW", "UFCW",
+    "UNITE", "UPMC", "UPS", "US", "USA", "USW", "VA",
+}  # fmt: skip
+#: Words a title-cased name keeps in lower case unless they start it.
+_MINOR = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "in",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "d/b/a",
+    "a/w",
+    "f/k/a",
+}
+#: Place names AP spells its own way, and abbreviations it spells out, in names from the NLRB's files.
+AP_PLACE_NAMES = {"DUBOIS": "DuBois", "MCKEESPORT": "McKeesport", "MCKEES ROCKS": "McKees Rocks"}
+_PLACE_WORDS = {"TWP": "Township", "TWP.": "Township", "MT": "Mount", "MT.": "Mount", "FT": "Fort", "FT.": "Fort"}
+#: Longest name the NLRB's files hold: a name this long may have been cut there.
+NLRB_NAME_LIMIT = 100
+#: Unions by the start of their full name (as the NLRB writes it), and the short name readers know.
+UNION_SHORT_NAMES = (
+    ("UNITED STEEL, PAPER AND FORESTRY", "United Steelworkers (USW)"),
+    ("INTERNATIONAL BROTHERHOOD OF TEAMSTERS", "Teamsters"),
+    ("SERVICE EMPLOYEES INTERNATIONAL UNION", "SEIU"),
+    ("UNITED FOOD AND COMMERCIAL WORKERS", "UFCW"),
+    ("INTERNATIONAL BROTHERHOOD OF ELECTRICAL WORKERS", "IBEW"),
+    ("COMMUNICATIONS WORKERS OF AMERICA", "CWA"),
+    ("INTERNATIONAL UNION OF OPERATING ENGINEERS", "IUOE"),
+    ("UNITED BROTHERHOOD OF CARPENTERS", "Carpenters union"),
+    ("INTERNATIONAL ASSOCIATION OF MACHINISTS", "Machinists union (IAM)"),
+    ("AMERICAN FEDERATION OF STATE, COUNTY", "AFSCME"),
+    ("INTERNATIONAL UNION, UNITED AUTOMOBILE", "UAW"),
+    ("INTERNATIONAL UNION, SECURITY, POLICE AND FIRE", "SPFPA"),
+)
+
+
+def _is_capitals(text: str) -> bool:
+    """A name written all in capitals, of more than one word ('UNITED PARCEL SERVICE'; not 'RWDSU' or 'UPMC')."""
+    words = re.findall(r"[A-Za-z][A-Za-z'.&-]*", text)
+    return len(words) > 1 and not re.search(r"[a-z]", text)
+
+
+def _title_word(word: str, first: bool) -> str:
+    """One word of a name in capitals, in title case: acronyms kept, 'Mc' and "O'" names, '.com' kept low."""
+    core = word.strip(",.;:()\"'")
+    lead, trail = word[: word.find(core)] if core else "", word[word.find(core) + len(core) :] if core else ""
+    if not core:
+        return word
+    if core.upper() in ACRONYMS or core.upper().rstrip(".") in ACRONYMS or re.search(r"\d", core):
+        return lead + core.upper() + trail if not re.search(r"\d", core) else word.capitalize()
+    if re.fullmatch(r"([A-Z]\.){2,}[A-Z]?\.?", core) or (len(core) <= 3 and not re.search(r"[AEIOUY]", core)):
+        return word  # initials (C.P.S.R.) and vowel-less short codes (VT, LMS) stay in capitals
+    if core.lower() in _MINOR and not first:
+        return lead + core.lower() + trail
+    if "-" in core:
+        return lead + "-".join(_title_word(part, True) for part in core.split("-")) + trail
+    low = core.lower()
+    if low.startswith("mc") and len(low) > 3:
+        text = "Mc" + low[2:].capitalize()
+    elif low.startswith("o'") and len(low) > 2:
+        text = "O'" + low[2:].capitalize()
+    else:
+        text = low.capitalize()
+    return lead + text + trail
+
+
+def display_name(name: object) -> str:
+    """A name as readers see it: one written in capitals put in title case, acronyms and legal forms kept
+    ('UPMC PRESBYTERIAN SHADYSIDE' -> 'UPMC Presbyterian Shadyside', 'VT HACKNEY, INC.' -> 'VT Hackney, Inc.');
+    a name with lower-case letters, or a single word ('RWDSU'), is left as it is."""
+    text = re.sub(r"\s+", " ", _text(name))
+    if not _is_capitals(text):
+        return text
+    return " ".join(_title_word(w, i == 0) for i, w in enumerate(text.split(" ")))
+
+
+def union_name(name: object) -> str:
+    """A union's name for a reader: in title case (see `display_name`), and never cut short. A name as long as the
+    NLRB's files allow may have been cut there: it becomes the short name readers know (with its local's number),
+    or loses its affiliation ('... Local 249 a/w International ...') or its last, cut clause."""
+    text = re.sub(r"\s+", " ", _text(name))
+    if len(text) >= NLRB_NAME_LIMIT:
+        upper = text.upper()
+        local = re.search(r"LOCAL(?: UNION)?(?: NO\.?)? ?(\d+)", upper)
+        for long, short in UNION_SHORT_NAMES:
+            if upper.startswith(long) or (f" {long}" in upper and " A/W " not in upper):
+                return short + (f" Local {local.group(1)}" if local else "")
+        if " A/W " in upper:
+            text = text[: upper.index(" A/W ")].rstrip(" ,")
+        else:
+            text = re.sub(r",[^,]*$", "", text).rstrip(" ,") or text
+    return display_name(text)
+
+
+def place_display(city: object) -> str:
+    """A city from an NLRB file as AP writes it: capitals put in title case ('BETHEL PARK' -> 'Bethel Park'), AP's
+    own spellings ('DuBois', 'McKeesport') and abbreviations spelled out ('Cranberry Twp' -> 'Cranberry
+    Township')."""
+    text = re.sub(r"\s+", " ", _text(city))
+    if text.upper() in AP_PLACE_NAMES:
+        return AP_PLACE_NAMES[text.upper()]
+    words = [_PLACE_WORDS.get(w.upper(), w) for w in text.split(" ")]
+    text = " ".join(words)
+    if text.isupper() and re.search(r"[A-Z]{2}", text):
+        text = " ".join(
+            w.capitalize() if "-" not in w else "-".join(p.capitalize() for p in w.split("-")) for w in text.split(" ")
+        )
+    return AP_PLACE_NAMES.get(text.upper(), text)
+
+
+#: Legal forms a headline leaves out of an employer's name (AP style: 'Amazon.com Services', not '..., LLC').
+_LEGAL_FORM = re.compile(
+    r",?\s+(?:Inc|Incorporated|LLC|L\.L\.C|LLP|LP|L\.P|Corp|Co|Ltd|PC|P\.C|PLLC)\.?(?=$|[\s,;])", re.IGNORECASE
+)
+#: What joins the names of several employers on one petition: a semicolon, ', and', or a comma after a legal form.
+_SEVERAL = re.compile(r"\s*;\s*|,\s+and\s+|,\s*(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Co\.)\s*,\s+(?=[A-Z])")
+
+
+def short_employer(name: object) -> str:
+    """An employer's name as a headline says it, by rule, never cut mid-word: several employers on one petition
+    as the first and how many more ('Propel Schools and 7 related employers'), the trade name after 'd/b/a', the
+    company before ', a division of' or 'f/k/a', and no legal form ('Inc.', 'LLC')."""
+    text = display_name(name)
+    text = re.sub(r",?\s+(?:a\s+)?(?:single|joint)\s+employers?\.?$", "", text, flags=re.IGNORECASE)
+    parts = [p for p in _SEVERAL.split(text) if p.strip()] or [text]
+    first = re.split(r"\s+d/b/a\s+", parts[0], flags=re.IGNORECASE)[-1]
+    first = re.split(r",?\s+(?:f/k/a|formerly|a division of|a subsidiary of)\s+", first, flags=re.IGNORECASE)[0]
+    first = _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
+    more = len(parts) - 1
+    return f"{first} and {count_of(more, 'related employer')}" if more > 0 else first
+
+
+def yes_side(case_number: object) -> str:
+    """Who a yes vote is for, as a headline's subject: 'Union', or in a decertification (RD), where yes keeps a
+    union workers already have, 'Votes to keep the union'."""
+    return "Votes to keep the union" if case_type(case_number) == "RD" else "Union"
+
+
+def union_goal(case_number: object) -> str:
+    """What the union needs the votes for: 'win', or 'stay' in a decertification (RD)."""
+    return "stay" if case_type(case_number) == "RD" else "win"
+
+
+def fitting_title(*candidates: str) -> str:
+    """The first of `candidates` (most to least detailed) no longer than every size preset allows a title; the last
+    when none fits, so a long name from the data shortens the words rather than overflowing the chart."""
+    from .presets import SIZE_PRESETS
+
+    limit = min(p.max_title_chars for p in SIZE_PRESETS.values())
+    return next((c for c in candidates if len(tidy(c)) <= limit), candidates[-1])

@@ -31,7 +31,7 @@ from ..elections import (  # noqa: F401  (the charts' shared words)
 )
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES, unverified_sentence
+from ..text import AP_STATES, tidy, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -80,7 +80,8 @@ class RegisteredChart:
     def spec(self, ds: Dataset, election_id: str | None = None) -> ChartSpec:
         """The chart's spec for `ds` (and `election_id` if drawn per election); ChartUnavailable if it can't be.
 
-        Figures from a source with no address on record are said to be unverified in the subtitle and alt text.
+        Figures from a source with no address on record are said to be unverified in the subtitle and alt text, and
+        an abbreviation ending a sentence gets one period ('N.Y.', never 'N.Y..').
         """
         if self.per_election:
             if election_id is None:
@@ -91,9 +92,12 @@ class RegisteredChart:
         else:
             spec = self.make(ds)
         unverified = unverified_sentence(unverified_publishers(with_sources(ds, spec.extra_sources), spec.source_ids))
-        if not unverified:
-            return spec
-        return replace(spec, subtitle=spec.subtitle + unverified, alt_text=spec.alt_text + unverified)
+        return replace(
+            spec,
+            title=tidy(spec.title),
+            subtitle=tidy(spec.subtitle + unverified),
+            alt_text=tidy(spec.alt_text + unverified),
+        )
 
 
 #: Every chart, by name, in the order they register.

@@ -17,7 +17,16 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ..loading import Dataset
 from ..rules import scenario_grid
 from ..style import COLORS
-from ..text import all_of, at_company, capitalised, challenged_ballots_sentence, count_of, fmt_int, fmt_pct
+from ..text import (
+    all_of,
+    at_company,
+    capitalised,
+    challenged_ballots_sentence,
+    count_of,
+    fmt_int,
+    fmt_pct,
+    union_goal,
+)
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -228,20 +237,26 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
     require_challenged(row)
     data = what_it_would_take_data(ds, election_id)
     c = fmt_int(row["challenged"])
+    ballots = "challenged ballot" if row["challenged"] == 1 else "challenged ballots"
+    goal = union_goal(row["case_number"])
     needed = int(data.loc[0, "from_challenged"])
     at = row["at"]
     if not data.loc[0, "union_wins"]:
         every = all_of(row["challenged"], "challenged ballot")
         headline = every
-        title = f"Even {every} could not have won the vote {row['at_mid']} for the union"
+        if goal == "stay":
+            title = f"Even {every} could not have kept the union {row['at']}"
+        else:
+            title = f"Even {every} could not have won the vote {row['at_mid']} for the union"
         last = f"Even {every} as yes votes would fall short."
     elif needed == 0:
         headline = f"0 of {c}"
-        title = f"Union needed 0 of {c} challenged ballots {at}; its {fmt_int(row['margin'])}-vote lead was enough"
-        last = f"The union needed {headline} challenged ballots."
+        lead = f"its {fmt_int(row['margin'])}-vote lead was enough"
+        title = f"Union needed 0 of {c} {ballots} to {goal} {at}; {lead}"
+        last = f"The union needed {headline} {ballots}."
     else:
         headline = f"{fmt_int(needed)} of {c}"
-        title = f"Union needed {headline} challenged ballots to win {at}"
+        title = f"Union needed {headline} {ballots} to {goal} {at}"
         last = f"The union needed {headline} challenged ballots."
     rule = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]))
     subtitle = f"Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. {rule}"

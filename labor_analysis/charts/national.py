@@ -22,7 +22,7 @@ from ..elections import results
 from ..loading import Dataset
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
-from ..text import capitalised, company, count_of, fmt_int, fmt_pct, possessive
+from ..text import capitalised, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
 from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, style_context
 
 #: The data folder's marks in every national chart, the national figures grey: one colour, one meaning.
@@ -468,9 +468,12 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     large = fmt_pct(national_rate(tables, LARGE_UNIT), 0)
     record = _words_record(folder)
     focus = Focus.of(ds)
-    title = (
+    title = fitting_title(
         f"Unions won {overall} of decided elections nationally in {period(tables)}, {large} in units of "
-        f"{fmt_int(LARGE_UNIT)} or more; {focus.at}, {record}"
+        f"{fmt_int(LARGE_UNIT)} or more; {focus.at}, {record}",
+        f"Unions won {overall} of decided elections nationally in {period(tables)}; {focus.at}, {record}",
+        f"Unions won {overall} of decided elections nationally in {period(tables)}; in the elections examined, "
+        f"{record}",
     )
     small = national_small_bins(data.iloc[:-1])
     subtitle = (

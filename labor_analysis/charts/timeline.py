@@ -9,7 +9,16 @@ from matplotlib.figure import Figure
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import at_company, fmt_pct, is_union_win, long_date, outcome_label, result_key, status_sentence
+from ..text import (
+    at_company,
+    fitting_title,
+    fmt_pct,
+    is_union_win,
+    long_date,
+    outcome_label,
+    result_key,
+    status_sentence,
+)
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -129,13 +138,17 @@ def timeline(ds: Dataset) -> ChartSpec:
         headline = f"{k} of {len(later)}"
         when = pd.Timestamp(first["count_date"])
         if len(later):
-            title = (
+            title = fitting_title(
                 f"Since the first union win{at} on record ({first['label']}, {when.strftime('%B %Y')}), "
-                f"unions have won {headline} votes"
+                f"unions have won {headline} votes",
+                f"Since the first union win on record, in {when.strftime('%B %Y')}, unions have won {headline} votes",
             )
         else:
             headline = when.strftime("%B %Y")
-            title = f"The latest vote{at} ({first['label']}, {headline}) was the first union win"
+            title = fitting_title(
+                f"The latest vote{at} ({first['label']}, {headline}) was the first union win",
+                f"The latest vote, in {headline}, was the first union win on record",
+            )
     else:
         headline = str(len(data))
         title = (

@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, capitalised, fmt_int, fmt_pct, long_date
+from ..text import about, at_company, capitalised, fitting_title, fmt_int, fmt_pct, long_date
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -200,10 +200,15 @@ def turnout_all(ds: Dataset) -> ChartSpec:
     # a title that leaves elections out says so itself: the social card drops the subtitle that names them
     where_known = "Where all ballots were reported, " if len(left_out) else ""
     if len(data) == 1:
-        title = capitalised(f"{where_known}{headline} of eligible workers voted {high['where']}")
+        title = fitting_title(
+            capitalised(f"{where_known}{headline} of eligible workers voted {high['where']}"),
+            capitalised(f"{where_known}{headline} of eligible workers voted"),
+        )
     else:
-        title = capitalised(
-            f"{where_known}turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
+        ranged = f"turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
+        counted = f"of the {len(data)} elections with all ballots reported" if len(left_out) else "of the elections"
+        title = fitting_title(
+            capitalised(where_known + ranged), f"Turnout ranged from {share(low)} to {headline} {counted}"
         )
     subtitle = (
         "Ballots cast (void and challenged included) as a share of the workers eligible to vote."

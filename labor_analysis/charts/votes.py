@@ -19,6 +19,7 @@ from ..text import (
     outcome_phrase,
     standing,
     status_sentence,
+    yes_side,
 )
 from ._base import (
     ChartSpec,
@@ -124,12 +125,13 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
     no_pct = fmt_pct(data.loc[1, "share_of_valid_votes_pct"] / 100)
     at = row["at"]
     after = status_sentence(row, row["elections_in_case"])
+    side = yes_side(row["case_number"])
     if row["outcome"] == "undetermined":
         challenged = count_of(row["challenged"], "challenged ballot")
         if str(row["status"]) == "set_aside":
-            title = f"Union {standing(row['margin'])} with {yes_pct} {at}; the election was later set aside"
+            title = f"{side} {standing(row['margin'])} with {yes_pct} {at}; the election was later set aside"
         else:
-            title = f"Union {standing(row['margin'])} with {yes_pct} {at}; {challenged} could change the result"
+            title = f"{side} {standing(row['margin'])} with {yes_pct} {at}; {challenged} could change the result"
         outcome = f"the count did not decide it, as the {challenged} could change the result"
     else:
         outcome = outcome_phrase(row["outcome"], row["case_number"])
