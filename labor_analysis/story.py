@@ -328,7 +328,7 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
                 f"challenged ballots; result: {_result_words(r)}."
             )
         return (
-            f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({fmt_pct(r['yes_share'])} yes), "
+            f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({_yes_share(r)}), "
             f"turnout {fmt_pct_or(r['turnout'])}, {_count(r['challenged'])} challenged ballots; "
             f"result: {_result_words(r)}."
         )
@@ -340,6 +340,11 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
         lines.append(line(f"The {when} vote {o['at_mid']} counted {long_date(o['count_date'])}", o))
     lines.append(line(f"This vote, counted {long_date(row['count_date'])}", row))
     return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
+
+
+def _yes_share(row: pd.Series) -> str:
+    """'55.5% yes', or 'no valid vote' when none was counted."""
+    return "no valid vote" if pd.isna(row["yes_share"]) else f"{fmt_pct(row['yes_share'])} yes"
 
 
 def _result_words(row: pd.Series) -> str:

@@ -563,8 +563,10 @@ def round_like(total: float, approximations: Iterable[float]) -> int:
 
 
 def all_of(n: int, noun: str) -> str:
-    """Every one of `n` things, in the right number: 'all 505 challenged ballots', 'the 1 challenged ballot'
-    (never 'all 1 challenged ballots')."""
+    """Every one of `n` things, in the right number: 'all 505 challenged ballots', 'both challenged ballots', 'the 1
+    challenged ballot' (never 'all 1 challenged ballots')."""
+    if round(float(n)) == 2:
+        return f"both {noun}s"
     return f"the {count_of(n, noun)}" if round(float(n)) == 1 else f"all {count_of(n, noun)}"
 
 
@@ -662,9 +664,11 @@ UNION_SHORT_NAMES = (
 
 
 def _is_capitals(text: str) -> bool:
-    """A name written all in capitals, of more than one word ('UNITED PARCEL SERVICE'; not 'RWDSU' or 'UPMC')."""
-    words = re.findall(r"[A-Za-z][A-Za-z'.&-]*", text)
-    return len(words) > 1 and not re.search(r"[a-z]", text)
+    """A name written in capitals: two or more words of four or more capitals that are not acronyms ('UNITED
+    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'; not 'RWDSU' or 'UFCW Local 1776')."""
+    words = [w.strip(",.;:()\"'") for w in text.split(" ")]
+    shouting = [w for w in words if len(w) >= 4 and w.isupper() and w.upper() not in ACRONYMS]
+    return len(shouting) >= 2
 
 
 def _title_word(word: str, first: bool) -> str:
@@ -698,7 +702,7 @@ def display_name(name: object) -> str:
     text = re.sub(r"\s+", " ", _text(name))
     if not _is_capitals(text):
         return text
-    return " ".join(_title_word(w, i == 0) for i, w in enumerate(text.split(" ")))
+    return " ".join(_title_word(w, i == 0) if w.isupper() else w for i, w in enumerate(text.split(" ")))
 
 
 def union_name(name: object) -> str:
@@ -724,14 +728,9 @@ def place_display(city: object) -> str:
     own spellings ('DuBois', 'McKeesport') and abbreviations spelled out ('Cranberry Twp' -> 'Cranberry
     Township')."""
     text = re.sub(r"\s+", " ", _text(city))
-    if text.upper() in AP_PLACE_NAMES:
-        return AP_PLACE_NAMES[text.upper()]
-    words = [_PLACE_WORDS.get(w.upper(), w) for w in text.split(" ")]
-    text = " ".join(words)
     if text.isupper() and re.search(r"[A-Z]{2}", text):
-        text = " ".join(
-            w.capitalize() if "-" not in w else "-".join(p.capitalize() for p in w.split("-")) for w in text.split(" ")
-        )
+        text = " ".join("-".join(part.capitalize() for part in w.split("-")) for w in text.split(" "))
+    text = " ".join(_PLACE_WORDS.get(w.upper(), w) for w in text.split(" "))
     return AP_PLACE_NAMES.get(text.upper(), text)
 
 

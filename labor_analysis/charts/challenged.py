@@ -23,6 +23,7 @@ from ..text import (
     capitalised,
     challenged_ballots_sentence,
     count_of,
+    fitting_title,
     fmt_int,
     fmt_pct,
     union_goal,
@@ -124,7 +125,10 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     n, k = len(data), len(decisive)
     headline = f"{k} of {n}"
     names = "; ".join(decisive["label"])
-    title = f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else "")
+    title = fitting_title(
+        f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else ""),
+        f"Challenged ballots could change the result in {headline} elections",
+    )
     table = results(ds)
     missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
     subtitle = (
@@ -247,13 +251,22 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
         if goal == "stay":
             title = f"Even {every} could not have kept the union {row['at']}"
         else:
-            title = f"Even {every} could not have won the vote {row['at_mid']} for the union"
+            title = fitting_title(
+                f"Even {every} could not have won the vote {row['at_mid']} for the union",
+                f"Even {every} could not have changed the result {at}",
+            )
         last = f"Even {every} as yes votes would fall short."
     elif needed == 0:
         headline = f"0 of {c}"
         lead = f"its {fmt_int(row['margin'])}-vote lead was enough"
-        title = f"Union needed 0 of {c} {ballots} to {goal} {at}; {lead}"
-        last = f"The union needed {headline} {ballots}."
+        set_aside = count_of(row["challenged"], "challenged ballot")
+        title = fitting_title(
+            f"Union needed 0 of {c} {ballots} to {goal} {at}; {lead}",
+            f"Union led by {fmt_int(row['margin'])} {at}, more than the {set_aside}",
+        )
+        last = f"The union needed 0 of {c} {ballots}."
+        if headline not in title:
+            headline = f"by {fmt_int(row['margin'])}"
     else:
         headline = f"{fmt_int(needed)} of {c}"
         title = f"Union needed {headline} {ballots} to {goal} {at}"

@@ -11,7 +11,9 @@ from ..loading import Dataset
 from ..style import COLORS
 from ..text import (
     at_company,
+    capitalised,
     count_of,
+    fitting_title,
     fmt_int,
     fmt_pct,
     long_date,
@@ -131,7 +133,10 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         if str(row["status"]) == "set_aside":
             title = f"{side} {standing(row['margin'])} with {yes_pct} {at}; the election was later set aside"
         else:
-            title = f"{side} {standing(row['margin'])} with {yes_pct} {at}; {challenged} could change the result"
+            title = fitting_title(
+                f"{side} {standing(row['margin'])} with {yes_pct} {at}; {challenged} could change the result",
+                capitalised(f"{challenged} could change the result {at}"),
+            )
         outcome = f"the count did not decide it, as the {challenged} could change the result"
     else:
         outcome = outcome_phrase(row["outcome"], row["case_number"])
