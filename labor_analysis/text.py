@@ -411,24 +411,6 @@ def challenged_ballots_sentence(yes: int, no: int, challenged: int, overruled: f
     )
 
 
-def plain_note(note: object) -> str:
-    """A data note as sentences for readers: ISO dates as long dates, clauses as sentences, counts with commas.
-
-    'Rerun ordered 2021-11-29; an NLRB judge set it aside on 2024-11-06' -> 'Rerun ordered November 29, 2021.
-    An NLRB judge set it aside on November 6, 2024.' Bracketed remarks about the data files are left out.
-    """
-    text = _text(note)
-    text = re.sub(r"\s*\([^)]*\.csv[^)]*\)", "", text)
-    text = re.sub(r"\b(\d{4}-\d{2}-\d{2})\b", lambda m: long_date(m.group(1)), text)
-    text = re.sub(
-        r"(?<![\d,.$])(\d{4,})(?![\d,])",
-        lambda m: fmt_int(int(m.group(1))) if not 1900 <= int(m.group(1)) <= 2100 else m.group(1),
-        text,
-    )
-    sentences = [part.strip() for part in text.split(";") if part.strip()]
-    return " ".join(s[0].upper() + s[1:] + ("" if s.endswith(".") else ".") for s in sentences)
-
-
 # ---------------------------------------------------------------- words for any ballot: case type, result, status
 
 #: AP style's month abbreviations before a day ('Nov. 6, 2024'); March to July are spelled out.

@@ -31,7 +31,6 @@ from labor_analysis.text import (
     period_label,
     place,
     place_name,
-    plain_note,
     possessive,
     purposes_phrase,
     qualified,
@@ -151,15 +150,6 @@ def test_election_names_add_the_code_or_the_year_only_where_they_tell_two_apart(
         "at JFK8 in Staten Island, N.Y.",
     ]
     assert names.loc[4, "at_mid"] == "in Garner, N.C.,"  # AP: a comma after the state mid-sentence
-
-
-def test_notes_read_as_sentences_with_long_dates():
-    note = "Rerun ordered 2021-11-29; an NLRB judge set it aside on 2024-11-06 (appealed); no final tally"
-    assert plain_note(note) == (
-        "Rerun ordered November 29, 2021. An NLRB judge set it aside on November 6, 2024 (appealed). No final tally."
-    )
-    note = "The Times reported 5805 eligible (kept in workforce.csv)"
-    assert plain_note(note) == "The Times reported 5,805 eligible."
 
 
 @given(st.floats(0, 1, allow_nan=False), st.integers(0, 3))
