@@ -149,6 +149,19 @@ def chart_plan(ds: Dataset) -> tuple[list[ChartSpec], list[LeftOut]]:
     return specs, left_out
 
 
+def chart_call(slug: str, election_ids: Iterable[str]) -> tuple[str, str | None]:
+    """The name and election a chart file's slug was made from, as `chart(name, ds, election_id)` takes them:
+    'vote-shares-jfk8-2022' -> ('vote-shares', 'jfk8-2022'), 'timeline' -> ('timeline', None)."""
+    if slug in REGISTRY and not REGISTRY[slug].per_election:
+        return slug, None
+    by_slug = {slugify(e): e for e in election_ids}
+    for name, registered in REGISTRY.items():
+        rest = slug.removeprefix(f"{name}-")
+        if registered.per_election and rest != slug and rest in by_slug:
+            return name, by_slug[rest]
+    return slug, None
+
+
 def chart_specs(ds: Dataset) -> list[ChartSpec]:
     """Every chart this data folder supports, in gallery order (see `chart_plan`)."""
     return chart_plan(ds)[0]
