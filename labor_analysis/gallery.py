@@ -241,16 +241,32 @@ def chosen_elections(ds: Dataset, elections: Sequence[str] | None, max_elections
     return ranked["election_id"].head(max_elections).tolist()
 
 
-def _start_worker(data_dir: str, election_ids: Sequence[str] | None = None) -> None:
-    """Process-pool initializer: load the data (restricted to `election_ids`) and the chart registry once."""
-    from .charts import chart_specs
+def selection_left_out(ds: Dataset, per_election: Sequence[str]) -> LeftOut:
+    """What `--max-elections` left out, in words: the elections without charts of their own, and which were kept."""
+    from .charts import LeftOut
+
+    total = len(ds.elections)
+    return LeftOut(
+        "per-election charts",
+        f"{total - len(per_election):,} of the {total:,} elections get no charts of their own: --max-elections keeps "
+        f"the {len(per_election):,} largest single-union units with valid votes (most eligible voters); the overview "
+        "charts cover every election",
+    )
+
+
+def _start_worker(
+    data_dir: str, election_ids: Sequence[str] | None = None, per_election: Sequence[str] | None = None
+) -> None:
+    """Process-pool initializer: load the data (restricted to `election_ids`) and the chart registry once, as
+    `build_gallery` did (`per_election`: the elections with charts of their own)."""
+    from .charts import chart_plan
     from .loading import load
 
     ds = load(data_dir)
     if election_ids is not None:
         ds = only_elections(ds, election_ids)
     _WORKER["ds"] = ds
-    _WORKER["specs"] = {spec.slug: spec for spec in chart_specs(ds)}
+    _WORKER["specs"] = {spec.slug: spec for spec in chart_plan(ds, per_election)[0]}
 
 
 def _export_one(
@@ -298,9 +314,13 @@ def build_gallery(
     ds = load(data_dir)
     out = ensure_output_dir(out_dir, ds.data_dir, "charts")
     chosen = chosen_elections(ds, elections, max_elections)
-    if chosen is not None:
-        ds = only_elections(ds, chosen)
-    specs, left_out = chart_plan(ds)
+    named = chosen if elections else None  # elections asked for by name: the whole gallery is about them
+    per_election = chosen if chosen is not None and not elections else None  # a selection by size: said below
+    if named is not None:
+        ds = only_elections(ds, named)
+    specs, left_out = chart_plan(ds, per_election)
+    if per_election is not None:
+        left_out.append(selection_left_out(ds, per_election))
     if on_left_out is not None:
         for skipped in left_out:
             on_left_out(skipped)
@@ -316,7 +336,7 @@ def build_gallery(
                 by_slug[spec.slug] = _export_one(spec, ds, str(out), formats, sizes)
                 bar.update()
         else:
-            with process_pool(jobs, _start_worker, (str(ds.data_dir), chosen)) as pool:
+            with process_pool(jobs, _start_worker, (str(ds.data_dir), named, per_election)) as pool:
                 futures = [
                     pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes) for spec in specs
                 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 import labor_analysis as la
@@ -59,3 +60,36 @@ def test_charts_says_each_chart_left_out_with_its_reason(tmp_path):
     assert {lo.slug for lo in told} == {lo.slug for lo in chart_plan(la.gallery.only_elections(ds, ["ldj5-2022"]))[1]}
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(f"<code>{lo.slug}</code>" in page for lo in told)
+
+
+def test_a_listing_chart_shows_what_fits_and_says_which():
+    from labor_analysis.charts._base import MAX_LISTED, largest_listed
+
+    n = MAX_LISTED + 5
+    table = pd.DataFrame(
+        {
+            "election_id": [f"e{i}" for i in range(n)],
+            "eligible_voters": [10 * i for i in range(n)],
+            "count_date": pd.date_range("2020-01-01", periods=n, freq="D"),
+            "facility": [f"Workplace {i}" for i in range(n)],
+        }
+    )
+    data = table[["election_id"]].assign(label=[f"Workplace {i}, Town" for i in range(n)])
+    shown, words = largest_listed(data, table)
+    assert list(shown["election_id"]) == [f"e{i}" for i in range(5, n)]  # the largest, in their order
+    assert f"the {MAX_LISTED} largest units of the {n} elections" in words
+    small = data.head(MAX_LISTED)
+    assert largest_listed(small, table)[1] == "" and len(largest_listed(small, table)[0]) == MAX_LISTED
+
+
+def test_per_election_charts_can_be_limited_while_overviews_cover_everything(plan):
+    ds, specs, _ = plan
+    limited, _ = chart_plan(ds, ["jfk8-2022"])
+    per = [s.slug for s in limited if chart_call(s.slug, ds.elections["election_id"])[1] is not None]
+    assert per and all(slug.endswith("jfk8-2022") for slug in per)
+    overview = {s.slug: s.title for s in specs if chart_call(s.slug, ds.elections["election_id"])[1] is None}
+    assert {s.slug: s.title for s in limited if s.slug in overview} == overview
+    from labor_analysis.gallery import selection_left_out
+
+    said = selection_left_out(ds, ["jfk8-2022"])
+    assert "6 of the 7 elections get no charts of their own" in said.reason and "--max-elections" in said.reason

@@ -31,7 +31,7 @@ from ..elections import (  # noqa: F401  (the charts' shared words)
 )
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES, tidy, unverified_sentence
+from ..text import AP_STATES, short_employer, tidy, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -122,11 +122,12 @@ class LeftOut:
     reason: str
 
 
-def chart_plan(ds: Dataset) -> tuple[list[ChartSpec], list[LeftOut]]:
+def chart_plan(ds: Dataset, per_election: Iterable[str] | None = None) -> tuple[list[ChartSpec], list[LeftOut]]:
     """Every chart this data folder supports (overview charts, then each election's by count date) and the rest.
 
     An election's per-election charts follow each other in registry order; a chart that raises
-    ChartUnavailable is listed in the second list with its reason instead.
+    ChartUnavailable is listed in the second list with its reason instead. `per_election` limits the charts of
+    one election to those elections (the overview charts still cover the whole folder); None: every election.
     """
     charts = sorted(REGISTRY.values(), key=lambda c: c.order)
     specs: list[ChartSpec] = []
@@ -142,7 +143,10 @@ def chart_plan(ds: Dataset) -> tuple[list[ChartSpec], list[LeftOut]]:
     for chart in charts:
         if not chart.per_election:
             attempt(chart)
+    wanted = None if per_election is None else set(per_election)
     for election_id in summary(ds)["election_id"]:  # by count date
+        if wanted is not None and election_id not in wanted:
+            continue
         for chart in charts:
             if chart.per_election:
                 attempt(chart, election_id)
@@ -184,11 +188,49 @@ def yes_no_ballots(table: pd.DataFrame) -> pd.Series:
     return single & (table["outcome"].astype(str) != "runoff") & (table["kind"].astype(str) != "runoff")
 
 
+#: The most elections a chart lists one by one (a bar or a row each): what stays readable in the 16:9 social
+#: card and a print column. A larger folder's listing charts show its largest units and say so.
+MAX_LISTED = 8
+#: The most names a 'Not shown' sentence lists; beyond it, a count.
+MAX_NAMED = 6
+
+
+def largest_listed(data: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
+
+    Up to MAX_LISTED rows: all of them, in their order, and no words; beyond, the MAX_LISTED largest units (most
+    eligible voters, then latest count), still in their order, and ' Shown: the 12 largest units of 644 elections,
+    by eligible voters.' `table` is the `results` table the rows come from.
+    """
+    if len(data) <= MAX_LISTED:
+        return data, ""
+    info = table.set_index("election_id")[["eligible_voters", "count_date"]].add_prefix("rank_")
+    ranked = data.join(info, on="election_id").sort_values(
+        ["rank_eligible_voters", "rank_count_date"], ascending=False, na_position="last", kind="stable"
+    )
+    keep = ranked.index[:MAX_LISTED]
+    shown = data.loc[sorted(keep)].reset_index(drop=True)
+    if "label" in shown:  # one line each, so the rows fit the social card: the workplace and the year
+        named = table.set_index("election_id")
+        shown["label"] = [
+            f"{short_employer(named.at[e, 'facility'])}, {pd.Timestamp(named.at[e, 'count_date']).year}"
+            if not re.fullmatch(r"[A-Z0-9-]+", str(named.at[e, "facility"]))
+            else label
+            for e, label in zip(shown["election_id"], shown["label"])
+        ]
+    return shown, (
+        f" Shown: the {MAX_LISTED} largest units of the {len(data):,} elections, by eligible voters, each named by "
+        "its workplace and year."
+    )
+
+
 def left_out_sentence(names: Iterable[str], why: str) -> str:
-    """' Not shown (why): A and B.' or '' when nothing was left out."""
+    """' Not shown (why): A and B.', ' Not shown (why): 40 elections.' beyond MAX_NAMED, or '' when nothing was."""
     names = list(names)
     if not names:
         return ""
+    if len(names) > MAX_NAMED:
+        return f" Not shown ({why}): {len(names)} elections."
     separator = "; " if any("," in n for n in names) else ", "
     listed = names[0] if len(names) == 1 else f"{separator.join(names[:-1])} and {names[-1]}"
     return f" Not shown ({why}): {listed}" + ("" if listed.endswith(".") else ".")

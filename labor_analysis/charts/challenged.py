@@ -32,6 +32,7 @@ from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     left_out_sentence,
     new_figure,
     register,
@@ -78,7 +79,7 @@ def challenged_margin_data(ds: Dataset) -> pd.DataFrame:
 
 def challenged_margin_figure(ds: Dataset) -> Figure:
     """Per election, two bars on one scale: the votes between yes and no, and the ballots set aside as challenged."""
-    data = challenged_margin_data(ds).iloc[::-1].reset_index(drop=True)  # first election on top
+    data = largest_listed(challenged_margin_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)  # first on top
     with style_context():
         fig = new_figure(0.9 + 0.7 * len(data))
         ax = fig.add_subplot()
@@ -131,19 +132,21 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     )
     table = results(ds)
     missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
+    shown, which = largest_listed(data, table)
     subtitle = (
         "For each election, the votes between yes and no and the ballots set aside as challenged. "
         "Where enough challenged ballots could close or reverse the gap, the chart says so."
+        + which
         + left_out_sentence(missing, "challenged ballots not reported, or not a yes-or-no ballot")
     )
     points = "; ".join(
         f"{lab}: {fmt_int(m)} votes between yes and no, {fmt_int(ch)} challenged"
         f"{' (could change the result)' if d else ''}"
-        for lab, m, ch, d in zip(data["label"], data["margin_size"], data["challenged"], data["determinative"])
+        for lab, m, ch, d in zip(shown["label"], shown["margin_size"], shown["challenged"], shown["determinative"])
     )
     alt = (
         f"Bar chart comparing, in {n} elections{at_company(ds.elections)}, the votes between yes and no with the "
-        f"number of challenged ballots; the challenged ballots could change the result in {headline}. {points}."
+        f"number of challenged ballots; the challenged ballots could change the result in {headline}.{which} {points}."
     )
     return ChartSpec(
         "challenged-margin",
@@ -151,10 +154,10 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: challenged_margin_figure(ds),
-        record=tally_record(data["election_id"]),
+        record=tally_record(shown["election_id"]),
     )
 
 

@@ -185,13 +185,17 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
 
 
 def national_for(ds: Dataset) -> tuple[Tables, str]:
-    """The national tables without the data folder's own elections, and a sentence saying what was taken out
-    ('' when nothing was): ' Amazon's 1 election of those years is left out of the national figures.'"""
+    """The national tables without the data folder's own elections when they are one company's, and a sentence
+    saying what was taken out ('' when nothing was): ' Amazon's 1 election of those years is left out of the
+    national figures.' A folder of several companies' elections is compared with the whole record, and says so."""
+    name = company(ds.elections)
+    if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
+        return load_tables(), " The elections examined may be among the national figures."
     tables, taken = without_focus(ds, load_tables())
     if taken.empty:
         return tables, ""
-    name, n = company(ds.elections), len(taken)
-    whose = f"{possessive(name)} {count_of(n, 'election')}" if name else f"The {count_of(n, 'election')} examined"
+    n = len(taken)
+    whose = f"{possessive(name)} {count_of(n, 'election')}"
     verb = "is" if n == 1 else "are"
     return tables, f" {capitalised(whose)} of those years {verb} left out of the national figures."
 

@@ -23,6 +23,7 @@ from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     new_figure,
     register,
     results,
@@ -76,7 +77,7 @@ def timeline_data(ds: Dataset) -> pd.DataFrame:
 
 def timeline_figure(ds: Dataset) -> Figure:
     """One row per election in count order: a dot at its count date, filled by its result, with words beside it."""
-    data = timeline_data(ds)
+    data = largest_listed(timeline_data(ds), results(ds))[0]
     dates = pd.to_datetime(data["count_date"])
     with style_context():
         fig = new_figure(0.9 + 0.5 * len(data))
@@ -113,7 +114,7 @@ def timeline_figure(ds: Dataset) -> Figure:
         end = pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200)
         ax.set_xlim(start, end)
         years = end.year - start.year
-        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 3 else 2))
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 3 else 2 if years <= 8 else 5))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.set_xlabel("Date of the count")
         ax.tick_params(axis="y", length=0)
@@ -156,21 +157,22 @@ def timeline(ds: Dataset) -> ChartSpec:
             if len(data) > 1
             else f"The union did not win the one vote{at}, counted in {dates.min().year}"
         )
+    shown, which = largest_listed(data, results(ds))
     subtitle = (
         "Each election at the date of its count: whether the union won or lost, whether the count left it "
-        "undecided, and whether the NLRB later set it aside; and the union's share of the valid votes."
+        "undecided, and whether the NLRB later set it aside; and the union's share of the valid votes." + which
     )
     points = "; ".join(
         f"{lab}, counted {long_date(d)}: {o}"
         + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
         + (f" ({after[:1].lower() + after[1:].rstrip('.')})" if after else "")
         for lab, d, s, o, after in zip(
-            data["label"], data["count_date"], data["yes_share_pct"], data["result_words"], data["after_count"]
+            shown["label"], shown["count_date"], shown["yes_share_pct"], shown["result_words"], shown["after_count"]
         )
     )
     alt = (
         f"Time line of {len(data)} union elections{at} from {dates.min().year} to "
-        f"{dates.max().year}. {title}. {points}."
+        f"{dates.max().year}. {title}.{which} {points}."
     )
     return ChartSpec(
         "timeline",
@@ -178,8 +180,8 @@ def timeline(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: timeline_figure(ds),
-        record=tally_record(data["election_id"]),
+        record=tally_record(shown["election_id"]),
     )

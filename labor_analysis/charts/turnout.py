@@ -14,6 +14,7 @@ from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     left_out_sentence,
     new_figure,
     register,
@@ -162,7 +163,7 @@ def turnout_all_data(ds: Dataset) -> pd.DataFrame:
 
 def turnout_all_figure(ds: Dataset) -> Figure:
     """One bar per election of the share of eligible workers who cast a ballot, first election on top."""
-    data = turnout_all_data(ds).iloc[::-1].reset_index(drop=True)
+    data = largest_listed(turnout_all_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)
     show_method = data["voting_method"].nunique() > 1
     with style_context():
         fig = new_figure(0.8 + 0.46 * len(data))
@@ -210,19 +211,21 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         title = fitting_title(
             capitalised(where_known + ranged), f"Turnout ranged from {share(low)} to {headline} {counted}"
         )
+    shown, which = largest_listed(data, table)
     subtitle = (
         "Ballots cast (void and challenged included) as a share of the workers eligible to vote."
         + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
+        + which
         + left_out_sentence(left_out, "ballots or eligible voters not reported")
     )
     parts = "; ".join(
         f"{r['label']}: {share(r)} ({fmt_int(r['ballots_cast'])} of {about(r['eligible_approximate'])}"
         f"{fmt_int(r['eligible_voters'])})"
-        for _, r in data.iterrows()
+        for _, r in shown.iterrows()
     )
     alt = (
         f"Bar chart of turnout in {len(data)} union elections{at_company(ds.elections)}, highest {headline} in "
-        f"{high['label']}. {parts}."
+        f"{high['label']}.{which} {parts}."
     )
     return ChartSpec(
         "turnout-all",
@@ -230,8 +233,8 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: turnout_all_figure(ds),
-        record=tally_record(data["election_id"]),
+        record=tally_record(shown["election_id"]),
     )

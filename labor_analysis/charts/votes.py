@@ -18,6 +18,7 @@ from ..text import (
     fmt_pct,
     long_date,
     outcome_headline,
+    outcome_label,
     outcome_phrase,
     standing,
     status_sentence,
@@ -27,6 +28,7 @@ from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     left_out_sentence,
     majority_line,
     new_figure,
@@ -41,7 +43,6 @@ from ._base import (
 )
 
 #: How the union's result reads in words and on the chart.
-OUTCOME_WORDS = {"won": "union won", "lost": "union lost", "undetermined": "undetermined"}
 
 
 def election(ds: Dataset, election_id: str) -> pd.Series:
@@ -185,20 +186,23 @@ def vote_shares_all_data(ds: Dataset) -> pd.DataFrame:
             "yes_share_pct": 100 * table["yes_share"],
             "no_share_pct": 100 * (1 - table["yes_share"]),
             "outcome": table["outcome"].astype(str),
+            "result": [
+                outcome_label(o, c, st) for o, c, st in zip(table["outcome"], table["case_number"], table["status"])
+            ],
         }
     ).reset_index(drop=True)
 
 
 def vote_shares_all_figure(ds: Dataset) -> Figure:
     """Every election as a 100% bar split into yes and no shares, with the 50% line and the outcome in words."""
-    data = vote_shares_all_data(ds).iloc[::-1].reset_index(drop=True)  # first election on top
+    data = largest_listed(vote_shares_all_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)  # first on top
     with style_context():
         fig = new_figure(0.9 + 0.46 * len(data))
         ax = fig.add_subplot()
         y = np.arange(len(data))
         ax.barh(y, data["yes_share_pct"], color=COLORS["yes"], height=0.62, label="Yes (union)")
         ax.barh(y, data["no_share_pct"], left=data["yes_share_pct"], color=COLORS["no"], height=0.62, label="No")
-        for yi, yes_pct, outcome in zip(y, data["yes_share_pct"], data["outcome"]):
+        for yi, yes_pct, outcome in zip(y, data["yes_share_pct"], data["result"]):
             ax.text(
                 2,
                 float(yi),
@@ -208,7 +212,7 @@ def vote_shares_all_figure(ds: Dataset) -> Figure:
                 color=text_color_on(COLORS["yes"]),
                 fontweight="bold",
             )
-            ax.text(101.5, float(yi), OUTCOME_WORDS.get(outcome, outcome), va="center", ha="left", color=COLORS["text"])
+            ax.text(101.5, float(yi), outcome, va="center", ha="left", color=COLORS["text"])
         majority_line(ax, vertical=True)
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_xlim(0, 100)
@@ -236,17 +240,20 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
     at = at_company(ds.elections)
     title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
+    shown, which = largest_listed(data, table)
     subtitle = (
         "Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
-        "Right: the union's result." + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
+        "Right: the union's result."
+        + which
+        + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
     )
     parts = "; ".join(
-        f"{lab}: {fmt_pct(s / 100)} yes, {OUTCOME_WORDS.get(o, o)}"
-        for lab, s, o in zip(data["label"], data["yes_share_pct"], data["outcome"])
+        f"{lab}: {fmt_pct(s / 100)} yes, {o}"
+        for lab, s, o in zip(shown["label"], shown["yes_share_pct"], shown["result"])
     )
     alt = (
         f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections{at}; the union "
-        f"side topped 50% in {headline}. {parts}."
+        f"side topped 50% in {headline}.{which} {parts}."
     )
     return ChartSpec(
         "vote-shares-all",
@@ -254,8 +261,8 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: vote_shares_all_figure(ds),
         record=tally_record(data["election_id"]),
     )
