@@ -108,7 +108,7 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         )
         ax.set_xlim(0, max(top * 1.2, decisive_right + top * 0.9))  # room for the words beside a decisive bar
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
-        ax.set_xlabel("Votes between yes and no; challenged ballots")
+        ax.set_xlabel("Votes between yes and no;\nchallenged ballots")  # two lines: it fits a print column
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)

@@ -355,10 +355,32 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
 # ---------------------------------------------------------------- win rate by unit size
 
 
+def _merge_small_top_bins(bins: pd.DataFrame) -> pd.DataFrame:
+    """The largest size bins merged into one ('1000+') while the last two each hold fewer than SMALL_GROUP decided
+    elections, so the rarest sizes get one bar rather than several of a handful."""
+    bins = bins.reset_index(drop=True)
+    decided_in = bins["won"] + bins["lost"]
+    while len(bins) > 2 and (decided_in.iloc[-2:] < SMALL_GROUP).all():
+        last, before = bins.iloc[-1], bins.iloc[-2]
+        won, lost = int(before["won"] + last["won"]), int(before["lost"] + last["lost"])
+        merged = {
+            "size_bin": f"{int(before['min_eligible'])}+",
+            "min_eligible": int(before["min_eligible"]),
+            "won": won,
+            "lost": lost,
+            "union_win_rate": won / (won + lost) if won + lost else np.nan,
+        }
+        bins = pd.concat([bins.iloc[:-2], pd.DataFrame([merged])], ignore_index=True)
+        decided_in = bins["won"] + bins["lost"]
+    return bins
+
+
 def win_rate_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
     """The nation's union win rate by unit size, and the data folder's record as one more row (its `size_bin`:
     the smallest to the largest unit of its decided elections on record, or `all` where none is)."""
-    national = tables["win_rate_by_unit_size"][["size_bin", "min_eligible", "won", "lost", "union_win_rate"]].copy()
+    national = _merge_small_top_bins(
+        tables["win_rate_by_unit_size"][["size_bin", "min_eligible", "won", "lost", "union_win_rate"]].copy()
+    )
     national.insert(0, "who", "National")
     record = folder_record(ds)
     won, total = decided(record)
