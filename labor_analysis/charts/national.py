@@ -326,6 +326,12 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
     focus = Focus.of(ds)
     every = f"Every {focus.unit}" if len(data) > 1 else f"The {focus.unit}"
     title = f"{every} was larger than {smallest} of the units in elections decided nationally in {period(tables)}"
+    if data["national_share_smaller"].min() < 0.5:  # not a finding about every unit: the medians instead
+        smallest = fmt_int(data["eligible_voters"].median())
+        title = (
+            f"The median {focus.unit} had {smallest} eligible voters; nationally, in elections decided in "
+            f"{period(tables)}, the median unit had {fmt_int(median_unit(tables))}"
+        )
     subtitle = (
         f"Cumulative share of NLRB elections decided in {period(tables)}, by eligible voters; "
         f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}.{without}"
@@ -335,7 +341,11 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
         f"log scale. Half of the units had {fmt_int(median_unit(tables))} eligible voters or fewer. "
         f"{capitalised(focus.units)} ({fmt_int(len(data))}), from "
         f"{fmt_int(data['eligible_voters'].min())} to {fmt_int(data['eligible_voters'].max())} eligible voters, "
-        f"sit at the top of the curve: each was larger than at least {smallest} of the units."
+        + (
+            f"sit at the top of the curve: each was larger than at least {smallest} of the units."
+            if data["national_share_smaller"].min() >= 0.5
+            else f"spread along the curve; their median unit had {smallest} eligible voters."
+        )
     )
     sources = release_ids(tables) + election_source_ids(ds, data["election_id"])
     return ChartSpec(
