@@ -4,6 +4,7 @@ FOIA table (when ../shared/nlrb/ is present) to prove the committed files are th
 from __future__ import annotations
 
 import filecmp
+import re
 import tempfile
 from pathlib import Path
 
@@ -251,3 +252,34 @@ def test_the_baseline_leaves_out_the_focus_company(project_data_dir: Path, tmp_p
     with_amazon = national_tables(load(both.out_dir))
     for name, table in base.items():
         pd.testing.assert_frame_equal(table.drop(columns="source_id"), with_amazon[name].drop(columns="source_id"))
+
+
+def test_the_national_baseline_leaves_the_focus_companys_own_elections_out():
+    """Amazon's elections counted in the national years come off the national counts they are compared with."""
+    from labor_analysis import load
+    from labor_analysis.charts import national
+
+    ds = load()
+    tables = national.load_tables()
+    inside = national.focus_in_national(ds, tables)
+    trimmed, taken = national.without_focus(ds, tables)
+    assert len(taken) == len(inside) > 0  # Bessemer 2021 is in the FOIA table
+    before = tables["challenged_ballots_determinative"].set_index("year")["elections"]
+    after = trimmed["challenged_ballots_determinative"].set_index("year")["elections"]
+    assert before["all"] - after["all"] == len(taken)
+    decided_before = tables["unit_size_counts"]["elections"].sum()
+    decided = int(taken["outcome"].isin(["won", "lost"]).sum())
+    assert decided_before - trimmed["unit_size_counts"]["elections"].sum() == decided
+    assert (trimmed["win_rate_by_unit_size"]["won"] >= 0).all()
+
+
+def test_national_titles_give_their_years_and_their_base():
+    from labor_analysis import charts, load
+
+    specs = {s.slug: s for s in charts.chart_specs(load()) if s.slug.startswith("national-")}
+    assert len(specs) == 4
+    for spec in specs.values():
+        assert re.search(r"\b20\d\d-20\d\d\b", spec.title), spec.title
+        assert "left out of the national figures" in spec.subtitle, spec.slug
+    assert "of decided mail elections" in specs["national-mail-and-in-person"].title
+    assert "of decided elections nationally" in specs["national-win-rate-by-unit-size"].title
