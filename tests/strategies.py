@@ -150,19 +150,27 @@ def _election(draw: st.DrawFn, index: int, source: str) -> tuple[Row, list[Row]]
         "eligible_approximate": draw(st.sampled_from(("true", "false", ""))),
         "case_number": draw(
             st.sampled_from(
-                ("", f"29-RC-{280000 + index}", f"03-RM-{300000 + index}", f"10-RD-{260000 + index}", f"06-RD-{100000 + index}")
+                (
+                    "",
+                    f"29-RC-{280000 + index}",
+                    f"03-RM-{300000 + index}",
+                    f"10-RD-{260000 + index}",
+                    f"06-RD-{100000 + index}",
+                )
             )
         ),
         "unit": draw(st.sampled_from(("", "A", "B"))),
         "kind": draw(st.sampled_from(("", "initial", "rerun", "runoff"))),
         "self_determination": draw(st.sampled_from(("", "false", "true"))),
-        "certified": draw(st.sampled_from(("", "won", "lost"))),
         "source_id": source,
         "note": draw(st.sampled_from(("", 'Counted by the NLRB; "quoted", with a comma', "=1+1"))),
     }
     status = draw(st.sampled_from(("", "certified", "results_certified", "set_aside")))
     status_day = day + dt.timedelta(days=draw(st.integers(0, 900)))
+    # the certified result agrees with a certification in status (validation says so), or is not recorded
+    certified = {"certified": ("", "won"), "results_certified": ("", "lost")}.get(status, ("", "won", "lost"))
     election |= {
+        "certified": draw(st.sampled_from(certified)),
         "status": status,
         "status_date": status_day.isoformat() if status and status_day.year <= 2100 and draw(st.booleans()) else "",
         "status_by": draw(st.sampled_from(("", "regional_director", "administrative_law_judge", "board")))
