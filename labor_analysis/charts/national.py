@@ -191,7 +191,11 @@ def national_for(ds: Dataset) -> tuple[Tables, str]:
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
         return load_tables(), " The elections examined may be among the national figures."
-    tables, taken = without_focus(ds, load_tables())
+    if name == BASELINE_LEAVES_OUT:  # the committed tables were computed without this company's elections
+        tables = load_tables()
+        taken = focus_in_national(ds, tables)
+    else:
+        tables, taken = without_focus(ds, load_tables())
     if taken.empty:
         return tables, ""
     n = len(taken)
