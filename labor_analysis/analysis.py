@@ -163,6 +163,11 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
 
     Computed once per Dataset (a chart registry asks for it dozens of times) and returned as a fresh copy; the
     cache assumes a Dataset's tables are not changed in place after loading.
+
+    >>> import labor_analysis as la
+    >>> jfk8 = la.summary(la.load()).set_index("election_id").loc["jfk8-2022"]
+    >>> print(f"{jfk8['yes']} yes, {jfk8['no']} no: {jfk8['outcome']}")
+    2654 yes, 2131 no: won
     """
     ds = load() if ds is None else ds
     key = id(ds)
@@ -251,9 +256,14 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
 
     The caller says which elections the money is set against (e.g. `["jfk8-2022"]`); their eligible voters
     and valid votes (yes + no, latest stage) are summed. Columns: spender, side, purpose, measure,
-    period_start, period_end, amount_usd, approximate, source_id, eligible_voters, valid_votes,
+    period_start, period_end, amount_usd, approximate, qualifier, source_id, eligible_voters, valid_votes,
     usd_per_eligible_voter, usd_per_valid_vote. Cash-on-hand balances are left out: they are not money spent or
     raised.
+
+    >>> import labor_analysis as la
+    >>> table = la.spending_per_voter(la.load(), ["jfk8-2022"])
+    >>> bool((table["usd_per_eligible_voter"] == table["amount_usd"] / table["eligible_voters"]).all())
+    True
     """
     results = summary(ds).set_index("election_id")
     unknown = sorted(set(election_ids) - set(results.index))
@@ -271,6 +281,7 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
         "period_end",
         "amount_usd",
         "approximate",
+        "qualifier",
         "source_id",
     ]
     money = preferred(ds.spending)
@@ -311,6 +322,11 @@ def employer_union_ratio(ds: Dataset, start: str | pd.Timestamp, end: str | pd.T
     with `start`..`end`, assuming even spending over each figure's period (see `prorated_spending`). Returns
     a record (object Series) of employer_usd and union_usd (floats), ratio (NaN when the union spent nothing
     on record) and approximate (True when any figure used is flagged approximate).
+
+    >>> import labor_analysis as la
+    >>> money = la.employer_union_ratio(la.load(), "2022-01-01", "2022-12-31")
+    >>> money["ratio"] == money["employer_usd"] / money["union_usd"]
+    True
     """
     table = prorated_spending(ds, start, end)
     by_side = table.groupby("side")["prorated_usd"].sum()
@@ -341,6 +357,11 @@ def organizers_per_voter(ds: Dataset) -> pd.DataFrame:
 
     Columns: election_id, organizers, approximate, source_id, eligible_voters, organizers_per_eligible_voter and
     eligible_voters_per_organizer (how many workers each organizer had to reach).
+
+    >>> import labor_analysis as la
+    >>> table = la.organizers_per_voter(la.load())
+    >>> bool((table["eligible_voters_per_organizer"] == table["eligible_voters"] / table["organizers"]).all())
+    True
     """
     rows = preferred(ds.workforce)
     rows = rows[rows["measure"] == "organizers"][["election_id", "value", "approximate", "source_id"]]

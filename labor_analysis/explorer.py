@@ -30,6 +30,7 @@ from .loading import Dataset
 from .paths import ensure_outside_data
 from .rules import win_probability, yes_needed
 from .safe_csv import write_atomic
+from .scenario import probability_template
 from .style import COLORS, FONT
 from .text import fmt_int, fmt_pct, fmt_probability, place_name
 
@@ -344,10 +345,7 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
     index = {label: i for i, label in enumerate(labels)}
     cells = [index[fmt_probability(p)] for p in grid.ravel()]
     takes = [what_it_takes(yes, no, challenged, u) for u in range(STEPS)]
-    scenario = (
-        "If {overruled} of the challenged ballots are counted (their challenges overruled) and each of "
-        "those is a yes vote with probability {yes_share}, the union wins with probability {chance}."
-    )
+    scenario = probability_template(challenged)
     counted_share = None if pd.isna(row["yes_share"]) else float(row["yes_share"])  # None: no valid vote counted
     start = (100, 50 if counted_share is None else round(100 * counted_share))  # (overruled %, yes share %)
     diamond = (

@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -90,10 +91,11 @@ class NotebookJob:
     out_dir: Path
     data_dir: Path
     parameters: dict[str, Any] = field(default_factory=dict)
+    variant: str = ""  # `variant_name` of the parameters a user set: the reports of each parameter set apart
 
     @property
     def name(self) -> str:
-        return self.source.stem
+        return f"{self.source.stem}--{self.variant}" if self.variant else self.source.stem
 
     @property
     def charts_dir(self) -> Path | None:
@@ -201,6 +203,33 @@ def _failure(nb: Any, exc: BaseException, cell_index: int | None, injected_index
 def report_paths(out_dir: Path, name: str) -> tuple[Path, Path]:
     """Where the executed notebook and its HTML report go."""
     return out_dir / f"{name}.ipynb", out_dir / f"{name}.html"
+
+
+def variant_name(parameters: Mapping[str, Any]) -> str:
+    """The part of a report's name that tells its parameter set apart: `company-amazon-1a2b3c` for
+    `{"company": "Amazon"}`, '' for none. Readable words, then a hash of the exact values, so two parameter sets
+    never share a name (`Whole Foods` and `whole-foods` differ) and a rerun of one never overwrites another's.
+    """
+    if not parameters:
+        return ""
+    exact = json.dumps(dict(parameters), sort_keys=True, default=str)
+    words = "-".join(f"{name}-{value}" for name, value in sorted(parameters.items()))
+    readable = re.sub(r"[^a-z0-9]+", "-", words.casefold()).strip("-")[:60].strip("-")
+    return f"{readable}-{hashlib.sha256(exact.encode()).hexdigest()[:6]}"
+
+
+def report_title(nb: Any) -> str | None:
+    """The title of an executed notebook: its first Markdown heading, in a Markdown cell or in a cell's Markdown
+    output (notebooks about one election write theirs from the data, so a report for JFK8 is titled for JFK8)."""
+    for cell in nb.get("cells", []):
+        texts = [cell.get("source", "")] if cell.get("cell_type") == "markdown" else []
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            texts.append(output.get("data", {}).get("text/markdown", ""))
+        for text in texts:
+            text = "".join(text)
+            if text.startswith("#"):
+                return text.splitlines()[0].lstrip("#").strip()
+    return None
 
 
 def _kernel_transport(sockets: Path) -> Any:
@@ -334,7 +363,7 @@ def execute_notebook(job: NotebookJob) -> RunResult:
     nb = _reproducible(nb)
     notebook_out, html_out = report_paths(job.out_dir, job.name)
     notebook_bytes = nbformat.writes(nb).encode("utf-8")
-    html_bytes = report_html(nb, job.name).encode("utf-8")
+    html_bytes = report_html(nb, report_title(nb) or job.name).encode("utf-8")
     write_atomic(notebook_out, notebook_bytes)
     write_atomic(html_out, html_bytes)
     outputs = {
@@ -446,17 +475,11 @@ def outputs_current(out_dir: Path, name: str, entry: Mapping[str, Any], key: str
 
 
 def _notebook_title(notebook: Path) -> str | None:
-    """The text of a notebook's first Markdown heading, if it has one."""
+    """The title (`report_title`) of an executed notebook file, if it has one."""
     try:
-        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
+        return report_title(json.loads(notebook.read_text(encoding="utf-8")))
+    except (OSError, ValueError, AttributeError):
         return None
-    for cell in cells:
-        if cell.get("cell_type") == "markdown":
-            source = "".join(cell.get("source", ""))
-            if source.startswith("#"):
-                return source.splitlines()[0].lstrip("#").strip()
-    return None
 
 
 def _gallery_href(out_dir: Path) -> str:
@@ -555,7 +578,9 @@ def rerun(
 ) -> list[RunResult]:
     """Execute `notebooks` (default: all) against `data_dir` into `out_dir`, in parallel; one result per notebook.
 
-    `parameters` adds to the injected `data_dir` and `charts_dir` (e.g. `{"election_id": "bhm1-2021"}`).
+    `parameters` adds to the injected `data_dir` and `charts_dir` (e.g. `{"election_id": "bhm1-2021"}`); the
+    reports of a parameter set are named apart (`<notebook>--<variant_name(parameters)>`), so one never
+    overwrites another's, and each is titled by the notebook's own heading, written from its parameters.
     Unchanged notebooks with intact outputs are skipped unless `force`; failing cells are returned, never raised.
     Raises, before writing anything: MissingDataFolderError, DataValidationError (bad data), ValueError (an output
     folder in the data, in `notebooks/` or where a notebook lives; bad `jobs`), OutputFolderBusyError.
@@ -585,9 +610,13 @@ def _rerun_claimed(
     results: dict[str, RunResult] = {}
     keys: dict[str, str] = {}
     pending: list[NotebookJob] = []
+    variant = variant_name(parameters)
+    names: list[str] = []
     for source in sources:
-        job_parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / source.stem), **parameters}
-        job = NotebookJob(source, out, data, job_parameters)
+        name = f"{source.stem}--{variant}" if variant else source.stem
+        job_parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / name), **parameters}
+        job = NotebookJob(source, out, data, job_parameters, variant)
+        names.append(job.name)
         keys[job.name] = input_key(source, data, job_parameters, shared)
         entry = cache.get(job.name, {})
         if not force and outputs_current(out, job.name, entry, keys[job.name]):
@@ -610,4 +639,4 @@ def _rerun_claimed(
             _write_cache(out, cache)  # recorded as soon as its outputs are complete
     if pending or not (out / INDEX_FILE).is_file():
         write_index(out, cache, at)
-    return [results[source.stem] for source in sources]
+    return [results[name] for name in names]

@@ -37,17 +37,58 @@ def case_parts(case_numbers: pd.Series) -> pd.DataFrame:
     """The NLRB region (Int64) and case type (upper-case text, e.g. `RC`) of each case number; missing where the
     cell is empty or not a case number.
 
-    >>> case_parts(pd.Series(["10-RC-269250", "", "03-rm-1"])).to_dict("list")
-    {'region': [10, <NA>, 3], 'case_type': ['RC', <NA>, 'RM']}
+    >>> parts = case_parts(pd.Series(["10-RC-269250", "", "03-rm-1"]))
+    >>> parts["region"].tolist(), parts["case_type"].tolist()
+    ([10, <NA>, 3], ['RC', <NA>, 'RM'])
     """
-    parts = case_numbers.astype("string").str.extract(CASE_NUMBER)
+    cells = case_numbers.to_numpy(dtype=object)
+    regions, types, found = _case_parts_fast(cells)
+    for i in np.flatnonzero(~found):  # what the fast path cannot read: leading spaces, or not a case number
+        match = CASE_NUMBER.match(cells[i]) if isinstance(cells[i], str) else None
+        if match:
+            regions[i], types[i], found[i] = int(match.group(1)), match.group(2).upper(), True
     return pd.DataFrame(
         {
-            "region": pd.to_numeric(parts[0], errors="coerce").astype("Int64"),
-            "case_type": parts[1].str.upper().astype(object).where(parts[1].notna(), pd.NA),
+            "region": pd.arrays.IntegerArray(regions, ~found),
+            "case_type": pd.Series(types.astype(object), dtype="string", index=case_numbers.index).where(found),
         },
         index=case_numbers.index,
     )
+
+
+def _case_parts_fast(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Region, case type and found, read without a pattern from the first characters of each cell, for the
+    usual forms `NN-XX-N...` and `N-XX-N...` (a national file holds thousands); other cells are left not found."""
+    text = np.where(pd.isna(cells), "", cells).astype("U7")  # a loaded text column holds text or missing cells
+    codes = np.ascontiguousarray(text).view(np.uint32).reshape(len(cells), 7)
+    digit = (codes >= ord("0")) & (codes <= ord("9"))
+    letter = ((codes | 32) >= ord("a")) & ((codes | 32) <= ord("z"))
+    dash = codes == ord("-")
+    two = digit[:, 0] & digit[:, 1] & dash[:, 2] & letter[:, 3] & letter[:, 4] & dash[:, 5] & digit[:, 6]
+    one = digit[:, 0] & dash[:, 1] & letter[:, 2] & letter[:, 3] & dash[:, 4] & digit[:, 5]
+    value = codes.astype(np.int64) - ord("0")
+    regions = np.where(two, value[:, 0] * 10 + value[:, 1], np.where(one, value[:, 0], 0))
+    start = np.where(two, 3, 2)[:, None] + np.arange(2)[None, :]
+    letters = np.take_along_axis(codes, start, axis=1) & ~np.uint32(32)  # upper case
+    types = np.ascontiguousarray(letters).view("U2").ravel()
+    return regions, types.astype("U2"), two | one
+
+
+def _fold(value: object) -> str:
+    """A cell folded for comparison: text without surrounding spaces, in one case; "" for a missing cell."""
+    return "" if not isinstance(value, str) else value.strip().casefold()
+
+
+def _matching(column: pd.Series, wanted: set[str]) -> np.ndarray:
+    """Which cells of a text column, folded, are among `wanted`: each distinct value is folded once."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    hits = np.array([_fold(value) in wanted for value in uniques], dtype=bool)
+    return np.append(hits, "" in wanted)[codes]  # code -1 (missing) reads the last entry
+
+
+def _folded_values(column: pd.Series) -> set[str]:
+    """The distinct values of a text column, folded, without the empty one."""
+    return {_fold(value) for value in pd.unique(column.to_numpy(dtype=object))} - {""}
 
 
 def _wanted(values: Values, name: str) -> set[str] | None:
@@ -61,9 +102,14 @@ def _wanted(values: Values, name: str) -> set[str] | None:
     return {str(item).strip().casefold() for item in items}
 
 
-def _folded(column: pd.Series) -> pd.Series:
-    """A text column folded for comparison (missing cells become "")."""
-    return column.astype("string").fillna("").str.strip().str.casefold()
+def company_or_employer(elections: pd.DataFrame) -> pd.Series:
+    """Each election's company, or its employer where the folder names no company."""
+    employer = elections["employer"]
+    if "company" not in elections.columns:
+        return employer
+    company = elections["company"]
+    named = company.notna().to_numpy(dtype=bool) & (company.to_numpy(dtype=object) != "")
+    return company.where(named, employer)
 
 
 def _day(value: Day, name: str) -> pd.Timestamp | None:
@@ -112,21 +158,20 @@ def election_mask(
         nonlocal keep
         wanted = _wanted(values, name)
         if wanted is not None:
-            keep &= _folded(column).isin(wanted).to_numpy(dtype=bool)
+            keep &= _matching(column, wanted)
 
-    companies = elections["company"] if "company" in elections.columns else pd.Series(pd.NA, index=elections.index)
-    named = companies.astype("string").fillna("").str.strip() != ""
-    text_filter(companies.where(named, elections["employer"]), company, "company")
+    if company is not None:
+        text_filter(company_or_employer(elections), company, "company")
     text_filter(elections["employer"], employer, "employer")
     text_filter(elections["city"], city, "city")
     text_filter(elections["state"], state, "state")
     text_filter(elections["election_id"], election_ids, "election_ids")
     wanted_unions = _wanted(union, "union")
     if wanted_unions is not None:
-        on_ballot = _folded(elections["union"]).isin(wanted_unions).to_numpy(dtype=bool)
+        on_ballot = _matching(elections["union"], wanted_unions)
         tallies = ds.tallies
         if "union" in tallies.columns:
-            named_in_tally = tallies.loc[_folded(tallies["union"]).isin(wanted_unions).to_numpy(), "election_id"]
+            named_in_tally = tallies.loc[_matching(tallies["union"], wanted_unions), "election_id"]
             on_ballot = on_ballot | elections["election_id"].isin(set(named_in_tally)).to_numpy(dtype=bool)
         keep &= on_ballot
     wanted_regions = _regions(region)
@@ -158,20 +203,19 @@ def _spending_kept(
     spending = ds.spending
     if spending.empty or elections.empty:
         return np.zeros(len(spending), dtype=bool)
-    employers = set(_folded(elections["employer"]))
+    employers = _folded_values(elections["employer"])
     if "company" in elections.columns:
-        employers |= set(_folded(elections["company"])) - {""}
-    unions = set(_folded(elections["union"]))
+        employers |= _folded_values(elections["company"])
+    unions = _folded_values(elections["union"])
     if "union" in ds.tallies.columns:
         kept_tallies = ds.tallies[ds.tallies["election_id"].isin(set(elections["election_id"]))]
-        unions |= set(_folded(kept_tallies["union"])) - {""}
-    spender = _folded(spending["spender"])
+        unions |= _folded_values(kept_tallies["union"])
     side = spending["side"].astype(str).to_numpy()
     initials = spending["spender"].astype(str).map(_initials)
     keep = np.where(
         side == "employer",
-        spender.isin(employers).to_numpy(dtype=bool),
-        (spender.isin(unions) | initials.isin(unions)).to_numpy(dtype=bool),
+        _matching(spending["spender"], employers),
+        _matching(spending["spender"], unions) | initials.isin(unions).to_numpy(dtype=bool),
     )
     if first is not None:
         keep &= (spending["period_end"] >= first).to_numpy(dtype=bool)

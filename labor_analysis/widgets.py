@@ -9,56 +9,22 @@ from __future__ import annotations
 
 import html
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from .analysis import election_row
 from .loading import Dataset
-from .rules import is_determinative, win_probability, yes_needed
-from .text import challenged_ballots_sentence, fmt_pct, fmt_probability
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One position of the sliders and what follows from it."""
-
-    yes_share: float  # share of the counted challenged ballots that are yes votes
-    overruled: float  # share of the challenges overruled (those ballots are opened and counted)
-    probability: float  # chance the union wins (rules.win_probability)
-    determinative: bool  # whether the challenged ballots could change the result at all
-    overruled_ballots: int  # challenged ballots opened and counted at this share, rounded
-    yes_needed: int | None  # of the counted ballots, the fewest that must be yes; None when none suffice
-    sentence: str  # what it would take, in words
-
-    @property
-    def probability_text(self) -> str:
-        """The assumptions and the resulting chance of a union win, in one sentence."""
-        return (
-            f"If the challenges to {fmt_pct(self.overruled, 0)} of the challenged ballots are overruled (those "
-            f"ballots are opened and counted) and each counted ballot is a yes vote with probability "
-            f"{fmt_pct(self.yes_share, 0)}, the union wins with probability {fmt_probability(self.probability)}."
-        )
+from .scenario import Scenario
+from .text import fmt_pct
 
 
 def explain_scenario(yes: int, no: int, challenged: int, yes_share: float, overruled: float) -> Scenario:
-    """What the sliders mean for one tally: the union's chance of winning and the yes votes it would need.
+    """What the sliders mean for one tally: the `Scenario` (the union's chance, what it would take, in its words).
 
     `yes_share` is the share of the counted challenged ballots that are yes votes, `overruled` the share of
     challenges overruled, so those ballots are opened and counted (the rest are sustained and not counted);
-    both in 0..1. Uses the NLRB rules in `labor_analysis.rules`.
+    both in 0..1.
     """
-    if not (0.0 <= yes_share <= 1.0 and 0.0 <= overruled <= 1.0):
-        raise ValueError("yes_share and overruled must be between 0 and 1")
-    overruled_ballots = round(challenged * overruled)
-    return Scenario(
-        yes_share=yes_share,
-        overruled=overruled,
-        probability=win_probability(yes, no, challenged, yes_share, overruled),
-        determinative=bool(is_determinative(yes, no, challenged)),
-        overruled_ballots=overruled_ballots,
-        yes_needed=yes_needed(yes, no, overruled_ballots),
-        sentence=challenged_ballots_sentence(yes, no, challenged, overruled),
-    )
+    return Scenario(yes=yes, no=no, challenged=challenged, overruled=overruled, yes_share=yes_share)
 
 
 def _png(fig: Any) -> bytes:
@@ -120,7 +86,8 @@ def scenario_explorer(ds: Dataset, election_id: str) -> Any:
         image.value = _png(fig)
         yes_slider.description = f"Yes share of counted ballots: {fmt_pct(yes_slider.value, 0)}"
         overruled_slider.description = f"Challenges overruled: {fmt_pct(overruled_slider.value, 0)}"
-        words.value = f"<p><b>{html.escape(scenario.probability_text)}</b></p><p>{html.escape(scenario.sentence)}</p>"
+        chance, takes = html.escape(scenario.probability_text), html.escape(scenario.what_it_takes)
+        words.value = f"<p><b>{chance}</b></p><p>{takes}</p>"
 
     yes_slider.observe(update, names="value")
     overruled_slider.observe(update, names="value")

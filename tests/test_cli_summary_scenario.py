@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from labor_analysis.cli import main
+from labor_analysis.results import RESULTS_COLUMNS
 
 CONSOLE_SCRIPT = str(Path(sys.executable).parent / "labor-analysis")
 
@@ -31,7 +32,8 @@ def test_summary_csv_has_one_row_per_election(capsys, project_data_dir):
     assert table.loc["bhm1-2022", "yes_needed"] == 268
     assert table.loc["jfk8-2022", "margin"] == 523
     assert pd.isna(table.loc["rdu1-2025", "turnout"])
-    assert list(table.columns[-4:]) == ["unions", "winner", "kind", "unit"]
+    assert ["election_id", *table.columns] == RESULTS_COLUMNS  # the columns of la.results
+    assert table.loc["jfk8-2022", "city"] == "Staten Island" and table.loc["jfk8-2022", "case_type"] == "RC"
     assert table.loc["jfk8-2022", "winner"] == "ALU" and table.loc["jfk8-2022", "unions"] == 1
     assert pd.isna(table.loc["bhm1-2022", "winner"])  # empty: nobody has won
 
@@ -50,7 +52,7 @@ def test_summary_table_is_aligned_text(capsys):
     status, out, _ = run_cli(capsys, "summary")
     assert status == 0
     lines = out.splitlines()
-    assert lines[0].split()[:3] == ["election_id", "facility", "union"]
+    assert lines[0].split()[:3] == ["election_id", "case_number", "company"]
     assert len(lines) == 8
     assert len({len(line) for line in lines}) == 1  # every row padded to the same width
     jfk8 = next(line for line in lines if "jfk8-2022" in line)
@@ -82,7 +84,7 @@ def test_scenario_for_bessemer_in_words(capsys):
     assert status == 0
     assert "are determinative" in out and "the union trailed by 118" in out
     assert "needs 268 of them (64.4%)" in out and "1,143 to 1,141" in out
-    assert "46.8%, the yes share of the counted ballots" in out  # 875 / 1868, said to be the default
+    assert "46.8% (the yes share of the counted ballots" in out  # 875 / 1868, said to be the default
 
 
 def test_scenario_for_a_leading_union_that_is_still_undetermined(capsys):

@@ -4,6 +4,7 @@ FOIA table (when ../shared/nlrb/ is present) to prove the committed files are th
 from __future__ import annotations
 
 import filecmp
+import re
 import tempfile
 from pathlib import Path
 
@@ -252,3 +253,41 @@ def test_the_baseline_leaves_out_the_focus_company(project_data_dir: Path, tmp_p
     with_amazon = national_tables(load(both.out_dir))
     for name, table in base.items():
         pd.testing.assert_frame_equal(table.drop(columns="source_id"), with_amazon[name].drop(columns="source_id"))
+
+
+def test_the_national_baseline_leaves_the_focus_companys_own_elections_out():
+    """Amazon's elections counted in the national years are not in the national counts they are compared with:
+    the committed tables leave them out (`nlrb.national.FOCUS_COMPANY`), so they are not taken off twice; another
+    company's elections come off the cells they fall in."""
+    from labor_analysis import load
+    from labor_analysis.charts import national
+
+    ds = load()
+    tables = national.load_tables()
+    inside = national.focus_in_national(ds, tables)
+    assert len(inside) > 0  # Bessemer 2021 is in the FOIA table's years
+    used, words = national.national_for(ds)
+    for name, table in tables.items():
+        pd.testing.assert_frame_equal(used[name], table)
+    assert f"Amazon's {len(inside)} election" in words and "left out of the national figures" in words
+    trimmed, taken = national.without_focus(ds, tables)
+    assert len(taken) == len(inside)
+    before = tables["challenged_ballots_determinative"].set_index("year")["elections"]
+    after = trimmed["challenged_ballots_determinative"].set_index("year")["elections"]
+    assert before["all"] - after["all"] == len(taken)
+    assert (trimmed["win_rate_by_unit_size"]["won"] >= 0).all()
+
+
+def test_national_titles_give_their_years_and_their_base():
+    from labor_analysis import charts, load
+
+    specs = {s.slug: s for s in charts.chart_specs(load()) if s.slug.startswith("national-")}
+    assert len(specs) == 5
+    for slug, spec in specs.items():
+        if slug == "national-win-rate-by-fiscal-year":  # the national record's fiscal years
+            assert re.search(r"\bFY20\d\d-FY20\d\d\b", spec.title) and "left out" in spec.subtitle
+            continue
+        assert re.search(r"\b20\d\d-20\d\d\b", spec.title), spec.title
+        assert "left out of the national figures" in spec.subtitle, spec.slug
+    assert "of decided mail elections" in specs["national-mail-and-in-person"].title
+    assert "of decided elections nationally" in specs["national-win-rate-by-unit-size"].title

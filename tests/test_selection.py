@@ -144,7 +144,8 @@ def test_bad_filters_say_which() -> None:
 def test_case_parts() -> None:
     parts = case_parts(pd.Series(["29-RC-288020", None, "not a case", "3-rd-1"]))
     assert parts["region"].tolist() == [29, pd.NA, pd.NA, 3]
-    assert parts["case_type"].tolist() == ["RC", pd.NA, pd.NA, "RD"]
+    assert parts["case_type"].isna().tolist() == [False, True, True, False]
+    assert parts["case_type"].dropna().tolist() == ["RC", "RD"]
 
 
 def test_summary_command_selects(capsys: pytest.CaptureFixture[str], project_data_dir: Path) -> None:
@@ -180,3 +181,25 @@ def test_charts_command_selects(tmp_path: Path, project_data_dir: Path) -> None:
     assert main([*args, "--city", "Garner"]) == 0
     slugs = {p.stem for p in out.glob("*.png")}
     assert any("rdu1-2025" in s for s in slugs) and not any("jfk8" in s or "bhm1" in s for s in slugs)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.from_regex(r"\s?[0-9]{1,3}-[A-Za-z0-9]{1,3}-[0-9]{0,6}x?", fullmatch=True),
+            st.text(max_size=9),
+        ),
+        max_size=20,
+    )
+)
+def test_case_parts_reads_what_the_pattern_reads(cells: list[str | None]) -> None:
+    """The fast path (no pattern for the usual forms) agrees with `CASE_NUMBER` on any text."""
+    from labor_analysis.selection import CASE_NUMBER
+
+    parts = case_parts(pd.Series(cells, dtype=object))
+    for cell, region, case_type in zip(cells, parts["region"], parts["case_type"]):
+        match = CASE_NUMBER.match(cell) if isinstance(cell, str) else None
+        assert (pd.isna(region), pd.isna(case_type)) == (match is None, match is None)
+        if match:
+            assert (region, case_type) == (int(match.group(1)), match.group(2).upper())

@@ -34,13 +34,13 @@ def test_yes_needed_is_the_rules_answer_for_the_overruled_ballots(yes, no, chall
     assert scenario.yes_needed == rules.yes_needed(yes, no, scenario.overruled_ballots)
     assert scenario.determinative == rules.is_determinative(yes, no, challenged)
     if scenario.determinative and scenario.yes_needed:
-        assert f"needs {scenario.yes_needed:,} of them" in scenario.sentence
+        assert f"needs {scenario.yes_needed:,} of them" in scenario.what_it_takes
 
 
 def test_bessemer_with_every_challenge_overruled_needs_268_of_416():
     scenario = explain_scenario(875, 993, 416, 0.6, 1.0)
     assert scenario.yes_needed == rules.yes_needed(875, 993, 416) == 268
-    assert "268" in scenario.sentence and "416" in scenario.sentence
+    assert "268" in scenario.what_it_takes and "416" in scenario.what_it_takes
     assert scenario.probability == pytest.approx(rules.win_probability(875, 993, 416, 0.6))
 
 
@@ -48,16 +48,16 @@ def test_a_result_the_challenged_ballots_cannot_change_says_so():
     scenario = explain_scenario(2654, 2131, 67, 0.2, 1.0)
     assert not scenario.determinative
     assert scenario.probability == 1.0
-    assert "not determinative" in scenario.sentence
-    assert "wins even if every one of them is a no vote" in scenario.sentence
+    assert "not determinative" in scenario.what_it_takes
+    assert "wins even if every one of them is a no vote" in scenario.what_it_takes
 
 
 def test_fewer_overruled_challenges_say_how_many_and_what_they_need():
     scenario = explain_scenario(875, 993, 416, 0.6, 0.5)
-    assert "If the challenges to 50% of them are overruled (208 opened and counted)" in scenario.sentence
-    assert "upheld" not in scenario.sentence + scenario.probability_text
+    assert "If the challenges to 50% of them are overruled (208 opened and counted)" in scenario.what_it_takes
+    assert "upheld" not in scenario.what_it_takes + scenario.probability_text
     assert scenario.yes_needed == rules.yes_needed(875, 993, 208)
-    assert f"needs {scenario.yes_needed} of them" in scenario.sentence
+    assert f"needs {scenario.yes_needed} of them" in scenario.what_it_takes
 
 
 def test_shares_outside_zero_to_one_are_refused():

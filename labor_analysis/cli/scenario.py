@@ -132,8 +132,9 @@ def describe(tally: Tally, yes_share: float | None, overruled: float) -> str:
     No probability when the count decided it (no challenged ballots, or not determinative), and none on a ballot
     with several unions, which the single-union model does not cover.
     """
-    from ..rules import is_determinative, win_probability
-    from ..text import challenged_ballots_sentence, fmt_int, fmt_probability
+    from ..rules import is_determinative
+    from ..scenario import Scenario
+    from ..text import challenged_ballots_sentence, fmt_int
 
     if len(tally.unions) > 1:
         return _describe_several_unions(tally)
@@ -146,20 +147,14 @@ def describe(tally: Tally, yes_share: float | None, overruled: float) -> str:
         if challenged:
             lines.append(f"The count decided it: the union {'won' if yes > no else 'lost'}.")
         return "\n".join(lines) + "\n"
+    reason = ""
     if yes_share is None:
         valid = yes + no
         if valid == 0:
             raise UsageError("no yes or no votes were counted, so give --yes-share")
         yes_share = yes / valid
-        share_note = f"{fmt_probability(yes_share)}, the yes share of the counted ballots (no --yes-share was given)"
-    else:
-        share_note = fmt_probability(yes_share)
-    probability = win_probability(yes, no, challenged, yes_share, overruled)
-    lines.append(
-        f"If each challenge is overruled (the ballot opened and counted) with probability "
-        f"{fmt_probability(overruled)} and each counted ballot is yes with probability {share_note}, the union "
-        f"wins with probability {fmt_probability(probability)}."
-    )
+        reason = " (the yes share of the counted ballots; no --yes-share was given)"
+    lines.append(Scenario(yes, no, challenged, overruled, yes_share, yes_share_reason=reason).probability_text)
     return "\n".join(lines) + "\n"
 
 

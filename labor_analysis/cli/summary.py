@@ -1,4 +1,5 @@
-"""`labor-analysis summary`: one row per election (shares, turnout, margin, challenged ballots, outcome, winner)."""
+"""`labor-analysis summary`: `la.results` on the command line, one row per election (who, where, when, the count,
+shares, turnout, margin, challenged ballots, outcome, certified result), all its columns or those of `--columns`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "table: aligned text for a terminal (n/a: not reported or not computable); "
             "csv: formula-safe CSV; json: records with ISO dates"
         ),
+    )
+    parser.add_argument(
+        "--columns",
+        default=None,
+        metavar="NAMES",
+        help="comma-separated columns to print, in that order (default: every column of la.results)",
     )
     add_selection_arguments(parser)
 
@@ -56,12 +63,14 @@ def render(frame: pd.DataFrame, fmt: str) -> bytes:
     if fmt == "csv":
         return to_safe_csv_bytes(frame)
     shown = frame.copy()
-    shown["count_date"] = shown["count_date"].dt.strftime("%Y-%m-%d")
+    for name in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[name]):
+            shown[name] = shown[name].dt.strftime("%Y-%m-%d")
     if fmt == "json":
         return (shown.to_json(orient="records", indent=2) + "\n").encode("utf-8")
     shown = shown.astype(object)
     for names, written in ((COUNT_COLUMNS, fmt_int), (SHARE_COLUMNS, fmt_pct)):
-        for name in names:
+        for name in (n for n in names if n in shown.columns):
             shown[name] = [None if pd.isna(value) else written(value) for value in shown[name]]
     shown = shown.where(shown.notna(), "n/a")
     return (shown.to_string(index=False) + "\n").encode("utf-8")
@@ -79,11 +88,28 @@ def _write(data: bytes, fmt: str) -> None:
     binary.flush()
 
 
+def columns(value: str | None) -> list[str]:
+    """The columns --columns names, checked against `results.RESULTS_COLUMNS` (all of them when not given)."""
+    from ..results import RESULTS_COLUMNS
+    from . import UsageError
+
+    if value is None:
+        return list(RESULTS_COLUMNS)
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in RESULTS_COLUMNS]
+    if unknown or not names:
+        raise UsageError(
+            f"--columns: unknown column {', '.join(unknown) or '(none given)'}; known: {', '.join(RESULTS_COLUMNS)}"
+        )
+    return names
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..analysis import _summary  # computed for this one run: no cache, nor the copy that protects it
     from ..loading import load
+    from ..results import results
     from . import keep_freed_memory
 
     keep_freed_memory()
-    _write(render(_summary(selected(load(args.data_dir), args)), args.format), args.format)
+    shown = columns(args.columns)
+    _write(render(results(selected(load(args.data_dir), args))[shown], args.format), args.format)
     return 0

@@ -1,0 +1,46 @@
+"""Findings (issue 18): each story step carries the numbers it was written from, and its words are written from
+those numbers, on any valid folder; shown in Jupyter as the table, then the words, every data value escaped."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from strategies import Folder, data_folders
+
+import labor_analysis as la
+from labor_analysis import story
+from labor_analysis.text import fmt_int
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(folder=data_folders(max_elections=3))
+def test_the_words_are_written_from_the_findings_numbers(folder: Folder) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = la.load(folder.write(Path(tmp) / "data"))
+    for election_id in ds.elections["election_id"]:
+        finding = story.result(ds, election_id)
+        row = finding.table.loc[election_id]
+        assert list(finding.table.columns) == story.COUNT_COLUMNS
+        if row["outcome"] in ("won", "lost", "undetermined") and story.election_row(ds, election_id)["unions"] == 1:
+            assert f"{fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no" in finding.text
+        turnout = story.turnout(ds, election_id)
+        numbers = turnout.table.loc[election_id]
+        if pd.notna(numbers["eligible_voters"]) and pd.notna(numbers["ballots_cast"]):
+            assert f"{fmt_int(numbers['ballots_cast'])} of the" in turnout.text
+        challenged = story.challenged(ds, election_id).table.loc[election_id]
+        assert pd.isna(challenged["challenged"]) or challenged["challenged"] == row["challenged"]
+
+
+def test_a_finding_shows_its_table_then_its_words_escaped(data_copy: Path) -> None:
+    elections = pd.read_csv(data_copy / "elections.csv", dtype=str, keep_default_na=False)
+    elections.loc[elections["election_id"] == "jfk8-2022", "city"] = "<b>Staten | Island</b>"
+    elections.to_csv(data_copy / "elections.csv", index=False)
+    ds = la.load(data_copy)
+    table = story.numbers(ds, ["jfk8-2022"], ["city", "yes", "no"])
+    shown = story.Passage("words", (), table)._repr_markdown_()
+    assert shown.index("| city |") < shown.index("words")
+    assert "<b>" not in shown and "\\|" in shown  # data text escaped, its pipe kept inside its cell
+    assert "| 2,654 | 2,131 |" in shown
