@@ -38,6 +38,8 @@ from .tally_rows import case_type
 FOIA_NAME = "NLRB-2022-000194_election_results_2017-2021.xlsx"
 #: Where the public can get the release the importer reads (the NLRB publishes FOIA releases on request).
 FOIA_PUBLIC_COPY = "https://github.com/labordata/nlrb-data"
+#: Where the public can get the annual election reports the importer reads (collected as the NLRB published them).
+REPORTS_PUBLIC_COPY = "https://github.com/taylor-watson/nlrb_elections"
 #: The derived folder's sources.csv: the release every table from the FOIA table cites.
 SOURCES_NAME = "sources.csv"
 #: The NLRB files the tables from the national record cite (kept apart, so the FOIA tables' charts cite only it).
@@ -328,7 +330,14 @@ def record_sources(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame
     """The sources.csv rows of the NLRB files the record's tables cite."""
     cited = {s.strip() for t in tables.values() for cell in t["source_id"] for s in str(cell).split(";")}
     rows = ds.sources[ds.sources["source_id"].isin(cited)]
-    return rows[["source_id", "publisher", "title", "url", "published", "note"]].reset_index(drop=True)
+    rows = rows[["source_id", "publisher", "title", "url", "published", "note"]].reset_index(drop=True)
+    # where the public can get the files the importer read (the NLRB releases reports and FOIA tables on request)
+    copies = {"nlrb-election-report-": REPORTS_PUBLIC_COPY, "nlrb-foia-": FOIA_PUBLIC_COPY}
+    for prefix, url in copies.items():
+        mine = rows["source_id"].str.startswith(prefix) & rows["url"].fillna("").eq("")
+        rows.loc[mine, "url"] = url
+        rows.loc[mine, "note"] = rows.loc[mine, "note"].fillna("") + f"; public copy at {url}"
+    return rows
 
 
 def release_source(ds: Dataset, source_id: str) -> pd.DataFrame:
