@@ -54,6 +54,7 @@ bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_summary.py
 	$(BIN)/python benchmarks/bench_rerun.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_scenario.py
 	$(BIN)/python benchmarks/bench_explore.py
 
 national: $(STAMP) ## Regenerate data/derived/ (national tables) from the NLRB's FOIA table in ../shared/nlrb/

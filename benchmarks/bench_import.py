@@ -60,7 +60,7 @@ def main() -> int:
             "import sys, pandas; pandas.read_excel(sys.argv[1], header=3, engine='calamine')",
             str(args.foia),
         ]
-        importing = [cli, "import-nlrb", str(args.foia), "--out", str(out)]
+        importing = [cli, "import-nlrb", str(args.foia), "--out", str(out), "--replace"]
         bare_import, cli_import = interleaved_medians(read_excel, importing, args.repeats)
         files = [str(out / t.filename) for t in TABLES]
         read_csv = [python, "-c", "import sys, pandas; [pandas.read_csv(f) for f in sys.argv[1:]]", *files]
@@ -80,7 +80,7 @@ def main() -> int:
         if len(files) > 1:
             every = [str(f) for f in files]
             bare = [python, "-c", BARE_READ, *every]
-            whole = [cli, "import-nlrb", *every, "--out", str(Path(tmp) / "record")]
+            whole = [cli, "import-nlrb", *every, "--out", str(Path(tmp) / "record"), "--replace"]
             base, measured = interleaved_medians(bare, whole, args.repeats)
             rows.append(
                 (f"import-nlrb of all {len(files)} NLRB files", "a bare read of each", base, measured, RECORD_TARGET)

@@ -256,7 +256,7 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
 
     The caller says which elections the money is set against (e.g. `["jfk8-2022"]`); their eligible voters
     and valid votes (yes + no, latest stage) are summed. Columns: spender, side, purpose, measure,
-    period_start, period_end, amount_usd, approximate, source_id, eligible_voters, valid_votes,
+    period_start, period_end, amount_usd, approximate, qualifier, source_id, eligible_voters, valid_votes,
     usd_per_eligible_voter, usd_per_valid_vote. Cash-on-hand balances are left out: they are not money spent or
     raised.
 
@@ -281,6 +281,7 @@ def spending_per_voter(ds: Dataset, election_ids: list[str]) -> pd.DataFrame:
         "period_end",
         "amount_usd",
         "approximate",
+        "qualifier",
         "source_id",
     ]
     money = preferred(ds.spending)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .analysis import summary
 from .loading import Dataset
-from .text import election_names
+from .text import election_names, union_name
 
 
 def election_source_ids(ds: Dataset, election_ids: Iterable[str]) -> tuple[str, ...]:
@@ -32,6 +32,17 @@ def election_source_ids(ds: Dataset, election_ids: Iterable[str]) -> tuple[str, 
     return tuple(dict.fromkeys(out))
 
 
+def unverified_publishers(ds: Dataset, source_ids: Iterable[str]) -> list[str]:
+    """The outlets of the cited sources that have no address on record (their figures could not be checked),
+    each once, as readers know them ('HuffPost (reprinted)' -> 'HuffPost')."""
+    sources = ds.sources.set_index("source_id")
+    names = []
+    for sid in dict.fromkeys(source_ids):
+        if sid in sources.index and (pd.isna(sources.at[sid, "url"]) or not str(sources.at[sid, "url"]).strip()):
+            names.append(str(sources.at[sid, "publisher"]).split(" (")[0].strip())
+    return list(dict.fromkeys(names))
+
+
 def tally_record(election_ids: Iterable[str]) -> str:
     """The primary record of election charts: 'NLRB tally' for one election, 'NLRB tallies' for several."""
     return "NLRB tally" if len(list(election_ids)) == 1 else "NLRB tallies"
@@ -43,6 +54,22 @@ def results(ds: Dataset) -> pd.DataFrame:
     The names are `text.election_names`: as labels, in sentences, and whether a code or year tells sites apart.
     """
     table = summary(ds)
-    details = [c for c in ("city", "state", "note", "eligible_approximate") if c in ds.elections and c not in table]
+    wanted = ("city", "state", "note", "eligible_approximate", "case_number", *STATUS_COLUMNS)
+    details = [c for c in wanted if c in ds.elections and c not in table]
     table = table.join(ds.elections.set_index("election_id")[details], on="election_id")
-    return pd.concat([table, election_names(table)], axis=1)
+    # a union's name as readers see it: capitals in title case, a name cut by the NLRB's file made whole
+    table["union"] = table["union"].map(union_name)
+    return pd.concat([table, election_names(table), _in_case(table)], axis=1)
+
+
+#: The structured columns that say what the NLRB decided after a count (`text.status_sentence`).
+STATUS_COLUMNS = ("status", "status_date", "status_by", "status_appealed")
+
+
+def _in_case(table: pd.DataFrame) -> pd.DataFrame:
+    """`elections_in_case`: how many elections of the same NLRB case were counted up to each one (0: no case)."""
+    case = table["case_number"].astype("string") if "case_number" in table else pd.Series(pd.NA, index=table.index)
+    known = case.notna() & (case != "")
+    order = table.assign(_case=case).sort_values("count_date", kind="stable")
+    counts = order[known.loc[order.index]].groupby("_case").cumcount() + 1
+    return pd.DataFrame({"elections_in_case": counts.reindex(table.index).fillna(0).astype(int)})

@@ -187,14 +187,15 @@ class _TextSizes:
                     tick_labels.update({id(tick.label1), id(tick.label2)})
         self.texts = [(t, float(t.get_fontsize())) for t in fig.findobj(Text) if id(t) not in tick_labels]
 
-    def scale(self, factor: float) -> None:
+    def scale(self, factor: float, minimum: float = 0.0) -> None:
+        """Every text at `factor` times its own size, and none below `minimum` points."""
         for axis, (major, minor) in self.axis_sizes:
             if major is not None:
-                axis.set_tick_params(which="major", labelsize=major * factor)
+                axis.set_tick_params(which="major", labelsize=max(major * factor, minimum))
             if minor is not None:
-                axis.set_tick_params(which="minor", labelsize=minor * factor)
+                axis.set_tick_params(which="minor", labelsize=max(minor * factor, minimum))
         for text, size in self.texts:
-            text.set_fontsize(size * factor)
+            text.set_fontsize(max(size * factor, minimum))
 
 
 class _Positions:
@@ -235,9 +236,14 @@ class _Header:
         usable = (width - 2 * _PAD_X_IN * s) * 0.97
         title, subtitle, source = self.strings
         specs = (
-            (title, TITLE_SIZE * s, "bold", COLORS["text"]),
-            (subtitle if preset.with_subtitle else "", SUBTITLE_SIZE * s, "normal", COLORS["muted_text"]),
-            (source, SOURCE_SIZE * s, "normal", COLORS["muted_text"]),
+            (title, max(TITLE_SIZE * s, preset.min_font_pt), "bold", COLORS["text"]),
+            (
+                subtitle if preset.with_subtitle else "",
+                max(SUBTITLE_SIZE * s, preset.min_font_pt),
+                "normal",
+                COLORS["muted_text"],
+            ),
+            (source, max(SOURCE_SIZE * s, preset.min_font_pt), "normal", COLORS["muted_text"]),
         )
         texts = [
             fig.text(
@@ -314,7 +320,7 @@ def render_images(
         try:
             for size_name in sizes:
                 preset = SIZE_PRESETS[size_name]
-                text_sizes.scale(preset.font_scale)
+                text_sizes.scale(preset.font_scale, preset.min_font_pt)
                 plot_height = original_size[1] * preset.plot_scale
                 for fmt in formats:
                     positions.restore()  # each file is laid out from the same start, whatever was drawn before

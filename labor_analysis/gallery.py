@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from .safe_html import escape_html, html_link
 from .text import at_company
 
 if TYPE_CHECKING:
-    from .charts import ChartSpec
+    from .charts import ChartSpec, LeftOut
     from .loading import Dataset
 
 INDEX_JSON = "index.json"
@@ -36,8 +36,26 @@ figure { margin: 0 0 3rem; padding-bottom: 1.5rem; border-bottom: 1px solid #ddd
 img { width: 100%; max-width: 640px; height: auto; display: block; }
 figcaption { font-size: 0.9rem; color: #444; }
 figcaption p { margin: 0.4rem 0; }
-.slug { font-family: monospace; color: #666; }
+.slug, code { font-family: monospace; color: #555; }
+nav ol { padding-left: 1.2rem; } nav li { margin: 0.2rem 0; }
+.left-out li { margin: 0.3rem 0; }
 """.strip()
+
+#: The gallery's groups, in order: a chart's group comes from its name (`group_of`).
+GROUPS = (("overview", "Overview"), ("election", "Each election"), ("national", "Against the nation"))
+
+
+def group_of(name: str, election_id: str | None) -> str:
+    """'national' for the charts against the national record, 'election' for a chart of one election, else
+    'overview'."""
+    if name.startswith("national-"):
+        return "national"
+    return "election" if election_id is not None else "overview"
+
+
+def _call(name: str, election_id: str | None) -> str:
+    """How a notebook asks for this chart: `la.chart("vote-shares", ds, election_id="jfk8-2022")`."""
+    return f'la.chart("{name}", ds, election_id="{election_id}")' if election_id else f'la.chart("{name}", ds)'
 
 
 def index_entries(
@@ -56,7 +74,8 @@ def _preview_file(record: ChartRecord) -> str | None:
     return None
 
 
-def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
+def _figure_html(record: ChartRecord, explorer: str | None = None, call: str = "") -> str:
+    """One chart: its image (which carries the title: the title is not said twice), subtitle, links and name."""
     esc = escape_html
     preview = _preview_file(record)
     image = f'<img src="{esc(preview)}" alt="{esc(record.alt_text)}">' if preview else f"<p>{esc(record.alt_text)}</p>"
@@ -65,9 +84,8 @@ def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
     return "\n".join(
         [
             f'<figure id="{esc(record.slug)}">',
-            f"<h2>{esc(record.title)}</h2>",
-            f"<p>{esc(record.subtitle)}</p>",
             image,
+            f"<p>{esc(record.subtitle)}</p>",
             *(
                 [
                     f'<p class="explorer"><a href="{esc(explorer)}">Open the interactive version: move the sliders '
@@ -82,27 +100,59 @@ def _figure_html(record: ChartRecord, explorer: str | None = None) -> str:
             f'<p>Data: <a href="{esc(record.data_file)}">{esc(record.data_file)}</a> · '
             f'Alt text: <a href="{esc(record.alt_text_file)}">{esc(record.alt_text_file)}</a></p>',
             f"<p>Files: {downloads}</p>",
-            f'<p class="slug">{esc(record.slug)}</p>',
+            f'<p class="slug">{esc(call or record.slug)}</p>',
             "</figcaption>",
             "</figure>",
         ]
     )
 
 
-def gallery_html(records: Sequence[ChartRecord], explorers: Mapping[str, str] | None = None, at: str = "") -> str:
-    """The gallery page: every chart's web image with its alt text, title, source line, data link and explorer link;
-    `at` names the elections' company in the page's title (' at Amazon')."""
-    explorers = explorers or {}
-    body = "\n".join(_figure_html(r, explorers.get(r.slug)) for r in records)
+def gallery_html(
+    records: Sequence[ChartRecord],
+    explorers: Mapping[str, str] | None = None,
+    at: str = "",
+    calls: Mapping[str, tuple[str, str | None]] | None = None,
+    left_out: Sequence[LeftOut] = (),
+) -> str:
+    """The gallery page: a table of contents, then the charts in groups (overview, each election, against the
+    nation), each with its web image (which carries its title), subtitle, source line, data and explorer links and
+    the name `la.chart` takes; then the charts left out, each with its reason. `calls` maps a slug to its chart
+    name and election (`charts.chart_call`); `at` names the elections' company (' at Amazon')."""
+    esc = escape_html
+    explorers, calls = explorers or {}, calls or {}
+    grouped: dict[str, list[ChartRecord]] = {key: [] for key, _ in GROUPS}
+    for r in records:
+        name, election_id = calls.get(r.slug, (r.slug, None))
+        grouped[group_of(name, election_id)].append(r)
+    toc, body = [], []
+    for key, heading in GROUPS:
+        if not grouped[key]:
+            continue
+        items = "".join(f'<li><a href="#{esc(r.slug)}">{esc(r.title)}</a></li>' for r in grouped[key])
+        toc.append(f'<li><a href="#{key}">{heading}</a> ({len(grouped[key])})<ol>{items}</ol></li>')
+        body.append(f'<section id="{key}">\n<h2>{heading}</h2>')
+        body += [
+            _figure_html(r, explorers.get(r.slug), _call(*calls.get(r.slug, (r.slug, None)))) for r in grouped[key]
+        ]
+        body.append("</section>")
+    if left_out:
+        toc.append(f'<li><a href="#left-out">Left out</a> ({len(left_out)})</li>')
+        items = "".join(f"<li><code>{esc(lo.slug)}</code>: {esc(lo.reason)}</li>" for lo in left_out)
+        body.append(
+            f'<section id="left-out" class="left-out">\n<h2>Left out</h2>\n'
+            f"<p>Charts this data cannot support, and why.</p>\n<ul>{items}</ul>\n</section>"
+        )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Charts: union elections{escape_html(at)}</title>\n"
+        f"<title>Charts: union elections{esc(at)}</title>\n"
         f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-        f"<h1>Charts: union elections{escape_html(at)}</h1>\n"
-        f"<p>{len(records)} charts, each with its data (CSV), alt text and sources.</p>\n"
-        f"{body}\n</body>\n</html>\n"
+        f"<h1>Charts: union elections{esc(at)}</h1>\n"
+        f"<p>{len(records)} charts, each with its data (CSV), alt text and sources"
+        + (f"; {len(left_out)} left out, with the reason" if left_out else "")
+        + ".</p>\n"
+        f'<nav aria-label="Contents"><ol>{"".join(toc)}</ol></nav>\n' + "\n".join(body) + "\n</body>\n</html>\n"
     )
 
 
@@ -125,11 +175,14 @@ def write_gallery(
     out_dir: str | os.PathLike[str],
     explorers: Mapping[str, str] | None = None,
     at: str = "",
+    calls: Mapping[str, tuple[str, str | None]] | None = None,
+    left_out: Sequence[LeftOut] = (),
 ) -> tuple[Path, Path]:
     """Write index.json and index.html atomically, and delete files an earlier run listed but this one did not make.
 
     `explorers` maps a chart's slug to the interactive explorer file written beside it (see `labor_analysis.explorer`);
-    `at` names the elections' company in the page's title (' at Amazon').
+    `at` names the elections' company in the page's title (' at Amazon'); `calls` and `left_out` as in
+    `gallery_html`.
     """
     out = Path(out_dir)
     explorers = {slug: name for slug, name in (explorers or {}).items() if slug in {r.slug for r in records}}
@@ -139,7 +192,7 @@ def write_gallery(
         (out / stale).unlink(missing_ok=True)
     text = json.dumps(index_entries(records, explorers), indent=2, ensure_ascii=False) + "\n"
     json_path = write_atomic(out / INDEX_JSON, text)
-    html_path = write_atomic(out / INDEX_HTML, gallery_html(records, explorers, at))
+    html_path = write_atomic(out / INDEX_HTML, gallery_html(records, explorers, at, calls, left_out))
     return json_path, html_path
 
 
@@ -188,16 +241,32 @@ def chosen_elections(ds: Dataset, elections: Sequence[str] | None, max_elections
     return ranked["election_id"].head(max_elections).tolist()
 
 
-def _start_worker(data_dir: str, election_ids: Sequence[str] | None = None) -> None:
-    """Process-pool initializer: load the data (restricted to `election_ids`) and the chart registry once."""
-    from .charts import chart_specs
+def selection_left_out(ds: Dataset, per_election: Sequence[str]) -> LeftOut:
+    """What `--max-elections` left out, in words: the elections without charts of their own, and which were kept."""
+    from .charts import LeftOut
+
+    total = len(ds.elections)
+    return LeftOut(
+        "per-election charts",
+        f"{total - len(per_election):,} of the {total:,} elections get no charts of their own: --max-elections keeps "
+        f"the {len(per_election):,} largest single-union units with valid votes (most eligible voters); the overview "
+        "charts cover every election",
+    )
+
+
+def _start_worker(
+    data_dir: str, election_ids: Sequence[str] | None = None, per_election: Sequence[str] | None = None
+) -> None:
+    """Process-pool initializer: load the data (restricted to `election_ids`) and the chart registry once, as
+    `build_gallery` did (`per_election`: the elections with charts of their own)."""
+    from .charts import chart_plan
     from .loading import load
 
     ds = load(data_dir)
     if election_ids is not None:
         ds = only_elections(ds, election_ids)
     _WORKER["ds"] = ds
-    _WORKER["specs"] = {spec.slug: spec for spec in chart_specs(ds)}
+    _WORKER["specs"] = {spec.slug: spec for spec in chart_plan(ds, per_election)[0]}
 
 
 def _export_one(
@@ -223,6 +292,7 @@ def build_gallery(
     progress: bool = True,
     elections: Sequence[str] | None = None,
     max_elections: int | None = None,
+    on_left_out: Callable[[LeftOut], None] | None = None,
 ) -> list[ChartRecord]:
     """Export every chart of `data_dir` into `out_dir` (in `jobs` processes), then write index.json and index.html.
 
@@ -231,11 +301,12 @@ def build_gallery(
     The output does not depend on `jobs`: each chart is exported on its own and the index keeps the registry's order.
     Every figure is drawn on its own Agg canvas, so the caller's matplotlib backend is left alone. Raises
     ValueError for an output folder in the data or in `notebooks/`, OutputFolderBusyError while another run
-    writes into it.
+    writes into it. Each chart the data cannot support is listed on the gallery page with its reason, and passed to
+    `on_left_out` (the command line prints it).
     """
     from tqdm import tqdm
 
-    from .charts import chart_specs
+    from .charts import chart_call, chart_plan
     from .loading import load
     from .paths import ensure_output_dir
     from .workers import process_pool, run_task
@@ -243,9 +314,17 @@ def build_gallery(
     ds = load(data_dir)
     out = ensure_output_dir(out_dir, ds.data_dir, "charts")
     chosen = chosen_elections(ds, elections, max_elections)
-    if chosen is not None:
-        ds = only_elections(ds, chosen)
-    specs = chart_specs(ds)
+    named = chosen if elections else None  # elections asked for by name: the whole gallery is about them
+    per_election = chosen if chosen is not None and not elections else None  # a selection by size: said below
+    if named is not None:
+        ds = only_elections(ds, named)
+    specs, left_out = chart_plan(ds, per_election)
+    if per_election is not None:
+        left_out.append(selection_left_out(ds, per_election))
+    if on_left_out is not None:
+        for skipped in left_out:
+            on_left_out(skipped)
+    calls = {spec.slug: chart_call(spec.slug, ds.elections["election_id"]) for spec in specs}
     jobs = max(1, min(jobs, len(specs)))
     by_slug: dict[str, ChartRecord] = {}
     with (
@@ -257,7 +336,7 @@ def build_gallery(
                 by_slug[spec.slug] = _export_one(spec, ds, str(out), formats, sizes)
                 bar.update()
         else:
-            with process_pool(jobs, _start_worker, (str(ds.data_dir), chosen)) as pool:
+            with process_pool(jobs, _start_worker, (str(ds.data_dir), named, per_election)) as pool:
                 futures = [
                     pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes) for spec in specs
                 ]
@@ -267,5 +346,5 @@ def build_gallery(
                     bar.update()
         records = [by_slug[spec.slug] for spec in specs]
         explorers = {link.chart_slug: link.file_name for link in write_explorers(ds, out)}
-        write_gallery(records, out, explorers, at_company(ds.elections))
+        write_gallery(records, out, explorers, at_company(ds.elections), calls, left_out)
     return records

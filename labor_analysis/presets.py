@@ -23,6 +23,10 @@ class SizePreset:
     plot_scale: float
     with_subtitle: bool
     description: str
+    #: The longest title the preset sets (in characters): three lines at web width, four in a print column.
+    max_title_chars: int = 120
+    #: No text is set smaller than this (points at the preset's size): a newspaper's floor in print.
+    min_font_pt: float = 0.0
 
 
 #: The size presets. Vector files (SVG, PDF) carry the same physical size as the PNG.
@@ -31,7 +35,17 @@ SIZE_PRESETS: dict[str, SizePreset] = {
     for p in (
         SizePreset("web", 6.4, 200, 1.0, None, 1.0, True, "640 CSS px wide at 2x: 1280 px PNG, height fits the chart"),
         SizePreset("social", 6.0, 200, 0.85, 3.375, 1.0, False, "1200 x 675 px (16:9) for social cards, no subtitle"),
-        SizePreset("print", 3.5, 300, 0.72, None, 0.75, True, "one newspaper column: 3.5 in wide at 300 dpi (1050 px)"),
+        SizePreset(
+            "print",
+            3.5,
+            300,
+            0.72,
+            None,
+            0.75,
+            True,
+            "one newspaper column: 3.5 in wide at 300 dpi (1050 px)",
+            min_font_pt=6.5,
+        ),
     )
 }
 #: The image formats, in the order they are written.

@@ -65,6 +65,10 @@ ELECTION_KINDS = ("initial", "rerun", "runoff")
 #: results (no union represents the unit; in an RD case the union is decertified). Always the union's side, like
 #: `outcome`.
 CERTIFIED_RESULTS = ("won", "lost")
+#: What the NLRB decided about an election after its count (elections.csv `status`).
+ELECTION_STATUSES = ("certified", "results_certified", "set_aside")
+#: Who in the NLRB made that decision (elections.csv `status_by`).
+STATUS_DECIDERS = ("regional_director", "hearing_officer", "administrative_law_judge", "board")
 SIDES = ("employer", "union")
 SPENDING_MEASURES = ("spent", "raised", "cash_on_hand")
 WORKFORCE_MEASURES = (
@@ -98,6 +102,23 @@ def _note(description: str) -> Field:
 def _flag(name: str, description: str) -> Field:
     """An optional true/false column that is false unless the file says otherwise."""
     return Field(name, "boolean", description, required=False, optional_column=True, default=BOOLEAN_FALSE)
+
+
+#: How an outlet qualified an approximate figure (spending and workforce `qualifier`).
+QUALIFIERS = ("about", "over", "up_to")
+
+
+def _qualifier() -> Field:
+    """The optional `qualifier` column: the word an approximate figure was reported with."""
+    return Field(
+        "qualifier",
+        "string",
+        "How an approximate figure was reported: `about`, `over` or `up_to` (up to), so the words repeat it; "
+        "empty on an approximate row means `about`.",
+        required=False,
+        enum=QUALIFIERS,
+        optional_column=True,
+    )
 
 
 def _preferred(group: str) -> Field:
@@ -239,11 +260,45 @@ TABLES: tuple[Table, ...] = (
                 "True for a self-determination (Armour-Globe) vote, in which a group "
                 "chooses whether to join an existing unit.",
             ),
+            Field(
+                "status",
+                "string",
+                "What the NLRB decided after the count, the latest decision on record: `certified` (the union "
+                "certified as the workers' representative), `results_certified` (the result certified: no union) "
+                "or `set_aside` (the election set aside and a new one ordered); empty: no decision on record. The "
+                "words after a count come from these `status` columns, never from `note`.",
+                required=False,
+                enum=ELECTION_STATUSES,
+                optional_column=True,
+            ),
+            Field(
+                "status_date",
+                "date",
+                "Day of the decision in `status`; empty where unknown.",
+                required=False,
+                optional_column=True,
+            ),
+            Field(
+                "status_by",
+                "string",
+                "Who in the NLRB made the decision in `status`; empty where not recorded.",
+                required=False,
+                enum=STATUS_DECIDERS,
+                optional_column=True,
+            ),
+            _flag("status_appealed", "True when the decision in `status` has been appealed and the appeal is pending."),
+            Field(
+                "status_source_id",
+                "string",
+                "Source of the decision in `status`; empty when `status` is empty.",
+                required=False,
+                optional_column=True,
+            ),
             Field("source_id", "string", "Source of the election's details and eligible voters."),
             _note("Caveats and what happened after the count."),
         ),
         ("election_id",),
-        (SOURCE_FK,),
+        (SOURCE_FK, ("status_source_id", "sources", "source_id")),
     ),
     Table(
         "tallies",
@@ -311,6 +366,7 @@ TABLES: tuple[Table, ...] = (
             Field("period_end", "date", "Last day the figure covers."),
             Field("amount_usd", "integer", "Amount in US dollars.", minimum=0, maximum=MAX_USD),
             _flag("approximate", "True when reported as about, over or up to the amount."),
+            _qualifier(),
             _flag("unconfirmed", "True when no second report confirms the figure."),
             _preferred("spender, measure and period"),
             Field("source_id", "string", "Source of this figure."),
@@ -341,6 +397,7 @@ TABLES: tuple[Table, ...] = (
                 maximum=MAX_COUNT,
             ),
             _flag("approximate", "True when reported as about or over the value."),
+            _qualifier(),
             _flag("unconfirmed", "True when no second report confirms the figure."),
             _preferred("election and measure"),
             Field("source_id", "string", "Source of this figure."),

@@ -24,10 +24,8 @@ from .analysis import (
     organizers_per_voter,
     overlapping,
     preferred,
-    prorated_spending,
     spending_per_voter,
     summary,
-    union_campaign_ratio,
 )
 from .elections import election_source_ids, results
 from .loading import Dataset, load
@@ -38,15 +36,22 @@ from .text import (
     about,
     at_company,
     challenged_ballots_sentence,
+    end_sentence,
     fmt_int,
     fmt_pct,
     fmt_pct_or,
     fmt_usd,
     long_date,
+    outcome_phrase,
     period_label,
-    plain_note,
-    purposes_phrase,
+    qualified,
+    round_like,
+    round_sig,
+    significant_digits,
     standing,
+    status_sentence,
+    tidy,
+    union_name,
 )
 
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
@@ -62,6 +67,9 @@ class Passage:
     text: str
     source_ids: tuple[str, ...] = ()
     table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", tidy(self.text))  # 'N.Y.' ending a sentence: one period, not two
 
     def _repr_markdown_(self) -> str:
         return self.text if self.table is None else f"{markdown_table(self.table)}\n\n{self.text}"
@@ -94,7 +102,9 @@ def election_row(ds: Dataset, election_id: str) -> pd.Series:
 
     Story text is Markdown rendered as HTML in the reports: a facility or union named `<script>` must show as text.
     """
-    return _escaped(analysis_election_row(ds, election_id))
+    row = analysis_election_row(ds, election_id)
+    row["union"] = union_name(row["union"])  # as readers see it: no capitals, never cut short
+    return _escaped(row)
 
 
 def _escaped(row: pd.Series) -> pd.Series:
@@ -128,7 +138,10 @@ def _choices(ds: Dataset, row: pd.Series) -> str:
         & (tallies["stage"].astype(str) == str(row["stage"]))
         & (tallies["choice"].astype(str) == "yes")
     ]
-    parts = [f"{_count(n)} for {escape_markdown(str(u)) or row['union']}" for u, n in zip(yes["union"], yes["ballots"])]
+    parts = [
+        f"{_count(n)} for {escape_markdown(union_name(u)) or row['union']}"
+        for u, n in zip(yes["union"], yes["ballots"])
+    ]
     parts.append(f"{_count(row['no'])} for no union")
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
@@ -136,7 +149,7 @@ def _choices(ds: Dataset, row: pd.Series) -> str:
 def _outcome_words(row: pd.Series) -> str:
     """The count's result on a ballot with several choices, in the NLRB's terms."""
     if row["outcome"] == "won":
-        return f"{escape_markdown(str(row['winner']))} won, with a majority of the valid votes"
+        return f"{escape_markdown(union_name(row['winner']))} won, with a majority of the valid votes"
     if row["outcome"] == "runoff":
         return "no choice had a majority of the valid votes, so the NLRB holds a run-off between the two with the most"
     if row["outcome"] == "lost":
@@ -148,8 +161,9 @@ def _outcome_words(row: pd.Series) -> str:
 def _named(ds: Dataset, election_id: str) -> pd.Series:
     """`election_row` with how readers see the election named: `name` ('JFK8, Staten Island, N.Y.') and `at`."""
     row = election_row(ds, election_id)
-    names = results(ds).set_index("election_id").loc[election_id, ["name", "at", "at_mid", "with_code"]]
-    return pd.concat([row, _escaped(names)])
+    named = results(ds).set_index("election_id").loc[election_id]
+    names = named[["name", "at", "at_mid", "with_code"]]
+    return pd.concat([row, _escaped(names), named[["status", "case_number"]].drop(row.index, errors="ignore")])
 
 
 def site(ds: Dataset, election_id: str) -> str:
@@ -216,7 +230,9 @@ def _result(ds: Dataset, election_id: str) -> Passage:
         return Passage(text, election_source_ids(ds, [election_id]))
     votes = f"{fmt_int(row['yes'])} yes to {fmt_int(row['no'])} no"
     share = f"{fmt_pct(row['yes_share'])} of the valid votes"
-    if row["outcome"] == "won":
+    if pd.isna(row["yes_share"]):  # no valid vote: no share to give, and no majority for the union
+        text = f"Workers voted {votes}: no valid vote was counted, so the union had no majority and lost."
+    elif row["outcome"] == "won":
         text = f"Workers voted {votes} for the union: {share}, a margin of {fmt_int(row['margin'])}. The union won."
     elif row["outcome"] == "lost":
         text = f"Workers voted {votes}. The union got {share} and lost by {fmt_int(-row['margin'])}."
@@ -226,9 +242,16 @@ def _result(ds: Dataset, election_id: str) -> Passage:
             f"{fmt_int(row['challenged'])} ballots were challenged: enough to change the result, so the count "
             "did not settle it."
         )
-        if pd.notna(row["note"]) and str(row["note"]).strip():
-            text += f" After the count: {plain_note(row['note'])}"
+    after = _after_count(ds, election_id)
+    if after:
+        text += f" After the count: {after}"
     return Passage(text, election_source_ids(ds, [election_id]))
+
+
+def _after_count(ds: Dataset, election_id: str) -> str:
+    """What the NLRB decided after the count, from elections.csv's structured `status` columns ('' if none)."""
+    row = results(ds).set_index("election_id").loc[election_id]
+    return status_sentence(row, int(row["elections_in_case"]))
 
 
 def turnout(ds: Dataset, election_id: str) -> Passage:
@@ -351,11 +374,13 @@ def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
 
 
 def aftermath(ds: Dataset, election_id: str) -> Passage:
-    """What the data records about the election after the count (its `note` in elections.csv)."""
-    row = election_row(ds, election_id)
-    if pd.isna(row["note"]) or not str(row["note"]).strip():
-        return Passage("Nothing more is on record about this election after the count.")
-    return Passage(f"After the count: {plain_note(row['note'])}", election_source_ids(ds, [election_id]))
+    """What the NLRB decided about the election after the count, from elections.csv's `status` columns."""
+    after = _after_count(ds, election_id)
+    if not after:
+        return Passage("No decision by the NLRB after the count is on record for this election.")
+    status_source = ds.elections.set_index("election_id").at[election_id, "status_source_id"]
+    sources = (*([str(status_source)] if pd.notna(status_source) else []), *election_source_ids(ds, [election_id]))
+    return Passage(f"After the count: {after}", tuple(dict.fromkeys(sources)))
 
 
 def same_facility(ds: Dataset, election_id: str) -> list[str]:
@@ -379,7 +404,7 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
                 f"challenged ballots; result: {_result_words(r)}."
             )
         return (
-            f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({fmt_pct(r['yes_share'])} yes), "
+            f"- {name}: {fmt_int(r['yes'])} yes to {fmt_int(r['no'])} no ({_yes_share(r)}), "
             f"turnout {fmt_pct_or(r['turnout'])}, {_count(r['challenged'])} challenged ballots; "
             f"result: {_result_words(r)}."
         )
@@ -393,13 +418,20 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
 
 
+def _yes_share(row: pd.Series) -> str:
+    """'55.5% yes', or 'no valid vote' when none was counted."""
+    return "no valid vote" if pd.isna(row["yes_share"]) else f"{fmt_pct(row['yes_share'])} yes"
+
+
 def _result_words(row: pd.Series) -> str:
-    """'the union won', 'the union lost', 'open: the challenged ballots could change it'."""
+    """'the union won', 'the union lost', 'undecided on the count, as the challenged ballots could change it', with
+    ', later set aside' where the NLRB set the election aside."""
+    aside = ", later set aside" if str(row.get("status")) == "set_aside" else ""
     if row["outcome"] == "undetermined":
-        return "open, as the challenged ballots could change it"
+        return "undecided on the count, as the challenged ballots could change it" + aside
     if _several_choices(row):
-        return _outcome_words(row)
-    return f"the union {row['outcome']}"
+        return _outcome_words(row) + aside
+    return outcome_phrase(row["outcome"], row.get("case_number")) + aside
 
 
 def _short(row: pd.Series) -> str:
@@ -436,18 +468,48 @@ def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
     ta, tb = table.loc[election_id], table.loc[other_id]
 
     def count(t: pd.Series) -> str:
-        return about(t["approximate"]) + fmt_int(t["organizers"])
+        return qualified(t["approximate"], t.get("qualifier")) + fmt_int(t["organizers"])
 
     text = f"The campaign {a['at_mid']} had {count(ta)} organizers, against {count(tb)} {b['at']}"
     if pd.notna(ta["eligible_voters_per_organizer"]) and pd.notna(tb["eligible_voters_per_organizer"]):
         text += (
-            f": one organizer for every {fmt_int(ta['eligible_voters_per_organizer'])} eligible workers at "
-            f"{_short(a)} and one for every {fmt_int(tb['eligible_voters_per_organizer'])} at {_short(b)}."
+            f": {_per_organizer(ta)} organizer for every {fmt_int(_rough(ta))} eligible workers at "
+            f"{_short(a)} and {_per_organizer(tb)} for every {fmt_int(_rough(tb))} at {_short(b)}."
         )
     else:  # no organizer, or eligible voters not on record: no workers per organizer to give
         text += "."
-    organizer_sources = table.loc[[election_id, other_id], "source_id"].astype(str)
+    others = _other_counts(ds, [election_id, other_id])
+    if not others.empty:
+        publishers = ds.sources.set_index("source_id")["publisher"]
+        text += " Other reports differ: " + "; ".join(
+            f"{escape_markdown(str(publishers[r['source_id']]))} counted "
+            f"{qualified(r['approximate'], r['qualifier'])}{fmt_int(r['value'])} organizers "
+            f"{_named(ds, r['election_id'])['at']}"
+            for _, r in others.iterrows()
+        )
+        text = end_sentence(text) + " Organizer counts are rough, and each outlet may count differently."
+    organizer_sources = (
+        *table.loc[[election_id, other_id], "source_id"].astype(str),
+        *others["source_id"].astype(str),
+    )
     return Passage(text, (*organizer_sources, *election_source_ids(ds, [election_id, other_id])))
+
+
+def _rough(t: pd.Series) -> float:
+    """Workers per organizer to no more significant digits than the organizer count (about 10 -> one digit)."""
+    return round_sig(t["eligible_voters_per_organizer"], significant_digits(t["organizers"], t["approximate"]))
+
+
+def _per_organizer(t: pd.Series) -> str:
+    return "roughly one" if t["approximate"] else "one"
+
+
+def _other_counts(ds: Dataset, election_ids: Sequence[str]) -> pd.DataFrame:
+    """The organizer counts of these elections the charts do not use (outlets disagree), so both are said."""
+    rows = ds.workforce[
+        (ds.workforce["measure"].astype(str) == "organizers") & ds.workforce["election_id"].isin(election_ids)
+    ]
+    return rows[~rows.index.isin(preferred(rows).index)]
 
 
 def disputed_figures(ds: Dataset) -> Passage:
@@ -476,53 +538,37 @@ def disputed_figures(ds: Dataset) -> Passage:
 
 
 def money_ratio(ds: Dataset) -> Passage:
-    """The employer's spending against the union's campaign money over the same days, as a ratio.
+    """The employer's company-wide yearly spending beside what the union says its campaign cost, each as reported.
 
-    The employer's figures are pro-rated to the days of the union's campaign, assuming even spending through
-    each figure's period (`analysis.prorated_spending`); the sentence says so.
+    The two are not like with like (all workplaces for a year against one campaign), so the words say so and
+    give no ratio more precise than the rougher figure (`charts.money.campaign_figures`).
     """
-    spent = preferred(ds.spending)
-    if not ((spent["measure"] == "spent") & (spent["side"].astype(str) == "union")).any():
-        return Passage("The data holds no union campaign spending, so there is no ratio to give.")
-    ratio = union_campaign_ratio(ds)
-    parts = prorated_spending(ds, ratio["period_start"], ratio["period_end"])
-    employer_rows, union_rows = parts[parts["side"] == "employer"], parts[parts["side"] == "union"]
-    if employer_rows.empty or union_rows.empty or not ratio["union_usd"]:
-        return Passage(
-            f"No employer spending on record falls in the union's campaign "
-            f"({period_label(ratio['period_start'], ratio['period_end'])}), so there is no ratio to give.",
-            tuple(dict.fromkeys(parts["source_id"].astype(str))),
-        )
-    employer, union = (escape_markdown(rows["spender"].iloc[0]) for rows in (employer_rows, union_rows))
-    figures = " and ".join(
-        f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}"
-        for v, a, s, e in zip(
-            employer_rows["amount_usd"],
-            employer_rows["approximate"],
-            employer_rows["period_start"],
-            employer_rows["period_end"],
-        )
-    )
-    days = " and ".join(
-        f"{fmt_int(d)} of the {fmt_int(n)} days of {period_label(s, e)}"
-        for d, n, s, e in zip(
-            employer_rows["overlap_days"],
-            employer_rows["period_days"],
-            employer_rows["period_start"],
-            employer_rows["period_end"],
-        )
-    )
-    what = escape_markdown(purposes_phrase(employer_rows["purpose"]))
+    from .charts import ChartUnavailable
+    from .charts.money import OUTLETS_WITH_THE, campaign_figures, outlet, rough_ratio
+
+    try:
+        data = campaign_figures(ds)
+    except ChartUnavailable as why:
+        return Passage(f"There is no spending to set side by side: {why}.")
+    employer, union = data.loc[0], data.loc[1]
+    publishers = ds.sources.set_index("source_id")["publisher"]
+    said_by = outlet(str(publishers[union["source_id"]]))
+    said_by = f"the {said_by}" if said_by in OUTLETS_WITH_THE else said_by
+    year = employer["scope"].split(", ", 1)[1]
+    times = rough_ratio(data)
     text = (
-        f"The {union}'s campaign ({period_label(ratio['period_start'], ratio['period_end'])}) ran on "
-        f"{about(union_rows['approximate'].any())}{fmt_usd(ratio['union_usd'])}. {employer} spent {figures} "
-        f"on {what}; the campaign covered {days}, so if that money was spent evenly through each period, "
-        f"{fmt_usd(ratio['employer_usd'])} of it fell in the campaign. That is {about(ratio['approximate'])}"
-        f"{ratio['ratio']:,.0f} dollars for every union dollar."
+        f"{escape_markdown(employer['spender'])} reported spending "
+        f"{qualified(employer['approximate'], employer['qualifier'])}{fmt_usd(employer['amount_usd'])} on "
+        f"{escape_markdown(employer['purpose'])} across all its workplaces in {year}. The "
+        f"{escape_markdown(union['spender'])} said its campaign ({union['scope'].split(', ', 1)[1]}) cost "
+        f"{qualified(union['approximate'], union['qualifier'])}{fmt_usd(union['amount_usd'])}, as reported by "
+        f"{escape_markdown(said_by)}"
+        + ("; no other report confirms that figure" if union["unconfirmed"] else "")
+        + ". "
+        "The two are not like with like: one covers every workplace for a year, the other one campaign."
+        + (f" The company's figure is roughly {times} times the union's." if times >= 2 else "")
     )
-    table = parts[["spender", "side", "period_start", "period_end", "amount_usd", "overlap_days", "period_days"]]
-    table = table.assign(prorated_usd=parts["prorated_usd"])
-    return Passage(text, tuple(dict.fromkeys(parts["source_id"].astype(str))), table)
+    return Passage(text, tuple(dict.fromkeys(data["source_id"])), data.reset_index(drop=True))
 
 
 def _per(value: Any, prefix: str) -> str:
@@ -547,7 +593,7 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
         )
     lines = []
     for _, r in table.iterrows():
-        approx = about(r["approximate"])
+        approx = qualified(r["approximate"], r["qualifier"])
         lines.append(
             f"- {escape_markdown(r['spender'])}, {escape_markdown(r['purpose'])} "
             f"({period_label(r['period_start'], r['period_end'])}): {approx}"
@@ -579,7 +625,9 @@ def overview(ds: Dataset) -> Passage:
     counts = table["outcome"].astype(str).value_counts()
     years = table["count_date"].dt.year
     unions = table["union"].nunique()
-    open_ = int(counts.get("undetermined", 0))
+    set_aside = table["status"].astype(str) == "set_aside"
+    open_ = int(((table["outcome"].astype(str) == "undetermined") & ~set_aside).sum())
+    aside = int(set_aside.sum())
     runoffs = int(counts.get("runoff", 0))
     latest = table.drop_duplicates(["facility", "city", "state"], keep="last")
     latest = latest[latest["eligible_voters"].notna()]
@@ -591,12 +639,19 @@ def overview(ds: Dataset) -> Passage:
         f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
         + (f"; {runoffs} went to a run-off" if runoffs else "")
         + (f"; in {open_}, challenged ballots could still change the result" if open_ else "")
+        + (f"; the NLRB later set {aside} of these elections aside" if aside else "")
         + ". "
         f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"
-        f"{fmt_int(latest['eligible_voters'].sum())} workers were eligible to vote."
+        f"{fmt_int(_eligible_total(latest))} workers were eligible to vote."
     )
     outcomes = counts.rename_axis("outcome").rename("elections").to_frame()
     return Passage(text, election_source_ids(ds, table["election_id"]), outcomes)
+
+
+def _eligible_total(latest: pd.DataFrame) -> int:
+    """The eligible voters of these workplaces added up, rounded no finer than the roughest approximate count."""
+    approximate = latest.loc[latest["eligible_approximate"].astype(bool), "eligible_voters"]
+    return round_like(latest["eligible_voters"].sum(), approximate)
 
 
 def results_table(ds: Dataset) -> pd.DataFrame:
@@ -607,14 +662,19 @@ def results_table(ds: Dataset) -> pd.DataFrame:
             "Election": table["name"],
             "Union": table["union"],
             "Counted": table["count_date"].dt.strftime("%Y-%m-%d"),
-            "Yes": table["yes"],
-            "No": table["no"],
-            "Challenged": table["challenged"],
+            "Yes": [_count_or(v) for v in table["yes"]],
+            "No": [_count_or(v) for v in table["no"]],
+            "Challenged": [_count_or(v) for v in table["challenged"]],
             "Yes share": [fmt_pct_or(s) for s in table["yes_share"]],
             "Turnout": [fmt_pct_or(t) for t in table["turnout"]],
-            "Outcome": table["outcome"].astype(str),
+            "Outcome": [_result_words(r) for _, r in table.iterrows()],
         }
     ).set_index("Election")
+
+
+def _count_or(value: Any) -> str:
+    """A count with separators, or 'not reported' where the data has none (never '<NA>')."""
+    return "not reported" if pd.isna(value) else fmt_int(value)
 
 
 def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:

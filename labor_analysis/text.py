@@ -80,6 +80,15 @@ def about(approximate: bool) -> str:
     return "about " if approximate else ""
 
 
+def qualified(approximate: object, qualifier: object = "") -> str:
+    """The word a reported figure came with: 'over ', 'up to ' or 'about ' (an approximate figure without a
+    `qualifier`), else nothing."""
+    if not bool(approximate) or (not isinstance(approximate, bool) and pd.isna(approximate)):
+        return ""
+    word = _text(qualifier)
+    return {"over": "over ", "up_to": "up to "}.get(word, "about ")
+
+
 def long_date(value: object) -> str:
     """A date as a sentence says it: 'April 1, 2022'."""
     stamp = pd.Timestamp(value)
@@ -203,13 +212,23 @@ def place(city: object, state: object) -> str:
 
     A city AP names alone stands alone; a missing city leaves the state (as AP abbreviates it).
     """
-    city, state = _text(city), _text(state).upper()
+    city, state = place_display(city), _text(state).upper()
     state_name = AP_STATES.get(state, state)
     if not city:
         return state_name
     if not state or (city, state) in AP_STANDALONE_CITIES:
         return city
     return f"{city}, {state_name}"
+
+
+def _without_city(name: str, city: object) -> str:
+    """A workplace's name without its city where the city only ends it ('Whole Foods Philadelphia' -> 'Whole
+    Foods'), so the place is said once; a name the city is part of keeps it ('Carnegie Library of Pittsburgh')."""
+    city = place_display(city)
+    if not city or not name.lower().endswith(" " + city.lower()):
+        return name
+    rest = name[: -len(city)].rstrip(" ,")
+    return name if not rest or rest.split(" ")[-1].lower() in _MINOR else rest
 
 
 def _is_code(facility: str) -> bool:
@@ -224,12 +243,11 @@ def site(facility: object, city: object, state: object, with_code: bool = False)
     only when `with_code` (to tell two sites of one place apart): 'JFK8, Staten Island, N.Y.'. With neither
     city nor state, the facility is all there is.
     """
-    facility, where = _text(facility), place(city, state)
+    facility, where = short_employer(facility), place(city, state)
     if not where:
         return facility
     if facility and not _is_code(facility):
-        name = re.sub(rf"\s*\b{re.escape(_text(city))}\b\s*", " ", facility).strip() if _text(city) else facility
-        return f"{name or facility}, {where}"
+        return f"{_without_city(facility, city)}, {where}"
     return f"{facility}, {where}" if with_code and facility else where
 
 
@@ -249,13 +267,12 @@ def at_site(facility: object, city: object, state: object, with_code: bool = Fal
 
     `continues`: the sentence goes on, so a state gets AP's closing comma ('in Bessemer, Ala., in 2021').
     """
-    facility, where = _text(facility), place(city, state)
+    facility, where = short_employer(facility), place(city, state)
     if not where:
         return f"at {facility}"
     comma = "," if continues and "," in where else ""
     if facility and not _is_code(facility):
-        name = re.sub(rf"\s*\b{re.escape(_text(city))}\b\s*", " ", facility).strip() if _text(city) else facility
-        return f"at {name or facility} in {where}{comma}"
+        return f"at {_without_city(facility, city)} in {where}{comma}"
     if with_code and facility:
         return f"at {facility} in {where}{comma}"
     return f"in {where}{comma}"
@@ -269,7 +286,7 @@ def company(elections: pd.DataFrame) -> str | None:
         given = elections["company"].astype(object)
         names = given.where(given.notna() & (given != ""), names)
     distinct = set(names.dropna())
-    return distinct.pop() if len(distinct) == 1 else None
+    return short_employer(distinct.pop()) if len(distinct) == 1 else None
 
 
 def capitalised(words: str) -> str:
@@ -394,19 +411,348 @@ def challenged_ballots_sentence(yes: int, no: int, challenged: int, overruled: f
     )
 
 
-def plain_note(note: object) -> str:
-    """A data note as sentences for readers: ISO dates as long dates, clauses as sentences, counts with commas.
+# ---------------------------------------------------------------- words for any ballot: case type, result, status
 
-    'Rerun ordered 2021-11-29; an NLRB judge set it aside on 2024-11-06' -> 'Rerun ordered November 29, 2021.
-    An NLRB judge set it aside on November 6, 2024.' Bracketed remarks about the data files are left out.
+#: AP style's month abbreviations before a day ('Nov. 6, 2024'); March to July are spelled out.
+_AP_MONTHS = {1: "Jan.", 2: "Feb.", 8: "Aug.", 9: "Sept.", 10: "Oct.", 11: "Nov.", 12: "Dec."}
+
+
+def ap_date(value: object) -> str:
+    """A date in AP style: 'Nov. 6, 2024', 'March 31, 2022'."""
+    stamp = pd.Timestamp(value)
+    return f"{_AP_MONTHS.get(stamp.month, stamp.strftime('%B'))} {stamp.day}, {stamp.year}"
+
+
+def case_type(case_number: object) -> str:
+    """The NLRB case type from a case number ('10-RC-269250' -> 'RC'): RC (workers petition for a union), RD
+    (workers petition to remove one: decertification), RM (the employer petitions); '' when unknown."""
+    found = re.search(r"-(R[CDM])-", _text(case_number).upper())
+    return found.group(1) if found else ""
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: '1 challenged ballot', '2 challenged ballots', '1,234 votes'."""
+    return f"{fmt_int(n)} {noun if round(float(n)) == 1 else plural or noun + 's'}"
+
+
+#: What a union's yes-or-no result means, by case type: a decertification (RD) asks whether to keep a union.
+_OUTCOME_PHRASES = {
+    ("RD", "won"): "workers voted to keep the union",
+    ("RD", "lost"): "workers voted to remove the union",
+    ("", "won"): "the union won",
+    ("", "lost"): "the union lost",
+    ("", "undetermined"): "the count did not decide it: the challenged ballots could change the result",
+    ("", "runoff"): "no choice won a majority, so a run-off follows",
+}
+#: The same as a short label beside a mark on a chart.
+_OUTCOME_LABELS = {
+    ("RD", "won"): "union kept",
+    ("RD", "lost"): "union removed",
+    ("", "won"): "won",
+    ("", "lost"): "lost",
+    ("", "undetermined"): "undecided on the count",
+    ("", "runoff"): "run-off",
+}
+
+
+def _by_case(table: Mapping[tuple[str, str], str], outcome: object, case_number: object) -> str:
+    kind, result = case_type(case_number), _text(outcome)
+    return table.get((kind, result)) or table.get(("", result), result)
+
+
+def outcome_phrase(outcome: object, case_number: object = "") -> str:
+    """What the count decided, as a clause: 'the union won', 'workers voted to remove the union' (RD), ..."""
+    return _by_case(_OUTCOME_PHRASES, outcome, case_number)
+
+
+def outcome_headline(outcome: object, case_number: object = "") -> str:
+    """`outcome_phrase` as a headline starts: 'Union won', 'Workers voted to remove the union'."""
+    phrase = outcome_phrase(outcome, case_number)
+    return "Union " + phrase.removeprefix("the union ") if phrase.startswith("the union ") else capitalised(phrase)
+
+
+def outcome_label(outcome: object, case_number: object = "", status: object = "") -> str:
+    """A short label for a chart: 'won', 'lost', 'union kept' (RD), 'undecided on the count', with ', set aside'
+    when the NLRB set the election aside afterwards ('set aside' alone when the count had not decided it)."""
+    label = _by_case(_OUTCOME_LABELS, outcome, case_number)
+    if _text(status) == "set_aside":
+        return "set aside" if _text(outcome) == "undetermined" else f"{label}, set aside"
+    return label
+
+
+def result_key(outcome: object, status: object = "") -> str:
+    """The result a chart marks: the count's outcome, or `set_aside` when the NLRB set the election aside."""
+    return "set_aside" if _text(status) == "set_aside" else _text(outcome)
+
+
+def is_union_win(outcome: object, case_number: object = "") -> bool:
+    """A union won an organizing vote: outcome `won` on any case but a decertification (RD), where `won` keeps
+    a union workers already had."""
+    return _text(outcome) == "won" and case_type(case_number) != "RD"
+
+
+#: Who in the NLRB made a decision (elections.csv `status_by`).
+_DECIDERS = {
+    "regional_director": "the NLRB's regional director",
+    "hearing_officer": "an NLRB hearing officer",
+    "administrative_law_judge": "an NLRB administrative law judge",
+    "board": "the National Labor Relations Board",
+}
+_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
+
+
+def status_sentence(row: Mapping[str, Any], elections_in_case: int = 0) -> str:
+    """What the NLRB decided after the count, from the structured `status` columns only; '' when none is recorded.
+
+    `elections_in_case`: how many elections of the same case were held up to this one, so a set-aside can say
+    which election it ordered ('a third election'); 0 when unknown ('a new election').
     """
-    text = _text(note)
-    text = re.sub(r"\s*\([^)]*\.csv[^)]*\)", "", text)
-    text = re.sub(r"\b(\d{4}-\d{2}-\d{2})\b", lambda m: long_date(m.group(1)), text)
-    text = re.sub(
-        r"(?<![\d,.$])(\d{4,})(?![\d,])",
-        lambda m: fmt_int(int(m.group(1))) if not 1900 <= int(m.group(1)) <= 2100 else m.group(1),
-        text,
-    )
-    sentences = [part.strip() for part in text.split(";") if part.strip()]
-    return " ".join(s[0].upper() + s[1:] + ("" if s.endswith(".") else ".") for s in sentences)
+    status = _text(row.get("status"))
+    if not status:
+        return ""
+    by = _text(row.get("status_by"))
+    region = re.match(r"0*(\d+)-R", _text(row.get("case_number")))
+    who = f"the NLRB's Region {region.group(1)} director" if by == "regional_director" and region else None
+    who = who or _DECIDERS.get(by, "the NLRB")
+    date = row.get("status_date")
+    when = "" if date is None or pd.isna(date) else f" on {ap_date(date)}"
+    if status == "set_aside":
+        nth = _ORDINALS.get(elections_in_case + 1) if elections_in_case else None
+        ordered = f"a {nth}" if nth else "a new"
+        text = f"{who} set the election aside{when}{',' if when else ''} and ordered {ordered} election"
+    elif status == "certified":
+        text = f"{who} certified the union as the workers' representative{when}"
+    else:  # results_certified
+        text = f"{who} certified the result{when}"
+    if bool(row.get("status_appealed")) and not pd.isna(row.get("status_appealed")):
+        text += "; the decision has been appealed"
+    return capitalised(text) + "."
+
+
+def round_like(total: float, approximations: Iterable[float]) -> int:
+    """A sum rounded no finer than its roughest approximate part: 21,658 with about 4,300 in it -> 21,700.
+
+    A figure reported as 'about 4,300' is known to the hundred, so a sum including it is too.
+    """
+    step = 1
+    for value in approximations:
+        v = abs(round(float(value)))
+        places = 1
+        while v and v % (places * 10) == 0:
+            places *= 10
+        step = max(step, places)
+    return int(round(float(total) / step) * step)
+
+
+def all_of(n: int, noun: str) -> str:
+    """Every one of `n` things, in the right number: 'all 505 challenged ballots', 'both challenged ballots', 'the 1
+    challenged ballot' (never 'all 1 challenged ballots')."""
+    if round(float(n)) == 2:
+        return f"both {noun}s"
+    return f"the {count_of(n, noun)}" if round(float(n)) == 1 else f"all {count_of(n, noun)}"
+
+
+def end_sentence(text: str) -> str:
+    """`text` closed with one period: 'N.Y.' stays 'N.Y.', never 'N.Y..'."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def tidy(text: str) -> str:
+    """A text with an abbreviation's period doing for the sentence's ('in Schodack, N.Y..' -> 'in Schodack, N.Y.'),
+    so a place at the end of a sentence never prints '..' (an ellipsis '...' is left alone)."""
+    return re.sub(r"(?<=[A-Za-z]\.)\.(?!\.)", "", text)
+
+
+def significant_digits(value: float, approximate: bool = False) -> int:
+    """How many digits of a reported figure mean something: 4,300,000 has two; 'about 100,000' and 'about 10' one."""
+    digits = str(abs(round(float(value)))).rstrip("0") or "0"
+    return 1 if approximate and len(digits) <= 1 else max(1, len(digits))
+
+
+def round_sig(value: float, digits: int) -> float:
+    """`value` rounded to `digits` significant digits: round_sig(163.3, 1) -> 200."""
+    value = float(value)
+    if value == 0 or math.isnan(value):
+        return value
+    magnitude = 10 ** (math.floor(math.log10(abs(value))) - digits + 1)
+    return round(value / magnitude) * magnitude
+
+
+def join_words(items: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
+
+
+def unverified_sentence(publishers: Iterable[str]) -> str:
+    """' Unverified: what Portside and HuffPost reported (no address of the report on record).' for sources the data
+    cites without an address, so a reader knows which figures could not be checked; '' if none."""
+    names = list(dict.fromkeys(publishers))
+    if not names:
+        return ""
+    return f" Unverified: what {join_words(names)} reported (no address of the report on record)."
+
+
+# ---------------------------------------------------------------- display names: capitals, acronyms, cut names
+
+#: Words kept in capitals when a name in capitals is put in title case: legal forms, unions and employers known
+#: by their initials, Roman numerals.
+ACRONYMS = {
+    "AFL-CIO", "AFSCME", "AFT", "ALU", "ATU", "BCTGM", "CAUSE", "CLC", "CWA", "IAM", "IBEW", "II", "III", "IUE", "IUOE",
+    "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA", "UAW", "UFCW",
+    "UNITE", "UPMC", "UPS", "US", "USA", "USW", "VA",
+}  # fmt: skip
+#: Words a title-cased name keeps in lower case unless they start it.
+_MINOR = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "in",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "d/b/a",
+    "a/w",
+    "f/k/a",
+}
+#: Place names AP spells its own way, and abbreviations it spells out, in names from the NLRB's files.
+AP_PLACE_NAMES = {"DUBOIS": "DuBois", "MCKEESPORT": "McKeesport", "MCKEES ROCKS": "McKees Rocks"}
+_PLACE_WORDS = {"TWP": "Township", "TWP.": "Township", "MT": "Mount", "MT.": "Mount", "FT": "Fort", "FT.": "Fort"}
+#: Longest name the NLRB's files hold: a name this long may have been cut there.
+NLRB_NAME_LIMIT = 100
+#: Unions by the start of their full name (as the NLRB writes it), and the short name readers know.
+UNION_SHORT_NAMES = (
+    ("UNITED STEEL, PAPER AND FORESTRY", "United Steelworkers (USW)"),
+    ("INTERNATIONAL BROTHERHOOD OF TEAMSTERS", "Teamsters"),
+    ("SERVICE EMPLOYEES INTERNATIONAL UNION", "SEIU"),
+    ("UNITED FOOD AND COMMERCIAL WORKERS", "UFCW"),
+    ("INTERNATIONAL BROTHERHOOD OF ELECTRICAL WORKERS", "IBEW"),
+    ("COMMUNICATIONS WORKERS OF AMERICA", "CWA"),
+    ("INTERNATIONAL UNION OF OPERATING ENGINEERS", "IUOE"),
+    ("UNITED BROTHERHOOD OF CARPENTERS", "Carpenters union"),
+    ("INTERNATIONAL ASSOCIATION OF MACHINISTS", "Machinists union (IAM)"),
+    ("AMERICAN FEDERATION OF STATE, COUNTY", "AFSCME"),
+    ("INTERNATIONAL UNION, UNITED AUTOMOBILE", "UAW"),
+    ("INTERNATIONAL UNION, SECURITY, POLICE AND FIRE", "SPFPA"),
+)
+
+
+def _is_capitals(text: str) -> bool:
+    """A name written in capitals: two or more words of four or more capitals that are not acronyms ('UNITED
+    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'; not 'RWDSU' or 'UFCW Local 1776')."""
+    words = [w.strip(",.;:()\"'") for w in text.split(" ")]
+    shouting = [w for w in words if len(w) >= 4 and w.isupper() and w.upper() not in ACRONYMS]
+    return len(shouting) >= 2
+
+
+def _title_word(word: str, first: bool) -> str:
+    """One word of a name in capitals, in title case: acronyms kept, 'Mc' and "O'" names, '.com' kept low."""
+    core = word.strip(",.;:()\"'")
+    lead, trail = word[: word.find(core)] if core else "", word[word.find(core) + len(core) :] if core else ""
+    if not core:
+        return word
+    if core.upper() in ACRONYMS or core.upper().rstrip(".") in ACRONYMS or re.search(r"\d", core):
+        return lead + core.upper() + trail if not re.search(r"\d", core) else word.capitalize()
+    if re.fullmatch(r"([A-Z]\.){2,}[A-Z]?\.?", core) or (len(core) <= 3 and not re.search(r"[AEIOUY]", core)):
+        return word  # initials (C.P.S.R.) and vowel-less short codes (VT, LMS) stay in capitals
+    if core.lower() in _MINOR and not first:
+        return lead + core.lower() + trail
+    if "-" in core:
+        return lead + "-".join(_title_word(part, True) for part in core.split("-")) + trail
+    low = core.lower()
+    if low.startswith("mc") and len(low) > 3:
+        text = "Mc" + low[2:].capitalize()
+    elif low.startswith("o'") and len(low) > 2:
+        text = "O'" + low[2:].capitalize()
+    else:
+        text = low.capitalize()
+    return lead + text + trail
+
+
+def display_name(name: object) -> str:
+    """A name as readers see it: one written in capitals put in title case, acronyms and legal forms kept
+    ('UPMC PRESBYTERIAN SHADYSIDE' -> 'UPMC Presbyterian Shadyside', 'VT HACKNEY, INC.' -> 'VT Hackney, Inc.');
+    a name with lower-case letters, or a single word ('RWDSU'), is left as it is."""
+    text = re.sub(r"\s+", " ", _text(name))
+    if not _is_capitals(text):
+        return text
+    return " ".join(_title_word(w, i == 0) if w.isupper() else w for i, w in enumerate(text.split(" ")))
+
+
+def union_name(name: object) -> str:
+    """A union's name for a reader: in title case (see `display_name`), and never cut short. A name as long as the
+    NLRB's files allow may have been cut there: it becomes the short name readers know (with its local's number),
+    or loses its affiliation ('... Local 249 a/w International ...') or its last, cut clause."""
+    text = re.sub(r"\s+", " ", _text(name))
+    if len(text) >= NLRB_NAME_LIMIT:
+        upper = text.upper()
+        local = re.search(r"LOCAL(?: UNION)?(?: NO\.?)? ?(\d+)", upper)
+        for long, short in UNION_SHORT_NAMES:
+            if upper.startswith(long) or (f" {long}" in upper and " A/W " not in upper):
+                return short + (f" Local {local.group(1)}" if local else "")
+        if " A/W " in upper:
+            text = text[: upper.index(" A/W ")].rstrip(" ,")
+        else:
+            text = re.sub(r",[^,]*$", "", text).rstrip(" ,") or text
+    return display_name(text)
+
+
+def place_display(city: object) -> str:
+    """A city from an NLRB file as AP writes it: capitals put in title case ('BETHEL PARK' -> 'Bethel Park'), AP's
+    own spellings ('DuBois', 'McKeesport') and abbreviations spelled out ('Cranberry Twp' -> 'Cranberry
+    Township')."""
+    text = re.sub(r"\s+", " ", _text(city))
+    if text.isupper() and re.search(r"[A-Z]{2}", text):
+        text = " ".join("-".join(part.capitalize() for part in w.split("-")) for w in text.split(" "))
+    text = " ".join(_PLACE_WORDS.get(w.upper(), w) for w in text.split(" "))
+    return AP_PLACE_NAMES.get(text.upper(), text)
+
+
+#: Legal forms a headline leaves out of an employer's name (AP style: 'Amazon.com Services', not '..., LLC').
+_LEGAL_FORM = re.compile(
+    r",?\s+(?:Inc|Incorporated|LLC|L\.L\.C|LLP|LP|L\.P|Corp|Co|Ltd|PC|P\.C|PLLC)\.?(?=$|[\s,;])", re.IGNORECASE
+)
+#: What joins the names of several employers on one petition: a semicolon, ', and', or a comma after a legal form.
+_SEVERAL = re.compile(r"\s*;\s*|,\s+and\s+|,\s*(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Co\.)\s*,\s+(?=[A-Z])")
+
+
+def short_employer(name: object) -> str:
+    """An employer's name as a headline says it, by rule, never cut mid-word: several employers on one petition
+    as the first and how many more ('Propel Schools and 7 related employers'), the trade name after 'd/b/a', the
+    company before ', a division of' or 'f/k/a', and no legal form ('Inc.', 'LLC')."""
+    text = display_name(name)
+    text = re.sub(r",?\s+(?:a\s+)?(?:single|joint)\s+employers?\.?$", "", text, flags=re.IGNORECASE)
+    parts = [p for p in _SEVERAL.split(text) if p.strip()] or [text]
+    first = re.split(r"\s+d/b/a\s+", parts[0], flags=re.IGNORECASE)[-1]
+    first = re.split(r",?\s+(?:f/k/a|formerly|a division of|a subsidiary of)\s+", first, flags=re.IGNORECASE)[0]
+    first = _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
+    more = len(parts) - 1
+    return f"{first} and {count_of(more, 'related employer')}" if more > 0 else first
+
+
+def yes_side(case_number: object) -> str:
+    """Who a yes vote is for, as a headline's subject: 'Union', or in a decertification (RD), where yes keeps a
+    union workers already have, 'Votes to keep the union'."""
+    return "Votes to keep the union" if case_type(case_number) == "RD" else "Union"
+
+
+def union_goal(case_number: object) -> str:
+    """What the union needs the votes for: 'win', or 'stay' in a decertification (RD)."""
+    return "stay" if case_type(case_number) == "RD" else "win"
+
+
+def fitting_title(*candidates: str) -> str:
+    """The first of `candidates` (most to least detailed) no longer than every size preset allows a title; the last
+    when none fits, so a long name from the data shortens the words rather than overflowing the chart."""
+    from .presets import SIZE_PRESETS
+
+    limit = min(p.max_title_chars for p in SIZE_PRESETS.values())
+    return next((c for c in candidates if len(tidy(c)) <= limit), candidates[-1])

@@ -480,6 +480,17 @@ def _check_elections(raw: RawTable, elections: pd.DataFrame, report: Report) -> 
     count_year = count.dt.year.to_numpy(dtype=float, na_value=np.nan)
     wrong = (id_year >= 0) & ~np.isnan(count_year) & (id_year != count_year)
     report.rows(raw, wrong, "election_id", "the year in election_id is not the year of count_date")
+    if "certified" in elections and "status" in elections:  # one certification, said in two columns
+        status, certified = (elections[c].astype(object) for c in ("status", "certified"))
+        contradicts = ((status == "certified") & (certified == "lost")) | (
+            (status == "results_certified") & (certified == "won")
+        )
+        report.rows(
+            raw,
+            contradicts.to_numpy(dtype=bool),
+            "certified",
+            "contradicts status (a certification of representative is won, a certification of results lost)",
+        )
 
 
 YES, CHALLENGED = CHOICES.index("yes"), CHOICES.index("challenged")

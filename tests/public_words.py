@@ -1,33 +1,101 @@
-"""What no public text may say: a facility code without its place, 'upheld', or the project's internal words.
+"""What no public text may say, checked over every title, subtitle, alt text and report sentence we produce.
 
-Shared by the chart, story, CLI and notebook tests: each collects the text readers see and asks `problems`.
+Shared by the chart, story, CLI, notebook and word tests: each collects the text readers see and asks `problems`
+(forbidden words, codes without their place) or `word_problems` / `spec_problems` (the copy desk's list: no
+'..', no 'all 1', no `<NA>`, no name in capitals, no title over the preset's length, no raw note after 'After
+the count', a decertification never worded as an organizing win).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+import pandas as pd
+
+from labor_analysis.charts import ChartSpec
 from labor_analysis.loading import Dataset
-from labor_analysis.text import place
+from labor_analysis.presets import SIZE_PRESETS
+from labor_analysis.text import ACRONYMS, case_type, place
 
 #: Words for the project's own workings, never for readers; 'upheld' reads as the opposite of the NLRB's meaning.
 FORBIDDEN = ("upheld", "seed", "preferred", "the data's note")
+#: The longest title any size preset sets.
+TITLE_MAX = min(p.max_title_chars for p in SIZE_PRESETS.values())
+#: Missing values as pandas or Python print them.
+MISSING = re.compile(r"<NA>|\bnan\b|\bNaN\b|\bNone\b|\bNaT\b")
+#: Two or more words of three or more capitals: a name left in the NLRB file's capitals.
+CAPITALS = re.compile(r"\b[A-Z][A-Z&'.-]{2,}(?:[ ,]+[A-Z][A-Z&'.-]{2,})+\b")
+#: What the NLRB decided after a count, as `text.status_sentence` words it (the only thing after 'After the count').
+STATUS_WORDS = re.compile(r"After the count: (The NLRB|An NLRB|The National Labor Relations Board|The NLRB's Region)")
+#: Words of an organizing win or loss: never for a decertification (RD), where yes keeps a union.
+ORGANIZING = re.compile(r"\bUnion (won|lost)\b|\bunion win\b|\bthe union won\b|\bthe union lost\b")
 
 
-def facility_places(ds: Dataset) -> dict[str, str]:
-    """Each facility code (like 'JFK8') of the data and its place in AP style."""
-    table = ds.elections.drop_duplicates("facility")
-    return {
-        str(f): place(c, s)
-        for f, c, s in zip(table["facility"], table["city"], table["state"])
-        if re.fullmatch(r"[A-Z0-9-]+", str(f)) and place(c, s)
-    }
+def facility_places(ds: Dataset) -> dict[str, set[str]]:
+    """Each facility code (like 'JFK8') of the data and its places in AP style (a code may be used at several)."""
+    out: dict[str, set[str]] = {}
+    placeless = set()  # a code whose place some election does not give: there the code is all there is
+    for f, c, s in zip(ds.elections["facility"], ds.elections["city"], ds.elections["state"]):
+        if re.fullmatch(r"[A-Z0-9-]+", str(f)):
+            if place(c, s):
+                out.setdefault(str(f), set()).add(place(c, s))
+            else:
+                placeless.add(str(f))
+    return {code: places for code, places in out.items() if code not in placeless}
 
 
 def problems(text: str, ds: Dataset) -> list[str]:
     """What is wrong with one public text: forbidden words, and codes used without their place anywhere in it."""
     found = [f"says {word!r}" for word in FORBIDDEN if re.search(rf"\b{re.escape(word)}", text, re.IGNORECASE)]
-    for code, where in facility_places(ds).items():
-        if re.search(rf"\b{re.escape(code)}\b", text) and where not in text:
-            found.append(f"names {code} without {where}")
+    for code, places in facility_places(ds).items():
+        if re.search(rf"\b{re.escape(code)}\b", text) and not any(where in text for where in places):
+            found.append(f"names {code} without {' or '.join(sorted(places))}")
     return found
+
+
+def word_problems(text: str, *, title: bool = False) -> list[str]:
+    """The copy desk's list for one text: '..', 'all 1', a missing value printed, a name in capitals, a title too
+    long for the presets, a raw note after 'After the count'."""
+    found = []
+    if ".." in text:
+        found.append("has '..'")
+    if re.search(r"\ball 1\b(?![,\d])", text):
+        found.append("says 'all 1'")
+    if MISSING.search(text):
+        found.append(f"prints a missing value ({MISSING.search(text).group(0)})")
+    for match in CAPITALS.finditer(text):
+        words = re.split(r"[ ,]+", match.group(0))
+        if any(w.strip(".,'") not in ACRONYMS and len(w.strip(".,'")) > 3 for w in words):
+            found.append(f"has a name in capitals ({match.group(0)!r})")
+    if title and len(text) > TITLE_MAX:
+        found.append(f"title of {len(text)} characters (most {TITLE_MAX})")
+    for start in (m.start() for m in re.finditer("After the count:", text)):
+        if not STATUS_WORDS.match(text, start):
+            found.append(f"a raw note after 'After the count' ({text[start : start + 60]!r})")
+    return found
+
+
+def spec_problems(spec: ChartSpec, ds: Dataset) -> list[str]:
+    """Everything wrong with one chart's words: `word_problems` of its title, subtitle and alt text, `problems`,
+    and a decertification (RD) election's chart worded as an organizing win or loss."""
+    found = [f"title {p}" for p in word_problems(spec.title, title=True)]
+    for name, text in (("subtitle", spec.subtitle), ("alt text", spec.alt_text)):
+        found += [f"{name} {p}" for p in word_problems(text)]
+    found += [f"words {p}" for p in problems(" ".join((spec.title, spec.subtitle, spec.alt_text)), ds)]
+    for election_id, case in rd_elections(ds).items():
+        slug = re.sub(r"[^a-z0-9]+", "-", election_id.lower()).strip("-")
+        if spec.slug.endswith("-" + slug) and ORGANIZING.search(spec.title + " " + spec.subtitle):
+            found.append(f"decertification {case} worded as an organizing result")
+    return [f"{spec.slug}: {p}" for p in found]
+
+
+def rd_elections(ds: Dataset) -> dict[str, str]:
+    """The decertification (RD) elections of the data, by election id, with their case numbers."""
+    cases = ds.elections.set_index("election_id")["case_number"]
+    return {str(e): str(c) for e, c in cases.items() if pd.notna(c) and case_type(c) == "RD"}
+
+
+def passages_problems(texts: Iterable[tuple[str, str]], ds: Dataset) -> list[str]:
+    """`word_problems` and `problems` of report sentences, each named (`(name, text)` pairs)."""
+    return [f"{name}: {p}" for name, text in texts for p in (*word_problems(text), *problems(text, ds))]

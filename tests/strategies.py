@@ -2,10 +2,12 @@
 
 `data_folders()` draws a `Folder` (the rows of the five files, and which optional columns the files leave out);
 `folder.write(path)` writes it. The folders cover one election or several; single-union and multi-union
-ballots; the elections of one company or of several; tallies in the elections file's order or not; initial,
-rerun and run-off elections and voting units; revised and final stages; ties; no challenged ballots; unreported
-figures (empty cells); unknown place and eligible voters; no spending, spending by one side only, periods that
-do or do not overlap; and files written with or without each optional column.
+ballots; RC, RD (decertification) and RM cases; decisions after the count (certified, set aside, appealed);
+names in capitals and cut at the NLRB's 100 characters; the elections of one company or of several; tallies in
+the elections file's order or not; initial, rerun and run-off elections and voting units; revised and final
+stages; ties; no challenged ballots; unreported figures (empty cells); unknown place and eligible voters; no
+spending, spending by one side only, periods that do or do not overlap; and files written with or without each
+optional column.
 Usage: `@given(folder=data_folders())` then `ds = load(folder.write(tmp_path / "data"))`.
 """
 
@@ -27,10 +29,28 @@ COMPANIES = (
     (("Amazon.com Services LLC", ""),),
     (("Starbucks Corporation", "Starbucks"),),
     (("Starbucks Corporation", ""), ("Trader Joe's", "")),
+    (("UPMC PRESBYTERIAN SHADYSIDE", ""), ("CARNEGIE LIBRARY OF PITTSBURGH", "")),
 )
-UNION_NAMES = ("ALU", "RWDSU", "Teamsters", "CAUSE", "Workers United, SEIU", 'Local 298 "B"')
-FACILITIES = ("JFK8", "LDJ5", "BHM1", "RDU1", "ALB1", "DCK6", "KCVG", "Store 10")
-PLACES = (("Staten Island", "NY"), ("Bessemer", "AL"), ("Garner", "NC"), ("Schodack", "NY"), ("", ""))
+UNION_NAMES = (
+    "ALU",
+    "RWDSU",
+    "Teamsters",
+    "CAUSE",
+    "Workers United, SEIU",
+    'Local 298 "B"',
+    "UNITED STEEL, PAPER AND FORESTRY, RUBBER, MANUFACTURING, ENERGY, ALLIED INDUSTRIAL AND SERVICE WORKE",
+)
+FACILITIES = ("JFK8", "LDJ5", "BHM1", "RDU1", "ALB1", "DCK6", "KCVG", "Store 10", "Carnegie Library of Pittsburgh")
+PLACES = (
+    ("Staten Island", "NY"),
+    ("Bessemer", "AL"),
+    ("Garner", "NC"),
+    ("Schodack", "NY"),
+    ("", ""),
+    ("PITTSBURGH", "PA"),
+    ("CRANBERRY TWP", "PA"),
+    ("DUBOIS", "PA"),
+)
 
 
 @dataclass
@@ -129,14 +149,35 @@ def _election(draw: st.DrawFn, index: int, source: str) -> tuple[Row, list[Row]]
         "eligible_voters": _text(eligible),
         "eligible_approximate": draw(st.sampled_from(("true", "false", ""))),
         "case_number": draw(
-            st.sampled_from(("", f"29-RC-{280000 + index}", f"03-RM-{300000 + index}", f"10-RD-{260000 + index}"))
+            st.sampled_from(
+                (
+                    "",
+                    f"29-RC-{280000 + index}",
+                    f"03-RM-{300000 + index}",
+                    f"10-RD-{260000 + index}",
+                    f"06-RD-{100000 + index}",
+                )
+            )
         ),
         "unit": draw(st.sampled_from(("", "A", "B"))),
         "kind": draw(st.sampled_from(("", "initial", "rerun", "runoff"))),
         "self_determination": draw(st.sampled_from(("", "false", "true"))),
-        "certified": draw(st.sampled_from(("", "won", "lost"))),
         "source_id": source,
         "note": draw(st.sampled_from(("", 'Counted by the NLRB; "quoted", with a comma', "=1+1"))),
+    }
+    status = draw(st.sampled_from(("", "certified", "results_certified", "set_aside")))
+    status_day = day + dt.timedelta(days=draw(st.integers(0, 900)))
+    # the certified result agrees with a certification in status (validation says so), or is not recorded
+    certified = {"certified": ("", "won"), "results_certified": ("", "lost")}.get(status, ("", "won", "lost"))
+    election |= {
+        "certified": draw(st.sampled_from(certified)),
+        "status": status,
+        "status_date": status_day.isoformat() if status and status_day.year <= 2100 and draw(st.booleans()) else "",
+        "status_by": draw(st.sampled_from(("", "regional_director", "administrative_law_judge", "board")))
+        if status
+        else "",
+        "status_appealed": draw(st.sampled_from(("", "false", "true"))) if status else "",
+        "status_source_id": source if status else "",
     }
     return election, tallies
 

@@ -35,3 +35,8 @@ def test_import_benchmark_runs() -> None:
     out = run_benchmark("bench_import.py", "--foia", str(FOIA), "--repeats", "1")
     assert out.count("ratio ") == 4 and "of wall times" in out  # the FOIA table, its summary, every file, national()
     assert "import-nlrb of all 14 NLRB files" in out and "labor_analysis.national()" in out
+
+
+def test_scenario_benchmark_runs() -> None:
+    out = run_benchmark("bench_scenario.py", "--repeats", "1")
+    assert out.startswith("baseline (10 yes, 5 no, 3 challenged):") and out.count(" s CPU (") == 5

@@ -90,7 +90,9 @@ def _trust_fuzzer():
     return fuzz_trust
 
 
-@pytest.mark.parametrize(("family", "seed"), [("nlrb-foia", 11), ("nlrb-csv", 23), ("scenario", 5)])
+@pytest.mark.parametrize(
+    ("family", "seed"), [("nlrb-foia", 11), ("nlrb-csv", 23), ("nlrb-annual", 31), ("scenario", 5)]
+)
 def test_a_fixed_sample_of_imports_and_scenarios(fuzzer, tmp_path: Path, family: str, seed: int) -> None:
     """import-nlrb on mutated files of both formats, and scenario on random arguments (issue #21): each case a
     folder that validates, or one clear refusal with nothing written; scenario within 500 MB (its time is judged by

@@ -62,7 +62,7 @@ def test_a_foia_cell_outside_the_contract_stops_the_import(tmp_path, capsys, col
     path = write_foia(tmp_path / "foia.xlsx", [foia_row("01-RC-000002", "2020-01-16"), row])
     code, err = _import(tmp_path, path, capsys)
     assert code == 2 and len(err.splitlines()) == 1
-    assert f"foia.xlsx, row 6, column '{column}'" in err and shown in err
+    assert f"foia.xlsx, sheet 'Sheet1', row 6, column '{column}'" in err and shown in err
     assert not (tmp_path / "out").exists()
 
 

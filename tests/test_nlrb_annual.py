@@ -87,6 +87,15 @@ def test_a_bad_cell_names_file_sheet_row_and_column(tmp_path: Path) -> None:
         read_nlrb_file(path)
 
 
+def test_a_case_number_in_an_unknown_shape_is_named(tmp_path: Path) -> None:
+    bad = [dict(ROWS[0]), dict(ROWS[1], **{"Case Number": "29 RC 100002"})]
+    path = write_workbook(tmp_path / "r.xlsx", {"FY2022-1 Labor Org": table(REPORT_ONE, bad)})
+    with pytest.raises(
+        NlrbFileError, match=r"sheet 'FY2022-1 Labor Org', row 3, column 'Case Number': not an NLRB case"
+    ):
+        read_nlrb_file(path)
+
+
 def test_a_table_missing_a_column_is_named(tmp_path: Path) -> None:
     columns = [c for c in REPORT_ONE if c != "Cert of Rep (Win)"]
     path = write_workbook(tmp_path / "r.xlsx", {"Sheet": table(columns, ROWS, "NLRB Elections")})

@@ -4,6 +4,7 @@ FOIA table (when ../shared/nlrb/ is present) to prove the committed files are th
 from __future__ import annotations
 
 import filecmp
+import re
 import tempfile
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
         spec = finished.spec
         assert spec.headline in spec.title and spec.headline in spec.alt_text
         assert set(spec.source_ids) <= set(finished.ds.sources["source_id"])
-        assert finished.source_line.startswith("Source: NLRB tallies (FOIA request NLRB-2022-000194)")
+        record = RECORD_LINE if name in RECORD_CHARTS else "Source: NLRB tallies (FOIA request NLRB-2022-000194)"
+        assert finished.source_line.startswith(record)
     assert chart("national-unit-sizes", ds).data["eligible_voters"].tolist() == [12, 20000]
     assert chart("national-unit-sizes", ds).figure().axes
     story_ds = national_story.with_sources(ds, national_story.release_sources(tables))
@@ -113,6 +115,7 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
         national_story.win_rates,
         national_story.voting_methods,
         national_story.challenged,
+        national_story.certified,
     ):
         text = passage(story_ds, tables).text
         assert "nan" not in text and "None" not in text
@@ -123,7 +126,11 @@ NATIONAL_CHARTS = (
     "national-win-rate-by-unit-size",
     "national-mail-and-in-person",
     "national-determinative-challenged-ballots",
+    "national-win-rate-by-fiscal-year",
 )
+#: The charts drawn from the national record (every NLRB file), cited as such.
+RECORD_CHARTS = ("national-win-rate-by-fiscal-year",)
+RECORD_LINE = "Source: NLRB annual election reports and tallies"
 
 
 def test_national_charts_export_with_the_release_on_their_source_line(tmp_path):
@@ -179,7 +186,8 @@ def test_national_charts_and_words_draw_or_say_why_on_any_valid_folder(folder) -
             finished = chart(name, ds)
         except ChartUnavailable:
             continue
-        assert finished.figure().axes and finished.source_line.startswith("Source: NLRB tallies")
+        record = RECORD_LINE if name in RECORD_CHARTS else "Source: NLRB tallies"
+        assert finished.figure().axes and finished.source_line.startswith(record)
     tables = load_tables()
     story_ds = national_story.with_sources(ds, release_sources(tables))
     for passage in (
@@ -228,3 +236,57 @@ def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
     row = determinative.iloc[0]
     assert (row["yes_at_first_count"], row["no_at_first_count"], row["challenged_at_first_count"]) == (40, 45, 9)
     assert bool(row["union_trailed_at_first_count"]) and row["certified"] == "won" and row["fiscal_year"] == 2022
+
+
+def test_the_baseline_leaves_out_the_focus_company(project_data_dir: Path, tmp_path: Path) -> None:
+    """The national tables leave out the elections of the project's own company (Amazon), which they are compared
+    with: an Amazon election in the import changes no table."""
+    from labor_analysis.nlrb.national import FOCUS_COMPANY
+
+    assert set(load(project_data_dir).elections["company"].dropna()) == {FOCUS_COMPANY}
+    rows = [foia_row("29-RC-300001", "2021-03-01", yes=30, no=10), foia_row("29-RC-300002", "2021-04-01", yes=3, no=9)]
+    base = national_tables(load(import_files([write_foia(tmp_path / "a.xlsx", rows)], tmp_path / "a").out_dir))
+    amazon = foia_row("10-RC-300003", "2021-04-09", yes=738, no=1798, name="Amazon.com Services LLC", eligible=5867)
+    both = import_files([write_foia(tmp_path / "b.xlsx", [*rows, amazon])], tmp_path / "b")
+    assert (both.elections["company"] == FOCUS_COMPANY).sum() == 1
+    with_amazon = national_tables(load(both.out_dir))
+    for name, table in base.items():
+        pd.testing.assert_frame_equal(table.drop(columns="source_id"), with_amazon[name].drop(columns="source_id"))
+
+
+def test_the_national_baseline_leaves_the_focus_companys_own_elections_out():
+    """Amazon's elections counted in the national years are not in the national counts they are compared with:
+    the committed tables leave them out (`nlrb.national.FOCUS_COMPANY`), so they are not taken off twice; another
+    company's elections come off the cells they fall in."""
+    from labor_analysis import load
+    from labor_analysis.charts import national
+
+    ds = load()
+    tables = national.load_tables()
+    inside = national.focus_in_national(ds, tables)
+    assert len(inside) > 0  # Bessemer 2021 is in the FOIA table's years
+    used, words = national.national_for(ds)
+    for name, table in tables.items():
+        pd.testing.assert_frame_equal(used[name], table)
+    assert f"Amazon's {len(inside)} election" in words and "left out of the national figures" in words
+    trimmed, taken = national.without_focus(ds, tables)
+    assert len(taken) == len(inside)
+    before = tables["challenged_ballots_determinative"].set_index("year")["elections"]
+    after = trimmed["challenged_ballots_determinative"].set_index("year")["elections"]
+    assert before["all"] - after["all"] == len(taken)
+    assert (trimmed["win_rate_by_unit_size"]["won"] >= 0).all()
+
+
+def test_national_titles_give_their_years_and_their_base():
+    from labor_analysis import charts, load
+
+    specs = {s.slug: s for s in charts.chart_specs(load()) if s.slug.startswith("national-")}
+    assert len(specs) == 5
+    for slug, spec in specs.items():
+        if slug == "national-win-rate-by-fiscal-year":  # the national record's fiscal years
+            assert re.search(r"\bFY20\d\d-FY20\d\d\b", spec.title) and "left out" in spec.subtitle
+            continue
+        assert re.search(r"\b20\d\d-20\d\d\b", spec.title), spec.title
+        assert "left out of the national figures" in spec.subtitle, spec.slug
+    assert "of decided mail elections" in specs["national-mail-and-in-person"].title
+    assert "of decided elections nationally" in specs["national-win-rate-by-unit-size"].title

@@ -165,7 +165,7 @@ HEADLINES = {
         "per eligible worker",
     ],
     "05-every-amazon-election": ["7 NLRB elections", "Bessemer, Ala., 2022", "Garner, N.C."],
-    "06-amazon-against-the-nation": ["23 eligible voters", "8,325", "2 of 6", "6,329 elections"],
+    "06-amazon-against-the-nation": ["23 eligible voters", "8,325", "2 of 6", "6,328 elections"],
     "07-company-against-the-nation": ["07 · Starbucks against the nation", "Workers at Starbucks voted in"],
 }
 

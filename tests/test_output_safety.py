@@ -138,3 +138,35 @@ def test_validate_names_a_device_or_fifo_in_place_of_a_csv(data_copy, capsys, ki
     err = capsys.readouterr().err
     assert "found a folder" not in err
     assert ("character device (such as /dev/null)" if kind == "devnull" else "named pipe (FIFO)") in err
+
+
+def test_an_import_that_fails_mid_write_leaves_the_replaced_folder_whole(data_copy, nlrb_file, capsys, monkeypatch):
+    """--replace publishes the new folder in one step: a write failing half-way leaves the old folder as it was."""
+    import errno
+
+    from labor_analysis.nlrb import checked_folder
+
+    before = _snapshot(data_copy)
+    written = []
+
+    def fail_on_third(path, data):
+        written.append(path)
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        Path(path).write_bytes(data)
+        return Path(path)
+
+    monkeypatch.setattr(checked_folder, "write_atomic", fail_on_third)
+    assert main(["import-nlrb", str(nlrb_file), "--out", str(data_copy), "--replace"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert _snapshot(data_copy) == before
+    assert list(data_copy.parent.glob(".data.staging-*")) == []
+
+
+def test_replace_keeps_the_folders_other_files(data_copy, nlrb_file, capsys):
+    readme = (data_copy / "README.md").read_bytes()
+    assert main(["import-nlrb", str(nlrb_file), "--out", str(data_copy), "--replace"]) == 0
+    capsys.readouterr()
+    assert (data_copy / "README.md").read_bytes() == readme  # not the import's: carried over
+    assert not (data_copy / ".labor-analysis.lock").exists()
+    assert list(data_copy.parent.glob(".data.staging-*")) == []

@@ -4,7 +4,6 @@ checked with the data files' rules and bounds, and the cost bounded for every co
 from __future__ import annotations
 
 import math
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -45,27 +44,38 @@ def test_the_bound_itself_is_accepted(capsys):
     assert f"{MAX_COUNT:,} challenged" in out and "wins with probability" in out
 
 
+#: Runs the command given as arguments and prints its peak memory in KiB: a fresh process whose only child is the
+#: command, so the figure is that command's alone (this test process's RUSAGE_CHILDREN keeps the largest of every
+#: child any earlier test started).
+PEAK_OF_ONE_COMMAND = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "sys.stderr.write(done.stderr); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+    "sys.exit(done.returncode)"
+)
+
+
+def _run_measured(*args: str) -> tuple[subprocess.CompletedProcess, int]:
+    """`labor-analysis ARGS` in a fresh process: its result and its peak resident memory in KiB."""
+    done = subprocess.run([sys.executable, "-c", PEAK_OF_ONE_COMMAND, CLI, *args], capture_output=True, text=True)
+    return done, int(done.stdout.split()[-1])
+
+
 @pytest.mark.parametrize("challenged", ["99999999999999999999", "3000000000"])
 def test_huge_counts_are_refused_without_allocating(challenged):
     """Reproducer 6: a traceback for 10^20 challenged ballots, 23 GB allocated for 3,000,000,000."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run(
-        [CLI, "scenario", "--yes", "10", "--no", "5", "--challenged", challenged], capture_output=True, text=True
-    )
+    done, peak_kib = _run_measured("scenario", "--yes", "10", "--no", "5", "--challenged", challenged)
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
     assert "10,000,000" in done.stderr
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss <= max(before, 500 * 1024)
+    assert peak_kib < 500 * 1024
 
 
 def test_the_largest_count_stays_within_500_mb():
     """The worst input the contract allows, in a fresh process: peak memory (not time: machines are noisy)."""
-    done = subprocess.run(
-        [CLI, "scenario", "--yes", "1", "--no", "1", "--challenged", str(MAX_COUNT), "--overruled", "0.5"],
-        capture_output=True,
-        text=True,
+    done, peak_kib = _run_measured(
+        "scenario", "--yes", "1", "--no", "1", "--challenged", str(MAX_COUNT), "--overruled", "0.5"
     )
     assert done.returncode == 0, done.stderr
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 500 * 1024
+    assert peak_kib < 500 * 1024
 
 
 def test_win_probability_refuses_more_than_the_contract():
@@ -120,3 +130,26 @@ def test_the_grid_window_matches_the_full_sum(monkeypatch):
     assert np.max(np.abs(windowed["win_probability"] - full["win_probability"])) <= 1e-15
     with pytest.raises(ValueError, match="at most 10,000,000"):
         rules.scenario_grid(1, 1, MAX_COUNT + 1)
+
+
+@pytest.mark.parametrize("challenged", [2_000, 50_000, 300_000])
+def test_the_normal_approximation_stays_within_its_stated_bound(challenged):
+    """Against the exact sum at sizes where both run, over a grid of shares and leads."""
+    shares = np.linspace(0.05, 1.0, 8)
+    q, u = (a.ravel() for a in np.meshgrid(shares, shares, indexing="ij"))
+    for lead in (0, 1, -1, challenged // 100, -(challenged // 50)):
+        yes, no = np.full(q.size, max(lead, 0)), np.full(q.size, max(-lead, 0))
+        c = np.full(q.size, challenged)
+        exact = rules.win_probability(yes, no, c, q, u)
+        approx, bound = rules.normal_win_probability(yes, no, c, q, u)
+        assert np.all(np.abs(approx - exact) <= bound + 1e-12)
+        assert np.all((bound >= 0) & (bound <= 1))
+
+
+def test_the_grid_says_how_it_computed():
+    small = rules.scenario_grid(10, 5, 500)
+    assert small.attrs == {"win_probability": "exact", "max_error": 0.0}
+    large = rules.scenario_grid(10, 5, MAX_COUNT)
+    assert large.attrs["win_probability"] == "normal approximation" and 0 < large.attrs["max_error"] < 0.01
+    exact = rules.win_probability(10, 5, MAX_COUNT, large["yes_share"].to_numpy(), large["overruled_share"].to_numpy())
+    assert np.max(np.abs(large["win_probability"] - exact)) <= large.attrs["max_error"]

@@ -10,10 +10,13 @@ from hypothesis import strategies as st
 
 from labor_analysis import rules
 from labor_analysis.text import (
+    all_of,
     at_company,
     capitalised,
     challenged_ballots_sentence,
     company,
+    count_of,
+    display_name,
     election_names,
     fmt_int,
     fmt_pct,
@@ -21,14 +24,23 @@ from labor_analysis.text import (
     fmt_probability,
     fmt_usd,
     fmt_usd_short,
+    is_union_win,
     long_date,
+    outcome_headline,
+    outcome_label,
     period_label,
     place,
     place_name,
-    plain_note,
     possessive,
     purposes_phrase,
+    qualified,
+    round_like,
+    round_sig,
+    short_employer,
+    site,
     standing,
+    status_sentence,
+    union_name,
 )
 
 
@@ -140,15 +152,6 @@ def test_election_names_add_the_code_or_the_year_only_where_they_tell_two_apart(
     assert names.loc[4, "at_mid"] == "in Garner, N.C.,"  # AP: a comma after the state mid-sentence
 
 
-def test_notes_read_as_sentences_with_long_dates():
-    note = "Rerun ordered 2021-11-29; an NLRB judge set it aside on 2024-11-06 (appealed); no final tally"
-    assert plain_note(note) == (
-        "Rerun ordered November 29, 2021. An NLRB judge set it aside on November 6, 2024 (appealed). No final tally."
-    )
-    note = "The Times reported 5805 eligible (kept in workforce.csv)"
-    assert plain_note(note) == "The Times reported 5,805 eligible."
-
-
 @given(st.floats(0, 1, allow_nan=False), st.integers(0, 3))
 @example(0.49996, 1)
 @example(0.4996, 0)
@@ -199,7 +202,7 @@ def _elections(employers: list[str], companies: list[str] | None) -> pd.DataFram
     [
         (["Amazon.com Services LLC", "Whole Foods Market"], ["Amazon", "Amazon"], "Amazon"),
         (["Amazon.com Services LLC", "Whole Foods Market"], None, None),  # two employers, no company: no name
-        (["Amazon.com Services LLC", "Amazon.com Services LLC"], None, "Amazon.com Services LLC"),
+        (["Amazon.com Services LLC", "Amazon.com Services LLC"], None, "Amazon.com Services"),  # AP: no LLC
         (["Amazon.com Services LLC", "Amazon.com Services LLC"], ["Amazon", ""], None),  # empty: the employer
         (["Starbucks Corporation", "Starbucks Corporation"], ["Starbucks", "Starbucks"], "Starbucks"),
         (["Starbucks Corporation", "Trader Joe's"], ["", ""], None),
@@ -215,3 +218,63 @@ def test_possessive_and_capitalised_follow_ap_style():
     assert possessive("Amazon") == "Amazon's"
     assert possessive("Starbucks") == "Starbucks'"
     assert capitalised("at Amazon") == "At Amazon" and capitalised("") == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("UNITED PARCEL SERVICE", "United Parcel Service"),
+        ("UPMC PRESBYTERIAN SHADYSIDE", "UPMC Presbyterian Shadyside"),
+        (
+            "C.P.S.R. ASSOCIATES, LLC, D/B/A MON VALLEY CARE CENTER",
+            "C.P.S.R. Associates, LLC, d/b/a Mon Valley Care Center",
+        ),
+        ("RWDSU", "RWDSU"),
+        ("UFCW Local 1776", "UFCW Local 1776"),
+        ("MCDONALD'S OF O'HARA", "McDonald's of O'Hara"),
+    ],
+)
+def test_names_in_capitals_are_put_in_title_case_keeping_acronyms(raw, shown):
+    assert display_name(raw) == shown
+
+
+def test_a_union_name_cut_by_the_nlrb_file_is_never_printed_cut():
+    cut = "UNITED STEEL, PAPER AND FORESTRY, RUBBER, MANUFACTURING, ENERGY, ALLIED INDUSTRIAL AND SERVICE WORKE"
+    assert len(cut) == 100 and union_name(cut) == "United Steelworkers (USW)"
+    affiliated = "SERVICE PERSONNEL AND EMPLOYEES OF THE DAIRY INDUSTRY, TEAMSTERS LOCAL UNION NO. 205 A/W INTERNATION"
+    assert (
+        union_name(affiliated) == "Service Personnel and Employees of the Dairy Industry, Teamsters Local Union No. 205"
+    )
+    assert union_name("RWDSU") == "RWDSU"
+
+
+def test_employers_are_shortened_by_rule_and_places_named_as_ap_does():
+    assert short_employer("DuBois Regional Medical Center d/b/a Penn Highlands") == "Penn Highlands"
+    assert (
+        short_employer("VT Hackney, Inc.") == "VT Hackney"
+        and short_employer("Procter and Gamble") == "Procter and Gamble"
+    )
+    several = "Propel Schools; Propel Charter School – East; Propel Charter School – Hazelwood"
+    assert short_employer(several) == "Propel Schools and 2 related employers"
+    assert site("Carnegie Library of Pittsburgh", "PITTSBURGH", "PA") == "Carnegie Library of Pittsburgh, Pittsburgh"
+    assert place("CRANBERRY TWP", "PA") == "Cranberry Township, Pa." and place("DUBOIS", "PA") == "DuBois, Pa."
+
+
+def test_words_for_any_ballot_follow_case_type_number_and_status():
+    assert outcome_headline("won", "06-RD-001553") == "Workers voted to keep the union"
+    assert outcome_headline("lost", "06-RD-001553") == "Workers voted to remove the union"
+    assert outcome_headline("won", "29-RC-288020") == "Union won" and is_union_win("won", "06-RM-1") is True
+    assert not is_union_win("won", "06-RD-001553")
+    assert all_of(1, "challenged ballot") == "the 1 challenged ballot" and all_of(2, "challenged ballot") == (
+        "both challenged ballots"
+    )
+    assert count_of(1, "challenged ballot") == "1 challenged ballot"
+    row = {"status": "set_aside", "status_by": "administrative_law_judge", "status_date": "2024-11-06",
+           "status_appealed": True}  # fmt: skip
+    assert status_sentence(row, 2) == (
+        "An NLRB administrative law judge set the election aside on Nov. 6, 2024, and ordered a third election; "
+        "the decision has been appealed."
+    )
+    assert outcome_label("undetermined", "", "set_aside") == "set aside" and status_sentence({"status": ""}) == ""
+    assert round_like(21_658, [950, 4300]) == 21_700 and round_sig(163.3, 1) == 200
+    assert qualified(True, "over") == "over " and qualified(True, "") == "about " and qualified(False, "over") == ""

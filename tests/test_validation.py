@@ -163,13 +163,18 @@ def test_enum_certified(data_copy: Path, bad: str) -> None:
     assert_reported(data_copy, "elections.csv", line, "certified", "won, lost", value=bad)
 
 
-def test_certified_is_optional_and_loads_as_given(data_copy: Path) -> None:
-    assert load(data_copy).elections["certified"].isna().all()  # the project's file has no such column
-    set_cell(data_copy, "elections.csv", JFK8, "certified", "won")
-    set_cell(data_copy, "elections.csv", {"election_id": "ldj5-2022"}, "certified", "lost")
+def test_certified_loads_as_given(data_copy: Path) -> None:
     certified = load(data_copy).elections.set_index("election_id")["certified"]
     assert certified["jfk8-2022"] == "won" and certified["ldj5-2022"] == "lost"
     assert certified.drop(["jfk8-2022", "ldj5-2022"]).isna().all()  # empty: no certification on record
+    set_cell(data_copy, "elections.csv", {"election_id": "alb1-2022"}, "certified", "lost")
+    assert load(data_copy).elections.set_index("election_id").at["alb1-2022", "certified"] == "lost"
+
+
+@pytest.mark.parametrize(("election", "certified"), [("jfk8-2022", "lost"), ("ldj5-2022", "won")])
+def test_certified_agrees_with_a_certification_in_status(data_copy: Path, election: str, certified: str) -> None:
+    line = set_cell(data_copy, "elections.csv", {"election_id": election}, "certified", certified)
+    assert_reported(data_copy, "elections.csv", line, "certified", "contradicts status")
 
 
 def test_election_id_pattern(data_copy: Path) -> None:

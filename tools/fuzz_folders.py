@@ -7,10 +7,11 @@ folder, and then `summary()` runs and every loaded value keeps the contract (no 
 raises DataValidationError with a message; anything else (a traceback) fails. With --cli, the same cases also
 go through `labor-analysis validate` (exit 0 or 2, never a traceback).
 With --family, the fuzzer turns to the commands that take outside input instead (tools/fuzz_trust.py):
-`nlrb-foia` and `nlrb-csv` (import-nlrb on mutated NLRB files), `scenario` (random arguments, each case timed and
-measured against 1 s and 500 MB) and `charts-interrupt` (charts stopped by a signal after a correction).
+`nlrb-foia`, `nlrb-csv`, `nlrb-annual` and `nlrb-real` (import-nlrb on mutated NLRB files of every format,
+the last cut from the real download), `scenario` (random arguments, each case timed and measured against 1 s
+and 500 MB) and `charts-interrupt` (charts stopped by a signal after a correction).
 Usage: .venv/bin/python tools/fuzz_folders.py [--cases 500] [--seed 0] [--base data/] [--cli]
-       .venv/bin/python tools/fuzz_folders.py --family nlrb-foia|nlrb-csv|scenario|charts-interrupt [--cases N]
+       .venv/bin/python tools/fuzz_folders.py --family FAMILY [--cases N] [--seed S]
 """
 
 from __future__ import annotations
@@ -389,7 +390,7 @@ def main() -> int:
     parser.add_argument(
         "--family",
         default="folders",
-        choices=("folders", "nlrb-foia", "nlrb-csv", "scenario", "charts-interrupt"),
+        choices=("folders", "nlrb-foia", "nlrb-csv", "nlrb-real", "nlrb-annual", "scenario", "charts-interrupt"),
         help="what to fuzz: data folders (default), or a command taking outside input (tools/fuzz_trust.py)",
     )
     args = parser.parse_args()

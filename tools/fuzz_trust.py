@@ -1,7 +1,8 @@
 """Fuzz the commands that write or compute from outside input: `import-nlrb`, `scenario` and interrupted `charts`.
 
 Families (run from tools/fuzz_folders.py with --family, or here):
-- `nlrb-foia`, `nlrb-csv`: mutate a small NLRB file of either format (cells set to odd numbers, true/false, huge
+- `nlrb-foia`, `nlrb-csv`, `nlrb-annual`: mutate a small NLRB file of each format (the annual election
+  report in its per-sheet layout) (cells set to odd numbers, true/false, huge
   or negative counts, dates before 1935, formulas, 200 KB names; rows repeated or dropped; columns dropped; bytes
   cut) and import it. A case passes when the import either writes a folder that `load` accepts with every value
   inside the contract, or stops with one line naming the file and writes nothing. Anything else fails.
@@ -12,7 +13,8 @@ Families (run from tools/fuzz_folders.py with --family, or here):
   SIGKILL at a random moment. A case passes when the output folder still holds exactly the complete run, and a
   final run publishes the corrected figures everywhere.
 The NLRB base files are synthetic (tests/nlrb_synthetic.py): twenty rows of single- and two-union ballots of
-RC, RD and RM cases, with random counts.
+RC, RD and RM cases, with random counts; `nlrb-real` mutates eighty consecutive rows of the real nlrb.gov download
+in ../shared/nlrb/ instead.
 """
 
 from __future__ import annotations
@@ -31,11 +33,22 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labor_analysis.paths import PROJECT_ROOT
+from labor_analysis.paths import PROJECT_ROOT, nlrb_records_dir
 from labor_analysis.schema import MAX_COUNT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from nlrb_synthetic import foia_row, recent_row, write_foia, write_recent
+from nlrb_synthetic import (
+    RECENT_COLUMNS,
+    REPORT_ONE,
+    REPORT_TWO,
+    foia_row,
+    recent_row,
+    report_row,
+    table,
+    write_foia,
+    write_recent,
+    write_workbook,
+)
 
 CLI = str(Path(sys.executable).with_name("labor-analysis"))
 
@@ -123,8 +136,37 @@ class Outcome:
 # --- import-nlrb ------------------------------------------------------------------------------------------------
 
 
+def _real_rows(rng: random.Random) -> list[dict]:
+    """Eighty consecutive rows of the real nlrb.gov download in ../shared/nlrb/ (its Region 06 file)."""
+    records = nlrb_records_dir()
+    found = sorted(records.glob("recent_election_results_*.csv")) if records else []
+    if not found:
+        raise FileNotFoundError("the nlrb-real family needs the nlrb.gov download in ../shared/nlrb/")
+    with found[0].open(encoding="utf-8-sig", newline="") as fh:
+        rows = [{k: v for k, v in row.items() if k in RECENT_COLUMNS} for row in csv.DictReader(fh)]
+    start = rng.randrange(max(1, len(rows) - 80))
+    return [{**dict.fromkeys(RECENT_COLUMNS, ""), **row} for row in rows[start : start + 80]]
+
+
 def _base_rows(fmt: str, rng: random.Random) -> list[dict]:
-    """About twenty tally rows of the format: synthetic, with the quirks that make rules branch."""
+    """About twenty tally rows of the format: synthetic, with the quirks that make rules branch; or, for `real`,
+    rows of the real nlrb.gov download."""
+    if fmt == "real":
+        return _real_rows(rng)
+    if fmt == "annual":
+        return [
+            report_row(
+                f"29-R{'CDM'[k % 3]}-{100000 + k}",
+                f"Employer {k}",
+                f"20{17 + k % 5}-0{1 + k % 9}-1{k % 10}",
+                rng.randint(1, 400),
+                rng.randint(0, 150),
+                [rng.randint(0, 150)] if k % 5 else [rng.randint(0, 80), rng.randint(0, 80)],
+                ["Union A"] if k % 5 else ["Union A", "Union B"],
+                rng.choice(("won", "lost", "")),
+            )
+            for k in range(20)
+        ]
     rows = []
     for k in range(20):
         case = f"0{1 + k % 9}-R{'CDM'[k % 3]}-{100000 + k}"
@@ -164,7 +206,17 @@ _COUNT_COLUMNS = {
         "Total Ballots Counted",
     ],
 }
-_DATE_COLUMNS = {"foia": ["Tally Date", "Schedule Election Date"], "csv": ["Tally Date"]}
+_COUNT_COLUMNS["annual"] = [
+    "Num Eligible Voters",
+    "Valid Votes Against",
+    "Votes for Labor Org 1",
+    "Votes for Labor Org 2",
+]
+_DATE_COLUMNS = {
+    "foia": ["Tally Date", "Schedule Election Date"],
+    "csv": ["Tally Date"],
+    "annual": ["Election Held Date", "Closed Date"],
+}
 _TEXT_COLUMNS = {
     "foia": [
         "Case Name",
@@ -191,7 +243,11 @@ _TEXT_COLUMNS = {
 }
 
 
+_TEXT_COLUMNS["annual"] = ["Case Name", "Labor Org 1 Name", "Dispute Unit State", "Cert of Rep (Win)", "Case Number"]
+
+
 def _mutate_rows(fmt: str, rows: list[dict], rng: random.Random) -> list[str]:
+    fmt = "csv" if fmt == "real" else fmt
     applied = []
     for _ in range(rng.choice((1, 1, 2, 3))):
         what = rng.choice(("count", "count", "date", "text", "repeat", "drop"))
@@ -228,9 +284,16 @@ def run_import_case(fmt: str, seed: int, work: Path) -> Outcome:
     case.mkdir()
     rows = _base_rows(fmt, rng)
     applied = _mutate_rows(fmt, rows, rng)
-    path = case / ("foia.xlsx" if fmt == "foia" else "recent_2023-04-17.csv")
+    path = case / {"foia": "foia.xlsx", "annual": "nlrb-election-report-fy2022.xlsx"}.get(fmt, "recent_2023-04-17.csv")
     if fmt == "foia":
         write_foia(path, rows)
+    elif fmt == "annual":
+        one = [r for r in rows if "Votes for Labor Org 2" not in r]
+        two = [r for r in rows if "Votes for Labor Org 2" in r]
+        sheets = {"FY2022-1 Labor Org": table(REPORT_ONE, one)}
+        if two:
+            sheets["FY2022-2 Labor Orgs"] = table(REPORT_TWO, two, "NLRB Elections with 2 Labor Organizations")
+        write_workbook(path, sheets)
     else:
         write_recent(path, rows)
     if rng.random() < 0.1:  # a cut file
@@ -371,8 +434,9 @@ def _wait_for_the_run(run: subprocess.Popen, out: Path, limit: float = 120.0) ->
     the run, as the reproducers of issue #21 did, not inside Python's own start-up, where an interrupt ends any
     program with the interpreter's KeyboardInterrupt before the command's handlers exist."""
     deadline = time.monotonic() + limit
+    mine = out.parent / f".{out.name}.staging-{run.pid}"  # not one a killed run left
     while run.poll() is None and time.monotonic() < deadline:
-        if any(out.parent.glob(f".{out.name}.staging-*")):
+        if mine.exists():
             return
         time.sleep(0.02)
 
@@ -385,17 +449,20 @@ def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -
     yes = 2654 + rng.randint(1, 90)
     _set_jfk8_yes(data, yes)
     applied = [f"JFK8 yes = {yes}", f"{signal.Signals(how).name} {delay - 0.5:.1f} s into the run"]
-    run = subprocess.Popen(
-        [CLI, "charts", "--data-dir", str(data), "--out", str(out), *CHARTS_ARGS],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_for_the_run(run, out)
-    time.sleep(delay - 0.5)
-    finished = run.poll() is not None
-    if not finished:
-        run.send_signal(how)
-    code = run.wait(timeout=120)
+    errors = out.parent / "charts-stderr.txt"
+    with errors.open("wb") as stderr:
+        run = subprocess.Popen(
+            [CLI, "charts", "--data-dir", str(data), "--out", str(out), *CHARTS_ARGS],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        _wait_for_the_run(run, out)
+        time.sleep(delay - 0.5)
+        finished = run.poll() is not None
+        if not finished:
+            run.send_signal(how)
+        code = run.wait(timeout=120)
+    said = errors.read_text(errors="replace")[-600:]
     now = _snapshot(out)
     if finished or code == 0:  # the run ended before the signal: the new version, whole
         counts = _yes_counts(out)
@@ -405,11 +472,17 @@ def run_charts_case(seed: int, data: Path, out: Path, first: dict[str, bytes]) -
     if now != first:
         changed = sorted(k for k in set(now) | set(first) if now.get(k) != first.get(k))
         return Outcome("failed", applied, f"the stopped run changed the published folder: {changed[:5]}"), first
+    mine = out.parent / f".{out.name}.staging-{run.pid}"
+    if code == -how and how != signal.SIGKILL:
+        # the signal came before the command installed its handlers (while Python starts): the default action
+        # ended it, before it had staged anything
+        if mine.exists():
+            return Outcome("failed", applied, f"ended by the signal with its staging folder left: {said}"), first
+        return Outcome("rejected", [*applied, "stopped while starting"], ""), first
     if code not in (130, -signal.SIGKILL):
-        return Outcome("failed", applied, f"exit status {code}"), first
-    staging = list(out.parent.glob(f".{out.name}.staging-*"))
-    if staging and how != signal.SIGKILL:
-        return Outcome("failed", applied, f"staging folder left: {staging}"), first
+        return Outcome("failed", applied, f"exit status {code}: {said}"), first
+    if mine.exists() and how != signal.SIGKILL:
+        return Outcome("failed", applied, f"staging folder left: {mine}"), first
     return Outcome("rejected", applied, "stopped; the previous run intact"), first
 
 
@@ -442,7 +515,7 @@ def fuzz(family: str, cases: int, seed: int, work: Path, time_limit: float | Non
         return [run_scenario_case(case, time_limit) for case in range(seed, seed + cases)]
     if family == "charts-interrupt":
         return fuzz_charts(cases, seed, work)
-    fmt = {"nlrb-foia": "foia", "nlrb-csv": "csv"}[family]
+    fmt = {"nlrb-foia": "foia", "nlrb-csv": "csv", "nlrb-real": "real", "nlrb-annual": "annual"}[family]
     outcomes = []
     for case in range(seed, seed + cases):
         outcomes.append(run_import_case(fmt, case, work))
@@ -450,7 +523,7 @@ def fuzz(family: str, cases: int, seed: int, work: Path, time_limit: float | Non
     return outcomes
 
 
-FAMILIES = ("nlrb-foia", "nlrb-csv", "scenario", "charts-interrupt")
+FAMILIES = ("nlrb-foia", "nlrb-csv", "nlrb-real", "nlrb-annual", "scenario", "charts-interrupt")
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
@@ -463,6 +536,9 @@ def report(family: str, outcomes: list[Outcome], seed: int) -> str:
         f"{family}: {len(outcomes)} cases from seed {seed}: {found['accepted']} accepted, {found['rejected']} "
         f"refused or stopped cleanly, {found['failed']} failed"
     )
+    tags = {tag: sum(tag in o.mutations for o in outcomes) for tag in ("finished first", "stopped while starting")}
+    if any(tags.values()):
+        text += "".join(f"; {n} {tag}" for tag, n in tags.items())
     timed = [o.measured for o in outcomes if o.measured]
     if timed:
         text += (

@@ -23,10 +23,15 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from ..analysis import summary
-from ..elections import election_source_ids, results, tally_record  # noqa: F401  (the charts' shared words)
+from ..elections import (  # noqa: F401  (the charts' shared words)
+    election_source_ids,
+    results,
+    tally_record,
+    unverified_publishers,
+)
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES
+from ..text import AP_STATES, short_employer, tidy, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -73,14 +78,26 @@ class RegisteredChart:
     order: int
 
     def spec(self, ds: Dataset, election_id: str | None = None) -> ChartSpec:
-        """The chart's spec for `ds` (and `election_id` if drawn per election); ChartUnavailable if it can't be."""
+        """The chart's spec for `ds` (and `election_id` if drawn per election); ChartUnavailable if it can't be.
+
+        Figures from a source with no address on record are said to be unverified in the subtitle and alt text, and
+        an abbreviation ending a sentence gets one period ('N.Y.', never 'N.Y..').
+        """
         if self.per_election:
             if election_id is None:
                 raise TypeError(f"chart {self.name!r} is drawn per election: pass election_id")
-            return self.make(ds, election_id)
-        if election_id is not None:
+            spec = self.make(ds, election_id)
+        elif election_id is not None:
             raise TypeError(f"chart {self.name!r} covers every election: it takes no election_id")
-        return self.make(ds)
+        else:
+            spec = self.make(ds)
+        unverified = unverified_sentence(unverified_publishers(with_sources(ds, spec.extra_sources), spec.source_ids))
+        return replace(
+            spec,
+            title=tidy(spec.title),
+            subtitle=tidy(spec.subtitle + unverified),
+            alt_text=tidy(spec.alt_text + unverified),
+        )
 
 
 #: Every chart, by name, in the order they register.
@@ -105,11 +122,12 @@ class LeftOut:
     reason: str
 
 
-def chart_plan(ds: Dataset) -> tuple[list[ChartSpec], list[LeftOut]]:
+def chart_plan(ds: Dataset, per_election: Iterable[str] | None = None) -> tuple[list[ChartSpec], list[LeftOut]]:
     """Every chart this data folder supports (overview charts, then each election's by count date) and the rest.
 
     An election's per-election charts follow each other in registry order; a chart that raises
-    ChartUnavailable is listed in the second list with its reason instead.
+    ChartUnavailable is listed in the second list with its reason instead. `per_election` limits the charts of
+    one election to those elections (the overview charts still cover the whole folder); None: every election.
     """
     charts = sorted(REGISTRY.values(), key=lambda c: c.order)
     specs: list[ChartSpec] = []
@@ -125,11 +143,27 @@ def chart_plan(ds: Dataset) -> tuple[list[ChartSpec], list[LeftOut]]:
     for chart in charts:
         if not chart.per_election:
             attempt(chart)
+    wanted = None if per_election is None else set(per_election)
     for election_id in summary(ds)["election_id"]:  # by count date
+        if wanted is not None and election_id not in wanted:
+            continue
         for chart in charts:
             if chart.per_election:
                 attempt(chart, election_id)
     return specs, left_out
+
+
+def chart_call(slug: str, election_ids: Iterable[str]) -> tuple[str, str | None]:
+    """The name and election a chart file's slug was made from, as `chart(name, ds, election_id)` takes them:
+    'vote-shares-jfk8-2022' -> ('vote-shares', 'jfk8-2022'), 'timeline' -> ('timeline', None)."""
+    if slug in REGISTRY and not REGISTRY[slug].per_election:
+        return slug, None
+    by_slug = {slugify(e): e for e in election_ids}
+    for name, registered in REGISTRY.items():
+        rest = slug.removeprefix(f"{name}-")
+        if registered.per_election and rest != slug and rest in by_slug:
+            return name, by_slug[rest]
+    return slug, None
 
 
 def chart_specs(ds: Dataset) -> list[ChartSpec]:
@@ -154,11 +188,49 @@ def yes_no_ballots(table: pd.DataFrame) -> pd.Series:
     return single & (table["outcome"].astype(str) != "runoff") & (table["kind"].astype(str) != "runoff")
 
 
+#: The most elections a chart lists one by one (a bar or a row each): what stays readable in the 16:9 social
+#: card and a print column. A larger folder's listing charts show its largest units and say so.
+MAX_LISTED = 8
+#: The most names a 'Not shown' sentence lists; beyond it, a count.
+MAX_NAMED = 6
+
+
+def largest_listed(data: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
+
+    Up to MAX_LISTED rows: all of them, in their order, and no words; beyond, the MAX_LISTED largest units (most
+    eligible voters, then latest count), still in their order, and ' Shown: the 12 largest units of 644 elections,
+    by eligible voters.' `table` is the `results` table the rows come from.
+    """
+    if len(data) <= MAX_LISTED:
+        return data, ""
+    info = table.set_index("election_id")[["eligible_voters", "count_date"]].add_prefix("rank_")
+    ranked = data.join(info, on="election_id").sort_values(
+        ["rank_eligible_voters", "rank_count_date"], ascending=False, na_position="last", kind="stable"
+    )
+    keep = ranked.index[:MAX_LISTED]
+    shown = data.loc[sorted(keep)].reset_index(drop=True)
+    if "label" in shown:  # one line each, so the rows fit the social card: the workplace and the year
+        named = table.set_index("election_id")
+        shown["label"] = [
+            f"{short_employer(named.at[e, 'facility'])}, {pd.Timestamp(named.at[e, 'count_date']).year}"
+            if not re.fullmatch(r"[A-Z0-9-]+", str(named.at[e, "facility"]))
+            else label
+            for e, label in zip(shown["election_id"], shown["label"])
+        ]
+    return shown, (
+        f" Shown: the {MAX_LISTED} largest units of the {len(data):,} elections, by eligible voters, each named by "
+        "its workplace and year."
+    )
+
+
 def left_out_sentence(names: Iterable[str], why: str) -> str:
-    """' Not shown (why): A and B.' or '' when nothing was left out."""
+    """' Not shown (why): A and B.', ' Not shown (why): 40 elections.' beyond MAX_NAMED, or '' when nothing was."""
     names = list(names)
     if not names:
         return ""
+    if len(names) > MAX_NAMED:
+        return f" Not shown ({why}): {len(names)} elections."
     separator = "; " if any("," in n for n in names) else ", "
     listed = names[0] if len(names) == 1 else f"{separator.join(names[:-1])} and {names[-1]}"
     return f" Not shown ({why}): {listed}" + ("" if listed.endswith(".") else ".")

@@ -17,11 +17,22 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ..loading import Dataset
 from ..rules import scenario_grid
 from ..style import COLORS
-from ..text import at_company, challenged_ballots_sentence, fmt_int, fmt_pct
+from ..text import (
+    all_of,
+    at_company,
+    capitalised,
+    challenged_ballots_sentence,
+    count_of,
+    fitting_title,
+    fmt_int,
+    fmt_pct,
+    union_goal,
+)
 from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     left_out_sentence,
     new_figure,
     register,
@@ -68,7 +79,7 @@ def challenged_margin_data(ds: Dataset) -> pd.DataFrame:
 
 def challenged_margin_figure(ds: Dataset) -> Figure:
     """Per election, two bars on one scale: the votes between yes and no, and the ballots set aside as challenged."""
-    data = challenged_margin_data(ds).iloc[::-1].reset_index(drop=True)  # first election on top
+    data = largest_listed(challenged_margin_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)  # first on top
     with style_context():
         fig = new_figure(0.9 + 0.7 * len(data))
         ax = fig.add_subplot()
@@ -97,7 +108,7 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         )
         ax.set_xlim(0, max(top * 1.2, decisive_right + top * 0.9))  # room for the words beside a decisive bar
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
-        ax.set_xlabel("Votes between yes and no; challenged ballots")
+        ax.set_xlabel("Votes between yes and no;\nchallenged ballots")  # two lines: it fits a print column
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
@@ -115,22 +126,27 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     n, k = len(data), len(decisive)
     headline = f"{k} of {n}"
     names = "; ".join(decisive["label"])
-    title = f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else "")
+    title = fitting_title(
+        f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else ""),
+        f"Challenged ballots could change the result in {headline} elections",
+    )
     table = results(ds)
     missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
+    shown, which = largest_listed(data, table)
     subtitle = (
         "For each election, the votes between yes and no and the ballots set aside as challenged. "
         "Where enough challenged ballots could close or reverse the gap, the chart says so."
+        + which
         + left_out_sentence(missing, "challenged ballots not reported, or not a yes-or-no ballot")
     )
     points = "; ".join(
         f"{lab}: {fmt_int(m)} votes between yes and no, {fmt_int(ch)} challenged"
         f"{' (could change the result)' if d else ''}"
-        for lab, m, ch, d in zip(data["label"], data["margin_size"], data["challenged"], data["determinative"])
+        for lab, m, ch, d in zip(shown["label"], shown["margin_size"], shown["challenged"], shown["determinative"])
     )
     alt = (
         f"Bar chart comparing, in {n} elections{at_company(ds.elections)}, the votes between yes and no with the "
-        f"number of challenged ballots; the challenged ballots could change the result in {headline}. {points}."
+        f"number of challenged ballots; the challenged ballots could change the result in {headline}.{which} {points}."
     )
     return ChartSpec(
         "challenged-margin",
@@ -138,10 +154,10 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: challenged_margin_figure(ds),
-        record=tally_record(data["election_id"]),
+        record=tally_record(shown["election_id"]),
     )
 
 
@@ -199,7 +215,8 @@ def what_it_would_take_figure(ds: Dataset, election_id: str) -> Figure:
         note = (
             f"needed {fmt_int(yes_needed)} of {fmt_int(data.loc[0, 'challenged'])} challenged"
             if data.loc[0, "union_wins"]
-            else f"all {fmt_int(data.loc[0, 'challenged'])} challenged fall short"
+            else f"{all_of(data.loc[0, 'challenged'], 'challenged ballot')} "
+            + ("falls short" if data.loc[0, "challenged"] == 1 else "fall short")
         )
         ax.annotate(
             note,
@@ -227,19 +244,35 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
     require_challenged(row)
     data = what_it_would_take_data(ds, election_id)
     c = fmt_int(row["challenged"])
+    ballots = "challenged ballot" if row["challenged"] == 1 else "challenged ballots"
+    goal = union_goal(row["case_number"])
     needed = int(data.loc[0, "from_challenged"])
     at = row["at"]
     if not data.loc[0, "union_wins"]:
-        headline = f"all {c}"
-        title = f"Even all {c} challenged ballots could not have won the vote {row['at_mid']} for the union"
-        last = f"Even all {c} challenged ballots as yes votes would fall short."
+        every = all_of(row["challenged"], "challenged ballot")
+        headline = every
+        if goal == "stay":
+            title = f"Even {every} could not have kept the union {row['at']}"
+        else:
+            title = fitting_title(
+                f"Even {every} could not have won the vote {row['at_mid']} for the union",
+                f"Even {every} could not have changed the result {at}",
+            )
+        last = f"Even {every} as yes votes would fall short."
     elif needed == 0:
         headline = f"0 of {c}"
-        title = f"Union needed 0 of {c} challenged ballots {at}; its {fmt_int(row['margin'])}-vote lead was enough"
-        last = f"The union needed {headline} challenged ballots."
+        lead = f"its {fmt_int(row['margin'])}-vote lead was enough"
+        set_aside = count_of(row["challenged"], "challenged ballot")
+        title = fitting_title(
+            f"Union needed 0 of {c} {ballots} to {goal} {at}; {lead}",
+            f"Union led by {fmt_int(row['margin'])} {at}, more than the {set_aside}",
+        )
+        last = f"The union needed 0 of {c} {ballots}."
+        if headline not in title:
+            headline = f"by {fmt_int(row['margin'])}"
     else:
         headline = f"{fmt_int(needed)} of {c}"
-        title = f"Union needed {headline} challenged ballots to win {at}"
+        title = f"Union needed {headline} {ballots} to {goal} {at}"
         last = f"The union needed {headline} challenged ballots."
     rule = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]))
     subtitle = f"Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. {rule}"
@@ -364,12 +397,12 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
     if pd.isna(needed) or int(needed) == 0:
         result = "loses" if pd.isna(needed) else "wins"
         headline = f"{fmt_int(c)}"
-        title = f"However the {headline} challenged ballots are resolved, the union {result} {at}"
+        verb = "is" if c == 1 else "are"
+        title = f"However the {count_of(c, 'challenged ballot')} {verb} resolved, the union {result} {at}"
     else:
         headline = fmt_pct(int(needed) / c)
-        title = (
-            f"{at[0].upper() + at[1:]}, the union needs {headline} of all {fmt_int(c)} challenged ballots as yes votes"
-        )
+        needs = "would have needed" if str(row["status"]) == "set_aside" else "needs"
+        title = f"{capitalised(at)}, the union {needs} {headline} of {all_of(c, 'challenged ballot')} as yes votes"
     probs = data["win_probability"]
     subtitle = (
         "The union's chance of winning, by the share of challenges the NLRB overrules (those ballots are opened "

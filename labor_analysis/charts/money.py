@@ -6,14 +6,27 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..analysis import preferred, prorated_spending, union_campaign_ratio
+from ..analysis import preferred, prorated_spending
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, fmt_usd, fmt_usd_short, period_label, purposes_phrase
+from ..text import (
+    about,
+    fmt_usd,
+    fmt_usd_short,
+    period_label,
+    purposes_phrase,
+    qualified,
+    round_sig,
+    significant_digits,
+)
 from ._base import ChartSpec, ChartUnavailable, new_figure, register, style_context, wrap_label
 
 #: The primary record behind employers' consultant spending: their LM-10 reports to the Labor Department.
 LM10 = "the Labor Department's LM-10 filings"
+
+
+#: Outlets whose names take 'the' in a sentence.
+OUTLETS_WITH_THE = {"Associated Press", "Wall Street Journal", "New York Times", "Hill", "Verge"}
 
 
 def outlet(publisher: str) -> str:
@@ -121,125 +134,139 @@ def spending_by_year(ds: Dataset) -> ChartSpec:
     )
 
 
-# ---------------------------------------------------------------- employer against union, like with like
+# ---------------------------------------------------------------- employer against union, each figure as reported
 
 
-def _campaign(ds: Dataset) -> tuple[pd.Series, pd.DataFrame]:
-    """The union's campaign ratio record and the pro-rated spending rows behind it; ChartUnavailable if none."""
+def campaign_figures(ds: Dataset) -> pd.DataFrame:
+    """The union's campaign spending and the employer's yearly figure that covers most of the campaign's days.
+
+    No figure is pro-rated or adjusted: the employer's is what it reported for a whole year across all its
+    workplaces, the union's what it said one campaign cost. One row per side (employer first), with `scope`
+    saying what each covers and `unconfirmed` and `qualifier` as the data has them. ChartUnavailable if either
+    side has no `spent` figure over the campaign.
+    """
     spent = preferred(ds.spending)
     spent = spent[spent["measure"].astype(str) == "spent"]
-    if not (spent["side"].astype(str) == "union").any():
+    union_rows = spent[spent["side"].astype(str) == "union"]
+    if union_rows.empty:
         raise ChartUnavailable("no union spending on record")
-    ratio = union_campaign_ratio(ds)
-    parts = prorated_spending(ds, ratio["period_start"], ratio["period_end"])
-    if not (parts["side"] == "employer").any():
-        raise ChartUnavailable("no employer spending on record for the days of the union's campaign")
-    if not ratio["union_usd"] > 0:
+    union = union_rows.sort_values(["period_end", "amount_usd"], kind="stable").iloc[-1]
+    if not union["amount_usd"] > 0:
         raise ChartUnavailable("the union's spending on record is zero")
-    return ratio, parts
-
-
-def employer_vs_union_data(ds: Dataset) -> pd.DataFrame:
-    """Each side's money spent over the union's campaign: the union's figure, the employer's pro-rated to its days."""
-    ratio, parts = _campaign(ds)
+    parts = prorated_spending(ds, union["period_start"], union["period_end"])
+    employer_parts = parts[
+        (parts["side"] == "employer") & (parts["period_start"].dt.year == parts["period_end"].dt.year)
+    ]
+    if employer_parts.empty:
+        raise ChartUnavailable("no yearly employer spending on record over the union's campaign")
+    best = employer_parts.sort_values("overlap_days", kind="stable").iloc[-1]
+    employer = spent[
+        (spent["side"].astype(str) == "employer")
+        & (spent["spender"] == best["spender"])
+        & (spent["period_start"] == best["period_start"])
+        & (spent["period_end"] == best["period_end"])
+    ].iloc[0]
     rows = []
-    for side in ("employer", "union"):
-        part = parts[parts["side"] == side]
+    for side, r, scope in (
+        ("employer", employer, f"company-wide, {period_label(employer['period_start'], employer['period_end'])}"),
+        ("union", union, f"its campaign, {period_label(union['period_start'], union['period_end'])}"),
+    ):
         rows.append(
             {
                 "side": side,
-                "spender": str(part["spender"].iloc[0]),
-                "purpose": purposes_phrase(part["purpose"]),
-                "period": period_label(ratio["period_start"], ratio["period_end"]),
-                "reported_usd": float(part["amount_usd"].sum()),
-                "usd_in_campaign": float(part["prorated_usd"].sum()),
-                "approximate": bool(part["approximate"].any()),
+                "spender": str(r["spender"]),
+                "purpose": purposes_phrase([r["purpose"]]),
+                "scope": scope,
+                "amount_usd": int(r["amount_usd"]),
+                "approximate": bool(r["approximate"]),
+                "qualifier": "" if pd.isna(r.get("qualifier")) else str(r.get("qualifier")),
+                "unconfirmed": bool(r["unconfirmed"]),
+                "source_id": str(r["source_id"]),
             }
         )
     return pd.DataFrame(rows)
 
 
+def rough_ratio(data: pd.DataFrame) -> int:
+    """The employer's figure over the union's, to no more significant digits than the less precise of the two."""
+    digits = min(significant_digits(a, ap) for a, ap in zip(data["amount_usd"], data["approximate"]))
+    return int(round_sig(float(data.loc[0, "amount_usd"]) / float(data.loc[1, "amount_usd"]), digits))
+
+
+def employer_vs_union_data(ds: Dataset) -> pd.DataFrame:
+    """Both figures as reported, with what each covers (the plotted data)."""
+    return campaign_figures(ds)
+
+
 def employer_vs_union_figure(ds: Dataset) -> Figure:
-    """Two bars on one linear dollar scale, the caveat on the chart itself so it survives every size."""
-    data = employer_vs_union_data(ds)
-    _, parts = _campaign(ds)
-    employer_rows = parts[parts["side"] == "employer"]
+    """Two bars on one linear dollar scale, each labelled with what it covers; the union's marked unconfirmed."""
+    data = campaign_figures(ds)
     with style_context():
-        fig = new_figure(2.6)
+        fig = new_figure(2.4)
         ax = fig.add_subplot()
         y = np.array([1, 0])
-        ax.barh(y, data["usd_in_campaign"], color=[COLORS[s] for s in data["side"]], height=0.55)
-        top = float(data["usd_in_campaign"].max())
+        ax.barh(y, data["amount_usd"], color=[COLORS[s] for s in data["side"]], height=0.55)
+        top = float(data["amount_usd"].max())
         for yi, r in zip(y, data.itertuples()):
+            words = qualified(r.approximate, r.qualifier) + fmt_usd_short(r.amount_usd)
             ax.text(
-                r.usd_in_campaign + top * 0.015,
+                r.amount_usd + top * 0.015,
                 yi,
-                about(r.approximate) + fmt_usd_short(r.usd_in_campaign),
+                words + (" (unconfirmed)" if r.unconfirmed else ""),
                 va="center",
                 ha="left",
                 fontweight="bold",
             )
-        ax.set_yticks(y, [wrap_label(f"{r.spender}: {r.purpose}", 24) for r in data.itertuples()])
-        ax.set_xlim(0, top * 1.2)
+        ax.set_yticks(y, [wrap_label(f"{r.spender}, {r.scope}", 24) for r in data.itertuples()])
+        ax.set_xlim(0, top * 1.45)
         ax.set_xticks([])
         ax.spines["bottom"].set_visible(False)
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        employer = data.loc[0, "spender"]
-        figures = " and ".join(
-            f"{fmt_usd_short(v)} in {period_label(s, e)}"
-            for v, s, e in zip(employer_rows["amount_usd"], employer_rows["period_start"], employer_rows["period_end"])
-        )
-        caveat = wrap_label(
-            f"{employer}'s bar assumes its {figures} were spent evenly through each period; "
-            "the bar is the part that falls in the union's campaign",
-            46,
-        )
-        ax.set_xlabel(caveat, loc="left", fontsize=8.5, color=COLORS["muted_text"], linespacing=1.2)
         ax.set_ylim(-0.5, 1.5)
     return fig
 
 
 @register("employer-vs-union", order=60)
 def employer_vs_union(ds: Dataset) -> ChartSpec:
-    """Both sides' spending over the union's campaign on one linear scale; the title gives the ratio."""
-    data = employer_vs_union_data(ds)
-    ratio, parts = _campaign(ds)
-    employer_rows = parts[parts["side"] == "employer"]
-    employer, union = data.loc[0, "spender"], data.loc[1, "spender"]
-    period = period_label(ratio["period_start"], ratio["period_end"])
-    headline = f"{ratio['ratio']:,.0f} times"
-    times = f"{about(ratio['approximate'])}{headline}"
-    title = f"Over the {union}'s campaign, {employer} spent {times} as much as the union"
-    figures = ", ".join(
-        f"{about(a)}{fmt_usd(v)} in {period_label(s, e)}"
-        for v, a, s, e in zip(
-            employer_rows["amount_usd"],
-            employer_rows["approximate"],
-            employer_rows["period_start"],
-            employer_rows["period_end"],
-        )
+    """The employer's company-wide yearly spending beside what the union says one campaign cost, as reported."""
+    data = campaign_figures(ds)
+    employer, union = data.loc[0], data.loc[1]
+    publishers = ds.sources.set_index("source_id")["publisher"]
+    times = rough_ratio(data)
+    year = employer["scope"].split(", ", 1)[1]
+    union_money = qualified(union["approximate"], union["qualifier"]) + fmt_usd(union["amount_usd"])
+    employer_money = qualified(employer["approximate"], employer["qualifier"]) + fmt_usd(employer["amount_usd"])
+    headline = f"about {times} times" if times >= 2 else employer_money
+    title = (
+        f"{employer['spender']}'s consultant spending company-wide in {year} was {headline} what the "
+        f"{union['spender']} says its campaign cost"
+        if times >= 2
+        else f"{employer['spender']} reported {employer_money} company-wide in {year}; the {union['spender']} says "
+        f"its campaign cost {union_money}"
     )
-    union_money = f"{about(data.loc[1, 'approximate'])}{fmt_usd(ratio['union_usd'])}"
-    spread = (
-        f"{employer}'s reported spending on {data.loc[0, 'purpose']} ({figures}), spread evenly over each "
-        f"period, gives {fmt_usd(ratio['employer_usd'])} for the campaign's days ({period}), against "
-        f"{union_money} the union spent"
+    said_by = outlet(str(publishers[union["source_id"]]))
+    said_by = f"the {said_by}" if said_by in OUTLETS_WITH_THE else said_by
+    unconfirmed = "; no other report confirms it" if union["unconfirmed"] else ""
+    subtitle = (
+        f"Not like with like: {employer_money} is what {employer['spender']} reported spending on "
+        f"{employer['purpose']} across all its workplaces in {year}; {union_money} is the union's own account of "
+        f"its campaign ({union['scope'].split(', ', 1)[1]}), as reported by {said_by}{unconfirmed}."
     )
-    subtitle = f"Money spent, both sides, over the same days. {spread}."
     alt = (
-        f"Bar chart on a linear dollar scale of money spent over the {union}'s campaign ({period}). {employer} "
-        f"spent {times} as much: {spread}."
+        f"Bar chart on a linear dollar scale: {employer['spender']}, company-wide, {year}: {employer_money} on "
+        f"{employer['purpose']}; {union['spender']}, its campaign, {union['scope'].split(', ', 1)[1]}: "
+        f"{union_money} by its own account{' (unconfirmed)' if union['unconfirmed'] else ''}."
+        + (f" The company-wide figure is {headline} the union's." if times >= 2 else "")
     )
-    record = f"{LM10} and the union's own account"
     return ChartSpec(
         "employer-vs-union",
         title,
         subtitle,
         headline,
         alt,
-        tuple(dict.fromkeys(parts["source_id"].astype(str))),
+        tuple(dict.fromkeys(data["source_id"])),
         data,
         lambda: employer_vs_union_figure(ds),
-        record=record,
+        record=f"{LM10} and the union's own account",
     )

@@ -22,7 +22,7 @@ from ..elections import results
 from ..loading import Dataset
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
-from ..text import capitalised, company, fmt_int, fmt_pct, possessive
+from ..text import capitalised, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
 from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, style_context
 
 #: The data folder's marks in every national chart, the national figures grey: one colour, one meaning.
@@ -32,6 +32,9 @@ NATIONAL = COLORS["neutral"]
 FOCUS_GAP = 0.5
 #: Units of at least this many eligible voters are "large" in the words.
 LARGE_UNIT = 1000
+#: A group of fewer national elections than this is drawn hollow (or as a dot): too few for a rate to read like the
+#: rate of a thousand.
+SMALL_GROUP = 30
 #: The years of the mail-against-in-person comparison (the pandemic years of the FOIA table).
 MODE_YEARS = (2020, 2021)
 METHOD_NAMES = {"mail": "Mail", "in_person": "In person", "mixed": "Mixed"}
@@ -115,6 +118,92 @@ def period(tables: Tables) -> str:
     return f"{years.min()}-{years.max()}"
 
 
+def national_years(tables: Tables) -> tuple[int, int]:
+    """The first and last year of the national tables."""
+    years = pd.to_numeric(tables["challenged_ballots_determinative"]["year"], errors="coerce").dropna().astype(int)
+    return int(years.min()), int(years.max())
+
+
+def focus_in_national(ds: Dataset, tables: Tables) -> pd.DataFrame:
+    """The data folder's elections the national record also holds: counted in its years (self-determination
+    votes left out, as the national tables leave them out)."""
+    record = folder_record(ds)
+    first, last = national_years(tables)
+    years = pd.to_datetime(record["count_date"]).dt.year
+    inside = years.between(first, last)
+    if "self_determination" in ds.elections:
+        flags = record["election_id"].map(ds.elections.set_index("election_id")["self_determination"])
+        inside &= ~flags.fillna(False).astype(bool)
+    return record[inside].assign(year=years[inside])
+
+
+def _take_one(table: pd.DataFrame, where: pd.Series, columns: list[str]) -> bool:
+    """Take one election off the first row `where` holds, in `columns`; False when no row has one to take."""
+    rows = table.index[where & (table[columns[0]] > 0)]
+    if not len(rows):
+        return False
+    for column in columns:
+        if table.at[rows[0], column] > 0:
+            table.at[rows[0], column] -= 1
+    return True
+
+
+def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
+    """The national tables with the data folder's own elections taken out, so the baseline it is set against does
+    not contain it, and the elections taken out.
+
+    The tables are counts, so each of the folder's elections counted in the national years comes off the cell
+    it falls in (unit size and outcome, size bin, year and voting method, year), and the rates are computed
+    again. An election no cell holds (the national record may lack it) is left alone.
+    """
+    focus = focus_in_national(ds, tables)
+    out = {name: table.copy() for name, table in tables.items()}
+    sizes, bins = out["unit_size_counts"], out["win_rate_by_unit_size"]
+    methods, challenged = out["win_rate_by_voting_method_and_year"], out["challenged_ballots_determinative"]
+    taken = []
+    for _, r in focus.iterrows():
+        outcome, n = str(r["outcome"]), r["eligible_voters"]
+        took = False
+        if pd.notna(n) and outcome in ("won", "lost"):
+            took = _take_one(sizes, (sizes["eligible_voters"] == int(n)) & (sizes["outcome"] == outcome), ["elections"])
+            start = bins["min_eligible"][bins["min_eligible"] <= int(n)].max()
+            _take_one(bins, bins["min_eligible"] == start, ["elections", outcome])
+        if outcome in ("won", "lost", "runoff", "undetermined") and pd.notna(r["voting_method"]):
+            where = (methods["year"] == r["year"]) & (methods["voting_method"] == r["voting_method"])
+            took |= _take_one(methods, where, ["elections", outcome])
+        if pd.notna(r["determinative"]) and str(r["stage"]) == "initial":
+            columns = ["elections"] + (["with_challenged_ballots"] if r["challenged"] > 0 else [])
+            columns += ["determinative"] if bool(r["determinative"]) else []
+            for year in (str(r["year"]), "all"):
+                took |= _take_one(challenged, challenged["year"].astype(str) == year, columns)
+        if took:
+            taken.append(r)
+    for table in (bins, methods):
+        table["union_win_rate"] = table["won"] / (table["won"] + table["lost"])
+    challenged["determinative_share"] = challenged["determinative"] / challenged["elections"]
+    return out, pd.DataFrame(taken, columns=focus.columns)
+
+
+def national_for(ds: Dataset) -> tuple[Tables, str]:
+    """The national tables without the data folder's own elections when they are one company's, and a sentence
+    saying what was taken out ('' when nothing was): ' Amazon's 1 election of those years is left out of the
+    national figures.' A folder of several companies' elections is compared with the whole record, and says so."""
+    name = company(ds.elections)
+    if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
+        return load_tables(), " The elections examined may be among the national figures."
+    if name == BASELINE_LEAVES_OUT:  # the committed tables were computed without this company's elections
+        tables = load_tables()
+        taken = focus_in_national(ds, tables)
+    else:
+        tables, taken = without_focus(ds, load_tables())
+    if taken.empty:
+        return tables, ""
+    n = len(taken)
+    whose = f"{possessive(name)} {count_of(n, 'election')}"
+    verb = "is" if n == 1 else "are"
+    return tables, f" {capitalised(whose)} of those years {verb} left out of the national figures."
+
+
 def folder_record(ds: Dataset) -> pd.DataFrame:
     """The data folder's elections with outcome, unit size, voting method and name ('Bessemer, Ala., 2021')."""
     table = results(ds)
@@ -136,10 +225,16 @@ def _words_record(record: pd.DataFrame) -> str:
     return f"{fmt_int(won)} of {fmt_int(total)}"
 
 
+def national_small_bins(national: pd.DataFrame) -> pd.Series:
+    """Which rows of a national table (won and lost columns) hold fewer than SMALL_GROUP decided elections."""
+    return (national["won"] + national["lost"]) < SMALL_GROUP
+
+
 def median_unit(tables: Tables) -> float:
-    """The median unit's eligible voters, nationally."""
-    stats = tables["unit_size_summary"].set_index("statistic")["value"]
-    return float(stats["quantile_0.5"])
+    """The median unit's eligible voters, nationally (decided elections), from the counts by unit size."""
+    counts = tables["unit_size_counts"].groupby("eligible_voters")["elections"].sum().sort_index()
+    cumulative = counts.cumsum()
+    return float(cumulative.index[cumulative >= counts.sum() / 2][0])
 
 
 def national_rate(tables: Tables, min_eligible: int = 0) -> float:
@@ -227,23 +322,34 @@ def unit_size_figure(ds: Dataset, tables: Tables) -> Figure:
 @register("national-unit-sizes", order=200)
 def unit_sizes(ds: Dataset) -> ChartSpec:
     """Where the data folder's units sit in the distribution of the nation's unit sizes."""
-    tables = load_tables()
+    tables, without = national_for(ds)
     data = unit_size_data(ds, tables)
     if data.empty:
         raise ChartUnavailable("no election in the data folder has its eligible voters on record")
     smallest = fmt_pct(data["national_share_smaller"].min(), 0)
     focus = Focus.of(ds)
-    title = f"Every {focus.unit} was larger than {smallest} of the units that voted nationally"
+    every = f"Every {focus.unit}" if len(data) > 1 else f"The {focus.unit}"
+    title = f"{every} was larger than {smallest} of the units in elections decided nationally in {period(tables)}"
+    if data["national_share_smaller"].min() < 0.5:  # not a finding about every unit: the medians instead
+        smallest = fmt_int(data["eligible_voters"].median())
+        title = (
+            f"The median {focus.unit} had {smallest} eligible voters; nationally, in elections decided in "
+            f"{period(tables)}, the median unit had {fmt_int(median_unit(tables))}"
+        )
     subtitle = (
         f"Cumulative share of NLRB elections decided in {period(tables)}, by eligible voters; "
-        f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}."
+        f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}.{without}"
     )
     alt = (
         f"Curve of the share of NLRB elections in {period(tables)} held in units smaller than each size, on a "
         f"log scale. Half of the units had {fmt_int(median_unit(tables))} eligible voters or fewer. "
         f"{capitalised(focus.units)} ({fmt_int(len(data))}), from "
         f"{fmt_int(data['eligible_voters'].min())} to {fmt_int(data['eligible_voters'].max())} eligible voters, "
-        f"sit at the top of the curve: each was larger than at least {smallest} of the units."
+        + (
+            f"sit at the top of the curve: each was larger than at least {smallest} of the units."
+            if data["national_share_smaller"].min() >= 0.5
+            else f"spread along the curve; their median unit had {smallest} eligible voters."
+        )
     )
     sources = release_ids(tables) + election_source_ids(ds, data["election_id"])
     return ChartSpec(
@@ -263,10 +369,32 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
 # ---------------------------------------------------------------- win rate by unit size
 
 
+def _merge_small_top_bins(bins: pd.DataFrame) -> pd.DataFrame:
+    """The largest size bins merged into one ('1000+') while the last two each hold fewer than SMALL_GROUP decided
+    elections, so the rarest sizes get one bar rather than several of a handful."""
+    bins = bins.reset_index(drop=True)
+    decided_in = bins["won"] + bins["lost"]
+    while len(bins) > 2 and (decided_in.iloc[-2:] < SMALL_GROUP).all():
+        last, before = bins.iloc[-1], bins.iloc[-2]
+        won, lost = int(before["won"] + last["won"]), int(before["lost"] + last["lost"])
+        merged = {
+            "size_bin": f"{int(before['min_eligible'])}+",
+            "min_eligible": int(before["min_eligible"]),
+            "won": won,
+            "lost": lost,
+            "union_win_rate": won / (won + lost) if won + lost else np.nan,
+        }
+        bins = pd.concat([bins.iloc[:-2], pd.DataFrame([merged])], ignore_index=True)
+        decided_in = bins["won"] + bins["lost"]
+    return bins
+
+
 def win_rate_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
     """The nation's union win rate by unit size, and the data folder's record as one more row (its `size_bin`:
     the smallest to the largest unit of its decided elections on record, or `all` where none is)."""
-    national = tables["win_rate_by_unit_size"][["size_bin", "min_eligible", "won", "lost", "union_win_rate"]].copy()
+    national = _merge_small_top_bins(
+        tables["win_rate_by_unit_size"][["size_bin", "min_eligible", "won", "lost", "union_win_rate"]].copy()
+    )
     national.insert(0, "who", "National")
     record = folder_record(ds)
     won, total = decided(record)
@@ -295,11 +423,11 @@ def _bins_spanned(bin_starts: np.ndarray, size_bin: str) -> tuple[int, int]:
 
 
 def _bin_label(size_bin: str) -> str:
-    """`1-9` as `1-9`, `1000-2499` as `1,000-\n2,499`, `2500+` as `2,500\nor more`: a long label on two lines,
+    """`1-9` as `1-9`, `1000-2499` as `1,000-\n2,499`, `2500+` as `2,500+`: a long label on two lines,
     so print-size labels do not collide."""
     parts = [fmt_int(int(p)) for p in size_bin.rstrip("+").split("-")]
     if len(parts) == 1:
-        return f"{parts[0]}\nor more"
+        return f"{parts[0]}+"  # narrow: 'or more' beside '2,499' touched it at print size
     return f"{parts[0]}-{parts[1]}" if len(parts[0]) + len(parts[1]) <= 4 else f"{parts[0]}-\n{parts[1]}"
 
 
@@ -312,8 +440,14 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
     with style_context():
         fig = new_figure(3.6)
         ax = fig.add_subplot()
+        small = national_small_bins(national).to_numpy()
         bars = ax.bar(
-            [_bin_label(b) for b in national["size_bin"]], national["union_win_rate"], color=NATIONAL, width=0.72
+            [_bin_label(b) for b in national["size_bin"]],
+            national["union_win_rate"],
+            color=[("none" if few else NATIONAL) for few in small],
+            edgecolor=NATIONAL,
+            linewidth=1.2,
+            width=0.72,
         )
         for bar, won, lost in zip(bars, national["won"], national["lost"]):
             ax.text(
@@ -325,6 +459,7 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
                 fontsize=8,
                 color=COLORS["muted_text"],
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},  # over the dashed line, not crossed
+                zorder=3,
             )
         right = len(national) - 1 + 0.45
         overall = national_rate(tables)
@@ -341,17 +476,17 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
         )
         if not np.isnan(folder["union_win_rate"]):
             first, last = _bins_spanned(national["min_eligible"].to_numpy(), folder["size_bin"])
-            ax.hlines(folder["union_win_rate"], first - 0.45, last + 0.45, color=FOCUS, linewidth=2.4)
-            ax.annotate(
-                f"{folder['who']}: won {fmt_int(folder['won'])} of {fmt_int(folder['won'] + folder['lost'])}",
-                (last + 0.45, folder["union_win_rate"]),
-                xytext=(0, 5),
-                textcoords="offset points",
-                ha="right",
-                color=COLORS["text"],
-                fontsize=9,
-                fontweight="bold",
+            ax.hlines(
+                folder["union_win_rate"],
+                first - 0.45,
+                last + 0.45,
+                color=FOCUS,
+                linewidth=2.4,
+                zorder=2.5,
+                label=f"{folder['who']}: won {fmt_int(folder['won'])} of {fmt_int(folder['won'] + folder['lost'])}",
             )
+            # in a legend over the bars' empty top band, so the words never sit on a bar or a count
+            ax.legend(loc="upper right", frameon=False, fontsize=9, handlelength=1.6, borderaxespad=0.2)
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("Union win rate")
@@ -364,7 +499,7 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
 @register("national-win-rate-by-unit-size", order=210)
 def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     """The nation's union win rate by unit size against the data folder's record."""
-    tables = load_tables()
+    tables, without = national_for(ds)
     folder = folder_record(ds)
     if decided(folder)[1] == 0:
         raise ChartUnavailable("no election in the data folder was decided by its count")
@@ -373,13 +508,19 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     large = fmt_pct(national_rate(tables, LARGE_UNIT), 0)
     record = _words_record(folder)
     focus = Focus.of(ds)
-    title = (
-        f"Unions won {overall} of elections nationally, {large} in units of {fmt_int(LARGE_UNIT)} or more; "
-        f"{focus.at}, {record}"
+    title = fitting_title(
+        f"Unions won {overall} of decided elections nationally in {period(tables)}, {large} in units of "
+        f"{fmt_int(LARGE_UNIT)} or more; {focus.at}, {record}",
+        f"Unions won {overall} of decided elections nationally in {period(tables)}; {focus.at}, {record}",
+        f"Unions won {overall} of decided elections nationally in {period(tables)}; in the elections examined, "
+        f"{record}",
     )
+    small = national_small_bins(data.iloc[:-1])
     subtitle = (
         f"Share of NLRB elections decided in {period(tables)} that the union won, by unit size; "
         "above each bar, how many were decided"
+        + (f"; hollow bars: fewer than {SMALL_GROUP} elections, too few for a firm rate" if small.any() else "")
+        + f".{without}"
     )
     alt = (
         f"Bar chart of the union win rate by unit size in NLRB elections decided in {period(tables)}: "
@@ -444,16 +585,17 @@ def voting_method_figure(tables: Tables) -> Figure:
 @register("national-mail-and-in-person", order=220)
 def mail_and_in_person(ds: Dataset) -> ChartSpec:
     """The nation's union win rate by voting method in the pandemic years."""
-    tables = load_tables()
+    tables, without = national_for(ds)
     data = voting_method_data(tables).set_index("voting_method")
     if not {"mail", "in_person"} <= set(data.index):
         raise ChartUnavailable("the national tables hold no mail or no in-person election decided in those years")
     years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
     mail, in_person = (fmt_pct(data.at[m, "union_win_rate"], 0) for m in ("mail", "in_person"))
-    title = f"In {years}, unions won {mail} of mail elections and {in_person} of those held in person"
-    subtitle = f"NLRB elections decided in {years}, by how the ballots were cast"
+    title = f"In {years}, unions won {mail} of decided mail elections and {in_person} of those held in person"
+    subtitle = f"NLRB elections decided in {years}, by how the ballots were cast.{without}"
     alt = (
-        f"Horizontal bars of the union win rate by voting method in NLRB elections decided in {years}: "
+        f"Horizontal bars of the union win rate by voting method in NLRB elections decided in {years}, "
+        "as a share of the elections the count decided: "
         + "; ".join(
             f"{METHOD_NAMES[m]} {fmt_pct(r['union_win_rate'], 0)} of {fmt_int(r['won'] + r['lost'])}"
             for m, r in data.iterrows()
@@ -506,17 +648,29 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
     with style_context():
         fig = new_figure(3.2)
         ax = fig.add_subplot()
-        # the data folder's bar comes last, set apart by a gap and a rule: a few elections, not a year's thousand
+        # the national years as bars; the data folder's few elections as a dot set apart by a gap and a rule, so a
+        # handful is never drawn like a year's thousand
         x = np.append(np.arange(len(data) - 1), len(data) - 1 + FOCUS_GAP)
-        colors = [NATIONAL] * (len(data) - 1) + [FOCUS]
-        bars = ax.bar(x, data["share"], color=colors, width=0.66)
+        national = data.iloc[:-1]
+        few = (national["elections"] < SMALL_GROUP).to_numpy()
+        ax.bar(
+            x[:-1],
+            national["share"],
+            color=[("none" if f else NATIONAL) for f in few],
+            edgecolor=NATIONAL,
+            linewidth=1.2,
+            width=0.66,
+        )
+        focus = data.iloc[-1]
+        ax.scatter([x[-1]], [focus["share"]], s=60, color=FOCUS, edgecolor="white", linewidth=0.8, zorder=4)
         ax.set_xticks(x, data["year"].str.replace(" ", "\n"))
         ax.axvline(len(data) - 1.5 + FOCUS_GAP / 2, color=COLORS["neutral_light"], linewidth=1)
-        for bar, det, n in zip(bars, data["determinative"], data["elections"]):
-            ax.text(
-                bar.get_x() + bar.get_width() / 2,
-                bar.get_height() + 0.005,
+        for xi, share, det, n in zip(x, data["share"], data["determinative"], data["elections"]):
+            ax.annotate(
                 f"{fmt_int(det)} of\n{fmt_int(n)}",
+                (xi, share),
+                xytext=(0, 6),
+                textcoords="offset points",
                 ha="center",
                 va="bottom",
                 fontsize=8,
@@ -533,7 +687,7 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
 @register("national-determinative-challenged-ballots", order=230)
 def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     """How often challenged ballots could decide an election, nationally and in the data folder."""
-    tables = load_tables()
+    tables, without = national_for(ds)
     data = determinative_data(ds, tables)
     total = tables["challenged_ballots_determinative"].set_index("year").loc["all"]
     share = fmt_pct(float(total["determinative_share"]), 0)
@@ -541,12 +695,12 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     if folder["elections"] == 0:
         raise ChartUnavailable("no election in the data folder has its challenged ballots at the first count on record")
     title = (
-        f"Challenged ballots could decide {share} of elections nationally; {focus.at}, "
+        f"Challenged ballots could decide {share} of elections nationally in {period(tables)}; {focus.at}, "
         f"{fmt_int(folder['determinative'])} of {fmt_int(folder['elections'])}"
     )
     subtitle = (
         f"Elections whose challenged ballots could change the first count's result: NLRB, "
-        f"{period(tables)}, by year, and {focus.elections} on record"
+        f"{period(tables)}, by year, and {focus.elections} on record (a dot: too few for a bar).{without}"
     )
     alt = (
         "Bar chart of the share of NLRB elections whose challenged ballots were determinative at the first "
@@ -566,4 +720,98 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
         lambda: determinative_figure(ds, tables),
         record=release_record(tables, focus),
         extra_sources=release_sources(tables),
+    )
+
+
+# ---------------------------------------------------------------- win rates by fiscal year, as counted and certified
+
+
+#: The national record's tables (data/derived/, from data/national/): the fiscal-year chart needs them.
+RECORD_TABLES = ("elections_by_fiscal_year_and_case_type", "record_sources")
+#: The company whose elections the national record's rates leave out (nlrb.national.FOCUS_COMPANY).
+BASELINE_LEAVES_OUT = "Amazon"
+
+
+def fiscal_year_data(tables: Tables) -> pd.DataFrame:
+    """The nation's union win rate by fiscal year, as the count decided it and as the NLRB certified it."""
+    missing = [name for name in RECORD_TABLES if name not in tables]
+    if missing:
+        raise ChartUnavailable(f"the national tables of the national record are not found ({', '.join(missing)}.csv)")
+    t = tables["elections_by_fiscal_year_and_case_type"]
+    columns = ["fiscal_year", "elections", "won", "lost", "union_win_rate", "certified_won", "certified_lost"]
+    out = t[t["case_type"] == "all"][[*columns, "certified_win_rate"]].reset_index(drop=True)
+    return out.astype({"fiscal_year": int})
+
+
+def record_period(tables: Tables) -> str:
+    """The fiscal years the national record's tables cover, e.g. `FY2011-FY2022`."""
+    years = fiscal_year_data(tables)["fiscal_year"]
+    return f"FY{years.min()}-FY{years.max()}"
+
+
+def record_source_rows(tables: Tables) -> pd.DataFrame:
+    """The sources.csv rows of the NLRB files behind the national record's tables, typed as a loaded sources.csv."""
+    rows = tables["record_sources"].astype(object)
+    rows["published"] = pd.to_datetime(rows["published"])
+    return rows
+
+
+def fiscal_year_figure(tables: Tables) -> Figure:
+    """Lines of the union win rate by fiscal year: as certified (solid) and as counted (dashed)."""
+    data = fiscal_year_data(tables)
+    with style_context():
+        fig = new_figure(3.2)
+        ax = fig.add_subplot()
+        ax.plot(data["fiscal_year"], data["certified_win_rate"], color=NATIONAL, linewidth=2, marker="o", markersize=4)
+        ax.plot(
+            data["fiscal_year"], data["union_win_rate"], color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3))
+        )
+        last = data.iloc[-1]
+        ax.annotate("as certified", (last["fiscal_year"], last["certified_win_rate"]), xytext=(6, 4),
+                    textcoords="offset points", fontsize=8, color=COLORS["text"])  # fmt: skip
+        ax.annotate("as counted", (last["fiscal_year"], last["union_win_rate"]), xytext=(6, -10),
+                    textcoords="offset points", fontsize=8, color=COLORS["muted_text"])  # fmt: skip
+        shown = data["fiscal_year"].iloc[::-2].iloc[::-1]  # every other year up to the last: twelve do not fit print
+        ax.set_xticks(shown, [f"FY{str(y)[2:]}" for y in shown])
+        ax.set_xlim(data["fiscal_year"].min() - 0.5, data["fiscal_year"].max() + 1.8)
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_locator(MultipleLocator(0.25))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylabel("Union win rate,\nelections decided")
+        light_grid(ax, "y")
+    return fig
+
+
+@register("national-win-rate-by-fiscal-year", order=240)
+def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
+    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified."""
+    tables = load_tables()
+    data = fiscal_year_data(tables)
+    period = record_period(tables)
+    won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())
+    rate = fmt_pct(won / (won + lost), 0)
+    low, high = data.loc[data["certified_win_rate"].idxmin()], data.loc[data["certified_win_rate"].idxmax()]
+    title = f"Unions were certified in {rate} of the NLRB elections decided in {period}"
+    subtitle = (
+        f"Union win rate by fiscal year (October to September), as the NLRB certified it and as the ballots were "
+        f"counted, {period}; {possessive(BASELINE_LEAVES_OUT)} own elections left out"
+    )
+    alt = (
+        f"Line chart of the union win rate in NLRB elections by fiscal year, {period}, as certified: "
+        + "; ".join(f"FY{y} {fmt_pct(r, 0)}" for y, r in zip(data["fiscal_year"], data["certified_win_rate"]))
+        + f". Lowest in FY{int(low['fiscal_year'])}, highest in FY{int(high['fiscal_year'])}; "
+        f"{fmt_int(won)} won of {fmt_int(won + lost)} certified ({rate})."
+    )
+    sources = record_source_rows(tables)
+    return ChartSpec(
+        "national-win-rate-by-fiscal-year",
+        title,
+        subtitle,
+        rate,
+        alt,
+        tuple(sources["source_id"]),
+        data,
+        lambda: fiscal_year_figure(tables),
+        record="NLRB annual election reports and tallies",
+        extra_sources=sources,
     )

@@ -9,11 +9,21 @@ from matplotlib.figure import Figure
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import at_company, fmt_pct, long_date
+from ..text import (
+    at_company,
+    fitting_title,
+    fmt_pct,
+    is_union_win,
+    long_date,
+    outcome_label,
+    result_key,
+    status_sentence,
+)
 from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     new_figure,
     register,
     results,
@@ -23,15 +33,23 @@ from ._base import (
     yes_no_ballots,
 )
 
-#: Marker fill and edge per result; an undetermined result is a hollow ring, as open as the result itself.
+#: Marker fill and edge per result; an undetermined result is a hollow ring, as unsettled as the result itself,
+#: and an election the NLRB set aside a hollow grey ring: its count no longer stands.
 MARKERS = {
     "won": (COLORS["won"], "white"),
     "lost": (COLORS["lost"], "white"),
     "undetermined": ("white", COLORS["undetermined"]),
+    "set_aside": ("white", COLORS["neutral"]),
     "runoff": ("white", COLORS["neutral_dark"]),
 }
-RESULT_WORDS = {"won": "won", "lost": "lost", "undetermined": "open", "runoff": "run-off"}
-ALT_WORDS = {"won": "union won", "lost": "union lost", "undetermined": "result still open", "runoff": "run-off"}
+#: Legend words per marker.
+LEGEND_WORDS = {
+    "won": "won",
+    "lost": "lost",
+    "undetermined": "undecided on the count",
+    "set_aside": "set aside",
+    "runoff": "run-off",
+}
 
 
 def timeline_data(ds: Dataset) -> pd.DataFrame:
@@ -46,21 +64,27 @@ def timeline_data(ds: Dataset) -> pd.DataFrame:
             "count_date": table["count_date"].dt.strftime("%Y-%m-%d"),
             "yes_share_pct": (100 * table["yes_share"]).where(yes_no),
             "eligible_voters": table["eligible_voters"],
+            "case_number": table["case_number"],
             "outcome": table["outcome"].astype(str),
+            "result": [result_key(o, st) for o, st in zip(table["outcome"], table["status"])],
+            "result_words": [
+                outcome_label(o, c, st) for o, c, st in zip(table["outcome"], table["case_number"], table["status"])
+            ],
+            "after_count": [status_sentence(r, r["elections_in_case"]) for _, r in table.iterrows()],
         }
     ).reset_index(drop=True)
 
 
 def timeline_figure(ds: Dataset) -> Figure:
     """One row per election in count order: a dot at its count date, filled by its result, with words beside it."""
-    data = timeline_data(ds)
+    data = largest_listed(timeline_data(ds), results(ds))[0]
     dates = pd.to_datetime(data["count_date"])
     with style_context():
         fig = new_figure(0.9 + 0.5 * len(data))
         ax = fig.add_subplot()
         y = np.arange(len(data))[::-1]  # first election on top
         for outcome, (face, edge) in MARKERS.items():
-            mask = (data["outcome"] == outcome).to_numpy()
+            mask = (data["result"] == outcome).to_numpy()
             if mask.any():
                 ax.scatter(
                     dates[mask],
@@ -69,11 +93,11 @@ def timeline_figure(ds: Dataset) -> Figure:
                     color=face,
                     edgecolor=edge,
                     linewidth=1.6 if face == "white" else 0.8,
-                    label=RESULT_WORDS[outcome],
+                    label=LEGEND_WORDS[outcome],
                     zorder=4,
                 )
-        for yi, date, share, outcome in zip(y, dates, data["yes_share_pct"], data["outcome"]):
-            words = RESULT_WORDS.get(outcome, outcome) + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes")
+        for yi, date, share, label in zip(y, dates, data["yes_share_pct"], data["result_words"]):
+            words = label + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes")
             ax.annotate(
                 words,
                 (date, yi),
@@ -90,7 +114,7 @@ def timeline_figure(ds: Dataset) -> Figure:
         end = pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200)
         ax.set_xlim(start, end)
         years = end.year - start.year
-        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 3 else 2))
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 3 else 2 if years <= 8 else 5))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.set_xlabel("Date of the count")
         ax.tick_params(axis="y", length=0)
@@ -105,23 +129,27 @@ def timeline(ds: Dataset) -> ChartSpec:
     data = timeline_data(ds)
     if data.empty:
         raise ChartUnavailable("no elections")
-    won = data[data["outcome"] == "won"]
+    won = data[[is_union_win(o, c) for o, c in zip(data["outcome"], data["case_number"])]]
     dates = pd.to_datetime(data["count_date"])
     at = at_company(ds.elections)
     if len(won):
         first = won.iloc[0]
         later = data[dates > pd.Timestamp(first["count_date"])]
-        k = int((later["outcome"] == "won").sum())
+        k = sum(is_union_win(o, c) for o, c in zip(later["outcome"], later["case_number"]))
         headline = f"{k} of {len(later)}"
         when = pd.Timestamp(first["count_date"])
         if len(later):
-            title = (
-                f"Since the first union win{at} ({first['label']}, {when.strftime('%B %Y')}), "
-                f"unions have won {headline} votes"
+            title = fitting_title(
+                f"Since the first union win{at} on record ({first['label']}, {when.strftime('%B %Y')}), "
+                f"unions have won {headline} votes",
+                f"Since the first union win on record, in {when.strftime('%B %Y')}, unions have won {headline} votes",
             )
         else:
             headline = when.strftime("%B %Y")
-            title = f"The latest vote{at} ({first['label']}, {headline}) was the first union win"
+            title = fitting_title(
+                f"The latest vote{at} ({first['label']}, {headline}) was the first union win",
+                f"The latest vote, in {headline}, was the first union win on record",
+            )
     else:
         headline = str(len(data))
         title = (
@@ -129,17 +157,22 @@ def timeline(ds: Dataset) -> ChartSpec:
             if len(data) > 1
             else f"The union did not win the one vote{at}, counted in {dates.min().year}"
         )
+    shown, which = largest_listed(data, results(ds))
     subtitle = (
-        "Each election at the date of its count: whether the union won, lost or the result is still open, "
-        "and its share of the valid votes."
+        "Each election at the date of its count: whether the union won or lost, whether the count left it "
+        "undecided, and whether the NLRB later set it aside; and the union's share of the valid votes." + which
     )
     points = "; ".join(
-        f"{lab}, counted {long_date(d)}: {ALT_WORDS.get(o, o)}" + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
-        for lab, d, s, o in zip(data["label"], data["count_date"], data["yes_share_pct"], data["outcome"])
+        f"{lab}, counted {long_date(d)}: {o}"
+        + ("" if pd.isna(s) else f", {fmt_pct(s / 100)} yes")
+        + (f" ({after[:1].lower() + after[1:].rstrip('.')})" if after else "")
+        for lab, d, s, o, after in zip(
+            shown["label"], shown["count_date"], shown["yes_share_pct"], shown["result_words"], shown["after_count"]
+        )
     )
     alt = (
         f"Time line of {len(data)} union elections{at} from {dates.min().year} to "
-        f"{dates.max().year}. {title}. {points}."
+        f"{dates.max().year}. {title}.{which} {points}."
     )
     return ChartSpec(
         "timeline",
@@ -147,8 +180,8 @@ def timeline(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: timeline_figure(ds),
-        record=tally_record(data["election_id"]),
+        record=tally_record(shown["election_id"]),
     )

@@ -9,11 +9,12 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, fmt_int, fmt_pct, long_date
+from ..text import about, at_company, capitalised, fitting_title, fmt_int, fmt_pct, long_date
 from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     left_out_sentence,
     new_figure,
     register,
@@ -162,7 +163,7 @@ def turnout_all_data(ds: Dataset) -> pd.DataFrame:
 
 def turnout_all_figure(ds: Dataset) -> Figure:
     """One bar per election of the share of eligible workers who cast a ballot, first election on top."""
-    data = turnout_all_data(ds).iloc[::-1].reset_index(drop=True)
+    data = largest_listed(turnout_all_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)
     show_method = data["voting_method"].nunique() > 1
     with style_context():
         fig = new_figure(0.8 + 0.46 * len(data))
@@ -197,23 +198,34 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         return about(r["eligible_approximate"]) + fmt_pct(r["turnout_pct"] / 100, 0)
 
     headline = share(high)
+    # a title that leaves elections out says so itself: the social card drops the subtitle that names them
+    where_known = "Where all ballots were reported, " if len(left_out) else ""
     if len(data) == 1:
-        title = f"{headline.capitalize()} of eligible workers voted {high['where']}"
+        title = fitting_title(
+            capitalised(f"{where_known}{headline} of eligible workers voted {high['where']}"),
+            capitalised(f"{where_known}{headline} of eligible workers voted"),
+        )
     else:
-        title = f"Turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
+        ranged = f"turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
+        counted = f"of the {len(data)} elections with all ballots reported" if len(left_out) else "of the elections"
+        title = fitting_title(
+            capitalised(where_known + ranged), f"Turnout ranged from {share(low)} to {headline} {counted}"
+        )
+    shown, which = largest_listed(data, table)
     subtitle = (
         "Ballots cast (void and challenged included) as a share of the workers eligible to vote."
         + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
+        + which
         + left_out_sentence(left_out, "ballots or eligible voters not reported")
     )
     parts = "; ".join(
         f"{r['label']}: {share(r)} ({fmt_int(r['ballots_cast'])} of {about(r['eligible_approximate'])}"
         f"{fmt_int(r['eligible_voters'])})"
-        for _, r in data.iterrows()
+        for _, r in shown.iterrows()
     )
     alt = (
         f"Bar chart of turnout in {len(data)} union elections{at_company(ds.elections)}, highest {headline} in "
-        f"{high['label']}. {parts}."
+        f"{high['label']}.{which} {parts}."
     )
     return ChartSpec(
         "turnout-all",
@@ -221,8 +233,8 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: turnout_all_figure(ds),
-        record=tally_record(data["election_id"]),
+        record=tally_record(shown["election_id"]),
     )

@@ -9,11 +9,26 @@ from matplotlib.ticker import PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import at_company, fmt_int, fmt_pct, long_date, standing
+from ..text import (
+    at_company,
+    capitalised,
+    count_of,
+    fitting_title,
+    fmt_int,
+    fmt_pct,
+    long_date,
+    outcome_headline,
+    outcome_label,
+    outcome_phrase,
+    standing,
+    status_sentence,
+    yes_side,
+)
 from ._base import (
     ChartSpec,
     ChartUnavailable,
     election_source_ids,
+    largest_listed,
     left_out_sentence,
     majority_line,
     new_figure,
@@ -28,7 +43,6 @@ from ._base import (
 )
 
 #: How the union's result reads in words and on the chart.
-OUTCOME_WORDS = {"won": "union won", "lost": "union lost", "undetermined": "undetermined"}
 
 
 def election(ds: Dataset, election_id: str) -> pd.Series:
@@ -113,15 +127,22 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
     yes_pct = fmt_pct(data.loc[0, "share_of_valid_votes_pct"] / 100)
     no_pct = fmt_pct(data.loc[1, "share_of_valid_votes_pct"] / 100)
     at = row["at"]
+    after = status_sentence(row, row["elections_in_case"])
+    side = yes_side(row["case_number"])
     if row["outcome"] == "undetermined":
-        title = (
-            f"Union {standing(row['margin'])} with {yes_pct} {at}; {fmt_int(row['challenged'])} challenged "
-            "ballots keep the result open"
-        )
-        outcome = f"the result is undetermined: the {fmt_int(row['challenged'])} challenged ballots could change it"
+        challenged = count_of(row["challenged"], "challenged ballot")
+        if str(row["status"]) == "set_aside":
+            title = f"{side} {standing(row['margin'])} with {yes_pct} {at}; the election was later set aside"
+        else:
+            title = fitting_title(
+                f"{side} {standing(row['margin'])} with {yes_pct} {at}; {challenged} could change the result",
+                capitalised(f"{challenged} could change the result {at}"),
+            )
+        outcome = f"the count did not decide it, as the {challenged} could change the result"
     else:
-        title = f"Union {row['outcome']} {row['at_mid']} with {yes_pct} of valid votes"
-        outcome = f"the union {row['outcome']}"
+        outcome = outcome_phrase(row["outcome"], row["case_number"])
+        title = f"{outcome_headline(row['outcome'], row['case_number'])} {row['at_mid']} with {yes_pct} of valid votes"
+    outcome += f". {after.rstrip('.')}" if after else ""
     known = [f"{name} ({fmt_int(row[name])})" for name in ("void", "challenged") if pd.notna(row[name])]
     unknown = [name for name in ("void", "challenged") if pd.isna(row[name])]
     subtitle = (
@@ -129,6 +150,7 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         f"{fmt_int(row['no'])} no."
         + (f" Not valid votes: {' and '.join(known)} ballots." if known else "")
         + (f" {' and '.join(unknown).capitalize()} ballots were not reported." if unknown else "")
+        + (f" {after}" if after else "")
     )
     alt = (
         f"Bar chart of the {row['union']} union election {row['at_mid']} counted {long_date(row['count_date'])}. "
@@ -164,20 +186,23 @@ def vote_shares_all_data(ds: Dataset) -> pd.DataFrame:
             "yes_share_pct": 100 * table["yes_share"],
             "no_share_pct": 100 * (1 - table["yes_share"]),
             "outcome": table["outcome"].astype(str),
+            "result": [
+                outcome_label(o, c, st) for o, c, st in zip(table["outcome"], table["case_number"], table["status"])
+            ],
         }
     ).reset_index(drop=True)
 
 
 def vote_shares_all_figure(ds: Dataset) -> Figure:
     """Every election as a 100% bar split into yes and no shares, with the 50% line and the outcome in words."""
-    data = vote_shares_all_data(ds).iloc[::-1].reset_index(drop=True)  # first election on top
+    data = largest_listed(vote_shares_all_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)  # first on top
     with style_context():
         fig = new_figure(0.9 + 0.46 * len(data))
         ax = fig.add_subplot()
         y = np.arange(len(data))
         ax.barh(y, data["yes_share_pct"], color=COLORS["yes"], height=0.62, label="Yes (union)")
         ax.barh(y, data["no_share_pct"], left=data["yes_share_pct"], color=COLORS["no"], height=0.62, label="No")
-        for yi, yes_pct, outcome in zip(y, data["yes_share_pct"], data["outcome"]):
+        for yi, yes_pct, outcome in zip(y, data["yes_share_pct"], data["result"]):
             ax.text(
                 2,
                 float(yi),
@@ -187,7 +212,7 @@ def vote_shares_all_figure(ds: Dataset) -> Figure:
                 color=text_color_on(COLORS["yes"]),
                 fontweight="bold",
             )
-            ax.text(101.5, float(yi), OUTCOME_WORDS.get(outcome, outcome), va="center", ha="left", color=COLORS["text"])
+            ax.text(101.5, float(yi), outcome, va="center", ha="left", color=COLORS["text"])
         majority_line(ax, vertical=True)
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_xlim(0, 100)
@@ -215,17 +240,20 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
     at = at_company(ds.elections)
     title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
+    shown, which = largest_listed(data, table)
     subtitle = (
         "Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
-        "Right: the union's result." + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
+        "Right: the union's result."
+        + which
+        + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
     )
     parts = "; ".join(
-        f"{lab}: {fmt_pct(s / 100)} yes, {OUTCOME_WORDS.get(o, o)}"
-        for lab, s, o in zip(data["label"], data["yes_share_pct"], data["outcome"])
+        f"{lab}: {fmt_pct(s / 100)} yes, {o}"
+        for lab, s, o in zip(shown["label"], shown["yes_share_pct"], shown["result"])
     )
     alt = (
         f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections{at}; the union "
-        f"side topped 50% in {headline}. {parts}."
+        f"side topped 50% in {headline}.{which} {parts}."
     )
     return ChartSpec(
         "vote-shares-all",
@@ -233,8 +261,8 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
         subtitle,
         headline,
         alt,
-        election_source_ids(ds, data["election_id"]),
-        data,
+        election_source_ids(ds, shown["election_id"]),
+        shown,
         lambda: vote_shares_all_figure(ds),
         record=tally_record(data["election_id"]),
     )

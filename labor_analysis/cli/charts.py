@@ -108,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 jobs=jobs,
                 elections=elections,
                 max_elections=args.max_elections or None,
+                on_left_out=lambda skipped: print(f"Left out {skipped.slug}: {skipped.reason}"),
             )
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import cast
 
 import pandas as pd
 
@@ -93,17 +94,32 @@ def missing(header: list[str]) -> list[str]:
     return [SPELLED.get(c, next((h for h in REQUIRED_COLUMNS if fold(h) == c), c)) for c in needed if c not in present]
 
 
+def canonical(column: str) -> str:
+    """The tally-row name of a report's column (`Votes For Labor Org3` -> `votes3`), so that the tables of a report
+    read together; a column the reader does not read keeps its name."""
+    return COLUMN_MAP.get(fold(column), column)
+
+
 def to_tally_rows(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
-    """The tally-row frame of one table of a report; `rows` are the sheet's row numbers."""
+    """The tally-row frame of one or more tables of a report (columns as in the report, or `canonical`); `rows`
+    are the sheet's row numbers."""
     by_target: dict[str, str] = {}
+    targets = set(COLUMN_MAP.values())
     for column in frame.columns:
-        target = COLUMN_MAP.get(fold(str(column)))
+        target = column if column in targets else COLUMN_MAP.get(fold(str(column)))
         if target is not None:
             by_target.setdefault(target, column)
     blank = pd.Series("", index=frame.index, dtype=object)
     out: dict[str, object] = {"row": rows.astype("int64")}
     for target in tr.TEXT_COLUMNS:
         out[target] = tr.text(frame[by_target[target]]) if target in by_target else blank
+    cases = cast(pd.Series, out["case_number"])
+    odd = cases.ne("") & ~cases.str.fullmatch(tr.CASE_NUMBER.pattern.strip("^$"))
+    if odd.any():  # a report row is a closed case: its number must be one
+        i = int(odd.to_numpy().nonzero()[0][0])
+        raise tr.CellError(
+            int(rows.iloc[i]), by_target["case_number"], cases.iloc[i], "not an NLRB case number (like 10-RC-269250)"
+        )
     source = by_target["tally_date"]
     out["tally_date"] = tr.dates(frame[source], rows, source, "%m/%d/%Y")
     out["scheduled_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
@@ -114,6 +130,9 @@ def to_tally_rows(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
             out[target] = pd.Series(0, index=frame.index, dtype="Int64")
         else:  # void, challenged, valid_reported: not in the reports
             out[target] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    for k in (2, 3):  # a ballot of fewer unions has no votes for the absent ones (blank where tables were joined)
+        votes, union = cast(pd.Series, out[f"votes{k}"]), cast(pd.Series, out[f"union{k}"])
+        out[f"votes{k}"] = votes.mask(votes.isna() & union.eq(""), 0)
     won, lost = _marked(frame, by_target.get("won")), _marked(frame, by_target.get("lost"))
     certified = pd.Series("", index=frame.index, dtype=object)
     certified[won & ~lost] = "won"

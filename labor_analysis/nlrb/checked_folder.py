@@ -21,6 +21,8 @@ import pandas as pd
 
 from ..errors import Problem
 from ..loading import MAX_CELL_BYTES, RawTable, raw_table
+from ..output_lock import LOCK_FILE, claim_output_dir
+from ..publish import staged
 from ..safe_csv import FORMULA_PREFIXES, write_atomic
 from ..schema import BOOLEAN_FALSE, BOOLEAN_TRUE, TABLES_BY_NAME
 from ..validation import Report, validate
@@ -144,10 +146,19 @@ def _short(value: str, limit: int = 60) -> str:
 
 
 def write(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write each file into `out` (created if missing) through a temporary file and a rename."""
+    """Publish the files as `out` in one step (`publish.staged`): written into a staging folder beside it, then
+    swapped in, so an interrupted import (or `--replace`) never leaves a folder mixing two imports. Other files in
+    `out` (a README, say) are carried over; `out` is locked meanwhile against another run."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        write_atomic(out / name, data)
+    lock = out / LOCK_FILE
+    ours = not lock.exists()
+    try:
+        with claim_output_dir(out), staged(out, lambda _: set(files)) as staging:
+            for name, data in files.items():
+                write_atomic(staging / name, data)
+    finally:  # a data folder keeps no lock file of ours (after a swap it went with the previous folder)
+        if ours:
+            lock.unlink(missing_ok=True)
 
 
 def origin_finder(rows: pd.DataFrame, names: list[str]) -> Callable[[str], str]:

@@ -53,7 +53,7 @@ class Disagreement:
         }
 
 
-def _values(row: pd.Series, columns: tuple[str, ...]) -> dict:
+def _values(row: pd.Series | dict, columns: tuple[str, ...]) -> dict:
     return {c: (None if pd.isna(row[c]) else (row[c] if isinstance(row[c], str) else int(row[c]))) for c in columns}
 
 
@@ -97,8 +97,11 @@ def _disagreement(used: pd.Series, other: pd.Series, file_names: list[str]) -> D
     differ = counts_differ(used, other)
     if used["unit_id"] != other["unit_id"]:
         differ = ["unit_id", *differ]
-    if not differ:
-        return None
+    return _listed(used, other, differ, file_names) if differ else None
+
+
+def _listed(used: pd.Series | dict, other: pd.Series | dict, differ: list[str], file_names: list[str]) -> Disagreement:
+    """The disagreement of two rows (a frame's or plain records) on the columns `differ`."""
     return Disagreement(
         used["case_number"],
         used["unit_id"],
@@ -135,10 +138,6 @@ def _differs(a: dict, b: dict) -> list[str]:
         for c in SHARED_FIGURES
         if not ((pd.isna(a[c]) and pd.isna(b[c])) or (not pd.isna(a[c]) and not pd.isna(b[c]) and a[c] == b[c]))
     ]
-
-
-def _plain(rec: dict, columns: tuple[str, ...]) -> dict:
-    return {c: (None if pd.isna(rec[c]) else (rec[c] if isinstance(rec[c], str) else int(rec[c]))) for c in columns}
 
 
 def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]:
@@ -190,19 +189,7 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
             tally["certified"] = certified[chosen] = report["certified"]
             certified_file[chosen] = report["file"]
         if differ:
-            disagreements.append(
-                Disagreement(
-                    tally["case_number"],
-                    tally["unit_id"],
-                    tally["kind"],
-                    tally["tally_date"].strftime("%Y-%m-%d"),
-                    tuple(differ),
-                    file_names[tally["file"]],
-                    file_names[report["file"]],
-                    _plain(tally, tuple(differ)),
-                    _plain(report, tuple(differ)),
-                )
-            )
+            disagreements.append(_listed(tally, report, differ, file_names))
     rows["fate"], rows["merged_into"] = fate, into
     if certified:
         rows.loc[list(certified), "certified"] = list(certified.values())

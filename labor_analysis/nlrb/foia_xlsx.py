@@ -49,6 +49,11 @@ COLUMN_MAP = {
 REQUIRED_COLUMNS = tuple(COLUMN_MAP)
 
 
+def canonical(column: str) -> str:
+    """The name the format reads a column by: its header's, as it is."""
+    return column
+
+
 def missing(header: list[str]) -> list[str]:
     """The columns this format reads that the header lacks."""
     return [c for c in REQUIRED_COLUMNS if c not in header]

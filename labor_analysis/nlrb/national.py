@@ -38,8 +38,10 @@ from .tally_rows import case_type
 FOIA_NAME = "NLRB-2022-000194_election_results_2017-2021.xlsx"
 #: Where the public can get the release the importer reads (the NLRB publishes FOIA releases on request).
 FOIA_PUBLIC_COPY = "https://github.com/labordata/nlrb-data"
-#: The derived folder's sources.csv: the release every table cites.
+#: The derived folder's sources.csv: the release every table from the FOIA table cites.
 SOURCES_NAME = "sources.csv"
+#: The NLRB files the tables from the national record cite (kept apart, so the FOIA tables' charts cite only it).
+RECORD_SOURCES_NAME = "record_sources.csv"
 
 #: Unit-size bins (eligible voters): lower bounds, each bin up to the next bound minus one; the last is open.
 SIZE_BOUNDS = (1, 10, 20, 50, 100, 250, 500, 1000, 2500)
@@ -132,9 +134,18 @@ def _cite(table: pd.DataFrame, source_id: str) -> pd.DataFrame:
     return table.assign(source_id=source_id)
 
 
-def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """The national tables by file name (see data/derived/README.md for each one's columns)."""
+#: The company of the project's own data folder (`data/elections.csv`): the national baseline its elections are
+#: compared with leaves its elections out (a test checks the two agree).
+FOCUS_COMPANY = "Amazon"
+
+
+def national_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
+    """The national tables by file name (see data/derived/README.md for each one's columns), without the elections
+    of the company `leave_out` (the focus company: a baseline does not hold the elections it is compared with)."""
     results = election_results(ds)
+    if "company" in ds.elections.columns:
+        company = ds.elections.set_index("election_id").loc[results["election_id"], "company"].astype(object)
+        results = results[company.fillna("").to_numpy() != leave_out].reset_index(drop=True)
     source = "; ".join(sorted(results["source_id"].unique()))
     by_type = _rates(results, ["year", "case_type"])
     all_types = _rates(results, ["year"]).assign(case_type="all")[by_type.columns]
@@ -264,14 +275,17 @@ def _certified_rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return table
 
 
-def record_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """The tables computed from the national record (see data/derived/README.md)."""
-    results = record_results(ds)
+def record_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
+    """The tables computed from the national record (see data/derived/README.md): the rates without the focus
+    company's elections (the baseline it is compared with); the determinative elections all listed, with their
+    company."""
+    listed = record_results(ds)
+    results = listed[listed["company"] != leave_out].reset_index(drop=True)
     results["case_type"] = results["case_type"].astype(str)
     by_type = _certified_rates(results, ["fiscal_year", "case_type"])
     all_types = _certified_rates(results, ["fiscal_year"]).assign(case_type="all")[by_type.columns]
     rates = pd.concat([by_type, all_types], ignore_index=True).sort_values(["fiscal_year", "case_type"], kind="stable")
-    determinative = results[results["determinative_at_first_count"]].copy()
+    determinative = listed[listed["determinative_at_first_count"]].copy()
     first = _first_counts(ds).loc[determinative["election_id"]]
     union_columns = [c for c in first.columns if isinstance(c, (int, np.integer))]
     single = first["unions"].to_numpy() == 1
@@ -349,13 +363,12 @@ def generate(foia: Path, out_dir: Path) -> dict[str, pd.DataFrame]:
         tables = national_tables(ds)
         cited = sorted({s for t in tables.values() for s in t["source_id"]})
         releases = [release_source(ds, s) for s in cited]
+    tables[SOURCES_NAME] = pd.concat(releases, ignore_index=True)
     if (national_dir() / "elections.csv.gz").is_file():  # the tables of the committed national record
         record = load(national_dir())
         from_record = record_tables(record)
         tables.update(from_record)
-        sources = record_sources(record, from_record)
-        releases.append(sources[~sources["source_id"].isin(cited)])
-    tables[SOURCES_NAME] = pd.concat(releases, ignore_index=True)
+        tables[RECORD_SOURCES_NAME] = record_sources(record, from_record)
     write_tables(tables, out_dir)
     return tables
 

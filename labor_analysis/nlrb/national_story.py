@@ -10,17 +10,21 @@ import pandas as pd
 
 from ..charts._base import with_sources
 from ..charts.national import (
+    BASELINE_LEAVES_OUT,
     LARGE_UNIT,
     MODE_YEARS,
     Focus,
     Tables,
     decided,
     determinative_data,
+    fiscal_year_data,
     folder_record,
     load_tables,
     median_unit,
     national_rate,
     period,
+    record_period,
+    record_source_rows,
     release_ids,
     release_sources,
     unit_size_data,
@@ -40,6 +44,8 @@ def page(
     tables = load_tables()
     story_page = Page(notebook, data_dir, charts_dir)
     story_page.ds = with_sources(story_page.ds, release_sources(tables))
+    if "record_sources" in tables:  # the national record's NLRB files, cited by the certified results
+        story_page.ds = with_sources(story_page.ds, record_source_rows(tables))
     return story_page, tables
 
 
@@ -181,3 +187,23 @@ def challenged(ds: Dataset, tables: Tables) -> Passage:
         "challenged ballots were reported" + (f": {_names(open_)}" if open_ else "") + "."
     )
     return Passage(text, release_ids(tables) + _all_ids(ds))
+
+
+def certified(ds: Dataset, tables: Tables) -> Passage:
+    """The national record's certified results: the union win rate over its fiscal years, and how often a union
+    that trailed on a count whose challenged ballots could decide it was certified in the end."""
+    data, years = fiscal_year_data(tables), record_period(tables)
+    won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())
+    listed = tables["challenged_ballots_determinative_elections"]
+    listed = listed[listed["company"].astype(str) != BASELINE_LEAVES_OUT]
+    trailed = listed[listed["union_trailed_at_first_count"].astype(str) == "True"]
+    known = trailed[trailed["certified"].isin(["won", "lost"])]
+    text = (
+        f"Over {years}, the NLRB certified a union in **{fmt_pct(won / (won + lost), 0)}** of the "
+        f"{fmt_int(won + lost)} elections it closed with a certification, {escape_markdown(BASELINE_LEAVES_OUT)}'s "
+        f"own left out. Where the tallies show challenged ballots that could change the first count's result and "
+        f"the union behind on it, the union was certified in the end in {fmt_int((known['certified'] == 'won').sum())} "
+        f"of the {fmt_int(len(known))} such elections whose certification is on record "
+        f"({fmt_int(len(trailed) - len(known))} more have none in the annual reports)."
+    )
+    return Passage(text, tuple(record_source_rows(tables)["source_id"]))

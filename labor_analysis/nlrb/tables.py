@@ -116,6 +116,29 @@ def _is_blank(frame: pd.DataFrame) -> pd.Series:
     return ~(frame.notna() & frame.ne("")).any(axis=1)
 
 
+def _tally_rows(fmt: Reader, blocks: list[tuple[str, pd.DataFrame, pd.Series]]) -> pd.DataFrame:
+    """The tally-row frame of a file's tables: converted together, their columns named as the format names them
+    (one conversion, not one per table: a report has up to four tables a sheet); a bad cell is then looked for
+    table by table, to name its sheet."""
+    if not blocks:
+        return pd.DataFrame(columns=list(tr.COLUMNS))
+    try:
+        if len(blocks) == 1:
+            return fmt.to_tally_rows(blocks[0][1], blocks[0][2])
+        bodies = [body.set_axis([fmt.canonical(c) for c in body.columns], axis=1) for _, body, _ in blocks]
+        together = pd.concat(bodies, ignore_index=True).fillna("")
+        return fmt.to_tally_rows(together, pd.concat([n for _, _, n in blocks], ignore_index=True))
+    except tr.CellError:
+        for place, body, numbers in blocks:
+            try:
+                fmt.to_tally_rows(body, numbers)
+            except tr.CellError as exc:
+                raise NlrbFileError(
+                    f"{place}, {fmt.WHERE} {exc.row}, column {exc.column!r}: {exc.rule} (value {exc.value!r})"
+                ) from None
+        raise
+
+
 def read_nlrb_file(path: str | Path) -> NlrbTable:
     """Read one NLRB election file (FOIA xlsx, nlrb.gov CSV download or annual report) into an NlrbTable."""
     path = Path(path)
@@ -131,7 +154,8 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
     workbook = data.startswith(ZIP_SIGNATURE)
     sheets = _sheets(data, name) if workbook else [("", _csv(data, name))]
     fmt: Reader | None = None
-    title, parts, used = "", [], []
+    title, used = "", []
+    blocks: list[tuple[str, pd.DataFrame, pd.Series]] = []  # each table's place, rows and row numbers
     blank_rows = title_rows = tables = 0
     for sheet, cells in sheets:
         headers = _header_rows(cells)
@@ -167,17 +191,11 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
             blank_rows += int(blank.sum())
             body, numbers = body[~blank], numbers[~blank]
             tables += 1
-            if body.empty:
-                continue
-            try:
-                parts.append(fmt.to_tally_rows(body, numbers))
-            except tr.CellError as exc:
-                raise NlrbFileError(
-                    f"{place}, {fmt.WHERE} {exc.row}, column {exc.column!r}: {exc.rule} (value {exc.value!r})"
-                ) from None
+            if not body.empty:
+                blocks.append((place, body, numbers))
     if fmt is None:
         raise NlrbFileError(_NOT_NLRB.format(name=name))
-    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(tr.COLUMNS))
+    rows = _tally_rows(fmt, blocks)
     if rows.empty:
         raise NlrbFileError(f"{name}: the {fmt.DESCRIPTION} has a header but no tally rows")
     return NlrbTable(
