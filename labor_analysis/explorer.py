@@ -30,7 +30,7 @@ from .loading import Dataset
 from .paths import ensure_outside_data
 from .rules import win_probability, yes_needed
 from .safe_csv import write_atomic
-from .scenario import probability_template
+from .scenario import Scenario, probability_template
 from .style import COLORS, FONT
 from .text import fmt_int, fmt_pct, fmt_probability, place_name
 
@@ -169,38 +169,10 @@ def probability_grid(yes: int, no: int, challenged: int) -> np.ndarray:
     return np.asarray(p, dtype=float).reshape(STEPS, STEPS)
 
 
-def _outcome_words(yes: int, no: int) -> str:
-    """'wins 130 to 100', 'loses 875 to 993', 'loses on a tie, 50 to 50'."""
-    if yes == no:
-        return f"loses on a tie, {fmt_int(yes)} to {fmt_int(no)}"
-    return f"{'wins' if yes > no else 'loses'} {fmt_int(yes)} to {fmt_int(no)}"
-
-
 def what_it_takes(yes: int, no: int, challenged: int, overruled_pct: int) -> str:
-    """What the union needs of the challenged ballots when `overruled_pct`% of them are counted, in one sentence."""
-    counted = round(challenged * overruled_pct / 100)
-    if counted == 0:
-        return (
-            f"If every challenge is sustained, no challenged ballot is counted and the count stands: the union "
-            f"{_outcome_words(yes, no)}."
-        )
-    if overruled_pct == 100:
-        opening = f"If all {fmt_int(challenged)} challenged ballots are counted, the union"
-    else:
-        about = "" if counted * 100 == challenged * overruled_pct else "about "
-        opening = (
-            f"If {overruled_pct}% of the {fmt_int(challenged)} challenged ballots are counted "
-            f"({about}{fmt_int(counted)}), the union"
-        )
-    needed = yes_needed(yes, no, counted)
-    if needed is None:
-        return f"{opening} loses even if every one of them is a yes vote."
-    if needed == 0:
-        return f"{opening} wins even if every one of them is a no vote."
-    return (
-        f"{opening} needs {fmt_int(needed)} of them ({fmt_pct(needed / counted)}) to be yes votes: "
-        f"{fmt_int(yes + needed)} to {fmt_int(no + counted - needed)} (a tie loses)."
-    )
+    """What the union needs of the challenged ballots when the challenges to `overruled_pct`% of them are
+    overruled: the `Scenario`'s words (`Scenario.what_it_takes`), as the command line and the widget say it."""
+    return Scenario(yes, no, challenged, overruled=overruled_pct / 100).what_it_takes
 
 
 def _title(row: pd.Series, yes: int, no: int, challenged: int) -> str:

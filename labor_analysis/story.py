@@ -685,7 +685,9 @@ def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
     cited = cited_sources(ds, source_ids)
     lines = []
     for src in cited:
-        linked = markdown_link(src["url"], src["title"])
+        # a title's ISO dates as readers write dates ('download of April 17, 2023')
+        title = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: long_date(m.group(0)), str(src["title"]))
+        linked = markdown_link(src["url"], title)
         date = published[src["source_id"]]
         lines.append(
             f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else "")

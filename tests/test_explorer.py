@@ -84,7 +84,14 @@ def test_what_it_takes_is_the_rules_answer_for_the_counted_ballots(yes, no, chal
     counted = round(challenged * overruled / 100)
     needed = rules.yes_needed(yes, no, counted)
     words = what_it_takes(yes, no, challenged, overruled)
-    if counted == 0:
+    if not rules.is_determinative(yes, no, challenged):  # whatever the share overruled, the count decided it
+        ending = (
+            "wins even if every one of them is a no vote"
+            if yes > no
+            else "loses even if every one of them is a yes vote"
+        )
+        assert "not determinative" in words and ending in words
+    elif counted == 0:
         assert "the count stands" in words and ("wins" if yes > no else "loses") in words
     elif needed is None:
         assert "loses even if every one of them is a yes vote" in words

@@ -23,10 +23,13 @@ import itertools
 import nbformat
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 from public_words import problems
+from strategies import data_folders
 
 from labor_analysis import load, paths, rules
 from labor_analysis import rerun as engine
+from labor_analysis import results as la_results
 from labor_analysis.text import fmt_int
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
@@ -342,3 +345,40 @@ def test_a_corrected_tally_changes_the_executed_text(corrected_rerun):
     assert "needs 268 of them" not in text
     assert f"{CORRECTED_YES} yes to 993 no" in text
     assert not (corrected_rerun["data"] / "charts").exists() and (corrected_rerun["out"] / "charts").is_dir()
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=1,
+    derandomize=True,
+    deadline=None,
+    phases=[Phase.generate],  # one notebook run per example: no shrinking
+    suppress_health_check=list(HealthCheck),
+)
+@given(folder=data_folders(max_elections=3))
+def test_every_story_notebook_runs_on_a_generated_folder_and_prints_its_numbers(folder):
+    """Notebooks 01-05 on a folder drawn by the strategies, for its own elections: no error, and the counts they
+    print are the folder's (so every number in the prose is computed when the notebook runs). Notebook 02 runs for
+    an election with challenged ballots on a one-union ballot, as its parameter says, when the folder has one."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = folder.write(Path(tmp) / "data")
+        ds = load(data)
+        table = la_results(ds).set_index("election_id")
+        first, last = table.index[0], table.index[-1]
+        runs = [([n for n in NAMES if n[:2] in {"01", "03", "04", "05"}], {"election_id": first, "compare_with": last})]
+        explorable = table[(table["challenged"].fillna(0) > 0) & (table["unions"] == 1) & table["yes_share"].notna()]
+        if len(explorable):
+            runs.append((["02-bessemer-challenged-ballots"], {"election_id": explorable.index[0]}))
+        executed = []
+        for names, params in runs:
+            executed += engine.rerun(names, data, Path(tmp) / "out", 2, parameters=params)
+        for result in executed:
+            assert result.status == engine.RAN, (result.name, result.failure and result.failure.describe())
+            assert errors_in(result.notebook_out) == [], result.name
+        row = table.loc[first]
+        text = text_outputs(executed[0].notebook_out)  # 01, about `first`
+        for choice in ("yes", "no"):  # yes is every union's votes together: checked on a one-union ballot
+            if pd.notna(row[choice]) and (choice == "no" or row["unions"] == 1):
+                assert fmt_int(row[choice]) in text, choice
