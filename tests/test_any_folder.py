@@ -29,6 +29,7 @@ from labor_analysis.charts import chart_plan, national
 from labor_analysis.cli import main
 from labor_analysis.nlrb import national_story
 from labor_analysis.safe_html import escape_markdown
+from labor_analysis.text import short_employer
 
 TWO_UNIONS = Path(__file__).parent / "fixtures" / "nlrb-two-unions"
 #: The passages of notebook 06, each called with the data folder and the national tables.
@@ -219,10 +220,11 @@ def test_every_story_function_and_chart_plan_work_on_any_valid_folder(folder: Fo
 
 
 def _company_of(folder: Folder) -> str | None:
-    """The one company the folder's elections belong to, from the rows as written; None for several."""
+    """The one company the folder's elections belong to, from the rows as written, as the words name it (no legal
+    form: `text.short_employer`); None for several."""
     kept = "company" not in folder.left_out.get("elections", set())
     names = {(row.get("company") if kept else "") or row["employer"] for row in folder.tables["elections"]}
-    return names.pop() if len(names) == 1 else None
+    return short_employer(names.pop()) if len(names) == 1 else None
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

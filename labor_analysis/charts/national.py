@@ -784,7 +784,15 @@ def fiscal_year_figure(tables: Tables) -> Figure:
 
 @register("national-win-rate-by-fiscal-year", order=240)
 def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
-    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified."""
+    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified.
+
+    Its tables leave BASELINE_LEAVES_OUT's elections out, the baseline for that company's folder; set against
+    another company's folder the baseline would hold that folder's elections, so it is left out, with the reason."""
+    name = company(ds.elections)
+    if name != BASELINE_LEAVES_OUT:
+        raise ChartUnavailable(
+            "its national baseline leaves out the elections of this project's own company, not those examined here"
+        )
     tables = load_tables()
     data = fiscal_year_data(tables)
     period = record_period(tables)
