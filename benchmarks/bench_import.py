@@ -8,7 +8,13 @@ times (as bench_summary.py does; wall times are printed too):
   (b) `pandas.read_csv` of the five CSV files of the imported folder, against
       `labor-analysis summary --data-dir DIR --format csv` (load, validation, summary, safe CSV).
       Target: summary / read_csv <= 2.
-Needs the FOIA table in ../shared/nlrb/ (or --foia PATH). Exits 1 when a target is missed.
+  (c) every file of the NLRB records folder (the FOIA table, the nlrb.gov downloads and the annual reports)
+      imported at once, against a bare read of the same files (`pandas.read_excel(sheet_name=None,
+      engine="calamine")` of each workbook, `pandas.read_csv` of each CSV). Target: import / read <= 1.5.
+  (d) `labor_analysis.national()` (the committed national record, loaded and validated), against
+      `pandas.read_csv` of its compressed files. Target: national() / read_csv <= 1.5.
+Needs the FOIA table in ../shared/nlrb/ (or --foia PATH); (c) runs when the records folder is there, (d) when
+the national record is. Exits 1 when a target is missed.
 Usage: .venv/bin/python benchmarks/bench_import.py [--foia PATH] [--repeats N]
 """
 
@@ -21,12 +27,20 @@ from pathlib import Path
 
 from bench_summary import BIN, interleaved_medians
 
-from labor_analysis.paths import nlrb_records_dir
+from labor_analysis.nlrb.national import record_files
+from labor_analysis.paths import national_dir, nlrb_records_dir
 from labor_analysis.schema import TABLES
 
 FOIA_NAME = "NLRB-2022-000194_election_results_2017-2021.xlsx"
 IMPORT_TARGET = 2.5  # import-nlrb / read_excel
 SUMMARY_TARGET = 2.0  # summary / read_csv
+RECORD_TARGET = 1.5  # import-nlrb of every shared file / bare read of them
+NATIONAL_TARGET = 1.5  # labor_analysis.national() / read_csv of its files
+BARE_READ = (
+    "import sys, pandas\n"
+    "for f in sys.argv[1:]:\n"
+    "    pandas.read_excel(f, sheet_name=None, engine='calamine') if f.endswith('.xlsx') else pandas.read_csv(f)"
+)
 
 
 def main() -> int:
@@ -52,10 +66,31 @@ def main() -> int:
         read_csv = [python, "-c", "import sys, pandas; [pandas.read_csv(f) for f in sys.argv[1:]]", *files]
         summary = [cli, "summary", "--data-dir", str(out), "--format", "csv"]
         bare_summary, cli_summary = interleaved_medians(read_csv, summary, args.repeats)
-    rows = [
-        ("import-nlrb on the FOIA table", "pandas.read_excel (calamine)", bare_import, cli_import, IMPORT_TARGET),
-        ("summary on the imported folder", "pandas.read_csv of its files", bare_summary, cli_summary, SUMMARY_TARGET),
-    ]
+        rows = [
+            ("import-nlrb on the FOIA table", "pandas.read_excel (calamine)", bare_import, cli_import, IMPORT_TARGET),
+            (
+                "summary on the imported folder",
+                "pandas.read_csv of its files",
+                bare_summary,
+                cli_summary,
+                SUMMARY_TARGET,
+            ),
+        ]
+        files = record_files(records) if records else []
+        if len(files) > 1:
+            every = [str(f) for f in files]
+            bare = [python, "-c", BARE_READ, *every]
+            whole = [cli, "import-nlrb", *every, "--out", str(Path(tmp) / "record")]
+            base, measured = interleaved_medians(bare, whole, args.repeats)
+            rows.append(
+                (f"import-nlrb of all {len(files)} NLRB files", "a bare read of each", base, measured, RECORD_TARGET)
+            )
+    packed = sorted(str(p) for p in national_dir().glob("*.csv.gz"))
+    if packed:
+        bare = [python, "-c", "import sys, pandas; [pandas.read_csv(f) for f in sys.argv[1:]]", *packed]
+        national = [python, "-c", "import labor_analysis; labor_analysis.national()"]
+        base, measured = interleaved_medians(bare, national, args.repeats)
+        rows.append(("labor_analysis.national()", "pandas.read_csv of its files", base, measured, NATIONAL_TARGET))
     missed = False
     print(f"Medians of {args.repeats} alternating runs, each in a fresh interpreter (CPU time, wall time in brackets):")
     for what, baseline, (base_wall, base), (measured_wall, measured), target in rows:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .analysis import employer_union_ratio, organizers_per_voter, spending_per_voter, summary
 from .errors import DataValidationError, Problem
-from .loading import Dataset, load
+from .loading import Dataset, load, national
 from .rules import (
     count_outcome,
     election_outcome,
@@ -33,6 +33,7 @@ __all__ = [
     "is_determinative",
     "load",
     "multi_union_determinative",
+    "national",
     "organizers_per_voter",
     "scenario_grid",
     "spending_per_voter",

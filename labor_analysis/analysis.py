@@ -42,6 +42,7 @@ SUMMARY_COLUMNS = [
     "determinative",
     "yes_needed",
     "outcome",
+    "certified",
     "complete",
     "unions",
     "winner",
@@ -150,7 +151,10 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
     ballots_cast / eligible_voters. `outcome` follows the NLRB rules (see `rules.election_outcome`): `won`,
     `lost`, `runoff` (several unions, no choice with a majority; never for a run-off election, since the NLRB
     holds one run-off only) or `undetermined` when the challenged ballots are determinative; `winner` names the
-    union that won (else empty) and `unions` counts the unions on the ballot. `margin` (yes - no) and
+    union that won (else empty) and `unions` counts the unions on the ballot. `certified` is the result the NLRB
+    certified after the count (`won`, `lost`, or empty where none is on record), from the same union's side as
+    `outcome` (in an RD decertification case `won` means the union kept its certification); it can differ from
+    `outcome` where challenged ballots or objections were resolved after the count. `margin` (yes - no) and
     `yes_needed` keep their single-union meaning and are <NA> on ballots with several unions. `complete` is
     False when a choice was never reported: then ballots_cast and turnout are missing, and if `challenged` is
     the one missing, `determinative` and `yes_needed` are too and `outcome` is read from the count alone (the
@@ -203,9 +207,10 @@ def _summary(ds: Dataset) -> pd.DataFrame:
     result = election_outcome(
         latest.union_votes[order], no, challenged, unions=frame["unions"], runoff_allowed=kind != "runoff"
     )
-    frame["determinative"] = result["determinative"].to_numpy()
+    frame["determinative"] = result["determinative"].array  # nullable boolean, whatever the rows
     frame["yes_needed"] = yes_needed(yes, no, challenged).mask(several)
     frame["outcome"] = result["outcome"].to_numpy()
+    frame["certified"] = _text_column(ds.elections, "certified", "")[order]
     frame["complete"] = frame[list(CHOICES)].notna().all(axis=1).to_numpy(dtype=bool)
     won = result["winner"].to_numpy(dtype=np.int64, na_value=-1)
     names = latest.union_names[order, np.maximum(won, 0)]

@@ -9,24 +9,29 @@ becomes one `Problem` here; the rules on the content live in `validation`. Eithe
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import MAX_SHOWN, DataValidationError, Problem
-from .paths import resolve_data_dir
+from .paths import national_dir, not_a_regular_file, resolve_data_dir
 from .schema import TABLES, Table
 from .validation import Report, validate
 
 UTF8_BOM = b"\xef\xbb\xbf"
 #: Largest file read: far above a table of every NLRB election, far below what would exhaust memory.
 MAX_FILE_BYTES = 256 * 2**20
+#: A file of the folder may be stored compressed, as `<name>.csv.gz`, where `<name>.csv` is absent.
+GZIP_SUFFIX = ".gz"
 #: Longest cell, in bytes: Python's csv module refuses longer fields, and no figure or note needs one.
 MAX_CELL_BYTES = csv.field_size_limit()
 #: Text columns parsed as categories because they hold a handful of distinct values (checked once each).
@@ -47,6 +52,18 @@ class Dataset:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in the order of `schema.TABLES`."""
         return {t.name: getattr(self, t.name) for t in TABLES}
+
+    def select(self, **filters: Any) -> Dataset:
+        """The elections matching every filter, as a smaller Dataset of the same contract (`selection.select`:
+        company, employer, city, state, region, union, case_type, since, until, election_ids).
+
+        >>> import labor_analysis as la
+        >>> len(la.load().select(company="Amazon", state=["NY", "al"]).elections)
+        5
+        """
+        from .selection import select
+
+        return select(self, **filters)
 
 
 @dataclass
@@ -167,7 +184,7 @@ def _long_cell_problem(data: bytes, filename: str) -> Problem | None:
     chars = np.frombuffer(data, dtype=np.uint8)
     separator = (chars == ord("\n")) | (chars == ord(","))
     if quoted:
-        separator &= np.cumsum(chars == ord('"')) % 2 == 0
+        separator &= ~np.logical_xor.accumulate(chars == ord('"'))  # outside quotes: an even count so far
     edges = np.concatenate(([-1], np.flatnonzero(separator), [len(chars)]))
     lengths = np.diff(edges) - 1
     long = np.flatnonzero(lengths > MAX_CELL_BYTES)
@@ -271,8 +288,12 @@ def _parse(table: Table, header: list[str], data: bytes) -> pd.DataFrame:
 def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     """Read one file of the data folder; None, with its problems in `report`, when it cannot be read."""
     path = folder / table.filename
-    if not path.is_file():
-        rule = "expected a file, found a folder" if path.exists() else "file not found"
+    packed = folder / (table.filename + GZIP_SUFFIX)
+    if not path.exists() and packed.is_file():  # a compressed folder, such as the national record
+        data = _gunzip(packed, table.filename, report)
+        return None if data is None else raw_table(table, data, report)
+    rule = not_a_regular_file(path)
+    if rule is not None:
         report.add([Problem(table.filename, None, None, None, rule)])
         return None
     try:
@@ -294,6 +315,27 @@ def read_table(folder: Path, table: Table, report: Report) -> RawTable | None:
     except OSError as exc:
         report.add([Problem(table.filename, None, None, None, f"cannot be read: {exc.strerror or exc}")])
         return None
+    return raw_table(table, data, report)
+
+
+def _gunzip(path: Path, filename: str, report: Report) -> bytes | None:
+    """The text of a gzip-compressed file of the folder (`elections.csv.gz`); None, with a problem, when it cannot
+    be read or holds more than MAX_FILE_BYTES."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        report.add([Problem(path.name, None, None, None, f"not a readable gzip file ({exc})")])
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        report.add([Problem(path.name, None, None, None, f"holds over {MAX_FILE_BYTES:,} bytes of {filename}")])
+        return None
+    return data
+
+
+def raw_table(table: Table, data: bytes, report: Report) -> RawTable | None:
+    """One file's bytes parsed as `read_table` would read them from disk; None, with its problems in `report`,
+    when they cannot be read (so a writer can check a file with the loader's rules before writing it)."""
     problem = _unreadable(data, table.filename)
     if problem is None and b"\r" in data:  # line ends can only be wrong where there is a carriage return
         problem = _line_ends_problem(_text(data), table.filename)
@@ -340,3 +382,13 @@ def load(data_dir: str | os.PathLike[str] | None = None) -> Dataset:
     if report.total:
         raise DataValidationError(report.sorted(), str(folder), total=report.total)
     return Dataset(data_dir=folder, **typed)
+
+
+def national() -> Dataset:
+    """The national record, validated: every NLRB election in the project's NLRB files (the FOIA table of
+    2017-2021, a Region 06 download and the annual election reports of FY2011-FY2022), each once, with its
+    certified result and company (`data/national/`, regenerated by `make national`)."""
+    folder = national_dir()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"the national record is not in this copy of the package: {folder}")
+    return load(folder)

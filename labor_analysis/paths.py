@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,28 +48,68 @@ def existing_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return folder
 
 
+#: Files that make a folder a data folder: a command that did not create it never writes into it.
+DATA_FOLDER_FILES = ("elections.csv", "tallies.csv", "spending.csv", "workforce.csv", "sources.csv", "datapackage.json")
+
+
+def protected_folders() -> list[tuple[Path, str]]:
+    """The folders nothing may write into, whatever the arguments and environment: the project's `data/` and
+    `notebooks/` (in a clone) and the data shipped inside an installed package, each with its name."""
+    folders = [(PACKAGE_DIR / "bundled_data", "the package's data folder")]
+    if PROJECT_ROOT is not None:
+        folders += [
+            (PROJECT_ROOT / "data", "the project's data folder"),
+            (PROJECT_ROOT / "notebooks", "the notebooks folder"),
+        ]
+    return [(folder.resolve(), name) for folder, name in folders]
+
+
+def holds_data_folder(folder: Path) -> bool:
+    """True when `folder` holds a data folder's files (any of DATA_FOLDER_FILES)."""
+    return any((folder / name).exists() for name in DATA_FOLDER_FILES)
+
+
+def check_output_dir(
+    out_dir: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None = None,
+    what: str = "outputs",
+    *,
+    replace_data: bool = False,
+) -> Path:
+    """`out_dir` resolved (symlinks and `..` followed); ValueError when writing there could touch data.
+
+    Refused, however the path is reached (argument, LABOR_ANALYSIS_BUILD, a symlink, `..`): the project's `data/`
+    and `notebooks/` and the package's own data, or a folder inside them; `data_dir` (the data folder in use,
+    when given) or a folder inside it; and a folder that holds a data folder's files (DATA_FOLDER_FILES), which
+    this command did not create, unless `replace_data` (`import-nlrb --replace`, which replaces one).
+    """
+    out = Path(out_dir).expanduser().resolve()
+    folders = protected_folders()
+    if data_dir is not None:
+        folders.append((Path(data_dir).expanduser().resolve(), "the data folder"))
+    for folder, name in folders:
+        if out == folder or folder in out.parents:
+            kind = "notebooks folder" if name == "the notebooks folder" else "data folder"
+            raise ValueError(f"refusing to write {what} into the {kind}: {out}")
+    if out.is_dir() and holds_data_folder(out) and not replace_data:
+        found = ", ".join(n for n in DATA_FOLDER_FILES if (out / n).exists())
+        raise ValueError(f"refusing to write {what} into a folder that holds a data folder ({found}): {out}")
+    return out
+
+
 def ensure_outside_data(
     out_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str], what: str = "outputs"
 ) -> Path:
-    """`out_dir` resolved; ValueError when it is the data folder or inside it, as nothing may write into the data."""
-    out = Path(out_dir).expanduser().resolve()
-    data = Path(data_dir).expanduser().resolve()
-    if out == data or data in out.parents:
-        raise ValueError(f"refusing to write {what} into the data folder: {out}")
-    return out
+    """`out_dir` resolved; ValueError where `check_output_dir` refuses it (nothing may write into the data)."""
+    return check_output_dir(out_dir, data_dir, what)
 
 
 def ensure_output_dir(out_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str], what: str = "outputs") -> Path:
-    """`out_dir` resolved; ValueError when it is, or is inside, the data folder or the project's `notebooks/`.
+    """`out_dir` resolved; ValueError where `check_output_dir` refuses it (the data, `notebooks/`, a data folder).
 
     A run that wrote its executed notebooks into `notebooks/` would overwrite the stored ones.
     """
-    out = ensure_outside_data(out_dir, data_dir, what)
-    if PROJECT_ROOT is not None:
-        stored = notebooks_dir().resolve()
-        if out == stored or stored in out.parents:
-            raise ValueError(f"refusing to write {what} into the notebooks folder: {out}")
-    return out
+    return check_output_dir(out_dir, data_dir, what)
 
 
 def build_dir() -> Path:
@@ -121,3 +162,36 @@ def derived_dir() -> Path:
     if PROJECT_ROOT is None:
         raise FileNotFoundError("The national tables live in a clone of the project; this is an installed copy.")
     return PROJECT_ROOT / "data" / "derived"
+
+
+def not_a_regular_file(path: str | os.PathLike[str]) -> str | None:
+    """Why `path` cannot be read as a file ("file not found", "expected a file, found a folder", "... found a named
+    pipe (FIFO)", "... found a device", ...), or None for a regular file (or a link to one).
+
+    Checked before reading: a FIFO would block the read for ever, and a device such as /dev/null reads as empty.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device (such as /dev/null)"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    found = next((name for test, name in kinds if test(mode)), "something other than a file")
+    return f"expected a file, found {found}"
+
+
+def national_dir() -> Path:
+    """The national record: the combined import of the NLRB's files (`data/national/` in a checkout, its copy in an
+    installed one), a compressed data folder of the contract that `labor_analysis.national()` loads."""
+    if PROJECT_ROOT is not None:
+        return PROJECT_ROOT / "data" / "national"
+    return PACKAGE_DIR / "bundled_data" / "national"

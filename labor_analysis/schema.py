@@ -64,6 +64,11 @@ ELECTION_KINDS = ("initial", "rerun", "runoff")
 ELECTION_STATUSES = ("certified", "results_certified", "set_aside")
 #: Who in the NLRB made that decision (elections.csv `status_by`).
 STATUS_DECIDERS = ("regional_director", "hearing_officer", "administrative_law_judge", "board")
+#: The NLRB's certification that closed an election: `won` a certification of representative (the union
+#: represents the unit; in an RD decertification case it keeps its certification), `lost` a certification of
+#: results (no union represents the unit; in an RD case the union is decertified). Always the union's side, like
+#: `outcome`.
+CERTIFIED_RESULTS = ("won", "lost")
 SIDES = ("employer", "union")
 SPENDING_MEASURES = ("spent", "raised", "cash_on_hand")
 WORKFORCE_MEASURES = (
@@ -237,6 +242,18 @@ TABLES: tuple[Table, ...] = (
                 enum=ELECTION_KINDS,
                 optional_column=True,
                 default="initial",
+            ),
+            Field(
+                "certified",
+                "string",
+                "The result the NLRB certified, from the union's side like the count's `outcome`: `won` (a "
+                "certification of representative: the union represents the unit; in an RD decertification case it "
+                "keeps its certification) or `lost` (a certification of results: no union represents the unit; in "
+                "an RD case the union is decertified, in an RM case the employer's petition ends without one); "
+                "empty where no certification is on record (unknown, not a loss)",
+                required=False,
+                enum=CERTIFIED_RESULTS,
+                optional_column=True,
             ),
             _flag(
                 "self_determination",

@@ -543,8 +543,8 @@ def _check_tallies(
     raw: Mapping[str, RawTable], typed: Mapping[str, pd.DataFrame], election: np.ndarray, report: Report
 ) -> None:
     """The shape of every stage (one no, void and challenged row, a yes row per union, the same unions in every
-    stage), revisions numbered without gaps, yes + no + void within eligible voters, challenged ballots never
-    more than at the initial count, and tallies for every election."""
+    stage), revisions numbered without gaps, yes + no + void within eligible voters, challenged ballots at the
+    final stage never more than at the initial count, and tallies for every election."""
     tallies, elections, file = typed["tallies"], typed["elections"], raw["tallies"]
     ids = elections["election_id"].to_numpy(dtype=object)
     union_named = ~_is_empty(file.frame["union"])
@@ -599,7 +599,10 @@ def _check_tallies(
     initial = np.flatnonzero(s.group_rank == 0)
     at_initial[s.group_election[initial]] = challenged[initial]
     baseline = at_initial[s.group_election]
-    grew = np.flatnonzero((s.group_rank > 0) & (challenged > baseline))
+    # Only the `final` stage: a revised tally (`revised-N`) may correct the count with more challenged ballots than
+    # the first (the NLRB's revised tallies do; its latest count stands), while the tally that closed the count
+    # comes after the challenges were resolved.
+    grew = np.flatnonzero((s.group_rank == FINAL_RANK) & (challenged > baseline))
     report.each(
         file,
         challenged_row[grew],

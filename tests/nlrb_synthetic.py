@@ -145,6 +145,8 @@ def foia_row(
 def _cell(ref: str, value: object) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, bool):  # a true/false cell, as a spreadsheet stores one
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
@@ -158,16 +160,31 @@ def _column_letter(n: int) -> str:
     return out
 
 
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    """A minimal one-sheet workbook holding `rows` (inline strings, numbers; None or "" = empty cell)."""
+def _sheet_xml(rows: list[list[object]]) -> str:
     body = []
     for i, row in enumerate(rows, start=1):
         cells = "".join(_cell(f"{_column_letter(j)}{i}", v) for j, v in enumerate(row, start=1))
         body.append(f'<row r="{i}">{cells}</row>')
-    sheet = (
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{''.join(body)}</sheetData></worksheet>"
+    )
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A minimal workbook of the named sheets, in order (inline strings, numbers; None or "" = empty cell)."""
+    names = list(sheets)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{k}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for k in range(1, len(names) + 1)
+    )
+    listed = "".join(f'<sheet name="{escape(n)}" sheetId="{k}" r:id="rId{k}"/>' for k, n in enumerate(names, start=1))
+    links = "".join(
+        f'<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'worksheet" Target="worksheets/sheet{k}.xml"/>'
+        for k in range(1, len(names) + 1)
     )
     parts = {
         "[Content_Types].xml": (
@@ -176,9 +193,8 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+            f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}'
+            "</Types>"
         ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -190,20 +206,64 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            f"<sheets>{listed}</sheets></workbook>"
         ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{links}'
+            "</Relationships>"
         ),
-        "xl/worksheets/sheet1.xml": sheet,
     }
+    for k, rows in enumerate(sheets.values(), start=1):
+        parts[f"xl/worksheets/sheet{k}.xml"] = _sheet_xml(rows)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
             z.writestr(name, text)
     return path
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    """A minimal one-sheet workbook holding `rows` (inline strings, numbers; None or "" = empty cell)."""
+    return write_workbook(path, {"Sheet1": rows})
+
+
+#: The annual election report's columns: a one-union table, and what the two- and three-union tables add.
+REPORT_ONE = [
+    "Region", "Case Number", "Case Name", "Case Type", "Dispute Unit City", "Dispute Unit State",
+    "Election Held Date", "Num Eligible Voters", "Valid Votes Against", "Votes for Labor Org 1", "Labor Org 1 Name",
+    "Stipulated / Consent / Directed", "Cert of Rep (Win)", "Cert of Results (Loss)", "Closed Date", "Closed Reason",
+]  # fmt: skip
+REPORT_TWO = [*REPORT_ONE[:11], "Votes for Labor Org 2", "Labor Org 2 Name", *REPORT_ONE[11:14], "Union To Certify",
+              *REPORT_ONE[14:]]  # fmt: skip
+REPORT_POLLS = [
+    "Region", "Case Number", "Case ID", "Case Name", "Case Type", "Dispute Unit City", "Dispute Unit State",
+    "Election Held Date", "Num Eligible Voters", "For Proposition", "Against Proposition", "Labor Org 1 Name",
+    "Stipulated / Consent / Directed", "Closed Date", "Closed Reason",
+]  # fmt: skip
+
+
+def report_row(case: str, employer: str, held: str, eligible: int, against: int, votes: list[int],
+               unions: list[str], certified: str, state: str = "NY") -> dict:  # fmt: skip
+    """One row of an annual report (`certified`: won, lost, both or "")."""
+    row: dict[str, object] = {
+        "Region": "29", "Case Number": case, "Case ID": "", "Case Name": employer, "Case Type": case[3:5],
+        "Dispute Unit City": "Brooklyn", "Dispute Unit State": state, "Election Held Date": serial(held),
+        "Num Eligible Voters": eligible, "Valid Votes Against": against,
+        "Stipulated / Consent / Directed": "Stipulated",
+        "Cert of Rep (Win)": "WON" if certified in ("won", "both") else "",
+        "Cert of Results (Loss)": "LOSS" if certified in ("lost", "both") else "",
+        "Union To Certify": "", "Closed Date": serial(held), "Closed Reason": "Certification of Results",
+        "For Proposition": votes[0], "Against Proposition": against,
+    }  # fmt: skip
+    for k, (name, count) in enumerate(zip(unions, votes), start=1):
+        row[f"Votes for Labor Org {k}"], row[f"Labor Org {k} Name"] = count, name
+    return row
+
+
+def table(columns: list[str], rows: list[dict], title: str = "") -> list[list[object]]:
+    """A report table: an optional title, time stamp and blank row, the header, the rows."""
+    above: list[list[object]] = [["", title], ["", "Time run: 9/7/2021 10:37:09 AM"], []] if title else []
+    return [*above, columns, *([r.get(c, "") for c in columns] for r in rows)]
 
 
 def write_foia(

@@ -149,11 +149,12 @@ def _election(draw: st.DrawFn, index: int, source: str) -> tuple[Row, list[Row]]
         "eligible_voters": _text(eligible),
         "eligible_approximate": draw(st.sampled_from(("true", "false", ""))),
         "case_number": draw(
-            st.sampled_from(("", f"29-RC-{280000 + index}", f"06-RD-{100000 + index}", f"10-RM-{200000 + index}"))
+            st.sampled_from(("", f"29-RC-{280000 + index}", f"03-RM-{300000 + index}", f"10-RD-{260000 + index}"))
         ),
         "unit": draw(st.sampled_from(("", "A", "B"))),
         "kind": draw(st.sampled_from(("", "initial", "rerun", "runoff"))),
         "self_determination": draw(st.sampled_from(("", "false", "true"))),
+        "certified": draw(st.sampled_from(("", "won", "lost"))),
         "source_id": source,
         "note": draw(st.sampled_from(("", 'Counted by the NLRB; "quoted", with a comma', "=1+1"))),
     }

@@ -33,4 +33,5 @@ def test_summary_benchmark_runs() -> None:
 @pytest.mark.skipif(not FOIA.is_file(), reason="the NLRB's FOIA table is not in ../shared/nlrb/")
 def test_import_benchmark_runs() -> None:
     out = run_benchmark("bench_import.py", "--foia", str(FOIA), "--repeats", "1")
-    assert out.count("ratio ") == 2 and "of wall times" in out
+    assert out.count("ratio ") == 4 and "of wall times" in out  # the FOIA table, its summary, every file, national()
+    assert "import-nlrb of all 14 NLRB files" in out and "labor_analysis.national()" in out

@@ -377,7 +377,7 @@ def test_killing_charts_ends_its_workers_and_stops_the_writing(tmp_path, project
     )
     try:
         deadline = time.monotonic() + 120
-        while not list(out.glob("*.png")):
+        while not list(tmp_path.glob(".out.staging-*/*.png")):  # a run is built beside out, then swapped in
             assert time.monotonic() < deadline and run.poll() is None, "no chart was written"
             time.sleep(0.1)
         os.kill(run.pid, signal.SIGKILL)
@@ -389,9 +389,9 @@ def test_killing_charts_ends_its_workers_and_stops_the_writing(tmp_path, project
     finally:
         for pid in _live_processes_in_group(run.pid):
             os.kill(pid, signal.SIGKILL)
-    written = sorted(p.name for p in out.iterdir())
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     time.sleep(2)
-    assert sorted(p.name for p in out.iterdir()) == written  # nothing writes after the run is gone
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == written  # nothing writes after
     assert (
         main(
             [

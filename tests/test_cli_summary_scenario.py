@@ -168,9 +168,15 @@ def test_scenario_on_a_tied_run_off_says_no_second_run_off_follows():
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--yes", "-1", "--no", "2", "--challenged", "3"], "--yes must not be negative"),
-        (["--yes", "1", "--no", "2", "--challenged", "3", "--yes-share", "1.2"], "--yes-share must be a share"),
-        (["--yes", "1", "--no", "2", "--challenged", "3", "--overruled", "-0.5"], "--overruled must be a share"),
+        (["--yes", "-1", "--no", "2", "--challenged", "3"], "argument --yes: not a whole number in digits alone"),
+        (
+            ["--yes", "1", "--no", "2", "--challenged", "3", "--yes-share", "1.2"],
+            "argument --yes-share: must be a share between 0 and 1",
+        ),
+        (
+            ["--yes", "1", "--no", "2", "--challenged", "3", "--overruled", "-0.5"],
+            "argument --overruled: not a share written as a plain decimal",
+        ),
         (["--election", "nope-2030"], "unknown election 'nope-2030'"),
         (["--election", "jfk8-2022", "--yes", "3"], "not both"),
         (["--yes", "1", "--no", "2"], "missing --challenged"),

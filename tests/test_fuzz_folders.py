@@ -81,3 +81,32 @@ def test_the_breach_checker_sees_wrong_values(fuzzer, project_data_dir: Path) ->
     ds.sources.loc[0, "url"] = "javascript:alert(1)"
     breaches = fuzzer.contract_breaches(ds)
     assert any("tallies.ballots" in b for b in breaches) and any("sources.url" in b for b in breaches)
+
+
+def _trust_fuzzer():
+    sys.path.insert(0, str(PROJECT_ROOT / "tools"))
+    import fuzz_trust
+
+    return fuzz_trust
+
+
+@pytest.mark.parametrize(("family", "seed"), [("nlrb-foia", 11), ("nlrb-csv", 23), ("scenario", 5)])
+def test_a_fixed_sample_of_imports_and_scenarios(fuzzer, tmp_path: Path, family: str, seed: int) -> None:
+    """import-nlrb on mutated files of both formats, and scenario on random arguments (issue #21): each case a
+    folder that validates, or one clear refusal with nothing written; scenario within 500 MB (its time is judged by
+    `tools/fuzz_folders.py --family scenario`, not in the suite)."""
+    trust = _trust_fuzzer()
+    outcomes = trust.fuzz(family, 25, seed, tmp_path, time_limit=None)  # time is measured by the tool, not here
+    failures = [f"{'; '.join(o.mutations)}\n{o.detail}" for o in outcomes if o.kind == "failed"]
+    assert not failures, "\n\n".join(failures)
+    found = trust.counts(outcomes)
+    assert found["accepted"] > 0 and found["rejected"] > 0
+
+
+@pytest.mark.slow
+def test_a_fixed_sample_of_interrupted_charts(fuzzer, tmp_path: Path) -> None:
+    """charts stopped by SIGINT, SIGTERM or SIGKILL after a correction never leave two data versions published."""
+    trust = _trust_fuzzer()
+    outcomes = trust.fuzz("charts-interrupt", 3, 0, tmp_path)
+    failures = [f"{'; '.join(o.mutations)}\n{o.detail}" for o in outcomes if o.kind == "failed"]
+    assert not failures, "\n\n".join(failures)

@@ -302,7 +302,9 @@ def test_a_bad_cell_is_named_with_its_row(inputs):
     row = foia_row("01-RC-000001", "2020-01-15")
     row["Votes For Labor Org1"] = "many"
     path = write_foia(inputs / "t.xlsx", [row])
-    with pytest.raises(NlrbFileError, match=r"t.xlsx, row 5, column 'Votes For Labor Org1': not a whole number"):
+    with pytest.raises(
+        NlrbFileError, match=r"t.xlsx, sheet 'Sheet1', row 5, column 'Votes For Labor Org1': not a whole number"
+    ):
         read_nlrb_file(path)
 
 

@@ -8,6 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from nlrb_synthetic import foia_row, write_foia
@@ -222,3 +223,40 @@ def test_national_titles_give_their_years_and_their_base():
         assert "left out of the national figures" in spec.subtitle, spec.slug
     assert "of decided mail elections" in specs["national-mail-and-in-person"].title
     assert "of decided elections nationally" in specs["national-win-rate-by-unit-size"].title
+
+
+def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
+    """The fiscal-year and determinative tables, worked by hand on a small import of a tally file and a report."""
+    from nlrb_synthetic import REPORT_ONE, foia_row, report_row, table, write_foia, write_workbook
+
+    from labor_analysis.nlrb.national import record_tables
+
+    foia = write_foia(
+        tmp_path / "NLRB-2022-000194.xlsx",
+        [
+            foia_row("29-RC-200001", "2021-10-05", yes=40, no=45, challenged=9),  # FY2022, trails, determinative
+            foia_row("29-RC-200002", "2021-03-01", yes=30, no=10, challenged=0),  # FY2021, won on the count
+        ],
+    )
+    rows = [
+        report_row("29-RC-200001", "Acme", "2021-10-05", 100, 45, [40], ["Workers United"], "won"),
+        report_row("29-RC-200002", "Acme", "2021-03-01", 50, 10, [30], ["Workers United"], "won"),
+        report_row("29-RD-200003", "Acme", "2020-11-02", 60, 20, [25], ["Teamsters"], "won"),  # FY2021, RD kept
+    ]
+    report = write_workbook(tmp_path / "r.xlsx", {"FY2022-1 Labor Org": table(REPORT_ONE, rows)})
+    out = import_files([foia, report], tmp_path / "out")
+    tables = record_tables(load(out.out_dir))
+    rates = tables["elections_by_fiscal_year_and_case_type.csv"].set_index(["fiscal_year", "case_type"])
+    assert rates.loc[(2021, "all"), ["elections", "won", "certified_won", "certified_win_rate"]].tolist() == [
+        2,
+        2,
+        2,
+        1,
+    ]
+    assert rates.loc[(2022, "RC"), ["undetermined", "certified_won", "certified_lost"]].tolist() == [1, 1, 0]
+    assert pd.isna(rates.loc[(2022, "RC"), "union_win_rate"])  # the count decided nothing that year
+    determinative = tables["challenged_ballots_determinative_elections.csv"]
+    assert determinative["case_number"].tolist() == ["29-RC-200001"]
+    row = determinative.iloc[0]
+    assert (row["yes_at_first_count"], row["no_at_first_count"], row["challenged_at_first_count"]) == (40, 45, 9)
+    assert bool(row["union_trailed_at_first_count"]) and row["certified"] == "won" and row["fiscal_year"] == 2022

@@ -1,5 +1,6 @@
-"""Property-based: any mix of NLRB rows (both formats, every quirk at random) imports into a folder that
-validates, and the report accounts for every input row."""
+"""Property-based: any mix of NLRB rows (all three formats, every quirk at random) imports into a folder that
+validates, holds each election once and accounts for every input row; and a broken annual report (a cell, a
+column or the workbook itself mangled at random) gets one line naming the file, never a traceback."""
 
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nlrb_synthetic import foia_row, recent_row, write_foia, write_recent
+from nlrb_synthetic import (
+    REPORT_ONE,
+    REPORT_TWO,
+    foia_row,
+    recent_row,
+    report_row,
+    table,
+    write_foia,
+    write_recent,
+    write_workbook,
+)
 
 from labor_analysis import load, summary
 from labor_analysis.nlrb import import_files
@@ -63,19 +74,92 @@ def recent_rows(draw):
     )
 
 
+@st.composite
+def report_rows(draw):
+    unions = draw(st.sampled_from([["U1"], ["U1", "U2"]]))
+    return report_row(
+        draw(st.sampled_from(CASES)),
+        draw(st.sampled_from(["Acme", "ACME, INC.", "Starbucks Corporation"])),
+        draw(st.sampled_from(DAYS)),
+        draw(st.sampled_from([0, 30, 80])),
+        draw(counts),
+        [draw(counts) for _ in unions],
+        unions,
+        draw(st.sampled_from(["won", "lost", "both", ""])),
+    )
+
+
+def write_report(path: Path, rows: list[dict], stacked: bool) -> Path:
+    """An annual report in either layout: one sheet per ballot, or the tables stacked in one sheet."""
+    one = [r for r in rows if not r.get("Labor Org 2 Name")]
+    two = [r for r in rows if r.get("Labor Org 2 Name")]
+    if stacked:
+        return write_workbook(path, {"NLRB Elections": table(REPORT_ONE, one) + table(REPORT_TWO, two, "2 Orgs")})
+    return write_workbook(path, {"FY2021-1 Labor Org": table(REPORT_ONE, one), "FY2021-2": table(REPORT_TWO, two)})
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(foia_rows(), min_size=1, max_size=14), st.lists(recent_rows(), max_size=8))
-def test_any_rows_import_into_a_valid_folder_and_every_row_is_counted(foia, recent):
+@given(
+    st.lists(foia_rows(), min_size=1, max_size=14),
+    st.lists(recent_rows(), max_size=8),
+    st.lists(report_rows(), max_size=8),
+    st.booleans(),
+)
+def test_any_rows_import_into_a_valid_folder_and_every_row_is_counted(foia, recent, reports, stacked):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = [write_foia(folder / "NLRB-2022-000194.xlsx", foia)]
         if recent:
             files.append(write_recent(folder / "recent_2023-04-17.csv", recent))
+        if reports:
+            files.append(write_report(folder / "report-fy2021.xlsx", reports, stacked))
         result = import_files(files, folder / "out")
         report = result.report
-        assert sum(report["rows"].values()) == report["rows_read"] == len(foia) + len(recent)
+        assert sum(report["rows"].values()) == report["rows_read"] == len(foia) + len(recent) + len(reports)
+        assert result.elections["election_id"].is_unique
         ds = load(result.out_dir)
         assert len(summary(ds)) == report["elections_written"]
         assert all(
             eid.endswith(f"-{day.year}") for eid, day in zip(ds.elections["election_id"], ds.elections["count_date"])
         )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(report_rows(), min_size=1, max_size=5),
+    st.sampled_from(["cell", "column", "truncate", "header"]),
+    st.integers(0, 10_000),
+    st.sampled_from(["someday", "-3", "1.5", "many", "", "2021-13-45"]),
+)
+def test_a_broken_report_gets_one_line_naming_the_file(rows, damage, where, value):
+    """The fuzzer over the annual report: whatever is broken, the import either succeeds with every row counted
+    or stops with one NlrbFileError line naming the file (and sheet, row and column for a bad cell); nothing is
+    written then."""
+    from labor_analysis.nlrb.tables import NlrbFileError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        columns = list(REPORT_ONE)
+        rows = [dict(r) for r in rows if not r.get("Labor Org 2 Name")] or [dict(rows[0], **{"Labor Org 2 Name": ""})]
+        if damage == "cell":
+            target = ["Election Held Date", "Num Eligible Voters", "Valid Votes Against", "Votes for Labor Org 1"]
+            rows[where % len(rows)][target[where % len(target)]] = value
+        elif damage == "column":
+            columns.remove(["Case Number", "Valid Votes Against", "Cert of Rep (Win)", "Election Held Date"][where % 4])
+        elif damage == "header":
+            columns = [c.upper() if i == where % len(columns) else c for i, c in enumerate(columns)]
+        path = write_workbook(folder / "report-fy2021.xlsx", {"FY2021-1 Labor Org": table(columns, rows, "Title")})
+        if damage == "truncate":
+            data = path.read_bytes()
+            path.write_bytes(data[: max(1, where % len(data))])
+        out = folder / "out"
+        try:
+            result = import_files([path], out)
+        except NlrbFileError as error:
+            message = str(error)
+            assert "\n" not in message and message.startswith("report-fy2021.xlsx")
+            if "column '" in message and damage == "cell":
+                assert "sheet 'FY2021-1 Labor Org', row " in message
+            assert not out.exists()
+        else:
+            assert sum(result.report["rows"].values()) == result.report["rows_read"] == len(rows)

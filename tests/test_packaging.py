@@ -115,6 +115,13 @@ def test_unpacked_wheel_loads_its_bundled_data(wheel: Path, tmp_path: Path, proj
     assert Path(module).is_relative_to(site)
     assert Path(data_dir) == (site / "labor_analysis" / "bundled_data").resolve()
     assert int(rows) == len(la.load(project_data_dir).tallies)
+    national = "import labor_analysis as la; ds = la.national(); print(ds.data_dir); print(len(ds.elections))"
+    done = subprocess.run(
+        [sys.executable, "-c", national], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    national_dir, elections = done.stdout.split()
+    assert Path(national_dir) == (site / "labor_analysis" / "bundled_data" / "national").resolve()
+    assert int(elections) == len(la.national().elections)
 
 
 def test_wheel_core_install_has_no_jupyter_and_its_command_line_works(wheel: Path, tmp_path: Path) -> None:

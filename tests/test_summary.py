@@ -23,7 +23,7 @@ def table(project_data_dir: Path) -> pd.DataFrame:
 
 def test_columns_are_the_documented_ones(table):
     assert ["election_id", *table.columns] == SUMMARY_COLUMNS
-    assert SUMMARY_COLUMNS[:18] == [
+    assert SUMMARY_COLUMNS[:19] == [
         "election_id",
         "facility",
         "union",
@@ -42,6 +42,7 @@ def test_columns_are_the_documented_ones(table):
         "determinative",
         "yes_needed",
         "outcome",
+        "certified",
     ]
 
 
@@ -353,7 +354,7 @@ def test_summary_reads_the_latest_stage_and_applies_the_rules_on_generated_folde
         named = {"initial" if k == 0 else f"revised-{k}": s for k, s in enumerate(stages)}
         if final is not None:
             named["final"] = final
-        # the contract: no later stage has more challenged ballots than the initial count
+        # the contract: the final stage has no more challenged ballots than the initial count (kept for all stages here)
         named["initial"] = {**named["initial"], "challenged": max(t["challenged"] for t in named.values())}
         ballots = {
             stage: {**s, "yes": dict(zip(union_names[:n], s["yes"])) if n > 1 else s["yes"][0]}
@@ -393,3 +394,24 @@ def test_rows_follow_count_date_then_file_order_whatever_the_file_order(project_
     assert got["election_id"].tolist() == expected_order
     reference = summary(ds).set_index("election_id").loc[expected_order]
     pd.testing.assert_frame_equal(got.set_index("election_id"), reference)
+
+
+def test_certified_beside_the_count_outcome(data_copy: Path) -> None:
+    """`certified` is the elections file's certification as given, empty where none is on record, whatever the count."""
+    from folders import read_rows, write_rows
+
+    header, rows = read_rows(data_copy, "elections.csv")
+    given = {"bhm1-2022": "lost", "jfk8-2022": "won"}  # an undetermined count certified lost; a won count certified won
+    for row in rows:
+        row["certified"] = given.get(row["election_id"], "")
+    write_rows(data_copy, "elections.csv", [*header, "certified"], rows)
+    table = summary(load(data_copy)).set_index("election_id")
+    assert table.columns.get_loc("certified") == table.columns.get_loc("outcome") + 1
+    assert table.loc["bhm1-2022", ["outcome", "certified"]].tolist() == ["undetermined", "lost"]
+    assert table.loc["jfk8-2022", ["outcome", "certified"]].tolist() == ["won", "won"]
+    others = table.drop(list(given))
+    assert (others["certified"] == "").all() and len(others) == len(rows) - len(given)
+
+
+def test_certified_empty_without_the_column(table):
+    assert (table["certified"] == "").all()

@@ -157,6 +157,21 @@ def test_enum_voting_method(data_copy: Path) -> None:
     assert_reported(data_copy, "elections.csv", line, "voting_method", "in_person, mail", value="in-person")
 
 
+@pytest.mark.parametrize("bad", ["WON", "win", "loss", "certified"])
+def test_enum_certified(data_copy: Path, bad: str) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "certified", bad)
+    assert_reported(data_copy, "elections.csv", line, "certified", "won, lost", value=bad)
+
+
+def test_certified_is_optional_and_loads_as_given(data_copy: Path) -> None:
+    assert load(data_copy).elections["certified"].isna().all()  # the project's file has no such column
+    set_cell(data_copy, "elections.csv", JFK8, "certified", "won")
+    set_cell(data_copy, "elections.csv", {"election_id": "ldj5-2022"}, "certified", "lost")
+    certified = load(data_copy).elections.set_index("election_id")["certified"]
+    assert certified["jfk8-2022"] == "won" and certified["ldj5-2022"] == "lost"
+    assert certified.drop(["jfk8-2022", "ldj5-2022"]).isna().all()  # empty: no certification on record
+
+
 def test_election_id_pattern(data_copy: Path) -> None:
     line = set_cell(data_copy, "elections.csv", JFK8, "election_id", "JFK8-2022")
     assert_reported(data_copy, "elections.csv", line, "election_id", "does not match the pattern", value="JFK8-2022")
@@ -546,18 +561,21 @@ def test_each_stage_of_a_multi_union_ballot_has_every_choice(data_copy: Path) ->
     assert (problem.line, problem.value) == (lines[1][0], "no, challenged")
 
 
-def test_revised_stage_cannot_add_challenged_ballots(data_copy: Path) -> None:
+def test_a_revised_stage_may_add_challenged_ballots_but_not_the_final_one(data_copy: Path) -> None:
+    """A revised tally may correct the count with more challenged ballots (the NLRB's latest count stands); the
+    tally that closed the count may not have more than the first."""
     lines = _ballot(
         data_copy,
         "bhm1-2025",
         [
             stage_rows("bhm1-2025", "initial", 900, 800, 5, 100, SOURCE),
             stage_rows("bhm1-2025", "revised-1", 900, 800, 5, 101, SOURCE),
+            stage_rows("bhm1-2025", "final", 900, 800, 5, 102, SOURCE),
         ],
     )
     [problem] = problems_of(data_copy)
-    assert (problem.line, problem.column) == (lines[1][3], "ballots")
-    assert "more challenged ballots at the revised-1 stage than the 100 of the initial stage" in problem.rule
+    assert (problem.line, problem.column) == (lines[2][3], "ballots")
+    assert "more challenged ballots at the final stage than the 100 of the initial stage" in problem.rule
 
 
 def test_multi_union_yes_votes_add_up_against_eligible_voters(data_copy: Path) -> None:

@@ -6,7 +6,11 @@ cells, truncated, empty or missing files...) and loads it. A case passes when `l
 folder, and then `summary()` runs and every loaded value keeps the contract (no wrong value accepted), or
 raises DataValidationError with a message; anything else (a traceback) fails. With --cli, the same cases also
 go through `labor-analysis validate` (exit 0 or 2, never a traceback).
+With --family, the fuzzer turns to the commands that take outside input instead (tools/fuzz_trust.py):
+`nlrb-foia` and `nlrb-csv` (import-nlrb on mutated NLRB files), `scenario` (random arguments, each case timed and
+measured against 1 s and 500 MB) and `charts-interrupt` (charts stopped by a signal after a correction).
 Usage: .venv/bin/python tools/fuzz_folders.py [--cases 500] [--seed 0] [--base data/] [--cli]
+       .venv/bin/python tools/fuzz_folders.py --family nlrb-foia|nlrb-csv|scenario|charts-interrupt [--cases N]
 """
 
 from __future__ import annotations
@@ -382,7 +386,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--base", type=Path, default=PROJECT_ROOT / "data", help="a valid data folder to mutate")
     parser.add_argument("--cli", type=int, default=0, help="how many of the cases also run `labor-analysis validate`")
+    parser.add_argument(
+        "--family",
+        default="folders",
+        choices=("folders", "nlrb-foia", "nlrb-csv", "scenario", "charts-interrupt"),
+        help="what to fuzz: data folders (default), or a command taking outside input (tools/fuzz_trust.py)",
+    )
     args = parser.parse_args()
+    if args.family != "folders":
+        return _fuzz_family(args.family, args.cases, args.seed)
     load(args.base)  # the base must be valid
     outcomes, counts = fuzz(args.base, args.cases, args.seed, args.cli)
     for outcome in outcomes:
@@ -393,6 +405,20 @@ def main() -> int:
         f"with a message, {counts['failed']} failed"
     )
     return 1 if counts["failed"] else 0
+
+
+def _fuzz_family(family: str, cases: int, seed: int) -> int:
+    """One of tools/fuzz_trust.py's families: print each failure and the counts; 1 when a case failed."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import fuzz_trust
+
+    with tempfile.TemporaryDirectory(prefix=f"fuzz-{family}-") as tmp:
+        outcomes = fuzz_trust.fuzz(family, cases, seed, Path(tmp))
+    for outcome in outcomes:
+        if outcome.kind == "failed":
+            print("FAILED after", "; ".join(outcome.mutations), "\n", outcome.detail, file=sys.stderr)
+    print(fuzz_trust.report(family, outcomes, seed))
+    return 1 if fuzz_trust.counts(outcomes)["failed"] else 0
 
 
 if __name__ == "__main__":

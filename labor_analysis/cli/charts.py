@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from ..presets import FORMATS, SIZE_PRESETS
 from . import DATA_DIR_HELP, UsageError
+from .filters import add_selection_arguments, selected, selection
 
 #: Default of --max-elections: per-election charts for thousands of elections are not what anyone wants.
 MAX_ELECTIONS = 50
@@ -50,17 +52,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"in a folder of more than N elections (an imported national file), chart only the N "
         f"largest single-union units with valid votes (default {MAX_ELECTIONS}; 0 for no limit)",
     )
+    add_selection_arguments(parser)
 
 
 def _split(value: str) -> list[str]:
     return [part.strip().lower() for part in value.split(",") if part.strip()]
 
 
+def _made_by_runs(folder: Path) -> set[str]:
+    """What an earlier `charts` run wrote into `folder`: the files its index.json lists, and the index itself."""
+    from ..gallery import INDEX_HTML, INDEX_JSON, _previous_files
+
+    return _previous_files(folder) | {INDEX_HTML, INDEX_JSON}
+
+
 def run(args: argparse.Namespace) -> int:
-    """Export every chart into --out (default build/charts/) and print where the gallery page is."""
+    """Export every chart into --out (default build/charts/) and print where the gallery page is.
+
+    The run is built in a staging folder beside --out and swapped in when complete (`publish.staged`): the gallery,
+    its index and every chart file always describe one run of one data version, whatever interrupts it.
+    """
     from ..gallery import INDEX_HTML, build_gallery
+    from ..output_lock import claim_output_dir
     from ..paths import charts_dir, ensure_output_dir, existing_data_dir
     from ..presets import parse_formats, parse_sizes
+    from ..publish import staged
 
     try:
         formats = parse_formats(_split(args.format))
@@ -74,17 +90,26 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
     if args.max_elections < 0:
         raise UsageError(f"--max-elections must be 0 or more (got {args.max_elections})")
+    elections = args.election
+    if selection(args):
+        from ..loading import load
+
+        chosen = list(selected(load(data_dir), args).elections["election_id"])
+        elections = chosen if elections is None else [e for e in elections if e in set(chosen)]
+        if not elections:
+            raise UsageError("no election in the data folder matches the selection")
     try:
-        records = build_gallery(
-            data_dir,
-            out_dir,
-            formats=formats,
-            sizes=sizes,
-            jobs=jobs,
-            elections=args.election,
-            max_elections=args.max_elections or None,
-            on_left_out=lambda skipped: print(f"Left out {skipped.slug}: {skipped.reason}"),
-        )
+        with claim_output_dir(out_dir), staged(out_dir, _made_by_runs) as staging:
+            records = build_gallery(
+                data_dir,
+                staging,
+                formats=formats,
+                sizes=sizes,
+                jobs=jobs,
+                elections=elections,
+                max_elections=args.max_elections or None,
+                on_left_out=lambda skipped: print(f"Left out {skipped.slug}: {skipped.reason}"),
+            )
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
     print(f"Wrote {len(records)} charts ({', '.join(formats)} x {', '.join(sizes)}) to {out_dir}")

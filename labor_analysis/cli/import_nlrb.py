@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from . import DATA_DIR_HELP, UsageError
+from . import UsageError
 
 
 def _day(value: str) -> date:
@@ -26,7 +26,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "downloads (CSV), in any order of trust: where files repeat a tally, the earlier wins",
     )
     parser.add_argument(
-        "--out", required=True, help="folder to write (created if missing); never the data folder or an input's folder"
+        "--out",
+        required=True,
+        help="folder to write (created if missing); never the project's data/ or notebooks/, the --data-dir folder "
+        "or an input's folder, and a folder that already holds a data folder only with --replace",
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the data folder --out already holds (its five CSV files and import-report.json); never "
+        "the project's data/",
     )
     parser.add_argument(
         "--downloaded",
@@ -35,7 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="day an nlrb.gov download was made, for files whose name holds no date",
     )
-    parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP + "; the import never writes into it")
+    parser.add_argument(
+        "--data-dir", default=None, help="a data folder the import must never write into (besides the project's data/)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,8 +55,15 @@ def run(args: argparse.Namespace) -> int:
     from ..nlrb.tables import NlrbFileError
 
     try:
-        result = import_files(args.files, args.out, downloaded=args.downloaded, data_dir=args.data_dir)
+        result = import_files(
+            args.files, args.out, downloaded=args.downloaded, data_dir=args.data_dir, replace=args.replace
+        )
     except (NlrbFileError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     sys.stdout.write(render_report(result.report))
     return 0
+
+
+def needs_data(args: argparse.Namespace) -> bool:
+    """The import reads no data folder (`--data-dir` only names one to keep out of), so none need exist."""
+    return False

@@ -3,10 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 
+from ..schema import MAX_COUNT, TABLES_BY_NAME
 from . import UsageError
+
+#: A count as the data files write one: decimal digits alone (ASCII), no sign, space, separator or exponent.
+_NUMERAL = re.compile(r"[0-9]+")
+#: A share: a plain decimal fraction (`0.5`, `.5`, `1`), no sign, space, exponent, `nan` or `inf`.
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _count(value: str) -> int:
+    """A ballot count with the data files' rule and bound (tallies.csv `ballots`): digits alone, 0 to 10,000,000."""
+    field = TABLES_BY_NAME["tallies"].column("ballots")
+    low, high = field.minimum or 0, field.maximum or MAX_COUNT
+    if not _NUMERAL.fullmatch(value):
+        raise argparse.ArgumentTypeError(
+            f"not a whole number in digits alone (no sign, space, decimal point, exponent or separator): {value!r}"
+        )
+    if len(value.lstrip("0")) > len(str(high)) or not low <= int(value) <= high:
+        shown = value if len(value) <= 30 else f"{value[:30]}... ({len(value):,} digits)"
+        raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, the data files' bounds (got {shown})")
+    return int(value)
+
+
+def _share(value: str) -> float:
+    """A share between 0 and 1 written as a plain decimal (`0.55`)."""
+    if len(value) > 40 or not _DECIMAL.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"not a share written as a plain decimal such as 0.55: {value[:40]!r}")
+    share = float(value)
+    if not 0 <= share <= 1:
+        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1 (got {value})")
+    return share
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,18 +47,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="data folder for --election (default: $LABOR_ANALYSIS_DATA, else the project's data/)",
     )
-    parser.add_argument("--yes", type=int, metavar="N", help="yes votes counted (instead of --election)")
-    parser.add_argument("--no", type=int, metavar="N", help="no votes counted (instead of --election)")
-    parser.add_argument("--challenged", type=int, metavar="N", help="challenged ballots (instead of --election)")
+    parser.add_argument("--yes", type=_count, metavar="N", help="yes votes counted (instead of --election)")
+    parser.add_argument("--no", type=_count, metavar="N", help="no votes counted (instead of --election)")
+    parser.add_argument("--challenged", type=_count, metavar="N", help="challenged ballots (instead of --election)")
     parser.add_argument(
         "--yes-share",
-        type=float,
+        type=_share,
         metavar="Q",
         help="share of counted challenged ballots that are yes, 0..1 (default: the yes share of the counted ballots)",
     )
     parser.add_argument(
         "--overruled",
-        type=float,
+        type=_share,
         default=1.0,
         metavar="U",
         help="share of challenged ballots whose challenge is overruled (opened and counted), 0..1; the rest are "
@@ -92,9 +123,6 @@ def _tally(args: argparse.Namespace) -> Tally:
     if len(given) < 3:
         missing = next(n for n in ("yes", "no", "challenged") if getattr(args, n) is None)
         raise UsageError(f"give --election ID, or all of --yes, --no and --challenged (missing --{missing})")
-    for name in ("yes", "no", "challenged"):
-        if getattr(args, name) < 0:
-            raise UsageError(f"--{name} must not be negative (got {getattr(args, name)})")
     return Tally("the tally given", (("the union", args.yes),), args.no, args.challenged)
 
 

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from . import DATA_DIR_HELP
+from .filters import add_selection_arguments, selected
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "csv: formula-safe CSV; json: records with ISO dates"
         ),
     )
+    add_selection_arguments(parser)
 
 
 #: Columns of the table view written as counts with thousands separators, and as percentages.
@@ -83,5 +85,5 @@ def run(args: argparse.Namespace) -> int:
     from . import keep_freed_memory
 
     keep_freed_memory()
-    _write(render(_summary(load(args.data_dir)), args.format), args.format)
+    _write(render(_summary(selected(load(args.data_dir), args)), args.format), args.format)
     return 0

@@ -6,15 +6,23 @@ the FOIA table disagree on the unit letter of some elections; a row left unmatch
 kind and tally date alone when exactly one row of each file has them and their counts agree (other counts
 under another letter are another unit). The row of the earliest file on the
 command line is kept; every difference in the counts is listed with the file that was used.
+
+An annual report's row (a closed case's certified result) is then joined to the election of its case that a tally
+file counted (`attach_results`): the tally with the same votes for each union and against, else the case's latest
+tally (the report certifies the last election of a case). The election keeps the tally's figures (void and
+challenged ballots come only from tallies) and takes the report's certified result; where the report's figures
+differ from the tally's, the disagreement is listed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from .rows import MERGED_OTHER_FILE, counts_differ
+from .reader import RESULT, TALLY
+from .rows import MERGED_OTHER_FILE, MERGED_RESULT, SKIP_NO_TALLY, counts_differ
 
 
 @dataclass(frozen=True)
@@ -55,9 +63,10 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
         return []
     disagreements: list[Disagreement] = []
     matched: set[int] = set()  # kept rows that already absorbed a row of another file
+    record = ["record"] if "record" in rows.columns else []  # a report's row joins a tally in attach_results
     for columns in (
-        ["case_number", "unit_id", "kind", "tally_date", "revised"],
-        ["case_number", "kind", "tally_date", "revised"],
+        ["case_number", "unit_id", "kind", "tally_date", "revised", *record],
+        ["case_number", "kind", "tally_date", "revised", *record],
     ):
         live = rows[rows["fate"].eq("")]
         key = live[columns].copy()
@@ -101,3 +110,102 @@ def _disagreement(used: pd.Series, other: pd.Series, file_names: list[str]) -> D
         _values(used, tuple(differ)),
         _values(other, tuple(differ)),
     )
+
+
+#: The figures an annual report and a tally file both give, compared when a report's row joins a tally.
+SHARED_FIGURES = ("eligible", "votes1", "votes2", "votes3", "against")
+
+
+def _recs(rows: pd.DataFrame, index: pd.Index) -> dict[int, dict]:
+    """Plain records of some rows (looking a row up in a frame costs a thousand times more)."""
+    columns = ["case_number", "unit_id", "kind", "tally_date", "file", "certified", *SHARED_FIGURES]
+    part = rows.loc[index, columns]
+    values = zip(*(part[c].tolist() for c in columns))
+    return {i: dict(zip(columns, v)) for i, v in zip(index, values)}
+
+
+def _votes(rec: dict) -> tuple[int, ...]:
+    return tuple(0 if pd.isna(rec[c]) else int(rec[c]) for c in ("votes1", "votes2", "votes3", "against"))
+
+
+def _differs(a: dict, b: dict) -> list[str]:
+    """The shared figures on which a tally and a report disagree (missing equals missing)."""
+    return [
+        c
+        for c in SHARED_FIGURES
+        if not ((pd.isna(a[c]) and pd.isna(b[c])) or (not pd.isna(a[c]) and not pd.isna(b[c]) and a[c] == b[c]))
+    ]
+
+
+def _plain(rec: dict, columns: tuple[str, ...]) -> dict:
+    return {c: (None if pd.isna(rec[c]) else (rec[c] if isinstance(rec[c], str) else int(rec[c]))) for c in columns}
+
+
+def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]:
+    """Join each report row to the tally of its case counted in a tally file (in place: the report row is marked
+    merged, its certified result moves to the tally row); the disagreements between their figures."""
+    if "record" not in rows.columns:
+        return []
+    tally_index = rows.index[rows["record"].eq(TALLY) & rows["fate"].eq("")]
+    result_index = rows.index[rows["record"].eq(RESULT) & rows["fate"].isin(["", SKIP_NO_TALLY])]
+    if tally_index.empty or result_index.empty:
+        return []
+    tallies = _recs(rows, tally_index)
+    results = _recs(
+        rows, result_index[rows.loc[result_index, "case_number"].isin(rows.loc[tally_index, "case_number"])]
+    )
+    by_case: dict[str, list[int]] = {}
+    for i in sorted(tallies, key=lambda t: (tallies[t]["tally_date"], t)):
+        by_case.setdefault(tallies[i]["case_number"], []).append(i)
+    joined: dict[int, int] = {}  # report row -> tally row
+    taken: set[int] = set()
+    # First the tallies with the same votes for each union and against; then the case's latest tally not yet
+    # joined (another unit of the case may have joined its own), else its latest.
+    for exact in (True, False):
+        for i, report in results.items():
+            if i in joined:
+                continue
+            latest = by_case[report["case_number"]]
+            if exact:
+                same = [t for t in latest if _votes(tallies[t]) == _votes(report)]
+                if not same:
+                    continue
+                chosen = same[-1]
+            else:
+                chosen = ([t for t in latest if t not in taken] or latest)[-1]
+            joined[i] = chosen
+            taken.add(chosen)
+    disagreements: list[Disagreement] = []
+    fate, into = rows["fate"].to_numpy(dtype=object, copy=True), rows["merged_into"].to_numpy(copy=True)
+    certified: dict[int, str] = {}
+    certified_file: dict[int, int] = {}
+    position = pd.Series(np.arange(len(rows)), index=rows.index)
+    for i, chosen in sorted(joined.items()):
+        report, tally = results[i], tallies[chosen]
+        fate[position[i]], into[position[i]] = MERGED_RESULT, chosen
+        differ = _differs(tally, report)
+        if tally["certified"] and report["certified"] and tally["certified"] != report["certified"]:
+            differ.append("certified")  # two reports certify one election differently: the first is kept
+        elif report["certified"]:
+            tally["certified"] = certified[chosen] = report["certified"]
+            certified_file[chosen] = report["file"]
+        if differ:
+            disagreements.append(
+                Disagreement(
+                    tally["case_number"],
+                    tally["unit_id"],
+                    tally["kind"],
+                    tally["tally_date"].strftime("%Y-%m-%d"),
+                    tuple(differ),
+                    file_names[tally["file"]],
+                    file_names[report["file"]],
+                    _plain(tally, tuple(differ)),
+                    _plain(report, tuple(differ)),
+                )
+            )
+    rows["fate"], rows["merged_into"] = fate, into
+    if certified:
+        rows.loc[list(certified), "certified"] = list(certified.values())
+        if "certified_file" in rows.columns:
+            rows.loc[list(certified_file), "certified_file"] = list(certified_file.values())
+    return disagreements

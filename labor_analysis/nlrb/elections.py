@@ -25,10 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_CHALLENGED, SKIP_REVISION_UNIONS
-from .tally_rows import zero_if_missing
+from .companies import companies
+from .reader import RESULT, TALLY
+from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_UNIONS
+from .tally_rows import slug, zero_if_missing
 
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
+MORE_CHALLENGED = "revisions with more challenged ballots than the first count (kept: the NLRB's latest count)"
 
 
 @dataclass
@@ -104,12 +107,13 @@ def _names(ballot: list[tuple[str, int]]) -> list[str]:
     return [" ".join(n.lower().split()) for n, _ in ballot]
 
 
-def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[int, str]) -> int:
-    """Set aside revisions the contract cannot hold: another number of unions than the election's ballot, or more
-    challenged ballots than the first count (a revision resolves challenges; it never adds any). Returns how
-    many kept revisions spell a union differently (the first tally's names are used in every stage)."""
-    respelt = 0
-    for e in elections:
+def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[int, str]) -> tuple[int, list[int]]:
+    """Set aside revisions the contract cannot hold (another number of unions than the election's ballot; a
+    certified result they carry moves to the election's first row). Returns how many kept revisions spell a
+    union differently (the first tally's names are used in every stage) and the elections whose revised tally
+    has more challenged ballots than the first count: kept, as the NLRB's latest count (a correction)."""
+    respelt, more_challenged = 0, []
+    for number, e in enumerate(elections):
         first = recs[e.rows[0]]
         names = _names(first["ballot"])
         kept = [e.rows[0]]
@@ -117,18 +121,20 @@ def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[i
             r = recs[i]
             if len(r["ballot"]) != len(names):
                 fates[i] = SKIP_REVISION_UNIONS
-            elif (
-                not e.revision_only
-                and not pd.isna(r["challenged"])
-                and not pd.isna(first["challenged"])
-                and r["challenged"] > first["challenged"]
-            ):
-                fates[i] = SKIP_REVISION_CHALLENGED
-            else:
-                kept.append(i)
-                respelt += _names(r["ballot"]) != names
+                if r["certified"] and not first["certified"]:
+                    first["certified"], first["certified_file"] = r["certified"], r["certified_file"]
+                continue
+            kept.append(i)
+            respelt += _names(r["ballot"]) != names
+        if not e.revision_only and any(
+            not pd.isna(recs[i]["challenged"])
+            and not pd.isna(first["challenged"])
+            and recs[i]["challenged"] > first["challenged"]
+            for i in kept[1:]
+        ):
+            more_challenged.append(number)
         e.rows = kept
-    return respelt
+    return respelt, more_challenged
 
 
 def _distinct_names(ballot: list[tuple[str, int]], first: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -140,10 +146,6 @@ def _distinct_names(ballot: list[tuple[str, int]], first: list[tuple[str, int]])
         seen[name] = seen.get(name, 0) + 1
         out.append((name if seen[name] == 1 else f"{name} ({seen[name]})", votes))
     return out
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 ADJUSTMENTS = (
@@ -159,6 +161,10 @@ ADJUSTMENTS = (
     "self-determination elections",
     "tallies whose reported vote total differs from the choices (recomputed)",
     "revisions spelling a union differently (first tally's names kept)",
+    "elections with a certified result",
+    MORE_CHALLENGED,
+    "certified results marked both won and lost, left empty",
+    "elections only in an annual report (no void or challenged ballots)",
 )
 
 
@@ -183,14 +189,22 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         "void",
         "challenged",
         "valid_reported",
+        "certified",
+        "certified_file",
+        "record",
     ]
+    if "record" not in rows.columns:
+        rows = rows.assign(record=TALLY)
+    if "certified_file" not in rows.columns:
+        rows = rows.assign(certified_file=-1)
     recs = [dict(zip(used, values)) for values in zip(*(rows[c].tolist() for c in used))]
     elections = assign(rows, recs)
     fates: dict[int, str] = {}
     counts = dict.fromkeys(ADJUSTMENTS, 0)
-    counts["revisions spelling a union differently (first tally's names kept)"] = _check_revisions(
-        recs, elections, fates
-    )
+    respelt, more_challenged = _check_revisions(recs, elections, fates)
+    counts["revisions spelling a union differently (first tally's names kept)"] = respelt
+    counts[MORE_CHALLENGED] = len(more_challenged)
+    corrected = set(more_challenged)
     group_sizes: dict[tuple, int] = {}
     for e in elections:
         key = (e.case, e.unit, e.kind, recs[e.rows[0]]["tally_date"])
@@ -250,13 +264,33 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         if len(ballots[0]) > 3:
             counts["split ballots joined"] += 1
             notes.append(f"A ballot of {len(ballots[0])} unions entered over two rows in the NLRB file; joined")
+        if number in corrected:
+            notes.append(
+                "A revised tally has more challenged ballots than the first count (a correction): "
+                "the NLRB's latest count is used"
+            )
+        certifying = next((r for r in reversed(stages) if r["certified"]), None)
+        certified = certifying["certified"] if certifying else ""
+        if certifying and certifying["certified_file"] not in (-1, first["file"]):
+            notes.append(f"Certified result from {source_ids[certifying['certified_file']]}")
+        if certified == "both":
+            counts["certified results marked both won and lost, left empty"] += 1
+            notes.append("The NLRB's annual report marks this election both won and lost: certified left empty")
+            certified = ""
+        counts["elections with a certified result"] += certified != ""
+        if all(r["record"] == RESULT for r in stages):
+            counts["elections only in an annual report (no void or challenged ballots)"] += 1
+            notes.append(
+                "From the NLRB's annual election report only: no void or challenged ballots and no tally type "
+                "(the last election of the case); count_date is the day of the vote"
+            )
         self_det = any(r["self_det"] for r in stages)
         counts["self-determination elections"] += self_det
         for r, b in zip(stages, ballots):
             valid = sum(v for _, v in b) + zero_if_missing(r["against"])
-            counts["tallies whose reported vote total differs from the choices (recomputed)"] += (
-                pd.isna(r["valid_reported"]) or r["valid_reported"] != valid
-            )
+            counts["tallies whose reported vote total differs from the choices (recomputed)"] += r[
+                "record"
+            ] == TALLY and (pd.isna(r["valid_reported"]) or r["valid_reported"] != valid)
         several = len(ballots[0]) > 1
         election_rows.append(
             {
@@ -272,6 +306,7 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
                 "voting_method": first["mode"],
                 "eligible_voters": None if pd.isna(eligible) else int(eligible),
                 "self_determination": self_det,
+                "certified": certified,
                 "source_id": source_ids[first["file"]],
                 "note": "; ".join(notes),
             }
@@ -306,10 +341,10 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
 
 def _election_ids(frame: pd.DataFrame) -> pd.Series:
     """`<case>[-<unit>][-rerun|-runoff][-N]-<yyyy>`, N numbering elections that would otherwise share an id."""
-    unit = frame["unit_id"].map(lambda u: "" if u.upper() in ("", "A") else "-" + _slug(u))
+    unit = frame["unit_id"].map(lambda u: "" if u.upper() in ("", "A") else "-" + slug(u))
     kind = frame["kind"].map(lambda k: "" if k == "initial" else "-" + k)
     year = frame["count_date"].dt.year.astype(str)
-    base = frame["case"].map(_slug) + unit + kind
+    base = frame["case"].map(slug) + unit + kind
     ordered = frame.sort_values(["count_date", "same_day_group"], kind="stable")
     n = ordered.groupby([base[ordered.index], year[ordered.index]]).cumcount().reindex(frame.index) + 1
     return base + n.map(lambda k: "" if k == 1 else f"-{k}") + "-" + year
@@ -318,6 +353,7 @@ def _election_ids(frame: pd.DataFrame) -> pd.Series:
 ELECTION_COLUMNS = [
     "election_id",
     "employer",
+    "company",
     "facility",
     "city",
     "state",
@@ -331,6 +367,7 @@ ELECTION_COLUMNS = [
     "case_number",
     "unit",
     "kind",
+    "certified",
     "self_determination",
     "source_id",
     "note",
@@ -344,6 +381,7 @@ def _contract_elections(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "election_id": frame["election_id"],
             "employer": frame["employer"],
+            "company": companies(frame["employer"], frame["count_date"]),
             "facility": frame["employer"],
             "city": frame["city"],
             "state": frame["state"],
@@ -357,6 +395,7 @@ def _contract_elections(frame: pd.DataFrame) -> pd.DataFrame:
             "case_number": frame["case"],
             "unit": frame["unit_id"],
             "kind": frame["kind"],
+            "certified": frame["certified"],
             "self_determination": frame["self_determination"].astype(bool),
             "source_id": frame["source_id"],
             "note": frame["note"],

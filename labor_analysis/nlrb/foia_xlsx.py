@@ -8,12 +8,19 @@ the misspelt column "Challenges R Determinitive", kept as the NLRB spells it.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pandas as pd
 
 from . import tally_rows as tr
+from .reader import PUBLISHER, TALLY, NlrbTable, checksum
 
 NAME = "foia_xlsx"
 DESCRIPTION = "NLRB FOIA election table"
+RECORD = TALLY
+WHERE = "row"  # spreadsheet rows, counted from 1
+FOIA_REQUEST = re.compile(r"NLRB-(\d{4})-(\d{6})", re.IGNORECASE)
 
 #: Input column -> tally-row column. Every one must be in the header.
 COLUMN_MAP = {
@@ -41,6 +48,12 @@ COLUMN_MAP = {
 }
 REQUIRED_COLUMNS = tuple(COLUMN_MAP)
 
+
+def missing(header: list[str]) -> list[str]:
+    """The columns this format reads that the header lacks."""
+    return [c for c in REQUIRED_COLUMNS if c not in header]
+
+
 #: "Election Mode" -> the contract's voting_method.
 MODES = {"manual": "in_person", "mail": "mail", "mixed: mail and manual": "mixed"}
 
@@ -58,4 +71,21 @@ def to_tally_rows(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
             out[target] = tr.text(values)
     result = pd.DataFrame(out, index=frame.index)
     result["mode"] = result["mode"].str.lower().map(MODES).fillna("").astype(object)
+    result["certified"] = ""  # a tally table certifies nothing ("Union To Certify" is no winner flag)
     return result[list(tr.COLUMNS)].reset_index(drop=True)
+
+
+def cite(table: NlrbTable, downloaded: date | None) -> dict[str, str]:
+    """A FOIA table is cited by its request number, read from the file name (`NLRB-2022-000194`)."""
+    request = FOIA_REQUEST.search(table.path.name)
+    number = f"NLRB-{request.group(1)}-{request.group(2)}" if request else ""
+    title = table.title or "Election results"
+    return {
+        "source_id": f"nlrb-foia-{number.lower()[5:]}" if number else f"nlrb-foia-{tr.slug(table.path.stem)}",
+        "publisher": PUBLISHER,
+        "title": f"{title} (FOIA request {number})" if number else f"{title} (FOIA release)",
+        "url": "",
+        "published": "",
+        "note": f"Tally rows released under the Freedom of Information Act; {checksum(table)}"
+        + ("" if number else "; the request number is not in the file name"),
+    }

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import ensure_output_dir, resolve_data_dir
-from ..schema import BOOLEAN_FALSE, BOOLEAN_TRUE, TABLES_BY_NAME
-from . import combine, elections, sources
+from ..paths import check_output_dir, not_a_regular_file
+from . import checked_folder, combine, companies, elections, sources
 from . import rows as row_rules
-from .tables import NlrbTable, read_nlrb_file
+from .tables import NlrbFileError, NlrbTable, read_nlrb_file
 
 REPORT_NAME = "import-report.json"
 
@@ -35,10 +34,19 @@ class ImportResult:
 
 
 def check_out_dir(
-    out_dir: str | os.PathLike[str], inputs: list[Path], data_dir: str | os.PathLike[str] | None = None
+    out_dir: str | os.PathLike[str],
+    inputs: list[Path],
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    replace: bool = False,
 ) -> Path:
-    """`out_dir` resolved; ValueError when it is the data folder (or inside it), an input's folder, or a file."""
-    out = ensure_output_dir(out_dir, resolve_data_dir(data_dir), "the import")
+    """`out_dir` resolved; ValueError where `paths.check_output_dir` refuses it (the project's data/ and notebooks/,
+    `data_dir` when given, a folder holding a data folder unless `replace`), for an input's folder, or a file.
+
+    The same answer whatever LABOR_ANALYSIS_DATA says: the import reads no data folder, so only an explicit
+    `data_dir` is protected beside the project's own.
+    """
+    out = check_output_dir(out_dir, data_dir, "the import", replace_data=replace)
     for path in inputs:
         if path.resolve().parent == out:
             raise ValueError(f"refusing to write the import into the folder of its input {path.name}: {out}")
@@ -53,48 +61,49 @@ def import_files(
     *,
     downloaded: date | None = None,
     data_dir: str | os.PathLike[str] | None = None,
+    replace: bool = False,
 ) -> ImportResult:
-    """Import the NLRB files `paths` (earlier files win where files repeat a tally) into `out_dir`.
+    """Import the NLRB files `paths` (earlier files win where files repeat a tally) into `out_dir`; `replace` lets
+    it replace the data folder `out_dir` holds (never the project's `data/`).
 
-    Raises tables.NlrbFileError for a file that cannot be imported and ValueError for a forbidden output folder;
-    nothing is written until every file has been read.
+    Raises tables.NlrbFileError for a file that cannot be imported, checked_folder.ImportContractError for a folder
+    `validate` would reject, and ValueError for a forbidden output folder; nothing is written until every file has
+    been read and the folder to write has passed the data contract.
     """
     inputs = [Path(p) for p in paths]
-    out = check_out_dir(out_dir, inputs, data_dir)
+    out = check_out_dir(out_dir, inputs, data_dir, replace=replace)
+    for path in inputs:
+        why = not_a_regular_file(path)
+        if why is not None:  # read nothing else: a FIFO would block for ever, /dev/null reads as an empty file
+            raise NlrbFileError(f"{path}: {why}; expected an NLRB election table")
     tables = [read_nlrb_file(p) for p in inputs]
     file_sources = sources.unique_ids([sources.file_source(t, downloaded) for t in tables])
     source_ids = [s["source_id"] for s in file_sources]
     names = [t.path.name for t in tables]
-    frames = [t.rows.assign(file=k) for k, t in enumerate(tables)]
-    rows = row_rules.classify(pd.concat(frames, ignore_index=True))
-    disagreements = combine.merge_files(rows, names)
+    frames = [t.rows.assign(file=k, record=t.format.RECORD) for k, t in enumerate(tables)]
+    combined = pd.concat(frames, ignore_index=True)
+    # the file each certified result comes from, so an election citing a tally file also cites its report
+    combined["certified_file"] = combined["file"].where(combined["certified"].ne(""), -1)
+    rows = row_rules.classify(combined)
+    disagreements = combine.merge_files(rows, names) + combine.attach_results(rows, names)
     built = elections.build(rows, source_ids)
     source_frame = pd.concat(
         [pd.DataFrame(file_sources, columns=sources.SOURCE_COLUMNS), sources.case_sources(built.elections)],
         ignore_index=True,
     )
+    origin = checked_folder.origin_finder(rows, names)
+    written, repairs = checked_folder.repair_and_count(
+        {"elections": built.elections, "tallies": built.tallies, "sources": source_frame}
+    )
+    checked_folder.check_cell_sizes(written, origin)
+    files = {f"{name}.csv": checked_folder.csv_bytes(frame) for name, frame in written.items()}
+    files.update({f"{name}.csv": checked_folder.header_only(name) for name in ("spending", "workforce")})
+    checked_folder.check(files, origin)
     report = _report(tables, file_sources, rows, built, disagreements, len(source_frame), out)
-    out.mkdir(parents=True, exist_ok=True)
-    _write(out / "elections.csv", built.elections)
-    _write(out / "tallies.csv", built.tallies)
-    _write(out / "sources.csv", source_frame)
-    for name in ("spending", "workforce"):
-        header = [f.name for f in TABLES_BY_NAME[name].fields]
-        (out / f"{name}.csv").write_text(",".join(header) + "\n", encoding="utf-8")
-    (out / REPORT_NAME).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return ImportResult(out, report, built.elections, built.tallies)
-
-
-def _write(path: Path, frame: pd.DataFrame) -> None:
-    """One CSV in the contract's text forms: ISO dates, `true`/`false`, whole numbers, empty for missing."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            out[column] = values.dt.strftime("%Y-%m-%d").fillna("")
-        elif pd.api.types.is_bool_dtype(values):
-            out[column] = values.map({True: BOOLEAN_TRUE, False: BOOLEAN_FALSE})
-    out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    report["adjustments"] = {**report["adjustments"], **repairs}
+    files[REPORT_NAME] = (json.dumps(report, indent=2) + "\n").encode("utf-8")
+    checked_folder.write(out, files)
+    return ImportResult(out, report, written["elections"], written["tallies"])
 
 
 def _fate_counts(rows: pd.DataFrame) -> dict[str, int]:
@@ -123,6 +132,9 @@ def _report(
                 "title": table.title,
                 "rows_read": len(mine),
                 "blank_rows_ignored": table.blank_rows,
+                "tables_read": table.tables,
+                "sheets_read": list(table.sheets),
+                "title_rows_ignored": table.title_rows,
                 "rows": _fate_counts(mine),
             }
         )
@@ -143,6 +155,8 @@ def _report(
         "sources_written": n_sources,
         "adjustments": built.counts,
         "disagreements_between_files": [d.as_dict() for d in disagreements],
+        # companies whose names look alike but the rules and the alias table did not join: for review
+        "company_near_matches": companies.near_matches(built.elections["company"]),
     }
 
 

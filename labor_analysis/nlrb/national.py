@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,7 @@ import pandas as pd
 from .. import rules
 from ..analysis import summary
 from ..loading import Dataset, load
-from ..paths import derived_dir, nlrb_records_dir
+from ..paths import derived_dir, national_dir, nlrb_records_dir
 from ..schema import stage_rank
 from .importer import import_files
 from .tally_rows import case_type
@@ -227,6 +229,94 @@ def national_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     return {name: _cite(table, source) for name, table in tables.items()}
 
 
+#: The fiscal years the national record covers: those of its annual election reports (FY2011-FY2022).
+RECORD_FISCAL_YEARS = (2011, 2022)
+
+
+def fiscal_year(days: pd.Series) -> pd.Series:
+    """The federal fiscal year of each day (October 1 to September 30: 2021-10-01 is in FY2022)."""
+    return days.dt.year + (days.dt.month >= 10).astype("int64")
+
+
+def record_results(ds: Dataset) -> pd.DataFrame:
+    """`election_results` of the national record with each election's fiscal year (of its count date), company and
+    certified result, for the fiscal years the record covers."""
+    results = election_results(ds)
+    details = ds.elections.set_index("election_id").loc[results["election_id"]]
+    results["fiscal_year"] = fiscal_year(results["count_date"]).to_numpy()
+    results["company"] = details["company"].astype(object).fillna("").to_numpy()
+    results["certified"] = details["certified"].astype(object).fillna("").to_numpy()
+    first, last = RECORD_FISCAL_YEARS
+    return results[results["fiscal_year"].between(first, last)].reset_index(drop=True)
+
+
+def _certified_rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """`_rates` per group, with the certified results beside the count's and the certified union win rate."""
+    table = _rates(results, by)
+    certified = pd.crosstab([results[c] for c in by], results["certified"].replace("", "unknown"))
+    for name in ("won", "lost", "unknown"):
+        if name not in certified.columns:
+            certified[name] = 0
+    certified = certified[["won", "lost", "unknown"]].add_prefix("certified_").reset_index()
+    table = table.merge(certified, on=by, how="left")
+    decided = table["certified_won"] + table["certified_lost"]
+    table["certified_win_rate"] = (table["certified_won"] / decided.where(decided > 0)).round(4)
+    return table
+
+
+def record_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """The tables computed from the national record (see data/derived/README.md)."""
+    results = record_results(ds)
+    results["case_type"] = results["case_type"].astype(str)
+    by_type = _certified_rates(results, ["fiscal_year", "case_type"])
+    all_types = _certified_rates(results, ["fiscal_year"]).assign(case_type="all")[by_type.columns]
+    rates = pd.concat([by_type, all_types], ignore_index=True).sort_values(["fiscal_year", "case_type"], kind="stable")
+    determinative = results[results["determinative_at_first_count"]].copy()
+    first = _first_counts(ds).loc[determinative["election_id"]]
+    union_columns = [c for c in first.columns if isinstance(c, (int, np.integer))]
+    single = first["unions"].to_numpy() == 1
+    yes_first = first[union_columns].sum(axis=1, min_count=1).astype("Int64").to_numpy()
+    determinative["yes_at_first_count"] = yes_first
+    determinative["no_at_first_count"] = first["no"].astype("Int64").to_numpy()
+    trailed = pd.array(np.where(single, yes_first < determinative["no_at_first_count"].to_numpy(), pd.NA), "boolean")
+    determinative["union_trailed_at_first_count"] = trailed
+    determinative = determinative.sort_values(["count_date", "election_id"], kind="stable")[
+        [
+            "election_id",
+            "case_number",
+            "case_type",
+            "employer",
+            "company",
+            "city",
+            "state",
+            "count_date",
+            "fiscal_year",
+            "kind",
+            "unions",
+            "yes_at_first_count",
+            "no_at_first_count",
+            "challenged_at_first_count",
+            "union_trailed_at_first_count",
+            "outcome",
+            "certified",
+            "source_id",
+        ]
+    ]
+    return {
+        "elections_by_fiscal_year_and_case_type.csv": _cite(
+            rates.reset_index(drop=True), "; ".join(sorted(results["source_id"].unique()))
+        ),
+        "challenged_ballots_determinative_elections.csv": determinative.reset_index(drop=True),
+    }
+
+
+def record_sources(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The sources.csv rows of the NLRB files the record's tables cite."""
+    cited = {s.strip() for t in tables.values() for cell in t["source_id"] for s in str(cell).split(";")}
+    rows = ds.sources[ds.sources["source_id"].isin(cited)]
+    return rows[["source_id", "publisher", "title", "url", "published", "note"]].reset_index(drop=True)
+
+
 def release_source(ds: Dataset, source_id: str) -> pd.DataFrame:
     """The sources.csv row of the release the tables come from, with where the public copy is kept."""
     row = ds.sources[ds.sources["source_id"] == source_id][
@@ -258,9 +348,48 @@ def generate(foia: Path, out_dir: Path) -> dict[str, pd.DataFrame]:
         ds = load(imported.out_dir)
         tables = national_tables(ds)
         cited = sorted({s for t in tables.values() for s in t["source_id"]})
-        tables[SOURCES_NAME] = pd.concat([release_source(ds, s) for s in cited], ignore_index=True)
+        releases = [release_source(ds, s) for s in cited]
+    if (national_dir() / "elections.csv.gz").is_file():  # the tables of the committed national record
+        record = load(national_dir())
+        from_record = record_tables(record)
+        tables.update(from_record)
+        sources = record_sources(record, from_record)
+        releases.append(sources[~sources["source_id"].isin(cited)])
+    tables[SOURCES_NAME] = pd.concat(releases, ignore_index=True)
     write_tables(tables, out_dir)
     return tables
+
+
+#: The annual election reports' folder inside the NLRB records folder.
+REPORTS_FOLDER = "fy-election-reports"
+#: The import report of the national record: what it accounts for, without where it was written.
+RECORD_REPORT = "import-report.json"
+
+
+def record_files(records: Path) -> list[Path]:
+    """Every NLRB file of the records folder, in the import's order: the FOIA table, the nlrb.gov downloads, then
+    the annual reports by fiscal year (tally files first, so their figures are the ones kept)."""
+    tallies = sorted(records.glob("*.xlsx")) + sorted(records.glob("*.csv"))
+    return tallies + sorted((records / REPORTS_FOLDER).glob("*.xlsx"))
+
+
+def generate_record(files: Sequence[str | os.PathLike[str]], out_dir: Path) -> dict:
+    """Import `files` together and write the data folder compressed (`<name>.csv.gz`, byte-identical on rerun)
+    with its import report into `out_dir`; the report."""
+    import gzip
+    import json
+
+    from ..schema import TABLES
+
+    with tempfile.TemporaryDirectory() as tmp:
+        imported = import_files(list(files), Path(tmp) / "imported")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for table in TABLES:
+            data = (imported.out_dir / table.filename).read_bytes()
+            (out_dir / (table.filename + ".gz")).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        report = {k: v for k, v in imported.report.items() if k != "output"}
+    (out_dir / RECORD_REPORT).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,6 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or derived_dir()
     tables = generate(args.foia, out)
     print(f"Wrote {len(tables)} tables to {out}")
+    if args.out is None and records is not None:  # `make national`: the national record too
+        report = generate_record(record_files(records), national_dir())
+        print(f"Wrote the national record ({report['elections_written']:,} elections) to {national_dir()}")
     return 0
 
 

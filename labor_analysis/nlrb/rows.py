@@ -25,6 +25,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import tally_rows as tr
+from .reader import RESULT
 
 #: Tally types -> the contract's election kind.
 KINDS = {"initial": "initial", "rerun": "rerun", "run-off": "runoff", "runoff": "runoff"}
@@ -42,19 +43,19 @@ MERGED_REPEAT = "merged: repeats the counts of another row of the same tally"
 MERGED_SPLIT = "merged: second row of a ballot split over two rows"
 MERGED_OTHER_FILE = "merged: the same tally was read from an earlier file"
 SKIP_REVISION_UNIONS = "skipped: revised tally with another number of unions than its election"
-SKIP_REVISION_CHALLENGED = "skipped: revised tally with more challenged ballots than the first count"
+MERGED_RESULT = "merged: the certified result of an election counted in a tally file"
 FATES = (
     IMPORTED_FIRST,
     IMPORTED_REVISION,
     MERGED_REPEAT,
     MERGED_SPLIT,
     MERGED_OTHER_FILE,
+    MERGED_RESULT,
     SKIP_NO_TALLY,
     SKIP_NOT_REPRESENTATION,
     SKIP_NO_COUNT,
     SKIP_PART_COUNT,
     SKIP_REVISION_UNIONS,
-    SKIP_REVISION_CHALLENGED,
 )
 
 UNION_COLUMNS = (("union1", "votes1"), ("union2", "votes2"), ("union3", "votes3"))
@@ -95,6 +96,9 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
     rows["fate"] = ""
     rows["merged_into"] = -1
     rows["kind"] = rows["tally_type"].str.lower().map(KINDS).fillna("").astype(object)
+    # A report's row is the last election of a closed case, its kind not given: written as the contract's default
+    results = rows["record"].eq(RESULT).to_numpy() if "record" in rows.columns else False
+    rows.loc[results & rows["kind"].eq(""), "kind"] = "initial"
     category = rows["category"].str.lower()
     rows["self_det"] = category.eq(SELF_DETERMINATION).to_numpy()
     rows["revised"] = category.str.startswith("revised").to_numpy()
@@ -131,7 +135,10 @@ def _merge_repeats(rows: pd.DataFrame) -> None:
 
 def _join_split_ballots(rows: pd.DataFrame) -> None:
     """Step 6: the second row of a ballot entered over two rows joins the first row's ballot."""
-    live = rows.index[rows["fate"].eq("")]
+    live = rows["fate"].eq("")
+    if "record" in rows.columns:  # a report has no unit letters: two units of a case are not halves of a ballot
+        live &= rows["record"].ne(RESULT)
+    live = rows.index[live]
     key = ["file", "case_number", "unit_id", "kind", "tally_date", "eligible", "void", "challenged"]
     same = rows.loc[live, key].astype(object).where(rows.loc[live, key].notna(), None)
     same = same[same.duplicated(keep=False)]  # only rows sharing the key can be halves of one ballot

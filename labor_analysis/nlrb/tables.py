@@ -1,58 +1,53 @@
-"""Open an NLRB file of either format and read it into the tally-row frame; the format comes from the header.
+"""Open an NLRB file of any format and read it into the tally-row frame; each table's format comes from its header.
 
 A workbook (xlsx, detected by its zip signature) is read with python-calamine directly (pandas' cell-by-cell
-conversion on top of it doubles the time); anything else is read as CSV
-(UTF-8, with or without a byte-order mark, else Windows-1252). The header is the first row, among the first
-`HEADER_SEARCH_ROWS`, holding "Case Number": title and blank rows above it are skipped. A file that is not an
-NLRB election table, lacks a column, is empty or cannot be opened raises one NlrbFileError naming the file.
+conversion on top of it doubles the time), every sheet of it; anything else is read as CSV (UTF-8, with or
+without a byte-order mark, else Windows-1252). A table starts at a header row, a row holding "Case Number": the
+first one among the first `HEADER_SEARCH_ROWS` rows of a sheet (title and blank rows above it are skipped), then
+any further one inside the sheet (the annual reports of FY2020-FY2022 stack their tables in one sheet, each under
+its own title and header). A sheet without one (a report's summary sheet) holds no table. The format of each
+table is the reader (`FORMATS`, see `reader.py`) whose columns its header holds. A file that is not an NLRB
+election table, lacks a column, is empty or cannot be opened raises one NlrbFileError naming the file (and the
+sheet, row and column where there is one).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 
-from . import foia_xlsx, recent_csv
+from . import annual_report, foia_xlsx, recent_csv
 from . import tally_rows as tr
+from .reader import NlrbFileError, NlrbTable, Reader
 
-FORMATS: tuple[ModuleType, ...] = (foia_xlsx, recent_csv)
+__all__ = ["FORMATS", "NlrbFileError", "NlrbTable", "read_nlrb_file"]
+
+#: Every format the importer reads, each one module (see reader.py): adding one is a module and a line here.
+FORMATS: tuple[Reader, ...] = (foia_xlsx, recent_csv, annual_report)
 HEADER_SEARCH_ROWS = 20
 HEADER_MARKER = "Case Number"
+#: A row of at most this many filled cells after a stacked table's last election is the next table's title.
+TITLE_CELLS = 2
 ZIP_SIGNATURE = b"PK\x03\x04"
 _NOT_NLRB = (
     f"{{name}}: not an NLRB election table (no header row with a {HEADER_MARKER!r} column in the first "
-    f"{HEADER_SEARCH_ROWS} rows); expected the NLRB's FOIA xlsx or an nlrb.gov election results CSV"
+    f"{HEADER_SEARCH_ROWS} rows); expected the NLRB's FOIA xlsx, an nlrb.gov election results CSV or an NLRB "
+    "annual election report"
 )
 
 
-class NlrbFileError(ValueError):
-    """A file that cannot be imported: its message names the file and the reason, in one line."""
-
-
-@dataclass(frozen=True)
-class NlrbTable:
-    """One NLRB file read: its format module, title row (if any), tally rows and how it was laid out."""
-
-    path: Path
-    format: ModuleType
-    title: str
-    rows: pd.DataFrame  # the tally-row frame (tally_rows.COLUMNS)
-    blank_rows: int  # fully blank rows between or after the tally rows (not counted as rows read)
-    sha256: str
-
-
-def _sheet(data: bytes, name: str) -> pd.DataFrame:
-    """The first sheet of a workbook as cells (no header; "" for an empty cell, dates as dates)."""
+def _sheets(data: bytes, name: str) -> list[tuple[str, pd.DataFrame]]:
+    """Every sheet of a workbook as cells (no header; "" for an empty cell, dates as dates), in workbook order."""
     from python_calamine import CalamineWorkbook
 
     try:
-        cells = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-        return pd.DataFrame(cells, dtype=object)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return [
+            (sheet, pd.DataFrame(book.get_sheet_by_name(sheet).to_python(), dtype=object)) for sheet in book.sheet_names
+        ]
     except Exception as exc:  # calamine raises its own error types for every kind of broken workbook
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise NlrbFileError(f"{name}: not a readable xlsx workbook ({reason})") from None
@@ -78,36 +73,51 @@ def _csv(data: bytes, name: str) -> pd.DataFrame:
         raise NlrbFileError(f"{name}: not readable as CSV ({str(exc).strip()})") from None
 
 
-def _header_row(cells: pd.DataFrame) -> int | None:
-    """Position of the header row: the first of the first rows holding a "Case Number" cell."""
+def _header_rows(cells: pd.DataFrame) -> list[int]:
+    """Positions of the header rows of a sheet: the first among its first rows holding a "Case Number" cell,
+    then every later row holding one exactly (a stacked table's header)."""
+    if cells.empty:
+        return []
     top = cells.head(HEADER_SEARCH_ROWS)
-    for i, row in enumerate(top.itertuples(index=False)):
-        if any(isinstance(v, str) and v.strip() == HEADER_MARKER for v in row):
-            return i
-    return None
+    first = next(
+        (
+            i
+            for i, row in enumerate(top.itertuples(index=False))
+            if any(isinstance(v, str) and v.strip() == HEADER_MARKER for v in row)
+        ),
+        None,
+    )
+    if first is None:
+        return []
+    later = (cells.iloc[first + 1 :].to_numpy() == HEADER_MARKER).any(axis=1).nonzero()[0] + first + 1
+    return [first, *(int(i) for i in later)]
 
 
-def _format_of(header: list[str], name: str) -> ModuleType:
+def _format_of(header: list[str], where: str) -> Reader:
     """The format whose columns the header holds; else the closest format's missing columns, or 'not NLRB'."""
-    present = set(header)
-    best: ModuleType | None = None
+    best: Reader | None = None
     best_missing: list[str] = []
     for fmt in FORMATS:
-        missing = [c for c in fmt.REQUIRED_COLUMNS if c not in present]
+        missing = fmt.missing(header)
         if not missing:
             return fmt
         if best is None or len(missing) < len(best_missing):
             best, best_missing = fmt, missing
     if best is not None and len(best_missing) <= len(best.REQUIRED_COLUMNS) // 2:
         listed = ", ".join(repr(c) for c in best_missing)
-        raise NlrbFileError(f"{name}: looks like an {best.DESCRIPTION} but is missing column(s) {listed}")
+        raise NlrbFileError(f"{where}: looks like an {best.DESCRIPTION} but is missing column(s) {listed}")
     raise NlrbFileError(
-        f"{name}: not an NLRB election table (the header lacks the NLRB's columns, e.g. 'Tally Date' and 'Tally Type')"
+        f"{where}: not an NLRB election table (the header lacks the NLRB's columns, e.g. 'Tally Date' and 'Tally Type')"
     )
 
 
+def _is_blank(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose every cell is empty."""
+    return ~(frame.notna() & frame.ne("")).any(axis=1)
+
+
 def read_nlrb_file(path: str | Path) -> NlrbTable:
-    """Read one NLRB election file (FOIA xlsx or nlrb.gov CSV download) into an NlrbTable."""
+    """Read one NLRB election file (FOIA xlsx, nlrb.gov CSV download or annual report) into an NlrbTable."""
     path = Path(path)
     name = path.name
     try:
@@ -118,28 +128,58 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
         raise NlrbFileError(f"{path}: cannot be read ({exc.strerror})") from None
     if not data.strip():
         raise NlrbFileError(f"{name}: the file is empty; expected an NLRB election table")
-    cells = _sheet(data, name) if data.startswith(ZIP_SIGNATURE) else _csv(data, name)
-    at = _header_row(cells)
-    if at is None:
+    workbook = data.startswith(ZIP_SIGNATURE)
+    sheets = _sheets(data, name) if workbook else [("", _csv(data, name))]
+    fmt: Reader | None = None
+    title, parts, used = "", [], []
+    blank_rows = title_rows = tables = 0
+    for sheet, cells in sheets:
+        headers = _header_rows(cells)
+        if not headers:
+            continue
+        used.append(sheet)
+        place = f"{name}, sheet {sheet!r}" if workbook else name
+        for k, at in enumerate(headers):
+            header = [str(v).strip() if isinstance(v, str) else "" for v in cells.iloc[at]]
+            found = _format_of(header, f"{place}, row {at + 1}" if workbook else place)
+            if fmt is not None and found is not fmt:
+                raise NlrbFileError(f"{place}, row {at + 1}: a table of an {found.DESCRIPTION} in an {fmt.DESCRIPTION}")
+            fmt = found
+            if tables == 0:  # the file's title: above its first table
+                above = cells.iloc[:at].to_numpy().ravel()
+                title = next((str(v).strip() for v in above if isinstance(v, str) and v.strip()), "")
+            end = headers[k + 1] if k + 1 < len(headers) else len(cells)
+            body = cells.iloc[at + 1 : end].copy()
+            body.columns = header
+            body = body.loc[:, [c for c in dict.fromkeys(header) if c]]
+            body = body.loc[:, ~body.columns.duplicated()]
+            blank = _is_blank(body)
+            if len(headers) > 1:  # stacked tables: a footer, the next table's title and time stamp are not rows
+                filled = (body.notna() & body.ne("")).sum(axis=1).to_numpy()
+                last = int((filled > TITLE_CELLS).nonzero()[0].max()) + 1 if (filled > TITLE_CELLS).any() else 0
+                preamble = pd.Series(False, index=body.index)
+                preamble.iloc[last:] = True
+                title_rows += int((preamble & ~blank).sum())
+                blank &= ~preamble
+                body, blank = body[~preamble], blank[~preamble]
+            # spreadsheet rows count from 1; a CSV's records from 1 after the header
+            numbers = pd.Series(body.index + 1 if fmt.WHERE == "row" else body.index - at, index=body.index)
+            blank_rows += int(blank.sum())
+            body, numbers = body[~blank], numbers[~blank]
+            tables += 1
+            if body.empty:
+                continue
+            try:
+                parts.append(fmt.to_tally_rows(body, numbers))
+            except tr.CellError as exc:
+                raise NlrbFileError(
+                    f"{place}, {fmt.WHERE} {exc.row}, column {exc.column!r}: {exc.rule} (value {exc.value!r})"
+                ) from None
+    if fmt is None:
         raise NlrbFileError(_NOT_NLRB.format(name=name))
-    header = [str(v).strip() if isinstance(v, str) else "" for v in cells.iloc[at]]
-    fmt = _format_of(header, name)
-    title = next((str(v).strip() for v in cells.iloc[:at].to_numpy().ravel() if isinstance(v, str) and v.strip()), "")
-    body = cells.iloc[at + 1 :].copy()
-    body.columns = header
-    body = body.loc[:, [c for c in dict.fromkeys(header) if c]]
-    body = body.loc[:, ~body.columns.duplicated()]
-    blank = ~(body.notna() & body.ne("")).any(axis=1)
-    # spreadsheet rows count from 1; a CSV's records from 1 after the header
-    numbers = pd.Series(body.index + 1 if fmt is foia_xlsx else body.index - at, index=body.index)
-    body, numbers = body[~blank], numbers[~blank]
-    if body.empty:
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(tr.COLUMNS))
+    if rows.empty:
         raise NlrbFileError(f"{name}: the {fmt.DESCRIPTION} has a header but no tally rows")
-    try:
-        rows = fmt.to_tally_rows(body, numbers)
-    except tr.CellError as exc:
-        unit = "row" if fmt is foia_xlsx else "record"
-        raise NlrbFileError(
-            f"{name}, {unit} {exc.row}, column {exc.column!r}: {exc.rule} (value {exc.value!r})"
-        ) from None
-    return NlrbTable(path, fmt, title, rows, int(blank.sum()), hashlib.sha256(data).hexdigest())
+    return NlrbTable(
+        path, fmt, title, rows, blank_rows, hashlib.sha256(data).hexdigest(), tuple(used), tables, title_rows
+    )

@@ -1,4 +1,4 @@
-"""The tally-row frame both readers produce: one row per input row, in the NLRB's own terms, before any rule.
+"""The tally-row frame every reader produces: one row per input row, in the NLRB's own terms, before any rule.
 
 Counts are nullable integers (`<NA>` where the cell was blank and blank does not mean zero), dates
 datetime64 (NaT where blank), text columns plain strings ("" where blank).
@@ -6,11 +6,14 @@ datetime64 (NaT where blank), text columns plain strings ("" where blank).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..schema import DATE_MAX, DATE_MIN, MAX_COUNT
 
 #: Columns of the tally-row frame, in order.
 TEXT_COLUMNS = (
@@ -25,6 +28,7 @@ TEXT_COLUMNS = (
     "union1",
     "union2",
     "union3",
+    "certified",  # the certified result of a closed case: `won`, `lost`, `both` (marked both), "" (none)
 )
 DATE_COLUMNS = ("tally_date", "scheduled_date")
 COUNT_COLUMNS = ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged", "valid_reported")
@@ -51,24 +55,73 @@ def text(values: pd.Series) -> pd.Series:
     return pd.Series(out.astype(str).str.strip().to_numpy(dtype=object), index=values.index)
 
 
-def counts(values: pd.Series, rows: pd.Series, column: str, blank: int | None) -> pd.Series:
-    """Cells as whole non-negative numbers (Int64); a blank cell becomes `blank` (None: missing).
+#: A count written as text: decimal digits, optionally grouped in thousands by commas (`1,234`), nothing else (no
+#: sign, point, exponent, underscore or non-ASCII digit). Surrounding spaces are stripped first.
+COUNT_NUMERAL = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
 
-    Numbers may come as floats (a spreadsheet) or as text with thousands separators (a download).
+
+def count_value(cell: object) -> int | None:
+    """One count cell as an int (None where blank), or ValueError naming the rule it breaks.
+
+    A workbook gives numbers as floats or ints (a whole, finite value), a CSV gives text (a `COUNT_NUMERAL`);
+    a true/false cell, a date, `5e3`, `1_000`, `+5` or `5.5` is no count, and nothing above the contract's
+    MAX_COUNT is one either (the bound every count of a data folder obeys, far below int64's overflow).
     """
-    cells = values.astype(object)
-    numbers = pd.to_numeric(cells, errors="coerce").astype(float)
-    unread = numbers.isna() & cells.notna()
-    blank_mask = cells.isna()
-    if unread.any():  # text cells: blank, or numbers with separators or spaces
-        stripped = cells[unread].astype(str).str.replace(",", "", regex=False).str.strip()
-        blank_mask |= stripped.eq("").reindex(cells.index, fill_value=False)
-        numbers[unread] = pd.to_numeric(stripped, errors="coerce").astype(float)
-    bad = ~blank_mask & (numbers.isna() | (numbers < 0) | (numbers != np.floor(numbers)) | ~np.isfinite(numbers))
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CellError(int(rows.iloc[i]), column, values.iloc[i], "not a whole number of ballots or voters")
-    out = pd.array(numbers.where(~blank_mask, np.nan).to_numpy(), dtype="Float64").astype("Int64")
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell)):
+        return None
+    if isinstance(cell, (bool, np.bool_)):
+        raise ValueError("a true/false cell, not a whole number of ballots or voters")
+    if isinstance(cell, (int, np.integer)):
+        number = int(cell)
+    elif isinstance(cell, (float, np.floating)):
+        if not math.isfinite(cell) or cell != math.floor(cell):
+            raise ValueError("not a whole number of ballots or voters")
+        number = int(cell)
+    elif isinstance(cell, str):
+        numeral = cell.strip(" \t")
+        if not numeral:
+            return None
+        if not COUNT_NUMERAL.fullmatch(numeral):
+            raise ValueError(
+                "not a whole number of ballots or voters in decimal digits (no sign, decimal point, exponent or "
+                "underscore)"
+            )
+        number = int(numeral.replace(",", ""))
+    else:
+        raise ValueError("not a whole number of ballots or voters")
+    if number < 0:
+        raise ValueError("not a whole number of ballots or voters (negative)")
+    if number > MAX_COUNT:
+        raise ValueError(f"more than the data contract's maximum count, {MAX_COUNT:,}")
+    return number
+
+
+def counts(values: pd.Series, rows: pd.Series, column: str, blank: int | None) -> pd.Series:
+    """Cells as whole non-negative numbers (Int64) within the contract's bound; a blank cell becomes `blank`
+    (None: missing). The first cell that is no count (`count_value`) raises a CellError naming its row.
+
+    Each distinct cell is read once (counts repeat); cells are told apart by type as well as value, since
+    `True == 1 == 1.0` in Python and a true/false cell is no count.
+    """
+    cells = values.to_numpy(dtype=object)
+    seen: dict[tuple[type, object], int | None] = {}
+    numbers = np.zeros(len(cells), dtype=np.int64)
+    missing = np.zeros(len(cells), dtype=bool)
+    for i, cell in enumerate(cells):
+        key = (type(cell), cell)
+        try:
+            number = seen[key]
+        except KeyError:
+            try:
+                number = count_value(cell)
+            except ValueError as exc:
+                raise CellError(int(rows.iloc[i]), column, cell, str(exc)) from None
+            seen[key] = number
+        if number is None:
+            missing[i] = True
+        else:
+            numbers[i] = number
+    out = pd.arrays.IntegerArray(numbers, missing.copy())
     if blank is not None:
         out = out.fillna(blank)
     return pd.Series(out, index=values.index)
@@ -76,18 +129,32 @@ def counts(values: pd.Series, rows: pd.Series, column: str, blank: int | None) -
 
 def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> pd.Series:
     """Cells as dates: datetimes as they are, spreadsheet serial numbers from SPREADSHEET_EPOCH, text in
-    `text_format` (or ISO); NaT where blank. Anything else is a CellError."""
+    `text_format` (or ISO); NaT where blank. Anything else, or a date outside the contract's range (from the
+    National Labor Relations Act, 1935-07-05, to 2100-12-31), is a CellError."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.to_datetime(values).dt.normalize().astype("datetime64[ns]")
+        return _in_range(pd.to_datetime(values).dt.normalize().astype("datetime64[ns]"), values, rows, column)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     kinds = values.map(type)
     stamps = kinds.map(lambda k: issubclass(k, (pd.Timestamp, np.datetime64)) or k.__name__ in ("datetime", "date"))
     if stamps.any():
-        out[stamps] = pd.to_datetime(values[stamps].astype(object)).dt.normalize()
-    serials = kinds.map(lambda k: issubclass(k, (int, float, np.integer, np.floating))) & values.notna()
+        out[stamps] = pd.to_datetime(values[stamps].astype(object), errors="coerce").dt.normalize()
+        unread = stamps & out.isna()
+        if unread.any():
+            i = unread.index[unread][0]
+            raise CellError(int(rows[i]), column, values[i], "not a date the contract allows")
+    flags = kinds.map(lambda k: issubclass(k, (bool, np.bool_)))
+    if flags.any():
+        i = flags.index[flags][0]
+        raise CellError(int(rows[i]), column, values[i], "a true/false cell, not a date")
+    serials = kinds.map(lambda k: issubclass(k, (int, float, np.integer, np.floating))) & values.notna() & ~flags
     serials &= ~stamps
     if serials.any():
-        out[serials] = SPREADSHEET_EPOCH + pd.to_timedelta(values[serials].astype(float).round(), unit="D")
+        days = values[serials].astype(float)
+        wild = ~np.isfinite(days) | (days < _SERIAL_MIN) | (days > _SERIAL_MAX)
+        if wild.any():
+            i = wild.index[wild][0]
+            raise CellError(int(rows[i]), column, values[i], _DATE_RANGE_RULE)
+        out[serials] = SPREADSHEET_EPOCH + pd.to_timedelta(days.round(), unit="D")
     strings = kinds.map(lambda k: issubclass(k, str))
     if strings.any():
         cells = values[strings].str.strip()
@@ -99,6 +166,23 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
             i = parsed.index[parsed.isna()][0]
             raise CellError(int(rows[i]), column, values[i], "not a date")
         out[parsed.index] = parsed
+    return _in_range(out, values, rows, column)
+
+
+_DATE_MIN, _DATE_MAX = pd.Timestamp(DATE_MIN), pd.Timestamp(DATE_MAX)
+_SERIAL_MIN = (_DATE_MIN - SPREADSHEET_EPOCH).days
+_SERIAL_MAX = (_DATE_MAX - SPREADSHEET_EPOCH).days
+_DATE_RANGE_RULE = (
+    f"a date outside the data contract's range, {DATE_MIN} (the National Labor Relations Act) to {DATE_MAX}"
+)
+
+
+def _in_range(out: pd.Series, values: pd.Series, rows: pd.Series, column: str) -> pd.Series:
+    """`out` when every date lies in the contract's range; else a CellError for the first that does not."""
+    outside = out.notna() & ((out < _DATE_MIN) | (out > _DATE_MAX))
+    if outside.any():
+        i = outside.index[outside][0]
+        raise CellError(int(rows[i]), column, values[i], _DATE_RANGE_RULE)
     return out
 
 
@@ -110,3 +194,8 @@ def zero_if_missing(value: Any) -> int:
 def case_type(case_numbers: pd.Series) -> pd.Series:
     """The case type of each case number (`RC`, `RD`, `RM`, `UD`, ...); "" where it is not an NLRB case number."""
     return case_numbers.str.extract(CASE_NUMBER.pattern, expand=True)[1].fillna("").astype(object)
+
+
+def slug(text: str) -> str:
+    """Lower-case letters and digits joined by dashes (ids built from names)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

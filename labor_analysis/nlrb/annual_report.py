@@ -1,0 +1,159 @@
+"""The NLRB's annual election reports ("NLRB Elections", FY2011-FY2022): one row per election of a case closed
+in the fiscal year, with the employer and the result the NLRB certified.
+
+Quirks handled here (each counted on the real files in `README.md`):
+- two layouts: FY2011-FY2019 a summary sheet (no table: not read) and one sheet per ballot ("1 Labor Org",
+  "2 Labor Orgs", "3 Labor Orgs"), the header on row 1 or row 4 under a title; FY2020-FY2022 one sheet with the
+  ballots stacked as separate tables, each under its own title and header row. `tables.py` reads every sheet and
+  every stacked table by its own header, so no column is read by position;
+- column names vary between tables ("Votes for Labor Org 1" but "Votes For Labor Org3"; "Labor Org 1 Name" but
+  "Labor Org3"): matched after folding case, spaces and punctuation;
+- the last table of FY2020-FY2022 holds deauthorization polls ("For Proposition", "Against Proposition", no
+  certification columns): read so that every row is counted, then skipped as not a representation election;
+- "Cert of Rep (Win)" (`WON`) and "Cert of Results (Loss)" (`LOSS`) are the certified result, always from the
+  union's side (in an RD case `WON` means the union kept its certification); a row marked both is kept with no
+  certified result (`both`, counted), a row marked neither has none;
+- no void or challenged ballots (left missing, never 0), no election mode, no tally type (the report lists the
+  last election of a case: its kind is not given) and no unit letter;
+- "Election Held Date" is the day of the vote, not of the count: it stands for the tally date, which the report
+  does not give;
+- "Region" ("01, 34": region and subregion), "Case ID" (always empty), "Stipulated / Consent / Directed",
+  "Union To Certify", "Closed Date" and "Closed Reason" are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from . import tally_rows as tr
+from .reader import PUBLISHER, RESULT, NlrbTable, checksum
+
+NAME = "annual_report"
+DESCRIPTION = "NLRB annual election report"
+RECORD = RESULT
+WHERE = "row"  # spreadsheet rows, counted from 1
+#: Header cells that recognise a table of an annual report (the election table and the polls table alike).
+REQUIRED_COLUMNS = ("Case Number", "Case Name", "Case Type", "Election Held Date", "Num Eligible Voters")
+
+#: Folded input column (lower case, letters and digits only) -> tally-row column.
+COLUMN_MAP = {
+    "casenumber": "case_number",
+    "casename": "case_name",
+    "disputeunitcity": "city",
+    "disputeunitstate": "state",
+    "electionhelddate": "tally_date",
+    "numeligiblevoters": "eligible",
+    "validvotesagainst": "against",
+    "votesforlabororg1": "votes1",
+    "votesforlabororg2": "votes2",
+    "votesforlabororg3": "votes3",
+    "labororg1name": "union1",
+    "labororg2name": "union2",
+    "labororg3name": "union3",
+    "labororg3": "union3",
+    "forproposition": "votes1",  # deauthorization polls: skipped later as UD cases, but every row is counted
+    "againstproposition": "against",
+    "certofrepwin": "won",
+    "certofresultsloss": "lost",
+}
+#: Folded columns every election table must hold (a polls table has its own, `POLL_COLUMNS`).
+ELECTION_COLUMNS = ("casenumber", "casename", "electionhelddate", "validvotesagainst", "votesforlabororg1")
+POLL_COLUMNS = ("forproposition", "againstproposition")
+CERTIFICATION_COLUMNS = ("certofrepwin", "certofresultsloss")
+FISCAL_YEAR = re.compile(r"FY\s?(\d{4})", re.IGNORECASE)
+
+
+def fold(name: str) -> str:
+    """A column name compared without case, spaces or punctuation."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+#: Folded column -> the report's own spelling, for messages.
+SPELLED = {
+    "casenumber": "Case Number",
+    "casename": "Case Name",
+    "electionhelddate": "Election Held Date",
+    "validvotesagainst": "Valid Votes Against",
+    "votesforlabororg1": "Votes for Labor Org 1",
+    "certofrepwin": "Cert of Rep (Win)",
+    "certofresultsloss": "Cert of Results (Loss)",
+}
+
+
+def missing(header: list[str]) -> list[str]:
+    """The columns one table of a report lacks: its recognising columns, and the counts and certification columns
+    of an election table (a table of deauthorization polls has its own counts and no certification)."""
+    present = {fold(c) for c in header}
+    needed = [fold(c) for c in REQUIRED_COLUMNS]
+    if not all(c in present for c in POLL_COLUMNS):
+        needed += [c for c in (*ELECTION_COLUMNS, *CERTIFICATION_COLUMNS) if c not in needed]
+    return [SPELLED.get(c, next((h for h in REQUIRED_COLUMNS if fold(h) == c), c)) for c in needed if c not in present]
+
+
+def to_tally_rows(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
+    """The tally-row frame of one table of a report; `rows` are the sheet's row numbers."""
+    by_target: dict[str, str] = {}
+    for column in frame.columns:
+        target = COLUMN_MAP.get(fold(str(column)))
+        if target is not None:
+            by_target.setdefault(target, column)
+    blank = pd.Series("", index=frame.index, dtype=object)
+    out: dict[str, object] = {"row": rows.astype("int64")}
+    for target in tr.TEXT_COLUMNS:
+        out[target] = tr.text(frame[by_target[target]]) if target in by_target else blank
+    source = by_target["tally_date"]
+    out["tally_date"] = tr.dates(frame[source], rows, source, "%m/%d/%Y")
+    out["scheduled_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    for target in tr.COUNT_COLUMNS:
+        if target in by_target:
+            out[target] = tr.counts(frame[by_target[target]], rows, by_target[target], blank=None)
+        elif target in ("votes2", "votes3"):  # a ballot of fewer unions: no such column, no votes
+            out[target] = pd.Series(0, index=frame.index, dtype="Int64")
+        else:  # void, challenged, valid_reported: not in the reports
+            out[target] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    won, lost = _marked(frame, by_target.get("won")), _marked(frame, by_target.get("lost"))
+    certified = pd.Series("", index=frame.index, dtype=object)
+    certified[won & ~lost] = "won"
+    certified[lost & ~won] = "lost"
+    certified[won & lost] = "both"
+    out["certified"] = certified
+    result = pd.DataFrame(out, index=frame.index)
+    result["category"] = ""
+    result["tally_type"] = ""  # the report lists the last election of a case without saying which kind
+    result["unit_id"] = ""
+    result["mode"] = ""
+    return result[list(tr.COLUMNS)].reset_index(drop=True)
+
+
+def _marked(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    """Whether each row's certification cell is marked (`WON` or `LOSS`; any non-blank text counts)."""
+    if column is None:
+        return pd.Series(False, index=frame.index)
+    return tr.text(frame[column]).ne("")
+
+
+def fiscal_year(table: NlrbTable) -> int | None:
+    """The report's fiscal year: from a sheet name (`FY2014-1 Labor Org`), else the file name, else None."""
+    for name in (*table.sheets, table.path.name):
+        found = FISCAL_YEAR.search(name)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def cite(table: NlrbTable, downloaded: date | None) -> dict[str, str]:
+    """A report is cited by its fiscal year (October 1 to September 30), from its sheet names or file name."""
+    year = fiscal_year(table)
+    span = f"FY{year}: cases closed {year - 1}-10-01 to {year}-09-30" if year else "fiscal year not named"
+    return {
+        "source_id": f"nlrb-election-report-fy{year}" if year else f"nlrb-election-report-{tr.slug(table.path.stem)}",
+        "publisher": PUBLISHER,
+        "title": f"NLRB Elections, annual election report ({span})",
+        "url": "",
+        "published": "",
+        "note": "One row per election of a representation case closed in the fiscal year, with the certified "
+        f"result (certification of representative or of results); {checksum(table)}",
+    }

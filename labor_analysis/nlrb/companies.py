@@ -1,0 +1,177 @@
+"""The company behind each employer name: rules for spelling, then a reviewed alias table for brands.
+
+The NLRB's files spell one employer many ways ("Starbucks Corporation", "STARBUCKS CORPORATION"; Amazon as
+"AMAZON.COM.DEDC, LLC, A SUBSIDIARY OF AMAZON.COM, INC." and "Amazon.com Services LLC"). Rules join what
+spelling alone tells apart (`key`): capitals, punctuation, "&" and "and", legal suffixes (Inc., LLC, Corp., ...),
+"f/k/a" (a former name, dropped), "a (wholly owned) subsidiary of Y" (the parent Y names the company) and
+"X d/b/a Y" (X, the legal employer, unless only Y is in the table). Brands the rules cannot join are in
+`companies.csv` beside this module, reviewed by hand and sourced, with dates where ownership changed (Whole
+Foods Market is Amazon's from 2017-08-28): an employer whose key starts with a row's `match` words, counted
+within the row's dates, belongs to its `company`. Any other employer's company is its most common spelling
+(mixed case preferred) among the names sharing its key, without the legal suffix.
+
+`near_matches` lists keys the rules did not join that look alike (difflib), for a person to review.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+
+import pandas as pd
+
+#: Trailing words that only give a legal form.
+LEGAL_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "llc",
+        "lllp",
+        "llp",
+        "lp",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "pc",
+        "pllc",
+        "plc",
+        "pa",
+        "na",
+        "nv",
+        "sa",
+        "ag",
+        "gmbh",
+        "the",
+    }
+)
+DBA = re.compile(r"\b(?:d\s*/\s*b\s*/\s*a|d\.b\.a\.?|dba|doing business as)\b", re.IGNORECASE)
+FORMERLY = re.compile(r"\b(?:f\s*/\s*k\s*/\s*a|f\.k\.a\.?|fka|formerly known as)\b.*$", re.IGNORECASE)
+SUBSIDIARY = re.compile(r"[,;]?\s*\b(?:a\s+)?(?:wholly[\s-]+owned\s+)?subsidiary\s+of\b", re.IGNORECASE)
+_SPLIT_LETTERS = re.compile(r"\b((?:[a-z] )+[a-z])\b")  # "l l c" (from L.L.C.) -> "llc"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One reviewed row of companies.csv."""
+
+    match: str
+    company: str
+    valid_from: pd.Timestamp | None
+    valid_to: pd.Timestamp | None
+    source: str
+
+
+@cache
+def aliases() -> tuple[Alias, ...]:
+    """The reviewed alias table, longest `match` first (the most specific row wins)."""
+    text = files(__package__).joinpath("companies.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    out = [
+        Alias(
+            key(r["match"]),
+            r["company"],
+            pd.Timestamp(r["valid_from"]) if r["valid_from"] else None,
+            pd.Timestamp(r["valid_to"]) if r["valid_to"] else None,
+            r["source"],
+        )
+        for r in rows
+    ]
+    return tuple(sorted(out, key=lambda a: -len(a.match)))
+
+
+@lru_cache(maxsize=1 << 16)
+def key(name: str) -> str:
+    """A name compared without capitals, punctuation, "&"/"and" or a trailing legal form."""
+    text = name.lower().replace("&", " and ").replace("'", "")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = _SPLIT_LETTERS.sub(lambda m: m.group(1).replace(" ", ""), text)
+    words = text.split()
+    while words and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    while words and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1 << 16)
+def parts(employer: str) -> tuple[str, str]:
+    """The legal employer and the trade name of a case name: the parent for "X, a subsidiary of Y", X and Y for
+    "X d/b/a Y" ("" where there is none); a former name ("f/k/a") is dropped."""
+    name = FORMERLY.sub("", employer)
+    parent = SUBSIDIARY.split(name, maxsplit=1)
+    if len(parent) == 2 and key(parent[1]):
+        name = parent[1]
+    legal, *trade = DBA.split(name, maxsplit=1)
+    return legal.strip(" ,;"), (trade[0] if trade else "").strip(" ,;")
+
+
+def _alias(name_key: str, day: pd.Timestamp) -> str | None:
+    for a in aliases():
+        if (name_key == a.match or name_key.startswith(a.match + " ")) and (
+            (a.valid_from is None or day >= a.valid_from) and (a.valid_to is None or day <= a.valid_to)
+        ):
+            return a.company
+    return None
+
+
+def _without_suffix(name: str) -> str:
+    """A spelling without its trailing legal form and punctuation ("Acme Tools, Inc." -> "Acme Tools")."""
+    words = name.strip(" ,.;").split()
+    while len(words) > 1 and key(words[-1]) == "":
+        words.pop()
+    return " ".join(words).strip(" ,.;")
+
+
+def companies(employers: pd.Series, days: pd.Series) -> pd.Series:
+    """The company of each employer (name, day of the count): the alias table's, else the most common spelling
+    among the employers sharing its key."""
+    legal_trade = [parts(e) for e in employers]
+    keys = [key(legal) or key(trade) for legal, trade in legal_trade]
+    spellings: dict[str, Counter[str]] = {}
+    for k, (legal, _) in zip(keys, legal_trade):
+        spellings.setdefault(k, Counter())[_without_suffix(legal)] += 1
+    chosen = {
+        k: max(c.items(), key=lambda item: (item[0] != item[0].upper(), item[1], item[0]))[0]
+        for k, c in spellings.items()
+    }
+    out = []
+    for k, (_, trade), day in zip(keys, legal_trade, days):
+        found = _alias(k, day) or (_alias(key(trade), day) if trade else None)
+        out.append(found or chosen.get(k) or "")
+    return pd.Series(out, index=employers.index, dtype=object)
+
+
+def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200) -> list[dict[str, object]]:
+    """Pairs of distinct companies whose keys look alike but the rules did not join, for review: compared within
+    the same first word (difflib ratio at least `cutoff`), the most frequent first, at most `limit`."""
+    counts = company_names[company_names != ""].value_counts()
+    by_key: dict[str, str] = {}
+    for name in counts.index:
+        by_key.setdefault(key(name), name)
+    blocks: dict[str, list[str]] = {}
+    for k in by_key:
+        if k:
+            blocks.setdefault(k.split()[0], []).append(k)
+    pairs = []
+    for block in blocks.values():
+        for i, a in enumerate(block):
+            matcher = difflib.SequenceMatcher(None, "", a)  # seq2 is the one difflib caches
+            for b in block[i + 1 :]:
+                matcher.set_seq1(b)
+                if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                    ratio = matcher.ratio()
+                    if ratio >= cutoff:
+                        pairs.append((by_key[a], by_key[b], ratio))
+    pairs.sort(key=lambda p: (-(counts[p[0]] + counts[p[1]]), p[0], p[1]))
+    return [
+        {"company": a, "elections": int(counts[a]), "near": b, "near_elections": int(counts[b]), "ratio": round(r, 3)}
+        for a, b, r in pairs[:limit]
+    ]
