@@ -5,6 +5,7 @@ Kept apart from the charts (no matplotlib), so the story text and a notebook's f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -34,11 +35,16 @@ def election_source_ids(ds: Dataset, election_ids: Iterable[str]) -> tuple[str, 
 
 def unverified_publishers(ds: Dataset, source_ids: Iterable[str]) -> list[str]:
     """The outlets of the cited sources that have no address on record (their figures could not be checked),
-    each once, as readers know them ('HuffPost (reprinted)' -> 'HuffPost')."""
+    each once, as readers know them ('HuffPost (reprinted)' -> 'HuffPost'). The NLRB's own records (a FOIA
+    release, a case file) are the primary record, not a report to check, and are not listed."""
     sources = ds.sources.set_index("source_id")
     names = []
     for sid in dict.fromkeys(source_ids):
-        if sid in sources.index and (pd.isna(sources.at[sid, "url"]) or not str(sources.at[sid, "url"]).strip()):
+        if sid not in sources.index or re.search(
+            r"National Labor Relations Board|\bNLRB\b", str(sources.at[sid, "publisher"])
+        ):
+            continue
+        if pd.isna(sources.at[sid, "url"]) or not str(sources.at[sid, "url"]).strip():
             names.append(str(sources.at[sid, "publisher"]).split(" (")[0].strip())
     return list(dict.fromkeys(names))
 

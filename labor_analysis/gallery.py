@@ -345,6 +345,9 @@ def build_gallery(
                     by_slug[record.slug] = record
                     bar.update()
         records = [by_slug[spec.slug] for spec in specs]
-        explorers = {link.chart_slug: link.file_name for link in write_explorers(ds, out)}
+        explorers = {
+            link.chart_slug: link.file_name
+            for link in write_explorers(ds if per_election is None else only_elections(ds, per_election), out)
+        }
         write_gallery(records, out, explorers, at_company(ds.elections), calls, left_out)
     return records
