@@ -135,7 +135,9 @@ def win_rates(ds: Dataset, tables: Tables) -> Passage:
     t = tables["win_rate_by_unit_size"]
     large = t[t["min_eligible"] >= LARGE_UNIT]
     winners = _labels(record[record["outcome"] == "won"])
-    open_ = _labels(record[record["outcome"] == "undetermined"])
+    undetermined = record["outcome"] == "undetermined"
+    set_aside = record["status"].astype(str).eq("set_aside") if "status" in record else False
+    open_, aside = _labels(record[undetermined & ~set_aside]), _labels(record[undetermined & set_aside])
     text = (
         f"Nationally, unions won **{fmt_pct(national_rate(tables), 0)}** of the elections the count decided "
         f"in {period(tables)} (a tie loses). In units of {fmt_int(LARGE_UNIT)} voters or more they won "
@@ -143,7 +145,12 @@ def win_rates(ds: Dataset, tables: Tables) -> Passage:
         f"{fmt_int(large['won'].sum() + large['lost'].sum())}. {escape_markdown(capitalised(Focus.of(ds).at))} "
         f"the union won **{fmt_int(won)} of {fmt_int(total)}** decided elections"
         + (f" ({_names(winners)})" if winners else "")
-        + (f"; {_names(open_)} remained open, its challenged ballots determinative" if open_ else "")
+        + (f"; {_names(open_)} remained open, the challenged ballots determinative" if open_ else "")
+        + (
+            f"; at {_names(aside)} the challenged ballots were determinative and the NLRB later set the election aside"
+            if aside
+            else ""
+        )
         + "."
     )
     return Passage(text, release_ids(tables) + _all_ids(ds))
