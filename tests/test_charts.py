@@ -271,7 +271,7 @@ def test_an_added_election_gets_its_charts(data_copy):
     with open(data_copy / "elections.csv", "a", encoding="utf-8") as fh:
         fh.write(
             "xyz9-2026,Amazon.com Services LLC,Amazon,XYZ9,Testville,OH,TWU,in_person,2026-03-02,2026-03-06,"
-            "2026-03-10,1000,false,,initial,,,,false,,test-gazette-2026,\n"
+            "2026-03-10,1000,false,,initial,,,,,false,,test-gazette-2026,\n"
         )
     with open(data_copy / "tallies.csv", "a", encoding="utf-8") as fh:
         for choice, n in (("yes", 400), ("no", 380), ("void", 5), ("challenged", 30)):
