@@ -678,6 +678,8 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
         top = max(0.1, float(data["share"].max()) * 1.35)
         ax.set_ylim(0, top)
         ax.yaxis.set_major_locator(MultipleLocator(0.05 if top <= 0.4 else 0.2))  # whole percents only
+        if top > 1:  # room for the label above a share of 100%, but no tick past it: a share never passes 100%
+            ax.set_yticks(np.arange(0, 1 + 1e-9, 0.2))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("Elections with determinative\nchallenged ballots")
         light_grid(ax, "y")
