@@ -97,12 +97,12 @@ _SCRIPT = """
     marker.setAttribute("transform", "translate(" + x.toFixed(2) + " " + y.toFixed(2) + ")");
     marker.setAttribute("data-overruled", u);
     marker.setAttribute("data-yes-share", q);
+    fit();  // a sentence that wraps onto another line makes the page taller: the frame follows
   }
   overruled.addEventListener("input", update);
   yesShare.addEventListener("input", update);
   window.addEventListener("resize", fit);
   update();
-  fit();
 })();
 """.strip()
 

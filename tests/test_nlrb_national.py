@@ -97,9 +97,14 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
     )
     ds = load(import_files([foia], tmp_path / "imported").out_dir)
     tables = load_tables()
-    specs = {s.slug: s for s in chart_plan(ds)[0] if s.slug.startswith("national-")}
-    assert sorted(specs) == sorted(NATIONAL_CHARTS)
+    plan, left_out = chart_plan(ds)
+    specs = {s.slug: s for s in plan if s.slug.startswith("national-")}
+    # the fiscal-year chart's baseline leaves out Amazon's elections, not this folder's: left out, with the reason
+    assert sorted(specs) == sorted(set(NATIONAL_CHARTS) - set(RECORD_CHARTS))
+    assert any(skipped.slug in RECORD_CHARTS and "baseline" in skipped.reason for skipped in left_out)
     for name in NATIONAL_CHARTS:
+        if name in RECORD_CHARTS:
+            continue
         finished = chart(name, ds)
         spec = finished.spec
         assert spec.headline in spec.title and spec.headline in spec.alt_text
