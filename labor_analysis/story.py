@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ from .analysis import (
 from .elections import election_source_ids, results
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
-from .safe_html import escape_markdown, markdown_link
+from .safe_html import escape_html, escape_markdown, html_link, markdown_link
 from .scenario import Scenario
 from .text import (
     about,
@@ -59,24 +59,87 @@ NOTEBOOK_FORMATS = ("png", "svg")
 NOTEBOOK_SIZES = ("web",)
 
 
+class Citation(NamedTuple):
+    """A source as readers see it cited: publisher, title (its ISO dates written out), url and publication date."""
+
+    source_id: str
+    publisher: str
+    title: str
+    url: str
+    published: str
+
+
+def citations(ds: Dataset, source_ids: Iterable[str]) -> tuple[Citation, ...]:
+    """The sources.csv rows of `source_ids` as citations, each once, in the order given (unknown ids: KeyError)."""
+    from .export import cited_sources  # export brings matplotlib: only when sources are cited
+
+    published = ds.sources.set_index("source_id")["published"]
+    cited = []
+    for src in cited_sources(ds, source_ids):
+        # a title's ISO dates as readers write dates ('download of April 17, 2023')
+        title = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: long_date(m.group(0)), src["title"])
+        date = published[src["source_id"]]
+        when = long_date(date) if pd.notna(date) else ""
+        cited.append(Citation(src["source_id"], src["publisher"], title, src["url"], when))
+    return tuple(cited)
+
+
 @dataclass(frozen=True)
 class Passage:
-    """A finding: the numbers as a table, the sentence written from them and the sources behind them. Shows in
-    Jupyter as the table, then the words (every value from the data escaped for Markdown)."""
+    """A finding: the numbers as a table, the sentence written from them and the sources behind them.
+
+    Shows in Jupyter as the table, then the words, then its sources by outlet and title (`sources`, filled by
+    `citing`); every value from the data escaped, for Markdown (`_repr_markdown_`) and for HTML (`_repr_html_`).
+    """
 
     text: str
     source_ids: tuple[str, ...] = ()
     table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    sources: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", tidy(self.text))  # 'N.Y.' ending a sentence: one period, not two
 
+    def citing(self, ds: Dataset) -> Passage:
+        """This passage with its source_ids resolved to the sources.csv rows of `ds`, so it can name them."""
+        return replace(self, sources=citations(ds, self.source_ids))
+
     def _repr_markdown_(self) -> str:
         return self.text if self.table is None else f"{markdown_table(self.table)}\n\n{self.text}"
 
+    def _repr_html_(self) -> str | None:
+        """The table, the words and the sources as HTML; None (Jupyter then shows the Markdown) without mistune,
+        the Markdown renderer that comes with Jupyter's nbconvert."""
+        try:
+            import mistune
+        except ImportError:
+            return None
+        # The words are Markdown whose data values escape_markdown already made text (entities, backslashes), as in
+        # the reports nbconvert renders; mistune's escape=True would escape those entities a second time.
+        words = mistune.create_markdown(escape=False)(self.text)
+        parts = [html_table(self.table)] if self.table is not None else []
+        parts.append(str(words))
+        if self.sources:
+            items = "".join(f"<li>{_html_citation(c)}</li>" for c in self.sources)
+            parts.append(f'<p class="sources">Sources:</p><ul class="sources">{items}</ul>')
+        return '<div class="finding">' + "\n".join(parts) + "</div>"
 
-def markdown_table(table: pd.DataFrame) -> str:
-    """A DataFrame as a Markdown table: its index and columns, every cell escaped (missing cells left blank)."""
+
+def _html_citation(source: Citation) -> str:
+    """'Publisher: <a href="...">Title</a>, April 1, 2022', every part escaped, the link only when http(s)."""
+    date = f", {escape_html(source.published)}" if source.published else ""
+    return f"{escape_html(source.publisher)}: {html_link(source.url, source.title)}{date}"
+
+
+def _markdown_citation(source: Citation) -> str:
+    """'Publisher: [Title](<url>), April 1, 2022', every part escaped for Markdown, the link only when http(s)."""
+    date = f", {source.published}" if source.published else ""
+    return f"{escape_markdown(source.publisher)}: {markdown_link(source.url, source.title)}{date}"
+
+
+def _cells(table: pd.DataFrame, escape: Callable[[str], str]) -> list[list[str]]:
+    """A DataFrame's header and rows as display strings: its index as columns, counts with separators, dates
+    written out, missing cells blank, every text value passed through `escape`."""
 
     def cell(value: Any) -> str:
         if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
@@ -89,12 +152,25 @@ def markdown_table(table: pd.DataFrame) -> str:
             return f"{int(value):,}"
         if isinstance(value, float | np.floating):
             return f"{float(value):,.4g}"
-        return escape_markdown(value).replace("|", "\\|")
+        return escape(str(value))
 
     frame = table.reset_index() if table.index.name or not isinstance(table.index, pd.RangeIndex) else table
-    lines = ["| " + " | ".join(cell(str(c)) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
+    return [[cell(str(c)) for c in frame.columns], *([cell(v) for v in row] for row in frame.itertuples(index=False))]
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table: its index and columns, every cell escaped (missing cells left blank)."""
+    header, *rows = _cells(table, lambda text: escape_markdown(text).replace("|", "\\|"))
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def html_table(table: pd.DataFrame) -> str:
+    """A DataFrame as an HTML table: its index and columns, every cell escaped (missing cells left blank)."""
+    header, *rows = _cells(table, escape_html)
+    head = "<tr>" + "".join(f"<th>{c}</th>" for c in header) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="finding-table"><thead>{head}</thead><tbody>{body}</tbody></table>'
 
 
 def election_row(ds: Dataset, election_id: str) -> pd.Series:
@@ -210,12 +286,12 @@ def numbers(ds: Dataset, election_ids: Sequence[str], columns: Sequence[str]) ->
 
 def result(ds: Dataset, election_id: str) -> Passage:
     """Who won and by how much, from the union's side, under the NLRB rules (undetermined while challenges matter)."""
-    return _with_table(_result(ds, election_id), numbers(ds, [election_id], COUNT_COLUMNS))
+    return _with_table(_result(ds, election_id), numbers(ds, [election_id], COUNT_COLUMNS), ds)
 
 
-def _with_table(passage: Passage, table: pd.DataFrame) -> Passage:
-    """The passage with the numbers it was written from."""
-    return Passage(passage.text, passage.source_ids, table)
+def _with_table(passage: Passage, table: pd.DataFrame, ds: Dataset) -> Passage:
+    """The passage with the numbers it was written from, and its sources as `ds` names them (a finding)."""
+    return replace(passage, table=table).citing(ds)
 
 
 def _result(ds: Dataset, election_id: str) -> Passage:
@@ -256,7 +332,7 @@ def _after_count(ds: Dataset, election_id: str) -> str:
 
 def turnout(ds: Dataset, election_id: str) -> Passage:
     """How many of the eligible workers voted, and how many ballots were void or challenged."""
-    return _with_table(_turnout(ds, election_id), numbers(ds, [election_id], TURNOUT_COLUMNS))
+    return _with_table(_turnout(ds, election_id), numbers(ds, [election_id], TURNOUT_COLUMNS), ds)
 
 
 def _turnout(ds: Dataset, election_id: str) -> Passage:
@@ -289,7 +365,7 @@ def _turnout(ds: Dataset, election_id: str) -> Passage:
 
 def challenged(ds: Dataset, election_id: str) -> Passage:
     """Whether the challenged ballots could change the result, and how many the union would need as yes votes."""
-    return _with_table(_challenged(ds, election_id), numbers(ds, [election_id], CHALLENGED_COLUMNS))
+    return _with_table(_challenged(ds, election_id), numbers(ds, [election_id], CHALLENGED_COLUMNS), ds)
 
 
 def _challenged(ds: Dataset, election_id: str) -> Passage:
@@ -345,7 +421,7 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
         {"overruled": [overruled], "yes_share": [assumed], "win_probability": [scenario.probability]},
         index=pd.Index([election_id], name="election_id"),
     )
-    return Passage(scenario.probability_text, sources, table)
+    return _with_table(Passage(scenario.probability_text, sources), table, ds)
 
 
 def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
@@ -568,7 +644,7 @@ def money_ratio(ds: Dataset) -> Passage:
         "The two are not like with like: one covers every workplace for a year, the other one campaign."
         + (f" The company's figure is roughly {times} times the union's." if times >= 2 else "")
     )
-    return Passage(text, tuple(dict.fromkeys(data["source_id"])), data.reset_index(drop=True))
+    return _with_table(Passage(text, tuple(dict.fromkeys(data["source_id"]))), data.reset_index(drop=True), ds)
 
 
 def _per(value: Any, prefix: str) -> str:
@@ -607,13 +683,12 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
         "figures cover all its campaigns of the period, so per worker here they are an upper bound, not what was "
         "spent at this one site:"
     )
-    return Passage(
+    words = Passage(
         head + "\n\n" + "\n".join(lines),
         (*table["source_id"].astype(str), *election_source_ids(ds, election_ids)),
-        table[
-            ["spender", "purpose", "amount_usd", "eligible_voters", "valid_votes", "usd_per_eligible_voter"]
-        ].reset_index(drop=True),
     )
+    columns = ["spender", "purpose", "amount_usd", "eligible_voters", "valid_votes", "usd_per_eligible_voter"]
+    return _with_table(words, table[columns].reset_index(drop=True), ds)
 
 
 def overview(ds: Dataset) -> Passage:
@@ -645,7 +720,7 @@ def overview(ds: Dataset) -> Passage:
         f"{fmt_int(_eligible_total(latest))} workers were eligible to vote."
     )
     outcomes = counts.rename_axis("outcome").rename("elections").to_frame()
-    return Passage(text, election_source_ids(ds, table["election_id"]), outcomes)
+    return _with_table(Passage(text, election_source_ids(ds, table["election_id"])), outcomes, ds)
 
 
 def _eligible_total(latest: pd.DataFrame) -> int:
@@ -679,20 +754,9 @@ def _count_or(value: Any) -> str:
 
 def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
     """A Markdown list citing every source: publisher, title (linked when its url is http or https), date."""
-    from .export import cited_sources  # export brings matplotlib: only when sources are listed
-
-    published = ds.sources.set_index("source_id")["published"]
-    cited = cited_sources(ds, source_ids)
-    lines = []
-    for src in cited:
-        # a title's ISO dates as readers write dates ('download of April 17, 2023')
-        title = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: long_date(m.group(0)), str(src["title"]))
-        linked = markdown_link(src["url"], title)
-        date = published[src["source_id"]]
-        lines.append(
-            f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else "")
-        )
-    return Passage("\n".join(lines), tuple(s["source_id"] for s in cited))
+    cited = citations(ds, source_ids)
+    lines = [f"- {_markdown_citation(src)}" for src in cited]
+    return Passage("\n".join(lines), tuple(src.source_id for src in cited))
 
 
 def charts_folder(charts_dir: str | os.PathLike[str] | None, notebook: str) -> Path:

@@ -3,6 +3,8 @@ those numbers, on any valid folder; shown in Jupyter as the table, then the word
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import tempfile
 from pathlib import Path
 
@@ -44,3 +46,36 @@ def test_a_finding_shows_its_table_then_its_words_escaped(data_copy: Path) -> No
     assert shown.index("| city |") < shown.index("words")
     assert "<b>" not in shown and "\\|" in shown  # data text escaped, its pipe kept inside its cell
     assert "| 2,654 | 2,131 |" in shown
+
+
+def test_a_finding_shows_as_html_its_table_words_and_sources_all_escaped(project_data_dir: Path) -> None:
+    from test_html_safety import PAYLOADS, assert_safe_page
+
+    clean = la.load(project_data_dir)
+    hostile_union, hostile_employer, hostile_outlet = PAYLOADS[0], PAYLOADS[2], PAYLOADS[1]
+    elections, sources = clean.elections.copy(), clean.sources.copy()
+    jfk8 = elections["election_id"] == "jfk8-2022"
+    elections.loc[jfk8, "union"], elections.loc[jfk8, "employer"] = hostile_union, hostile_employer
+    tally = str(elections.loc[jfk8, "source_id"].iloc[0])
+    sources["publisher"] = sources["publisher"].astype(object)
+    sources.loc[sources["source_id"] == tally, ["publisher", "url"]] = [hostile_outlet, "javascript:alert(1)"]
+    ds = dataclasses.replace(clean, elections=elections, sources=sources)
+
+    table = story.numbers(ds, ["jfk8-2022"], ["employer", "union", "yes", "no"])
+    finding = story.Passage(f"The {story.election_row(ds, 'jfk8-2022')['union']} won.", (tally,), table).citing(ds)
+    shown = finding._repr_html_()
+    assert shown is not None
+    assert_safe_page(shown)
+    for payload in (hostile_union, hostile_employer, hostile_outlet):
+        assert payload not in shown and html.escape(payload, quote=True) in shown.replace("&#x27;", "'")
+    assert shown.index("<table") < shown.index("won.") < shown.index("Sources:")  # table, words, sources
+    assert "<td>2,654</td><td>2,131</td>" in shown
+    assert "javascript" not in shown.replace(html.escape(hostile_union), "")  # the bad url shown nowhere as a link
+
+    # A story function's finding names every source of its words by outlet and title, linked when http(s).
+    result = story.result(clean, "jfk8-2022")
+    listed = result._repr_html_()
+    assert listed is not None and listed.count("<li>") == len(result.source_ids) > 0
+    for row in clean.sources[clean.sources["source_id"].isin(result.source_ids)].itertuples():
+        assert f"{html.escape(row.publisher)}: " in listed and f'href="{html.escape(row.url)}"' in listed
+    assert result._repr_markdown_().startswith("| election\\_id |")  # the Markdown view is unchanged
