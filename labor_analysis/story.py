@@ -324,9 +324,23 @@ def _result(ds: Dataset, election_id: str) -> Passage:
     return Passage(text, election_source_ids(ds, [election_id]))
 
 
+#: The numbers behind what the NLRB decided after the count: elections.csv's `status` columns, and how many
+#: elections of the case were held up to this one (so a set-aside says which election it ordered).
+AFTERMATH_COLUMNS = ["case_number", "status", "status_date", "status_by", "status_appealed", "elections_in_case"]
+
+
+def decisions(ds: Dataset, election_ids: Sequence[str]) -> pd.DataFrame:
+    """What the NLRB decided after the count of these elections (by id): the `AFTERMATH_COLUMNS` of each."""
+    return results(ds).set_index("election_id").loc[list(election_ids), AFTERMATH_COLUMNS]
+
+
 def _after_count(ds: Dataset, election_id: str) -> str:
     """What the NLRB decided after the count, from elections.csv's structured `status` columns ('' if none)."""
-    row = results(ds).set_index("election_id").loc[election_id]
+    return _decision_words(decisions(ds, [election_id]).loc[election_id])
+
+
+def _decision_words(row: pd.Series) -> str:
+    """The sentence of one `decisions` row ('' when no decision is recorded)."""
     return status_sentence(row, int(row["elections_in_case"]))
 
 
@@ -424,39 +438,72 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
     return _with_table(Passage(scenario.probability_text, sources), table, ds)
 
 
-def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
-    """The share of the unit reported to have backed the petition, against the NLRB's 30% minimum."""
-    row = election_row(ds, election_id)
+def showing(ds: Dataset, election_id: str) -> pd.DataFrame:
+    """The election's showing of interest against the NLRB's minimum, and its yes votes as a share of the eligible.
+
+    One row (index `election_id`): `showing_share` (the preferred `showing_of_interest_pct` figure as a share, NaN
+    when none is on record), `approximate`, `minimum`, `meets_minimum`, `yes`, `eligible_voters` and
+    `yes_of_eligible` (NaN when either count is unreported or no worker was eligible), and the figure's `source_id`.
+    """
+    row = analysis_election_row(ds, election_id)
     workforce = preferred(ds.workforce)
     rows = workforce[(workforce["election_id"] == election_id) & (workforce["measure"] == "showing_of_interest_pct")]
+    share = float(rows["value"].iloc[0]) / 100 if not rows.empty else np.nan
+    yes, eligible = row["yes"], row["eligible_voters"]
+    known = pd.notna(yes) and pd.notna(eligible) and int(eligible) > 0
+    return pd.DataFrame(
+        {
+            "showing_share": [share],
+            "approximate": [bool(rows["approximate"].iloc[0]) if not rows.empty else pd.NA],
+            "minimum": [SHOWING_OF_INTEREST_MINIMUM],
+            "meets_minimum": [meets_showing_of_interest(share) if not rows.empty else pd.NA],
+            "yes": [yes],
+            "eligible_voters": [eligible],
+            "yes_of_eligible": [int(yes) / int(eligible) if known else np.nan],
+            "source_id": [str(rows["source_id"].iloc[0]) if not rows.empty else pd.NA],
+        },
+        index=pd.Index([election_id], name="election_id"),
+    )
+
+
+def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
+    """The share of the unit reported to have backed the petition, against the NLRB's 30% minimum."""
+    table = showing(ds, election_id)
+    numbers_ = table.loc[election_id]
     minimum = (
         f"Before it holds an election, the NLRB needs a showing of interest from at least "
-        f"{fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of the workers in the unit."
+        f"{fmt_pct(numbers_['minimum'], 0)} of the workers in the unit."
     )
-    if rows.empty:
-        return Passage(minimum + " The data holds no showing-of-interest figure for this election.")
-    pct, approximate = float(rows["value"].iloc[0]), bool(rows["approximate"].iloc[0])
-    verdict = "meets" if meets_showing_of_interest(pct / 100) else "falls short of"
-    known = pd.notna(row["yes"]) and pd.notna(row["eligible_voters"])
-    share = fmt_pct(int(row["yes"]) / int(row["eligible_voters"]), 0) if known else ""
+    if pd.isna(numbers_["showing_share"]):
+        words = Passage(minimum + " The data holds no showing-of-interest figure for this election.")
+        return _with_table(words, table, ds)
+    verdict = "meets" if numbers_["meets_minimum"] else "falls short of"
     yes_of_eligible = (
-        f" By the count, {fmt_int(row['yes'])} workers, {share} of those eligible, voted yes." if known else ""
+        f" By the count, {fmt_int(numbers_['yes'])} workers, {fmt_pct(numbers_['yes_of_eligible'], 0)} of those "
+        "eligible, voted yes."
+        if pd.notna(numbers_["yes_of_eligible"])
+        else ""
     )
     text = (
-        f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
-        f"when it filed, which {verdict} that minimum.{yes_of_eligible}"
+        f"{minimum} The {election_row(ds, election_id)['union']}'s showing was reported as "
+        f"{about(bool(numbers_['approximate']))}{fmt_pct(numbers_['showing_share'], 0)} when it filed, which "
+        f"{verdict} that minimum.{yes_of_eligible}"
     )
-    return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id])))
+    words = Passage(text, (str(numbers_["source_id"]), *election_source_ids(ds, [election_id])))
+    return _with_table(words, table, ds)
 
 
 def aftermath(ds: Dataset, election_id: str) -> Passage:
     """What the NLRB decided about the election after the count, from elections.csv's `status` columns."""
-    after = _after_count(ds, election_id)
+    table = decisions(ds, [election_id])
+    after = _decision_words(table.loc[election_id])
     if not after:
-        return Passage("No decision by the NLRB after the count is on record for this election.")
+        return _with_table(
+            Passage("No decision by the NLRB after the count is on record for this election."), table, ds
+        )
     status_source = ds.elections.set_index("election_id").at[election_id, "status_source_id"]
     sources = (*([str(status_source)] if pd.notna(status_source) else []), *election_source_ids(ds, [election_id]))
-    return Passage(f"After the count: {after}", tuple(dict.fromkeys(sources)))
+    return _with_table(Passage(f"After the count: {after}", tuple(dict.fromkeys(sources))), table, ds)
 
 
 def same_facility(ds: Dataset, election_id: str) -> list[str]:
@@ -466,12 +513,17 @@ def same_facility(ds: Dataset, election_id: str) -> list[str]:
     return [e for e in table.loc[table["facility"] == facility, "election_id"] if e != election_id]
 
 
+#: The numbers behind the other votes at a facility (`earlier_and_later`): `la.results` columns.
+OTHER_VOTES_COLUMNS = ["count_date", "yes", "no", "yes_share", "turnout", "challenged", "outcome"]
+
+
 def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     """How each other election at the same facility went, for comparison."""
     others = same_facility(ds, election_id)
     row = _named(ds, election_id)
     if not others:
-        return Passage(f"No other election {row['at']} is on record.")
+        words = Passage(f"No other election {row['at']} is on record.")
+        return _with_table(words, numbers(ds, [election_id], OTHER_VOTES_COLUMNS), ds)
 
     def line(name: str, r: pd.Series) -> str:
         if _several_choices(r):
@@ -491,7 +543,8 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
         when = "earlier" if o["count_date"] < row["count_date"] else "later"
         lines.append(line(f"The {when} vote {o['at_mid']} counted {long_date(o['count_date'])}", o))
     lines.append(line(f"This vote, counted {long_date(row['count_date'])}", row))
-    return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
+    words = Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
+    return _with_table(words, numbers(ds, [*others, election_id], OTHER_VOTES_COLUMNS), ds)
 
 
 def _yes_share(row: pd.Series) -> str:
@@ -515,6 +568,10 @@ def _short(row: pd.Series) -> str:
     return str(row["facility"]) if row["with_code"] else row["name"]
 
 
+#: The numbers behind two elections side by side (`comparison`): `la.results` columns.
+COMPARISON_COLUMNS = ["eligible_voters", "turnout", "yes_share"]
+
+
 def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     """Two elections side by side: eligible voters, turnout and yes share."""
     a, b = _named(ds, election_id), _named(ds, other_id)
@@ -531,7 +588,8 @@ def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
         f"{fmt_pct_or(a['yes_share'])} of the valid votes at {sa} against {fmt_pct_or(b['yes_share'])} at {sb}, and "
         f"turnout was {turnouts}"
     )
-    return Passage(text, election_source_ids(ds, [election_id, other_id]))
+    words = Passage(text, election_source_ids(ds, [election_id, other_id]))
+    return _with_table(words, numbers(ds, [election_id, other_id], COMPARISON_COLUMNS), ds)
 
 
 def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
@@ -588,29 +646,45 @@ def _other_counts(ds: Dataset, election_ids: Sequence[str]) -> pd.DataFrame:
     return rows[~rows.index.isin(preferred(rows).index)]
 
 
+#: What makes two spending rows the same figure: outlets disagreeing about it report it differently.
+SAME_FIGURE = ["spender", "measure", "period_start", "period_end"]
+
+
+def disputed_spending(ds: Dataset) -> pd.DataFrame:
+    """Every spending figure reported differently by two or more rows (same `SAME_FIGURE`), each row with its
+    `publisher` and whether the charts use it (`charts_use`: the first preferred row of its figure)."""
+    money = ds.spending
+    disputed = money[money.groupby(SAME_FIGURE, observed=True, dropna=False)["amount_usd"].transform("size") > 1]
+    chosen = preferred(disputed).drop_duplicates(SAME_FIGURE).index
+    table = disputed.sort_values(SAME_FIGURE, kind="stable").assign(
+        publisher=lambda t: t["source_id"].map(ds.sources.set_index("source_id")["publisher"]),
+        charts_use=lambda t: t.index.isin(chosen),
+    )
+    columns = [*SAME_FIGURE, "amount_usd", "purpose", "publisher", "unconfirmed", "charts_use", "source_id"]
+    return table[columns].reset_index(drop=True)
+
+
 def disputed_figures(ds: Dataset) -> Passage:
     """Where outlets reported different amounts for the same spending, both figures and which one the charts use."""
-    money = ds.spending.copy()
-    publishers = ds.sources.set_index("source_id")["publisher"]
-    keys = ["spender", "measure", "period_start", "period_end"]
-    lines, sources = [], []
-    for (spender, _, start, end), group in money.groupby(keys, observed=True, sort=True):
-        if len(group) < 2:
-            continue
+    table = disputed_spending(ds)
+    if table.empty:
+        words = Passage("Every spending figure in the data comes from a single report; none is disputed.")
+        return _with_table(words, table, ds)
+    lines = []
+    for (spender, _, start, end), group in table.groupby(SAME_FIGURE, observed=True, sort=False, dropna=False):
         figures = "; ".join(
             f"{fmt_usd(r['amount_usd'])} for {escape_markdown(r['purpose'])}, reported by "
-            f"{escape_markdown(publishers[r['source_id']])}"
-            f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}"
+            f"{escape_markdown(r['publisher'])}{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}"
             for _, r in group.iterrows()
         )
-        chosen = preferred(group)
-        pick = chosen.iloc[0]
-        use = f" The charts use {escape_markdown(publishers[pick['source_id']])}'s {fmt_usd(pick['amount_usd'])}."
+        pick = group[group["charts_use"]]
+        use = (
+            f" The charts use {escape_markdown(pick['publisher'].iloc[0])}'s {fmt_usd(pick['amount_usd'].iloc[0])}."
+            if not pick.empty
+            else ""
+        )
         lines.append(f"- {escape_markdown(spender)}, {period_label(start, end)}: {figures}.{use}")
-        sources.extend(group["source_id"].astype(str))
-    if not lines:
-        return Passage("Every spending figure in the data comes from a single report; none is disputed.")
-    return Passage("\n".join(lines), tuple(sources))
+    return _with_table(Passage("\n".join(lines), tuple(table["source_id"].astype(str))), table, ds)
 
 
 def money_ratio(ds: Dataset) -> Passage:
