@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ from .analysis import (
 from .elections import election_source_ids, results
 from .loading import Dataset, load
 from .rules import SHOWING_OF_INTEREST_MINIMUM, meets_showing_of_interest
-from .safe_html import escape_markdown, markdown_link
+from .safe_html import escape_html, escape_markdown, html_link, markdown_link
 from .scenario import Scenario
 from .text import (
     about,
@@ -59,24 +59,87 @@ NOTEBOOK_FORMATS = ("png", "svg")
 NOTEBOOK_SIZES = ("web",)
 
 
+class Citation(NamedTuple):
+    """A source as readers see it cited: publisher, title (its ISO dates written out), url and publication date."""
+
+    source_id: str
+    publisher: str
+    title: str
+    url: str
+    published: str
+
+
+def citations(ds: Dataset, source_ids: Iterable[str]) -> tuple[Citation, ...]:
+    """The sources.csv rows of `source_ids` as citations, each once, in the order given (unknown ids: KeyError)."""
+    from .export import cited_sources  # export brings matplotlib: only when sources are cited
+
+    published = ds.sources.set_index("source_id")["published"]
+    cited = []
+    for src in cited_sources(ds, source_ids):
+        # a title's ISO dates as readers write dates ('download of April 17, 2023')
+        title = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: long_date(m.group(0)), src["title"])
+        date = published[src["source_id"]]
+        when = long_date(date) if pd.notna(date) else ""
+        cited.append(Citation(src["source_id"], src["publisher"], title, src["url"], when))
+    return tuple(cited)
+
+
 @dataclass(frozen=True)
 class Passage:
-    """A finding: the numbers as a table, the sentence written from them and the sources behind them. Shows in
-    Jupyter as the table, then the words (every value from the data escaped for Markdown)."""
+    """A finding: the numbers as a table, the sentence written from them and the sources behind them.
+
+    Shows in Jupyter as the table, then the words, then its sources by outlet and title (`sources`, filled by
+    `citing`); every value from the data escaped, for Markdown (`_repr_markdown_`) and for HTML (`_repr_html_`).
+    """
 
     text: str
     source_ids: tuple[str, ...] = ()
     table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    sources: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", tidy(self.text))  # 'N.Y.' ending a sentence: one period, not two
 
+    def citing(self, ds: Dataset) -> Passage:
+        """This passage with its source_ids resolved to the sources.csv rows of `ds`, so it can name them."""
+        return replace(self, sources=citations(ds, self.source_ids))
+
     def _repr_markdown_(self) -> str:
         return self.text if self.table is None else f"{markdown_table(self.table)}\n\n{self.text}"
 
+    def _repr_html_(self) -> str | None:
+        """The table, the words and the sources as HTML; None (Jupyter then shows the Markdown) without mistune,
+        the Markdown renderer that comes with Jupyter's nbconvert."""
+        try:
+            import mistune
+        except ImportError:
+            return None
+        # The words are Markdown whose data values escape_markdown already made text (entities, backslashes), as in
+        # the reports nbconvert renders; mistune's escape=True would escape those entities a second time.
+        words = mistune.create_markdown(escape=False)(self.text)
+        parts = [html_table(self.table)] if self.table is not None else []
+        parts.append(str(words))
+        if self.sources:
+            items = "".join(f"<li>{_html_citation(c)}</li>" for c in self.sources)
+            parts.append(f'<p class="sources">Sources:</p><ul class="sources">{items}</ul>')
+        return '<div class="finding">' + "\n".join(parts) + "</div>"
 
-def markdown_table(table: pd.DataFrame) -> str:
-    """A DataFrame as a Markdown table: its index and columns, every cell escaped (missing cells left blank)."""
+
+def _html_citation(source: Citation) -> str:
+    """'Publisher: <a href="...">Title</a>, April 1, 2022', every part escaped, the link only when http(s)."""
+    date = f", {escape_html(source.published)}" if source.published else ""
+    return f"{escape_html(source.publisher)}: {html_link(source.url, source.title)}{date}"
+
+
+def _markdown_citation(source: Citation) -> str:
+    """'Publisher: [Title](<url>), April 1, 2022', every part escaped for Markdown, the link only when http(s)."""
+    date = f", {source.published}" if source.published else ""
+    return f"{escape_markdown(source.publisher)}: {markdown_link(source.url, source.title)}{date}"
+
+
+def _cells(table: pd.DataFrame, escape: Callable[[str], str]) -> list[list[str]]:
+    """A DataFrame's header and rows as display strings: its index as columns, counts with separators, dates
+    written out, missing cells blank, every text value passed through `escape`."""
 
     def cell(value: Any) -> str:
         if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
@@ -89,12 +152,25 @@ def markdown_table(table: pd.DataFrame) -> str:
             return f"{int(value):,}"
         if isinstance(value, float | np.floating):
             return f"{float(value):,.4g}"
-        return escape_markdown(value).replace("|", "\\|")
+        return escape(str(value))
 
     frame = table.reset_index() if table.index.name or not isinstance(table.index, pd.RangeIndex) else table
-    lines = ["| " + " | ".join(cell(str(c)) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
+    return [[cell(str(c)) for c in frame.columns], *([cell(v) for v in row] for row in frame.itertuples(index=False))]
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table: its index and columns, every cell escaped (missing cells left blank)."""
+    header, *rows = _cells(table, lambda text: escape_markdown(text).replace("|", "\\|"))
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def html_table(table: pd.DataFrame) -> str:
+    """A DataFrame as an HTML table: its index and columns, every cell escaped (missing cells left blank)."""
+    header, *rows = _cells(table, escape_html)
+    head = "<tr>" + "".join(f"<th>{c}</th>" for c in header) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="finding-table"><thead>{head}</thead><tbody>{body}</tbody></table>'
 
 
 def election_row(ds: Dataset, election_id: str) -> pd.Series:
@@ -210,12 +286,12 @@ def numbers(ds: Dataset, election_ids: Sequence[str], columns: Sequence[str]) ->
 
 def result(ds: Dataset, election_id: str) -> Passage:
     """Who won and by how much, from the union's side, under the NLRB rules (undetermined while challenges matter)."""
-    return _with_table(_result(ds, election_id), numbers(ds, [election_id], COUNT_COLUMNS))
+    return _with_table(_result(ds, election_id), numbers(ds, [election_id], COUNT_COLUMNS), ds)
 
 
-def _with_table(passage: Passage, table: pd.DataFrame) -> Passage:
-    """The passage with the numbers it was written from."""
-    return Passage(passage.text, passage.source_ids, table)
+def _with_table(passage: Passage, table: pd.DataFrame, ds: Dataset) -> Passage:
+    """The passage with the numbers it was written from, and its sources as `ds` names them (a finding)."""
+    return replace(passage, table=table).citing(ds)
 
 
 def _result(ds: Dataset, election_id: str) -> Passage:
@@ -248,15 +324,29 @@ def _result(ds: Dataset, election_id: str) -> Passage:
     return Passage(text, election_source_ids(ds, [election_id]))
 
 
+#: The numbers behind what the NLRB decided after the count: elections.csv's `status` columns, and how many
+#: elections of the case were held up to this one (so a set-aside says which election it ordered).
+AFTERMATH_COLUMNS = ["case_number", "status", "status_date", "status_by", "status_appealed", "elections_in_case"]
+
+
+def decisions(ds: Dataset, election_ids: Sequence[str]) -> pd.DataFrame:
+    """What the NLRB decided after the count of these elections (by id): the `AFTERMATH_COLUMNS` of each."""
+    return results(ds).set_index("election_id").loc[list(election_ids), AFTERMATH_COLUMNS]
+
+
 def _after_count(ds: Dataset, election_id: str) -> str:
     """What the NLRB decided after the count, from elections.csv's structured `status` columns ('' if none)."""
-    row = results(ds).set_index("election_id").loc[election_id]
+    return _decision_words(decisions(ds, [election_id]).loc[election_id])
+
+
+def _decision_words(row: pd.Series) -> str:
+    """The sentence of one `decisions` row ('' when no decision is recorded)."""
     return status_sentence(row, int(row["elections_in_case"]))
 
 
 def turnout(ds: Dataset, election_id: str) -> Passage:
     """How many of the eligible workers voted, and how many ballots were void or challenged."""
-    return _with_table(_turnout(ds, election_id), numbers(ds, [election_id], TURNOUT_COLUMNS))
+    return _with_table(_turnout(ds, election_id), numbers(ds, [election_id], TURNOUT_COLUMNS), ds)
 
 
 def _turnout(ds: Dataset, election_id: str) -> Passage:
@@ -289,7 +379,7 @@ def _turnout(ds: Dataset, election_id: str) -> Passage:
 
 def challenged(ds: Dataset, election_id: str) -> Passage:
     """Whether the challenged ballots could change the result, and how many the union would need as yes votes."""
-    return _with_table(_challenged(ds, election_id), numbers(ds, [election_id], CHALLENGED_COLUMNS))
+    return _with_table(_challenged(ds, election_id), numbers(ds, [election_id], CHALLENGED_COLUMNS), ds)
 
 
 def _challenged(ds: Dataset, election_id: str) -> Passage:
@@ -345,42 +435,75 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
         {"overruled": [overruled], "yes_share": [assumed], "win_probability": [scenario.probability]},
         index=pd.Index([election_id], name="election_id"),
     )
-    return Passage(scenario.probability_text, sources, table)
+    return _with_table(Passage(scenario.probability_text, sources), table, ds)
+
+
+def showing(ds: Dataset, election_id: str) -> pd.DataFrame:
+    """The election's showing of interest against the NLRB's minimum, and its yes votes as a share of the eligible.
+
+    One row (index `election_id`): `showing_share` (the preferred `showing_of_interest_pct` figure as a share, NaN
+    when none is on record), `approximate`, `minimum`, `meets_minimum`, `yes`, `eligible_voters` and
+    `yes_of_eligible` (NaN when either count is unreported or no worker was eligible), and the figure's `source_id`.
+    """
+    row = analysis_election_row(ds, election_id)
+    workforce = preferred(ds.workforce)
+    rows = workforce[(workforce["election_id"] == election_id) & (workforce["measure"] == "showing_of_interest_pct")]
+    share = float(rows["value"].iloc[0]) / 100 if not rows.empty else np.nan
+    yes, eligible = row["yes"], row["eligible_voters"]
+    known = pd.notna(yes) and pd.notna(eligible) and int(eligible) > 0
+    return pd.DataFrame(
+        {
+            "showing_share": [share],
+            "approximate": [bool(rows["approximate"].iloc[0]) if not rows.empty else pd.NA],
+            "minimum": [SHOWING_OF_INTEREST_MINIMUM],
+            "meets_minimum": [meets_showing_of_interest(share) if not rows.empty else pd.NA],
+            "yes": [yes],
+            "eligible_voters": [eligible],
+            "yes_of_eligible": [int(yes) / int(eligible) if known else np.nan],
+            "source_id": [str(rows["source_id"].iloc[0]) if not rows.empty else pd.NA],
+        },
+        index=pd.Index([election_id], name="election_id"),
+    )
 
 
 def showing_of_interest(ds: Dataset, election_id: str) -> Passage:
     """The share of the unit reported to have backed the petition, against the NLRB's 30% minimum."""
-    row = election_row(ds, election_id)
-    workforce = preferred(ds.workforce)
-    rows = workforce[(workforce["election_id"] == election_id) & (workforce["measure"] == "showing_of_interest_pct")]
+    table = showing(ds, election_id)
+    numbers_ = table.loc[election_id]
     minimum = (
         f"Before it holds an election, the NLRB needs a showing of interest from at least "
-        f"{fmt_pct(SHOWING_OF_INTEREST_MINIMUM, 0)} of the workers in the unit."
+        f"{fmt_pct(numbers_['minimum'], 0)} of the workers in the unit."
     )
-    if rows.empty:
-        return Passage(minimum + " The data holds no showing-of-interest figure for this election.")
-    pct, approximate = float(rows["value"].iloc[0]), bool(rows["approximate"].iloc[0])
-    verdict = "meets" if meets_showing_of_interest(pct / 100) else "falls short of"
-    known = pd.notna(row["yes"]) and pd.notna(row["eligible_voters"])
-    share = fmt_pct(int(row["yes"]) / int(row["eligible_voters"]), 0) if known else ""
+    if pd.isna(numbers_["showing_share"]):
+        words = Passage(minimum + " The data holds no showing-of-interest figure for this election.")
+        return _with_table(words, table, ds)
+    verdict = "meets" if numbers_["meets_minimum"] else "falls short of"
     yes_of_eligible = (
-        f" By the count, {fmt_int(row['yes'])} workers, {share} of those eligible, voted yes." if known else ""
+        f" By the count, {fmt_int(numbers_['yes'])} workers, {fmt_pct(numbers_['yes_of_eligible'], 0)} of those "
+        "eligible, voted yes."
+        if pd.notna(numbers_["yes_of_eligible"])
+        else ""
     )
     text = (
-        f"{minimum} The {row['union']}'s showing was reported as {about(approximate)}{fmt_pct(pct / 100, 0)} "
-        f"when it filed, which {verdict} that minimum.{yes_of_eligible}"
+        f"{minimum} The {election_row(ds, election_id)['union']}'s showing was reported as "
+        f"{about(bool(numbers_['approximate']))}{fmt_pct(numbers_['showing_share'], 0)} when it filed, which "
+        f"{verdict} that minimum.{yes_of_eligible}"
     )
-    return Passage(text, (*rows["source_id"].astype(str), *election_source_ids(ds, [election_id])))
+    words = Passage(text, (str(numbers_["source_id"]), *election_source_ids(ds, [election_id])))
+    return _with_table(words, table, ds)
 
 
 def aftermath(ds: Dataset, election_id: str) -> Passage:
     """What the NLRB decided about the election after the count, from elections.csv's `status` columns."""
-    after = _after_count(ds, election_id)
+    table = decisions(ds, [election_id])
+    after = _decision_words(table.loc[election_id])
     if not after:
-        return Passage("No decision by the NLRB after the count is on record for this election.")
+        return _with_table(
+            Passage("No decision by the NLRB after the count is on record for this election."), table, ds
+        )
     status_source = ds.elections.set_index("election_id").at[election_id, "status_source_id"]
     sources = (*([str(status_source)] if pd.notna(status_source) else []), *election_source_ids(ds, [election_id]))
-    return Passage(f"After the count: {after}", tuple(dict.fromkeys(sources)))
+    return _with_table(Passage(f"After the count: {after}", tuple(dict.fromkeys(sources))), table, ds)
 
 
 def same_facility(ds: Dataset, election_id: str) -> list[str]:
@@ -390,12 +513,17 @@ def same_facility(ds: Dataset, election_id: str) -> list[str]:
     return [e for e in table.loc[table["facility"] == facility, "election_id"] if e != election_id]
 
 
+#: The numbers behind the other votes at a facility (`earlier_and_later`): `la.results` columns.
+OTHER_VOTES_COLUMNS = ["count_date", "yes", "no", "yes_share", "turnout", "challenged", "outcome"]
+
+
 def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     """How each other election at the same facility went, for comparison."""
     others = same_facility(ds, election_id)
     row = _named(ds, election_id)
     if not others:
-        return Passage(f"No other election {row['at']} is on record.")
+        words = Passage(f"No other election {row['at']} is on record.")
+        return _with_table(words, numbers(ds, [election_id], OTHER_VOTES_COLUMNS), ds)
 
     def line(name: str, r: pd.Series) -> str:
         if _several_choices(r):
@@ -415,7 +543,8 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
         when = "earlier" if o["count_date"] < row["count_date"] else "later"
         lines.append(line(f"The {when} vote {o['at_mid']} counted {long_date(o['count_date'])}", o))
     lines.append(line(f"This vote, counted {long_date(row['count_date'])}", row))
-    return Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
+    words = Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
+    return _with_table(words, numbers(ds, [*others, election_id], OTHER_VOTES_COLUMNS), ds)
 
 
 def _yes_share(row: pd.Series) -> str:
@@ -439,6 +568,10 @@ def _short(row: pd.Series) -> str:
     return str(row["facility"]) if row["with_code"] else row["name"]
 
 
+#: The numbers behind two elections side by side (`comparison`): `la.results` columns.
+COMPARISON_COLUMNS = ["eligible_voters", "turnout", "yes_share"]
+
+
 def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     """Two elections side by side: eligible voters, turnout and yes share."""
     a, b = _named(ds, election_id), _named(ds, other_id)
@@ -455,7 +588,8 @@ def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
         f"{fmt_pct_or(a['yes_share'])} of the valid votes at {sa} against {fmt_pct_or(b['yes_share'])} at {sb}, and "
         f"turnout was {turnouts}"
     )
-    return Passage(text, election_source_ids(ds, [election_id, other_id]))
+    words = Passage(text, election_source_ids(ds, [election_id, other_id]))
+    return _with_table(words, numbers(ds, [election_id, other_id], COMPARISON_COLUMNS), ds)
 
 
 def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
@@ -512,29 +646,45 @@ def _other_counts(ds: Dataset, election_ids: Sequence[str]) -> pd.DataFrame:
     return rows[~rows.index.isin(preferred(rows).index)]
 
 
+#: What makes two spending rows the same figure: outlets disagreeing about it report it differently.
+SAME_FIGURE = ["spender", "measure", "period_start", "period_end"]
+
+
+def disputed_spending(ds: Dataset) -> pd.DataFrame:
+    """Every spending figure reported differently by two or more rows (same `SAME_FIGURE`), each row with its
+    `publisher` and whether the charts use it (`charts_use`: the first preferred row of its figure)."""
+    money = ds.spending
+    disputed = money[money.groupby(SAME_FIGURE, observed=True, dropna=False)["amount_usd"].transform("size") > 1]
+    chosen = preferred(disputed).drop_duplicates(SAME_FIGURE).index
+    table = disputed.sort_values(SAME_FIGURE, kind="stable").assign(
+        publisher=lambda t: t["source_id"].map(ds.sources.set_index("source_id")["publisher"]),
+        charts_use=lambda t: t.index.isin(chosen),
+    )
+    columns = [*SAME_FIGURE, "amount_usd", "purpose", "publisher", "unconfirmed", "charts_use", "source_id"]
+    return table[columns].reset_index(drop=True)
+
+
 def disputed_figures(ds: Dataset) -> Passage:
     """Where outlets reported different amounts for the same spending, both figures and which one the charts use."""
-    money = ds.spending.copy()
-    publishers = ds.sources.set_index("source_id")["publisher"]
-    keys = ["spender", "measure", "period_start", "period_end"]
-    lines, sources = [], []
-    for (spender, _, start, end), group in money.groupby(keys, observed=True, sort=True):
-        if len(group) < 2:
-            continue
+    table = disputed_spending(ds)
+    if table.empty:
+        words = Passage("Every spending figure in the data comes from a single report; none is disputed.")
+        return _with_table(words, table, ds)
+    lines = []
+    for (spender, _, start, end), group in table.groupby(SAME_FIGURE, observed=True, sort=False, dropna=False):
         figures = "; ".join(
             f"{fmt_usd(r['amount_usd'])} for {escape_markdown(r['purpose'])}, reported by "
-            f"{escape_markdown(publishers[r['source_id']])}"
-            f"{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}"
+            f"{escape_markdown(r['publisher'])}{' and unconfirmed elsewhere' if r['unconfirmed'] else ''}"
             for _, r in group.iterrows()
         )
-        chosen = preferred(group)
-        pick = chosen.iloc[0]
-        use = f" The charts use {escape_markdown(publishers[pick['source_id']])}'s {fmt_usd(pick['amount_usd'])}."
+        pick = group[group["charts_use"]]
+        use = (
+            f" The charts use {escape_markdown(pick['publisher'].iloc[0])}'s {fmt_usd(pick['amount_usd'].iloc[0])}."
+            if not pick.empty
+            else ""
+        )
         lines.append(f"- {escape_markdown(spender)}, {period_label(start, end)}: {figures}.{use}")
-        sources.extend(group["source_id"].astype(str))
-    if not lines:
-        return Passage("Every spending figure in the data comes from a single report; none is disputed.")
-    return Passage("\n".join(lines), tuple(sources))
+    return _with_table(Passage("\n".join(lines), tuple(table["source_id"].astype(str))), table, ds)
 
 
 def money_ratio(ds: Dataset) -> Passage:
@@ -568,7 +718,7 @@ def money_ratio(ds: Dataset) -> Passage:
         "The two are not like with like: one covers every workplace for a year, the other one campaign."
         + (f" The company's figure is roughly {times} times the union's." if times >= 2 else "")
     )
-    return Passage(text, tuple(dict.fromkeys(data["source_id"])), data.reset_index(drop=True))
+    return _with_table(Passage(text, tuple(dict.fromkeys(data["source_id"]))), data.reset_index(drop=True), ds)
 
 
 def _per(value: Any, prefix: str) -> str:
@@ -607,13 +757,12 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
         "figures cover all its campaigns of the period, so per worker here they are an upper bound, not what was "
         "spent at this one site:"
     )
-    return Passage(
+    words = Passage(
         head + "\n\n" + "\n".join(lines),
         (*table["source_id"].astype(str), *election_source_ids(ds, election_ids)),
-        table[
-            ["spender", "purpose", "amount_usd", "eligible_voters", "valid_votes", "usd_per_eligible_voter"]
-        ].reset_index(drop=True),
     )
+    columns = ["spender", "purpose", "amount_usd", "eligible_voters", "valid_votes", "usd_per_eligible_voter"]
+    return _with_table(words, table[columns].reset_index(drop=True), ds)
 
 
 def overview(ds: Dataset) -> Passage:
@@ -645,7 +794,7 @@ def overview(ds: Dataset) -> Passage:
         f"{fmt_int(_eligible_total(latest))} workers were eligible to vote."
     )
     outcomes = counts.rename_axis("outcome").rename("elections").to_frame()
-    return Passage(text, election_source_ids(ds, table["election_id"]), outcomes)
+    return _with_table(Passage(text, election_source_ids(ds, table["election_id"])), outcomes, ds)
 
 
 def _eligible_total(latest: pd.DataFrame) -> int:
@@ -679,20 +828,9 @@ def _count_or(value: Any) -> str:
 
 def sources_list(ds: Dataset, source_ids: Iterable[str]) -> Passage:
     """A Markdown list citing every source: publisher, title (linked when its url is http or https), date."""
-    from .export import cited_sources  # export brings matplotlib: only when sources are listed
-
-    published = ds.sources.set_index("source_id")["published"]
-    cited = cited_sources(ds, source_ids)
-    lines = []
-    for src in cited:
-        # a title's ISO dates as readers write dates ('download of April 17, 2023')
-        title = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: long_date(m.group(0)), str(src["title"]))
-        linked = markdown_link(src["url"], title)
-        date = published[src["source_id"]]
-        lines.append(
-            f"- {escape_markdown(src['publisher'])}: {linked}" + (f", {long_date(date)}" if pd.notna(date) else "")
-        )
-    return Passage("\n".join(lines), tuple(s["source_id"] for s in cited))
+    cited = citations(ds, source_ids)
+    lines = [f"- {_markdown_citation(src)}" for src in cited]
+    return Passage("\n".join(lines), tuple(src.source_id for src in cited))
 
 
 def charts_folder(charts_dir: str | os.PathLike[str] | None, notebook: str) -> Path:

@@ -217,6 +217,9 @@ def test_every_story_passage_renders_payloads_as_text(poisoned):
     assert len(passages) > 20
     nb = nbformat.v4.new_notebook()
     outputs = [nbformat.v4.new_output("display_data", {"text/markdown": p.text}) for p in passages]
+    outputs += [
+        nbformat.v4.new_output("display_data", {"text/html": p._repr_html_()}) for p in passages if p.table is not None
+    ]
     outputs.append(nbformat.v4.new_output("display_data", {"text/html": story.results_table(poisoned)._repr_html_()}))
     nb.cells = [nbformat.v4.new_code_cell("", outputs=outputs)]
     page = engine.report_html(nb, "poisoned")
