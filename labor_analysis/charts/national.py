@@ -328,13 +328,19 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
         raise ChartUnavailable("no election in the data folder has its eligible voters on record")
     smallest = fmt_pct(data["national_share_smaller"].min(), 0)
     focus = Focus.of(ds)
-    every = f"Every {focus.unit}" if len(data) > 1 else f"The {focus.unit}"
-    title = f"{every} was larger than {smallest} of the units in elections decided nationally in {period(tables)}"
+    every, each = ("Every", "Every unit examined") if len(data) > 1 else ("The", "The unit examined")
+    title = fitting_title(  # a long company name gives way to 'unit examined' rather than overflow the title
+        f"{every} {focus.unit} was larger than {smallest} of the units in elections decided nationally in "
+        f"{period(tables)}",
+        f"{each} was larger than {smallest} of the units decided nationally, {period(tables)}",
+    )
     if data["national_share_smaller"].min() < 0.5:  # not a finding about every unit: the medians instead
         smallest = fmt_int(data["eligible_voters"].median())
-        title = (
+        national_median = fmt_int(median_unit(tables))
+        title = fitting_title(
             f"The median {focus.unit} had {smallest} eligible voters; nationally, in elections decided in "
-            f"{period(tables)}, the median unit had {fmt_int(median_unit(tables))}"
+            f"{period(tables)}, the median unit had {national_median}",
+            f"The median unit examined had {smallest} eligible voters; nationally, {period(tables)}: {national_median}",
         )
     subtitle = (
         f"Cumulative share of NLRB elections decided in {period(tables)}, by eligible voters; "
