@@ -93,3 +93,28 @@ def test_per_election_charts_can_be_limited_while_overviews_cover_everything(pla
 
     said = selection_left_out(ds, ["jfk8-2022"])
     assert "6 of the 7 elections get no charts of their own" in said.reason and "--max-elections" in said.reason
+
+
+def test_listed_elections_that_share_a_workplace_name_are_named_by_their_city():
+    """An NLRB import names only the employer: 'Starbucks Corporation, 2022' on every row would tell no row apart."""
+    from labor_analysis.charts._base import MAX_LISTED, largest_listed
+    from labor_analysis.text import short_employer
+
+    n = MAX_LISTED + 2
+    table = pd.DataFrame(
+        {
+            "election_id": [f"e{i}" for i in range(n)],
+            "eligible_voters": [10 + i for i in range(n)],
+            "count_date": pd.to_datetime(["2022-03-01"] * n),
+            "facility": ["Starbucks Corporation"] * (n - 1) + ["JFK8"],
+            "city": ["Buffalo", "Seattle", "", *["Mesa"] * (n - 4), "Staten Island"],
+            "state": ["NY", "WA", "NY", *["AZ"] * (n - 4), "NY"],
+        }
+    )
+    data = table[["election_id"]].assign(label=[f"label {i}" for i in range(n)])
+    shown, words = largest_listed(data, table)
+    labels = dict(zip(shown["election_id"], shown["label"]))
+    assert labels[f"e{n - 1}"] == f"label {n - 1}"  # a code keeps its label, which names its place
+    assert labels["e3"] == "Mesa, Ariz., 2022" and "e0" not in labels  # the smallest two are not shown
+    assert labels["e2"] == f"{short_employer('Starbucks Corporation')}, 2022"  # no city on record: the workplace
+    assert "or its city, where several share one name" in words

@@ -31,7 +31,7 @@ from ..elections import (  # noqa: F401  (the charts' shared words)
 )
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES, short_employer, tidy, unverified_sentence
+from ..text import AP_STATES, place, short_employer, tidy, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -211,17 +211,30 @@ def largest_listed(data: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFram
     keep = ranked.index[:MAX_LISTED]
     shown = data.loc[sorted(keep)].reset_index(drop=True)
     if "label" in shown:  # one line each, so the rows fit the social card: the workplace and the year
-        named = table.set_index("election_id")
+        named = table.set_index("election_id").loc[shown["election_id"]]
+        shared = named["facility"].astype(str).duplicated(keep=False).to_numpy()
         shown["label"] = [
-            f"{short_employer(named.at[e, 'facility'])}, {pd.Timestamp(named.at[e, 'count_date']).year}"
-            if not re.fullmatch(r"[A-Z0-9-]+", str(named.at[e, "facility"]))
-            else label
-            for e, label in zip(shown["election_id"], shown["label"])
+            _listed_label(row, label, several)
+            for (_, row), label, several in zip(named.iterrows(), shown["label"], shared)
         ]
     return shown, (
         f" Shown: the {MAX_LISTED} largest units of the {len(data):,} elections, by eligible voters, each named by "
-        "its workplace and year."
+        "its workplace (or its city, where several share one name) and year."
     )
+
+
+def _listed_label(row: pd.Series, label: str, several: bool) -> str:
+    """One line naming a listed election: its label where the facility is a code ('JFK8, Staten Island, N.Y.');
+    else the workplace and the year; and where several listed elections share the workplace's name (an NLRB
+    import names only the employer), the city and the year, which tell them apart ('Buffalo, N.Y., 2021')."""
+    facility = str(row["facility"])
+    if re.fullmatch(r"[A-Z0-9-]+", facility):
+        return label
+    year = pd.Timestamp(row["count_date"]).year
+    city = row.get("city")
+    if several and isinstance(city, str) and city.strip():
+        return f"{place(city, row.get('state'))}, {year}"
+    return f"{short_employer(facility)}, {year}"
 
 
 def left_out_sentence(names: Iterable[str], why: str) -> str:
