@@ -480,6 +480,9 @@ def _check_elections(raw: RawTable, elections: pd.DataFrame, report: Report) -> 
     count_year = count.dt.year.to_numpy(dtype=float, na_value=np.nan)
     wrong = (id_year >= 0) & ~np.isnan(count_year) & (id_year != count_year)
     report.rows(raw, wrong, "election_id", "the year in election_id is not the year of count_date")
+    if "status_date" in elections:  # what the NLRB decided after the count cannot come before it
+        early = (elections["status_date"] < count).to_numpy(dtype=bool, na_value=False)
+        report.rows(raw, early, "status_date", "the decision after the count is dated before the count (count_date)")
     if "certified" in elections and "status" in elections:  # one certification, said in two columns
         status, certified = (elections[c].astype(object) for c in ("status", "certified"))
         contradicts = ((status == "certified") & (certified == "lost")) | (

@@ -171,6 +171,13 @@ def test_certified_loads_as_given(data_copy: Path) -> None:
     assert load(data_copy).elections.set_index("election_id").at["alb1-2022", "certified"] == "lost"
 
 
+def test_a_decision_after_the_count_is_not_dated_before_it(data_copy: Path) -> None:
+    line = set_cell(data_copy, "elections.csv", JFK8, "status_date", "2022-03-31")  # the count was 2022-04-01
+    assert_reported(data_copy, "elections.csv", line, "status_date", "dated before the count")
+    set_cell(data_copy, "elections.csv", JFK8, "status_date", "2022-04-01")  # the day of the count is allowed
+    load(data_copy)
+
+
 @pytest.mark.parametrize(("election", "certified"), [("jfk8-2022", "lost"), ("ldj5-2022", "won")])
 def test_certified_agrees_with_a_certification_in_status(data_copy: Path, election: str, certified: str) -> None:
     line = set_cell(data_copy, "elections.csv", {"election_id": election}, "certified", certified)
