@@ -54,9 +54,10 @@ def problems(text: str, ds: Dataset) -> list[str]:
     return found
 
 
-def word_problems(text: str, *, title: bool = False) -> list[str]:
+def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) -> list[str]:
     """The copy desk's list for one text: '..', 'all 1', a missing value printed, a name in capitals, a title too
-    long for the presets, a raw note after 'After the count'."""
+    long for the presets, a raw note after 'After the count'. `codes`: the data's facility codes ('KCVG'), which
+    are codes, not names left in capitals (`problems` checks that each stands with its place)."""
     found = []
     if ".." in text:
         found.append("has '..'")
@@ -66,7 +67,8 @@ def word_problems(text: str, *, title: bool = False) -> list[str]:
         found.append(f"prints a missing value ({MISSING.search(text).group(0)})")
     for match in CAPITALS.finditer(text):
         words = re.split(r"[ ,]+", match.group(0))
-        if any(w.strip(".,'") not in ACRONYMS and len(w.strip(".,'")) > 3 for w in words):
+        known = {*ACRONYMS, *codes}
+        if any(w.strip(".,'") not in known and len(w.strip(".,'")) > 3 for w in words):
             found.append(f"has a name in capitals ({match.group(0)!r})")
     if title and len(text) > TITLE_MAX:
         found.append(f"title of {len(text)} characters (most {TITLE_MAX})")
@@ -79,9 +81,10 @@ def word_problems(text: str, *, title: bool = False) -> list[str]:
 def spec_problems(spec: ChartSpec, ds: Dataset) -> list[str]:
     """Everything wrong with one chart's words: `word_problems` of its title, subtitle and alt text, `problems`,
     and a decertification (RD) election's chart worded as an organizing win or loss."""
-    found = [f"title {p}" for p in word_problems(spec.title, title=True)]
+    codes = facility_places(ds)
+    found = [f"title {p}" for p in word_problems(spec.title, title=True, codes=codes)]
     for name, text in (("subtitle", spec.subtitle), ("alt text", spec.alt_text)):
-        found += [f"{name} {p}" for p in word_problems(text)]
+        found += [f"{name} {p}" for p in word_problems(text, codes=codes)]
     found += [f"words {p}" for p in problems(" ".join((spec.title, spec.subtitle, spec.alt_text)), ds)]
     for election_id, case in rd_elections(ds).items():
         slug = re.sub(r"[^a-z0-9]+", "-", election_id.lower()).strip("-")
@@ -98,4 +101,5 @@ def rd_elections(ds: Dataset) -> dict[str, str]:
 
 def passages_problems(texts: Iterable[tuple[str, str]], ds: Dataset) -> list[str]:
     """`word_problems` and `problems` of report sentences, each named (`(name, text)` pairs)."""
-    return [f"{name}: {p}" for name, text in texts for p in (*word_problems(text), *problems(text, ds))]
+    codes = facility_places(ds)
+    return [f"{name}: {p}" for name, text in texts for p in (*word_problems(text, codes=codes), *problems(text, ds))]

@@ -79,6 +79,8 @@ def test_the_checker_catches_what_the_review_found():
     assert word_problems("Union won at Carnegie Library of in Pittsburgh..") == ["has '..'"]
     assert word_problems("Union won at UNITED PARCEL SERVICE in Pittsburgh") != []
     assert word_problems("Union won at UPMC in Pittsburgh") == []
+    listed = "Staten Island, N.Y. KCVG, Hebron, Ky."  # a facility code of the data after a place: a code, not a name
+    assert word_problems(listed) != [] and word_problems(listed, codes={"KCVG"}) == []
     assert word_problems("Challenged: <NA>") != []
     assert word_problems("x" * 121, title=True) != []
     assert word_problems("After the count: Rerun ordered November 29, 2021.") != []
