@@ -247,9 +247,12 @@ def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
 def test_the_baseline_leaves_out_the_focus_company(project_data_dir: Path, tmp_path: Path) -> None:
     """The national tables leave out the elections of the project's own company (Amazon), which they are compared
     with: an Amazon election in the import changes no table."""
+    from labor_analysis.charts.national import BASELINE_LEAVES_OUT
     from labor_analysis.nlrb.national import FOCUS_COMPANY
 
     assert set(load(project_data_dir).elections["company"].dropna()) == {FOCUS_COMPANY}
+    # the charts read tables made without this company, and must not take its elections off them again
+    assert BASELINE_LEAVES_OUT == FOCUS_COMPANY
     rows = [foia_row("29-RC-300001", "2021-03-01", yes=30, no=10), foia_row("29-RC-300002", "2021-04-01", yes=3, no=9)]
     base = national_tables(load(import_files([write_foia(tmp_path / "a.xlsx", rows)], tmp_path / "a").out_dir))
     amazon = foia_row("10-RC-300003", "2021-04-09", yes=738, no=1798, name="Amazon.com Services LLC", eligible=5867)
