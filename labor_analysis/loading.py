@@ -15,7 +15,6 @@ import os
 import re
 import zlib
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -68,27 +67,34 @@ class Dataset:
 
 @dataclass
 class RawTable:
-    """One CSV as parsed, before the content rules: its frame and the bytes needed to name editor lines."""
+    """One CSV as parsed, before the content rules: its frame and what is needed to name editor lines."""
 
     table: Table
     frame: pd.DataFrame
-    data: bytes = field(repr=False)
+    #: The file's bytes; None where each record is on its own line, one after another (no quoted cell, no blank
+    #: line), so a record's line is its position plus two: a national file need not be kept twice in memory.
+    data: bytes | None = field(repr=False)
     _record_lines: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def filename(self) -> str:
         return self.table.filename
 
-    @cached_property
-    def text(self) -> str:
-        """The file's text (decoded only when a line must be named: a valid national file never needs it)."""
-        return _text(self.data)
-
     def editor_lines(self, rows: np.ndarray | list[int]) -> list[int]:
         """The line (header = 1) on which each data row (0-based position) starts, counting quoted line breaks."""
-        if self._record_lines is None:
-            self._record_lines = _record_start_lines(self.text)
-        return [int(n) for n in self._record_lines[np.asarray(rows, dtype=np.int64)]]
+        positions = np.asarray(rows, dtype=np.int64)
+        if self.data is None:
+            return [int(n) + 2 for n in positions]
+        if self._record_lines is None:  # the file's text is decoded only when a line must be named
+            self._record_lines = _record_start_lines(_text(self.data))
+        return [int(n) for n in self._record_lines[positions]]
+
+
+def _one_record_per_line(data: bytes, records: int) -> bool:
+    """Whether the file's `records` data records are each on one line, one after another from line 2: no quote
+    (so no quoted line break) and as many records as lines after the header (so no blank line was skipped)."""
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    return records == lines - 1 and b'"' not in data
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
@@ -354,7 +360,8 @@ def raw_table(table: Table, data: bytes, report: Report) -> RawTable | None:
     except (pd.errors.ParserError, ValueError, OverflowError, MemoryError, csv.Error) as exc:
         _structure_problems(table, _text(data), exc, report)
         return None
-    return RawTable(table, _with_contract_columns(table, frame), data)
+    kept = None if _one_record_per_line(data, len(frame)) else data
+    return RawTable(table, _with_contract_columns(table, frame), kept)
 
 
 def read_folder(folder: Path, report: Report) -> dict[str, RawTable]:

@@ -210,14 +210,11 @@ def _safe_text(value: str) -> str:
 
 
 def _quoted_where_needed(texts: np.ndarray, joined: str) -> np.ndarray:
-    """`texts` (an object array of str, `joined` their concatenation) with each cell that needs quoting written
-    by `_safe_text`; the others, the usual case, are left to the byte matrix. Found in one pass over `joined`."""
-    found = [m.start() for m in _QUOTED.finditer(joined)]
-    if not found:
-        return texts
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    """`texts` (an object array of str, `joined` them joined by NUL) with each cell that needs quoting written by
+    `_safe_text`; the others, the usual case, are left to the byte matrix."""
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)  # one past each NUL
     texts = texts.copy()
-    for i in np.unique(np.searchsorted(ends, found, side="right")):
+    for i in np.unique(np.searchsorted(ends, [m.start() for m in _QUOTED.finditer(joined)], side="right")):
         texts[i] = _safe_text(texts[i])
     return texts
 
@@ -233,11 +230,31 @@ def _neutralised(padded: np.ndarray) -> np.ndarray:
     return quoted
 
 
-def _encoded(texts: np.ndarray, ascii_only: bool) -> np.ndarray:
-    """Text cells (an object array of str) as a NUL-padded UTF-8 byte matrix, formulas neutralised."""
-    if not ascii_only:
-        texts = np.array([t.encode("utf-8") for t in texts], dtype=object)
-    return _neutralised(_padded(texts.astype("S") if len(texts) else np.array([], dtype="S1")))
+@dataclass(frozen=True)
+class _Texts:
+    """Text cells encoded as UTF-8 in one piece, a NUL after each, then an empty cell (the one code -1 picks): each
+    cell is a slice of one byte array, found without encoding or measuring the cells one by one."""
+
+    data: np.ndarray  # uint8
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def of(cls, joined: str) -> _Texts:
+        """The cells of `joined`, the texts joined by NUL."""
+        data = np.frombuffer((joined + "\x00").encode("utf-8"), dtype=np.uint8)
+        ends = np.flatnonzero(data == 0)
+        starts = np.concatenate(([0], ends[:-1] + 1, [len(data)]))
+        return cls(data, starts, np.append(ends, len(data)) - starts)
+
+    def matrix(self, rows: slice | np.ndarray) -> np.ndarray:
+        """The NUL-padded byte matrix of the cells `rows` (a slice or positions, -1 for the empty cell), a `'`
+        before each formula."""
+        starts, lengths = self.starts[rows], self.lengths[rows]
+        offsets = np.arange(int(lengths.max(initial=0)), dtype=starts.dtype)
+        inside = offsets[None, :] < lengths[:, None]
+        cells = np.where(inside, self.data.take(starts[:, None] + offsets[None, :], mode="clip"), 0)
+        return _neutralised(cells.astype(np.uint8, copy=False))
 
 
 def _text_column(cells: np.ndarray) -> _Column | None:
@@ -251,31 +268,28 @@ def _text_column(cells: np.ndarray) -> _Column | None:
     else:  # every cell its own value
         codes, distinct = None, cells
     try:
-        joined = "".join(distinct)  # the usual case, all text: no need to look for missing cells
+        joined = "\x00".join(distinct)  # the usual case, all text: no need to look for missing cells
     except TypeError:
-        missing = pd.isna(distinct)
+        distinct = np.where(pd.isna(distinct), "", distinct)  # a missing cell is written empty, as an empty text is
         try:
-            joined = "".join(distinct[~missing])
+            joined = "\x00".join(distinct)
         except TypeError:
             if pd.api.types.infer_dtype(cells, skipna=True) == "boolean":  # booleans with missing cells
                 empty = pd.isna(cells)
                 values = np.where(empty, False, cells).astype(bool)
                 return _Column(5, lambda start, stop: _boolean_cells(values[start:stop], empty[start:stop]))
             return None  # a cell that is neither text nor boolean
-        distinct = np.where(missing, "", distinct)  # a missing cell is written empty, as an empty text is
-    if "\x00" in joined:
-        return None
-    distinct = _quoted_where_needed(distinct, joined)
-    ascii_only = joined.isascii()
-    if codes is not None:
-        table = _encoded(distinct, ascii_only)
-        if table.nbytes <= MAX_MATRIX_BYTES:
-            return _table_column(_with_empty_row(table), codes)
-        distinct = np.append(distinct, "")[codes]  # too many distinct values for one table: encode block by block
-    if not ascii_only:
-        distinct = np.array([t.encode("utf-8") for t in distinct], dtype=object)
-    width = max(map(len, distinct), default=0) + 1
-    return _Column(width, lambda start, stop: _encoded(distinct[start:stop], True))
+    if joined.count("\x00") != max(len(distinct) - 1, 0):
+        return None  # a cell holds a NUL
+    if _QUOTED.search(joined):
+        joined = "\x00".join(_quoted_where_needed(distinct, joined))
+    texts = _Texts.of(joined)
+    width = int(texts.lengths.max(initial=0)) + 1  # a `'` may come first
+    if codes is None:
+        return _Column(width, lambda start, stop: texts.matrix(slice(start, stop)))
+    if len(texts.lengths) * width <= MAX_MATRIX_BYTES:
+        return _table_column(texts.matrix(slice(None)), codes)
+    return _Column(width, lambda start, stop: texts.matrix(codes[start:stop]))  # too many values for one table
 
 
 def _column(col: pd.Series) -> _Column | None:
@@ -287,7 +301,8 @@ def _column(col: pd.Series) -> _Column | None:
         categories = _column(pd.Series(dtype.categories))
         if categories is None:
             return None
-        return _table_column(_with_empty_row(categories.cells(0, len(dtype.categories))), col.cat.codes.to_numpy())
+        table = _with_empty_row(categories.cells(0, len(dtype.categories)))
+        return _table_column(table, col.cat.codes.to_numpy())
     array = col.array
     if isinstance(array, pd.arrays.IntegerArray):
         return _integer_column(array.to_numpy(dtype=dtype.numpy_dtype, na_value=0), array.isna())

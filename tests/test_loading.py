@@ -241,6 +241,31 @@ def test_blank_lines_are_skipped_but_counted(data_copy: Path) -> None:
     assert (problem.line, problem.column, problem.value) == (12, "ballots", "2654.5")
 
 
+def test_a_file_of_one_record_per_line_is_not_kept_in_memory_yet_its_lines_are_named(data_copy: Path) -> None:
+    """A file without quotes or blank lines is not kept as bytes after parsing (a record's line is its position
+    plus two); one with a quoted cell is, to count the line breaks inside quotes. The lines come out right either
+    way."""
+    from labor_analysis.loading import read_table
+    from labor_analysis.validation import Report
+
+    tallies = TABLES_BY_NAME["tallies"]
+    lines = (data_copy / "tallies.csv").read_text(encoding="utf-8").splitlines()
+    last = len(lines)
+    lines[-1] = lines[-1].replace("," + lines[-1].split(",")[4] + ",", ",nowhere,")  # the last row's source_id
+    (data_copy / "tallies.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = read_table(data_copy, tallies, Report())
+    assert raw is not None and raw.data is None and raw.editor_lines([0, len(raw.frame) - 1]) == [2, last]
+    problem = only_problem(data_copy)
+    assert (problem.line, problem.column, problem.value) == (last, "source_id", "nowhere")
+
+    lines[2] = lines[2].rstrip(",") + ',"a note\nover two lines"'  # a quoted line break in row 2's note
+    (data_copy / "tallies.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = read_table(data_copy, tallies, Report())
+    assert raw is not None and raw.data is not None and raw.editor_lines([0, len(raw.frame) - 1]) == [2, last + 1]
+    problem = only_problem(data_copy)
+    assert (problem.line, problem.column, problem.value) == (last + 1, "source_id", "nowhere")
+
+
 def test_unclosed_quote_names_its_line(data_copy: Path) -> None:
     text = (data_copy / "tallies.csv").read_text(encoding="utf-8")
     row = "jfk8-2022,initial,no,2131,law360-2022-04-01,"
