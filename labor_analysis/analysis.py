@@ -193,11 +193,17 @@ def _text_column(elections: pd.DataFrame, name: str, default: str) -> np.ndarray
     return values
 
 
+def count_date_order(elections: pd.DataFrame) -> np.ndarray:
+    """The rows of an elections table in the summary's order: by count date, those counted the same day in the
+    file's order."""
+    return np.argsort(elections["count_date"].to_numpy(), kind="stable")
+
+
 def _summary(ds: Dataset) -> pd.DataFrame:
     """The `summary` table, computed."""
     latest = _latest(ds)
     # Sorted by count date first (ties in file order), so the columns computed next need no reordering.
-    order = np.argsort(ds.elections["count_date"].to_numpy(), kind="stable")
+    order = count_date_order(ds.elections)
     counts = latest.frame.drop(columns="election_id").take(order).reset_index(drop=True)
     elections = ds.elections[["election_id", "facility", "union", "count_date", "eligible_voters"]].take(order)
     frame = pd.concat([elections.reset_index(drop=True), counts], axis=1)

@@ -6,9 +6,10 @@ employer, where, which unions, which kind of case, when, and the result as certi
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .analysis import summary
+from .analysis import count_date_order, summary
 from .loading import Dataset
 from .selection import case_parts, company_or_employer
 
@@ -63,6 +64,17 @@ def _ballot_unions(ds: Dataset) -> pd.Series:
     return rows.groupby("election_id", sort=False)["union"].agg(UNION_SEPARATOR.join)
 
 
+def _rows_of(elections: pd.DataFrame, ids: pd.Series) -> np.ndarray:
+    """The row of `elections` holding each of `ids` (the summary's: the same ids, sorted by count date). Sorting
+    the file's count dates as the summary does gives them without looking up a national file's ids; the rows are
+    checked, and looked up by id only if they differ."""
+    rows = count_date_order(elections)
+    file_ids = elections["election_id"].to_numpy(dtype=object)
+    if len(rows) == len(ids) and bool((file_ids[rows] == ids.to_numpy(dtype=object)).all()):
+        return rows
+    return pd.Index(elections["election_id"]).get_indexer(ids)
+
+
 def results(ds: Dataset) -> pd.DataFrame:
     """One row per election (sorted by count date): who, where, which unions and case, when, the count, the
     shares, turnout, margin, the outcome of the count, the certified result and whether the challenged ballots
@@ -80,8 +92,11 @@ def results(ds: Dataset) -> pd.DataFrame:
     """
     table = summary(ds)
     ids = table["election_id"]
-    # each election's row of the elections file, in the summary's order (found once, by position)
-    elections = ds.elections.take(pd.Index(ds.elections["election_id"]).get_indexer(ids)).reset_index(drop=True)
+    # each election's row of the elections file, in the summary's order (found once, by position), with only
+    # the columns asked for here: a national file has two dozen
+    named = ["employer", "case_number", "city", "state", "vote_start", "vote_end"]
+    elections = ds.elections[[*named, *(["company"] if "company" in ds.elections.columns else [])]]
+    elections = elections.take(_rows_of(ds.elections, ids)).reset_index(drop=True)
     table["company"] = company_or_employer(elections)
     for name in ("case_number", "employer", "city", "state", "vote_start", "vote_end"):
         table[name] = elections[name]

@@ -58,9 +58,18 @@ def case_parts(case_numbers: pd.Series) -> pd.DataFrame:
 
 def _case_parts_fast(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Region, case type and found, read without a pattern from the first characters of each cell, for the
-    usual forms `NN-XX-N...` and `N-XX-N...` (a national file holds thousands); other cells are left not found."""
-    text = np.where(pd.isna(cells), "", cells).astype("U7")  # a loaded text column holds text or missing cells
-    codes = np.ascontiguousarray(text).view(np.uint32).reshape(len(cells), 7)
+    usual forms `NN-XX-N...` and `N-XX-N...` (a national file holds thousands); other cells are left not found.
+
+    The cells are encoded in one piece, a NUL after each, and the first seven bytes of each read from it by
+    position: no cell is converted on its own."""
+    text = "\x00".join(np.where(pd.isna(cells), "", cells))  # a loaded text column holds text or missing cells
+    if text.count("\x00") != max(len(cells) - 1, 0):  # a cell holds a NUL: leave every cell to the pattern
+        return np.zeros(len(cells), dtype=np.int64), np.full(len(cells), "", dtype="U2"), np.zeros(len(cells), bool)
+    data = np.frombuffer((text + "\x00" * 8).encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 0)[: len(cells)]
+    starts = np.concatenate(([0], ends[:-1] + 1)) if len(cells) else ends
+    codes = data[starts[:, None] + np.arange(7)]
+    codes[np.arange(7)[None, :] >= (ends - starts)[:, None]] = 0  # past a short cell's end
     digit = (codes >= ord("0")) & (codes <= ord("9"))
     letter = ((codes | 32) >= ord("a")) & ((codes | 32) <= ord("z"))
     dash = codes == ord("-")
@@ -69,9 +78,9 @@ def _case_parts_fast(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     value = codes.astype(np.int64) - ord("0")
     regions = np.where(two, value[:, 0] * 10 + value[:, 1], np.where(one, value[:, 0], 0))
     start = np.where(two, 3, 2)[:, None] + np.arange(2)[None, :]
-    letters = np.take_along_axis(codes, start, axis=1) & ~np.uint32(32)  # upper case
-    types = np.ascontiguousarray(letters).view("U2").ravel()
-    return regions, types.astype("U2"), two | one
+    found = two | one
+    letters = np.where(found[:, None], np.take_along_axis(codes, start, axis=1) & ~np.uint8(32), 0)  # upper case
+    return regions, np.ascontiguousarray(letters).view("S2").ravel().astype("U2"), found
 
 
 def _fold(value: object) -> str:
