@@ -101,8 +101,9 @@ def results(ds: Dataset) -> pd.DataFrame:
     for name in ("case_number", "employer", "city", "state", "vote_start", "vote_end"):
         table[name] = elections[name]
     table[["region", "case_type"]] = case_parts(table["case_number"])
-    on_ballot = _ballot_unions(ds)
-    several = pd.Series(on_ballot.reindex(ids).to_numpy(), index=table.index)
-    table["union"] = several.where(table["unions"].gt(1).fillna(False).to_numpy(dtype=bool), table["union"])
+    several = table["unions"].gt(1).fillna(False).to_numpy(dtype=bool)
+    if several.any():  # only then are the unions of each ballot looked up (by id: costly in a national file)
+        listed = pd.Series(_ballot_unions(ds).reindex(ids).to_numpy(), index=table.index)
+        table["union"] = listed.where(several, table["union"])
     table["no_share"] = 1.0 - table["yes_share"]
     return table[RESULTS_COLUMNS]

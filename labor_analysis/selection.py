@@ -62,7 +62,10 @@ def _case_parts_fast(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
 
     The cells are encoded in one piece, a NUL after each, and the first seven bytes of each read from it by
     position: no cell is converted on its own."""
-    text = "\x00".join(np.where(pd.isna(cells), "", cells))  # a loaded text column holds text or missing cells
+    try:
+        text = "\x00".join(cells)  # the usual case: no cell is missing
+    except TypeError:
+        text = "\x00".join(np.where(pd.isna(cells), "", cells))  # a loaded text column holds text or missing cells
     if text.count("\x00") != max(len(cells) - 1, 0):  # a cell holds a NUL: leave every cell to the pattern
         return np.zeros(len(cells), dtype=np.int64), np.full(len(cells), "", dtype="U2"), np.zeros(len(cells), bool)
     data = np.frombuffer((text + "\x00" * 8).encode("utf-8"), dtype=np.uint8)
