@@ -34,6 +34,7 @@ from .safe_html import escape_html, escape_markdown, html_link, markdown_link
 from .scenario import Scenario
 from .text import (
     about,
+    as_large,
     at_company,
     challenged_ballots_sentence,
     end_sentence,
@@ -576,8 +577,8 @@ def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     """Two elections side by side: eligible voters, turnout and yes share."""
     a, b = _named(ds, election_id), _named(ds, other_id)
     sa, sb = _short(a), _short(b)
-    known = pd.notna(a["eligible_voters"]) and pd.notna(b["eligible_voters"])
-    larger = f", a unit {int(b['eligible_voters']) / int(a['eligible_voters']):.1f} times as large" if known else ""
+    known = pd.notna(a["eligible_voters"]) and pd.notna(b["eligible_voters"]) and int(a["eligible_voters"]) > 0
+    larger = f", a unit {as_large(int(b['eligible_voters']) / int(a['eligible_voters']))}" if known else ""
     if pd.notna(a["turnout"]) and pd.notna(b["turnout"]):
         turnouts = f"{fmt_pct(a['turnout'])} against {fmt_pct(b['turnout'])}."
     else:
