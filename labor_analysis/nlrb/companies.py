@@ -176,11 +176,17 @@ def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200
             blocks.setdefault(k.split()[0], []).append(k)
     pairs = []
     for block in blocks.values():
+        lengths = [len(k) for k in block]
         for i, a in enumerate(block):
+            size = lengths[i]
+            # difflib's real_quick_ratio, the bound from the lengths alone, before a matcher is built for `a`
+            near = [b for b, n in zip(block[i + 1 :], lengths[i + 1 :]) if 2.0 * min(size, n) / (size + n) >= cutoff]
+            if not near:
+                continue
             matcher = difflib.SequenceMatcher(None, "", a)  # seq2 is the one difflib caches
-            for b in block[i + 1 :]:
+            for b in near:
                 matcher.set_seq1(b)
-                if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                if matcher.quick_ratio() >= cutoff:
                     ratio = matcher.ratio()
                     if ratio >= cutoff:
                         pairs.append((by_key[a], by_key[b], ratio))

@@ -58,11 +58,17 @@ class Built:
 
 def assign(rows: pd.DataFrame, recs: Mapping[int, dict]) -> list[_Election]:
     """Group the kept rows (empty fate) into elections, in stage order; see the module docstring."""
-    live = rows[rows["fate"].eq("")].sort_values(["case_number", "unit_id", "tally_date", "file", "row"], kind="stable")
+    order = ["case_number", "unit_id", "tally_date", "file", "row"]
+    live = rows.loc[rows["fate"].eq(""), order].sort_values(order, kind="stable")
+    # a row alone in its case and unit is an election of its own: the rules below only ever join rows of one unit
+    alone = ~live.duplicated(["case_number", "unit_id"], keep=False).to_numpy()
     elections: list[_Election] = []
     by_unit: dict[tuple[str, str], list[_Election]] = {}
-    for i in live.index:
+    for i, single in zip(live.index.tolist(), alone.tolist()):
         r = recs[i]
+        if single:
+            elections.append(_Election(r["case_number"], r["unit_id"], r["kind"], [i], bool(r["revised"])))
+            continue
         known = by_unit.setdefault((r["case_number"], r["unit_id"]), [])
         kind, date, scheduled = r["kind"], r["tally_date"], r["scheduled_date"]
         target = None

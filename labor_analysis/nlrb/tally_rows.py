@@ -214,7 +214,9 @@ def zero_if_missing(value: Any) -> int:
 
 def case_type(case_numbers: pd.Series) -> pd.Series:
     """The case type of each case number (`RC`, `RD`, `RM`, `UD`, ...); "" where it is not an NLRB case number."""
-    return case_numbers.str.extract(CASE_NUMBER.pattern, expand=True)[1].fillna("").astype(object)
+    match = CASE_NUMBER.match
+    types = [m.group(2) if isinstance(c, str) and (m := match(c)) else "" for c in case_numbers.to_numpy(dtype=object)]
+    return pd.Series(types, index=case_numbers.index, dtype=object)
 
 
 def slug(text: str) -> str:
