@@ -189,7 +189,7 @@ def test_national_charts_and_words_draw_or_say_why_on_any_valid_folder(folder) -
 
 def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
     """The fiscal-year and determinative tables, worked by hand on a small import of a tally file and a report."""
-    from nlrb_synthetic import REPORT_ONE, foia_row, report_row, table, write_foia, write_workbook
+    from nlrb_synthetic import foia_row, report_row, report_sheets, write_foia, write_workbook
 
     from labor_analysis.nlrb.national import record_tables
 
@@ -205,7 +205,7 @@ def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
         report_row("29-RC-200002", "Acme", "2021-03-01", 50, 10, [30], ["Workers United"], "won"),
         report_row("29-RD-200003", "Acme", "2020-11-02", 60, 20, [25], ["Teamsters"], "won"),  # FY2021, RD kept
     ]
-    report = write_workbook(tmp_path / "r.xlsx", {"FY2022-1 Labor Org": table(REPORT_ONE, rows)})
+    report = write_workbook(tmp_path / "r.xlsx", report_sheets(rows))
     out = import_files([foia, report], tmp_path / "out")
     tables = record_tables(load(out.out_dir))
     rates = tables["elections_by_fiscal_year_and_case_type.csv"].set_index(["fiscal_year", "case_type"])

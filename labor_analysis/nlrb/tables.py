@@ -157,6 +157,7 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
     title, used = "", []
     blocks: list[tuple[str, pd.DataFrame, pd.Series]] = []  # each table's place, rows and row numbers
     blank_rows = title_rows = tables = 0
+    headers_read: list[list[str]] = []
     for sheet, cells in sheets:
         headers = _header_rows(cells)
         if not headers:
@@ -169,6 +170,7 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
             if fmt is not None and found is not fmt:
                 raise NlrbFileError(f"{place}, row {at + 1}: a table of an {found.DESCRIPTION} in an {fmt.DESCRIPTION}")
             fmt = found
+            headers_read.append(header)
             if tables == 0:  # the file's title: above its first table
                 above = cells.iloc[:at].to_numpy().ravel()
                 title = next((str(v).strip() for v in above if isinstance(v, str) and v.strip()), "")
@@ -195,6 +197,12 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
                 blocks.append((place, body, numbers))
     if fmt is None:
         raise NlrbFileError(_NOT_NLRB.format(name=name))
+    lacking = fmt.missing_tables(headers_read)
+    if lacking:
+        raise NlrbFileError(
+            f"{name}: an {fmt.DESCRIPTION} without its table(s) {', '.join(lacking)} (a sheet or stacked table is "
+            f"missing: the {fmt.DESCRIPTION} has one table per ballot, under a header even when it is empty)"
+        )
     rows = _tally_rows(fmt, blocks)
     if rows.empty:
         raise NlrbFileError(f"{name}: the {fmt.DESCRIPTION} has a header but no tally rows")
