@@ -16,13 +16,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..loading import MAX_CELL_BYTES, RawTable, raw_table
+from ..loading import FEW_VALUES, MAX_CELL_BYTES, RawTable, raw_table
 from ..output_lock import LOCK_FILE, claim_output_dir
 from ..publish import staged
 from ..safe_csv import FORMULA_PREFIXES, write_atomic
@@ -68,7 +69,16 @@ def _quoted(cells: list[str]) -> list[str]:
     return ['"' + v.replace('"', '""') + '"' if ("," in v or '"' in v or "\n" in v) else v for v in cells]
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+@dataclass(frozen=True)
+class Rendered:
+    """One file about to be written: its header, each column's cells as text, and the CSV's bytes."""
+
+    header: list[str]
+    columns: list[list[str]]
+    data: bytes
+
+
+def render(frame: pd.DataFrame) -> Rendered:
     """One CSV in the contract's text forms: ISO dates, `true`/`false`, whole numbers, empty for missing, quoted
     where a cell holds a comma, quote or line break: byte for byte what pandas' `to_csv` writes (through the csv
     module), formatted a column at a time rather than cell by cell. A carriage return (the import writes none: see
@@ -80,9 +90,47 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(zip(*columns))
-        return buffer.getvalue().encode("utf-8")
+        return Rendered(header, columns, buffer.getvalue().encode("utf-8"))
     lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns)))]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return Rendered(header, columns, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The CSV of `frame` as the import writes it (see `render`)."""
+    return render(frame).data
+
+
+def parsed(name: str, rendered: Rendered) -> RawTable | None:
+    """The file as the loader's parser (`loading.raw_table`) reads it back, built from the cells the file was
+    written from rather than by parsing its bytes again: every cell text, an empty cell missing, the contract's
+    columns of allowed values (and of few values) as categories, an optional column the file leaves out as empty
+    cells after the others. A CSV written by `render` reads back as its cells (the csv module quotes whatever would
+    not; tests/test_import_strict.py compares the two). None for a file that `raw_table` might refuse before
+    parsing (a header missing a required column or naming one twice, a NUL byte, a carriage return, a cell longer
+    than the loader reads): those are parsed from their bytes, so the loader's own checks name the problem."""
+    table = TABLES_BY_NAME.get(name)
+    if table is None or not rendered.columns or not rendered.columns[0]:
+        return None
+    fields = {f.name: f for f in table.fields}
+    header = rendered.header
+    if len(set(header)) < len(header) or any(f.name not in header for f in table.fields if not f.optional_column):
+        return None
+    if b"\x00" in rendered.data or b"\r" in rendered.data:
+        return None
+    if any(max(map(len, cells)) > MAX_CELL_BYTES // 4 for cells in rendered.columns):
+        return None
+    frame = {}
+    for column, cells in zip(header, rendered.columns):
+        values = np.array(cells, dtype=object)
+        values[values == ""] = np.nan
+        field = fields.get(column)
+        few = field is not None and (bool(field.enum) or field.name in FEW_VALUES)
+        frame[column] = pd.Series(pd.Categorical(values) if few else values, dtype="category" if few else object)
+    rows = len(rendered.columns[0])
+    for f in table.fields:  # as loading._with_contract_columns: an optional column left out is empty cells
+        if f.name not in frame:
+            frame[f.name] = pd.Series(np.full(rows, np.nan, dtype=object), dtype=object)
+    return RawTable(table, pd.DataFrame(frame), rendered.data)
 
 
 def header_only(name: str) -> bytes:
@@ -151,16 +199,20 @@ def check_cell_sizes(frames: Mapping[str, pd.DataFrame], origin: Callable[[str],
                     )
 
 
-def check(files: Mapping[str, bytes], origin: Callable[[str], str]) -> None:
+def check(
+    files: Mapping[str, bytes], origin: Callable[[str], str], read: Mapping[str, RawTable | None] | None = None
+) -> None:
     """Raise ImportContractError when the files (file name -> bytes) break the data contract as `validate` reads it.
 
-    `origin(election_id)` says where in the input an election came from (file and rows), for the message.
+    `origin(election_id)` says where in the input an election came from (file and rows), for the message; `read`
+    (file name -> `parsed`) gives the files already read back from their cells, the others are parsed here.
     """
     report = Report()
     raw: dict[str, RawTable] = {}
     for filename, data in files.items():
         contract = TABLES_BY_NAME.get(filename.removesuffix(".csv"))
-        table = None if contract is None else raw_table(contract, data, report)
+        known = (read or {}).get(filename)
+        table = known if known is not None else None if contract is None else raw_table(contract, data, report)
         if table is not None:
             raw[table.table.name] = table
     _, report = validate(raw, report)
