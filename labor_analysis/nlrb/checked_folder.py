@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,17 +143,25 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
 
 
-def _distinct_text(cells: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Each cell's code among the column's distinct values (-1 where missing) and those values that are text: the
-    rules below look at each distinct text once (names and notes repeat on thousands of rows)."""
-    codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
-    return codes, [v if isinstance(v, str) else "" for v in uniques]
+def _texts(cells: pd.Series) -> list[str]:
+    """The text cells of a column (a missing cell is no text)."""
+    values = cells.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.tolist()
+    return [v for v in values if isinstance(v, str)]
 
 
-def _cells_where(codes: np.ndarray, flags: list[bool]) -> np.ndarray:
-    """The cells (a boolean mask) whose distinct value is flagged."""
-    flagged = np.append(np.asarray(flags, dtype=bool), False)  # code -1 (missing) indexes the appended False
-    return flagged[codes]
+#: A NUL (joining the cells) followed by a character that makes a spreadsheet read a cell as a formula.
+_FORMULA_START = re.compile("\x00[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+
+
+def _formula_like(texts: list[str]) -> int:
+    """How many cells start like a formula: counted in one scan of the cells joined by NUL, where no cell holds one
+    (the joined text then has exactly one NUL per cell), else cell by cell."""
+    joined = "\x00" + "\x00".join(texts)
+    if joined.count("\x00") == len(texts) > 0:
+        return len(_FORMULA_START.findall(joined))
+    return sum(t.startswith(FORMULA_PREFIXES) for t in texts)
 
 
 def repair_and_count(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
@@ -162,19 +171,15 @@ def repair_and_count(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.D
     for name, frame in frames.items():
         frame = frame.copy()
         for column in _text_columns(frame):
-            codes, texts = _distinct_text(frame[column])
-            with_cr = _cells_where(codes, ["\r" in t for t in texts])
-            if with_cr.any():
-                counts[CARRIAGE_RETURNS_REPLACED] += int(with_cr.sum())
+            texts = _texts(frame[column])
+            if "\r" in "".join(texts):  # rare: found cell by cell, then repaired
                 cells = frame[column]
-                fixed = cells.where(
-                    ~with_cr, cells.where(with_cr, "").astype(str).str.replace("\r\n?", "\n", regex=True)
-                )
-                frame[column] = fixed
-                codes, texts = _distinct_text(fixed)
-            counts[TEXT_LIKE_A_FORMULA] += int(
-                _cells_where(codes, [t.startswith(FORMULA_PREFIXES) for t in texts]).sum()
-            )
+                with_cr = cells.map(lambda v: isinstance(v, str) and "\r" in v).to_numpy(dtype=bool)
+                counts[CARRIAGE_RETURNS_REPLACED] += int(with_cr.sum())
+                fixed = cells.where(with_cr, "").astype(str).str.replace("\r\n?", "\n", regex=True)
+                frame[column] = cells.where(~with_cr, fixed)
+                texts = _texts(frame[column])
+            counts[TEXT_LIKE_A_FORMULA] += _formula_like(texts)
         repaired[name] = frame
     return repaired, counts
 
@@ -184,11 +189,12 @@ def check_cell_sizes(frames: Mapping[str, pd.DataFrame], origin: Callable[[str],
     the column and the input rows: the loader would reject the whole file without saying which column."""
     for name, frame in frames.items():
         for column in _text_columns(frame):
-            codes, texts = _distinct_text(frame[column])
-            long = _cells_where(codes, [len(t) > MAX_CELL_BYTES // 4 for t in texts])
-            for position in np.flatnonzero(long):
-                cell = frame[column].iloc[position]
-                size = len(cell.encode("utf-8"))
+            texts = _texts(frame[column])
+            if not texts or max(map(len, texts)) <= MAX_CELL_BYTES // 4:  # 4 bytes at most per character
+                continue
+            cells = frame[column].to_numpy(dtype=object)
+            for position, cell in enumerate(cells):
+                size = len(cell.encode("utf-8")) if isinstance(cell, str) and len(cell) > MAX_CELL_BYTES // 4 else 0
                 if size > MAX_CELL_BYTES:
                     election = frame["election_id"].iloc[position] if "election_id" in frame.columns else None
                     found = f" [election {election}, from {origin(election)}]" if isinstance(election, str) else ""
