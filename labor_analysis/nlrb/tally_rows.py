@@ -237,6 +237,18 @@ def _in_range(out: pd.Series, values: pd.Series, rows: pd.Series, column: str) -
     return out
 
 
+#: A missing date among `plain` values (NaT's nanoseconds).
+NO_DATE = np.iinfo(np.int64).min
+
+
+def plain(values: pd.Series) -> list:
+    """A column as plain Python values for rules that go row by row: dates as their nanoseconds (NO_DATE where
+    missing; the same day is the same number, and boxing every cell as a Timestamp costs more than the rule)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.to_numpy(dtype="datetime64[ns]").view("int64").tolist()
+    return values.tolist()
+
+
 def zero_if_missing(value: Any) -> int:
     """A count as int, 0 where missing (for sums only)."""
     return 0 if pd.isna(value) else int(value)
