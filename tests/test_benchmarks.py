@@ -34,8 +34,9 @@ def test_summary_benchmark_runs() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not FOIA.is_file(), reason="the NLRB's FOIA table is not in ../shared/nlrb/")
 def test_import_benchmark_runs() -> None:
-    out = run_benchmark("bench_import.py", "--foia", str(FOIA), "--repeats", "1")
+    out = run_benchmark("bench_import.py", "--foia", str(FOIA), "--repeats", "1", "--record-repeats", "1")
     assert out.count("ratio ") == 4 and "of wall times" in out  # the FOIA table, its summary, every file, national()
+    assert out.count("cores, load average") == 2  # the machine, before and after
     assert "import-nlrb of all 14 NLRB files" in out and "labor_analysis.national()" in out
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from nlrb_synthetic import foia_row, recent_row, write_foia, write_recent
 
 from labor_analysis.cli import main
+from labor_analysis.nlrb import checked_folder, import_files
 from labor_analysis.nlrb.tally_rows import count_value
+from labor_analysis.paths import nlrb_records_dir
 from labor_analysis.schema import MAX_COUNT
+from labor_analysis.validation import Report
 
 BAD_COUNT_TEXT = ["5e3", "1_000", "+5", "-5", "5.0", "5.5", "0x10", "\u0665", "1,00", "True", "inf", "nan", str(2**63)]
 
@@ -181,3 +185,46 @@ def test_a_device_or_fifo_is_named_as_such(tmp_path, capsys, kind):
     assert code == 2 and "found a folder" not in err
     assert ("character device" if kind == "devnull" else "named pipe (FIFO)") in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_folder_is_checked_as_the_loader_reads_it_back(tmp_path: Path) -> None:
+    """The contract check reads each file back from the cells it was written from (`checked_folder.parsed`): the
+    same frame, column for column, as the loader's parser gives from the file's bytes, odd text included."""
+    from labor_analysis.loading import raw_table
+    from labor_analysis.schema import TABLES_BY_NAME
+
+    odd = ['Quote "A", Inc.', "two\nlines", "  spaced  ", "=SUM(1)", "-5", "NA", "null", "ünïcode, ✓", ""]
+    frame = pd.DataFrame(
+        {
+            "source_id": [f"s{i}" for i in range(len(odd))],
+            "publisher": odd,
+            "title": odd[::-1],
+            "url": "",
+            "published": ["2021-04-09", *[""] * (len(odd) - 1)],
+            "note": odd,
+        }
+    )
+    rendered = checked_folder.render(frame)
+    read = checked_folder.parsed("sources", rendered)
+    assert read is not None
+    report = Report()
+    pd.testing.assert_frame_equal(read.frame, raw_table(TABLES_BY_NAME["sources"], rendered.data, report).frame)
+    assert not report.total
+
+
+RECORDS = nlrb_records_dir()
+FOIA_PATH = RECORDS / "NLRB-2022-000194_election_results_2017-2021.xlsx" if RECORDS else Path("missing")
+
+
+@pytest.mark.skipif(not FOIA_PATH.is_file(), reason="the NLRB's FOIA table is not in ../shared/nlrb/")
+def test_an_import_is_checked_as_the_loader_reads_it_back(tmp_path: Path) -> None:
+    from labor_analysis.loading import raw_table
+    from labor_analysis.schema import TABLES_BY_NAME
+
+    written = import_files([FOIA_PATH], tmp_path / "out")
+    for name, frame in (("elections", written.elections), ("tallies", written.tallies)):
+        rendered = checked_folder.render(frame)
+        assert rendered.data == (tmp_path / "out" / f"{name}.csv").read_bytes()
+        read = checked_folder.parsed(name, rendered)
+        assert read is not None
+        pd.testing.assert_frame_equal(read.frame, raw_table(TABLES_BY_NAME[name], rendered.data, Report()).frame)

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..loading import MAX_CELL_BYTES, RawTable, raw_table
+from ..loading import FEW_VALUES, MAX_CELL_BYTES, RawTable, raw_table
 from ..output_lock import LOCK_FILE, claim_output_dir
 from ..publish import staged
 from ..safe_csv import FORMULA_PREFIXES, write_atomic
@@ -68,7 +70,16 @@ def _quoted(cells: list[str]) -> list[str]:
     return ['"' + v.replace('"', '""') + '"' if ("," in v or '"' in v or "\n" in v) else v for v in cells]
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+@dataclass(frozen=True)
+class Rendered:
+    """One file about to be written: its header, each column's cells as text, and the CSV's bytes."""
+
+    header: list[str]
+    columns: list[list[str]]
+    data: bytes
+
+
+def render(frame: pd.DataFrame) -> Rendered:
     """One CSV in the contract's text forms: ISO dates, `true`/`false`, whole numbers, empty for missing, quoted
     where a cell holds a comma, quote or line break: byte for byte what pandas' `to_csv` writes (through the csv
     module), formatted a column at a time rather than cell by cell. A carriage return (the import writes none: see
@@ -80,9 +91,47 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(zip(*columns))
-        return buffer.getvalue().encode("utf-8")
+        return Rendered(header, columns, buffer.getvalue().encode("utf-8"))
     lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns)))]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return Rendered(header, columns, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The CSV of `frame` as the import writes it (see `render`)."""
+    return render(frame).data
+
+
+def parsed(name: str, rendered: Rendered) -> RawTable | None:
+    """The file as the loader's parser (`loading.raw_table`) reads it back, built from the cells the file was
+    written from rather than by parsing its bytes again: every cell text, an empty cell missing, the contract's
+    columns of allowed values (and of few values) as categories, an optional column the file leaves out as empty
+    cells after the others. A CSV written by `render` reads back as its cells (the csv module quotes whatever would
+    not; tests/test_import_strict.py compares the two). None for a file that `raw_table` might refuse before
+    parsing (a header missing a required column or naming one twice, a NUL byte, a carriage return, a cell longer
+    than the loader reads): those are parsed from their bytes, so the loader's own checks name the problem."""
+    table = TABLES_BY_NAME.get(name)
+    if table is None or not rendered.columns or not rendered.columns[0]:
+        return None
+    fields = {f.name: f for f in table.fields}
+    header = rendered.header
+    if len(set(header)) < len(header) or any(f.name not in header for f in table.fields if not f.optional_column):
+        return None
+    if b"\x00" in rendered.data or b"\r" in rendered.data:
+        return None
+    if any(max(map(len, cells)) > MAX_CELL_BYTES // 4 for cells in rendered.columns):
+        return None
+    frame = {}
+    for column, cells in zip(header, rendered.columns):
+        values = np.array(cells, dtype=object)
+        values[values == ""] = np.nan
+        field = fields.get(column)
+        few = field is not None and (bool(field.enum) or field.name in FEW_VALUES)
+        frame[column] = pd.Series(pd.Categorical(values) if few else values, dtype="category" if few else object)
+    rows = len(rendered.columns[0])
+    for f in table.fields:  # as loading._with_contract_columns: an optional column left out is empty cells
+        if f.name not in frame:
+            frame[f.name] = pd.Series(np.full(rows, np.nan, dtype=object), dtype=object)
+    return RawTable(table, pd.DataFrame(frame), rendered.data)
 
 
 def header_only(name: str) -> bytes:
@@ -94,17 +143,25 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
 
 
-def _distinct_text(cells: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Each cell's code among the column's distinct values (-1 where missing) and those values that are text: the
-    rules below look at each distinct text once (names and notes repeat on thousands of rows)."""
-    codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
-    return codes, [v if isinstance(v, str) else "" for v in uniques]
+def _texts(cells: pd.Series) -> list[str]:
+    """The text cells of a column (a missing cell is no text)."""
+    values = cells.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.tolist()
+    return [v for v in values if isinstance(v, str)]
 
 
-def _cells_where(codes: np.ndarray, flags: list[bool]) -> np.ndarray:
-    """The cells (a boolean mask) whose distinct value is flagged."""
-    flagged = np.append(np.asarray(flags, dtype=bool), False)  # code -1 (missing) indexes the appended False
-    return flagged[codes]
+#: A NUL (joining the cells) followed by a character that makes a spreadsheet read a cell as a formula.
+_FORMULA_START = re.compile("\x00[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+
+
+def _formula_like(texts: list[str]) -> int:
+    """How many cells start like a formula: counted in one scan of the cells joined by NUL, where no cell holds one
+    (the joined text then has exactly one NUL per cell), else cell by cell."""
+    joined = "\x00" + "\x00".join(texts)
+    if joined.count("\x00") == len(texts) > 0:
+        return len(_FORMULA_START.findall(joined))
+    return sum(t.startswith(FORMULA_PREFIXES) for t in texts)
 
 
 def repair_and_count(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
@@ -114,19 +171,15 @@ def repair_and_count(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.D
     for name, frame in frames.items():
         frame = frame.copy()
         for column in _text_columns(frame):
-            codes, texts = _distinct_text(frame[column])
-            with_cr = _cells_where(codes, ["\r" in t for t in texts])
-            if with_cr.any():
-                counts[CARRIAGE_RETURNS_REPLACED] += int(with_cr.sum())
+            texts = _texts(frame[column])
+            if "\r" in "".join(texts):  # rare: found cell by cell, then repaired
                 cells = frame[column]
-                fixed = cells.where(
-                    ~with_cr, cells.where(with_cr, "").astype(str).str.replace("\r\n?", "\n", regex=True)
-                )
-                frame[column] = fixed
-                codes, texts = _distinct_text(fixed)
-            counts[TEXT_LIKE_A_FORMULA] += int(
-                _cells_where(codes, [t.startswith(FORMULA_PREFIXES) for t in texts]).sum()
-            )
+                with_cr = cells.map(lambda v: isinstance(v, str) and "\r" in v).to_numpy(dtype=bool)
+                counts[CARRIAGE_RETURNS_REPLACED] += int(with_cr.sum())
+                fixed = cells.where(with_cr, "").astype(str).str.replace("\r\n?", "\n", regex=True)
+                frame[column] = cells.where(~with_cr, fixed)
+                texts = _texts(frame[column])
+            counts[TEXT_LIKE_A_FORMULA] += _formula_like(texts)
         repaired[name] = frame
     return repaired, counts
 
@@ -136,11 +189,12 @@ def check_cell_sizes(frames: Mapping[str, pd.DataFrame], origin: Callable[[str],
     the column and the input rows: the loader would reject the whole file without saying which column."""
     for name, frame in frames.items():
         for column in _text_columns(frame):
-            codes, texts = _distinct_text(frame[column])
-            long = _cells_where(codes, [len(t) > MAX_CELL_BYTES // 4 for t in texts])
-            for position in np.flatnonzero(long):
-                cell = frame[column].iloc[position]
-                size = len(cell.encode("utf-8"))
+            texts = _texts(frame[column])
+            if not texts or max(map(len, texts)) <= MAX_CELL_BYTES // 4:  # 4 bytes at most per character
+                continue
+            cells = frame[column].to_numpy(dtype=object)
+            for position, cell in enumerate(cells):
+                size = len(cell.encode("utf-8")) if isinstance(cell, str) and len(cell) > MAX_CELL_BYTES // 4 else 0
                 if size > MAX_CELL_BYTES:
                     election = frame["election_id"].iloc[position] if "election_id" in frame.columns else None
                     found = f" [election {election}, from {origin(election)}]" if isinstance(election, str) else ""
@@ -151,16 +205,20 @@ def check_cell_sizes(frames: Mapping[str, pd.DataFrame], origin: Callable[[str],
                     )
 
 
-def check(files: Mapping[str, bytes], origin: Callable[[str], str]) -> None:
+def check(
+    files: Mapping[str, bytes], origin: Callable[[str], str], read: Mapping[str, RawTable | None] | None = None
+) -> None:
     """Raise ImportContractError when the files (file name -> bytes) break the data contract as `validate` reads it.
 
-    `origin(election_id)` says where in the input an election came from (file and rows), for the message.
+    `origin(election_id)` says where in the input an election came from (file and rows), for the message; `read`
+    (file name -> `parsed`) gives the files already read back from their cells, the others are parsed here.
     """
     report = Report()
     raw: dict[str, RawTable] = {}
     for filename, data in files.items():
         contract = TABLES_BY_NAME.get(filename.removesuffix(".csv"))
-        table = None if contract is None else raw_table(contract, data, report)
+        known = (read or {}).get(filename)
+        table = known if known is not None else None if contract is None else raw_table(contract, data, report)
         if table is not None:
             raw[table.table.name] = table
     _, report = validate(raw, report)

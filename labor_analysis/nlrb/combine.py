@@ -23,6 +23,7 @@ import pandas as pd
 
 from .reader import RESULT, TALLY
 from .rows import MERGED_OTHER_FILE, MERGED_RESULT, SKIP_NO_TALLY, counts_differ
+from .tally_rows import plain
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,6 @@ def _values(row: pd.Series | dict, columns: tuple[str, ...]) -> dict:
     return {c: (None if pd.isna(row[c]) else (row[c] if isinstance(row[c], str) else int(row[c]))) for c in columns}
 
 
-def _plain(values: pd.Series) -> list:
-    """A key column as plain Python values to build dict keys from (dates as their nanoseconds: the same day is the
-    same number; boxing every cell as a Timestamp costs more than the whole match)."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.to_numpy().view("int64").tolist()
-    return values.tolist()
-
-
 def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]:
     """Mark rows of later files that repeat a tally of an earlier file as merged (in place); the disagreements."""
     if rows.loc[rows["fate"].eq(""), "file"].nunique() < 2:
@@ -85,7 +78,7 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
             key = key[~key.assign(file=live["file"]).duplicated([*columns, "file"], keep=False)]
             key = key[~key.index.isin(matched)]
         kept: dict[tuple, int] = {}
-        for i, k in zip(key.index.tolist(), zip(*(_plain(key[c]) for c in key.columns))):
+        for i, k in zip(key.index.tolist(), zip(*(plain(key[c]) for c in key.columns))):
             first = kept.get(k)
             if first is None or file_of[first] == file_of[i]:
                 kept.setdefault(k, i)

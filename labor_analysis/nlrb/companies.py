@@ -57,6 +57,7 @@ DBA = re.compile(r"\b(?:d\s*/\s*b\s*/\s*a|d\.b\.a\.?|dba|doing business as)\b", 
 FORMERLY = re.compile(r"\b(?:f\s*/\s*k\s*/\s*a|f\.k\.a\.?|fka|formerly known as)\b.*$", re.IGNORECASE)
 SUBSIDIARY = re.compile(r"[,;]?\s*\b(?:a\s+)?(?:wholly[\s-]+owned\s+)?subsidiary\s+of\b", re.IGNORECASE)
 _SPLIT_LETTERS = re.compile(r"\b((?:[a-z] )+[a-z])\b")  # "l l c" (from L.L.C.) -> "llc"
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def aliases() -> tuple[Alias, ...]:
 def key(name: str) -> str:
     """A name compared without capitals, punctuation, "&"/"and" or a trailing legal form."""
     text = name.lower().replace("&", " and ").replace("'", "")
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = _NOT_ALPHANUMERIC.sub(" ", text).strip()
     text = _SPLIT_LETTERS.sub(lambda m: m.group(1).replace(" ", ""), text)
     words = text.split()
     while words and words[-1] in LEGAL_SUFFIXES:
@@ -106,11 +107,12 @@ def key(name: str) -> str:
 def parts(employer: str) -> tuple[str, str]:
     """The legal employer and the trade name of a case name: the parent for "X, a subsidiary of Y", X and Y for
     "X d/b/a Y" ("" where there is none); a former name ("f/k/a") is dropped."""
-    name = FORMERLY.sub("", employer)
-    parent = SUBSIDIARY.split(name, maxsplit=1)
+    lower = employer.lower()  # each rule needs these letters (in any case): most names skip the rule's regex
+    name = FORMERLY.sub("", employer) if "f" in lower else employer
+    parent = SUBSIDIARY.split(name, maxsplit=1) if "b" in lower and "d" in lower else [name]
     if len(parent) == 2 and key(parent[1]):
         name = parent[1]
-    legal, *trade = DBA.split(name, maxsplit=1)
+    legal, *trade = DBA.split(name, maxsplit=1) if "b" in lower and "d" in lower else [name]
     return legal.strip(" ,;"), (trade[0] if trade else "").strip(" ,;")
 
 

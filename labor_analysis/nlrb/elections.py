@@ -29,7 +29,7 @@ import pandas as pd
 from .companies import companies
 from .reader import RESULT, TALLY
 from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_UNIONS
-from .tally_rows import slug
+from .tally_rows import NO_DATE, plain, slug
 
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
 MORE_CHALLENGED = "revisions with more challenged ballots than the first count (kept: the NLRB's latest count)"
@@ -75,12 +75,10 @@ def assign(rows: pd.DataFrame, recs: Mapping[int, dict]) -> list[_Election]:
         if r["revised"]:
             earlier = [e for e in known if recs[e.rows[0]]["tally_date"] <= date]
             same_kind = [e for e in earlier if e.kind == kind]
-            same_date = [
-                e for e in earlier if not pd.isna(scheduled) and recs[e.rows[0]]["scheduled_date"] == scheduled
-            ]
+            same_date = [e for e in earlier if scheduled != NO_DATE and recs[e.rows[0]]["scheduled_date"] == scheduled]
             candidates = same_kind or same_date
             target = candidates[-1] if candidates else None
-        elif not pd.isna(scheduled):
+        elif scheduled != NO_DATE:
             target = next(
                 (
                     e
@@ -222,7 +220,7 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         rows = rows.assign(certified_file=-1)
     live = rows.index[rows["fate"].eq("")]
     part = rows.loc[live, list(_RECORD_COLUMNS)]
-    columns = [part[c].tolist() for c in _RECORD_COLUMNS]
+    columns = [plain(part[c]) for c in _RECORD_COLUMNS]  # dates as nanoseconds, NO_DATE where missing
     recs: dict[int, dict] = {i: dict(zip(_RECORD_COLUMNS, values)) for i, values in zip(live, zip(*columns))}
     elections = assign(rows, recs)
     fates: dict[int, str] = {}

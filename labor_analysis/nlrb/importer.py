@@ -96,9 +96,11 @@ def import_files(
         {"elections": built.elections, "tallies": built.tallies, "sources": source_frame}
     )
     checked_folder.check_cell_sizes(written, origin)
-    files = {f"{name}.csv": checked_folder.csv_bytes(frame) for name, frame in written.items()}
+    rendered = {f"{name}.csv": checked_folder.render(frame) for name, frame in written.items()}
+    files = {filename: r.data for filename, r in rendered.items()}
     files.update({f"{name}.csv": checked_folder.header_only(name) for name in ("spending", "workforce")})
-    checked_folder.check(files, origin)
+    read = {filename: checked_folder.parsed(filename.removesuffix(".csv"), r) for filename, r in rendered.items()}
+    checked_folder.check(files, origin, read)
     report = _report(tables, file_sources, rows, built, disagreements, len(source_frame), out)
     report["adjustments"] = {**report["adjustments"], **repairs}
     files[REPORT_NAME] = (json.dumps(report, indent=2) + "\n").encode("utf-8")

@@ -22,6 +22,7 @@ Every rule is one named step, applied in this order, and every input row ends wi
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import tally_rows as tr
@@ -74,17 +75,21 @@ _REPEAT_KEY = (
 )
 
 
-def ballot_of(row: pd.Series | dict) -> list[tuple[str, int]]:
-    """The unions on a row's ballot with their votes, in ballot order: every named union, and any unnamed
-    column that still got votes (named `union N (not named in the NLRB file)`)."""
+def ballots(rows: pd.DataFrame) -> list[list[tuple[str, int]]]:
+    """Each row's unions with their votes, in ballot order: every named union, and any unnamed column that still
+    got votes (named `union N (not named in the NLRB file)`); the first union's column always counts."""
+    names = [rows[name].tolist() for name, _ in UNION_COLUMNS]
+    votes = [rows[count].fillna(0).to_numpy(dtype=np.int64).tolist() for _, count in UNION_COLUMNS]
     out = []
-    for i, (name_col, votes_col) in enumerate(UNION_COLUMNS, start=1):
-        name, votes = row[name_col], row[votes_col]
-        votes = 0 if votes is None or votes is pd.NA or votes != votes else int(votes)  # != itself: NaN
-        if name:
-            out.append((name, votes))
-        elif votes > 0 or i == 1:
-            out.append((f"union {i} (not named in the NLRB file)", votes))
+    for row in zip(*names, *votes):
+        ballot = []
+        for i in range(len(UNION_COLUMNS)):
+            name, count = row[i], row[len(UNION_COLUMNS) + i]
+            if name:
+                ballot.append((name, count))
+            elif count > 0 or i == 0:
+                ballot.append((f"union {i + 1} (not named in the NLRB file)", count))
+        out.append(ballot)
     return out
 
 
@@ -114,8 +119,7 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
     rows.loc[part_count & rows["fate"].eq(""), "fate"] = SKIP_PART_COUNT
 
     _merge_repeats(rows)
-    columns = [c for pair in UNION_COLUMNS for c in pair]
-    rows["ballot"] = [ballot_of(dict(zip(columns, values))) for values in zip(*(rows[c].tolist() for c in columns))]
+    rows["ballot"] = ballots(rows)
     _join_split_ballots(rows)
     return rows
 

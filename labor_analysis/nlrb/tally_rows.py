@@ -111,6 +111,11 @@ def counts(values: pd.Series, rows: pd.Series, column: str, blank: int | None) -
     `True == 1 == 1.0` in Python and a true/false cell is no count.
     """
     cells = values.to_numpy(dtype=object)
+    read = _spreadsheet_counts(cells)
+    if read is not None:
+        numbers, missing = read
+        out = pd.arrays.IntegerArray(numbers, missing.copy())
+        return pd.Series(out if blank is None else out.fillna(blank), index=values.index)
     seen: dict[tuple[type, object], int | None] = {}
     numbers = np.zeros(len(cells), dtype=np.int64)
     missing = np.zeros(len(cells), dtype=bool)
@@ -132,6 +137,31 @@ def counts(values: pd.Series, rows: pd.Series, column: str, blank: int | None) -
     if blank is not None:
         out = out.fillna(blank)
     return pd.Series(out, index=values.index)
+
+
+def _spreadsheet_counts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A workbook's count column read at once, (numbers, missing), when every cell is empty or a number that
+    `count_value` takes (whole, finite, from 0 to MAX_COUNT: exact as a float); None otherwise, and the cells are
+    then read one by one, so the first bad cell is named."""
+    empty = cells == ""
+    if not isinstance(empty, np.ndarray) or empty.shape != cells.shape:
+        return None
+    rest = cells[~empty]
+    if pd.api.types.infer_dtype(rest, skipna=False) not in ("floating", "integer", "mixed-integer-float", "empty"):
+        return None
+    try:
+        floats = rest.astype(np.float64)
+    except (OverflowError, TypeError, ValueError):
+        return None
+    nan = np.isnan(floats)
+    whole = np.isfinite(floats) & (floats >= 0) & (floats <= MAX_COUNT) & (floats == np.floor(floats))
+    if not (nan | whole).all():
+        return None
+    numbers = np.zeros(len(cells), dtype=np.int64)
+    numbers[~empty] = np.where(nan, 0, floats).astype(np.int64)
+    missing = empty.copy()
+    missing[~empty] = nan
+    return numbers, missing
 
 
 def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> pd.Series:
@@ -205,6 +235,18 @@ def _in_range(out: pd.Series, values: pd.Series, rows: pd.Series, column: str) -
         i = outside.index[outside][0]
         raise CellError(int(rows[i]), column, values[i], _DATE_RANGE_RULE)
     return out
+
+
+#: A missing date among `plain` values (NaT's nanoseconds).
+NO_DATE = np.iinfo(np.int64).min
+
+
+def plain(values: pd.Series) -> list:
+    """A column as plain Python values for rules that go row by row: dates as their nanoseconds (NO_DATE where
+    missing; the same day is the same number, and boxing every cell as a Timestamp costs more than the rule)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.to_numpy(dtype="datetime64[ns]").view("int64").tolist()
+    return values.tolist()
 
 
 def zero_if_missing(value: Any) -> int:
