@@ -1,10 +1,11 @@
 """The finishing step: one call turns a chart into every file a newsroom publishes.
 
-`finalise` adds the headline, the subtitle and a source line built from sources.csv, re-lays the figure
-out for each size preset, and writes each image format, the plotted data as a formula-safe CSV and the
-alt text, every file atomically. Dates, ids and hash salts are fixed and every file is laid out from the
-same start, so rerunning on unchanged data writes byte-identical SVG, PDF, CSV and text files and
-pixel-identical PNGs, whichever other formats and sizes the run asks for.
+`finalise` adds the headline, the subtitle and a source line built from sources.csv, lays the figure out
+once for each size preset, and draws each image format once from that layout, then writes the images, the
+plotted data as a formula-safe CSV and the alt text, every file atomically. Dates, ids and hash salts are
+fixed, every size is laid out from the same start and each PDF's fonts depend only on its own text, so
+rerunning on unchanged data writes byte-identical SVG, PDF, CSV and text files and pixel-identical PNGs,
+whichever other formats and sizes the run asks for.
 """
 
 from __future__ import annotations
@@ -392,9 +393,9 @@ def render_images(
 ) -> dict[tuple[str, str], bytes]:
     """The finished chart as image bytes per (size, format): title, subtitle and source line laid out around `fig`.
 
-    The figure's own size is the plot area at web size; each preset re-lays it out so nothing clips. Every
-    image is laid out from the same start, so it does not depend on the others asked for. The figure is left
-    as it came in.
+    The figure's own size is the plot area at web size; each preset re-lays it out so nothing clips, once, and
+    its formats are drawn from that one layout (`_lay_out`). Every size is laid out from the same start, so an
+    image does not depend on the others asked for. The figure is left as it came in.
     """
     formats, sizes = parse_formats(formats), parse_sizes(sizes)
     if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(): give it the Agg canvas used to measure text
