@@ -64,14 +64,15 @@ def bare(data_dir: str, out_dir: str) -> int:
                 fig = spec.build()
                 for text in fig.findobj(Text):
                     text.set_fontsize(max(text.get_fontsize() * s, preset.min_font_pt))
-                chars = int(preset.width_in * 72 / (0.55 * TITLE_SIZE * s))  # about the characters a line holds
+                chars = int(preset.width_in * 72 / (0.62 * TITLE_SIZE * s))  # about the characters a line holds
                 header = [
                     (spec.title, TITLE_SIZE, "bold"),
                     *([(spec.subtitle, SUBTITLE_SIZE, "normal")] if preset.with_subtitle else []),
                 ]
                 lines = [(textwrap.fill(t, int(chars * TITLE_SIZE / size)), size * s, w) for t, size, w in header]
                 head_in = sum((t.count("\n") + 1) * size * 1.25 / 72 + 0.08 for t, size, _ in lines) + 0.14
-                foot_in = 0.3 * s
+                source = textwrap.fill(line, int(chars * TITLE_SIZE / SOURCE_SIZE))
+                foot_in = ((source.count("\n") + 1) * max(SOURCE_SIZE * s, preset.min_font_pt) * 1.25 / 72) + 0.18 * s
                 plot_in = fig.get_size_inches()[1] * preset.plot_scale
                 height = preset.height_in or head_in + plot_in + foot_in
                 fig.set_size_inches(preset.width_in, height)
@@ -79,7 +80,7 @@ def bare(data_dir: str, out_dir: str) -> int:
                 for text, size, weight in lines:
                     fig.text(0.02, y, text, fontsize=size, fontweight=weight, va="top", color=COLORS["text"])
                     y -= ((text.count("\n") + 1) * size * 1.25 / 72 + 0.08) / height
-                fig.text(0.02, 0.1 / height, line, fontsize=max(SOURCE_SIZE * s, preset.min_font_pt), va="bottom")
+                fig.text(0.02, 0.1 / height, source, fontsize=max(SOURCE_SIZE * s, preset.min_font_pt), va="bottom")
                 rect = (0.01, foot_in / height, 0.97, 1 - (head_in + foot_in) / height)
                 fig.set_layout_engine("constrained", rect=rect)
                 for fmt in FORMATS:

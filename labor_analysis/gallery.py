@@ -344,6 +344,12 @@ def build_gallery(
     calls = {spec.slug: chart_call(spec.slug, ds.elections["election_id"]) for spec in specs}
     jobs = max(1, min(jobs, len(specs)))
     by_slug: dict[str, ChartRecord] = {}
+    explorers: dict[str, str] = {}
+
+    def export_explorers() -> None:
+        links = write_explorers(ds if per_election is None else only_elections(ds, per_election), out)
+        explorers.update({link.chart_slug: link.file_name for link in links})
+
     with (
         claim_output_dir(out),
         tqdm(total=len(specs), desc="charts", unit="chart", file=sys.stderr, disable=not progress) as bar,
@@ -352,6 +358,7 @@ def build_gallery(
             for spec in specs:
                 by_slug[spec.slug] = _export_one(spec, ds, str(out), formats, sizes)
                 bar.update()
+            export_explorers()
         else:
             plan = (str(ds.data_dir), named, per_election)
             _ready_to_fork(ds, specs, plan)
@@ -360,6 +367,7 @@ def build_gallery(
                     futures = [
                         pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes) for spec in specs
                     ]
+                    export_explorers()  # here, while the workers draw the charts
                     for future in as_completed(futures):
                         record = future.result()
                         by_slug[record.slug] = record
@@ -367,9 +375,5 @@ def build_gallery(
             finally:
                 _WORKER.clear()
         records = [by_slug[spec.slug] for spec in specs]
-        explorers = {
-            link.chart_slug: link.file_name
-            for link in write_explorers(ds if per_election is None else only_elections(ds, per_election), out)
-        }
         write_gallery(records, out, explorers, at_company(ds.elections), calls, left_out)
     return records
