@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from folders import read_rows, write_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import LineCollection, PathCollection
@@ -453,3 +454,25 @@ def test_figures_from_a_source_without_an_address_are_called_unverified(ds, spec
         assert ("Unverified: what" in spec.subtitle) == bool(cites), spec.slug
         assert ("Unverified: what" in spec.alt_text) == bool(cites), spec.slug
     assert "Unverified: what HuffPost reported" in specs["spending-by-year"].subtitle
+
+
+def test_more_ballots_than_eligible_voters_is_no_turnout(data_copy):
+    """Challenged ballots (counted among the ballots cast) may come from workers missing from the list of eligible
+    voters: a share over 100% is neither drawn nor worded as a turnout (Region 06's file held eight such)."""
+    header, rows = read_rows(data_copy, "elections.csv")
+    for row in rows:
+        if row["election_id"] == "jfk8-2022":  # 2,654 + 2,131 + 17 void + 67 challenged = 4,869 ballots
+            row["eligible_voters"] = "4850"
+    write_rows(data_copy, "elections.csv", header, rows)
+    ds = load(data_copy)
+    spec = charts.chart("turnout-all", ds).spec
+    assert "jfk8-2022" not in set(spec.data["election_id"])
+    assert spec.data["turnout_pct"].max() <= 100
+    assert "more ballots cast than workers on the list of eligible voters" in spec.subtitle
+    assert "Staten Island" in spec.subtitle.split("eligible voters, challenged ballots included")[1]
+    assert spec.title.startswith("Where the figures give a turnout, turnout ranged from 38% in Bessemer")
+    one = charts.chart("turnout", ds, election_id="jfk8-2022").spec
+    assert one.title.startswith("4,869 ballots were cast") and "more than the 4,850 workers" in one.title
+    assert "%" not in one.title and "67 challenged ballots may come from workers missing" in one.subtitle
+    assert "(more than the eligible voters)" in one.alt_text
+    assert "100%" not in _texts(one.build()) and "of eligible" in _texts(one.build())  # valid votes keep their share

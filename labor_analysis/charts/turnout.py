@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, capitalised, fitting_title, fmt_int, fmt_pct, long_date
+from ..text import about, at_company, capitalised, count_of, fitting_title, fmt_int, fmt_pct, long_date
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -65,7 +65,7 @@ def turnout_figure(ds: Dataset, election_id: str) -> Figure:
                 continue
             label = (
                 approx + fmt_int(count)
-                if pct == 100
+                if pct >= 100  # more ballots than eligible voters is no share of them (see MORE_BALLOTS_THAN_ELIGIBLE)
                 else f"{fmt_int(count)}\n({approx}{fmt_pct(pct / 100, 0)}\nof eligible)"
             )  # narrow for print
             ax.annotate(
@@ -96,7 +96,18 @@ def turnout(ds: Dataset, election_id: str) -> ChartSpec:
     cast, valid = data.loc[1], data.loc[2]
     approx = bool(row["eligible_approximate"])
     at = row["at"]
-    if pd.notna(cast["count"]):
+    over = pd.notna(cast["count"]) and cast["count"] > row["eligible_voters"]
+    if over:  # no turnout: say the counts (challenged ballots may come from workers missing from the list)
+        headline = fmt_int(cast["count"])
+        title = fitting_title(
+            f"{headline} ballots were cast {at}, more than the {about(approx)}{fmt_int(row['eligible_voters'])} "
+            "workers on the list of eligible voters",
+            f"{headline} ballots were cast {at}, more than its {about(approx)}{fmt_int(row['eligible_voters'])} "
+            "eligible voters",
+            f"{headline} ballots were cast, more than the {about(approx)}{fmt_int(row['eligible_voters'])} workers "
+            "on the list of eligible voters",
+        )
+    elif pd.notna(cast["count"]):
         headline = fmt_pct(cast["pct_of_eligible"] / 100, 0)
         title = f"{about(approx).capitalize()}{headline} of eligible workers voted {at}"
     else:
@@ -106,13 +117,23 @@ def turnout(ds: Dataset, election_id: str) -> ChartSpec:
         f"{about(approx).capitalize()}{fmt_int(row['eligible_voters'])} workers eligible; ballots cast include "
         f"void and challenged ballots; valid votes are yes plus no."
         + ("" if pd.notna(cast["count"]) else " Total ballots cast were not reported.")
+        + (
+            f" {capitalised(count_of(int(row['challenged']), 'challenged ballot'))} may come from workers missing "
+            "from the list: no turnout is given."
+            if over and pd.notna(row["challenged"]) and row["challenged"] > 0
+            else " No turnout is given."
+            if over
+            else ""
+        )
     )
     alt = (
         f"Bar chart of turnout {row['at_mid']} counted {long_date(row['count_date'])}: "
         f"{about(approx)}{fmt_int(row['eligible_voters'])} eligible voters, "
         + (
-            f"{fmt_int(cast['count'])} ballots cast ({about(approx)}{fmt_pct(cast['pct_of_eligible'] / 100, 0)} of "
-            "eligible), "
+            f"{fmt_int(cast['count'])} ballots cast (more than the eligible voters), "
+            if over
+            else f"{fmt_int(cast['count'])} ballots cast ({about(approx)}{fmt_pct(cast['pct_of_eligible'] / 100, 0)} "
+            "of eligible), "
             if pd.notna(cast["count"])
             else "ballots cast not reported, "
         )
@@ -135,10 +156,24 @@ def turnout(ds: Dataset, election_id: str) -> ChartSpec:
 # ---------------------------------------------------------------- every election
 
 
+#: Why an election with more ballots than eligible voters gets no turnout: challenged ballots, counted among the
+#: ballots cast, often come from workers missing from the list (the NLRB's files hold hundreds of such elections).
+MORE_BALLOTS_THAN_ELIGIBLE = (
+    "more ballots cast than workers on the list of eligible voters, challenged ballots included"
+)
+
+
+def over_eligible(table: pd.DataFrame) -> pd.Series:
+    """Which elections of a `results` table had more ballots cast than eligible voters: their share of the
+    eligible is no turnout, so it is neither drawn nor worded as one."""
+    return (table["ballots_cast"] > table["eligible_voters"]).fillna(False).astype(bool)
+
+
 def turnout_all_data(ds: Dataset) -> pd.DataFrame:
-    """Turnout (ballots cast over eligible voters, percent) of every election that reported both, by count date."""
+    """Turnout (ballots cast over eligible voters, percent) of every election that reported both, by count date;
+    an election with more ballots than eligible voters (`over_eligible`) has no turnout and is left out."""
     table = results(ds)
-    table = table[table["turnout"].notna()]
+    table = table[table["turnout"].notna() & ~over_eligible(table)]
     methods = ds.elections.set_index("election_id").get("voting_method")
     method = (
         table["election_id"].map(methods).astype("string").fillna("")
@@ -191,7 +226,9 @@ def turnout_all(ds: Dataset) -> ChartSpec:
     if data.empty:
         raise ChartUnavailable("no election reported both its ballots and its eligible voters")
     table = results(ds)
-    left_out = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
+    over = over_eligible(table)
+    left_out = table.loc[~table["election_id"].isin(data["election_id"]) & ~over, "name"]
+    too_many = table.loc[over, "name"]
     high, low = data.loc[data["turnout_pct"].idxmax()], data.loc[data["turnout_pct"].idxmin()]
 
     def share(r: pd.Series) -> str:
@@ -199,7 +236,13 @@ def turnout_all(ds: Dataset) -> ChartSpec:
 
     headline = share(high)
     # a title that leaves elections out says so itself: the social card drops the subtitle that names them
-    where_known = "Where all ballots were reported, " if len(left_out) else ""
+    where_known = (
+        "Where the figures give a turnout, "
+        if len(too_many)
+        else "Where all ballots were reported, "
+        if len(left_out)
+        else ""
+    )
     if len(data) == 1:
         title = fitting_title(
             capitalised(f"{where_known}{headline} of eligible workers voted {high['where']}"),
@@ -207,7 +250,13 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         )
     else:
         ranged = f"turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
-        counted = f"of the {len(data)} elections with all ballots reported" if len(left_out) else "of the elections"
+        counted = (
+            f"in the {len(data)} elections with a turnout on record"
+            if len(too_many)
+            else f"in the {len(data)} elections with all ballots reported"
+            if len(left_out)
+            else "across the elections"
+        )
         title = fitting_title(
             capitalised(where_known + ranged), f"Turnout ranged from {share(low)} to {headline} {counted}"
         )
@@ -217,6 +266,7 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
         + which
         + left_out_sentence(left_out, "ballots or eligible voters not reported")
+        + left_out_sentence(too_many, MORE_BALLOTS_THAN_ELIGIBLE)
     )
     parts = "; ".join(
         f"{r['label']}: {share(r)} ({fmt_int(r['ballots_cast'])} of {about(r['eligible_approximate'])}"
