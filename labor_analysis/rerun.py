@@ -16,6 +16,7 @@ started while the data is validated (`warm_kernels`), rather than each started c
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -434,6 +435,29 @@ _REPORT_TEMPLATE_NAME = "labor-analysis-report.html.j2"
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+@functools.cache
+def _report_exporter() -> Any:
+    """The reports' HTMLExporter, one per process: its template is compiled once, not once per report (a rerun
+    makes it before its workers fork, so they inherit it compiled; `warm_up_reports`)."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        extra_loaders=[DictLoader({_REPORT_TEMPLATE_NAME: REPORT_TEMPLATE})],
+        template_file=_REPORT_TEMPLATE_NAME,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def warm_up_reports() -> None:
+    """Compile the report template and import what rendering needs (Markdown, highlighting), once."""
+    import nbformat
+
+    report_html(nbformat.v4.new_notebook(), "warm-up")
+
+
 def report_html(nb: Any, name: str) -> str:
     """The HTML report of an executed notebook for editors: no code, nothing loaded from the network, ids numbered.
 
@@ -442,18 +466,9 @@ def report_html(nb: Any, name: str) -> str:
     """
     import copy
 
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        extra_loaders=[DictLoader({_REPORT_TEMPLATE_NAME: REPORT_TEMPLATE})],
-        template_file=_REPORT_TEMPLATE_NAME,
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    counter = itertools.count(1)
-    exporter.environment.globals["uuid4"] = lambda: f"output-{next(counter)}"  # nbconvert's template ids, numbered
+    exporter = _report_exporter()
+    counter = itertools.count(1)  # nbconvert's template ids, numbered from 1 in every report
+    exporter.environment.globals["uuid4"] = lambda: f"output-{next(counter)}"
     report = copy.deepcopy(nb)
     report.metadata.pop("widgets", None)
     for cell in report.cells:
@@ -593,6 +608,7 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
     """
     from tqdm import tqdm
 
+    warm_up_reports()  # before the workers fork: they inherit the compiled template
     with tqdm(total=len(jobs_to_run), desc="notebooks", unit="nb", file=sys.stderr) as bar:
         if workers <= 1:
             for job in jobs_to_run:
