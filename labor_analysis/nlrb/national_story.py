@@ -12,7 +12,6 @@ from ..charts._base import with_sources
 from ..charts.national import (
     BASELINE_LEAVES_OUT,
     LARGE_UNIT,
-    MODE_YEARS,
     Focus,
     Tables,
     decided,
@@ -21,7 +20,9 @@ from ..charts.national import (
     folder_record,
     load_tables,
     median_unit,
+    mode_years,
     national_rate,
+    national_years,
     period,
     record_period,
     record_source_rows,
@@ -35,6 +36,7 @@ from ..loading import Dataset
 from ..safe_html import escape_markdown
 from ..story import Page, Passage
 from ..text import capitalised, fmt_int, fmt_pct, long_date, place
+from .national import fiscal_year
 
 
 def page(
@@ -73,19 +75,19 @@ def overview(ds: Dataset, tables: Tables) -> Passage:
     record, focus = folder_record(ds), Focus.of(ds)
     stats = tables["unit_size_summary"].set_index("statistic")["value"]
     named = f" ({_names(_labels(record))})" if len(record) <= NAMED_ELECTIONS else ""
-    first, last = (int(y) for y in period(tables).split("-"))
-    years = record["count_date"].dt.year
+    first, last = national_years(tables)
+    years = fiscal_year(record["count_date"])
     outside = [
         f"{fmt_int(n)} {'was' if n == 1 else 'were'} counted {when}"
-        for n, when in (((years > last).sum(), f"after {last}"), ((years < first).sum(), f"before {first}"))
+        for n, when in (((years > last).sum(), f"after FY{last}"), ((years < first).sum(), f"before FY{first}"))
         if n
     ]
     text = (
         f"The data folder holds **{fmt_int(len(record))} union elections** {escape_markdown(focus.at)}{named}, "
         f"counted from {long_date(record['count_date'].min())} to {long_date(record['count_date'].max())}. The "
-        f"NLRB's own table of tallies for {period(tables)} holds **{fmt_int(stats['elections'])} elections** "
-        "counted by the project's rules (self-determination votes and elections whose first count predates the "
-        "table left out)."
+        f"NLRB's own files for {period(tables)} (its annual election reports and tallies) hold "
+        f"**{fmt_int(stats['elections'])} elections** counted by the project's rules (self-determination votes and "
+        "elections whose first count predates the files left out)."
         + (
             f" Of {escape_markdown(focus.elections)}, {_names(outside)}, outside the years of the national figures."
             if outside
@@ -159,7 +161,7 @@ def win_rates(ds: Dataset, tables: Tables) -> Passage:
 def voting_methods(ds: Dataset, tables: Tables) -> Passage:
     """Mail against in-person voting in MODE_YEARS, nationally and in the data folder."""
     data = voting_method_data(tables).set_index("voting_method")
-    years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
+    years = mode_years()
     where = {"mail": "by mail", "in_person": "in person", "mixed": "mixed"}
     parts = [
         f"{fmt_pct(r['union_win_rate'], 0)} of the {fmt_int(r['won'] + r['lost'])} decided {where[m]}"
@@ -181,13 +183,14 @@ def voting_methods(ds: Dataset, tables: Tables) -> Passage:
 
 def challenged(ds: Dataset, tables: Tables) -> Passage:
     """How rarely challenged ballots are determinative, nationally and in the data folder."""
-    total = tables["challenged_ballots_determinative"].set_index("year").loc["all"]
+    total = tables["challenged_ballots_determinative"].set_index("fiscal_year").loc["all"]
     folder = determinative_data(ds, tables).iloc[-1]  # the data folder's row comes last
     record = folder_record(ds)
     open_ = _labels(record[record["determinative"].fillna(False).astype(bool)])
     text = (
         f"Ballots were challenged in {fmt_int(total['with_challenged_ballots'])} of the "
-        f"{fmt_int(total['elections'])} elections of {period(tables)}, but they could change the first "
+        f"{fmt_int(total['challenged_on_record'])} elections of {period(tables)} whose tallies are on record, but "
+        "they could change the first "
         f"count's result in only **{fmt_int(total['determinative'])}**, "
         f"{fmt_pct(float(total['determinative_share']), 1)}. {escape_markdown(capitalised(Focus.of(ds).at))} "
         f"they did in {fmt_int(folder['determinative'])} of the {fmt_int(folder['elections'])} elections whose "
