@@ -199,13 +199,14 @@ MAX_LISTED_LINES = 10
 MAX_NAMED = 6
 
 
-def largest_listed(data: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def largest_listed(data: pd.DataFrame, table: pd.DataFrame, lines_each: int = 1) -> tuple[pd.DataFrame, str]:
     """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
 
     Up to MAX_LISTED rows: all of them, in their order, and no words; beyond, the largest units (most eligible
     voters, then latest count) whose names take at most MAX_LISTED_LINES lines (MAX_LISTED at most), still in their
     order, and ' Shown: the 8 largest units of the 644 elections, by eligible voters, ...' `table` is the
-    `results` table the rows come from.
+    `results` table the rows come from; `lines_each`, the fewest lines a listed election takes (2 where it gets
+    two bars, each with its number).
     """
     if len(data) <= MAX_LISTED:
         return data, ""
@@ -221,7 +222,10 @@ def largest_listed(data: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFram
             eid: _listed_label(row, label, several)
             for (eid, row), label, several in zip(named.iterrows(), ranked["label"].iloc[:MAX_LISTED], shared)
         }
-        lines = (stacked_label(labels[eid]).count("\n") + 1 for eid in ranked["election_id"].iloc[:MAX_LISTED])
+        lines = (
+            max(stacked_label(labels[eid]).count("\n") + 1, lines_each)
+            for eid in ranked["election_id"].iloc[:MAX_LISTED]
+        )
         fits = int((np.cumsum(list(lines)) <= MAX_LISTED_LINES).sum())
         shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
         shown["label"] = shown["election_id"].map(labels)
