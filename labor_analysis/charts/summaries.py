@@ -17,7 +17,16 @@ from ..loading import Dataset
 from ..nlrb.national import size_bin, size_labels
 from ..style import COLORS
 from ..text import at_company, company, count_of, fitting_title, fmt_int, fmt_pct, short_employer, state_name
-from ._base import MAX_LISTED, ChartSpec, ChartUnavailable, new_figure, register, results, style_context
+from ._base import (
+    MAX_LISTED,
+    ChartSpec,
+    ChartUnavailable,
+    new_figure,
+    register,
+    results,
+    style_context,
+    wrap_label,
+)
 
 #: The outcomes of the latest count, as the summary charts group and colour them (a decertification vote the
 #: union "won" is one where the workers kept it).
@@ -182,17 +191,18 @@ def by_state_data(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     return table.head(MAX_LISTED).reset_index(drop=True), table.iloc[MAX_LISTED:].reset_index(drop=True)
 
 
-def by_state_figure(ds: Dataset) -> Figure:
-    data = by_state_data(ds)[0].iloc[::-1].reset_index(drop=True)  # most on top
+def _ranked_figure(data: pd.DataFrame, labels: list[str], row_in: float) -> Figure:
+    """Horizontal bars of each row's elections stacked by outcome group, most on top, each with its count."""
+    data = data.iloc[::-1].reset_index(drop=True)
     with style_context():
-        fig = new_figure(0.9 + 0.36 * len(data))
+        fig = new_figure(0.9 + row_in * len(data))
         ax = fig.add_subplot()
         y = np.arange(len(data))
         _stacked_bars(ax, y, data, horizontal=True)
         top = float(data["elections"].max())
         for yi, n in zip(y, data["elections"]):
             ax.text(n + top * 0.01, float(yi), fmt_int(n), va="center", ha="left")
-        ax.set_yticks(y, [str(n)[:1].upper() + str(n)[1:] for n in data["name"]])
+        ax.set_yticks(y, labels[::-1], linespacing=1.0)
         ax.set_xlim(0, top * 1.15)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
@@ -201,9 +211,19 @@ def by_state_figure(ds: Dataset) -> Figure:
         ax.spines["left"].set_visible(False)
         ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
         ax.legend(
-            loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0
+            loc="lower right",
+            bbox_to_anchor=(1, 1.0),
+            ncols=3,
+            borderaxespad=0.2,
+            handlelength=1.0,
+            columnspacing=1.0,
         )
     return fig
+
+
+def by_state_figure(ds: Dataset) -> Figure:
+    data = by_state_data(ds)[0]
+    return _ranked_figure(data, [str(n)[:1].upper() + str(n)[1:] for n in data["name"]], 0.36)
 
 
 @register("elections-by-state", order=6)
@@ -367,29 +387,8 @@ def by_company_data(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def by_company_figure(ds: Dataset) -> Figure:
-    data = by_company_data(ds)[0].iloc[::-1].reset_index(drop=True)
-    from ._base import wrap_label
-
-    with style_context():
-        fig = new_figure(0.9 + 0.42 * len(data))
-        ax = fig.add_subplot()
-        y = np.arange(len(data))
-        _stacked_bars(ax, y, data, horizontal=True)
-        top = float(data["elections"].max())
-        for yi, n in zip(y, data["elections"]):
-            ax.text(n + top * 0.01, float(yi), fmt_int(n), va="center", ha="left")
-        ax.set_yticks(y, [wrap_label(n, 24) for n in data["company"]], linespacing=1.0)
-        ax.set_xlim(0, top * 1.15)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
-        ax.set_xlabel("Elections")
-        ax.tick_params(axis="y", length=0)
-        ax.spines["left"].set_visible(False)
-        ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
-        ax.legend(
-            loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0
-        )
-    return fig
+    data = by_company_data(ds)[0]
+    return _ranked_figure(data, [wrap_label(n, 24) for n in data["company"]], 0.42)
 
 
 @register("elections-by-company", order=8)
