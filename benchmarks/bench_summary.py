@@ -1,26 +1,30 @@
 """Benchmark `labor-analysis summary --format csv` against a bare `pandas.read_csv` of the same files.
 
-Builds a synthetic data folder of 100,000 elections (four tally rows each; the other files valid and
-minimal) in a temporary folder, then times in one run, each in a fresh Python process:
+For each size asked (default 100,000 and 1,000,000 elections) builds a synthetic data folder (four tally rows
+per election; the other files valid and minimal) in a temporary folder, then measures in one run, each in a
+fresh Python process:
   (a) importing pandas and reading the five CSV files with `pandas.read_csv` (the baseline);
   (b) `labor-analysis summary --format csv --data-dir DIR > /dev/null` (load, validation, summary, safe CSV).
-Each is repeated, alternating the two, and the medians of their CPU times (user + system; both are
-single-threaded, and CPU time barely moves when other work loads the machine, wall time does) compared.
-Target: b/a <= 2. Wall times are printed too. It also times
-`win_probability` over the 100,000 elections in one vectorised call. Exits 1 when the target is missed.
-Usage: .venv/bin/python benchmarks/bench_summary.py [--elections N] [--repeats N]
+The two alternate, and the medians of their CPU times (user + system; both are single-threaded, and CPU time
+barely moves when other work loads the machine, wall time does) and of their peak memory (the child's own
+`ru_maxrss`, from `os.wait4`) are compared. Targets: b/a <= 1.5 in CPU time and <= 1.5 in peak memory. Wall
+times are printed too, and the machine (CPU model, cores, load average before and after) beside each size. It
+also times `win_probability` over the smallest size's elections in one vectorised call. Exits 1 when a target
+is missed.
+Usage: .venv/bin/python benchmarks/bench_summary.py [--elections N [N ...]] [--repeats N]
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
-import resource
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +35,9 @@ from labor_analysis import win_probability
 from labor_analysis.schema import TABLES
 
 BIN = Path(sys.executable).parent
-TARGET = 2.0  # summary / bare read
+CPU_TARGET = 1.5  # summary / bare read, CPU time
+MEMORY_TARGET = 1.5  # summary / bare read, peak resident memory
+SIZES = (100_000, 1_000_000)
 
 
 def synthetic_tallies(n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -140,48 +146,128 @@ def write_folder(folder: Path, counts: pd.DataFrame, rng: np.random.Generator) -
         frame[[f.name for f in table.fields if f.name in frame]].to_csv(folder / table.filename, index=False)
 
 
-def seconds(cmd: list[str]) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one run of `cmd` (stdout discarded); stops the benchmark if it
-    fails. Both commands are single-threaded, so on a loaded machine CPU time is the steadier measure."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+@dataclass(frozen=True)
+class Run:
+    """One run of a command in a fresh process: wall and CPU (user + system) seconds, peak resident bytes."""
+
+    wall: float
+    cpu: float
+    peak: int
+
+
+#: Runs one command and prints its wall time, then its CPU time and peak memory from `getrusage(RUSAGE_CHILDREN)`:
+#: this small interpreter is started afresh for each run, so its one child is the command. Measuring from the
+#: benchmark itself would not do: Linux counts in a child's `ru_maxrss` the memory of the process it was forked
+#: from (the benchmark, holding the synthetic tables: 1.7 GiB at 1,000,000 elections) until it runs the command.
+LAUNCHER = """\
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+wall = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+sys.exit(code)
+"""
+
+
+def measured(cmd: list[str]) -> Run:
+    """Run `cmd` (stdout discarded) in a fresh process and measure it; stops the benchmark if it fails. Both
+    commands are single-threaded, so on a loaded machine CPU time is the steadier measure."""
+    launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, *cmd]
+    done = subprocess.run(launcher, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr}")
-    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu, peak_kib = done.stdout.split()
+    return Run(float(wall), float(cpu), int(peak_kib) * 1024)  # ru_maxrss is in KiB on Linux
+
+
+def seconds(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of `cmd`; stops the benchmark if it fails."""
+    run = measured(cmd)
+    return run.wall, run.cpu
+
+
+def interleaved_runs(first: list[str], second: list[str], repeats: int) -> tuple[list[Run], list[Run]]:
+    """Runs of two commands, alternately, so a passing load on the machine hits both alike."""
+    runs: tuple[list[Run], list[Run]] = ([], [])
+    for _ in range(repeats):
+        runs[0].append(measured(first))
+        runs[1].append(measured(second))
+    return runs
 
 
 def interleaved_medians(first: list[str], second: list[str], repeats: int) -> tuple[tuple[float, float], ...]:
     """Median (wall, CPU) times of two commands run alternately, so a passing load on the machine hits both alike."""
-    times: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
-    for _ in range(repeats):
-        times[0].append(seconds(first))
-        times[1].append(seconds(second))
-    return tuple((statistics.median(t[0] for t in runs), statistics.median(t[1] for t in runs)) for runs in times)
+    return tuple(
+        (statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+        for runs in interleaved_runs(first, second, repeats)
+    )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--elections", type=int, default=100_000, help="number of synthetic elections")
-    parser.add_argument("--repeats", type=int, default=7, help="runs of each command (the median counts)")
-    args = parser.parse_args()
+def machine() -> str:
+    """The CPU model, the cores and the load average now (one line, printed beside each figure)."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{model}, {os.cpu_count()} cores, load average {load}"
 
+
+def median_run(runs: list[Run]) -> Run:
+    """The medians of the runs' wall time, CPU time and peak memory (each on its own)."""
+    return Run(
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        int(statistics.median(r.peak for r in runs)),
+    )
+
+
+def bench_size(elections: int, repeats: int) -> bool:
+    """Measure one size and print its figures; True when both targets are met."""
     rng = np.random.default_rng(2022)
-    counts = synthetic_tallies(args.elections, rng)
+    counts = synthetic_tallies(elections, rng)
+    before = machine()
     with tempfile.TemporaryDirectory(prefix="bench-summary-") as tmp:
         folder = Path(tmp) / "data"
         write_folder(folder, counts, rng)
         files = [str(folder / t.filename) for t in TABLES]
         bare_read = [sys.executable, "-c", f"import pandas\nfor f in {files!r}:\n    pandas.read_csv(f)"]
         summary = [str(BIN / "labor-analysis"), "summary", "--format", "csv", "--data-dir", str(folder)]
-        # Warm the OS file cache and the bytecode caches, untimed. pandas was compiled when pip installed it; the
-        # package is compiled here, as an install would, since PYTHONDONTWRITEBYTECODE may stop the run doing it.
-        compileall.compile_dir(Path(labor_analysis.__file__).parent, quiet=1)
-        seconds(summary)
-        (baseline_wall, baseline), (measured_wall, measured) = interleaved_medians(bare_read, summary, args.repeats)
+        # Warm the OS file cache, untimed.
+        measured(bare_read)
+        measured(summary)
+        baseline_runs, summary_runs = interleaved_runs(bare_read, summary, repeats)
+    baseline, ours = median_run(baseline_runs), median_run(summary_runs)
+    cpu, wall, memory = ours.cpu / baseline.cpu, ours.wall / baseline.wall, ours.peak / baseline.peak
+    print(f"synthetic data: {elections:,} elections, {4 * elections:,} tally rows; median of {repeats} runs")
+    print(f"  machine: {before} (before); {machine()} (after)")
+    print(
+        f"  bare pandas.read_csv of the five files: {baseline.cpu:.2f} s CPU ({baseline.wall:.2f} s wall), "
+        f"{baseline.peak / 2**20:,.0f} MiB peak"
+    )
+    print(
+        f"  labor-analysis summary --format csv:    {ours.cpu:.2f} s CPU ({ours.wall:.2f} s wall), "
+        f"{ours.peak / 2**20:,.0f} MiB peak"
+    )
+    print(
+        f"  ratio of CPU times: {cpu:.2f} (target <= {CPU_TARGET:.1f}) -> {'met' if cpu <= CPU_TARGET else 'MISSED'}; "
+        f"of wall times: {wall:.2f}"
+    )
+    print(
+        f"  ratio of peak memory: {memory:.2f} (target <= {MEMORY_TARGET:.1f}) -> "
+        f"{'met' if memory <= MEMORY_TARGET else 'MISSED'}"
+    )
+    return cpu <= CPU_TARGET and memory <= MEMORY_TARGET
 
+
+def bench_win_probability(elections: int) -> None:
+    """Time `win_probability` over `elections` synthetic elections in one vectorised call."""
+    counts = synthetic_tallies(elections, np.random.default_rng(2022))
     yes, no, ch = (counts[c].to_numpy() for c in ("yes", "no", "challenged"))
     share = yes / np.maximum(yes + no, 1)
     win_probability(yes[:10], no[:10], ch[:10], share[:10])  # import scipy, untimed
@@ -189,23 +275,25 @@ def main() -> int:
     p = win_probability(yes, no, ch, share, overruled=1.0)
     vector_seconds = time.perf_counter() - started
     open_ = ((p > 0) & (p < 1)).sum()
-
-    ratio = measured / baseline
     print(
-        f"synthetic data: {args.elections:,} elections, {4 * args.elections:,} tally rows; "
-        f"median of {args.repeats} runs"
-    )
-    print(f"bare pandas.read_csv of the five files:   {baseline:.2f} s CPU ({baseline_wall:.2f} s wall)")
-    print(f"labor-analysis summary --format csv:      {measured:.2f} s CPU ({measured_wall:.2f} s wall)")
-    print(
-        f"ratio of CPU times: {ratio:.2f} (target <= {TARGET:.1f}) -> {'met' if ratio <= TARGET else 'MISSED'}; "
-        f"of wall times: {measured_wall / baseline_wall:.2f}"
-    )
-    print(
-        f"win_probability, one vectorised call over {args.elections:,} elections "
+        f"win_probability, one vectorised call over {elections:,} elections "
         f"({open_:,} with 0 < p < 1, challenged up to {ch.max():,}): {vector_seconds:.2f} s"
     )
-    return 0 if ratio <= TARGET else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--elections", type=int, nargs="+", default=list(SIZES), help="numbers of synthetic elections, one run each"
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each command per size (the median counts)")
+    args = parser.parse_args()
+    # The package is compiled here, as an install would, since PYTHONDONTWRITEBYTECODE may stop the timed runs
+    # doing it (pandas was compiled when pip installed it).
+    compileall.compile_dir(Path(labor_analysis.__file__).parent, quiet=1)
+    met = [bench_size(n, args.repeats) for n in args.elections]
+    bench_win_probability(min(args.elections))
+    return 0 if all(met) else 1
 
 
 if __name__ == "__main__":

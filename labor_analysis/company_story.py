@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .loading import Dataset
+from .nlrb.national_story import with_record_files
 from .results import results
 from .safe_html import escape_markdown
 from .story import Passage
@@ -60,7 +61,8 @@ def against_the_rest(record: Dataset, company: str) -> Passage:
     name = escape_markdown(company)
     mine, rest = table.loc["company"], table.loc["every other employer"]
     if not mine["elections"]:
-        return Passage(f"The national record holds no election of {name}, so there is nothing to compare.", (), table)
+        text = f"The national record holds no election of {name}, so there is nothing to compare."
+        return Passage(text, (), table).charting(record.select(company=company), "timeline")
     chosen = record.select(company=company)
     years = chosen.elections["count_date"].dt.year
     states = chosen.elections["state"].dropna().nunique()
@@ -76,5 +78,10 @@ def against_the_rest(record: Dataset, company: str) -> Passage:
         f"against {_voters(rest['median_eligible_voters'])} elsewhere; challenged ballots could decide "
         f"{fmt_int(mine['challenged_determinative'])} of the elections at {name}."
     )
-    sources = tuple(dict.fromkeys(chosen.elections["source_id"].astype(str)))
-    return Passage(text, sources, table)
+    # the NLRB files both groups' rows come from, and the annual reports of the certified results
+    elections = record.elections
+    compared = elections[elections["count_date"].dt.year.isin(set(years))]
+    reports = [s for s in record.sources["source_id"].astype(str) if s.startswith("nlrb-election-report-")]
+    sources = tuple(sorted({*compared["source_id"].astype(str), *reports}))
+    finding = Passage(text, sources, table).citing(with_record_files(record))
+    return finding.charting(chosen, "timeline")

@@ -8,6 +8,7 @@ words. A notebook shows the table (`finding.table`), then the words (`page.say(f
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +35,7 @@ from .safe_html import escape_html, escape_markdown, html_link, markdown_link
 from .scenario import Scenario
 from .text import (
     about,
+    as_large,
     at_company,
     challenged_ballots_sentence,
     end_sentence,
@@ -85,17 +87,39 @@ def citations(ds: Dataset, source_ids: Iterable[str]) -> tuple[Citation, ...]:
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A finding: the numbers as a table, the sentence written from them and the sources behind them.
+class FindingChart:
+    """The chart of a finding: a registered chart's name, the dataset and election it is drawn for. Drawn only when
+    the finding is shown (matplotlib is not imported before), or replaced by a sentence saying why it cannot be."""
 
-    Shows in Jupyter as the table, then the words, then its sources by outlet and title (`sources`, filled by
-    `citing`); every value from the data escaped, for Markdown (`_repr_markdown_`) and for HTML (`_repr_html_`).
+    name: str
+    ds: Dataset = field(compare=False, repr=False)
+    election_id: str | None = None
+
+    def image(self) -> tuple[bytes, str] | str:
+        """The chart's web-size PNG and its alt text, or the sentence saying why the data cannot support it."""
+        from .charts import ChartUnavailable, chart
+
+        try:
+            finished = chart(self.name, self.ds, election_id=self.election_id)
+            return finished.image(), str(finished.spec.alt_text)
+        except ChartUnavailable as why:
+            return f"No {self.name.replace('-', ' ')} chart: {why}."
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A finding: the numbers as a table, the sentence written from them, its chart and the sources behind them.
+
+    Shows in Jupyter as the table, then the words, then its chart (`chart`, set by `charting`) with its alt text,
+    then its sources by outlet and title (`sources`, filled by `citing`); every value from the data escaped, for
+    Markdown (`_repr_markdown_`) and for HTML (`_repr_html_`).
     """
 
     text: str
     source_ids: tuple[str, ...] = ()
     table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     sources: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
+    chart: FindingChart | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", tidy(self.text))  # 'N.Y.' ending a sentence: one period, not two
@@ -104,8 +128,25 @@ class Passage:
         """This passage with its source_ids resolved to the sources.csv rows of `ds`, so it can name them."""
         return replace(self, sources=citations(ds, self.source_ids))
 
+    def charting(self, ds: Dataset, name: str, election_id: str | None = None) -> Passage:
+        """This passage with its chart: the registered chart `name` of `ds` (for `election_id`), drawn when shown."""
+        return replace(self, chart=FindingChart(name, ds, election_id))
+
     def _repr_markdown_(self) -> str:
-        return self.text if self.table is None else f"{markdown_table(self.table)}\n\n{self.text}"
+        parts = [markdown_table(self.table)] if self.table is not None else []
+        parts.append(self.text)
+        if self.chart is not None:
+            drawn = self.chart.image()
+            if isinstance(drawn, str):
+                parts.append(f"*{escape_markdown(drawn)}*")
+            else:
+                png, alt = drawn
+                data = base64.b64encode(png).decode("ascii")
+                parts.append(f"![{escape_markdown(alt)}](data:image/png;base64,{data})")
+                parts.append(f"*Alt text:* {escape_markdown(alt)}")
+        if self.sources:
+            parts.append("Sources:\n\n" + "\n".join(f"- {_markdown_citation(c)}" for c in self.sources))
+        return "\n\n".join(parts)
 
     def _repr_html_(self) -> str | None:
         """The table, the words and the sources as HTML; None (Jupyter then shows the Markdown) without mistune,
@@ -119,10 +160,25 @@ class Passage:
         words = mistune.create_markdown(escape=False)(self.text)
         parts = [html_table(self.table)] if self.table is not None else []
         parts.append(str(words))
+        if self.chart is not None:
+            parts.append(_html_chart(self.chart))
         if self.sources:
             items = "".join(f"<li>{_html_citation(c)}</li>" for c in self.sources)
             parts.append(f'<p class="sources">Sources:</p><ul class="sources">{items}</ul>')
         return '<div class="finding">' + "\n".join(parts) + "</div>"
+
+
+def _html_chart(finding_chart: FindingChart) -> str:
+    """The chart as an inline PNG with its alt text, or the escaped sentence saying why it cannot be drawn."""
+    drawn = finding_chart.image()
+    if isinstance(drawn, str):
+        return f'<p class="chart-unavailable"><em>{escape_html(drawn)}</em></p>'
+    png, alt = drawn
+    return (
+        f'<figure class="finding-chart"><img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
+        f'alt="{escape_html(alt)}" style="width: 100%; max-width: 640px; height: auto">'
+        f"<figcaption><em>Alt text:</em> {escape_html(alt)}</figcaption></figure>"
+    )
 
 
 def _html_citation(source: Citation) -> str:
@@ -286,7 +342,8 @@ def numbers(ds: Dataset, election_ids: Sequence[str], columns: Sequence[str]) ->
 
 def result(ds: Dataset, election_id: str) -> Passage:
     """Who won and by how much, from the union's side, under the NLRB rules (undetermined while challenges matter)."""
-    return _with_table(_result(ds, election_id), numbers(ds, [election_id], COUNT_COLUMNS), ds)
+    finding = _with_table(_result(ds, election_id), numbers(ds, [election_id], COUNT_COLUMNS), ds)
+    return finding.charting(ds, "vote-shares", election_id)
 
 
 def _with_table(passage: Passage, table: pd.DataFrame, ds: Dataset) -> Passage:
@@ -346,7 +403,8 @@ def _decision_words(row: pd.Series) -> str:
 
 def turnout(ds: Dataset, election_id: str) -> Passage:
     """How many of the eligible workers voted, and how many ballots were void or challenged."""
-    return _with_table(_turnout(ds, election_id), numbers(ds, [election_id], TURNOUT_COLUMNS), ds)
+    finding = _with_table(_turnout(ds, election_id), numbers(ds, [election_id], TURNOUT_COLUMNS), ds)
+    return finding.charting(ds, "turnout", election_id)
 
 
 def _turnout(ds: Dataset, election_id: str) -> Passage:
@@ -379,7 +437,8 @@ def _turnout(ds: Dataset, election_id: str) -> Passage:
 
 def challenged(ds: Dataset, election_id: str) -> Passage:
     """Whether the challenged ballots could change the result, and how many the union would need as yes votes."""
-    return _with_table(_challenged(ds, election_id), numbers(ds, [election_id], CHALLENGED_COLUMNS), ds)
+    finding = _with_table(_challenged(ds, election_id), numbers(ds, [election_id], CHALLENGED_COLUMNS), ds)
+    return finding.charting(ds, "what-it-would-take", election_id)
 
 
 def _challenged(ds: Dataset, election_id: str) -> Passage:
@@ -435,7 +494,9 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
         {"overruled": [overruled], "yes_share": [assumed], "win_probability": [scenario.probability]},
         index=pd.Index([election_id], name="election_id"),
     )
-    return _with_table(Passage(scenario.probability_text, sources), table, ds)
+    return _with_table(Passage(scenario.probability_text, sources), table, ds).charting(
+        ds, "scenario-heatmap", election_id
+    )
 
 
 def showing(ds: Dataset, election_id: str) -> pd.DataFrame:
@@ -576,8 +637,8 @@ def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     """Two elections side by side: eligible voters, turnout and yes share."""
     a, b = _named(ds, election_id), _named(ds, other_id)
     sa, sb = _short(a), _short(b)
-    known = pd.notna(a["eligible_voters"]) and pd.notna(b["eligible_voters"])
-    larger = f", a unit {int(b['eligible_voters']) / int(a['eligible_voters']):.1f} times as large" if known else ""
+    known = pd.notna(a["eligible_voters"]) and pd.notna(b["eligible_voters"]) and int(a["eligible_voters"]) > 0
+    larger = f", a unit {as_large(int(b['eligible_voters']) / int(a['eligible_voters']))}" if known else ""
     if pd.notna(a["turnout"]) and pd.notna(b["turnout"]):
         turnouts = f"{fmt_pct(a['turnout'])} against {fmt_pct(b['turnout'])}."
     else:
@@ -684,7 +745,8 @@ def disputed_figures(ds: Dataset) -> Passage:
             else ""
         )
         lines.append(f"- {escape_markdown(spender)}, {period_label(start, end)}: {figures}.{use}")
-    return _with_table(Passage("\n".join(lines), tuple(table["source_id"].astype(str))), table, ds)
+    words = Passage("\n".join(lines), tuple(table["source_id"].astype(str)))
+    return _with_table(words, table, ds).charting(ds, "spending-by-year")
 
 
 def money_ratio(ds: Dataset) -> Passage:
@@ -718,7 +780,8 @@ def money_ratio(ds: Dataset) -> Passage:
         "The two are not like with like: one covers every workplace for a year, the other one campaign."
         + (f" The company's figure is roughly {times} times the union's." if times >= 2 else "")
     )
-    return _with_table(Passage(text, tuple(dict.fromkeys(data["source_id"]))), data.reset_index(drop=True), ds)
+    words = Passage(text, tuple(dict.fromkeys(data["source_id"])))
+    return _with_table(words, data.reset_index(drop=True), ds).charting(ds, "employer-vs-union")
 
 
 def _per(value: Any, prefix: str) -> str:
@@ -865,14 +928,21 @@ class Page:
             self._cite(passage.source_ids)
         display(Markdown("\n\n".join(p.text for p in passages)))
 
-    def chart(self, name: str, election_id: str | None = None) -> None:
-        """Export the chart `name` (for `election_id`) into the page's folder and show its web PNG and alt text.
+    def chart(self, name: str | Passage, election_id: str | None = None) -> None:
+        """Export the chart `name` (for `election_id`), or a finding's chart, into the page's folder and show its web
+        PNG and alt text.
 
         A chart the data cannot support is replaced by a sentence saying why.
         """
         from IPython.display import Image, Markdown, display
 
         from .charts import ChartUnavailable, chart
+
+        if isinstance(name, Passage):
+            drawn = name.chart
+            if drawn is None:
+                raise ValueError("this finding has no chart: give the chart's name")
+            name, election_id = drawn.name, drawn.election_id or election_id
 
         try:
             finished = chart(name, self.ds, election_id=election_id)

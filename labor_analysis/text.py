@@ -44,6 +44,31 @@ def fmt_pct_or(share: float, missing: str = "not reported", digits: int = 1) -> 
     return missing if pd.isna(share) else fmt_pct(share, digits)
 
 
+#: How a ratio under one reads when it is close to a simple fraction (within `FRACTION_TOLERANCE` of it).
+FRACTIONS = {2: "half", 3: "a third", 4: "a quarter", 5: "a fifth", 6: "a sixth", 8: "an eighth", 10: "a tenth"}
+FRACTION_TOLERANCE = 0.05
+
+
+def as_large(ratio: float) -> str:
+    """How many times as large one thing is as another, in words a reader takes in at once.
+
+    At least 1.05: '2.9 times as large'; within 5% of equal: 'about as large'; under that, a simple fraction when
+    the ratio is within 5% of one ('half as large', 'a fifth as large'), else a percentage ('37% as large', 'under
+    1% as large'), never '0.2 times as large'.
+    """
+    ratio = float(ratio)
+    if ratio >= 1 + FRACTION_TOLERANCE:
+        return f"{ratio:.1f} times as large"
+    if ratio > 1 - FRACTION_TOLERANCE:
+        return "about as large"
+    if ratio > 0:
+        denominator = round(1 / ratio)
+        if denominator in FRACTIONS and abs(ratio * denominator - 1) <= FRACTION_TOLERANCE:
+            return f"{FRACTIONS[denominator]} as large"
+    percent = fmt_pct(ratio, 0)
+    return "under 1% as large" if percent == "0%" else f"{percent} as large"
+
+
 def fmt_usd(amount: float) -> str:
     """Dollars the way a headline says them: 14200000 -> '$14.2 million', 95437 -> '$95,437'."""
     amount = float(amount)

@@ -483,6 +483,12 @@ def _check_elections(raw: RawTable, elections: pd.DataFrame, report: Report) -> 
     if "status_date" in elections:  # what the NLRB decided after the count cannot come before it
         early = (elections["status_date"] < count).to_numpy(dtype=bool, na_value=False)
         report.rows(raw, early, "status_date", "the decision after the count is dated before the count (count_date)")
+    undecided = elections["status"].isna() if "status" in elections else pd.Series(True, index=elections.index)
+    for detail in ("status_date", "status_by", "status_appealed", "status_source_id"):  # they describe a decision
+        if detail in elections:
+            said = elections[detail].eq(True) if detail == "status_appealed" else elections[detail].notna()
+            orphan = (said & undecided).to_numpy(dtype=bool, na_value=False)
+            report.rows(raw, orphan, detail, "is filled but status is empty (no decision to describe)")
     if "certified" in elections and "status" in elections:  # one certification, said in two columns
         status, certified = (elections[c].astype(object) for c in ("status", "certified"))
         contradicts = ((status == "certified") & (certified == "lost")) | (

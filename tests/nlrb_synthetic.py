@@ -235,6 +235,7 @@ REPORT_ONE = [
 ]  # fmt: skip
 REPORT_TWO = [*REPORT_ONE[:11], "Votes for Labor Org 2", "Labor Org 2 Name", *REPORT_ONE[11:14], "Union To Certify",
               *REPORT_ONE[14:]]  # fmt: skip
+REPORT_THREE = [*REPORT_TWO[:13], "Votes For Labor Org3", "Labor Org3", *REPORT_TWO[13:]]
 REPORT_POLLS = [
     "Region", "Case Number", "Case ID", "Case Name", "Case Type", "Dispute Unit City", "Dispute Unit State",
     "Election Held Date", "Num Eligible Voters", "For Proposition", "Against Proposition", "Labor Org 1 Name",
@@ -256,7 +257,10 @@ def report_row(case: str, employer: str, held: str, eligible: int, against: int,
         "For Proposition": votes[0], "Against Proposition": against,
     }  # fmt: skip
     for k, (name, count) in enumerate(zip(unions, votes), start=1):
-        row[f"Votes for Labor Org {k}"], row[f"Labor Org {k} Name"] = count, name
+        if k == 3:  # the report's own spelling of its third union's columns
+            row["Votes For Labor Org3"], row["Labor Org3"] = count, name
+        else:
+            row[f"Votes for Labor Org {k}"], row[f"Labor Org {k} Name"] = count, name
     return row
 
 
@@ -327,3 +331,18 @@ def write_recent(path: Path, rows: list[dict]) -> Path:
     writer.writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
+
+
+def report_sheets(
+    rows: list[dict], year: int = 2022, columns: list[str] | None = None
+) -> dict[str, list[list[object]]]:
+    """The FY2011-FY2019 layout of an annual report: one sheet per ballot (one, two, three unions), each under its
+    header even when empty, as the NLRB prints them; `columns` replaces the one-union sheet's header."""
+    by_size: dict[int, list[dict]] = {1: [], 2: [], 3: []}
+    for row in rows:
+        by_size[3 if "Votes For Labor Org3" in row else 2 if "Votes for Labor Org 2" in row else 1].append(row)
+    return {
+        f"FY{year}-1 Labor Org": table(columns or REPORT_ONE, by_size[1]),
+        f"FY{year}-2 Labor Orgs": table(REPORT_TWO, by_size[2], "NLRB Elections with 2 Labor Organizations"),
+        f"FY{year}-3 Labor Orgs": table(REPORT_THREE, by_size[3], "NLRB Elections with 3 Labor Organizations"),
+    }

@@ -274,6 +274,8 @@ def data_folders(draw: st.DrawFn, max_elections: int = 4) -> Folder:
             dropped.discard("preferred")  # several rows of one figure: the file must say which is preferred
         if table.name == "tallies" and any(row["union"] for row in tallies):
             dropped.discard("union")
+        if "status" in dropped:  # a decision's details describe nothing without the decision
+            dropped |= {"status_date", "status_by", "status_appealed", "status_source_id"}
         left_out[table.name] = dropped
     return Folder(tables, left_out)
 

@@ -24,15 +24,16 @@ from folders import (
 from hypothesis import HealthCheck, given, settings
 from strategies import Folder, data_folders
 
+import labor_analysis as la
 from labor_analysis import charts, load, story, summary
-from labor_analysis.charts import chart_plan, national
+from labor_analysis.charts import chart_plan
 from labor_analysis.cli import main
 from labor_analysis.nlrb import national_story
 from labor_analysis.safe_html import escape_markdown
 from labor_analysis.text import short_employer
 
 TWO_UNIONS = Path(__file__).parent / "fixtures" / "nlrb-two-unions"
-#: The passages of notebook 06, each called with the data folder and the national tables.
+#: The findings of notebook 06, each called with the data folder and the national record's elections against it.
 NATIONAL_PASSAGES = (
     national_story.overview,
     national_story.unit_sizes,
@@ -40,6 +41,17 @@ NATIONAL_PASSAGES = (
     national_story.voting_methods,
     national_story.challenged,
 )
+
+
+def national_words(ds: la.Dataset) -> list[str]:
+    """The words of every finding of notebook 06 for the data folder `ds` (the national record loaded once)."""
+    record = national_story.load_national_record()
+    nation = national_story.record(ds, record)
+    findings = [f(ds, nation) for f in NATIONAL_PASSAGES]
+    findings += [national_story.history(ds, record), national_story.certified(ds, nation, record)]
+    return [finding.text for finding in findings]
+
+
 #: The Bessemer rerun, counted again twice after its challenged ballots were resolved (made-up revisions).
 REVISED = "bhm1-2022"
 
@@ -236,9 +248,8 @@ def test_words_name_the_folders_company_and_no_other(folder: Folder) -> None:
         ds = load(folder.write(Path(tmp) / "data"))
     specs = charts.chart_specs(ds)
     chart_words = [w for s in specs for w in (s.title, s.subtitle, s.alt_text, s.record)]
-    tables = national.load_tables()
     story_words = [getattr(story, name)(*args).text for name, args in story_calls(ds)]
-    story_words += [f(ds, tables).text for f in NATIONAL_PASSAGES]
+    story_words += national_words(ds)
     words = " ".join(chart_words + story_words)
     company = _company_of(folder)
     if not any("Amazon" in f"{r['employer']} {r.get('company')}" for r in folder.tables["elections"]):

@@ -24,9 +24,11 @@ def run_benchmark(*args: str) -> str:
 
 
 def test_summary_benchmark_runs() -> None:
-    out = run_benchmark("bench_summary.py", "--elections", "300", "--repeats", "1")
-    assert "ratio of CPU times:" in out and "of wall times:" in out
-    assert "300 elections, 1,200 tally rows" in out
+    out = run_benchmark("bench_summary.py", "--elections", "300", "500", "--repeats", "1")
+    assert out.count("ratio of CPU times:") == 2 and out.count("of wall times:") == 2  # one per size asked
+    assert out.count("ratio of peak memory:") == 2 and out.count(" MiB peak") == 4
+    assert "300 elections, 1,200 tally rows" in out and "500 elections, 2,000 tally rows" in out
+    assert out.count("cores, load average") == 4  # the machine beside each size's figures, before and after
 
 
 @pytest.mark.slow

@@ -34,3 +34,16 @@ def test_a_company_without_elections_gets_a_sentence(record: la.Dataset) -> None
     finding = company_story.against_the_rest(record, "No Such Company <b>")
     assert "holds no election of No Such Company &lt;b&gt;" in finding.text
     assert finding.table.loc["company", "elections"] == 0
+
+
+def test_the_finding_cites_the_nlrb_files_and_carries_its_chart(record: la.Dataset) -> None:
+    """The words cite the NLRB files both groups' rows come from (the FOIA release, the Region 06 download) and the
+    annual reports the certified results come from, each resolved to a source readers can see."""
+    finding = company_story.against_the_rest(record, "Starbucks")
+    cited = {c.source_id for c in finding.sources}
+    assert cited == set(finding.source_ids)
+    assert {"nlrb-foia-2022-000194", "nlrb-recent-results-2023-04-17"} <= cited
+    assert {f"nlrb-election-report-fy{year}" for year in range(2011, 2023)} <= cited
+    assert all(c.publisher == "National Labor Relations Board" for c in finding.sources)
+    assert finding.chart is not None and finding.chart.name == "timeline"
+    assert set(finding.chart.ds.elections["company"]) == {"Starbucks"}

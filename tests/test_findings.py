@@ -83,6 +83,38 @@ def test_a_finding_shows_as_html_its_table_words_and_sources_all_escaped(project
     assert result._repr_markdown_().startswith("| election\\_id |")  # the Markdown view is unchanged
 
 
+def test_a_finding_shows_its_chart_between_its_words_and_its_sources_all_escaped(project_data_dir: Path) -> None:
+    """A finding with a chart embeds it (the web PNG inline, its alt text as text) in both views; data text in the
+    alt text is escaped; a chart the data cannot support shows as the sentence saying why."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    from test_html_safety import PAYLOADS, assert_safe_page
+
+    clean = la.load(project_data_dir)
+    elections = clean.elections.copy()
+    elections.loc[elections["election_id"] == "jfk8-2022", "union"] = PAYLOADS[1]
+    ds = dataclasses.replace(clean, elections=elections)
+    finding = story.result(ds, "jfk8-2022")
+    assert finding.chart is not None and finding.chart.name == "vote-shares"
+
+    shown = finding._repr_html_()
+    assert shown is not None
+    assert_safe_page(shown)
+    assert shown.count('<img src="data:image/png;base64,') == 1
+    assert shown.index("</table>") < shown.index("The union won.") < shown.index("<img") < shown.index("Sources:")
+    assert PAYLOADS[1] not in shown and html.escape(PAYLOADS[1]) in shown  # in the alt text, as text
+
+    markdown = finding._repr_markdown_()
+    assert markdown.index("The union won.") < markdown.index("](data:image/png;base64,") < markdown.index("Sources:")
+    rendered = markdown2html_mistune(markdown)
+    assert_safe_page(rendered)
+    assert PAYLOADS[1] not in rendered
+
+    decided = story.challenged(ds, "ldj5-2022")  # no ballot challenged: no chart of what it would take
+    assert "<img" not in (decided._repr_html_() or "") and "<img" not in decided._repr_markdown_()
+    assert "No what it would take chart: no ballots were challenged" in (decided._repr_html_() or "")
+    assert "*No what it would take chart: no ballots were challenged" in decided._repr_markdown_()
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(folder=data_folders(max_elections=3), showing=st.none() | st.integers(0, 100))
 def test_the_other_findings_words_follow_their_tables(folder: Folder, showing: int | None) -> None:

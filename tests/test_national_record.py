@@ -72,11 +72,12 @@ def test_the_committed_record_is_regenerated_byte_for_byte(tmp_path: Path) -> No
 
 
 def test_notebook_06_tells_amazons_history_from_the_national_record(project_data_dir: Path) -> None:
-    from labor_analysis.charts.national import load_tables
     from labor_analysis.nlrb import national_story
 
-    passage = national_story.history(la.load(project_data_dir), load_tables())
-    amazon = la.national().elections.query("company == 'Amazon'")
+    record = la.national()
+    passage = national_story.history(la.load(project_data_dir), record)
+    amazon = record.elections.query("company == 'Amazon'")
     assert f"hold {len(amazon)} elections at Amazon" in passage.text
     assert "Middletown, Del., 2014 (no union certified)" in passage.text
     assert set(passage.source_ids) == set(amazon["source_id"])
+    assert list(passage.table["case_number"]) == sorted(amazon["case_number"], key=list(amazon["case_number"]).index)

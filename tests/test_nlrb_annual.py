@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from nlrb_synthetic import REPORT_ONE, REPORT_POLLS, REPORT_TWO, report_row, table, write_workbook
+from nlrb_synthetic import (
+    REPORT_ONE,
+    REPORT_POLLS,
+    REPORT_THREE,
+    REPORT_TWO,
+    report_row,
+    report_sheets,
+    table,
+    write_workbook,
+)
 
 from labor_analysis import load, summary
 from labor_analysis.nlrb import import_files
@@ -28,14 +37,8 @@ POLL = [report_row("29-UD-100005", "Poll Co.", "2022-08-05", 9, 6, [2], ["IBEW"]
 
 def per_sheet(path: Path) -> Path:
     """The FY2011-FY2019 layout: a summary sheet, then one sheet per ballot, headers on row 1 and row 4."""
-    return write_workbook(
-        path,
-        {
-            "FY2022-Summary": [["", "NLRB Elections - Summary"], [], ["Case Type", "No. of Elections"], ["RC", 4]],
-            "FY2022-1 Labor Org": table(REPORT_ONE, ROWS),
-            "FY2022-2 Labor Orgs": table(REPORT_TWO, TWO, "NLRB Elections with 2 Labor Organizations"),
-        },
-    )
+    summary = [["", "NLRB Elections - Summary"], [], ["Case Type", "No. of Elections"], ["RC", 4]]
+    return write_workbook(path, {"FY2022-Summary": summary, **report_sheets(ROWS + TWO)})
 
 
 def stacked(path: Path) -> Path:
@@ -43,6 +46,7 @@ def stacked(path: Path) -> Path:
     one = [*REPORT_ONE[:2], "Case ID", *REPORT_ONE[2:]]  # FY2020-FY2022 add an empty "Case ID"
     rows = [*table(one, ROWS), ["", "Rows 1 - 3 (All Rows)"]]
     rows += table(REPORT_TWO, TWO, "NLRB Elections with 2 Labor Organizations")
+    rows += table(REPORT_THREE, [], "NLRB Elections with 3 Labor Organizations")  # printed even when empty
     rows += table(REPORT_POLLS, POLL, "NLRB UD Elections")
     return write_workbook(path, {"NLRB Elections": rows})
 
@@ -82,14 +86,14 @@ def test_a_report_is_cited_by_its_fiscal_year(tmp_path: Path) -> None:
 def test_a_bad_cell_names_file_sheet_row_and_column(tmp_path: Path) -> None:
     bad = [dict(ROWS[0]), dict(ROWS[1])]
     bad[1]["Election Held Date"] = "someday"
-    path = write_workbook(tmp_path / "r.xlsx", {"FY2022-1 Labor Org": table(REPORT_ONE, bad)})
+    path = write_workbook(tmp_path / "r.xlsx", report_sheets(bad))
     with pytest.raises(NlrbFileError, match=r"r.xlsx, sheet 'FY2022-1 Labor Org', row 3, column 'Election Held Date'"):
         read_nlrb_file(path)
 
 
 def test_a_case_number_in_an_unknown_shape_is_named(tmp_path: Path) -> None:
     bad = [dict(ROWS[0]), dict(ROWS[1], **{"Case Number": "29 RC 100002"})]
-    path = write_workbook(tmp_path / "r.xlsx", {"FY2022-1 Labor Org": table(REPORT_ONE, bad)})
+    path = write_workbook(tmp_path / "r.xlsx", report_sheets(bad))
     with pytest.raises(
         NlrbFileError, match=r"sheet 'FY2022-1 Labor Org', row 3, column 'Case Number': not an NLRB case"
     ):
@@ -101,6 +105,53 @@ def test_a_table_missing_a_column_is_named(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "r.xlsx", {"Sheet": table(columns, ROWS, "NLRB Elections")})
     with pytest.raises(NlrbFileError, match=r"sheet 'Sheet', row 4: looks like an NLRB annual election report .*Cert"):
         read_nlrb_file(path)
+
+
+@pytest.mark.parametrize("gone", [0, 1, 2])
+def test_a_report_missing_a_sheet_is_refused_by_name(tmp_path: Path, gone: int) -> None:
+    sheets = report_sheets(ROWS + TWO)
+    del sheets[list(sheets)[gone]]
+    path = write_workbook(tmp_path / "nlrb-election-report-fy2022.xlsx", sheets)
+    lacking = ["'1 Labor Org'", "'2 Labor Orgs'", "'3 Labor Orgs'"][gone]
+    with pytest.raises(
+        NlrbFileError, match=rf"^nlrb-election-report-fy2022.xlsx: an NLRB annual .* {lacking} \(a sheet"
+    ):
+        read_nlrb_file(path)
+
+
+def test_a_stacked_report_missing_a_table_is_refused(tmp_path: Path) -> None:
+    rows = table([*REPORT_ONE[:2], "Case ID", *REPORT_ONE[2:]], ROWS)
+    rows += table(REPORT_TWO, TWO, "NLRB Elections with 2 Labor Organizations") + table(REPORT_POLLS, POLL, "UD")
+    path = write_workbook(tmp_path / "r.xlsx", {"NLRB Elections": rows})
+    with pytest.raises(NlrbFileError, match=r"^r.xlsx: an NLRB annual election report without its table\(s\) '3 Labor"):
+        read_nlrb_file(path)
+
+
+@pytest.mark.parametrize("dropped", ["Votes for Labor Org 2", "Labor Org 2 Name", "Labor Org 1 Name"])
+def test_a_union_without_its_votes_or_name_column_is_a_missing_column(tmp_path: Path, dropped: str) -> None:
+    sheets = report_sheets(ROWS + TWO)
+    sheet = "FY2022-2 Labor Orgs" if "2" in dropped else "FY2022-1 Labor Org"
+    header_row = 3 if "2" in dropped else 0
+    keep = [i for i, c in enumerate(sheets[sheet][header_row]) if c != dropped]
+    sheets[sheet] = [[row[i] for i in keep if i < len(row)] for row in sheets[sheet]]
+    path = write_workbook(tmp_path / "r.xlsx", sheets)
+    with pytest.raises(
+        NlrbFileError, match=rf"sheet '{sheet}', row {header_row + 1}: .*missing column\(s\) '{dropped}'"
+    ):
+        read_nlrb_file(path)
+
+
+def test_a_broken_report_stops_the_command_with_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    from labor_analysis.cli import main
+
+    sheets = report_sheets(ROWS + TWO)
+    del sheets["FY2022-3 Labor Orgs"]
+    path = write_workbook(tmp_path / "nlrb-election-report-fy2022.xlsx", sheets)
+    out = tmp_path / "out"
+    assert main(["import-nlrb", str(path), "--out", str(out)]) == 2
+    assert not out.exists()
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "nlrb-election-report-fy2022.xlsx" in error and "'3 Labor Orgs'" in error
 
 
 RECORDS = nlrb_records_dir()
@@ -194,3 +245,38 @@ def test_every_shared_file_at_once(tmp_path: Path) -> None:
     assert set(elections.loc[elections["company"] == "Amazon", "case_number"]) >= {"04-RC-118495", "10-RC-269250"}
     assert set(elections.loc[employer.str.contains("amazon"), "company"]) == {"Amazon"}
     assert result.report["company_near_matches"]  # listed for review
+
+
+def starbucks_reconciliation() -> str:
+    """The README's account of the Starbucks rows of the twelve reports against the committed national record,
+    computed from both: every report row naming Starbucks, in every spelling, and where each went."""
+    import labor_analysis as la
+
+    rows = pd.concat([read_nlrb_file(p).rows.assign(report=p.name) for p in REPORTS], ignore_index=True)
+    named = rows[rows["case_name"].str.contains("starbucks", case=False)]
+    spellings = named["case_name"].value_counts()
+    undated = named[named["tally_date"].isna()].sort_values("case_number")
+    elections = la.national().elections
+    record = elections[elections["company"] == "Starbucks"]
+    # each undated row is skipped, each dated one is an election of the record (its own, or joined to a tally)
+    assert set(record["case_number"]) == set(named["case_number"]) - set(undated["case_number"])
+    assert len(record) == len(named) - len(undated) and named["case_number"].is_unique
+    joined = record[~record["source_id"].str.startswith("nlrb-election-report-")]
+    listed = ", ".join(f"{n} {name!r}" for name, n in spellings.items())
+    skipped = "; ".join(
+        f"{r.case_number}, {r.city}, {r.state}, certified {r.certified}" for r in undated.itertuples(index=False)
+    )
+    return (
+        f"The twelve reports name Starbucks on {len(named)} rows ({listed}), {named['case_number'].nunique()} cases, "
+        f"all in {', '.join(sorted(set(named['report'])))}. "
+        f"{len(undated)} have no `Election Held Date` ({skipped}): skipped as no tally recorded, as the contract "
+        f"needs the day of the count. The record holds the other {len(record)}: {len(joined)} joined to the tally "
+        f"of their case in the Region 06 download or the FOIA table, {len(record) - len(joined)} from the reports "
+        "alone."
+    )
+
+
+@pytest.mark.skipif(len(REPORTS) != 12, reason="the NLRB's annual reports are not in ../shared/nlrb/")
+def test_the_starbucks_elections_of_the_reports_reconcile_with_the_record_as_the_readme_says() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "labor_analysis" / "nlrb" / "README.md").read_text("utf-8")
+    assert starbucks_reconciliation() in " ".join(readme.split())

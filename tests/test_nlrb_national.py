@@ -83,9 +83,9 @@ def test_committed_tables_are_regenerated_byte_for_byte(tmp_path: Path):
 
 def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
     """The Amazon side of notebook 06 is whatever data folder is loaded: here a synthetic import."""
+    from test_any_folder import national_words
+
     from labor_analysis.charts import chart, chart_plan
-    from labor_analysis.charts.national import load_tables
-    from labor_analysis.nlrb import national_story
 
     foia = write_foia(
         tmp_path / "NLRB-2022-000194.xlsx",
@@ -95,7 +95,6 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
         ],
     )
     ds = load(import_files([foia], tmp_path / "imported").out_dir)
-    tables = load_tables()
     plan, left_out = chart_plan(ds)
     specs = {s.slug: s for s in plan if s.slug.startswith("national-")}
     # the fiscal-year chart's baseline leaves out Amazon's elections, not this folder's: left out, with the reason
@@ -111,17 +110,7 @@ def test_national_charts_and_words_work_on_any_data_folder(tmp_path):
         assert finished.source_line.startswith(RECORD_LINE)
     assert chart("national-unit-sizes", ds).data["eligible_voters"].tolist() == [12, 20000]
     assert chart("national-unit-sizes", ds).figure().axes
-    story_ds = national_story.with_sources(ds, national_story.release_sources(tables))
-    for passage in (
-        national_story.overview,
-        national_story.unit_sizes,
-        national_story.win_rates,
-        national_story.voting_methods,
-        national_story.challenged,
-        national_story.certified,
-        national_story.history,
-    ):
-        text = passage(story_ds, tables).text
+    for text in national_words(ds):
         assert "nan" not in text and "None" not in text
 
 
@@ -181,9 +170,9 @@ def test_national_charts_are_left_out_with_a_reason_when_they_cannot_be_drawn(da
 @given(folder=data_folders(max_elections=3))
 def test_national_charts_and_words_draw_or_say_why_on_any_valid_folder(folder) -> None:
     """Notebook 06's charts and words on hypothesis-drawn folders: a figure or a LeftOut reason, never a crash."""
+    from test_any_folder import national_words
+
     from labor_analysis.charts import ChartUnavailable, chart
-    from labor_analysis.charts.national import load_tables, release_sources
-    from labor_analysis.nlrb import national_story
 
     with tempfile.TemporaryDirectory() as tmp:
         ds = load(folder.write(Path(tmp) / "data"))
@@ -193,22 +182,13 @@ def test_national_charts_and_words_draw_or_say_why_on_any_valid_folder(folder) -
         except ChartUnavailable:
             continue
         assert finished.figure().axes and finished.source_line.startswith(RECORD_LINE)
-    tables = load_tables()
-    story_ds = national_story.with_sources(ds, release_sources(tables))
-    for passage in (
-        national_story.overview,
-        national_story.unit_sizes,
-        national_story.win_rates,
-        national_story.voting_methods,
-        national_story.challenged,
-    ):
-        text = passage(story_ds, tables).text
+    for text in national_words(ds):
         assert text and not {"nan", "<NA>", "NaT"} & set(text.replace(",", " ").replace(".", " ").split())
 
 
 def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
     """The fiscal-year and determinative tables, worked by hand on a small import of a tally file and a report."""
-    from nlrb_synthetic import REPORT_ONE, foia_row, report_row, table, write_foia, write_workbook
+    from nlrb_synthetic import foia_row, report_row, report_sheets, write_foia, write_workbook
 
     from labor_analysis.nlrb.national import national_tables
 
@@ -224,7 +204,7 @@ def test_record_tables_from_a_generated_national_folder(tmp_path: Path) -> None:
         report_row("29-RC-200002", "Acme", "2021-03-01", 50, 10, [30], ["Workers United"], "won"),
         report_row("29-RD-200003", "Acme", "2020-11-02", 60, 20, [25], ["Teamsters"], "won"),  # FY2021, RD kept
     ]
-    report = write_workbook(tmp_path / "r.xlsx", {"FY2022-1 Labor Org": table(REPORT_ONE, rows)})
+    report = write_workbook(tmp_path / "r.xlsx", report_sheets(rows))
     out = import_files([foia, report], tmp_path / "out")
     tables = national_tables(load(out.out_dir))
     rates = tables["elections_by_fiscal_year_and_case_type.csv"].set_index(["fiscal_year", "case_type"])

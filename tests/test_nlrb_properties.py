@@ -4,6 +4,7 @@ column or the workbook itself mangled at random) gets one line naming the file, 
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -11,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nlrb_synthetic import (
     REPORT_ONE,
-    REPORT_TWO,
     foia_row,
     recent_row,
     report_row,
-    table,
+    report_sheets,
     write_foia,
     write_recent,
     write_workbook,
@@ -91,11 +91,10 @@ def report_rows(draw):
 
 def write_report(path: Path, rows: list[dict], stacked: bool) -> Path:
     """An annual report in either layout: one sheet per ballot, or the tables stacked in one sheet."""
-    one = [r for r in rows if not r.get("Labor Org 2 Name")]
-    two = [r for r in rows if r.get("Labor Org 2 Name")]
+    sheets = report_sheets(rows, 2021)
     if stacked:
-        return write_workbook(path, {"NLRB Elections": table(REPORT_ONE, one) + table(REPORT_TWO, two, "2 Orgs")})
-    return write_workbook(path, {"FY2021-1 Labor Org": table(REPORT_ONE, one), "FY2021-2": table(REPORT_TWO, two)})
+        return write_workbook(path, {"NLRB Elections": [row for rows_ in sheets.values() for row in rows_]})
+    return write_workbook(path, sheets)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -127,7 +126,7 @@ def test_any_rows_import_into_a_valid_folder_and_every_row_is_counted(foia, rece
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(report_rows(), min_size=1, max_size=5),
-    st.sampled_from(["cell", "column", "truncate", "header"]),
+    st.sampled_from(["cell", "column", "truncate", "header", "sheet"]),
     st.integers(0, 10_000),
     st.sampled_from(["someday", "-3", "1.5", "many", "", "2021-13-45"]),
 )
@@ -148,7 +147,10 @@ def test_a_broken_report_gets_one_line_naming_the_file(rows, damage, where, valu
             columns.remove(["Case Number", "Valid Votes Against", "Cert of Rep (Win)", "Election Held Date"][where % 4])
         elif damage == "header":
             columns = [c.upper() if i == where % len(columns) else c for i, c in enumerate(columns)]
-        path = write_workbook(folder / "report-fy2021.xlsx", {"FY2021-1 Labor Org": table(columns, rows, "Title")})
+        sheets = report_sheets(rows, 2021, columns)
+        if damage == "sheet":  # a ballot's sheet deleted: the report would be read in part
+            del sheets[list(sheets)[where % len(sheets)]]
+        path = write_workbook(folder / "report-fy2021.xlsx", sheets)
         if damage == "truncate":
             data = path.read_bytes()
             path.write_bytes(data[: max(1, where % len(data))])
@@ -159,7 +161,10 @@ def test_a_broken_report_gets_one_line_naming_the_file(rows, damage, where, valu
             message = str(error)
             assert "\n" not in message and message.startswith("report-fy2021.xlsx")
             if "column '" in message and damage == "cell":
-                assert "sheet 'FY2021-1 Labor Org', row " in message
+                assert re.search(r"sheet 'FY2021-[12] Labor Orgs?', row \d+, column '", message)
             assert not out.exists()
+            if damage == "sheet":
+                assert "a sheet or stacked table is missing" in message
         else:
+            assert damage != "sheet", "a report missing a sheet was imported"
             assert sum(result.report["rows"].values()) == result.report["rows_read"] == len(rows)

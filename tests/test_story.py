@@ -107,6 +107,9 @@ def test_the_other_bessemer_vote_is_compared(ds):
 
 def test_ldj5_against_jfk8_organizers_and_size(ds):
     assert "1,633" in story.comparison(ds, "ldj5-2022", "jfk8-2022").text
+    # the smaller unit second: a fraction or a percentage, never '0.3 times as large'
+    smaller = story.comparison(ds, "jfk8-2022", "ldj5-2022").text
+    assert "times as large" not in smaller and "a unit a fifth as large" in smaller
     text = story.organizers(ds, "ldj5-2022", "jfk8-2022").text
     assert "about 10 organizers" in text and "about 30 at JFK8 in Staten Island, N.Y." in text
     assert "No organizer count is on record for Schodack, N.Y." in story.organizers(ds, "ldj5-2022", "alb1-2022").text

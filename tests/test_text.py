@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from labor_analysis import rules
 from labor_analysis.text import (
     all_of,
+    as_large,
     at_company,
     capitalised,
     challenged_ballots_sentence,
@@ -170,6 +171,45 @@ def test_a_share_never_rounds_across_one_half(share, digits):
 
 def test_the_worked_example_of_a_losing_share():
     assert fmt_pct(0.49996) == "49.9%" and fmt_pct(0.50004) == "50.1%" and fmt_pct(0.5) == "50.0%"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "words"),
+    [
+        (2.98, "3.0 times as large"),
+        (1.5, "1.5 times as large"),
+        (1.02, "about as large"),
+        (0.97, "about as large"),
+        (0.5, "half as large"),
+        (0.34, "a third as large"),
+        (0.2, "a fifth as large"),  # was '0.2 times as large'
+        (0.198, "a fifth as large"),
+        (0.1, "a tenth as large"),
+        (0.37, "37% as large"),
+        (0.7, "70% as large"),
+        (0.03, "3% as large"),
+        (0.001, "under 1% as large"),
+    ],
+)
+def test_a_ratio_reads_as_times_a_fraction_or_a_percentage(ratio, words):
+    assert as_large(ratio) == words
+
+
+@given(st.integers(1, 100_000), st.integers(1, 100_000))
+def test_a_ratio_under_one_never_reads_as_times(a, b):
+    """Brute force over unit sizes: 'times' only for a larger unit, and every fraction or percentage is within 5% of
+    the ratio (one percentage point when written as a percentage)."""
+    ratio = b / a
+    words = as_large(ratio)
+    assert ("times" in words) == (ratio >= 1.05)
+    fractions = {"half": 2, "a third": 3, "a quarter": 4, "a fifth": 5, "a sixth": 6, "an eighth": 8, "a tenth": 10}
+    fraction = words.removesuffix(" as large")
+    if fraction in fractions:
+        assert abs(ratio * fractions[fraction] - 1) <= 0.05
+    elif fraction.endswith("%") and not fraction.startswith("under"):
+        assert abs(float(fraction.rstrip("%")) - 100 * ratio) <= 1
+    elif fraction.startswith("under"):
+        assert ratio < 0.01
 
 
 def test_a_run_off_and_a_voting_unit_are_named_apart_from_the_first_count():

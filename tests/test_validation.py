@@ -178,6 +178,23 @@ def test_a_decision_after_the_count_is_not_dated_before_it(data_copy: Path) -> N
     load(data_copy)
 
 
+@pytest.mark.parametrize(
+    ("detail", "value"),
+    [
+        ("status_date", "2022-11-01"),
+        ("status_by", "regional_director"),
+        ("status_appealed", "true"),
+        ("status_source_id", "cbs-2021-04-09"),
+    ],
+)
+def test_a_detail_of_a_decision_needs_the_decision(data_copy: Path, detail: str, value: str) -> None:
+    alb1 = {"election_id": "alb1-2022"}  # counted 2022-10-18, no decision on record
+    line = set_cell(data_copy, "elections.csv", alb1, detail, value)
+    assert_reported(data_copy, "elections.csv", line, detail, "status is empty")
+    set_cell(data_copy, "elections.csv", alb1, "status", "results_certified")  # with the decision it is fine
+    load(data_copy)
+
+
 @pytest.mark.parametrize(("election", "certified"), [("jfk8-2022", "lost"), ("ldj5-2022", "won")])
 def test_certified_agrees_with_a_certification_in_status(data_copy: Path, election: str, certified: str) -> None:
     line = set_cell(data_copy, "elections.csv", {"election_id": election}, "certified", certified)

@@ -2,10 +2,11 @@
 
 Families (run from tools/fuzz_folders.py with --family, or here):
 - `nlrb-foia`, `nlrb-csv`, `nlrb-annual`: mutate a small NLRB file of each format (the annual election
-  report in its per-sheet layout) (cells set to odd numbers, true/false, huge
-  or negative counts, dates before 1935, formulas, 200 KB names; rows repeated or dropped; columns dropped; bytes
-  cut) and import it. A case passes when the import either writes a folder that `load` accepts with every value
-  inside the contract, or stops with one line naming the file and writes nothing. Anything else fails.
+  report in its per-sheet layout, now and then with a ballot's sheet deleted) (cells set to odd numbers,
+  true/false, huge or negative counts, dates before 1935, formulas, 200 KB names; rows repeated or dropped;
+  columns dropped; bytes cut) and import it. A case passes when the import either writes a folder that `load`
+  accepts with every value inside the contract, or stops with one line naming the file and writes nothing.
+  Anything else fails.
 - `scenario`: random arguments (numerals in every notation, the contract's largest counts, shares) through
   `labor-analysis scenario`. A case passes with exit 0 or 2, one line on error, no traceback, and at most 1 s and
   500 MB (the bound of issue #21), measured per case.
@@ -39,12 +40,10 @@ from labor_analysis.schema import MAX_COUNT
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from nlrb_synthetic import (
     RECENT_COLUMNS,
-    REPORT_ONE,
-    REPORT_TWO,
     foia_row,
     recent_row,
     report_row,
-    table,
+    report_sheets,
     write_foia,
     write_recent,
     write_workbook,
@@ -161,8 +160,8 @@ def _base_rows(fmt: str, rng: random.Random) -> list[dict]:
                 f"20{17 + k % 5}-0{1 + k % 9}-1{k % 10}",
                 rng.randint(1, 400),
                 rng.randint(0, 150),
-                [rng.randint(0, 150)] if k % 5 else [rng.randint(0, 80), rng.randint(0, 80)],
-                ["Union A"] if k % 5 else ["Union A", "Union B"],
+                [rng.randint(0, 150)] if k % 5 else [rng.randint(0, 80) for _ in range(2 + (k % 10 == 0))],
+                ["Union A"] if k % 5 else ["Union A", "Union B", "Union C"][: 2 + (k % 10 == 0)],
                 rng.choice(("won", "lost", "")),
             )
             for k in range(20)
@@ -288,11 +287,10 @@ def run_import_case(fmt: str, seed: int, work: Path) -> Outcome:
     if fmt == "foia":
         write_foia(path, rows)
     elif fmt == "annual":
-        one = [r for r in rows if "Votes for Labor Org 2" not in r]
-        two = [r for r in rows if "Votes for Labor Org 2" in r]
-        sheets = {"FY2022-1 Labor Org": table(REPORT_ONE, one)}
-        if two:
-            sheets["FY2022-2 Labor Orgs"] = table(REPORT_TWO, two, "NLRB Elections with 2 Labor Organizations")
+        sheets = report_sheets(rows)
+        if rng.random() < 0.1:  # a ballot's sheet deleted: refused, never read in part
+            del sheets[rng.choice(list(sheets))]
+            applied.append("a sheet deleted")
         write_workbook(path, sheets)
     else:
         write_recent(path, rows)

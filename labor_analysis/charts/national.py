@@ -812,20 +812,12 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
 # ---------------------------------------------------------------- win rates by fiscal year, as counted and certified
 
 
-#: Names notebook 06's words import (nlrb/national_story.py): one fact each, kept in one place.
-BASELINE_LEAVES_OUT = FOCUS_COMPANY
-
-
 def fiscal_year_data(tables: Tables) -> pd.DataFrame:
     """The nation's union win rate by fiscal year, as the count decided it and as the NLRB certified it."""
     t = tables["elections_by_fiscal_year_and_case_type"]
     columns = ["fiscal_year", "elections", "won", "lost", "union_win_rate", "certified_won", "certified_lost"]
     out = t[t["case_type"] == "all"][[*columns, "certified_win_rate"]].reset_index(drop=True)
     return out.astype({"fiscal_year": int})
-
-
-record_period = period
-record_source_rows = release_sources
 
 
 def fiscal_year_figure(tables: Tables) -> Figure:
@@ -867,22 +859,22 @@ def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
         )
     tables = load_tables()
     data = fiscal_year_data(tables)
-    period = record_period(tables)
+    years = period(tables)
     won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())
     rate = fmt_pct(won / (won + lost), 0)
     low, high = data.loc[data["certified_win_rate"].idxmin()], data.loc[data["certified_win_rate"].idxmax()]
-    title = f"Unions were certified in {rate} of the NLRB elections decided in {period}"
+    title = f"Unions were certified in {rate} of the NLRB elections decided in {years}"
     subtitle = (
         f"Union win rate by fiscal year (October to September), as the NLRB certified it and as the ballots were "
-        f"counted, {period}; {possessive(FOCUS_COMPANY)} own elections left out"
+        f"counted, {years}; {possessive(FOCUS_COMPANY)} own elections left out"
     )
     alt = (
-        f"Line chart of the union win rate in NLRB elections by fiscal year, {period}, as certified: "
+        f"Line chart of the union win rate in NLRB elections by fiscal year, {years}, as certified: "
         + "; ".join(f"FY{y} {fmt_pct(r, 0)}" for y, r in zip(data["fiscal_year"], data["certified_win_rate"]))
         + f". Lowest in FY{int(low['fiscal_year'])}, highest in FY{int(high['fiscal_year'])}; "
         f"{fmt_int(won)} won of {fmt_int(won + lost)} certified ({rate})."
     )
-    sources = record_source_rows(tables)
+    sources = release_sources(tables)
     return ChartSpec(
         "national-win-rate-by-fiscal-year",
         title,

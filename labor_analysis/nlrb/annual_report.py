@@ -79,19 +79,59 @@ SPELLED = {
     "electionhelddate": "Election Held Date",
     "validvotesagainst": "Valid Votes Against",
     "votesforlabororg1": "Votes for Labor Org 1",
+    "votesforlabororg2": "Votes for Labor Org 2",
+    "votesforlabororg3": "Votes For Labor Org3",
+    "labororg1name": "Labor Org 1 Name",
+    "labororg2name": "Labor Org 2 Name",
+    "labororg3name": "Labor Org3",
     "certofrepwin": "Cert of Rep (Win)",
     "certofresultsloss": "Cert of Results (Loss)",
 }
 
 
+#: Each ballot's votes and name columns, folded: a union's votes without its name (or its name without its votes) is
+#: a missing column, not a union with no votes.
+UNION_COLUMNS = {
+    1: ("votesforlabororg1", ("labororg1name",)),
+    2: ("votesforlabororg2", ("labororg2name",)),
+    3: ("votesforlabororg3", ("labororg3name", "labororg3")),
+}
+#: The ballots a report has one table each for (the NLRB prints every one, under a header even when empty): in
+#: FY2011-FY2019 the sheets "1 Labor Org", "2 Labor Orgs" and "3 Labor Orgs", in FY2020-FY2022 stacked tables.
+BALLOT_SIZES = (1, 2, 3)
+
+
 def missing(header: list[str]) -> list[str]:
     """The columns one table of a report lacks: its recognising columns, and the counts and certification columns
-    of an election table (a table of deauthorization polls has its own counts and no certification)."""
+    of an election table, with the name and votes columns of each union it has (a table of deauthorization polls
+    has its own counts and no certification)."""
     present = {fold(c) for c in header}
     needed = [fold(c) for c in REQUIRED_COLUMNS]
     if not all(c in present for c in POLL_COLUMNS):
         needed += [c for c in (*ELECTION_COLUMNS, *CERTIFICATION_COLUMNS) if c not in needed]
+        for votes, names in UNION_COLUMNS.values():
+            has_name = any(n in present for n in names)
+            if votes in present and not has_name:
+                needed.append(names[0])
+            elif has_name and votes not in present:
+                needed.append(votes)
     return [SPELLED.get(c, next((h for h in REQUIRED_COLUMNS if fold(h) == c), c)) for c in needed if c not in present]
+
+
+def ballot_size(header: list[str]) -> int | None:
+    """The number of unions on the ballots of a report's election table (its highest union votes column); None for
+    a table of deauthorization polls."""
+    present = {fold(c) for c in header}
+    if all(c in present for c in POLL_COLUMNS):
+        return None
+    return max((k for k, (votes, _) in UNION_COLUMNS.items() if votes in present), default=None)
+
+
+def missing_tables(headers: list[list[str]]) -> list[str]:
+    """The ballot tables (one, two and three unions) that none of the headers of a report's tables starts: a sheet
+    (or a stacked table) is missing, so the report would be read in part without a word."""
+    sizes = {ballot_size(h) for h in headers}
+    return [f"'{k} Labor Org{'s' if k > 1 else ''}'" for k in BALLOT_SIZES if k not in sizes]
 
 
 def canonical(column: str) -> str:

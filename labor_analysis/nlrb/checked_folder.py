@@ -13,10 +13,12 @@ neutralised (`safe_csv`). The report counts the text cells that a spreadsheet wo
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem
@@ -37,18 +39,50 @@ class ImportContractError(ValueError):
     """The import would write a data folder that `validate` rejects: nothing was written."""
 
 
+def _cells(values: pd.Series) -> list[str]:
+    """A column's cells as the CSV's text: ISO dates, `true`/`false`, whole numbers, "" for missing."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        days = values.to_numpy(dtype="datetime64[D]")
+        return np.where(np.isnat(days), "", days.astype(str)).tolist()
+    if pd.api.types.is_bool_dtype(values) and not values.hasnans:
+        return np.where(values.to_numpy(dtype=bool), BOOLEAN_TRUE, BOOLEAN_FALSE).tolist()
+    if pd.api.types.is_integer_dtype(values):
+        missing = values.isna().to_numpy()
+        numbers = values.to_numpy(dtype=np.int64, na_value=0).astype(str)
+        return np.where(missing, "", numbers).tolist()
+    cells = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # text only, no missing cell
+        return cells.tolist()
+    return ["" if v is None or v is pd.NA or v != v else str(v) for v in cells]  # v != v: NaN and NaT
+
+
+#: Characters that make the csv module (pandas' writer) quote a cell, with `\n` line ends: the rest go as they are.
+_QUOTED_IF = (",", '"', "\n")
+
+
+def _quoted(cells: list[str]) -> list[str]:
+    """The cells as the csv module writes them: in quotes (quotes doubled) where one holds a comma, quote or LF."""
+    joined = "\x00".join(cells)  # one scan in C for a column that needs no quotes, the usual case
+    if not any(c in joined for c in _QUOTED_IF):
+        return cells
+    return ['"' + v.replace('"', '""') + '"' if ("," in v or '"' in v or "\n" in v) else v for v in cells]
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """One CSV in the contract's text forms: ISO dates, `true`/`false`, whole numbers, empty for missing."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            out[column] = values.dt.strftime("%Y-%m-%d").fillna("")
-        elif pd.api.types.is_bool_dtype(values):
-            out[column] = values.map({True: BOOLEAN_TRUE, False: BOOLEAN_FALSE})
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+    """One CSV in the contract's text forms: ISO dates, `true`/`false`, whole numbers, empty for missing, quoted
+    where a cell holds a comma, quote or line break: byte for byte what pandas' `to_csv` writes (through the csv
+    module), formatted a column at a time rather than cell by cell. A carriage return (the import writes none: see
+    `repair_and_count`) or a one-column frame goes through the csv module itself, whose rules cover them."""
+    columns = [_cells(frame[c]) for c in frame.columns]
+    header = [str(c) for c in frame.columns]
+    if len(columns) < 2 or any("\r" in "".join(cells) for cells in [header, *columns]):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(zip(*columns))
+        return buffer.getvalue().encode("utf-8")
+    lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns)))]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def header_only(name: str) -> bytes:
@@ -60,6 +94,19 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
 
 
+def _distinct_text(cells: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each cell's code among the column's distinct values (-1 where missing) and those values that are text: the
+    rules below look at each distinct text once (names and notes repeat on thousands of rows)."""
+    codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
+    return codes, [v if isinstance(v, str) else "" for v in uniques]
+
+
+def _cells_where(codes: np.ndarray, flags: list[bool]) -> np.ndarray:
+    """The cells (a boolean mask) whose distinct value is flagged."""
+    flagged = np.append(np.asarray(flags, dtype=bool), False)  # code -1 (missing) indexes the appended False
+    return flagged[codes]
+
+
 def repair_and_count(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """The frames with CR and CRLF in text cells as LF, and the counts of that repair and of formula-like cells."""
     repaired: dict[str, pd.DataFrame] = {}
@@ -67,15 +114,19 @@ def repair_and_count(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.D
     for name, frame in frames.items():
         frame = frame.copy()
         for column in _text_columns(frame):
-            cells = frame[column]
-            is_text = cells.map(lambda v: isinstance(v, str))
-            text = cells.where(is_text, "").astype(str)
-            with_cr = is_text & text.str.contains("\r", regex=False)
+            codes, texts = _distinct_text(frame[column])
+            with_cr = _cells_where(codes, ["\r" in t for t in texts])
             if with_cr.any():
                 counts[CARRIAGE_RETURNS_REPLACED] += int(with_cr.sum())
-                frame[column] = cells.where(~with_cr, text.str.replace("\r\n?", "\n", regex=True))
-                text = frame[column].where(is_text, "").astype(str)
-            counts[TEXT_LIKE_A_FORMULA] += int((is_text & text.str.startswith(FORMULA_PREFIXES)).sum())
+                cells = frame[column]
+                fixed = cells.where(
+                    ~with_cr, cells.where(with_cr, "").astype(str).str.replace("\r\n?", "\n", regex=True)
+                )
+                frame[column] = fixed
+                codes, texts = _distinct_text(fixed)
+            counts[TEXT_LIKE_A_FORMULA] += int(
+                _cells_where(codes, [t.startswith(FORMULA_PREFIXES) for t in texts]).sum()
+            )
         repaired[name] = frame
     return repaired, counts
 
@@ -85,12 +136,13 @@ def check_cell_sizes(frames: Mapping[str, pd.DataFrame], origin: Callable[[str],
     the column and the input rows: the loader would reject the whole file without saying which column."""
     for name, frame in frames.items():
         for column in _text_columns(frame):
-            cells = frame[column]
-            suspects = cells[cells.map(lambda v: isinstance(v, str) and len(v) > MAX_CELL_BYTES // 4)]
-            for position, cell in suspects.items():
+            codes, texts = _distinct_text(frame[column])
+            long = _cells_where(codes, [len(t) > MAX_CELL_BYTES // 4 for t in texts])
+            for position in np.flatnonzero(long):
+                cell = frame[column].iloc[position]
                 size = len(cell.encode("utf-8"))
                 if size > MAX_CELL_BYTES:
-                    election = frame["election_id"].get(position) if "election_id" in frame.columns else None
+                    election = frame["election_id"].iloc[position] if "election_id" in frame.columns else None
                     found = f" [election {election}, from {origin(election)}]" if isinstance(election, str) else ""
                     raise ImportContractError(
                         f"the import would write a data folder that `validate` rejects, so nothing was written: "

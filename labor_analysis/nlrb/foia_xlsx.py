@@ -59,6 +59,11 @@ def missing(header: list[str]) -> list[str]:
     return [c for c in REQUIRED_COLUMNS if c not in header]
 
 
+def missing_tables(headers: list[list[str]]) -> list[str]:
+    """The tables a file of this format lacks: none (one table holds every tally)."""
+    return []
+
+
 #: "Election Mode" -> the contract's voting_method.
 MODES = {"manual": "in_person", "mail": "mail", "mixed: mail and manual": "mixed"}
 

@@ -4,7 +4,8 @@ A reader is one module of this package (`foia_xlsx`, `recent_csv`, `annual_repor
 - what it reads: `DESCRIPTION`, `REQUIRED_COLUMNS` (the header cells that recognise one of its tables:
   `tables.py` picks the format of every table by its header, never by the file's name) and `missing(header)`,
   the columns a table of the format lacks, and `canonical(column)`, the name it reads a column by (so the
-  tables of one file are converted together);
+  tables of one file are converted together), and `missing_tables(headers)`, the tables a whole file of the
+  format must hold that the headers of the tables read lack (a report's sheet deleted);
 - what it yields: `RECORD` (`tally`: a count as the NLRB tallied it, with void and challenged ballots;
   `result`: a closed case with its certified result and no void or challenged ballots), `WHERE` (how a row is
   named in a message: a spreadsheet `row` or a CSV `record`) and `to_tally_rows`, its table in the tally-row
@@ -68,6 +69,8 @@ class Reader(Protocol):
     def missing(self, header: list[str]) -> list[str]: ...
 
     def canonical(self, column: str) -> str: ...
+
+    def missing_tables(self, headers: list[list[str]]) -> list[str]: ...
 
     def to_tally_rows(self, frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame: ...
 

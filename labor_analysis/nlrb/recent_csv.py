@@ -58,6 +58,11 @@ def missing(header: list[str]) -> list[str]:
     return [c for c in REQUIRED_COLUMNS if c not in header]
 
 
+def missing_tables(headers: list[list[str]]) -> list[str]:
+    """The tables a file of this format lacks: none (one table holds every tally)."""
+    return []
+
+
 #: Ballot counts whose empty cell means zero in this format (eligible voters is not one of them).
 ZERO_WHEN_EMPTY = ("void", "votes1", "votes2", "votes3", "against", "challenged")
 

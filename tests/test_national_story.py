@@ -1,0 +1,138 @@
+"""Notebook 06's findings (issue 18): the elections examined against the national record, computed at run time from
+`la.national()` with the examined company's own elections left out of the baseline, each finding written from its
+table and citing the NLRB files its figures come from."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import pytest
+
+import labor_analysis as la
+from labor_analysis.nlrb import national_story
+from labor_analysis.nlrb.national import RECORD_FISCAL_YEARS, fiscal_year
+from labor_analysis.text import fmt_int, fmt_pct
+
+#: The NLRB files of the national record: the FOIA release, the Region 06 download, the annual reports.
+FOIA, REGION_06 = "nlrb-foia-2022-000194", "nlrb-recent-results-2023-04-17"
+REPORTS = [f"nlrb-election-report-fy{year}" for year in range(RECORD_FISCAL_YEARS[0], RECORD_FISCAL_YEARS[1] + 1)]
+
+
+@pytest.fixture(scope="module")
+def record() -> la.Dataset:
+    return national_story.load_national_record()
+
+
+@pytest.fixture(scope="module")
+def amazon(record: la.Dataset) -> tuple[la.Dataset, pd.DataFrame]:
+    """The project's data folder (Amazon's elections) with the record's files among its sources, and the record."""
+    ds = national_story.with_record_files(la.load())
+    return ds, national_story.record(ds, record)
+
+
+def test_the_baseline_leaves_out_the_companys_own_elections(record: la.Dataset, amazon) -> None:
+    ds, nation = amazon
+    elections = record.elections.set_index("election_id")
+    own = elections.loc[nation.loc[nation["focus"], "election_id"]]
+    assert set(own["company"]) == {"Amazon"}
+    assert len(own) == int((record.elections["company"] == "Amazon").sum())  # every one of them
+    # brute force: the fiscal years of the count, the record's years, every election of them once
+    days = record.elections["count_date"]
+    inside = fiscal_year(days).between(*RECORD_FISCAL_YEARS)
+    assert set(nation["election_id"]) <= set(record.elections.loc[inside, "election_id"])
+    table = national_story.overview_table(ds, nation)
+    assert table.loc["national baseline", "elections"] == len(nation) - len(own)
+    assert table.loc["of them Amazon's own", "elections"] == len(own)
+    assert table.iloc[0]["elections"] == len(ds.elections)
+
+
+def test_the_win_rates_are_counted_from_the_baseline_rows(amazon) -> None:
+    ds, nation = amazon
+    finding = national_story.win_rates(ds, nation)
+    base = nation[~nation["focus"]]
+    won, lost = int((base["outcome"] == "won").sum()), int((base["outcome"] == "lost").sum())
+    row = finding.table.loc["national baseline"]
+    assert (row["won"], row["lost"]) == (won, lost)
+    assert f"{fmt_pct(won / (won + lost), 0)} ({fmt_int(won)} of {fmt_int(won + lost)})" in finding.text
+    large = base[base["eligible_voters"].fillna(0) >= 1000]
+    assert finding.table.iloc[1]["won"] == (large["outcome"] == "won").sum()
+    results = la.results(ds)
+    assert finding.table.loc["Amazon", "won"] == (results["outcome"] == "won").sum()
+    assert "**2 of 6** decided elections" in finding.text
+
+
+def test_the_unit_sizes_place_each_unit_among_the_baselines(amazon) -> None:
+    ds, nation = amazon
+    finding = national_story.unit_sizes(ds, nation)
+    base = nation[~nation["focus"] & nation["outcome"].isin(["won", "lost"])]
+    sizes = base["eligible_voters"].dropna().astype(int)
+    for unit, row in finding.table[finding.table["election_id"].notna()].iterrows():
+        n = row["eligible_voters"]
+        assert row["national_share_smaller"] == pytest.approx((sizes < n).mean()), unit
+        assert row["national_as_large"] == (sizes >= n).sum(), unit
+    median = finding.table.loc["national median unit", "eligible_voters"]
+    assert (sizes <= median).mean() >= 0.5 > (sizes < median).mean()  # half had that many or fewer
+    assert f"**{fmt_int(median)} eligible voters** or fewer" in finding.text
+
+
+def test_every_national_finding_cites_the_nlrb_files_it_comes_from(record: la.Dataset, amazon) -> None:
+    ds, nation = amazon
+    findings = {
+        "overview": national_story.overview(ds, nation),
+        "history": national_story.history(ds, record),
+        "unit_sizes": national_story.unit_sizes(ds, nation),
+        "win_rates": national_story.win_rates(ds, nation),
+        "voting_methods": national_story.voting_methods(ds, nation),
+        "challenged": national_story.challenged(ds, nation),
+        "certified": national_story.certified(ds, nation, record),
+    }
+    for name, finding in findings.items():
+        cited = {c.source_id for c in finding.sources}
+        assert cited == set(finding.source_ids), name  # every id resolved to a source readers can see
+        assert cited & {FOIA, REGION_06, *REPORTS}, name
+        assert finding.table is not None, name
+    # only the tally files record voting methods and challenged ballots; the annual reports the certified results
+    for name in ("voting_methods", "challenged"):
+        assert not set(findings[name].source_ids) & set(REPORTS), name
+        assert FOIA in findings[name].source_ids
+    assert set(REPORTS) <= set(findings["certified"].source_ids)
+    # cited by publisher and title, with where the public can get the file
+    shown = findings["certified"]._repr_html_() or ""
+    assert "National Labor Relations Board: " in shown
+    assert 'href="https://github.com/taylor-watson/nlrb_elections"' in shown
+    assert findings["win_rates"].chart is not None and findings["win_rates"].chart.name.startswith("national-")
+
+
+def test_a_company_of_the_national_record_is_the_focus(tmp_path, record: la.Dataset) -> None:
+    page, _ = national_story.page("06-amazon-against-the-nation", None, tmp_path, company_name="starbucks")
+    ds = page.ds
+    assert set(ds.elections["company"]) == {"Starbucks"}
+    nation = national_story.record(ds, record)
+    assert set(nation.loc[nation["focus"], "election_id"]) == set(ds.elections["election_id"]) & set(
+        nation["election_id"]
+    )
+    assert national_story.heading(ds, "06 · {company} against the nation").text == "# 06 · Starbucks against the nation"
+    history = national_story.history(ds, record)
+    assert f"hold {fmt_int(len(ds.elections))} elections at Starbucks, counted from" in history.text  # too many to name
+
+
+def test_a_company_without_elections_gets_sentences_not_a_traceback(tmp_path, record: la.Dataset) -> None:
+    page, _ = national_story.page("06-amazon-against-the-nation", None, tmp_path, company_name="No Such <b>Co</b>")
+    ds = page.ds
+    nation = national_story.record(ds, record)
+    assert not nation["focus"].any()
+    overview = national_story.overview(ds, nation)
+    assert "nothing to compare" in overview.text
+    for finding in (
+        overview,
+        national_story.history(ds, record),
+        national_story.unit_sizes(ds, nation),
+        national_story.win_rates(ds, nation),
+        national_story.voting_methods(ds, nation),
+        national_story.challenged(ds, nation),
+        national_story.certified(ds, nation, record),
+    ):
+        words = set(finding.text.replace(",", " ").replace(".", " ").split())
+        assert not words & {"nan", "<NA>", "NaT", "None"}, finding.text
+        assert "<b>" not in html.unescape(finding._repr_markdown_().split("Sources:")[0]).replace("\\<", "")
