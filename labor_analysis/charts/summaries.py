@@ -19,6 +19,7 @@ from ..style import COLORS
 from ..text import at_company, company, count_of, fitting_title, fmt_int, fmt_pct, short_employer, state_name
 from ._base import (
     MAX_LISTED,
+    MAX_LISTED_LINES,
     ChartSpec,
     ChartUnavailable,
     new_figure,
@@ -131,7 +132,7 @@ def by_year_figure(ds: Dataset) -> Figure:
         ax.set_ylabel("Elections")
         ax.grid(True, axis="y", color=COLORS["grid"], linewidth=0.8)
         ax.legend(
-            loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0
+            loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0
         )
     return fig
 
@@ -379,16 +380,25 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
 # ---------------------------------------------------------------- by company
 
 
+#: The lines of a social card the legend above the company bars takes from the rows.
+LEGEND_LINES = 2
+#: How wide a company's name may run on one line of the axis before it wraps.
+COMPANY_WIDTH = 24
+
+
 def by_company_data(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The companies with the most elections (up to MAX_LISTED, most first) and the rest."""
+    """The companies with the most elections, most first, as many as fit (MAX_LISTED at most, their names on
+    MAX_LISTED_LINES lines at most less the legend's, as the listing charts fit the social card), and the rest."""
     frame = summarised(ds)
     table = _counts(frame, "company").sort_values(["elections", "company"], ascending=[False, True], kind="stable")
-    return table.head(MAX_LISTED).reset_index(drop=True), table.iloc[MAX_LISTED:].reset_index(drop=True)
+    lines = [wrap_label(n, COMPANY_WIDTH).count("\n") + 1 for n in table["company"].head(MAX_LISTED)]
+    fits = int((np.cumsum(lines) <= MAX_LISTED_LINES - LEGEND_LINES).sum())
+    return table.head(fits).reset_index(drop=True), table.iloc[fits:].reset_index(drop=True)
 
 
 def by_company_figure(ds: Dataset) -> Figure:
     data = by_company_data(ds)[0]
-    return _ranked_figure(data, [wrap_label(n, 24) for n in data["company"]], 0.42)
+    return _ranked_figure(data, [wrap_label(n, COMPANY_WIDTH) for n in data["company"]], 0.42)
 
 
 @register("elections-by-company", order=8)
