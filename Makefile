@@ -58,7 +58,7 @@ bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_explore.py
 	$(BIN)/python benchmarks/bench_charts.py
 
-national: $(STAMP) ## Regenerate data/derived/ (national tables) from the NLRB's FOIA table in ../shared/nlrb/
+national: $(STAMP) ## Regenerate data/national/ (the national record) from ../shared/nlrb/ and data/derived/ (its tables)
 	$(BIN)/python -m labor_analysis.nlrb.national
 
 clean: ## Remove build outputs (not .venv)

@@ -27,13 +27,26 @@ class SizePreset:
     max_title_chars: int = 120
     #: No text is set smaller than this (points at the preset's size): a newspaper's floor in print.
     min_font_pt: float = 0.0
+    #: The tallest image a preset whose height fits the chart allows (inches): a listing chart shows what fits in
+    #: it and says which rows, an overview of thousands summarises (tests/test_print_social.py checks every chart).
+    max_height_in: float | None = None
 
 
 #: The size presets. Vector files (SVG, PDF) carry the same physical size as the PNG.
 SIZE_PRESETS: dict[str, SizePreset] = {
     p.name: p
     for p in (
-        SizePreset("web", 6.4, 200, 1.0, None, 1.0, True, "640 CSS px wide at 2x: 1280 px PNG, height fits the chart"),
+        SizePreset(
+            "web",
+            6.4,
+            200,
+            1.0,
+            None,
+            1.0,
+            True,
+            "640 CSS px wide at 2x: 1280 px PNG, height fits the chart (at most 2,000 px)",
+            max_height_in=10.0,
+        ),
         SizePreset("social", 6.0, 200, 0.85, 3.375, 1.0, False, "1200 x 675 px (16:9) for social cards, no subtitle"),
         SizePreset(
             "print",
@@ -43,8 +56,9 @@ SIZE_PRESETS: dict[str, SizePreset] = {
             None,
             0.75,
             True,
-            "one newspaper column: 3.5 in wide at 300 dpi (1050 px)",
+            "one newspaper column: 3.5 in wide at 300 dpi (1050 px), at most 9 in deep",
             min_font_pt=6.5,
+            max_height_in=9.0,
         ),
     )
 }

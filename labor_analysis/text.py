@@ -193,6 +193,28 @@ AP_STATES = {
     "PR": "Puerto Rico",
 }
 
+#: States by their postal code, spelled out as AP style writes a state standing alone ("in Pennsylvania").
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+    "CT": "Connecticut", "DE": "Delaware", "DC": "the District of Columbia", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts",
+    "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico",
+    "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam",
+    "VI": "the U.S. Virgin Islands", "AS": "American Samoa", "MP": "the Northern Mariana Islands",
+}  # fmt: skip
+
+
+def state_name(code: object) -> str:
+    """A state's name standing alone: 'PA' -> 'Pennsylvania'; an unknown code as given; '' when empty."""
+    text = "" if code is None or pd.isna(code) else str(code).strip()
+    return STATE_NAMES.get(text.upper(), text)
+
+
 #: Cities AP style names without their state (the AP Stylebook's dateline list), by state.
 AP_STANDALONE_CITIES = {
     ("Atlanta", "GA"),

@@ -1,17 +1,29 @@
-"""Print and social as first-class sizes, checked on every chart of our data as laid out for each preset: no text
-under the preset's floor (6.5 pt in print), no text outside the image, and no two texts on top of each other."""
+"""Print and social as first-class sizes, checked as laid out for each preset on every chart of our data, of an
+import of the NLRB's Region 06 download (overview charts, and the charts of a few elections chosen for what they
+hold) and of generated folders: no text under the preset's floor (6.5 pt in print), no text outside the image, no
+two texts on top of each other, and no image beyond its preset's size."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import matplotlib as mpl
 import pytest
+from hypothesis import HealthCheck, given, settings
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+from strategies import data_folders
 
-from labor_analysis import export, load
+from labor_analysis import export, load, summary
 from labor_analysis.charts import Chart, chart_plan
+from labor_analysis.charts.turnout import over_eligible
+from labor_analysis.gallery import chosen_elections
+from labor_analysis.loading import Dataset
+from labor_analysis.nlrb import import_files
+from labor_analysis.paths import nlrb_records_dir
 from labor_analysis.presets import SIZE_PRESETS
 from labor_analysis.style import house_rc
 
@@ -49,9 +61,13 @@ def laid_out(chart: Chart, size: str) -> tuple[Figure, list[tuple[str, float, Bb
     return fig, texts
 
 
-def text_problems(fig: Figure, texts: list[tuple[str, float, Bbox]], floor: float) -> list[str]:
+def text_problems(fig: Figure, texts: list[tuple[str, float, Bbox]], floor: float, size: str = "") -> list[str]:
     found = []
     width, height = fig.bbox.width, fig.bbox.height
+    preset = SIZE_PRESETS.get(size)
+    cap = preset.max_height_in if preset is not None else None
+    if cap is not None and height > cap * preset.dpi + TOLERANCE_PX:  # type: ignore[union-attr]
+        found.append(f"image {height:.0f} px tall, over the preset's {cap:g} in")
     for words, points, box in texts:
         if points < floor - 1e-6:
             found.append(f"{words!r} at {points:.2f} pt")
@@ -66,17 +82,74 @@ def text_problems(fig: Figure, texts: list[tuple[str, float, Bbox]], floor: floa
     return found
 
 
+def layout_problems(ds: Dataset, sizes: list[str], per_election: list[str] | None = None) -> list[str]:
+    """Every text problem of every chart `chart_plan` draws for `ds` (the charts of `per_election` only, when
+    given), at each of `sizes`."""
+    specs, _ = chart_plan(ds, per_election)
+    found = []
+    for size in sizes:
+        floor = SIZE_PRESETS[size].min_font_pt
+        for spec in specs:
+            fig, texts = laid_out(Chart(spec, ds), size)
+            found += [f"{spec.slug} ({size}): {p}" for p in text_problems(fig, texts, floor, size)]
+    return found
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("size", list(SIZE_PRESETS))
 def test_every_chart_of_our_data_sets_its_text_legibly_inside_and_apart(size):
-    ds = load()
-    specs, _ = chart_plan(ds)
-    floor = SIZE_PRESETS[size].min_font_pt
-    found = []
-    for spec in specs:
-        fig, texts = laid_out(Chart(spec, ds), size)
-        found += [f"{spec.slug} ({size}): {p}" for p in text_problems(fig, texts, floor)]
-    assert found == []
+    assert layout_problems(load(), [size]) == []
+
+
+RECORDS = nlrb_records_dir()
+RECENT = "recent_election_results_region06_2023-04-17.csv"
+
+
+@pytest.fixture(scope="module")
+def region06(tmp_path_factory) -> Dataset:
+    if RECORDS is None or not (RECORDS / RECENT).is_file():
+        pytest.skip("the NLRB's files are not here")
+    return load(import_files([RECORDS / RECENT], tmp_path_factory.mktemp("region06") / "imported").out_dir)
+
+
+def telling_elections(ds: Dataset) -> list[str]:
+    """A few elections whose charts hold what an import brings: the largest units (`charts` at its defaults draws
+    those), a decertification vote, challenged ballots that could decide, more ballots than eligible voters, and
+    a ballot with several unions."""
+    table = summary(ds)
+    picks = chosen_elections(ds, None, 3) or []
+    case = table["election_id"].map(ds.elections.set_index("election_id")["case_number"]).astype(str)
+    for where in (
+        case.str.contains("-RD-", regex=False),
+        table["outcome"].astype(str) == "undetermined",
+        over_eligible(table),
+        table["unions"].fillna(1) > 1,
+    ):
+        picks += table.loc[where, "election_id"].head(1).tolist()
+    return list(dict.fromkeys(picks))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(SIZE_PRESETS))
+def test_the_charts_of_an_nlrb_import_set_their_text_legibly_inside_and_apart(region06, size):
+    """The overview charts of 673 elections (summarised or listing what fits) and a few elections' own charts."""
+    chosen = telling_elections(region06)
+    assert len(chosen) >= 6
+    assert layout_problems(region06, [size], per_election=chosen) == []
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="open: generated folders still find print-size faults in listing charts (a decisive challenged bar's "
+    "words past the edge, a timeline's words at the right edge, vote-shares-all's axis ticks), see the report",
+    strict=False,
+)
+@given(folder=data_folders(max_elections=3))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_charts_of_generated_folders_set_their_text_legibly_inside_and_apart(folder):
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = load(folder.write(Path(tmp) / "data"))
+    assert layout_problems(ds, list(SIZE_PRESETS)) == []
 
 
 def test_the_print_preset_sets_no_text_under_six_and_a_half_points():

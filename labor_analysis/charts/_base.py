@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import matplotlib as mpl
 import matplotlib.style
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -191,16 +192,21 @@ def yes_no_ballots(table: pd.DataFrame) -> pd.Series:
 #: The most elections a chart lists one by one (a bar or a row each): what stays readable in the 16:9 social
 #: card and a print column. A larger folder's listing charts show its largest units and say so.
 MAX_LISTED = 8
+#: The most label lines the listed rows of a larger folder's listing chart take together (a name on two lines
+#: counts twice): eight rows of one line, or fewer of two, keep apart in the 16:9 social card.
+MAX_LISTED_LINES = 10
 #: The most names a 'Not shown' sentence lists; beyond it, a count.
 MAX_NAMED = 6
 
 
-def largest_listed(data: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def largest_listed(data: pd.DataFrame, table: pd.DataFrame, lines_each: int = 1) -> tuple[pd.DataFrame, str]:
     """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
 
-    Up to MAX_LISTED rows: all of them, in their order, and no words; beyond, the MAX_LISTED largest units (most
-    eligible voters, then latest count), still in their order, and ' Shown: the 12 largest units of 644 elections,
-    by eligible voters.' `table` is the `results` table the rows come from.
+    Up to MAX_LISTED rows: all of them, in their order, and no words; beyond, the largest units (most eligible
+    voters, then latest count) whose names take at most MAX_LISTED_LINES lines (MAX_LISTED at most), still in their
+    order, and ' Shown: the 8 largest units of the 644 elections, by eligible voters, ...' `table` is the
+    `results` table the rows come from; `lines_each`, the fewest lines a listed election takes (2 where it gets
+    two bars, each with its number).
     """
     if len(data) <= MAX_LISTED:
         return data, ""
@@ -208,17 +214,23 @@ def largest_listed(data: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFram
     ranked = data.join(info, on="election_id").sort_values(
         ["rank_eligible_voters", "rank_count_date"], ascending=False, na_position="last", kind="stable"
     )
-    keep = ranked.index[:MAX_LISTED]
-    shown = data.loc[sorted(keep)].reset_index(drop=True)
-    if "label" in shown:  # one line each, so the rows fit the social card: the workplace and the year
-        named = table.set_index("election_id").loc[shown["election_id"]]
+    shown = data.loc[sorted(ranked.index[:MAX_LISTED])].reset_index(drop=True)
+    if "label" in shown:  # one line each where it can, so the rows fit the social card: the workplace and the year
+        named = table.set_index("election_id").loc[ranked["election_id"].iloc[:MAX_LISTED]]
         shared = named["facility"].astype(str).duplicated(keep=False).to_numpy()
-        shown["label"] = [
-            _listed_label(row, label, several)
-            for (_, row), label, several in zip(named.iterrows(), shown["label"], shared)
-        ]
+        labels = {
+            eid: _listed_label(row, label, several)
+            for (eid, row), label, several in zip(named.iterrows(), ranked["label"].iloc[:MAX_LISTED], shared)
+        }
+        lines = (
+            max(stacked_label(labels[eid]).count("\n") + 1, lines_each)
+            for eid in ranked["election_id"].iloc[:MAX_LISTED]
+        )
+        fits = int((np.cumsum(list(lines)) <= MAX_LISTED_LINES).sum())
+        shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
+        shown["label"] = shown["election_id"].map(labels)
     return shown, (
-        f" Shown: the {MAX_LISTED} largest units of the {len(data):,} elections, by eligible voters, each named by "
+        f" Shown: the {len(shown)} largest units of the {len(data):,} elections, by eligible voters, each named by "
         "its workplace (or its city, where several share one name) and year."
     )
 

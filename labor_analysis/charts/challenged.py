@@ -79,12 +79,13 @@ def challenged_margin_data(ds: Dataset) -> pd.DataFrame:
 
 def challenged_margin_figure(ds: Dataset) -> Figure:
     """Per election, two bars on one scale: the votes between yes and no, and the ballots set aside as challenged."""
-    data = largest_listed(challenged_margin_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)  # first on top
+    # first on top; two bars an election, each with its number
+    data = largest_listed(challenged_margin_data(ds), results(ds), lines_each=2)[0].iloc[::-1].reset_index(drop=True)
     with style_context():
         fig = new_figure(0.9 + 0.7 * len(data))
         ax = fig.add_subplot()
         y = np.arange(len(data))
-        h = 0.36
+        h = 0.4  # the two bars' numbers keep apart in the social card
         ax.barh(y + h / 2, data["margin_size"].astype(float), height=h, color=COLORS["neutral"], label="Margin")
         ax.barh(y - h / 2, data["challenged"].astype(float), height=h, color=COLORS["challenged"], label="Challenged")
         top = float(max(data["margin_size"].max(), data["challenged"].max(), 1))
@@ -112,7 +113,8 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.2, handlelength=1.0)
+        # over the bars, right-aligned: a narrow print column (long names beside) keeps both entries inside
+        ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=2, borderaxespad=0.2, handlelength=1.0)
     return fig
 
 
@@ -132,7 +134,7 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     )
     table = results(ds)
     missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
-    shown, which = largest_listed(data, table)
+    shown, which = largest_listed(data, table, lines_each=2)
     subtitle = (
         "For each election, the votes between yes and no and the ballots set aside as challenged. "
         "Where enough challenged ballots could close or reverse the gap, the chart says so."

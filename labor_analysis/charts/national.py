@@ -1,15 +1,15 @@
-"""Amazon against the nation: the four national charts of notebook 06, each one's data, figure and words together.
+"""Amazon against the nation: the national charts of notebook 06, each one's data, figure and words together.
 
-The national side is the committed tables of `data/derived/` (`load_tables`); the other side is any data folder
-(`summary` of its elections), named by its company when its elections share one (`Focus`). Each spec cites the
-NLRB release the tables come from: the release's sources.csv row travels with the spec
-(`ChartSpec.extra_sources`), so the source line names it whatever the data folder. A data folder without the
-tables, or without what a chart needs, gets the chart left out with the reason.
+The national side is the committed tables of `data/derived/` (`load_tables`), computed from the national record
+(every NLRB file of `../shared/nlrb/`, fiscal years FY2011-FY2022) without the focus company's elections
+(`FOCUS_COMPANY`); the other side is any data folder (`summary` of its elections), named by its company when its
+elections share one (`Focus`). Each spec cites the NLRB files the tables come from: their sources.csv rows travel
+with the spec (`ChartSpec.extra_sources`), so the source line names them whatever the data folder. A data folder
+without the tables, or without what a chart needs, gets the chart left out with the reason.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
 from ..elections import results
 from ..loading import Dataset
+from ..nlrb.national import FOCUS_COMPANY, fiscal_year
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
 from ..text import capitalised, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
@@ -35,17 +36,21 @@ LARGE_UNIT = 1000
 #: A group of fewer national elections than this is drawn hollow (or as a dot): too few for a rate to read like the
 #: rate of a thousand.
 SMALL_GROUP = 30
-#: The years of the mail-against-in-person comparison (the pandemic years of the FOIA table).
+#: The fiscal years of the mail-against-in-person comparison (the pandemic: FY2020 from April, all of FY2021).
 MODE_YEARS = (2020, 2021)
+#: A fiscal year is drawn in the challenged-ballots chart when the tallies give the challenged ballots of at least
+#: this share of its elections (the annual reports give none: FY2011-FY2016 have only one region's tallies).
+TALLIES_COVER = 0.5
 METHOD_NAMES = {"mail": "Mail", "in_person": "In person", "mixed": "Mixed"}
 #: The committed tables every national chart reads (file names without `.csv`).
 TABLE_NAMES = (
     "challenged_ballots_determinative",
+    "elections_by_fiscal_year_and_case_type",
     "sources",
     "unit_size_counts",
     "unit_size_summary",
     "win_rate_by_unit_size",
-    "win_rate_by_voting_method_and_year",
+    "win_rate_by_voting_method_and_fiscal_year",
 )
 
 Tables = dict[str, pd.DataFrame]
@@ -68,14 +73,14 @@ def load_tables(folder: str | Path | None = None) -> Tables:
 
 
 def release_sources(tables: Tables) -> pd.DataFrame:
-    """The sources.csv row(s) of the NLRB release the national tables come from, typed as a loaded sources.csv."""
+    """The sources.csv rows of the NLRB files the national tables come from, typed as a loaded sources.csv."""
     release = tables["sources"].astype(object)
     release["published"] = pd.to_datetime(release["published"])
     return release
 
 
 def release_ids(tables: Tables) -> tuple[str, ...]:
-    """The source ids of the NLRB release behind the national tables."""
+    """The source ids of the NLRB files behind the national tables."""
     return tuple(tables["sources"]["source_id"])
 
 
@@ -105,31 +110,52 @@ class Focus:
 
 
 def release_record(tables: Tables, focus: Focus | None) -> str:
-    """The primary record for the source line: the NLRB's tallies (and its FOIA request), and the data folder's
-    elections when drawn."""
-    requests = re.findall(r"FOIA request [A-Z0-9-]+", " ".join(tables["sources"]["title"].astype(str)))
-    release = f"NLRB tallies ({', '.join(dict.fromkeys(requests))})" if requests else "NLRB tallies"
+    """The primary record for the source line: the NLRB's annual election reports and tallies (the files the
+    national record reads, as its sources.csv names them), and the data folder's elections when drawn."""
+    ids = tables["sources"]["source_id"].astype(str)
+    kinds = [name for prefix, name in RECORD_KINDS if ids.str.startswith(prefix).any()]
+    release = "NLRB " + " and ".join(kinds) if kinds else "NLRB records"
     return f"{release} nationally and {focus.at}" if focus else release
 
 
+#: The kinds of NLRB file the national record reads, by source-id prefix, as the source line names them.
+RECORD_KINDS = (("nlrb-election-report-", "annual election reports"), ("nlrb-", "tallies"))
+
+
+def fiscal_years(table: pd.DataFrame) -> pd.Series:
+    """The fiscal years of a national table's `fiscal_year` column, its `all` row left out."""
+    return pd.to_numeric(table["fiscal_year"], errors="coerce").dropna().astype(int)
+
+
+def years_words(years: pd.Series) -> str:
+    """Fiscal years as a title says them: `FY2011-FY2022`, `FY2021`, or `FY2017-FY2019 and FY2021` with a gap."""
+    runs: list[list[int]] = []
+    for year in sorted(set(int(y) for y in years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [f"FY{r[0]}" if len(r) == 1 else f"FY{r[0]}-FY{r[-1]}" for r in runs]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def period(tables: Tables) -> str:
-    """The national tables' years, e.g. `2017-2021`."""
-    years = pd.to_numeric(tables["challenged_ballots_determinative"]["year"], errors="coerce").dropna().astype(int)
-    return f"{years.min()}-{years.max()}"
+    """The national tables' fiscal years, e.g. `FY2011-FY2022`."""
+    return years_words(fiscal_years(tables["challenged_ballots_determinative"]))
 
 
 def national_years(tables: Tables) -> tuple[int, int]:
-    """The first and last year of the national tables."""
-    years = pd.to_numeric(tables["challenged_ballots_determinative"]["year"], errors="coerce").dropna().astype(int)
+    """The first and last fiscal year of the national tables."""
+    years = fiscal_years(tables["challenged_ballots_determinative"])
     return int(years.min()), int(years.max())
 
 
 def focus_in_national(ds: Dataset, tables: Tables) -> pd.DataFrame:
-    """The data folder's elections the national record also holds: counted in its years (self-determination
-    votes left out, as the national tables leave them out)."""
+    """The data folder's elections the national record also holds: counted in its fiscal years (`year`; self-
+    determination votes left out, as the national tables leave them out)."""
     record = folder_record(ds)
     first, last = national_years(tables)
-    years = pd.to_datetime(record["count_date"]).dt.year
+    years = fiscal_year(pd.to_datetime(record["count_date"]))
     inside = years.between(first, last)
     if "self_determination" in ds.elections:
         flags = record["election_id"].map(ds.elections.set_index("election_id")["self_determination"])
@@ -152,14 +178,14 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
     """The national tables with the data folder's own elections taken out, so the baseline it is set against does
     not contain it, and the elections taken out.
 
-    The tables are counts, so each of the folder's elections counted in the national years comes off the cell
-    it falls in (unit size and outcome, size bin, year and voting method, year), and the rates are computed
-    again. An election no cell holds (the national record may lack it) is left alone.
+    The tables are counts, so each of the folder's elections counted in the national fiscal years comes off the
+    cell it falls in (unit size and outcome, size bin, fiscal year and voting method, fiscal year), and the rates
+    are computed again. An election no cell holds (the national record may lack it) is left alone.
     """
     focus = focus_in_national(ds, tables)
     out = {name: table.copy() for name, table in tables.items()}
     sizes, bins = out["unit_size_counts"], out["win_rate_by_unit_size"]
-    methods, challenged = out["win_rate_by_voting_method_and_year"], out["challenged_ballots_determinative"]
+    methods, challenged = out["win_rate_by_voting_method_and_fiscal_year"], out["challenged_ballots_determinative"]
     taken = []
     for _, r in focus.iterrows():
         outcome, n = str(r["outcome"]), r["eligible_voters"]
@@ -169,29 +195,31 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
             start = bins["min_eligible"][bins["min_eligible"] <= int(n)].max()
             _take_one(bins, bins["min_eligible"] == start, ["elections", outcome])
         if outcome in ("won", "lost", "runoff", "undetermined") and pd.notna(r["voting_method"]):
-            where = (methods["year"] == r["year"]) & (methods["voting_method"] == r["voting_method"])
+            where = (methods["fiscal_year"] == r["year"]) & (methods["voting_method"] == r["voting_method"])
             took |= _take_one(methods, where, ["elections", outcome])
         if pd.notna(r["determinative"]) and str(r["stage"]) == "initial":
-            columns = ["elections"] + (["with_challenged_ballots"] if r["challenged"] > 0 else [])
+            columns = ["elections", "challenged_on_record"] + (
+                ["with_challenged_ballots"] if r["challenged"] > 0 else []
+            )
             columns += ["determinative"] if bool(r["determinative"]) else []
             for year in (str(r["year"]), "all"):
-                took |= _take_one(challenged, challenged["year"].astype(str) == year, columns)
+                took |= _take_one(challenged, challenged["fiscal_year"].astype(str) == year, columns)
         if took:
             taken.append(r)
     for table in (bins, methods):
         table["union_win_rate"] = table["won"] / (table["won"] + table["lost"])
-    challenged["determinative_share"] = challenged["determinative"] / challenged["elections"]
+    challenged["determinative_share"] = challenged["determinative"] / challenged["challenged_on_record"]
     return out, pd.DataFrame(taken, columns=focus.columns)
 
 
 def national_for(ds: Dataset) -> tuple[Tables, str]:
     """The national tables without the data folder's own elections when they are one company's, and a sentence
-    saying what was taken out ('' when nothing was): ' Amazon's 1 election of those years is left out of the
+    saying what was taken out ('' when nothing was): ' Amazon's 1 election of FY2011-FY2022 is left out of the
     national figures.' A folder of several companies' elections is compared with the whole record, and says so."""
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
         return load_tables(), " The elections examined may be among the national figures."
-    if name == BASELINE_LEAVES_OUT:  # the committed tables were computed without this company's elections
+    if name == FOCUS_COMPANY:  # the committed tables were computed without this company's elections
         tables = load_tables()
         taken = focus_in_national(ds, tables)
     else:
@@ -201,7 +229,7 @@ def national_for(ds: Dataset) -> tuple[Tables, str]:
     n = len(taken)
     whose = f"{possessive(name)} {count_of(n, 'election')}"
     verb = "is" if n == 1 else "are"
-    return tables, f" {capitalised(whose)} of those years {verb} left out of the national figures."
+    return tables, f" {capitalised(whose)} of {period(tables)} {verb} left out of the national figures."
 
 
 def folder_record(ds: Dataset) -> pd.DataFrame:
@@ -376,11 +404,12 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
 
 
 def _merge_small_top_bins(bins: pd.DataFrame) -> pd.DataFrame:
-    """The largest size bins merged into one ('1000+') while the last two each hold fewer than SMALL_GROUP decided
-    elections, so the rarest sizes get one bar rather than several of a handful."""
+    """The largest size bins merged into one ('1000+') while the last holds fewer than SMALL_GROUP decided
+    elections, so the rarest sizes get one bar of enough elections rather than a bar of a handful (and a print
+    column keeps room for its labels)."""
     bins = bins.reset_index(drop=True)
     decided_in = bins["won"] + bins["lost"]
-    while len(bins) > 2 and (decided_in.iloc[-2:] < SMALL_GROUP).all():
+    while len(bins) > 2 and decided_in.iloc[-1] < SMALL_GROUP:
         last, before = bins.iloc[-1], bins.iloc[-2]
         won, lost = int(before["won"] + last["won"]), int(before["lost"] + last["lost"])
         merged = {
@@ -467,18 +496,14 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},  # over the dashed line, not crossed
                 zorder=3,
             )
-        right = len(national) - 1 + 0.45
         overall = national_rate(tables)
-        ax.axhline(overall, color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3)), zorder=1.5)
-        ax.annotate(
-            f"All sizes: {fmt_pct(overall, 0)}",
-            (right, overall),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
-            fontsize=8,
+        ax.axhline(
+            overall,
             color=COLORS["reference"],
+            linewidth=1,
+            linestyle=(0, (4, 3)),
+            zorder=1.5,
+            label=f"All sizes: {fmt_pct(overall, 0)}",
         )
         if not np.isnan(folder["union_win_rate"]):
             first, last = _bins_spanned(national["min_eligible"].to_numpy(), folder["size_bin"])
@@ -491,8 +516,8 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
                 zorder=2.5,
                 label=f"{folder['who']}: won {fmt_int(folder['won'])} of {fmt_int(folder['won'] + folder['lost'])}",
             )
-            # in a legend over the bars' empty top band, so the words never sit on a bar or a count
-            ax.legend(loc="upper right", frameon=False, fontsize=9, handlelength=1.6, borderaxespad=0.2)
+        # the lines named in a legend over the bars' empty top band, so no words sit on a bar, a count or a line
+        ax.legend(loc="upper right", frameon=False, fontsize=9, handlelength=1.6, borderaxespad=0.2, ncols=2)
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("Union win rate")
@@ -554,10 +579,24 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
 # ---------------------------------------------------------------- mail against in person
 
 
+def mode_years() -> str:
+    """MODE_YEARS as the words give them: `FY2020-FY2021`."""
+    return years_words(pd.Series(range(MODE_YEARS[0], MODE_YEARS[-1] + 1)))
+
+
+def voting_method_known(tables: Tables) -> tuple[int, int]:
+    """(known, decided): of the elections decided in MODE_YEARS nationally, those whose voting method is on record
+    (the tally files give it; the annual reports do not)."""
+    t = tables["win_rate_by_voting_method_and_fiscal_year"]
+    t = t[t["fiscal_year"].between(MODE_YEARS[0], MODE_YEARS[-1])]
+    decided_in = t["won"] + t["lost"]
+    return int(decided_in[t["voting_method"] != "unknown"].sum()), int(decided_in.sum())
+
+
 def voting_method_data(tables: Tables) -> pd.DataFrame:
-    """The nation's union win rate by voting method over MODE_YEARS."""
-    t = tables["win_rate_by_voting_method_and_year"]
-    t = t[t["year"].isin(MODE_YEARS) & t["voting_method"].isin(list(METHOD_NAMES))]
+    """The nation's union win rate by voting method over the fiscal years MODE_YEARS, where the method is known."""
+    t = tables["win_rate_by_voting_method_and_fiscal_year"]
+    t = t[t["fiscal_year"].between(MODE_YEARS[0], MODE_YEARS[-1]) & t["voting_method"].isin(list(METHOD_NAMES))]
     out = t.groupby("voting_method", sort=False)[["elections", "won", "lost"]].sum()
     out = out.reindex([m for m in METHOD_NAMES if m in out.index]).reset_index()
     out["union_win_rate"] = out["won"] / (out["won"] + out["lost"])
@@ -571,7 +610,15 @@ def voting_method_figure(tables: Tables) -> Figure:
         fig = new_figure(3.0)
         ax = fig.add_subplot()
         names = [METHOD_NAMES[m] for m in data["voting_method"]]
-        bars = ax.barh(names, data["union_win_rate"], color=NATIONAL, height=0.6)
+        few = national_small_bins(data).to_numpy()  # a handful is not drawn like a thousand
+        bars = ax.barh(
+            names,
+            data["union_win_rate"],
+            color=[("none" if f else NATIONAL) for f in few],
+            edgecolor=NATIONAL,
+            linewidth=1.2,
+            height=0.6,
+        )
         for bar, rate, won, lost in zip(bars, data["union_win_rate"], data["won"], data["lost"]):
             ax.text(
                 bar.get_width() + 0.01,
@@ -595,13 +642,25 @@ def mail_and_in_person(ds: Dataset) -> ChartSpec:
     data = voting_method_data(tables).set_index("voting_method")
     if not {"mail", "in_person"} <= set(data.index):
         raise ChartUnavailable("the national tables hold no mail or no in-person election decided in those years")
-    years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
+    years = mode_years()
+    known, total = voting_method_known(tables)
     mail, in_person = (fmt_pct(data.at[m, "union_win_rate"], 0) for m in ("mail", "in_person"))
     title = f"In {years}, unions won {mail} of decided mail elections and {in_person} of those held in person"
-    subtitle = f"NLRB elections decided in {years}, by how the ballots were cast.{without}"
+    subtitle = (
+        f"NLRB elections decided in {years} (fiscal years, October to September), by how the ballots were cast: "
+        f"voting method where known, {fmt_int(known)} of {fmt_int(total)} decided elections (the NLRB's tallies "
+        f"give it, its annual reports do not)"
+        + (
+            f"; hollow bars: fewer than {SMALL_GROUP} elections, too few for a firm rate"
+            if national_small_bins(data).any()
+            else ""
+        )
+        + f".{without}"
+    )
     alt = (
         f"Horizontal bars of the union win rate by voting method in NLRB elections decided in {years}, "
-        "as a share of the elections the count decided: "
+        f"as a share of the elections the count decided, where the voting method is known ({fmt_int(known)} of "
+        f"{fmt_int(total)}): "
         + "; ".join(
             f"{METHOD_NAMES[m]} {fmt_pct(r['union_win_rate'], 0)} of {fmt_int(r['won'] + r['lost'])}"
             for m, r in data.iterrows()
@@ -625,24 +684,39 @@ def mail_and_in_person(ds: Dataset) -> ChartSpec:
 # ---------------------------------------------------------------- determinative challenged ballots
 
 
-def determinative_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
-    """The share of elections whose challenged ballots were determinative at the first count, by year, and the
-    data folder's share over its elections counted so far whose challenged ballots were reported."""
+def tallied_years(tables: Tables) -> pd.DataFrame:
+    """The national challenged-ballots rows of the fiscal years whose tallies give the challenged ballots of at
+    least TALLIES_COVER of their elections (the other years' few tallies are one region's, not the nation's)."""
     t = tables["challenged_ballots_determinative"]
-    national = t[t["year"] != "all"][["year", "elections", "determinative"]].copy()
-    national.insert(0, "who", "National")
+    t = t[t["fiscal_year"].astype(str) != "all"]
+    return t[t["challenged_on_record"] >= TALLIES_COVER * t["elections"]]
+
+
+def determinative_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
+    """The share of elections whose challenged ballots were determinative at the first count, of those whose
+    first count's challenged ballots are on record, by fiscal year (`tallied_years`), and the data folder's share
+    over its elections counted so far whose challenged ballots were reported (`elections`: the base)."""
+    t = tallied_years(tables)
+    national = pd.DataFrame(
+        {
+            "who": "National",
+            "label": [f"FY{y}" for y in t["fiscal_year"]],
+            "elections": t["challenged_on_record"].to_numpy(),
+            "determinative": t["determinative"].to_numpy(),
+        }
+    )
     record = folder_record(ds)
     known = record[(record["stage"].astype(str) == "initial") & record["determinative"].notna()]
     name = Focus.of(ds).name
     folder = pd.DataFrame(
         {
             "who": [name],
-            "year": [name],
+            "label": [name],
             "elections": [len(known)],
             "determinative": [int(known["determinative"].astype(bool).sum())],
         }
     )
-    out = pd.concat([national.astype({"year": str}), folder], ignore_index=True)
+    out = pd.concat([national, folder], ignore_index=True)
     out["share"] = out["determinative"] / out["elections"]
     return out
 
@@ -669,7 +743,7 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
         )
         focus = data.iloc[-1]
         ax.scatter([x[-1]], [focus["share"]], s=60, color=FOCUS, edgecolor="white", linewidth=0.8, zorder=4)
-        ax.set_xticks(x, data["year"].str.replace(" ", "\n"))
+        ax.set_xticks(x, [label.replace(" ", "\n") for label in data["label"]])
         ax.axvline(len(data) - 1.5 + FOCUS_GAP / 2, color=COLORS["neutral_light"], linewidth=1)
         for xi, share, det, n in zip(x, data["share"], data["determinative"], data["elections"]):
             ax.annotate(
@@ -697,24 +771,28 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     """How often challenged ballots could decide an election, nationally and in the data folder."""
     tables, without = national_for(ds)
     data = determinative_data(ds, tables)
-    total = tables["challenged_ballots_determinative"].set_index("year").loc["all"]
-    share = fmt_pct(float(total["determinative_share"]), 0)
-    folder, focus = data.iloc[-1], Focus.of(ds)
+    national, folder, focus = data.iloc[:-1], data.iloc[-1], Focus.of(ds)
+    if national.empty:
+        raise ChartUnavailable("the national tables hold no fiscal year whose tallies give most challenged ballots")
     if folder["elections"] == 0:
         raise ChartUnavailable("no election in the data folder has its challenged ballots at the first count on record")
+    years = years_words(fiscal_years(tallied_years(tables)))
+    on_record, determinative = int(national["elections"].sum()), int(national["determinative"].sum())
+    share = fmt_pct(determinative / on_record, 0)
     title = (
-        f"Challenged ballots could decide {share} of elections nationally in {period(tables)}; {focus.at}, "
+        f"Challenged ballots could decide {share} of elections nationally in {years}; {focus.at}, "
         f"{fmt_int(folder['determinative'])} of {fmt_int(folder['elections'])}"
     )
     subtitle = (
-        f"Elections whose challenged ballots could change the first count's result: NLRB, "
-        f"{period(tables)}, by year, and {focus.elections} on record (a dot: too few for a bar).{without}"
+        f"Elections whose challenged ballots could change the first count's result, of those whose tallies are on "
+        f"record: NLRB, {years} (the fiscal years whose tallies cover most elections; the annual reports give no "
+        f"challenged ballots), and {focus.elections} on record (a dot: too few for a bar).{without}"
     )
     alt = (
         "Bar chart of the share of NLRB elections whose challenged ballots were determinative at the first "
-        "count: "
-        + "; ".join(f"{y}: {fmt_pct(s, 1)}" for y, s in zip(data["year"], data["share"]))
-        + f". Over {period(tables)}, {share} of {fmt_int(total['elections'])} elections."
+        "count, of those whose tallies are on record: "
+        + "; ".join(f"{y}: {fmt_pct(s, 1)}" for y, s in zip(data["label"], data["share"]))
+        + f". Over {years}, {share}: {fmt_int(determinative)} of {fmt_int(on_record)} elections."
     )
     record_ids = folder_record(ds)["election_id"]
     return ChartSpec(
@@ -734,34 +812,12 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
 # ---------------------------------------------------------------- win rates by fiscal year, as counted and certified
 
 
-#: The national record's tables (data/derived/, from data/national/): the fiscal-year chart needs them.
-RECORD_TABLES = ("elections_by_fiscal_year_and_case_type", "record_sources")
-#: The company whose elections the national record's rates leave out (nlrb.national.FOCUS_COMPANY).
-BASELINE_LEAVES_OUT = "Amazon"
-
-
 def fiscal_year_data(tables: Tables) -> pd.DataFrame:
     """The nation's union win rate by fiscal year, as the count decided it and as the NLRB certified it."""
-    missing = [name for name in RECORD_TABLES if name not in tables]
-    if missing:
-        raise ChartUnavailable(f"the national tables of the national record are not found ({', '.join(missing)}.csv)")
     t = tables["elections_by_fiscal_year_and_case_type"]
     columns = ["fiscal_year", "elections", "won", "lost", "union_win_rate", "certified_won", "certified_lost"]
     out = t[t["case_type"] == "all"][[*columns, "certified_win_rate"]].reset_index(drop=True)
     return out.astype({"fiscal_year": int})
-
-
-def record_period(tables: Tables) -> str:
-    """The fiscal years the national record's tables cover, e.g. `FY2011-FY2022`."""
-    years = fiscal_year_data(tables)["fiscal_year"]
-    return f"FY{years.min()}-FY{years.max()}"
-
-
-def record_source_rows(tables: Tables) -> pd.DataFrame:
-    """The sources.csv rows of the NLRB files behind the national record's tables, typed as a loaded sources.csv."""
-    rows = tables["record_sources"].astype(object)
-    rows["published"] = pd.to_datetime(rows["published"])
-    return rows
 
 
 def fiscal_year_figure(tables: Tables) -> Figure:
@@ -794,31 +850,31 @@ def fiscal_year_figure(tables: Tables) -> Figure:
 def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
     """The nation's union win rate by fiscal year over the national record's years, as counted and as certified.
 
-    Its tables leave BASELINE_LEAVES_OUT's elections out, the baseline for that company's folder; set against
+    Its tables leave FOCUS_COMPANY's elections out, the baseline for that company's folder; set against
     another company's folder the baseline would hold that folder's elections, so it is left out, with the reason."""
     name = company(ds.elections)
-    if name != BASELINE_LEAVES_OUT:
+    if name != FOCUS_COMPANY:
         raise ChartUnavailable(
             "its national baseline leaves out the elections of this project's own company, not those examined here"
         )
     tables = load_tables()
     data = fiscal_year_data(tables)
-    period = record_period(tables)
+    years = period(tables)
     won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())
     rate = fmt_pct(won / (won + lost), 0)
     low, high = data.loc[data["certified_win_rate"].idxmin()], data.loc[data["certified_win_rate"].idxmax()]
-    title = f"Unions were certified in {rate} of the NLRB elections decided in {period}"
+    title = f"Unions were certified in {rate} of the NLRB elections decided in {years}"
     subtitle = (
         f"Union win rate by fiscal year (October to September), as the NLRB certified it and as the ballots were "
-        f"counted, {period}; {possessive(BASELINE_LEAVES_OUT)} own elections left out"
+        f"counted, {years}; {possessive(FOCUS_COMPANY)} own elections left out"
     )
     alt = (
-        f"Line chart of the union win rate in NLRB elections by fiscal year, {period}, as certified: "
+        f"Line chart of the union win rate in NLRB elections by fiscal year, {years}, as certified: "
         + "; ".join(f"FY{y} {fmt_pct(r, 0)}" for y, r in zip(data["fiscal_year"], data["certified_win_rate"]))
         + f". Lowest in FY{int(low['fiscal_year'])}, highest in FY{int(high['fiscal_year'])}; "
         f"{fmt_int(won)} won of {fmt_int(won + lost)} certified ({rate})."
     )
-    sources = record_source_rows(tables)
+    sources = release_sources(tables)
     return ChartSpec(
         "national-win-rate-by-fiscal-year",
         title,
@@ -828,6 +884,6 @@ def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
         tuple(sources["source_id"]),
         data,
         lambda: fiscal_year_figure(tables),
-        record="NLRB annual election reports and tallies",
+        record=release_record(tables, None),
         extra_sources=sources,
     )

@@ -114,7 +114,10 @@ def timeline_figure(ds: Dataset) -> Figure:
         end = pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200)
         ax.set_xlim(start, end)
         years = end.year - start.year
-        ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 3 else 2 if years <= 8 else 5))
+        # a tick every 1, 2, 5, 10, ... years: at most about three over a long span, so years keep apart in a print
+        # column beside long names
+        base = 1 if years <= 3 else 2 if years <= 8 else next(b for b in (5, 10, 20, 25, 50, 100) if years / b <= 3)
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=base))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.set_xlabel("Date of the count")
         ax.tick_params(axis="y", length=0)

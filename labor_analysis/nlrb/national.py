@@ -1,17 +1,20 @@
-"""National context: small tables computed from an imported NLRB folder with the project's rules (`data/derived/`).
+"""National context: small tables computed from the national record with the project's rules (`data/derived/`).
 
-`national_tables(ds)` takes any loaded data folder (in practice the FOIA table imported by `import-nlrb`) and
-returns the tables by file name; `generate` imports the FOIA table into a temporary folder, loads it (so the
-contract is checked) and writes the tables. Regenerate with `make national`; tests/test_nlrb_national.py
-fails when the committed tables differ from a fresh run.
+`national_tables(ds)` takes the national record (`data/national/`, every NLRB file imported together: the annual
+election reports of FY2011-FY2022, the FOIA table of tallies of 2017-2021, Region 06's download) or any loaded
+data folder of the contract, and returns the tables by file name, over the fiscal years the record covers
+(`RECORD_FISCAL_YEARS`), the focus company's elections left out of every rate and count (`FOCUS_COMPANY`).
+`generate` writes them with the sources.csv of the NLRB files they cite. Regenerate with `make national`;
+tests/test_nlrb_national.py fails when the committed tables differ from a fresh run.
 
-Which elections count: every election whose first count is in the file (elections known only through a
-revised tally are left out, their first count predates the file) and that is not a self-determination vote
-(an Armour-Globe vote on joining an existing unit). Each election's outcome is read from its latest tally
+Which elections count: every election whose first count is in the record (elections known only through a
+revised tally are left out, their first count predates the files) and that is not a self-determination vote
+(an Armour-Globe vote on joining an existing unit). Each election's outcome is read from its latest count
 by the project's `summary` (`rules.election_outcome`; a run-off election gets no further run-off): `won` (a
 union has a majority of the valid votes: certified, or kept in a decertification case), `lost` (a tie loses),
 `runoff` (several unions, no majority) or `undetermined` (the challenged ballots could change it). The union
-win rate is won / (won + lost): the elections the count decided.
+win rate is won / (won + lost): the elections the count decided. Voting method and challenged ballots come only
+from the tally files (most elections of FY2017-FY2021): the tables say how many elections have them on record.
 """
 
 from __future__ import annotations
@@ -35,15 +38,12 @@ from ..schema import stage_rank
 from .importer import import_files
 from .tally_rows import case_type
 
-FOIA_NAME = "NLRB-2022-000194_election_results_2017-2021.xlsx"
 #: Where the public can get the release the importer reads (the NLRB publishes FOIA releases on request).
 FOIA_PUBLIC_COPY = "https://github.com/labordata/nlrb-data"
 #: Where the public can get the annual election reports the importer reads (collected as the NLRB published them).
 REPORTS_PUBLIC_COPY = "https://github.com/taylor-watson/nlrb_elections"
-#: The derived folder's sources.csv: the release every table from the FOIA table cites.
+#: The derived folder's sources.csv: the NLRB files the tables cite.
 SOURCES_NAME = "sources.csv"
-#: The NLRB files the tables from the national record cite (kept apart, so the FOIA tables' charts cite only it).
-RECORD_SOURCES_NAME = "record_sources.csv"
 
 #: Unit-size bins (eligible voters): lower bounds, each bin up to the next bound minus one; the last is open.
 SIZE_BOUNDS = (1, 10, 20, 50, 100, 250, 500, 1000, 2500)
@@ -51,7 +51,6 @@ SIZE_BOUNDS = (1, 10, 20, 50, 100, 250, 500, 1000, 2500)
 LARGEST = 25
 #: Quantiles of unit size in `unit_size_summary.csv`.
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9, 0.99)
-MODES = ("in_person", "mail", "mixed", "unknown")
 
 
 def size_labels() -> list[str]:
@@ -136,112 +135,9 @@ def _cite(table: pd.DataFrame, source_id: str) -> pd.DataFrame:
     return table.assign(source_id=source_id)
 
 
-#: The company of the project's own data folder (`data/elections.csv`): the national baseline its elections are
-#: compared with leaves its elections out (a test checks the two agree).
+#: The company of the project's own data folder (`data/elections.csv`): the national tables leave its elections
+#: out of the baseline they are compared with (the charts and words read this name; it has no other home).
 FOCUS_COMPANY = "Amazon"
-
-
-def national_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
-    """The national tables by file name (see data/derived/README.md for each one's columns), without the elections
-    of the company `leave_out` (the focus company: a baseline does not hold the elections it is compared with)."""
-    results = election_results(ds)
-    if "company" in ds.elections.columns:
-        company = ds.elections.set_index("election_id").loc[results["election_id"], "company"].astype(object)
-        results = results[company.fillna("").to_numpy() != leave_out].reset_index(drop=True)
-    source = "; ".join(sorted(results["source_id"].unique()))
-    by_type = _rates(results, ["year", "case_type"])
-    all_types = _rates(results, ["year"]).assign(case_type="all")[by_type.columns]
-    sized = results[results["eligible_voters"].notna()].copy()
-    sized["size_bin"] = size_bin(sized["eligible_voters"])
-    decided = sized[sized["outcome"].isin(["won", "lost"])]
-    distribution = decided.groupby(["size_bin", "outcome"], observed=False).size().rename("elections").reset_index()
-    distribution = distribution[distribution["outcome"].isin(["won", "lost"])]
-    distribution["outcome"] = distribution["outcome"].astype(str)
-    by_size = _rates(sized.assign(size_bin=sized["size_bin"].astype(str)), ["size_bin"])
-    by_size["size_bin"] = pd.Categorical(by_size["size_bin"], categories=size_labels(), ordered=True)
-    by_size = by_size.sort_values("size_bin").reset_index(drop=True)
-    for frame in (distribution, by_size):
-        lower = dict(zip(size_labels(), SIZE_BOUNDS))
-        frame.insert(1, "min_eligible", frame["size_bin"].astype(str).map(lower).astype("int64"))
-    challenged = (
-        results.groupby("year")
-        .agg(
-            elections=("election_id", "size"),
-            with_challenged_ballots=("challenged_at_first_count", lambda s: int((s.fillna(0) > 0).sum())),
-            determinative=("determinative_at_first_count", "sum"),
-        )
-        .reset_index()
-    )
-    total = pd.DataFrame(
-        {
-            "year": ["all"],
-            "elections": [challenged["elections"].sum()],
-            "with_challenged_ballots": [challenged["with_challenged_ballots"].sum()],
-            "determinative": [challenged["determinative"].sum()],
-        }
-    )
-    challenged = pd.concat([challenged.astype({"year": str}), total], ignore_index=True)
-    challenged["determinative_share"] = (challenged["determinative"] / challenged["elections"]).round(4)
-    largest = (
-        results[results["eligible_voters"].notna()]
-        .sort_values(["eligible_voters", "count_date", "election_id"], ascending=[False, True, True])
-        .head(LARGEST)
-    )
-    largest = largest[
-        [
-            "case_number",
-            "employer",
-            "city",
-            "state",
-            "count_date",
-            "kind",
-            "voting_method",
-            "eligible_voters",
-            "unions",
-            "yes",
-            "no",
-            "challenged_at_first_count",
-            "outcome",
-        ]
-    ]
-    quantiles = sized["eligible_voters"].astype("float64").quantile(list(QUANTILES))
-    summary = pd.DataFrame(
-        {
-            "statistic": [
-                "elections",
-                "elections_with_eligible_voters",
-                *[f"quantile_{q:g}" for q in QUANTILES],
-                "max",
-            ],
-            "value": [len(results), len(sized), *quantiles.round(1).tolist(), sized["eligible_voters"].max()],
-        }
-    )
-    summary["value"] = pd.Series(
-        [int(v) if float(v).is_integer() else float(v) for v in summary["value"]], dtype=object
-    )
-    counts = (
-        sized[sized["outcome"].isin(["won", "lost"])]
-        .groupby(["eligible_voters", "outcome"])
-        .size()
-        .rename("elections")
-        .reset_index()
-    )
-    counts["eligible_voters"] = counts["eligible_voters"].astype("int64")
-    tables = {
-        "unit_size_counts.csv": counts,
-        "elections_by_year_and_case_type.csv": pd.concat(
-            [by_type.astype({"year": str}), all_types.astype({"year": str})], ignore_index=True
-        ),
-        "win_rate_by_voting_method_and_year.csv": _rates(results, ["year", "voting_method"]),
-        "unit_size_distribution.csv": distribution.reset_index(drop=True),
-        "win_rate_by_unit_size.csv": by_size,
-        "challenged_ballots_determinative.csv": challenged,
-        "largest_units.csv": largest.reset_index(drop=True),
-        "unit_size_summary.csv": summary,
-    }
-    return {name: _cite(table, source) for name, table in tables.items()}
-
-
 #: The fiscal years the national record covers: those of its annual election reports (FY2011-FY2022).
 RECORD_FISCAL_YEARS = (2011, 2022)
 
@@ -277,16 +173,116 @@ def _certified_rates(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return table
 
 
-def record_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
-    """The tables computed from the national record (see data/derived/README.md): the rates without the focus
-    company's elections (the baseline it is compared with); the determinative elections all listed, with their
-    company."""
+def _unit_size_tables(results: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The unit-size tables: counts by exact size and outcome, by size bin, the quantiles and the largest units."""
+    sized = results[results["eligible_voters"].notna()].copy()
+    sized["size_bin"] = size_bin(sized["eligible_voters"])
+    decided = sized[sized["outcome"].isin(["won", "lost"])]
+    distribution = decided.groupby(["size_bin", "outcome"], observed=False).size().rename("elections").reset_index()
+    distribution = distribution[distribution["outcome"].isin(["won", "lost"])]
+    distribution["outcome"] = distribution["outcome"].astype(str)
+    by_size = _rates(sized.assign(size_bin=sized["size_bin"].astype(str)), ["size_bin"])
+    by_size["size_bin"] = pd.Categorical(by_size["size_bin"], categories=size_labels(), ordered=True)
+    by_size = by_size.sort_values("size_bin").reset_index(drop=True)
+    for frame in (distribution, by_size):
+        lower = dict(zip(size_labels(), SIZE_BOUNDS))
+        frame.insert(1, "min_eligible", frame["size_bin"].astype(str).map(lower).astype("int64"))
+    largest = sized.sort_values(["eligible_voters", "count_date", "election_id"], ascending=[False, True, True]).head(
+        LARGEST
+    )
+    largest = largest[
+        [
+            "case_number",
+            "employer",
+            "city",
+            "state",
+            "count_date",
+            "fiscal_year",
+            "kind",
+            "voting_method",
+            "eligible_voters",
+            "unions",
+            "yes",
+            "no",
+            "challenged_at_first_count",
+            "outcome",
+            "certified",
+        ]
+    ]
+    quantiles = sized["eligible_voters"].astype("float64").quantile(list(QUANTILES))
+    summary = pd.DataFrame(
+        {
+            "statistic": [
+                "elections",
+                "elections_with_eligible_voters",
+                *[f"quantile_{q:g}" for q in QUANTILES],
+                "max",
+            ],
+            "value": [len(results), len(sized), *quantiles.round(1).tolist(), sized["eligible_voters"].max()],
+        }
+    )
+    summary["value"] = pd.Series(
+        [int(v) if float(v).is_integer() else float(v) for v in summary["value"]], dtype=object
+    )
+    counts = decided.groupby(["eligible_voters", "outcome"]).size().rename("elections").reset_index()
+    counts["eligible_voters"] = counts["eligible_voters"].astype("int64")
+    return {
+        "unit_size_counts.csv": counts,
+        "unit_size_distribution.csv": distribution.reset_index(drop=True),
+        "win_rate_by_unit_size.csv": by_size,
+        "largest_units.csv": largest.reset_index(drop=True),
+        "unit_size_summary.csv": summary,
+    }
+
+
+def _challenged_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Per fiscal year (and `all`): the elections, those whose first count's challenged ballots are on record (only
+    the NLRB's tally files give them), those with any, those where they were determinative, and the share of the
+    elections on record where they were."""
+    known = results["challenged_at_first_count"].notna()
+    table = (
+        results.assign(known=known, any=results["challenged_at_first_count"].fillna(0) > 0)
+        .groupby("fiscal_year")
+        .agg(
+            elections=("election_id", "size"),
+            challenged_on_record=("known", "sum"),
+            with_challenged_ballots=("any", "sum"),
+            determinative=("determinative_at_first_count", "sum"),
+        )
+        .reset_index()
+    )
+    total = table.drop(columns="fiscal_year").sum().to_frame().T.assign(fiscal_year="all")
+    table = pd.concat([table.astype({"fiscal_year": str}), total[table.columns]], ignore_index=True)
+    on_record = table["challenged_on_record"]
+    table["determinative_share"] = (table["determinative"] / on_record.where(on_record > 0)).round(4)
+    return table
+
+
+def national_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
+    """The national tables by file name (see data/derived/README.md for each one's columns) from the national
+    record's fiscal years: every rate and count without the elections of the company `leave_out` (the focus
+    company: a baseline does not hold the elections it is compared with); the determinative elections all listed,
+    with their company."""
     listed = record_results(ds)
     results = listed[listed["company"] != leave_out].reset_index(drop=True)
     results["case_type"] = results["case_type"].astype(str)
     by_type = _certified_rates(results, ["fiscal_year", "case_type"])
     all_types = _certified_rates(results, ["fiscal_year"]).assign(case_type="all")[by_type.columns]
     rates = pd.concat([by_type, all_types], ignore_index=True).sort_values(["fiscal_year", "case_type"], kind="stable")
+    tables = {
+        "elections_by_fiscal_year_and_case_type.csv": rates.reset_index(drop=True),
+        "win_rate_by_voting_method_and_fiscal_year.csv": _rates(results, ["fiscal_year", "voting_method"]),
+        **_unit_size_tables(results),
+        "challenged_ballots_determinative.csv": _challenged_table(results),
+        "challenged_ballots_determinative_elections.csv": _determinative_elections(ds, listed),
+    }
+    source = "; ".join(sorted(results["source_id"].unique()))
+    return {name: t if "source_id" in t else _cite(t, source) for name, t in tables.items()}
+
+
+def _determinative_elections(ds: Dataset, listed: pd.DataFrame) -> pd.DataFrame:
+    """Every election of the record whose challenged ballots were determinative at its first count, with the
+    first count's votes, whether the union trailed on it (single-union ballots) and the certified result."""
     determinative = listed[listed["determinative_at_first_count"]].copy()
     first = _first_counts(ds).loc[determinative["election_id"]]
     union_columns = [c for c in first.columns if isinstance(c, (int, np.integer))]
@@ -318,12 +314,7 @@ def record_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.D
             "source_id",
         ]
     ]
-    return {
-        "elections_by_fiscal_year_and_case_type.csv": _cite(
-            rates.reset_index(drop=True), "; ".join(sorted(results["source_id"].unique()))
-        ),
-        "challenged_ballots_determinative_elections.csv": determinative.reset_index(drop=True),
-    }
+    return determinative.reset_index(drop=True)
 
 
 def record_sources(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -340,19 +331,6 @@ def record_sources(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame
     return rows
 
 
-def release_source(ds: Dataset, source_id: str) -> pd.DataFrame:
-    """The sources.csv row of the release the tables come from, with where the public copy is kept."""
-    row = ds.sources[ds.sources["source_id"] == source_id][
-        ["source_id", "publisher", "title", "url", "published", "note"]
-    ].copy()
-    row["url"] = FOIA_PUBLIC_COPY
-    row["note"] = (
-        "Every representation-election tally dated 2017-01-03 to 2021-11-30; file "
-        f"{FOIA_NAME}; public copy in the labordata/nlrb-data repository"
-    )
-    return row.reset_index(drop=True)
-
-
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
     """Each table as CSV (ISO dates, `\\n` line ends) in `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -364,20 +342,12 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
         frame.to_csv(out_dir / name, index=False, lineterminator="\n")
 
 
-def generate(foia: Path, out_dir: Path) -> dict[str, pd.DataFrame]:
-    """Import the FOIA table into a temporary folder, load it (validated) and write the national tables."""
-    with tempfile.TemporaryDirectory() as tmp:
-        imported = import_files([foia], Path(tmp) / "imported")
-        ds = load(imported.out_dir)
-        tables = national_tables(ds)
-        cited = sorted({s for t in tables.values() for s in t["source_id"]})
-        releases = [release_source(ds, s) for s in cited]
-    tables[SOURCES_NAME] = pd.concat(releases, ignore_index=True)
-    if (national_dir() / "elections.csv.gz").is_file():  # the tables of the committed national record
-        record = load(national_dir())
-        from_record = record_tables(record)
-        tables.update(from_record)
-        tables[RECORD_SOURCES_NAME] = record_sources(record, from_record)
+def generate(out_dir: Path, record_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Load the national record (default data/national/, validated) and write its national tables and the
+    sources.csv of the NLRB files they cite into `out_dir`."""
+    record = load(record_dir or national_dir())
+    tables = national_tables(record)
+    tables[SOURCES_NAME] = record_sources(record, tables)
     write_tables(tables, out_dir)
     return tables
 
@@ -415,20 +385,20 @@ def generate_record(files: Sequence[str | os.PathLike[str]], out_dir: Path) -> d
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m labor_analysis.nlrb.national [--foia PATH] [--out DIR]` (default: ../shared/nlrb/, data/derived/)."""
+    """`python -m labor_analysis.nlrb.national [--out DIR]`: the national record imported again from the NLRB's
+    files (../shared/nlrb/, when they are there) into data/national/, then the national tables from it (default
+    data/derived/)."""
     records = nlrb_records_dir()
-    parser = argparse.ArgumentParser(description="Write the national tables derived from the NLRB's FOIA table.")
-    parser.add_argument("--foia", type=Path, default=records / FOIA_NAME if records else None)
-    parser.add_argument("--out", type=Path, default=None)
+    parser = argparse.ArgumentParser(description="Write the national record and the national tables derived from it.")
+    parser.add_argument("--out", type=Path, default=None, help="write only the tables, into this folder")
     args = parser.parse_args(argv)
-    if args.foia is None or not args.foia.is_file():
-        print("the NLRB's FOIA table is not in ../shared/nlrb/: give it with --foia PATH", file=sys.stderr)
-        return 2
-    if args.out is None and records is not None:  # `make national`: the national record first (tables read it)
+    if args.out is None and records is not None:  # `make national`: the national record first (the tables read it)
         report = generate_record(record_files(records), national_dir())
         print(f"Wrote the national record ({report['elections_written']:,} elections) to {national_dir()}")
+    elif args.out is None:
+        print("the NLRB's files are not in ../shared/nlrb/: the tables come from the committed record", file=sys.stderr)
     out = args.out or derived_dir()
-    tables = generate(args.foia, out)
+    tables = generate(out)
     print(f"Wrote {len(tables)} tables to {out}")
     return 0
 

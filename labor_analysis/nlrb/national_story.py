@@ -26,7 +26,7 @@ from ..loading import Dataset, national
 from ..safe_html import escape_markdown
 from ..story import Page, Passage
 from ..text import capitalised, company, count_of, fmt_int, fmt_pct, long_date, place, possessive
-from .national import RECORD_FISCAL_YEARS, record_results, record_sources, record_tables
+from .national import RECORD_FISCAL_YEARS, national_tables, record_results, record_sources
 
 #: Up to this many elections, the overview names each one.
 NAMED_ELECTIONS = 12
@@ -504,7 +504,7 @@ def certified_table(nation: pd.DataFrame, national_record: Dataset) -> pd.DataFr
     union win rate; and its elections whose challenged ballots could change the first count with the union behind
     on it, and how many of those the NLRB certified the union in the end, or did not."""
     base = _baseline(nation)
-    listed = record_tables(national_record)["challenged_ballots_determinative_elections.csv"]
+    listed = national_tables(national_record)["challenged_ballots_determinative_elections.csv"]
     listed = listed[listed["election_id"].isin(base["election_id"])]
     trailed = listed[listed["union_trailed_at_first_count"].astype(str) == "True"]
     frames = {"certified": base["certified"].astype(str), "trailed": trailed["certified"].astype(str)}

@@ -1,0 +1,445 @@
+"""Overviews of a large folder or selection: elections counted by year, state, unit size and company, each drawn
+as a summary rather than a row per election (an import of an NLRB file holds hundreds or thousands).
+
+A listing chart (vote shares, turnout, timeline, challenged margin) shows each election up to what fits; beyond
+that it shows the largest units and says so. These charts cover every election of a folder too large to list
+(more than `MAX_LISTED`), and are left out, with the reason, for a folder the listing charts show whole.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from ..loading import Dataset
+from ..nlrb.national import size_bin, size_labels
+from ..style import COLORS
+from ..text import at_company, company, count_of, fitting_title, fmt_int, fmt_pct, short_employer, state_name
+from ._base import (
+    MAX_LISTED,
+    MAX_LISTED_LINES,
+    ChartSpec,
+    ChartUnavailable,
+    new_figure,
+    register,
+    results,
+    style_context,
+    wrap_label,
+)
+
+#: The outcomes of the latest count, as the summary charts group and colour them (a decertification vote the
+#: union "won" is one where the workers kept it).
+GROUPS = (
+    ("won", "Union majority", COLORS["won"]),
+    ("lost", "No union majority", COLORS["lost"]),
+    ("open", "Undecided", COLORS["neutral_light"]),
+)
+#: A group of fewer decided elections than this is drawn hollow: too few for a rate to read like a thousand's.
+SMALL_GROUP = 30
+
+
+def summarised(ds: Dataset) -> pd.DataFrame:
+    """Every election of a folder too large to list, with its year, state, unit-size band, company and outcome
+    group (`won`, `lost` or `open`: a run-off, challenged ballots that could decide it, or no count on record);
+    ChartUnavailable for a folder the listing charts show whole."""
+    table = results(ds)
+    if len(table) <= MAX_LISTED:
+        raise ChartUnavailable(f"the listing charts show each of the {len(table)} elections; no summary is needed")
+    outcome = table["outcome"].astype(str)
+    names = table["election_id"].map(ds.elections.set_index("election_id")["employer"]).astype(object)
+    if "company" in ds.elections:
+        given = table["election_id"].map(ds.elections.set_index("election_id")["company"]).astype(object)
+        names = given.where(given.notna() & (given != ""), names)
+    return pd.DataFrame(
+        {
+            "election_id": table["election_id"].to_numpy(),
+            "year": pd.to_datetime(table["count_date"]).dt.year.to_numpy(),
+            "state": table["state"].astype(object).fillna("").to_numpy() if "state" in table else "",
+            "eligible_voters": table["eligible_voters"].to_numpy(),
+            "company": [short_employer(n) for n in names],
+            "group": np.where(outcome.isin(["won", "lost"]), outcome, "open"),
+        }
+    )
+
+
+def _years(frame: pd.DataFrame) -> str:
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _record(ds: Dataset) -> str:
+    """The primary record: the NLRB's annual election reports where the folder holds them, and its tallies."""
+    ids = ds.elections["source_id"].astype(str)
+    return (
+        "NLRB annual election reports and tallies"
+        if ids.str.startswith("nlrb-election-report-").any()
+        else ("NLRB tallies")
+    )
+
+
+def _source_ids(ds: Dataset) -> tuple[str, ...]:
+    """The files every election and tally of the folder comes from (not each election's case page: thousands)."""
+    return tuple(dict.fromkeys([*ds.elections["source_id"].astype(str), *ds.tallies["source_id"].astype(str)]))
+
+
+def _counts(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Elections per `by` and outcome group (columns won, lost, open), with elections, decided and the union's
+    share of the decided (`union_win_rate`)."""
+    table = pd.crosstab(frame[by], frame["group"]).reindex(columns=[g for g, _, _ in GROUPS], fill_value=0)
+    table.columns.name = None
+    table = table.reset_index()
+    table["elections"] = table[["won", "lost", "open"]].sum(axis=1)
+    table["decided"] = table["won"] + table["lost"]
+    table["union_win_rate"] = table["won"] / table["decided"].where(table["decided"] > 0)
+    return table
+
+
+def _stacked_bars(ax, positions, table: pd.DataFrame, horizontal: bool) -> None:  # type: ignore[no-untyped-def]
+    """Bars of each row's elections stacked by outcome group, one colour per outcome."""
+    start = np.zeros(len(table))
+    for group, label, color in GROUPS:
+        values = table[group].to_numpy(dtype=float)
+        if horizontal:
+            ax.barh(positions, values, left=start, color=color, height=0.7, label=label)
+        else:
+            ax.bar(positions, values, bottom=start, color=color, width=0.8, label=label)
+        start += values
+
+
+# ---------------------------------------------------------------- by year
+
+
+def by_year_data(ds: Dataset) -> pd.DataFrame:
+    """Elections per year of their count, by outcome group, every year between the first and the last."""
+    frame = summarised(ds)
+    table = _counts(frame, "year").set_index("year")
+    table = table.reindex(range(int(frame["year"].min()), int(frame["year"].max()) + 1), fill_value=0)
+    table["union_win_rate"] = table["won"] / table["decided"].where(table["decided"] > 0)
+    return table.rename_axis("year").reset_index()
+
+
+def by_year_figure(ds: Dataset) -> Figure:
+    data = by_year_data(ds)
+    with style_context():
+        fig = new_figure(3.4)
+        ax = fig.add_subplot()
+        _stacked_bars(ax, data["year"].to_numpy(), data, horizontal=False)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
+        ax.set_ylabel("Elections")
+        ax.grid(True, axis="y", color=COLORS["grid"], linewidth=0.8)
+        ax.legend(
+            loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0
+        )
+    return fig
+
+
+@register("elections-by-year", order=5)
+def elections_by_year(ds: Dataset) -> ChartSpec:
+    """Every election of a large folder by the year of its count and its outcome."""
+    data = by_year_data(ds)
+    won, decided, total = int(data["won"].sum()), int(data["decided"].sum()), int(data["elections"].sum())
+    busiest = data.loc[data["elections"].idxmax()]
+    years = f"{int(data['year'].min())}-{int(data['year'].max())}"
+    at = at_company(ds.elections)
+    headline = f"{fmt_int(won)} of {fmt_int(decided)}"
+    title = fitting_title(
+        f"A union won a majority in {headline} elections the count decided{at}, {years}; the most were counted in "
+        f"{int(busiest['year'])}",
+        f"A union won a majority in {headline} elections the count decided{at}, {years}",
+        f"A union won a majority in {headline} decided elections, {years}",
+    )
+    subtitle = (
+        f"All {fmt_int(total)} elections by the year of their count and the outcome of their latest count; in a "
+        "decertification vote a union majority keeps the union. Undecided by the count: "
+        f"{fmt_int(int(data['open'].sum()))} (a run-off, challenged ballots that could change the result, or no "
+        "count on record)."
+    )
+    alt = (
+        f"Stacked bar chart of {fmt_int(total)} union elections{at} by year, {years}, by outcome: "
+        + "; ".join(
+            f"{int(r['year'])}: {fmt_int(r['elections'])} ({fmt_int(r['won'])} union majority, "
+            f"{fmt_int(r['lost'])} no union majority)"
+            for _, r in data[data["elections"] > 0].iterrows()
+        )
+        + "."
+    )
+    return ChartSpec(
+        "elections-by-year",
+        title,
+        subtitle,
+        headline,
+        alt,
+        _source_ids(ds),
+        data,
+        lambda: by_year_figure(ds),
+        record=_record(ds),
+    )
+
+
+# ---------------------------------------------------------------- by state
+
+
+def by_state_data(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The states with the most elections (up to MAX_LISTED, most first, each by name) and the rest."""
+    frame = summarised(ds)
+    frame = frame[frame["state"].astype(str).str.strip() != ""]
+    table = _counts(frame, "state").sort_values(["elections", "state"], ascending=[False, True], kind="stable")
+    table.insert(1, "name", [state_name(s) for s in table["state"]])
+    return table.head(MAX_LISTED).reset_index(drop=True), table.iloc[MAX_LISTED:].reset_index(drop=True)
+
+
+def _ranked_figure(data: pd.DataFrame, labels: list[str], row_in: float) -> Figure:
+    """Horizontal bars of each row's elections stacked by outcome group, most on top, each with its count."""
+    data = data.iloc[::-1].reset_index(drop=True)
+    with style_context():
+        fig = new_figure(0.9 + row_in * len(data))
+        ax = fig.add_subplot()
+        y = np.arange(len(data))
+        _stacked_bars(ax, y, data, horizontal=True)
+        top = float(data["elections"].max())
+        for yi, n in zip(y, data["elections"]):
+            ax.text(n + top * 0.01, float(yi), fmt_int(n), va="center", ha="left")
+        ax.set_yticks(y, labels[::-1], linespacing=1.0)
+        ax.set_xlim(0, top * 1.15)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
+        ax.set_xlabel("Elections")
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.grid(True, axis="x", color=COLORS["grid"], linewidth=0.8)
+        ax.legend(
+            loc="lower right",
+            bbox_to_anchor=(1, 1.0),
+            ncols=3,
+            borderaxespad=0.2,
+            handlelength=1.0,
+            columnspacing=1.0,
+        )
+    return fig
+
+
+def by_state_figure(ds: Dataset) -> Figure:
+    data = by_state_data(ds)[0]
+    return _ranked_figure(data, [str(n)[:1].upper() + str(n)[1:] for n in data["name"]], 0.36)
+
+
+@register("elections-by-state", order=6)
+def elections_by_state(ds: Dataset) -> ChartSpec:
+    """Where a large folder's elections were held: the states with the most."""
+    data, rest = by_state_data(ds)
+    if len(data) + len(rest) < 2:
+        raise ChartUnavailable("the elections with a state on record were all in one state")
+    frame = summarised(ds)
+    first = data.iloc[0]
+    total = int(data["elections"].sum() + rest["elections"].sum())
+    share = fmt_pct(first["elections"] / total, 0)
+    years = _years(frame)
+    title = fitting_title(
+        f"{share} of the elections{at_company(ds.elections)} were held in {first['name']}, {years}",
+        f"{share} of the elections were held in {first['name']}, {years}",
+    )
+    shown = (
+        f"The {len(data)} states with the most elections" if len(rest) else f"Each of the {len(data)} states"
+    ) + f", by the outcome of the latest count; {fmt_int(total)} elections with a state on record, {years}."
+    subtitle = shown + (
+        f" Not shown: {count_of(int(rest['elections'].sum()), 'election')} in {count_of(len(rest), 'other state')}."
+        if len(rest)
+        else ""
+    )
+    alt = (
+        f"Bar chart of union elections by state, {years}: "
+        + "; ".join(
+            f"{str(r['name'])[:1].upper() + str(r['name'])[1:]} {fmt_int(r['elections'])}" for _, r in data.iterrows()
+        )
+        + (f"; {fmt_int(int(rest['elections'].sum()))} in other states" if len(rest) else "")
+        + "."
+    )
+    return ChartSpec(
+        "elections-by-state",
+        title,
+        subtitle,
+        share,
+        alt,
+        _source_ids(ds),
+        pd.concat([data, rest], ignore_index=True),
+        lambda: by_state_figure(ds),
+        record=_record(ds),
+    )
+
+
+# ---------------------------------------------------------------- by unit size
+
+
+def by_size_data(ds: Dataset) -> pd.DataFrame:
+    """The union's share of the decided elections in each unit-size band (eligible voters) that holds any."""
+    frame = summarised(ds)
+    frame = frame[frame["eligible_voters"].notna()].copy()
+    frame["size_band"] = size_bin(frame["eligible_voters"]).astype(str)
+    table = _counts(frame, "size_band")
+    order = {label: i for i, label in enumerate(size_labels())}
+    table = table.sort_values("size_band", key=lambda s: s.map(order)).reset_index(drop=True)
+    return table[table["decided"] > 0].reset_index(drop=True)
+
+
+def _band_label(band: str) -> str:
+    """`1000-2499` as `1,000-\n2,499` (two lines in a print column), `2500+` as `2,500+`."""
+    parts = [fmt_int(int(p)) for p in band.rstrip("+").split("-")]
+    if len(parts) == 1:
+        return f"{parts[0]}+"
+    return f"{parts[0]}-{parts[1]}" if len(parts[0]) + len(parts[1]) <= 4 else f"{parts[0]}-\n{parts[1]}"
+
+
+def by_size_figure(ds: Dataset) -> Figure:
+    data = by_size_data(ds)
+    with style_context():
+        fig = new_figure(3.4)
+        ax = fig.add_subplot()
+        few = (data["decided"] < SMALL_GROUP).to_numpy()
+        bars = ax.bar(
+            [_band_label(b) for b in data["size_band"]],
+            data["union_win_rate"],
+            color=[("none" if f else COLORS["neutral"]) for f in few],
+            edgecolor=COLORS["neutral"],
+            linewidth=1.2,
+            width=0.72,
+        )
+        for bar, n in zip(bars, data["decided"]):
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                bar.get_height() + 0.015,
+                fmt_int(n),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=COLORS["muted_text"],
+            )
+        ax.set_ylim(0, 1.1)
+        ax.set_yticks(np.arange(0, 1.01, 0.25))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylabel("Union majority,\nshare of decided")
+        ax.set_xlabel("Eligible voters in the unit")
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(True, axis="y", color=COLORS["grid"], linewidth=0.8)
+    return fig
+
+
+@register("win-rate-by-unit-size", order=7)
+def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
+    """How a large folder's decided elections went by the size of the unit."""
+    data = by_size_data(ds)
+    firm = data[data["decided"] >= SMALL_GROUP]
+    if len(firm) < 2:
+        raise ChartUnavailable(f"fewer than two unit sizes hold {SMALL_GROUP} decided elections or more")
+    low, high = firm.loc[firm["union_win_rate"].idxmin()], firm.loc[firm["union_win_rate"].idxmax()]
+    years = _years(summarised(ds))
+
+    def band(b: str) -> str:
+        return _band_label(b).replace("-\n", "-").replace("+", " or more")
+
+    won, decided = int(data["won"].sum()), int(data["decided"].sum())
+    headline = fmt_pct(won / decided, 0)
+    title = fitting_title(
+        f"A union won a majority in {headline} of decided elections{at_company(ds.elections)}, {years}: "
+        f"{fmt_pct(high['union_win_rate'], 0)} in units of {band(high['size_band'])} voters, "
+        f"{fmt_pct(low['union_win_rate'], 0)} in units of {band(low['size_band'])}",
+        f"A union won a majority in {headline} of decided elections, {years}: {fmt_pct(high['union_win_rate'], 0)} "
+        f"in units of {band(high['size_band'])}, {fmt_pct(low['union_win_rate'], 0)} of {band(low['size_band'])}",
+    )
+    few = data["decided"] < SMALL_GROUP
+    subtitle = (
+        f"Share of the elections decided by their latest count ({fmt_int(decided)}, unit size on record) with a "
+        "union majority, by eligible voters; above each bar, how many were decided"
+        + (f"; hollow bars: fewer than {SMALL_GROUP}, too few for a firm rate" if few.any() else "")
+        + "."
+    )
+    alt = (
+        f"Bar chart of the share of decided union elections with a union majority by unit size, {years}: "
+        + "; ".join(
+            f"{band(r['size_band'])} voters: {fmt_pct(r['union_win_rate'], 0)} of {fmt_int(r['decided'])}"
+            for _, r in data.iterrows()
+        )
+        + f". Overall {headline}."
+    )
+    return ChartSpec(
+        "win-rate-by-unit-size",
+        title,
+        subtitle,
+        headline,
+        alt,
+        _source_ids(ds),
+        data,
+        lambda: by_size_figure(ds),
+        record=_record(ds),
+    )
+
+
+# ---------------------------------------------------------------- by company
+
+
+#: The lines of a social card the legend above the company bars takes from the rows.
+LEGEND_LINES = 2
+#: How wide a company's name may run on one line of the axis before it wraps.
+COMPANY_WIDTH = 24
+
+
+def by_company_data(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The companies with the most elections, most first, as many as fit (MAX_LISTED at most, their names on
+    MAX_LISTED_LINES lines at most less the legend's, as the listing charts fit the social card), and the rest."""
+    frame = summarised(ds)
+    table = _counts(frame, "company").sort_values(["elections", "company"], ascending=[False, True], kind="stable")
+    lines = [wrap_label(n, COMPANY_WIDTH).count("\n") + 1 for n in table["company"].head(MAX_LISTED)]
+    fits = int((np.cumsum(lines) <= MAX_LISTED_LINES - LEGEND_LINES).sum())
+    return table.head(fits).reset_index(drop=True), table.iloc[fits:].reset_index(drop=True)
+
+
+def by_company_figure(ds: Dataset) -> Figure:
+    data = by_company_data(ds)[0]
+    return _ranked_figure(data, [wrap_label(n, COMPANY_WIDTH) for n in data["company"]], 0.42)
+
+
+@register("elections-by-company", order=8)
+def elections_by_company(ds: Dataset) -> ChartSpec:
+    """Whose workers voted: the companies of a large folder with the most elections."""
+    data, rest = by_company_data(ds)
+    if company(ds.elections) is not None:
+        raise ChartUnavailable("every election is one company's")
+    if data["elections"].iloc[0] < 2:
+        raise ChartUnavailable("no company has more than one election")
+    frame = summarised(ds)
+    first, total, years = data.iloc[0], len(frame), _years(frame)
+    headline = f"{fmt_int(first['elections'])} of {fmt_int(total)}"
+    title = fitting_title(
+        f"{first['company']} had the most elections, {headline}, {years}",
+        f"One company had the most elections, {headline}, {years}",
+    )
+    subtitle = (
+        f"The {len(data)} companies with the most elections (employers named as their company where the data "
+        f"names one), by the outcome of the latest count, {years}."
+        + (
+            f" Not shown: {count_of(int(rest['elections'].sum()), 'election')} of "
+            f"{count_of(len(rest), 'other company', 'other companies')}."
+            if len(rest)
+            else ""
+        )
+    )
+    alt = (
+        f"Bar chart of union elections by company, {years}: "
+        + "; ".join(f"{r['company']} {fmt_int(r['elections'])}" for _, r in data.iterrows())
+        + (f"; {fmt_int(int(rest['elections'].sum()))} at other companies" if len(rest) else "")
+        + "."
+    )
+    return ChartSpec(
+        "elections-by-company",
+        title,
+        subtitle,
+        headline,
+        alt,
+        _source_ids(ds),
+        pd.concat([data, rest], ignore_index=True),
+        lambda: by_company_figure(ds),
+        record=_record(ds),
+    )
