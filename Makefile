@@ -56,6 +56,7 @@ bench: $(STAMP) ## Run the benchmarks under benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_scenario.py
 	$(BIN)/python benchmarks/bench_explore.py
+	$(BIN)/python benchmarks/bench_charts.py
 
 national: $(STAMP) ## Regenerate data/derived/ (national tables) from the NLRB's FOIA table in ../shared/nlrb/
 	$(BIN)/python -m labor_analysis.nlrb.national

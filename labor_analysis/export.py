@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -285,6 +286,72 @@ class _Header:
         self.artists = []
 
 
+def _lay_out(fig: Figure) -> None:
+    """Run the figure's layout engine once, with the Agg renderer at the figure's dpi, then switch it off.
+
+    `savefig` with a layout engine draws every image twice: a layout pass with the format's own renderer, then the
+    drawing. Laid out once per size here, each format is drawn once, and every format of a size shares one layout
+    (the PNG's: text measured at the output's resolution).
+    """
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    fig.set_layout_engine(None)
+
+
+class _SubsetFontFile:
+    """A font subset already made, standing in for fontTools' TTFont where the PDF backend only saves it to bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __enter__(self) -> _SubsetFontFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def save(self, file: io.BytesIO, reorderTables: bool = False) -> None:  # fontTools' own name
+        file.write(self.data)
+
+
+#: Font subsets made for PDFs in this process: (font file, face, glyph indices) -> (subset bytes, glyph index map).
+_SUBSETS: dict[tuple[str, int, frozenset[int]], tuple[bytes, dict[int, int]]] = {}
+_SUBSETS_MAX = 256
+
+
+@contextmanager
+def _subsets_made_once() -> Iterator[None]:
+    """Within the block, the PDF backend subsets each font once per set of glyphs in this process.
+
+    With `pdf.fonttype` 42 matplotlib has fontTools subset DejaVu again for every PDF (about 80 ms a font), though
+    the three sizes of a chart, and many charts, use the same glyphs. The subset depends only on the font and the
+    glyphs, so the bytes fontTools wrote the first time are handed back after that: every PDF is byte-identical to
+    one saved without the cache. matplotlib is pinned, and a test compares the two.
+    """
+    from matplotlib.backends import _backend_pdf_ps  # fontTools: imported when a chart is rendered, not before
+
+    make = _backend_pdf_ps.get_glyphs_subset
+
+    def cached(fontfile: Any, glyphs: Iterable[int]) -> Any:
+        key = (str(fontfile), int(getattr(fontfile, "face_index", 0)), frozenset(int(g) for g in glyphs))
+        if key not in _SUBSETS:
+            with make(fontfile, set(key[2])) as made:
+                data = _backend_pdf_ps.font_as_file(made.font).getvalue()
+                index_map = dict(made.glyph_index_map)
+            if len(_SUBSETS) >= _SUBSETS_MAX:
+                _SUBSETS.pop(next(iter(_SUBSETS)))
+            _SUBSETS[key] = (data, index_map)
+        data, index_map = _SUBSETS[key]
+        return _backend_pdf_ps.SubsetResults(_SubsetFontFile(data), dict(index_map))._as_cm()
+
+    _backend_pdf_ps.get_glyphs_subset = cached
+    try:
+        yield
+    finally:
+        _backend_pdf_ps.get_glyphs_subset = make
+
+
 def _render(fig: Figure, fmt: str, dpi: int) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=dpi, metadata=SAVE_METADATA[fmt])
@@ -314,7 +381,10 @@ def render_images(
     original_dpi = fig.dpi
     original_engine = fig.get_layout_engine()
     header = _Header(fig, title, subtitle, source)
-    with mpl.style.context(house_rc(), after_reset=True):  # defaults first: a global style must not leak in
+    with (
+        mpl.style.context(house_rc(), after_reset=True),  # defaults first: a global style must not leak in
+        _subsets_made_once(),
+    ):
         text_sizes = _TextSizes(fig)
         positions = _Positions(fig)
         try:
@@ -322,9 +392,10 @@ def render_images(
                 preset = SIZE_PRESETS[size_name]
                 text_sizes.scale(preset.font_scale, preset.min_font_pt)
                 plot_height = original_size[1] * preset.plot_scale
+                positions.restore()  # each size is laid out from the same start, whatever was drawn before
+                header.place(preset, plot_height)
+                _lay_out(fig)
                 for fmt in formats:
-                    positions.restore()  # each file is laid out from the same start, whatever was drawn before
-                    header.place(preset, plot_height)
                     images[(size_name, fmt)] = _render(fig, fmt, preset.dpi)
         finally:
             header.remove()

@@ -258,15 +258,32 @@ def _start_worker(
     data_dir: str, election_ids: Sequence[str] | None = None, per_election: Sequence[str] | None = None
 ) -> None:
     """Process-pool initializer: load the data (restricted to `election_ids`) and the chart registry once, as
-    `build_gallery` did (`per_election`: the elections with charts of their own)."""
+    `build_gallery` did (`per_election`: the elections with charts of their own).
+
+    A worker forked from the run (Linux) finds them already in `_WORKER`, with every module imported: it loads
+    and plans nothing again.
+    """
     from .charts import chart_plan
     from .loading import load
 
+    if _WORKER.get("plan") == (data_dir, election_ids, per_election):
+        return
     ds = load(data_dir)
     if election_ids is not None:
         ds = only_elections(ds, election_ids)
     _WORKER["ds"] = ds
     _WORKER["specs"] = {spec.slug: spec for spec in chart_plan(ds, per_election)[0]}
+    _WORKER["plan"] = (data_dir, election_ids, per_election)
+
+
+def _ready_to_fork(ds: Dataset, specs: Sequence[ChartSpec], plan: tuple[Any, ...]) -> None:
+    """Leave the run's data, chart specs and renderers in this process for the workers forked from it to share."""
+    import importlib
+
+    for renderer in ("backend_pdf", "backend_svg", "_backend_pdf_ps"):  # the latter imports fontTools' subsetter
+        importlib.import_module(f"matplotlib.backends.{renderer}")  # once here, not in every worker
+
+    _WORKER.update(ds=ds, specs={spec.slug: spec for spec in specs}, plan=plan)
 
 
 def _export_one(
@@ -336,14 +353,19 @@ def build_gallery(
                 by_slug[spec.slug] = _export_one(spec, ds, str(out), formats, sizes)
                 bar.update()
         else:
-            with process_pool(jobs, _start_worker, (str(ds.data_dir), named, per_election)) as pool:
-                futures = [
-                    pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes) for spec in specs
-                ]
-                for future in as_completed(futures):
-                    record = future.result()
-                    by_slug[record.slug] = record
-                    bar.update()
+            plan = (str(ds.data_dir), named, per_election)
+            _ready_to_fork(ds, specs, plan)
+            try:
+                with process_pool(jobs, _start_worker, plan) as pool:
+                    futures = [
+                        pool.submit(run_task, _export_in_worker, spec.slug, str(out), formats, sizes) for spec in specs
+                    ]
+                    for future in as_completed(futures):
+                        record = future.result()
+                        by_slug[record.slug] = record
+                        bar.update()
+            finally:
+                _WORKER.clear()
         records = [by_slug[spec.slug] for spec in specs]
         explorers = {
             link.chart_slug: link.file_name

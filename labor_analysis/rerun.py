@@ -6,11 +6,16 @@ key of its last successful run AND every output that run wrote (executed noteboo
 still there with the hash it was recorded with. A run's key is recorded only after its outputs were written
 in full, and dropped before they are replaced, so an interrupted run is redone, never served. One run at a
 time writes into an output folder (`output_lock`). Reruns of unchanged inputs write byte-identical files.
-nbclient and nbconvert are imported only when something has to run, so an unchanged rerun stays light.
+
+An unchanged rerun only hashes: it neither validates the data again (the recorded key covers the data's bytes
+and the package's source, so validation would find what it found then) nor imports pandas, nbclient or nbconvert.
+When something has to run, kernels are forked from a process that imported the notebooks' libraries once,
+started while the data is validated (`warm_kernels`), rather than each started cold.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -29,9 +34,7 @@ from typing import Any
 
 from . import paths
 from .output_lock import claim_output_dir
-from .safe_csv import write_atomic
 from .safe_html import escape_html
-from .workers import STOP_GRACE_SECONDS, process_pool, raise_if_terminated, run_task, stop_with
 
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
@@ -92,6 +95,7 @@ class NotebookJob:
     data_dir: Path
     parameters: dict[str, Any] = field(default_factory=dict)
     variant: str = ""  # `variant_name` of the parameters a user set: the reports of each parameter set apart
+    kernels: str | None = None  # the socket of the warm-kernel server (`warm_kernels`); None: a cold kernel
 
     @property
     def name(self) -> str:
@@ -137,10 +141,28 @@ def _hash_tree(digest: Any, label: str, root: Path, pattern: str) -> None:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
+def _national_folders(data_dir: Path) -> list[tuple[str, Path]]:
+    """The folders the national notebooks read whatever the data folder (the national record, the derived tables),
+    where they exist and lie outside `data_dir` (inside it, they are hashed with it)."""
+    folders = [("national", paths.national_dir)]
+    if paths.PROJECT_ROOT is not None:
+        folders.append(("derived", paths.derived_dir))
+    data = data_dir.resolve()
+    found = []
+    for label, where in folders:
+        folder = where().resolve()
+        if folder.is_dir() and data != folder and data not in folder.parents:
+            found.append((label, folder))
+    return found
+
+
 def shared_inputs_digest(data_dir: Path) -> bytes:
-    """A hash of the inputs every notebook shares: the data files and the package source."""
+    """A hash of the inputs every notebook shares: the data files, the national record and derived tables the
+    national notebooks read whatever the data folder, and the package source."""
     digest = hashlib.sha256()
     _hash_tree(digest, "data", data_dir, "*")
+    for label, folder in _national_folders(data_dir):
+        _hash_tree(digest, label, folder, "*")
     _hash_tree(digest, "package", paths.PACKAGE_DIR, "*.py")
     return digest.digest()
 
@@ -280,6 +302,14 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _write_atomic(path: Path, data: str | bytes) -> Path:
+    """`safe_csv.write_atomic`, imported when something is written (it brings pandas: an unchanged rerun writes
+    nothing, so it never imports it)."""
+    from .safe_csv import write_atomic
+
+    return write_atomic(path, data)
+
+
 def _file_hashes(out_dir: Path, folder: Path | None) -> dict[str, str]:
     """Every file under `folder` (relative to `out_dir`, POSIX) with its SHA-256; empty when there is no folder."""
     if folder is None or not folder.is_dir():
@@ -302,6 +332,8 @@ def _execute_in_thread(client: Any, env: Mapping[str, str]) -> BaseException | N
     shuts the kernel down on them), so Ctrl-C would not stop a run. Here the main thread keeps its handlers:
     an interruption kills the kernel, waits for the thread to notice, and propagates.
     """
+    from .workers import STOP_GRACE_SECONDS
+
     outcome: dict[str, BaseException] = {}
 
     def target() -> None:
@@ -331,6 +363,9 @@ def execute_notebook(job: NotebookJob) -> RunResult:
     import nbformat
     from nbclient import NotebookClient
 
+    from . import warm_kernels
+    from .workers import raise_if_terminated, stop_with
+
     started = time.perf_counter()
     nb = nbformat.read(job.source, as_version=4)
     injected_index = inject_parameters(nb, job.parameters)
@@ -342,16 +377,19 @@ def execute_notebook(job: NotebookJob) -> RunResult:
     env = dict(os.environ, **{paths.DATA_ENV: str(job.data_dir)})
     failure = None
     with tempfile.TemporaryDirectory(prefix="labor-analysis-kernel-") as sockets:
+        config = _kernel_transport(Path(sockets))
         client = NotebookClient(
             nb,
+            km=warm_kernels.kernel_manager(job.kernels, KERNEL_NAME, config),
             kernel_name=KERNEL_NAME,
             timeout=CELL_TIMEOUT_SECONDS,
             resources={"metadata": {"path": str(job.source.parent)}},
             store_widget_state=True,
             record_timing=False,
             on_cell_execute=remember_cell,
-            config=_kernel_transport(Path(sockets)),
+            config=config,
         )
+        client.owns_km = True  # its kernel is this run's alone: nbclient shuts it down as if it had made it
         with stop_with(lambda: _stop_kernel(client)):  # a worker's SIGTERM kills the kernel; execute() then ends
             error = _execute_in_thread(client, env)
         if isinstance(error, Exception):  # any failure of the run is reported, never raised
@@ -364,8 +402,8 @@ def execute_notebook(job: NotebookJob) -> RunResult:
     notebook_out, html_out = report_paths(job.out_dir, job.name)
     notebook_bytes = nbformat.writes(nb).encode("utf-8")
     html_bytes = report_html(nb, report_title(nb) or job.name).encode("utf-8")
-    write_atomic(notebook_out, notebook_bytes)
-    write_atomic(html_out, html_bytes)
+    _write_atomic(notebook_out, notebook_bytes)
+    _write_atomic(html_out, html_bytes)
     outputs = {
         notebook_out.name: _sha256(notebook_bytes),
         html_out.name: _sha256(html_bytes),
@@ -437,11 +475,12 @@ def read_cache(out_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _write_cache(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> None:
-    write_atomic(out_dir / CACHE_FILE, json.dumps(cache, indent=2, sort_keys=True) + "\n")
+    _write_atomic(out_dir / CACHE_FILE, json.dumps(cache, indent=2, sort_keys=True) + "\n")
 
 
-def _cache_entry(result: RunResult, key: str) -> dict[str, Any]:
-    """What the cache keeps of a run: its input key and outputs when it succeeded, its error when it failed."""
+def _cache_entry(result: RunResult, key: str, about: str | None) -> dict[str, Any]:
+    """What the cache keeps of a run: its input key and outputs when it succeeded, its error when it failed, and
+    the company its report is about (None: unknown, or several)."""
     ok = result.status == RAN
     return {
         "key": key if ok else None,
@@ -449,6 +488,7 @@ def _cache_entry(result: RunResult, key: str) -> dict[str, Any]:
         "error": result.failure.describe() if result.failure else None,
         "seconds": round(result.seconds, 2),
         "outputs": dict(result.outputs) if ok else {},
+        "about": about,
     }
 
 
@@ -504,14 +544,25 @@ def _index_css() -> str:
     )
 
 
-def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]], at: str = "") -> Path:
+def index_at(subjects: Sequence[str | None]) -> str:
+    """How the index page's title names the companies its reports are about: ' at Amazon', ' at Amazon and
+    Starbucks'; '' when a report's company is unknown, when there are more than two, or when there is no report."""
+    distinct = sorted(set(subjects), key=lambda name: (name is None, str(name)))
+    if not distinct or None in distinct or len(distinct) > 2:
+        return ""
+    return " at " + " and ".join(str(name) for name in distinct)
+
+
+def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]]) -> Path:
     """Write `index.html`: a link to each HTML report in `out_dir` (and if its last run failed), and the gallery;
-    `at` names the elections' company in the page title (' at Amazon')."""
+    the page title names the company the listed reports are about (each cache entry's `about`: `index_at`)."""
     items = []
+    subjects = []
     for name in sorted(cache):
         if not (out_dir / f"{name}.html").is_file():
             continue
         entry = cache[name]
+        subjects.append(entry.get("about"))
         status = (
             ""
             if entry.get("status") != FAILED
@@ -522,7 +573,7 @@ def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]], at: str =
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Notebook reports: union elections{escape_html(at)}</title>\n"
+        f"<title>Notebook reports: union elections{escape_html(index_at(subjects))}</title>\n"
         f"<style>\n{_index_css()}\n</style>\n</head>\n"
         "<body>\n<main>\n<h1>Notebook reports</h1>\n"
         '<p class="note">The story notebooks, run on the data folder: every chart and table, without the code. '
@@ -532,7 +583,7 @@ def write_index(out_dir: Path, cache: Mapping[str, Mapping[str, Any]], at: str =
         '<span class="note">(written by <code>labor-analysis charts</code>)</span>.</p>\n'
         "</main>\n</body>\n</html>\n"
     )
-    return write_atomic(out_dir / INDEX_FILE, page)
+    return _write_atomic(out_dir / INDEX_FILE, page)
 
 
 def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResult]:
@@ -552,6 +603,8 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
         import nbclient  # noqa: F401 - imported once here, inherited by every forked worker
         import nbconvert  # noqa: F401
 
+        from .workers import process_pool, run_task
+
         with process_pool(workers) as pool:
             futures = [pool.submit(run_task, execute_notebook, job) for job in jobs_to_run]
             for future in as_completed(futures):
@@ -559,13 +612,91 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
                 bar.update()
 
 
-def validate_data(data_dir: Path) -> str:
-    """Load the data folder once, before any kernel starts: DataValidationError lists every problem. Returns how
-    the pages name the elections' company (' at Amazon', or '' when they belong to several)."""
+def validate_data(data_dir: Path) -> str | None:
+    """Load the data folder once, before any kernel starts: DataValidationError lists every problem. Returns the
+    company its elections belong to ('Amazon'; None when they belong to several)."""
     from .loading import load
-    from .text import at_company
+    from .text import company
 
-    return at_company(load(data_dir).elections)
+    return company(load(data_dir).elections)
+
+
+def notebook_defaults(notebook: Path) -> dict[str, Any]:
+    """The values the notebook's `parameters` cell assigns (`company = "Starbucks"`), those Python can read as
+    literals; {} when it has no such cell or cannot be read."""
+    import ast
+
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    for cell in cells:
+        if cell.get("cell_type") == "code" and PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
+            try:
+                tree = ast.parse("".join(cell.get("source", "")))
+            except SyntaxError:
+                return {}
+            defaults: dict[str, Any] = {}
+            for statement in tree.body:
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                    target = statement.targets[0]
+                    if isinstance(target, ast.Name):
+                        with contextlib.suppress(ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                            defaults[target.id] = ast.literal_eval(statement.value)
+            return defaults
+    return {}
+
+
+def report_subject(notebook: Path, parameters: Mapping[str, Any], data_company: str | None) -> str | None:
+    """The company a notebook's report is about: its `company` parameter (as set, else the notebook's default),
+    else the one company its `selection` names, else the data folder's (None: several or unknown)."""
+    effective = {**notebook_defaults(notebook), **parameters}
+    chosen = effective.get("company")
+    if isinstance(chosen, str) and chosen.strip():
+        return chosen.strip()
+    selected = effective.get("selection")
+    named = selected.get("company") if isinstance(selected, Mapping) else None
+    if isinstance(named, str):
+        named = [named]
+    if isinstance(named, list) and len(named) == 1 and isinstance(named[0], str) and named[0].strip():
+        return named[0].strip()
+    return data_company
+
+
+@dataclass
+class _Plan:
+    """What a rerun will do: each notebook's job and input key, the cache as read, what is current and what not."""
+
+    jobs: list[NotebookJob]
+    keys: dict[str, str]
+    cache: dict[str, dict[str, Any]]
+    skipped: dict[str, RunResult]
+    pending: list[NotebookJob]
+
+
+def _plan(
+    sources: list[Path], data: Path, out: Path, force: bool, parameters: Mapping[str, Any], kernels: str | None
+) -> _Plan:
+    """Hash every notebook's inputs and sort the notebooks into current (skipped) and to run; reads, writes nothing."""
+    cache = read_cache(out)
+    shared = shared_inputs_digest(data)
+    variant = variant_name(parameters)
+    plan = _Plan([], {}, cache, {}, [])
+    for source in sources:
+        name = f"{source.stem}--{variant}" if variant else source.stem
+        job_parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / name), **parameters}
+        job = NotebookJob(source, out, data, job_parameters, variant, kernels)
+        plan.jobs.append(job)
+        plan.keys[job.name] = input_key(source, data, job_parameters, shared)
+        entry = cache.get(job.name, {})
+        if not force and outputs_current(out, job.name, entry, plan.keys[job.name]):
+            notebook_out, html_out = report_paths(out, job.name)
+            plan.skipped[job.name] = RunResult(
+                job.name, source, SKIPPED, notebook_out, html_out, outputs=entry["outputs"]
+            )
+        else:
+            plan.pending.append(job)
+    return plan
 
 
 def rerun(
@@ -596,35 +727,34 @@ def rerun(
     workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 1:
         raise ValueError(f"jobs must be at least 1, not {workers}")
-    at = validate_data(data)
-    with claim_output_dir(out):
-        return _rerun_claimed(sources, data, out, workers, force, parameters or {}, at)
+    chosen = dict(parameters or {})
+    if not force and _all_current(sources, data, out, chosen):
+        with claim_output_dir(out):  # checked again under the lock: another run may have started meanwhile
+            plan = _plan(sources, data, out, force, chosen, None)
+            if not plan.pending and (out / INDEX_FILE).is_file():
+                return [plan.skipped[job.name] for job in plan.jobs]
+
+    from . import warm_kernels
+
+    with warm_kernels.server() as kernels:  # it imports the notebooks' libraries while the data is validated
+        data_company = validate_data(data)
+        with claim_output_dir(out):
+            plan = _plan(sources, data, out, force, chosen, kernels.socket_path if kernels else None)
+            return _rerun_claimed(plan, out, workers, data_company)
 
 
-def _rerun_claimed(
-    sources: list[Path], data: Path, out: Path, workers: int, force: bool, parameters: Mapping[str, Any], at: str
-) -> list[RunResult]:
-    """`rerun` once the output folder is this process's: skip what is current, run the rest, record each as it ends."""
-    cache = read_cache(out)
-    shared = shared_inputs_digest(data)
-    results: dict[str, RunResult] = {}
-    keys: dict[str, str] = {}
-    pending: list[NotebookJob] = []
-    variant = variant_name(parameters)
-    names: list[str] = []
-    for source in sources:
-        name = f"{source.stem}--{variant}" if variant else source.stem
-        job_parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / name), **parameters}
-        job = NotebookJob(source, out, data, job_parameters, variant)
-        names.append(job.name)
-        keys[job.name] = input_key(source, data, job_parameters, shared)
-        entry = cache.get(job.name, {})
-        if not force and outputs_current(out, job.name, entry, keys[job.name]):
-            notebook_out, html_out = report_paths(out, job.name)
-            results[job.name] = RunResult(job.name, source, SKIPPED, notebook_out, html_out, outputs=entry["outputs"])
-        else:
-            pending.append(job)
+def _all_current(sources: list[Path], data: Path, out: Path, parameters: Mapping[str, Any]) -> bool:
+    """Whether every notebook's outputs are current and the index is there (nothing to run, nothing to write)."""
+    if not (out / INDEX_FILE).is_file():
+        return False
+    return not _plan(sources, data, out, False, parameters, None).pending
 
+
+def _rerun_claimed(plan: _Plan, out: Path, workers: int, data_company: str | None) -> list[RunResult]:
+    """`rerun` once the output folder is this process's: run what is not current, record each as it ends."""
+    cache = plan.cache
+    results: dict[str, RunResult] = dict(plan.skipped)
+    pending = list(plan.pending)
     if pending:
         # Longest first (by the last run's duration, unknown ones first), so no core idles at the end.
         pending.sort(key=lambda job: -cache.get(job.name, {}).get("seconds", float("inf")))
@@ -633,10 +763,13 @@ def _rerun_claimed(
             if job.charts_dir is not None:
                 shutil.rmtree(job.charts_dir, ignore_errors=True)
         _write_cache(out, cache)
+        jobs_by_name = {job.name: job for job in pending}
         for result in _run_jobs(pending, min(workers, len(pending))):
             results[result.name] = result
-            cache[result.name] = _cache_entry(result, keys[result.name])
+            job = jobs_by_name[result.name]
+            about = report_subject(job.source, job.parameters, data_company)
+            cache[result.name] = _cache_entry(result, plan.keys[result.name], about)
             _write_cache(out, cache)  # recorded as soon as its outputs are complete
     if pending or not (out / INDEX_FILE).is_file():
-        write_index(out, cache, at)
-    return [results[name] for name in names]
+        write_index(out, cache)
+    return [results[job.name] for job in plan.jobs]

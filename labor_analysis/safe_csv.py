@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -78,16 +80,20 @@ def _carriage_returns_as_newlines(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-#: Characters a cell may not hold on the fast path: the CSV writer would quote it (`,`, `"`, line breaks), or the
-#: byte matrix could not carry it (NUL is its padding).
-_UNSAFE_IN_CELL = (",", '"', "\n", "\r", "\x00")
+#: A text cell holding one of these is written quoted (as Python's CSV writer does; a CR has become a LF first).
+_QUOTED = re.compile('[,"\n\r]')
 #: The formula characters as bytes; each is one byte in UTF-8, and no other character's encoding starts with one.
 _FORMULA_BYTES = np.frombuffer("".join(FORMULA_PREFIXES).encode("ascii"), dtype=np.uint8)
 _TRUE, _FALSE = np.frombuffer(b"True\0", dtype=np.uint8), np.frombuffer(b"False", dtype=np.uint8)
-#: Largest byte matrix the fast writer builds (rows times the widest row); a larger frame is left to pandas.
-MAX_MATRIX_BYTES = 2**28
+#: Largest byte matrix the fast writer builds at once: a block of rows (rows times the widest row), or a column's
+#: table of distinct values. A national table is written a block at a time, so its text is never all in memory.
+MAX_MATRIX_BYTES = 2**25
+#: Most rows in one block.
+BLOCK_ROWS = 2**16
 #: Rows looked at to judge whether a column repeats its values enough to format each distinct one once.
 _SAMPLE_ROWS = 1024
+#: Widest float64 repr (`-2.2250738585072014e-308`): a float column's width when sizing blocks.
+_FLOAT_WIDTH = 24
 
 
 def _repetitive(values: np.ndarray) -> bool:
@@ -158,9 +164,28 @@ def _float_reprs(values: np.ndarray) -> np.ndarray:
     return np.array(repr(values.tolist())[1:-1].encode("ascii").split(b", "), dtype="S")
 
 
-def _date_cells(values: np.ndarray) -> np.ndarray | None:
-    """Naive datetimes at midnight as YYYY-MM-DD, NUL-padded, NaT empty; None for times of day or years pandas
-    would not write in four digits. Each distinct date is formatted once."""
+@dataclass(frozen=True)
+class _Column:
+    """How the fast writer formats one column: `cells(start, stop)` is the NUL-padded UTF-8 byte matrix of those
+    rows, as pandas would write them after `neutralise_formulas`, at most about `width` bytes wide."""
+
+    width: int
+    cells: Callable[[int, int], np.ndarray]
+
+
+def _table_column(table: np.ndarray, codes: np.ndarray) -> _Column:
+    """A column written from a table of its distinct values (a matrix, one row per value) and each cell's row."""
+    return _Column(table.shape[1], lambda start, stop: table[codes[start:stop]])
+
+
+def _with_empty_row(table: np.ndarray) -> np.ndarray:
+    """`table` with a last row of NUL, the row code -1 (a missing cell) picks."""
+    return np.vstack([table, np.zeros((1, table.shape[1]), dtype=np.uint8)])
+
+
+def _date_column(values: np.ndarray) -> _Column | None:
+    """Naive datetimes at midnight as YYYY-MM-DD, NaT empty; None for times of day or years pandas would not write
+    in four digits. Each distinct date is formatted once."""
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     days = distinct.astype("datetime64[D]")
     if (
@@ -169,127 +194,205 @@ def _date_cells(values: np.ndarray) -> np.ndarray | None:
         or (days > np.datetime64("9999-12-31")).any()
     ):
         return None
-    written = np.append(np.datetime_as_string(days, unit="D").astype("S10"), b"")
-    return _padded(written[codes])
+    return _table_column(_with_empty_row(_padded(np.datetime_as_string(days, unit="D").astype("S10"))), codes)
 
 
-def _text_cells(cells: np.ndarray) -> np.ndarray | None:
-    """Text cells (an object array; missing cells empty) formula-neutralised with a leading `'`, as UTF-8,
-    NUL-padded; None if a cell is not text or needs quoting, or the matrix would be too large. Each distinct
-    text of a repetitive column is encoded once: a column of few values (stage, outcome) costs little more than
-    its codes. A column of booleans with missing cells (object dtype) is written as booleans."""
+def _safe_text(value: str) -> str:
+    """One text cell as the pandas path writes it: a formula neutralised, CR and CRLF made LF, then quoted where
+    Python's CSV writer quotes (a separator, a quote or a line break in the cell), quotes doubled."""
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    if "\r" in value:
+        value = re.sub("\r\n?", "\n", value)
+    if _QUOTED.search(value):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _quoted_where_needed(texts: np.ndarray, joined: str) -> np.ndarray:
+    """`texts` (an object array of str, `joined` their concatenation) with each cell that needs quoting written
+    by `_safe_text`; the others, the usual case, are left to the byte matrix. Found in one pass over `joined`."""
+    found = [m.start() for m in _QUOTED.finditer(joined)]
+    if not found:
+        return texts
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    texts = texts.copy()
+    for i in np.unique(np.searchsorted(ends, found, side="right")):
+        texts[i] = _safe_text(texts[i])
+    return texts
+
+
+def _neutralised(padded: np.ndarray) -> np.ndarray:
+    """A byte matrix of text cells with a `'` before each cell that starts with a formula character."""
+    formula = np.isin(padded[:, 0], _FORMULA_BYTES) if padded.shape[1] else np.zeros(len(padded), dtype=bool)
+    if not formula.any():
+        return padded
+    quoted = np.zeros((len(padded), padded.shape[1] + 1), dtype=np.uint8)
+    quoted[:, 1:] = padded
+    quoted[formula, 0] = ord("'")
+    return quoted
+
+
+def _encoded(texts: np.ndarray, ascii_only: bool) -> np.ndarray:
+    """Text cells (an object array of str) as a NUL-padded UTF-8 byte matrix, formulas neutralised."""
+    if not ascii_only:
+        texts = np.array([t.encode("utf-8") for t in texts], dtype=object)
+    return _neutralised(_padded(texts.astype("S") if len(texts) else np.array([], dtype="S1")))
+
+
+def _text_column(cells: np.ndarray) -> _Column | None:
+    """Text cells (an object array; missing cells empty) formula-neutralised with a leading `'`, quoted where
+    needed, as UTF-8; None if a cell is neither text nor missing, or holds a NUL (the matrix's padding). Each
+    distinct text of a repetitive column is encoded once: a column of few values (stage, outcome) costs little
+    more than its codes. A column of booleans with missing cells (object dtype) is written as booleans."""
     codes: np.ndarray | None  # per cell, the row of `distinct` it shows (None: the cells are `distinct`)
     if _repetitive(cells):
         codes, distinct = pd.factorize(cells)
-        missing = codes < 0
     else:  # every cell its own value
-        codes, distinct, missing = None, cells, np.zeros(len(cells), dtype=bool)
+        codes, distinct = None, cells
     try:
         joined = "".join(distinct)  # the usual case, all text: no need to look for missing cells
     except TypeError:
-        if codes is None:
-            missing = pd.isna(cells)
-            codes, distinct = np.where(missing, -1, np.arange(len(cells))), np.where(missing, "", cells)
+        missing = pd.isna(distinct)
         try:
-            joined = "".join(distinct)
+            joined = "".join(distinct[~missing])
         except TypeError:
             if pd.api.types.infer_dtype(cells, skipna=True) == "boolean":  # booleans with missing cells
-                return _boolean_cells(np.where(missing, False, cells).astype(bool), missing)
+                empty = pd.isna(cells)
+                values = np.where(empty, False, cells).astype(bool)
+                return _Column(5, lambda start, stop: _boolean_cells(values[start:stop], empty[start:stop]))
             return None  # a cell that is neither text nor boolean
-    if any(c in joined for c in _UNSAFE_IN_CELL):
+        distinct = np.where(missing, "", distinct)  # a missing cell is written empty, as an empty text is
+    if "\x00" in joined:
         return None
-    utf8 = distinct if joined.isascii() else np.array([c.encode("utf-8") for c in distinct], object)
-    if len(cells) * max(map(len, utf8), default=0) > MAX_MATRIX_BYTES:
-        return None
-    padded = _padded(np.append(utf8.astype("S"), b""))  # the last row answers code -1 (a missing cell)
-    formula = np.isin(padded[:, 0], _FORMULA_BYTES)
-    if formula.any():
-        quoted = np.zeros((len(padded), padded.shape[1] + 1), dtype=np.uint8)
-        quoted[:, 1:] = padded
-        quoted[formula, 0] = ord("'")
-        padded = quoted
-    return padded[:-1] if codes is None else padded[codes]
+    distinct = _quoted_where_needed(distinct, joined)
+    ascii_only = joined.isascii()
+    if codes is not None:
+        table = _encoded(distinct, ascii_only)
+        if table.nbytes <= MAX_MATRIX_BYTES:
+            return _table_column(_with_empty_row(table), codes)
+        distinct = np.append(distinct, "")[codes]  # too many distinct values for one table: encode block by block
+    if not ascii_only:
+        distinct = np.array([t.encode("utf-8") for t in distinct], dtype=object)
+    width = max(map(len, distinct), default=0) + 1
+    return _Column(width, lambda start, stop: _encoded(distinct[start:stop], True))
 
 
-def _column_cells(col: pd.Series) -> np.ndarray | None:
-    """The column's cells as pandas' CSV writer would write them after `neutralise_formulas`, as a (rows, width)
-    NUL-padded UTF-8 byte matrix; None for a column the fast writer leaves to pandas."""
+def _column(col: pd.Series) -> _Column | None:
+    """How the fast writer formats the column; None for a column it leaves to pandas."""
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         if dtype.categories.dtype.kind in "mM":
             return None  # pandas writes dates held as categories its own way
-        categories = _column_cells(pd.Series(dtype.categories))
+        categories = _column(pd.Series(dtype.categories))
         if categories is None:
             return None
-        table = np.vstack([categories, np.zeros((1, categories.shape[1]), dtype=np.uint8)])  # code -1: empty
-        return table[col.cat.codes.to_numpy()]
+        return _table_column(_with_empty_row(categories.cells(0, len(dtype.categories))), col.cat.codes.to_numpy())
     array = col.array
     if isinstance(array, pd.arrays.IntegerArray):
-        return _integer_cells(array.to_numpy(dtype=dtype.numpy_dtype, na_value=0), array.isna())
+        return _integer_column(array.to_numpy(dtype=dtype.numpy_dtype, na_value=0), array.isna())
     if isinstance(array, pd.arrays.BooleanArray):
-        return _boolean_cells(array.to_numpy(dtype=bool, na_value=False), array.isna())
+        values, missing = array.to_numpy(dtype=bool, na_value=False), array.isna()
+        return _Column(5, lambda start, stop: _boolean_cells(values[start:stop], missing[start:stop]))
     if isinstance(array, pd.arrays.FloatingArray) and dtype.numpy_dtype == np.float64:
-        return _float_cells(array.to_numpy(dtype=np.float64, na_value=np.nan), array.isna())
+        return _float_column(array.to_numpy(dtype=np.float64, na_value=np.nan), array.isna())
     if isinstance(dtype, pd.StringDtype):
-        return _text_cells(col.to_numpy(dtype=object))
+        return _text_column(col.to_numpy(dtype=object))
     if not isinstance(dtype, np.dtype):
         return None
     values = col.to_numpy()
     if dtype.kind in "iu":
-        return _integer_cells(values)
+        return _integer_column(values, None)
     if dtype.kind == "b":
-        return _boolean_cells(values)
+        return _Column(5, lambda start, stop: _boolean_cells(values[start:stop]))
     if dtype == np.float64:
-        return _float_cells(values, np.isnan(values))
+        return _float_column(values, np.isnan(values))
     if dtype.kind == "M":
-        return _date_cells(values)
+        return _date_column(values)
     if dtype.kind == "O":
-        return _text_cells(values)
+        return _text_column(values)
     return None
+
+
+def _integer_column(values: np.ndarray, missing: np.ndarray | None) -> _Column:
+    """An integer column (missing cells empty)."""
+    width = 21  # a sign and the 20 digits of the largest uint64
+
+    def cells(start: int, stop: int) -> np.ndarray:
+        return _integer_cells(values[start:stop], None if missing is None else missing[start:stop])
+
+    return _Column(width, cells)
+
+
+def _float_column(values: np.ndarray, missing: np.ndarray) -> _Column:
+    """A float64 column (missing cells empty)."""
+    return _Column(_FLOAT_WIDTH, lambda start, stop: _float_cells(values[start:stop], missing[start:stop]))
 
 
 # Why a writer of our own: pandas' `to_csv` formats every cell in Python, which made writing a national summary
 # (100,000 rows) the slowest step of `labor-analysis summary` (benchmarks/bench_summary.py). This one formats
-# each column in bulk into a byte matrix padded with NUL, joins the columns with commas and drops the padding.
-# It covers plain frames only, is tested byte for byte against `to_csv`, and leaves everything else to pandas.
-def _fast_safe_csv_bytes(frame: pd.DataFrame) -> bytes | None:
-    """The CSV, as UTF-8, that pandas' `to_csv(index=False, lineterminator="\\n")` writes of
-    `neutralise_formulas(frame)`, for the frames handled here; None otherwise (pandas then writes).
+# each column in bulk into a byte matrix padded with NUL, joins the columns with commas and drops the padding,
+# a block of rows at a time. It covers plain frames only, is tested byte for byte against `to_csv`, and leaves
+# everything else to pandas.
+def _fast_safe_csv_blocks(frame: pd.DataFrame) -> Iterator[bytes] | None:
+    """The CSV, as UTF-8 in blocks of rows (the header first), that pandas' `to_csv(index=False,
+    lineterminator="\\n")` writes of `_carriage_returns_as_newlines(neutralise_formulas(frame))`, for the frames
+    handled here; None otherwise (pandas then writes).
 
-    Handles frames of at least two columns and one row whose names and text need no quoting and whose columns
-    are numbers (int, float64, Int64), booleans, dates at midnight, text, or categories of those.
+    Handles frames of at least two columns and one row whose names need no quoting and whose columns are numbers
+    (int, float64, Int64, Float64), booleans, dates at midnight, text, or categories of those.
     """
     names = ["'" + n if isinstance(n, str) and n.startswith(FORMULA_PREFIXES) else n for n in frame.columns]
     if len(names) < 2 or len(frame) == 0:
         return None
-    if not all(isinstance(n, str) and not any(c in n for c in _UNSAFE_IN_CELL) for n in names):
+    if not all(isinstance(n, str) and not _QUOTED.search(n) and "\x00" not in n for n in names):
         return None
-    separator = np.full((len(frame), 1), ord(","), dtype=np.uint8)
-    parts: list[np.ndarray] = []
-    width = 0
+    columns = []
     for i in range(len(names)):
-        cells = _column_cells(frame.iloc[:, i])
-        width += 0 if cells is None else cells.shape[1] + 1
-        if cells is None or len(frame) * width > MAX_MATRIX_BYTES:
+        column = _column(frame.iloc[:, i])
+        if column is None:
             return None
-        parts += [cells, separator]
-    parts[-1] = np.full((len(frame), 1), ord("\n"), dtype=np.uint8)
-    matrix = np.concatenate(parts, axis=1)
-    del parts
-    body = matrix[matrix != 0]
-    del matrix
-    return b"".join([(",".join(names) + "\n").encode("utf-8"), memoryview(body)])
+        columns.append(column)
+    rows = max(1, min(BLOCK_ROWS, MAX_MATRIX_BYTES // sum(c.width + 1 for c in columns)))
+    return _blocks((",".join(names) + "\n").encode("utf-8"), columns, len(frame), rows)
+
+
+def _blocks(header: bytes, columns: list[_Column], length: int, rows: int) -> Iterator[bytes]:
+    """The header, then the CSV of each block of `rows` rows."""
+    yield header
+    for start in range(0, length, rows):
+        stop = min(start + rows, length)
+        separator = np.full((stop - start, 1), ord(","), dtype=np.uint8)
+        parts: list[np.ndarray] = []
+        for column in columns:
+            parts += [column.cells(start, stop), separator]
+        parts[-1] = np.full((stop - start, 1), ord("\n"), dtype=np.uint8)
+        matrix = np.concatenate(parts, axis=1)
+        del parts
+        yield matrix[matrix != 0].tobytes()
+
+
+def _pandas_safe_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """What pandas writes of `frame` once neutralised, as UTF-8: the reference the fast writer equals."""
+    buffer = io.StringIO()
+    _carriage_returns_as_newlines(neutralise_formulas(frame)).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def safe_csv_blocks(frame: pd.DataFrame) -> Iterator[bytes]:
+    """The CSV of `frame` as `to_safe_csv_bytes` writes it, in pieces (a block of rows each, where the fast writer
+    takes the frame), so a national table goes to a pipe without its whole text in memory."""
+    blocks = _fast_safe_csv_blocks(frame)
+    if blocks is None:
+        yield _pandas_safe_csv_bytes(frame)
+    else:
+        yield from blocks
 
 
 def to_safe_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The CSV of `frame` as UTF-8, formula-neutralised, with `\\n` line ends and no index (a CR in a cell becomes
     LF). Bytes, so that a national table goes to a file or a pipe without being decoded and encoded again."""
-    data = _fast_safe_csv_bytes(frame)
-    if data is None:
-        buffer = io.StringIO()
-        _carriage_returns_as_newlines(neutralise_formulas(frame)).to_csv(buffer, index=False, lineterminator="\n")
-        data = buffer.getvalue().encode("utf-8")
-    return data
+    return b"".join(safe_csv_blocks(frame))
 
 
 def to_safe_csv_text(frame: pd.DataFrame) -> str:

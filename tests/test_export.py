@@ -297,3 +297,26 @@ def test_no_word_is_left_alone_on_the_last_line_when_the_line_before_can_spare_o
     width = _text_width_in(blank_figure, text.rsplit(" ", 1)[0], 15, "bold")  # the last word would be alone
     lines = _wrap(blank_figure, text, 15, "bold", width).split("\n")
     assert lines == ["Unions won a majority of valid votes in 2 of 7 elections at", "Amazon, 2021-2025"]
+
+
+def test_a_pdf_is_the_same_whether_its_font_subsets_are_made_or_reused(ds, tmp_path, monkeypatch):
+    """Font subsets are made once per process (`_subsets_made_once`): a PDF saved from the reused bytes equals the
+    one that made them and the one matplotlib saves on its own, and matplotlib's subsetter is put back afterwards."""
+    import contextlib
+
+    from matplotlib.backends import _backend_pdf_ps
+
+    import labor_analysis.export as export_module
+
+    subsetter = _backend_pdf_ps.get_glyphs_subset
+    export_module._SUBSETS.clear()
+    made = export(small_figure(), ds, tmp_path / "made", formats=("pdf",))
+    assert export_module._SUBSETS  # DejaVu Sans (and its bold) subset for the glyphs used
+    reused = export(small_figure(), ds, tmp_path / "reused", formats=("pdf",))
+    assert _backend_pdf_ps.get_glyphs_subset is subsetter
+    monkeypatch.setattr(export_module, "_subsets_made_once", contextlib.nullcontext)
+    plain = export(small_figure(), ds, tmp_path / "plain", formats=("pdf",))
+    for key, name in made.files.items():
+        pdf = (tmp_path / "made" / name).read_bytes()
+        assert pdf == (tmp_path / "reused" / reused.files[key]).read_bytes(), key
+        assert pdf == (tmp_path / "plain" / plain.files[key]).read_bytes(), key

@@ -245,3 +245,38 @@ def test_every_shared_file_at_once(tmp_path: Path) -> None:
     assert set(elections.loc[elections["company"] == "Amazon", "case_number"]) >= {"04-RC-118495", "10-RC-269250"}
     assert set(elections.loc[employer.str.contains("amazon"), "company"]) == {"Amazon"}
     assert result.report["company_near_matches"]  # listed for review
+
+
+def starbucks_reconciliation() -> str:
+    """The README's account of the Starbucks rows of the twelve reports against the committed national record,
+    computed from both: every report row naming Starbucks, in every spelling, and where each went."""
+    import labor_analysis as la
+
+    rows = pd.concat([read_nlrb_file(p).rows.assign(report=p.name) for p in REPORTS], ignore_index=True)
+    named = rows[rows["case_name"].str.contains("starbucks", case=False)]
+    spellings = named["case_name"].value_counts()
+    undated = named[named["tally_date"].isna()].sort_values("case_number")
+    elections = la.national().elections
+    record = elections[elections["company"] == "Starbucks"]
+    # each undated row is skipped, each dated one is an election of the record (its own, or joined to a tally)
+    assert set(record["case_number"]) == set(named["case_number"]) - set(undated["case_number"])
+    assert len(record) == len(named) - len(undated) and named["case_number"].is_unique
+    joined = record[~record["source_id"].str.startswith("nlrb-election-report-")]
+    listed = ", ".join(f"{n} {name!r}" for name, n in spellings.items())
+    skipped = "; ".join(
+        f"{r.case_number}, {r.city}, {r.state}, certified {r.certified}" for r in undated.itertuples(index=False)
+    )
+    return (
+        f"The twelve reports name Starbucks on {len(named)} rows ({listed}), {named['case_number'].nunique()} cases, "
+        f"all in {', '.join(sorted(set(named['report'])))}. "
+        f"{len(undated)} have no `Election Held Date` ({skipped}): skipped as no tally recorded, as the contract "
+        f"needs the day of the count. The record holds the other {len(record)}: {len(joined)} joined to the tally "
+        f"of their case in the Region 06 download or the FOIA table, {len(record) - len(joined)} from the reports "
+        "alone."
+    )
+
+
+@pytest.mark.skipif(len(REPORTS) != 12, reason="the NLRB's annual reports are not in ../shared/nlrb/")
+def test_the_starbucks_elections_of_the_reports_reconcile_with_the_record_as_the_readme_says() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "labor_analysis" / "nlrb" / "README.md").read_text("utf-8")
+    assert starbucks_reconciliation() in " ".join(readme.split())

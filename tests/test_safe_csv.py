@@ -15,10 +15,11 @@ from hypothesis.extra import numpy as hnp
 from labor_analysis.safe_csv import (
     FORMULA_PREFIXES,
     _carriage_returns_as_newlines,
-    _column_cells,
-    _fast_safe_csv_bytes,
+    _column,
+    _fast_safe_csv_blocks,
     _float_reprs,
     neutralise_formulas,
+    safe_csv_blocks,
     to_safe_csv_text,
     write_atomic,
     write_safe_csv,
@@ -114,8 +115,8 @@ def _pandas_csv(frame: pd.DataFrame) -> str:
 
 def _fast_text(frame: pd.DataFrame) -> str | None:
     """The fast writer's CSV as text; None where it leaves the frame to pandas."""
-    data = _fast_safe_csv_bytes(frame)
-    return None if data is None else data.decode("utf-8")
+    blocks = _fast_safe_csv_blocks(frame)
+    return None if blocks is None else b"".join(blocks).decode("utf-8")
 
 
 def _pandas_safe_csv(frame: pd.DataFrame) -> str:
@@ -155,9 +156,21 @@ def test_fast_writer_gives_exactly_what_pandas_writes():
     "frame",
     [
         pd.DataFrame({"a": ["x,y", "z"], "n": [1, 2]}),  # a comma needs quoting
-        pd.DataFrame({"a": ['say "hi"', "z"], "n": [1, 2]}),
-        pd.DataFrame({"a": ["x\ny", "z"], "n": [1, 2]}),
-        pd.DataFrame({"a": ["\rCR", "z"], "n": [1, 2]}),  # a carriage return: pandas writes it as a quoted LF
+        pd.DataFrame({"a": ['say "hi"', "z"], "n": [1, 2]}),  # so does a quote, doubled inside
+        pd.DataFrame({"a": ["x\ny", "z"], "n": [1, 2]}),  # and a line break
+        pd.DataFrame({"a": ["\rCR", "z\r\nw", "=a,b"], "n": [1, 2, 3]}),  # CR, CRLF: a quoted LF; formula then quotes
+        pd.DataFrame({"a": pd.Categorical(["x,y", None, "z"]), "n": [1, 2, 3]}),  # categories that need quoting
+        pd.DataFrame({"a": ["Señor, Inc.", 'é"', None], "n": [1, 2, 3]}),  # non-ASCII, quoted
+        pd.DataFrame({"a": ["won", "won", "a,b", None] * 300, "n": range(1200)}),  # a repetitive column quoted
+    ],
+)
+def test_text_that_needs_quoting_goes_through_the_fast_writer(frame):
+    assert _fast_text(frame) == _pandas_safe_csv(frame)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
         pd.DataFrame({"a": ["nul\x00", "z"], "n": [1, 2]}),  # NUL pads the fast writer's cells
         pd.DataFrame({"a": [-3, "-3"], "n": [1, 2]}),  # a cell that is not text in a text column
         pd.DataFrame({"a": [True, 1, None], "n": [1, 2, 3]}),  # booleans mixed with a number
@@ -180,13 +193,26 @@ def test_frames_the_fast_writer_leaves_to_pandas_come_out_the_same(frame):
     assert to_safe_csv_text(frame) == _pandas_safe_csv(frame)
 
 
-def test_a_frame_too_wide_for_the_byte_matrix_is_left_to_pandas(monkeypatch):
+def test_a_large_frame_is_written_in_blocks_of_bounded_size(monkeypatch):
+    """Rows are written a block at a time, fewer rows to a block when they are wide, and a column of too many
+    distinct values for one table is encoded block by block: the same bytes either way."""
     import labor_analysis.safe_csv as safe_csv
 
-    frame = pd.DataFrame({"note": ["x" * 40, "y"], "n": [1, 2]})
-    monkeypatch.setattr(safe_csv, "MAX_MATRIX_BYTES", 64)
-    assert _fast_text(frame) is None
-    assert to_safe_csv_text(frame) == _pandas_safe_csv(frame)
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame(
+        {
+            "note": ["x" * 40, "y,z", "=w", None] * 500,  # repetitive: one table of distinct values
+            "id": [f"id-{i}" for i in range(2000)],  # every cell its own value
+            "n": rng.integers(-5, 10**6, 2000),
+            "f": rng.random(2000),
+        }
+    )
+    monkeypatch.setattr(safe_csv, "MAX_MATRIX_BYTES", 2_000)
+    blocks = list(safe_csv_blocks(frame))
+    assert len(blocks) > 40 and max(len(b) for b in blocks[1:]) < 2_000
+    assert b"".join(blocks).decode("utf-8") == _pandas_safe_csv(frame)
+    monkeypatch.setattr(safe_csv, "MAX_MATRIX_BYTES", 50)  # even the table of four notes is too large: no table
+    assert b"".join(safe_csv_blocks(frame)).decode("utf-8") == _pandas_safe_csv(frame)
 
 
 #: Text that reaches the fast writer: formula characters, quotes, separators and non-ASCII included.
@@ -233,18 +259,16 @@ def test_any_frame_is_written_as_pandas_writes_it_neutralised(frame):
 
 
 def test_the_fast_writer_takes_every_column_type_of_the_summary():
-    """The summary's columns, a boolean one with missing cells included, go through the fast writer (the
-    benchmark's path); only text that needs quoting is left to pandas."""
-    from labor_analysis import load, summary
+    """The results' columns, a boolean one with missing cells and text that needs quoting included, go through the
+    fast writer (the benchmark's path, and the national record's)."""
+    from labor_analysis import load, national, results
 
-    table = summary(load())
+    table = pd.concat([results(load()), results(national())], ignore_index=True)
     assert table["determinative"].isna().any(), "the data should hold an election with no challenged count"
+    assert table["employer"].str.contains(",").any(), "the national record holds names that need quoting"
     for name in table.columns:
-        column = table[name]
-        quoted = column.dtype == object and column.map(lambda v: isinstance(v, str) and "," in v).any()
-        assert (_column_cells(column) is None) == quoted, name
-    plain = table.assign(facility=table["facility"].str.replace(",", ""))
-    assert _fast_text(plain) == _pandas_safe_csv(plain)
+        assert _column(table[name]) is not None, name
+    assert _fast_text(table) == _pandas_safe_csv(table)
 
 
 @given(hnp.arrays(np.float64, st.integers(0, 20), elements=st.floats(allow_nan=True, allow_infinity=True)))

@@ -7,7 +7,6 @@ import re
 import sys
 from dataclasses import dataclass
 
-from ..schema import MAX_COUNT, TABLES_BY_NAME
 from . import UsageError
 
 #: A count as the data files write one: decimal digits alone (ASCII), no sign, space, separator or exponent.
@@ -18,6 +17,9 @@ _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 def _count(value: str) -> int:
     """A ballot count with the data files' rule and bound (tallies.csv `ballots`): digits alone, 0 to 10,000,000."""
+    from ..schema import MAX_COUNT, TABLES_BY_NAME  # here, not at the top: it imports pandas, and every command
+    # of the command line builds this parser (`labor-analysis rerun` with nothing to run should not pay for it)
+
     field = TABLES_BY_NAME["tallies"].column("ballots")
     low, high = field.minimum or 0, field.maximum or MAX_COUNT
     if not _NUMERAL.fullmatch(value):

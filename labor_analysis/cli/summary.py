@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from . import DATA_DIR_HELP
@@ -53,15 +54,23 @@ COUNT_COLUMNS = (
 SHARE_COLUMNS = ("yes_share", "turnout")
 
 
-def render(frame: pd.DataFrame, fmt: str) -> bytes:
-    """The summary `frame` in `fmt` (table, csv or json) as UTF-8; the table writes figures as the prose does."""
+def render(frame: pd.DataFrame, fmt: str) -> Iterator[bytes]:
+    """The summary `frame` in `fmt` (table, csv or json) as UTF-8, in pieces (a national CSV a block of rows at a
+    time, so its whole text is never in memory); the table writes figures as the prose does."""
+    if fmt == "csv":
+        from ..safe_csv import safe_csv_blocks
+
+        yield from safe_csv_blocks(frame)
+    else:
+        yield _rendered(frame, fmt)
+
+
+def _rendered(frame: pd.DataFrame, fmt: str) -> bytes:
+    """The summary `frame` as a table or JSON."""
     import pandas as pd
 
-    from ..safe_csv import to_safe_csv_bytes
     from ..text import fmt_int, fmt_pct
 
-    if fmt == "csv":
-        return to_safe_csv_bytes(frame)
     shown = frame.copy()
     for name in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[name]):
@@ -76,15 +85,17 @@ def render(frame: pd.DataFrame, fmt: str) -> bytes:
     return (shown.to_string(index=False) + "\n").encode("utf-8")
 
 
-def _write(data: bytes, fmt: str) -> None:
-    """`data` to standard output: CSV and JSON as the UTF-8 bytes they are, like the files they become (a national
+def _write(pieces: Iterable[bytes], fmt: str) -> None:
+    """`pieces` to standard output: CSV and JSON as the UTF-8 bytes they are, like the files they become (a national
     CSV is not decoded only to be encoded again); the table as text, in the terminal's own encoding."""
     binary = getattr(sys.stdout, "buffer", None)
     if fmt == "table" or binary is None:  # a table for a terminal, or standard output replaced by a text stream
-        sys.stdout.write(data.decode("utf-8"))
+        for piece in pieces:
+            sys.stdout.write(piece.decode("utf-8"))
         return
     sys.stdout.flush()
-    binary.write(data)
+    for piece in pieces:
+        binary.write(piece)
     binary.flush()
 
 

@@ -57,12 +57,21 @@ def _values(row: pd.Series | dict, columns: tuple[str, ...]) -> dict:
     return {c: (None if pd.isna(row[c]) else (row[c] if isinstance(row[c], str) else int(row[c]))) for c in columns}
 
 
+def _plain(values: pd.Series) -> list:
+    """A key column as plain Python values to build dict keys from (dates as their nanoseconds: the same day is the
+    same number; boxing every cell as a Timestamp costs more than the whole match)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.to_numpy().view("int64").tolist()
+    return values.tolist()
+
+
 def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]:
     """Mark rows of later files that repeat a tally of an earlier file as merged (in place); the disagreements."""
     if rows.loc[rows["fate"].eq(""), "file"].nunique() < 2:
         return []
     disagreements: list[Disagreement] = []
     matched: set[int] = set()  # kept rows that already absorbed a row of another file
+    file_of = dict(zip(rows.index.tolist(), rows["file"].tolist()))
     record = ["record"] if "record" in rows.columns else []  # a report's row joins a tally in attach_results
     for columns in (
         ["case_number", "unit_id", "kind", "tally_date", "revised", *record],
@@ -76,9 +85,9 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
             key = key[~key.assign(file=live["file"]).duplicated([*columns, "file"], keep=False)]
             key = key[~key.index.isin(matched)]
         kept: dict[tuple, int] = {}
-        for i, k in zip(key.index, key.itertuples(index=False, name=None)):
+        for i, k in zip(key.index.tolist(), zip(*(_plain(key[c]) for c in key.columns))):
             first = kept.get(k)
-            if first is None or rows.at[first, "file"] == rows.at[i, "file"]:
+            if first is None or file_of[first] == file_of[i]:
                 kept.setdefault(k, i)
                 continue
             if "unit_id" not in columns and counts_differ(rows.loc[first], rows.loc[i]):
@@ -127,8 +136,13 @@ def _recs(rows: pd.DataFrame, index: pd.Index) -> dict[int, dict]:
     return {i: dict(zip(columns, v)) for i, v in zip(index, values)}
 
 
+def _missing(value: object) -> bool:
+    """A count cell of a record that is missing (pd.NA from a nullable column; None or NaN otherwise)."""
+    return value is pd.NA or value is None or value != value
+
+
 def _votes(rec: dict) -> tuple[int, ...]:
-    return tuple(0 if pd.isna(rec[c]) else int(rec[c]) for c in ("votes1", "votes2", "votes3", "against"))
+    return tuple(0 if _missing(rec[c]) else int(rec[c]) for c in ("votes1", "votes2", "votes3", "against"))
 
 
 def _differs(a: dict, b: dict) -> list[str]:
@@ -136,7 +150,7 @@ def _differs(a: dict, b: dict) -> list[str]:
     return [
         c
         for c in SHARED_FIGURES
-        if not ((pd.isna(a[c]) and pd.isna(b[c])) or (not pd.isna(a[c]) and not pd.isna(b[c]) and a[c] == b[c]))
+        if not ((_missing(a[c]) and _missing(b[c])) or (not _missing(a[c]) and not _missing(b[c]) and a[c] == b[c]))
     ]
 
 
@@ -156,6 +170,7 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
     by_case: dict[str, list[int]] = {}
     for i in sorted(tallies, key=lambda t: (tallies[t]["tally_date"], t)):
         by_case.setdefault(tallies[i]["case_number"], []).append(i)
+    tally_votes = {t: _votes(tallies[t]) for t in set().union(*(by_case[r["case_number"]] for r in results.values()))}
     joined: dict[int, int] = {}  # report row -> tally row
     taken: set[int] = set()
     # First the tallies with the same votes for each union and against; then the case's latest tally not yet
@@ -166,7 +181,8 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
                 continue
             latest = by_case[report["case_number"]]
             if exact:
-                same = [t for t in latest if _votes(tallies[t]) == _votes(report)]
+                wanted = _votes(report)
+                same = [t for t in latest if tally_votes[t] == wanted]
                 if not same:
                     continue
                 chosen = same[-1]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
+import numpy as np
 import pandas as pd
 
 #: Trailing words that only give a legal form.
@@ -113,15 +114,20 @@ def parts(employer: str) -> tuple[str, str]:
     return legal.strip(" ,;"), (trade[0] if trade else "").strip(" ,;")
 
 
-def _alias(name_key: str, day: pd.Timestamp) -> str | None:
-    for a in aliases():
-        if (name_key == a.match or name_key.startswith(a.match + " ")) and (
-            (a.valid_from is None or day >= a.valid_from) and (a.valid_to is None or day <= a.valid_to)
-        ):
+def _candidates(name_key: str) -> tuple[Alias, ...]:
+    """The alias rows whose words start `name_key`, whatever their dates (most keys have none)."""
+    return tuple(a for a in aliases() if name_key == a.match or name_key.startswith(a.match + " "))
+
+
+def _alias(candidates: tuple[Alias, ...], day: pd.Timestamp) -> str | None:
+    """The company of the first candidate row (the most specific) whose dates hold `day`."""
+    for a in candidates:
+        if (a.valid_from is None or day >= a.valid_from) and (a.valid_to is None or day <= a.valid_to):
             return a.company
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _without_suffix(name: str) -> str:
     """A spelling without its trailing legal form and punctuation ("Acme Tools, Inc." -> "Acme Tools")."""
     words = name.strip(" ,.;").split()
@@ -132,20 +138,28 @@ def _without_suffix(name: str) -> str:
 
 def companies(employers: pd.Series, days: pd.Series) -> pd.Series:
     """The company of each employer (name, day of the count): the alias table's, else the most common spelling
-    among the employers sharing its key."""
-    legal_trade = [parts(e) for e in employers]
+    among the employers sharing its key. Each distinct name is worked out once; only the names the alias table
+    matches are looked at election by election (their company can depend on the day)."""
+    codes, names = pd.factorize(employers.to_numpy(dtype=object))
+    uses = np.bincount(codes, minlength=len(names))
+    legal_trade = [parts(e) for e in names]
     keys = [key(legal) or key(trade) for legal, trade in legal_trade]
     spellings: dict[str, Counter[str]] = {}
-    for k, (legal, _) in zip(keys, legal_trade):
-        spellings.setdefault(k, Counter())[_without_suffix(legal)] += 1
+    for k, (legal, _), n in zip(keys, legal_trade, uses):
+        spellings.setdefault(k, Counter())[_without_suffix(legal)] += int(n)
     chosen = {
         k: max(c.items(), key=lambda item: (item[0] != item[0].upper(), item[1], item[0]))[0]
         for k, c in spellings.items()
     }
-    out = []
-    for k, (_, trade), day in zip(keys, legal_trade, days):
-        found = _alias(k, day) or (_alias(key(trade), day) if trade else None)
-        out.append(found or chosen.get(k) or "")
+    by_name = np.array([chosen.get(k) or "" for k in keys], dtype=object)
+    out = by_name[codes]
+    dated = [(_candidates(k), _candidates(key(trade)) if trade else ()) for k, (_, trade) in zip(keys, legal_trade)]
+    matched = np.array([bool(own or trade) for own, trade in dated], dtype=bool)
+    day_of = days if isinstance(days, pd.Series) else pd.Series(days)
+    for position in np.flatnonzero(matched[codes]):
+        own, trade = dated[codes[position]]
+        day = day_of.iloc[position]
+        out[position] = _alias(own, day) or (_alias(trade, day) if trade else None) or by_name[codes[position]]
     return pd.Series(out, index=employers.index, dtype=object)
 
 
@@ -162,11 +176,17 @@ def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200
             blocks.setdefault(k.split()[0], []).append(k)
     pairs = []
     for block in blocks.values():
+        lengths = [len(k) for k in block]
         for i, a in enumerate(block):
+            size = lengths[i]
+            # difflib's real_quick_ratio, the bound from the lengths alone, before a matcher is built for `a`
+            near = [b for b, n in zip(block[i + 1 :], lengths[i + 1 :]) if 2.0 * min(size, n) / (size + n) >= cutoff]
+            if not near:
+                continue
             matcher = difflib.SequenceMatcher(None, "", a)  # seq2 is the one difflib caches
-            for b in block[i + 1 :]:
+            for b in near:
                 matcher.set_seq1(b)
-                if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                if matcher.quick_ratio() >= cutoff:
                     ratio = matcher.ratio()
                     if ratio >= cutoff:
                         pairs.append((by_key[a], by_key[b], ratio))

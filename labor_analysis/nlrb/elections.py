@@ -20,6 +20,7 @@ same tallies whatever other files are imported with them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +29,7 @@ import pandas as pd
 from .companies import companies
 from .reader import RESULT, TALLY
 from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_UNIONS
-from .tally_rows import slug, zero_if_missing
+from .tally_rows import slug
 
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
 MORE_CHALLENGED = "revisions with more challenged ballots than the first count (kept: the NLRB's latest count)"
@@ -55,13 +56,19 @@ class Built:
     counts: dict[str, int]
 
 
-def assign(rows: pd.DataFrame, recs: list[dict]) -> list[_Election]:
+def assign(rows: pd.DataFrame, recs: Mapping[int, dict]) -> list[_Election]:
     """Group the kept rows (empty fate) into elections, in stage order; see the module docstring."""
-    live = rows[rows["fate"].eq("")].sort_values(["case_number", "unit_id", "tally_date", "file", "row"], kind="stable")
+    order = ["case_number", "unit_id", "tally_date", "file", "row"]
+    live = rows.loc[rows["fate"].eq(""), order].sort_values(order, kind="stable")
+    # a row alone in its case and unit is an election of its own: the rules below only ever join rows of one unit
+    alone = ~live.duplicated(["case_number", "unit_id"], keep=False).to_numpy()
     elections: list[_Election] = []
     by_unit: dict[tuple[str, str], list[_Election]] = {}
-    for i in live.index:
+    for i, single in zip(live.index.tolist(), alone.tolist()):
         r = recs[i]
+        if single:
+            elections.append(_Election(r["case_number"], r["unit_id"], r["kind"], [i], bool(r["revised"])))
+            continue
         known = by_unit.setdefault((r["case_number"], r["unit_id"]), [])
         kind, date, scheduled = r["kind"], r["tally_date"], r["scheduled_date"]
         target = None
@@ -107,7 +114,9 @@ def _names(ballot: list[tuple[str, int]]) -> list[str]:
     return [" ".join(n.lower().split()) for n, _ in ballot]
 
 
-def _check_revisions(recs: list[dict], elections: list[_Election], fates: dict[int, str]) -> tuple[int, list[int]]:
+def _check_revisions(
+    recs: Mapping[int, dict], elections: list[_Election], fates: dict[int, str]
+) -> tuple[int, list[int]]:
     """Set aside revisions the contract cannot hold (another number of unions than the election's ballot; a
     certified result they carry moves to the election's first row). Returns how many kept revisions spell a
     union differently (the first tally's names are used in every stage) and the elections whose revised tally
@@ -168,175 +177,293 @@ ADJUSTMENTS = (
 )
 
 
+#: The tally-row columns the election rules read, as plain records of the kept rows (`assign`, `_check_revisions`).
+_RECORD_COLUMNS = (
+    "file",
+    "case_number",
+    "unit_id",
+    "kind",
+    "tally_date",
+    "scheduled_date",
+    "revised",
+    "self_det",
+    "ballot",
+    "eligible",
+    "challenged",
+    "certified",
+    "certified_file",
+)
+NOTES = {
+    "repeated names": "Two unions on the ballot share a name in the NLRB file; the second is marked (2)",
+    "revision only": "Only a revised tally of this election is in the NLRB file (its first count is older); "
+    "count_date is the revised tally's date",
+    "eligible zero": "The NLRB file gives 0 eligible voters: left empty (unknown)",
+    "corrected": "A revised tally has more challenged ballots than the first count (a correction): "
+    "the NLRB's latest count is used",
+    "both": "The NLRB's annual report marks this election both won and lost: certified left empty",
+    "report only": "From the NLRB's annual election report only: no void or challenged ballots and no tally type "
+    "(the last election of the case); count_date is the day of the vote",
+}
+
+
+def _int_or_none(values: pd.Series) -> np.ndarray:
+    """A nullable count column as an object array of ints, None where missing."""
+    return np.asarray(values.astype(object).where(values.notna(), None).to_numpy(dtype=object))
+
+
 def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
-    """The elections and tallies frames of the kept rows; fills in the fate of every kept row (in place)."""
-    used = [
-        "file",
-        "case_number",
-        "case_name",
-        "city",
-        "state",
-        "unit_id",
-        "kind",
-        "mode",
-        "tally_date",
-        "scheduled_date",
-        "revised",
-        "self_det",
-        "ballot",
-        "eligible",
-        "against",
-        "void",
-        "challenged",
-        "valid_reported",
-        "certified",
-        "certified_file",
-        "record",
-    ]
+    """The elections and tallies frames of the kept rows; fills in the fate of every kept row (in place).
+
+    Elections are grouped row by row (`assign`: a revision's election depends on the ones before it); everything
+    else is computed over whole columns of the stages (one entry per election and stage, in stage order)."""
     if "record" not in rows.columns:
         rows = rows.assign(record=TALLY)
     if "certified_file" not in rows.columns:
         rows = rows.assign(certified_file=-1)
-    recs = [dict(zip(used, values)) for values in zip(*(rows[c].tolist() for c in used))]
+    live = rows.index[rows["fate"].eq("")]
+    part = rows.loc[live, list(_RECORD_COLUMNS)]
+    columns = [part[c].tolist() for c in _RECORD_COLUMNS]
+    recs: dict[int, dict] = {i: dict(zip(_RECORD_COLUMNS, values)) for i, values in zip(live, zip(*columns))}
     elections = assign(rows, recs)
     fates: dict[int, str] = {}
     counts = dict.fromkeys(ADJUSTMENTS, 0)
     respelt, more_challenged = _check_revisions(recs, elections, fates)
     counts["revisions spelling a union differently (first tally's names kept)"] = respelt
     counts[MORE_CHALLENGED] = len(more_challenged)
-    corrected = set(more_challenged)
-    group_sizes: dict[tuple, int] = {}
-    for e in elections:
-        key = (e.case, e.unit, e.kind, recs[e.rows[0]]["tally_date"])
-        group_sizes[key] = max(group_sizes.get(key, 0), e.same_day_group)
-    election_rows: list[dict] = []
-    tally_rows: list[tuple[int, str, str, int | None, str, str]] = []
-    for number, e in enumerate(elections):
-        first = recs[e.rows[0]]
-        stages = [recs[i] for i in e.rows]
-        notes = []
-        ballots = [_distinct_names(r["ballot"], first["ballot"]) for r in stages]
-        if len({n for n, _ in ballots[0]}) < len({n for n, _ in first["ballot"]}) or ballots[0] != first["ballot"]:
-            counts["repeated union names told apart"] += 1
-            notes.append("Two unions on the ballot share a name in the NLRB file; the second is marked (2)")
-        if any("(not named in the NLRB file)" in n for n, _ in ballots[0]):
-            counts["union names missing"] += 1
-        names = ["revised-1"] if e.revision_only else ["initial"]
-        names += [f"revised-{k}" for k in range(1 + e.revision_only, len(e.rows) + e.revision_only)]
-        for i in e.rows[1:]:
-            fates[i] = IMPORTED_REVISION
-            counts["revisions found by scheduled date"] += not recs[i]["revised"]
-        fates[e.rows[0]] = IMPORTED_REVISION if e.revision_only else IMPORTED_FIRST
-        if e.revision_only:
-            counts["elections with only a revised tally"] += 1
-            notes.append(
-                "Only a revised tally of this election is in the NLRB file (its first count is older); "
-                "count_date is the revised tally's date"
-            )
-        eligible = first["eligible"]
-        cast = max(
-            sum(v for _, v in b) + zero_if_missing(r["against"]) + zero_if_missing(r["void"])
-            for r, b in zip(stages, ballots)
-        )
-        if not pd.isna(eligible) and eligible == 0:
-            counts["eligible zero, left empty"] += 1
-            notes.append("The NLRB file gives 0 eligible voters: left empty (unknown)")
-            eligible = None
-        elif not pd.isna(eligible) and cast > eligible:
-            counts["eligible below the ballots cast, left empty"] += 1
-            notes.append(
-                f"The NLRB file gives {int(eligible)} eligible voters, fewer than the {cast} yes, no and "
-                "void ballots of a tally: left empty (unknown)"
-            )
-            eligible = None
-        state = first["state"].upper()
-        if state and not STATE_PATTERN.fullmatch(state):
-            counts["state not a two-letter code, left empty"] += 1
-            notes.append(f"The NLRB file gives the state as {first['state']!r}")
-            state = ""
-        group = group_sizes[(e.case, e.unit, e.kind, first["tally_date"])]
-        if group > 1:
-            counts["elections in same-day voting groups"] += 1
-            notes.append(
-                f"One of {group} tallies of this case, unit and kind counted the same day (separate voting "
-                f"groups under one unit letter in the NLRB file); number {e.same_day_group} in file order"
-            )
-        if len(ballots[0]) > 3:
-            counts["split ballots joined"] += 1
-            notes.append(f"A ballot of {len(ballots[0])} unions entered over two rows in the NLRB file; joined")
-        if number in corrected:
-            notes.append(
-                "A revised tally has more challenged ballots than the first count (a correction): "
-                "the NLRB's latest count is used"
-            )
-        certifying = next((r for r in reversed(stages) if r["certified"]), None)
-        certified = certifying["certified"] if certifying else ""
-        if certifying and certifying["certified_file"] not in (-1, first["file"]):
-            notes.append(f"Certified result from {source_ids[certifying['certified_file']]}")
-        if certified == "both":
-            counts["certified results marked both won and lost, left empty"] += 1
-            notes.append("The NLRB's annual report marks this election both won and lost: certified left empty")
-            certified = ""
-        counts["elections with a certified result"] += certified != ""
-        if all(r["record"] == RESULT for r in stages):
-            counts["elections only in an annual report (no void or challenged ballots)"] += 1
-            notes.append(
-                "From the NLRB's annual election report only: no void or challenged ballots and no tally type "
-                "(the last election of the case); count_date is the day of the vote"
-            )
-        self_det = any(r["self_det"] for r in stages)
-        counts["self-determination elections"] += self_det
-        for r, b in zip(stages, ballots):
-            valid = sum(v for _, v in b) + zero_if_missing(r["against"])
-            counts["tallies whose reported vote total differs from the choices (recomputed)"] += r[
-                "record"
-            ] == TALLY and (pd.isna(r["valid_reported"]) or r["valid_reported"] != valid)
-        several = len(ballots[0]) > 1
-        election_rows.append(
-            {
-                "case": e.case,
-                "unit_id": e.unit,
-                "kind": e.kind,
-                "same_day_group": e.same_day_group,
-                "count_date": first["tally_date"],
-                "employer": first["case_name"] or "(not named in the NLRB file)",
-                "city": first["city"],
-                "state": state,
-                "union": ballots[0][0][0],
-                "voting_method": first["mode"],
-                "eligible_voters": None if pd.isna(eligible) else int(eligible),
-                "self_determination": self_det,
-                "certified": certified,
-                "source_id": source_ids[first["file"]],
-                "note": "; ".join(notes),
-            }
-        )
-        for stage, r, ballot in zip(names, stages, ballots):
-            src = source_ids[r["file"]]
-            tally_rows += [(number, stage, "yes", votes, name if several else "", src) for name, votes in ballot]
-            tally_rows += [
-                (number, stage, choice, None if pd.isna(r[col]) else int(r[col]), "", src)
-                for choice, col in (("no", "against"), ("void", "void"), ("challenged", "challenged"))
-            ]
     fate = rows["fate"].to_numpy(dtype=object)
-    fate[list(fates)] = list(fates.values())
-    rows["fate"] = fate
-    if not election_rows:
+    if fates:
+        fate[list(fates)] = list(fates.values())
+    if not elections:
+        rows["fate"] = fate
         return Built(_empty_elections(), _empty_tallies(), counts)
-    frame = pd.DataFrame(election_rows)
-    frame["election_id"] = _election_ids(frame)
-    tallies = pd.DataFrame(tally_rows, columns=["election", "stage", "choice", "ballots", "union", "source_id"])
-    tallies.insert(0, "election_id", frame["election_id"].to_numpy()[tallies.pop("election").to_numpy()])
-    tallies["ballots"] = pd.array(
-        tallies["ballots"].astype(object).where(tallies["ballots"].notna(), None), dtype="Int64"
+
+    # the stages: election number, stage number within it, input row; elections in assign's order
+    sizes = np.fromiter((len(e.rows) for e in elections), dtype=np.int64, count=len(elections))
+    n = len(elections)
+    stage_election = np.repeat(np.arange(n), sizes)
+    starts = np.cumsum(sizes) - sizes
+    stage_number = np.arange(len(stage_election)) - starts[stage_election]
+    stage_row = np.fromiter((i for e in elections for i in e.rows), dtype=np.int64, count=len(stage_election))
+    first_row = stage_row[starts]
+    revision_only = np.fromiter((e.revision_only for e in elections), dtype=bool, count=n)
+    later = stage_number > 0
+    fate[first_row] = np.where(revision_only, IMPORTED_REVISION, IMPORTED_FIRST)
+    fate[stage_row[later]] = IMPORTED_REVISION
+    rows["fate"] = fate
+
+    def column(name: str) -> np.ndarray:
+        return rows[name].to_numpy(dtype=object)
+
+    revised = rows["revised"].to_numpy(dtype=bool)
+    counts["revisions found by scheduled date"] = int((~revised[stage_row[later]]).sum())
+    counts["elections with only a revised tally"] = int(revision_only.sum())
+
+    # ballots: every stage named as the election's first tally names it, repeated names told apart
+    ballot = column("ballot")
+    first_ballots = ballot[first_row]
+    names = [_distinct_names(b, b) for b in first_ballots]
+    repeated = np.fromiter((named != b for named, b in zip(names, first_ballots)), dtype=bool, count=n)
+    counts["repeated union names told apart"] = int(repeated.sum())
+    unnamed = [any("(not named in the NLRB file)" in u for u, _ in named) for named in names]
+    counts["union names missing"] = sum(unnamed)
+    unions = np.fromiter((len(named) for named in names), dtype=np.int64, count=n)
+    counts["split ballots joined"] = int((unions > 3).sum())
+    stage_votes = [[v for _, v in ballot[i]] for i in stage_row]
+    yes_sum = np.fromiter((sum(v) for v in stage_votes), dtype=np.int64, count=len(stage_row))
+    against = rows["against"].fillna(0).to_numpy(dtype=np.int64)[stage_row]
+    void = rows["void"].fillna(0).to_numpy(dtype=np.int64)[stage_row]
+
+    # eligible voters: left empty where 0 or fewer than a stage's yes, no and void ballots
+    eligible = _int_or_none(rows["eligible"])[first_row]
+    known = np.array([v is not None for v in eligible], dtype=bool)
+    number = np.where(known, eligible, 0).astype(np.int64)
+    cast = np.maximum.reduceat(yes_sum + against + void, starts)
+    zero = known & (number == 0)
+    below = known & ~zero & (cast > number)
+    counts["eligible zero, left empty"] = int(zero.sum())
+    counts["eligible below the ballots cast, left empty"] = int(below.sum())
+    eligible = np.where(zero | below, None, eligible)
+
+    given_state = column("state")[first_row]
+    state = pd.Series(given_state, dtype=object).str.upper()
+    odd_state = (state.ne("") & ~state.str.fullmatch(STATE_PATTERN.pattern)).to_numpy()
+    counts["state not a two-letter code, left empty"] = int(odd_state.sum())
+    state = np.where(odd_state, "", state.to_numpy(dtype=object))
+
+    same_day_group = np.fromiter((e.same_day_group for e in elections), dtype=np.int64, count=n)
+    count_date = rows["tally_date"].to_numpy()[first_row]
+    key = pd.DataFrame(
+        {
+            "case": [e.case for e in elections],
+            "unit": [e.unit for e in elections],
+            "kind": [e.kind for e in elections],
+            "day": count_date,
+            "group": same_day_group,
+        }
     )
-    tallies["note"] = ""
+    group = key.groupby(["case", "unit", "kind", "day"], sort=False, dropna=False)["group"].transform("max").to_numpy()
+    counts["elections in same-day voting groups"] = int((group > 1).sum())
+    corrected = np.zeros(n, dtype=bool)
+    corrected[more_challenged] = True
+
+    # the certified result: the latest stage's that has one (a revision's moved to its first row, in recs)
+    stage_certified = np.array([recs[i]["certified"] for i in stage_row], dtype=object)
+    stage_certified_file = np.array([recs[i]["certified_file"] for i in stage_row], dtype=np.int64)
+    has = stage_certified != ""
+    last_with = pd.Series(np.flatnonzero(has)).groupby(stage_election[has]).last()
+    certifying = np.full(n, -1, dtype=np.int64)
+    certifying[last_with.index.to_numpy()] = last_with.to_numpy()
+    certified = np.where(certifying >= 0, stage_certified[certifying], "")
+    file = rows["file"].to_numpy(dtype=np.int64)
+    certified_from = np.where(certifying >= 0, stage_certified_file[certifying], -1)
+    from_other = (certifying >= 0) & (certified_from != -1) & (certified_from != file[first_row])
+    both = certified == "both"
+    counts["certified results marked both won and lost, left empty"] = int(both.sum())
+    certified = np.where(both, "", certified)
+    counts["elections with a certified result"] = int((certified != "").sum())
+    is_result = rows["record"].to_numpy(dtype=object)[stage_row] == RESULT
+    report_only = np.logical_and.reduceat(is_result, starts)
+    counts["elections only in an annual report (no void or challenged ballots)"] = int(report_only.sum())
+    self_det = np.logical_or.reduceat(rows["self_det"].to_numpy(dtype=bool)[stage_row], starts)
+    counts["self-determination elections"] = int(self_det.sum())
+    reported = _int_or_none(rows["valid_reported"])[stage_row]
+    valid = yes_sum + against
+    differs = [r is None or r != v for r, v in zip(reported, valid)]
+    counts["tallies whose reported vote total differs from the choices (recomputed)"] = int(
+        (np.array(differs, dtype=bool) & ~is_result).sum()
+    )
+
+    notes = _notes(
+        n,
+        [
+            (repeated, NOTES["repeated names"]),
+            (revision_only, NOTES["revision only"]),
+            (zero, NOTES["eligible zero"]),
+            (below, lambda k: f"The NLRB file gives {number[k]} eligible voters, fewer than the {cast[k]} yes, no "
+             "and void ballots of a tally: left empty (unknown)"),
+            (odd_state, lambda k: f"The NLRB file gives the state as {given_state[k]!r}"),
+            (group > 1, lambda k: f"One of {group[k]} tallies of this case, unit and kind counted the same day "
+             "(separate voting groups under one unit letter in the NLRB file); number "
+             f"{same_day_group[k]} in file order"),
+            (unions > 3, lambda k: f"A ballot of {unions[k]} unions entered over two rows in the NLRB file; joined"),
+            (corrected, NOTES["corrected"]),
+            (from_other, lambda k: f"Certified result from {source_ids[certified_from[k]]}"),
+            (both, NOTES["both"]),
+            (report_only, NOTES["report only"]),
+        ],
+    )  # fmt: skip
+    employer = column("case_name")[first_row]
+    frame = pd.DataFrame(
+        {
+            "case": key["case"],
+            "unit_id": key["unit"],
+            "kind": key["kind"],
+            "same_day_group": same_day_group,
+            "count_date": count_date,
+            "employer": np.where(employer == "", "(not named in the NLRB file)", employer),
+            "city": column("city")[first_row],
+            "state": state,
+            "union": [named[0][0] for named in names],
+            "voting_method": column("mode")[first_row],
+            "eligible_voters": eligible,
+            "self_determination": self_det,
+            "certified": certified,
+            "source_id": np.asarray(source_ids, dtype=object)[file[first_row]],
+            "note": notes,
+        }
+    )
+    frame["election_id"] = _election_ids(frame)
+    tallies = _tallies(
+        frame["election_id"].to_numpy(dtype=object),
+        stage_election,
+        stage_number,
+        revision_only,
+        names,
+        stage_votes,
+        {
+            "no": _int_or_none(rows["against"])[stage_row],
+            "void": _int_or_none(rows["void"])[stage_row],
+            "challenged": _int_or_none(rows["challenged"])[stage_row],
+        },
+        np.asarray(source_ids, dtype=object)[file[stage_row]],
+    )
     order = frame.sort_values(["count_date", "case", "unit_id", "kind", "same_day_group"], kind="stable").index
-    rank = np.empty(len(frame), dtype=np.int64)
-    rank[order.to_numpy()] = np.arange(len(frame))
-    tallies = tallies.iloc[np.argsort(rank[np.asarray([t[0] for t in tally_rows])], kind="stable")]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order.to_numpy()] = np.arange(n)
+    tallies = tallies.iloc[np.argsort(rank[tallies.pop("election").to_numpy()], kind="stable")]
     frame = frame.loc[order].reset_index(drop=True)
     return Built(_contract_elections(frame), tallies[TALLY_COLUMNS].reset_index(drop=True), counts)
+
+
+def _notes(n: int, rules: list[tuple[np.ndarray, object]]) -> list[str]:
+    """Each election's notes, in the order of `rules` (where flagged: a text, or a function of the election's
+    position giving one), joined by "; "."""
+    notes = [""] * n
+    for flagged, note in rules:
+        for k in np.flatnonzero(flagged):
+            text = note(k) if callable(note) else note
+            notes[k] = f"{notes[k]}; {text}" if notes[k] else str(text)
+    return notes
+
+
+def _tallies(
+    election_ids: np.ndarray,
+    stage_election: np.ndarray,
+    stage_number: np.ndarray,
+    revision_only: np.ndarray,
+    names: list[list[tuple[str, int]]],
+    stage_votes: list[list[int]],
+    other: dict[str, np.ndarray],
+    stage_source: np.ndarray,
+) -> pd.DataFrame:
+    """tallies.csv's rows of every stage: one `yes` row per union (named where the ballot has several), then `no`,
+    `void` and `challenged`; with an `election` column (the election's position) to order them by."""
+    shift = revision_only[stage_election].astype(np.int64)
+    stage_names = np.where(
+        (stage_number == 0) & (shift == 0), "initial", np.char.add("revised-", (stage_number + shift).astype(str))
+    ).astype(object)
+    per_stage = np.fromiter((len(v) for v in stage_votes), dtype=np.int64, count=len(stage_votes))
+    yes_stage = np.repeat(np.arange(len(stage_votes)), per_stage)
+    yes_union = [
+        name if len(names[e]) > 1 else ""
+        for e, votes in zip(stage_election, stage_votes)
+        for (name, _), _ in zip(names[e], votes)
+    ]
+    yes_order = np.arange(len(yes_stage)) - np.repeat(np.cumsum(per_stage) - per_stage, per_stage)
+    parts = [
+        pd.DataFrame(
+            {
+                "position": yes_stage,
+                "within": yes_order,
+                "choice": "yes",
+                "ballots": [v for votes in stage_votes for v in votes],
+                "union": yes_union,
+            }
+        )
+    ]
+    stages = np.arange(len(stage_votes))
+    for k, (choice, values) in enumerate(other.items()):
+        parts.append(
+            pd.DataFrame(
+                {"position": stages, "within": per_stage + k, "choice": choice, "ballots": values, "union": ""}
+            )
+        )
+    table = pd.concat(parts, ignore_index=True)
+    table = table.iloc[np.lexsort((table["within"].to_numpy(), table["position"].to_numpy()))]
+    position = table["position"].to_numpy()
+    election = stage_election[position]
+    return pd.DataFrame(
+        {
+            "election_id": election_ids[election],
+            "stage": stage_names[position],
+            "choice": table["choice"].to_numpy(dtype=object),
+            "ballots": pd.array(table["ballots"].to_numpy(dtype=object), dtype="Int64"),
+            "union": table["union"].to_numpy(dtype=object),
+            "source_id": stage_source[position],
+            "note": "",
+            "election": election,
+        }
+    )
 
 
 def _election_ids(frame: pd.DataFrame) -> pd.Series:

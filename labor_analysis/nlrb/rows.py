@@ -80,7 +80,7 @@ def ballot_of(row: pd.Series | dict) -> list[tuple[str, int]]:
     out = []
     for i, (name_col, votes_col) in enumerate(UNION_COLUMNS, start=1):
         name, votes = row[name_col], row[votes_col]
-        votes = 0 if pd.isna(votes) else int(votes)
+        votes = 0 if votes is None or votes is pd.NA or votes != votes else int(votes)  # != itself: NaN
         if name:
             out.append((name, votes))
         elif votes > 0 or i == 1:

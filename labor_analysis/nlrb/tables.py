@@ -17,6 +17,7 @@ import hashlib
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import annual_report, foia_xlsx, recent_csv
@@ -111,9 +112,9 @@ def _format_of(header: list[str], where: str) -> Reader:
     )
 
 
-def _is_blank(frame: pd.DataFrame) -> pd.Series:
-    """Rows whose every cell is empty."""
-    return ~(frame.notna() & frame.ne("")).any(axis=1)
+def _filled(grid: np.ndarray) -> np.ndarray:
+    """Which cells of a sheet hold something (not "", not missing)."""
+    return np.asarray(~(pd.isna(grid) | (grid == "")), dtype=bool)
 
 
 def _tally_rows(fmt: Reader, blocks: list[tuple[str, pd.DataFrame, pd.Series]]) -> pd.DataFrame:
@@ -164,36 +165,37 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
             continue
         used.append(sheet)
         place = f"{name}, sheet {sheet!r}" if workbook else name
+        grid = cells.to_numpy(dtype=object)
+        filled_grid = _filled(grid)
         for k, at in enumerate(headers):
-            header = [str(v).strip() if isinstance(v, str) else "" for v in cells.iloc[at]]
+            header = [str(v).strip() if isinstance(v, str) else "" for v in grid[at]]
             found = _format_of(header, f"{place}, row {at + 1}" if workbook else place)
             if fmt is not None and found is not fmt:
                 raise NlrbFileError(f"{place}, row {at + 1}: a table of an {found.DESCRIPTION} in an {fmt.DESCRIPTION}")
             fmt = found
             headers_read.append(header)
             if tables == 0:  # the file's title: above its first table
-                above = cells.iloc[:at].to_numpy().ravel()
+                above = grid[:at].ravel()
                 title = next((str(v).strip() for v in above if isinstance(v, str) and v.strip()), "")
-            end = headers[k + 1] if k + 1 < len(headers) else len(cells)
-            body = cells.iloc[at + 1 : end].copy()
-            body.columns = header
-            body = body.loc[:, [c for c in dict.fromkeys(header) if c]]
-            body = body.loc[:, ~body.columns.duplicated()]
-            blank = _is_blank(body)
+            end = headers[k + 1] if k + 1 < len(headers) else len(grid)
+            # the named columns, each once (the first of two cells with one name)
+            names = [c for c in dict.fromkeys(header) if c]
+            keep = [header.index(c) for c in names]
+            positions = np.arange(at + 1, end)
+            filled = filled_grid[at + 1 : end][:, keep]
+            blank = np.asarray(~filled.any(axis=1), dtype=bool)
             if len(headers) > 1:  # stacked tables: a footer, the next table's title and time stamp are not rows
-                filled = (body.notna() & body.ne("")).sum(axis=1).to_numpy()
-                last = int((filled > TITLE_CELLS).nonzero()[0].max()) + 1 if (filled > TITLE_CELLS).any() else 0
-                preamble = pd.Series(False, index=body.index)
-                preamble.iloc[last:] = True
-                title_rows += int((preamble & ~blank).sum())
-                blank &= ~preamble
-                body, blank = body[~preamble], blank[~preamble]
-            # spreadsheet rows count from 1; a CSV's records from 1 after the header
-            numbers = pd.Series(body.index + 1 if fmt.WHERE == "row" else body.index - at, index=body.index)
+                data_like = filled.sum(axis=1) > TITLE_CELLS
+                last = int(data_like.nonzero()[0].max()) + 1 if data_like.any() else 0
+                title_rows += int((~blank[last:]).sum())
+                positions, blank = positions[:last], blank[:last]
             blank_rows += int(blank.sum())
-            body, numbers = body[~blank], numbers[~blank]
+            positions = positions[~blank]
             tables += 1
-            if not body.empty:
+            if len(positions):
+                body = pd.DataFrame(grid[positions][:, keep], columns=names, index=positions, dtype=object)
+                # spreadsheet rows count from 1; a CSV's records from 1 after the header
+                numbers = pd.Series(positions + 1 if fmt.WHERE == "row" else positions - at, index=positions)
                 blocks.append((place, body, numbers))
     if fmt is None:
         raise NlrbFileError(_NOT_NLRB.format(name=name))

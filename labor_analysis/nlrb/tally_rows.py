@@ -50,9 +50,16 @@ class CellError(ValueError):
 
 
 def text(values: pd.Series) -> pd.Series:
-    """Cells as stripped strings, "" where blank."""
-    out = values.astype(object).where(values.notna(), "")
-    return pd.Series(out.astype(str).str.strip().to_numpy(dtype=object), index=values.index)
+    """Cells as stripped strings, "" where blank (missing), others written as `str` writes them."""
+    out = [
+        v.strip()
+        if type(v) is str
+        else ""
+        if v is None or v is pd.NA or v != v  # v != v: NaN and NaT
+        else str(v).strip()
+        for v in values.to_numpy(dtype=object)
+    ]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 #: A count written as text: decimal digits, optionally grouped in thousands by commas (`1,234`), nothing else (no
@@ -134,19 +141,21 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
     if pd.api.types.is_datetime64_any_dtype(values):
         return _in_range(pd.to_datetime(values).dt.normalize().astype("datetime64[ns]"), values, rows, column)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    kinds = values.map(type)
-    stamps = kinds.map(lambda k: issubclass(k, (pd.Timestamp, np.datetime64)) or k.__name__ in ("datetime", "date"))
+    types = [type(v) for v in values.to_numpy(dtype=object)]
+    kind_of = {t: _cell_kind(t) for t in set(types)}  # each type looked at once
+    kinds = pd.Series([kind_of[t] for t in types], index=values.index, dtype=object)
+    stamps = kinds.eq("date")
     if stamps.any():
         out[stamps] = pd.to_datetime(values[stamps].astype(object), errors="coerce").dt.normalize()
         unread = stamps & out.isna()
         if unread.any():
             i = unread.index[unread][0]
             raise CellError(int(rows[i]), column, values[i], "not a date the contract allows")
-    flags = kinds.map(lambda k: issubclass(k, (bool, np.bool_)))
+    flags = kinds.eq("true/false")
     if flags.any():
         i = flags.index[flags][0]
         raise CellError(int(rows[i]), column, values[i], "a true/false cell, not a date")
-    serials = kinds.map(lambda k: issubclass(k, (int, float, np.integer, np.floating))) & values.notna() & ~flags
+    serials = kinds.eq("number") & values.notna() & ~flags
     serials &= ~stamps
     if serials.any():
         days = values[serials].astype(float)
@@ -155,7 +164,7 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
             i = wild.index[wild][0]
             raise CellError(int(rows[i]), column, values[i], _DATE_RANGE_RULE)
         out[serials] = SPREADSHEET_EPOCH + pd.to_timedelta(days.round(), unit="D")
-    strings = kinds.map(lambda k: issubclass(k, str))
+    strings = kinds.eq("text")
     if strings.any():
         cells = values[strings].str.strip()
         blank = cells.eq("")
@@ -167,6 +176,18 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
             raise CellError(int(rows[i]), column, values[i], "not a date")
         out[parsed.index] = parsed
     return _in_range(out, values, rows, column)
+
+
+def _cell_kind(kind: type) -> str:
+    """What a date cell of this type is: a `date` (a datetime, date or Timestamp), a `true/false` cell, a `number`
+    (a spreadsheet serial), `text`, or `other`."""
+    if issubclass(kind, (pd.Timestamp, np.datetime64)) or kind.__name__ in ("datetime", "date"):
+        return "date"
+    if issubclass(kind, (bool, np.bool_)):
+        return "true/false"
+    if issubclass(kind, (int, float, np.integer, np.floating)):
+        return "number"
+    return "text" if issubclass(kind, str) else "other"
 
 
 _DATE_MIN, _DATE_MAX = pd.Timestamp(DATE_MIN), pd.Timestamp(DATE_MAX)
@@ -193,7 +214,9 @@ def zero_if_missing(value: Any) -> int:
 
 def case_type(case_numbers: pd.Series) -> pd.Series:
     """The case type of each case number (`RC`, `RD`, `RM`, `UD`, ...); "" where it is not an NLRB case number."""
-    return case_numbers.str.extract(CASE_NUMBER.pattern, expand=True)[1].fillna("").astype(object)
+    match = CASE_NUMBER.match
+    types = [m.group(2) if isinstance(c, str) and (m := match(c)) else "" for c in case_numbers.to_numpy(dtype=object)]
+    return pd.Series(types, index=case_numbers.index, dtype=object)
 
 
 def slug(text: str) -> str:

@@ -1,0 +1,155 @@
+"""A fast rerun (issue 20): warm kernels that give a cold kernel's outputs, an unchanged rerun that imports
+nothing heavy and validates nothing again, and an index page titled for the companies its reports are about."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from labor_analysis import paths, warm_kernels
+from labor_analysis import rerun as engine
+
+NOTEBOOK_01 = paths.notebooks_dir() / "01-jfk8-staten-island.ipynb"
+NOTEBOOK_07 = paths.notebooks_dir() / "07-company-against-the-nation.ipynb"
+
+#: What could tell a kernel forked from the server from a cold one, printed by a notebook.
+STATE_CELL = """\
+import os, sys, warnings
+import matplotlib, pandas as pd
+print(pd.get_option("display.max_columns"), matplotlib.get_backend())
+print(os.getcwd(), sys.path.index("") < len(sys.path), os.path.basename(sys.argv[0]))
+print(sorted(k for k in os.environ if k.startswith(("JPY_", "LABOR_ANALYSIS", "MPL"))))
+print(os.environ["JPY_PARENT_PID"] == str(PARENT), len(warnings.filters) > 0)
+print(get_ipython().__class__.__name__, [k for k in globals() if not k.startswith("_")][:12])
+pd.DataFrame({f"a rather long column name {i}": [i * 1000] for i in range(12)})
+"""
+PARENT_CELL = "import json, os\nprint('PARENT ' + json.dumps(os.getppid()))"
+
+
+def _notebook(folder: Path, name: str, cells: list[str]) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    path = folder / f"{name}.ipynb"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def _kernel_parent(executed: Path) -> int:
+    for cell in nbformat.read(executed, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            if output.get("name") == "stdout" and output["text"].startswith("PARENT "):
+                return int(json.loads(output["text"].removeprefix("PARENT ")))
+    raise AssertionError(f"no PARENT line in {executed}")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not warm_kernels.supported(), reason="kernels are forked on Linux only")
+def test_a_warm_kernel_gives_a_cold_kernels_outputs_and_is_really_forked(tmp_path: Path, data_copy: Path) -> None:
+    source = _notebook(tmp_path / "nbs", "state", [f"data_dir = None\nPARENT = {os.getpid()}", STATE_CELL, PARENT_CELL])
+    outputs = {}
+    with warm_kernels.server() as server:
+        assert server is not None
+        for label, kernels in (("cold", None), ("warm", server.socket_path)):
+            out = tmp_path / label
+            job = engine.NotebookJob(source, out, data_copy, {"data_dir": str(data_copy)}, kernels=kernels)
+            result = engine.execute_notebook(job)
+            assert result.status == engine.RAN, result.failure
+            outputs[label] = result
+        server_pid = server.process.pid
+    assert _kernel_parent(outputs["warm"].notebook_out) == server_pid  # forked by the server, not started cold
+    assert _kernel_parent(outputs["cold"].notebook_out) == os.getpid()
+    cold, warm = (nbformat.read(outputs[k].notebook_out, as_version=4) for k in ("cold", "warm"))
+    cold_cells, warm_cells = cold.cells[:-1], warm.cells[:-1]  # the last cell printed the parents: they differ
+    assert [c.get("outputs") for c in warm_cells] == [c.get("outputs") for c in cold_cells]
+    assert warm.metadata == cold.metadata
+    assert "20 module://matplotlib_inline.backend_inline" in json.dumps(cold_cells[2].outputs)  # as in Jupyter
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not warm_kernels.supported(), reason="kernels are forked on Linux only")
+def test_story_notebook_01_is_byte_identical_from_warm_and_cold_kernels(tmp_path: Path, project_data_dir: Path) -> None:
+    reports = {}
+    with warm_kernels.server() as server:
+        assert server is not None
+        for label, kernels in (("cold", None), ("warm", server.socket_path)):
+            out = tmp_path / "out"  # the same folder (its path is in the injected cell): one after the other
+            parameters = {"data_dir": str(project_data_dir), "charts_dir": str(out / "charts" / NOTEBOOK_01.stem)}
+            result = engine.execute_notebook(
+                engine.NotebookJob(NOTEBOOK_01, out, project_data_dir, parameters, "", kernels)
+            )
+            assert result.status == engine.RAN, result.failure
+            reports[label] = {name: (out / name).read_bytes() for name in result.outputs}
+    assert reports["warm"] == reports["cold"]  # executed notebook, HTML report and every chart file
+
+
+def test_the_index_is_titled_for_the_companies_its_reports_are_about() -> None:
+    assert engine.index_at(["Amazon", "Amazon"]) == " at Amazon"
+    assert engine.index_at(["Starbucks"]) == " at Starbucks"
+    assert engine.index_at(["Starbucks", "Amazon"]) == " at Amazon and Starbucks"
+    assert engine.index_at(["Amazon", None]) == ""  # one report's company is not known: no company named
+    assert engine.index_at(["A", "B", "C"]) == "" and engine.index_at([]) == ""
+
+
+def test_a_report_is_about_its_company_parameter_else_the_data_folders_company() -> None:
+    assert engine.notebook_defaults(NOTEBOOK_07)["company"] == "Starbucks"
+    assert engine.report_subject(NOTEBOOK_07, {}, "Amazon") == "Starbucks"  # the notebook's default
+    assert engine.report_subject(NOTEBOOK_07, {"company": "Amazon"}, "Amazon") == "Amazon"
+    assert engine.report_subject(NOTEBOOK_01, {}, "Amazon") == "Amazon"  # about the data folder's elections
+    assert engine.report_subject(NOTEBOOK_01, {"selection": {"company": ["Whole Foods"]}}, None) == "Whole Foods"
+    assert engine.report_subject(NOTEBOOK_01, {}, None) is None
+
+
+def test_the_index_of_notebook_07_run_for_starbucks_is_titled_at_starbucks(tmp_path: Path) -> None:
+    (tmp_path / "07--starbucks.html").write_text("report", encoding="utf-8")
+    about = engine.report_subject(NOTEBOOK_07, {"company": "Starbucks"}, "Amazon")
+    page = engine.write_index(tmp_path, {"07--starbucks": {"status": engine.RAN, "about": about}}).read_text()
+    assert "<title>Notebook reports: union elections at Starbucks</title>" in page
+
+
+def _current_outputs(out: Path, source: Path, data: Path) -> None:
+    """Outputs and a cache entry for `source` as a successful run of the current inputs leaves them."""
+    name = source.stem
+    parameters = {"data_dir": str(data), "charts_dir": str(out / "charts" / name)}
+    out.mkdir(parents=True)
+    outputs = {}
+    for file in (f"{name}.ipynb", f"{name}.html"):
+        (out / file).write_bytes(b"report of " + file.encode())
+        outputs[file] = engine._sha256((out / file).read_bytes())
+    key = engine.input_key(source, data, parameters)
+    entry = {"key": key, "status": engine.RAN, "error": None, "seconds": 1.0, "outputs": outputs, "about": "Amazon"}
+    (out / engine.CACHE_FILE).write_text(json.dumps({name: entry}), encoding="utf-8")
+    engine.write_index(out, {name: entry})
+
+
+def test_an_unchanged_rerun_imports_nothing_heavy_and_writes_nothing(tmp_path: Path, data_copy: Path) -> None:
+    out = tmp_path / "out"
+    _current_outputs(out, NOTEBOOK_01, data_copy)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".labor-analysis.lock"}
+    script = (
+        "import sys\nfrom labor_analysis.cli import main\n"
+        f"status = main(['rerun', '--data-dir', {str(data_copy)!r}, '--out', {str(out)!r}, {str(NOTEBOOK_01)!r}])\n"
+        "heavy = ('pandas', 'numpy', 'matplotlib', 'nbclient', 'nbconvert', 'IPython')\n"
+        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
+        "print('HEAVY', heavy, status)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "skipped  01-jfk8-staten-island  (unchanged)" in done.stdout
+    assert "HEAVY [] 0" in done.stdout
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".labor-analysis.lock"}
+    assert after == before
+
+
+def test_the_national_record_is_an_input_whatever_the_data_folder(tmp_path: Path, data_copy: Path) -> None:
+    """Notebooks 06 and 07 read the national record wherever the data folder is: a change to it reruns them."""
+    folders = dict(engine._national_folders(data_copy))
+    assert folders["national"] == paths.national_dir().resolve()
+    assert engine._national_folders(paths.PROJECT_ROOT / "data") == []  # inside the data folder: hashed with it
