@@ -17,7 +17,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -33,6 +33,9 @@ from .safe_csv import write_atomic
 from .scenario import Scenario, probability_template
 from .style import COLORS, FONT
 from .text import fmt_int, fmt_pct, fmt_probability, place_name
+
+if TYPE_CHECKING:  # the story layer is imported only when a notebook shows the sentence
+    from .story import Passage
 
 #: Slider positions: every whole percentage point from 0 to 100.
 STEPS = 101
@@ -143,16 +146,33 @@ def _unions_on_ballot(ds: Dataset, election_id: str) -> set[str]:
     return {str(u) for u in named.dropna() if str(u)}
 
 
-def _counts(ds: Dataset, election_id: str) -> tuple[pd.Series, int, int, int]:
-    """The election's summary row and its yes, no and challenged counts; ValueError when there is nothing to explore."""
+def unexplorable(ds: Dataset, election_id: str) -> str | None:
+    """Why the election has no scenario to explore, in words for readers (its yes, no and challenged ballots not
+    all reported, no ballot challenged, several unions on the ballot); None when it has one."""
     row = election_row(ds, election_id)
     if row[["yes", "no", "challenged"]].isna().any():
-        raise ValueError(f"{election_id} has no reported yes, no and challenged counts to explore")
+        return "its yes, no and challenged ballots are not all on record"
     if int(row["challenged"]) == 0:
-        raise ValueError(f"{election_id} has no challenged ballots to explore")
+        return "no ballot was challenged, so the count decided it"
     if len(_unions_on_ballot(ds, election_id)) > 1:
-        raise ValueError(f"{election_id} has several unions on the ballot; the explorer covers yes-or-no ballots")
+        return "several unions were on the ballot, and the explorer covers a ballot of one union against no union"
+    return None
+
+
+def _counts(ds: Dataset, election_id: str) -> tuple[pd.Series, int, int, int]:
+    """The election's summary row and its yes, no and challenged counts; ValueError when there is nothing to explore."""
+    if reason := unexplorable(ds, election_id):
+        raise ValueError(f"{election_id} has no scenario to explore: {reason}")
+    row = election_row(ds, election_id)
     return row, int(row["yes"]), int(row["no"]), int(row["challenged"])
+
+
+def no_explorer(reason: str) -> Passage:
+    """The sentence a notebook shows in place of an explorer: why the election has no scenario to explore."""
+    from .safe_html import escape_markdown
+    from .story import Passage
+
+    return Passage(f"*No scenario to explore for this election: {escape_markdown(reason)}.*")
 
 
 def probability_grid(yes: int, no: int, challenged: int) -> np.ndarray:
@@ -420,8 +440,11 @@ class EmbeddedExplorer:
         return self.frame
 
 
-def embedded_explorer(ds: Dataset, election_id: str) -> EmbeddedExplorer:
-    """The explorer for a notebook cell: `embedded_explorer(ds, election_id)` as the cell's last line shows it."""
+def embedded_explorer(ds: Dataset, election_id: str) -> EmbeddedExplorer | Passage:
+    """The explorer for a notebook cell: `embedded_explorer(ds, election_id)` as the cell's last line shows it; for
+    an election with no scenario to explore (`unexplorable`), the sentence saying why."""
+    if reason := unexplorable(ds, election_id):
+        return no_explorer(reason)
     return EmbeddedExplorer(explorer_iframe(ds, election_id))
 
 

@@ -473,7 +473,9 @@ def chance(ds: Dataset, election_id: str, yes_share: float | None = None, overru
     """
     row = election_row(ds, election_id)
     sources = election_source_ids(ds, [election_id])
-    if pd.isna(row["challenged"]) or int(row["challenged"]) == 0:
+    if pd.isna(row["challenged"]):
+        return Passage("The number of challenged ballots was not reported, so no chance can be worked out.", sources)
+    if int(row["challenged"]) == 0:
         return Passage("With no challenged ballots, there is nothing left to chance.", sources)
     if _several_choices(row):
         return Passage(

@@ -36,15 +36,17 @@ def _png(fig: Any) -> bytes:
 def scenario_explorer(ds: Dataset, election_id: str) -> Any:
     """An ipywidgets box for one election with challenged ballots: two sliders, the heat map with a marker, words.
 
-    The yes-share slider starts at the yes share of the counted ballots and the overruled slider at 100%.
+    The yes-share slider starts at the yes share of the counted ballots and the overruled slider at 100%. For an
+    election with no scenario to explore (`explorer.unexplorable`), the sentence saying why.
     """
     import ipywidgets as widgets
 
     from .charts.challenged import scenario_heatmap_figure
+    from .explorer import no_explorer, unexplorable
 
+    if reason := unexplorable(ds, election_id):
+        return no_explorer(reason)
     row = election_row(ds, election_id)
-    if row[["yes", "no", "challenged"]].isna().any() or int(row["challenged"]) == 0:
-        raise ValueError(f"{election_id} has no challenged ballots to explore")
     yes, no, challenged = int(row["yes"]), int(row["no"]), int(row["challenged"])
 
     fig = scenario_heatmap_figure(ds, election_id)

@@ -53,3 +53,32 @@ def test_chart_takes_a_name_or_a_slug_ds_first() -> None:
     assert labor_analysis.chart("timeline", ds).slug == "timeline"  # the older order still works
     with pytest.raises(KeyError, match="or a slug"):
         labor_analysis.chart(ds, "pie-jfk8-2022")
+
+
+def test_the_readmes_first_screen_asks_a_question_in_five_lines_that_run() -> None:
+    """The README's first code block is the five lines a reporter types to ask their own question of the national
+    record (select, results, scenario, chart), and they run."""
+    import ast
+    import re
+
+    from labor_analysis import paths
+
+    readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = readme[: readme.index("## Quickstart")]
+    code = re.search(r"```python\n(.*?)```", first_screen, re.DOTALL)
+    assert code is not None, "no Python block before the Quickstart"
+    statements = ast.parse(code.group(1)).body
+    assert len(statements) == 5
+    shown: list = []
+    namespace: dict = {}
+    for statement in statements:  # as Jupyter runs them, one line a cell: each expression's value shown
+        if isinstance(statement, ast.Expr):
+            shown.append(eval(compile(ast.Expression(statement.value), "README.md", "eval"), namespace))
+        else:
+            exec(compile(ast.Module([statement], []), "README.md", "exec"), namespace)
+    ds, (results, scenario, chart) = namespace["ds"], shown
+    assert ds.data_dir == paths.national_dir() or "national" in str(ds.data_dir)
+    assert len(results) > 0 and set(results["city"].str.lower()) == {"pittsburgh"}
+    assert (results["count_date"] >= "2022-01-01").all()
+    assert 0 <= scenario.probability <= 1 and str(scenario)
+    assert chart.slug == "timeline" and chart.title

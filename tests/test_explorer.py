@@ -25,6 +25,7 @@ from labor_analysis.explorer import (
     explorer_file_name,
     explorer_iframe,
     probability_grid,
+    unexplorable,
     what_it_takes,
     write_explorer,
     write_explorers,
@@ -154,15 +155,20 @@ def test_only_determinative_elections_get_one_by_default_and_any_with_challenged
     assert jfk8.title.startswith("The 67 challenged ballots cannot change the 2022 vote")
     assert jfk8.title.endswith("the union wins")
     assert set(embedded(jfk8.page)["labels"]) == {"100%"}
-    for election_id, reason in (("ldj5-2022", "no challenged ballots"), ("wfm-phl-2025", "no reported")):
+    for election_id, reason in (("ldj5-2022", "no ballot was challenged"), ("wfm-phl-2025", "not all on record")):
         with pytest.raises(ValueError, match=reason):
             build_explorer(ds, election_id)
+        assert reason in (unexplorable(ds, election_id) or "")
+        shown = embedded_explorer(ds, election_id)  # in a notebook: the sentence saying why
+        assert reason in shown._repr_markdown_() and not hasattr(shown, "frame")
+    assert unexplorable(ds, "bhm1-2022") is None and "<iframe" in embedded_explorer(ds, "bhm1-2022")._repr_html_()
 
 
 def test_a_ballot_with_several_unions_is_refused_in_words(data_copy):
     add_nlrb_ballots(data_copy)
     with pytest.raises(ValueError, match="several unions"):
         build_explorer(load(data_copy), LENZNER_RUNOFF)
+    assert "several unions were on the ballot" in (unexplorable(load(data_copy), LENZNER_RUNOFF) or "")
 
 
 def test_writing_into_the_data_folder_is_refused(ds):

@@ -342,6 +342,45 @@ def test_notebook_02_works_for_every_election_with_challenged_ballots(corrected_
         assert f"{fmt_int(rows['challenged'])} challenged" in text, election_id
 
 
+#: Elections notebook 02 has no scenario for, and why: no ballot challenged, challenged ballots never reported,
+#: several unions on the ballot (a run-off between two unions with one challenged ballot).
+NOTHING_TO_EXPLORE = {
+    "ldj5-2022": "no ballot was challenged",
+    "wfm-phl-2025": "its yes, no and challenged ballots are not all on record",
+    "lenzner-runoff-2019": "several unions were on the ballot",
+}
+
+
+@pytest.mark.slow
+def test_notebook_02_says_why_an_election_has_no_scenario_and_shows_what_it_can(tmp_path, project_data_dir):
+    """Run for an election without challenged ballots, or with several unions on the ballot, notebook 02 shows the
+    count and says in one sentence why there is nothing to explore, instead of failing."""
+    from test_any_folder import every_ballot_folder
+
+    data = every_ballot_folder(project_data_dir, tmp_path / "data")
+    table = la_results(load(data)).set_index("election_id")
+    for election_id, reason in NOTHING_TO_EXPLORE.items():
+        [result] = engine.rerun(
+            ["02-bessemer-challenged-ballots"], data, tmp_path / "out", 1, parameters={"election_id": election_id}
+        )
+        assert result.status == engine.RAN, (election_id, result.failure and result.failure.describe())
+        assert errors_in(result.notebook_out) == [], election_id
+        text = text_outputs(result.notebook_out)
+        nb = nbformat.read(result.notebook_out, as_version=4)
+        outputs = [o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])]
+        said = [
+            d["text/markdown"]
+            for d in outputs
+            if "text/markdown" in d and "No scenario to explore" in d["text/markdown"]
+        ]
+        assert len(said) == 1 and reason in said[0], election_id  # said once, by the self-contained explorer's cell
+        assert f"{fmt_int(table.loc[election_id, 'no'])} for no union" in text or (
+            f"to {fmt_int(table.loc[election_id, 'no'])} no" in text
+        )
+        views = [d for d in outputs if "application/vnd.jupyter.widget-view+json" in d]
+        assert views == [], election_id  # no live explorer for a scenario there is not
+
+
 @pytest.mark.slow
 def test_a_corrected_tally_changes_the_executed_text(corrected_rerun):
     expected = rules.yes_needed(CORRECTED_YES, 993, 416)

@@ -4,15 +4,18 @@ overwrites another's, reports titled from their parameters, and the unchanged-re
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+import labor_analysis as la
 from labor_analysis import paths
 from labor_analysis import rerun as engine
 from labor_analysis.cli import main
 from labor_analysis.cli.rerun import parameter_value, parameters
+from labor_analysis.text import fmt_int
 
 NOTEBOOK_02 = paths.notebooks_dir() / "02-bessemer-challenged-ballots.ipynb"
 
@@ -104,3 +107,24 @@ def test_notebook_07_runs_for_any_company_with_a_clear_sentence_for_none(tmp_pat
         (out / f"07-company-against-the-nation--{engine.variant_name({'company': 'No Such Company'})}.html").read_text()
     )
     assert "The national record holds no election of No Such Company" in nobody and "Traceback" not in nobody
+
+
+@pytest.mark.slow
+def test_notebook_06_runs_for_a_company_of_the_national_record(tmp_path: Path) -> None:
+    """`rerun -p company=Starbucks 06-...` sets Starbucks' elections in the national record against the rest of it,
+    titled for Starbucks, Starbucks left out of the baseline; a company without elections gets sentences."""
+    out = tmp_path / "out"
+    base = ["rerun", "06-amazon-against-the-nation", "--out", str(out), "--jobs", "1"]
+    assert main([*base, "-p", "company=Starbucks"]) == 0
+    assert main([*base, "-p", "company=No Such Company"]) == 0
+    report = out / f"06-amazon-against-the-nation--{engine.variant_name({'company': 'Starbucks'})}.html"
+    starbucks = html.unescape(report.read_text())
+    assert "<title>06 · Starbucks against the nation</title>" in starbucks
+    starbucks = re.sub(r"<[^>]+>", "", starbucks)  # the words, without their emphasis
+    mine = len(la.national().select(company="Starbucks").elections)
+    assert f"This notebook examines {fmt_int(mine)} union elections at Starbucks" in starbucks
+    assert "are Starbucks' own, left out of the national baseline" in starbucks
+    report = out / f"06-amazon-against-the-nation--{engine.variant_name({'company': 'No Such Company'})}.html"
+    nobody = html.unescape(report.read_text())
+    assert "<title>06 · No Such Company against the nation</title>" in nobody
+    assert "nothing to compare" in nobody and "Traceback" not in nobody

@@ -92,10 +92,16 @@ def test_moving_a_slider_updates_the_words_and_the_heat_map(ds):
     assert bytes(image.value) != before_png  # the marker moved
 
 
-@pytest.mark.parametrize("election_id", ["ldj5-2022", "wfm-phl-2025"])
-def test_an_election_without_challenged_ballots_has_nothing_to_explore(ds, election_id):
-    with pytest.raises(ValueError, match="no challenged ballots"):
-        scenario_explorer(ds, election_id)
+@pytest.mark.parametrize(
+    ("election_id", "reason"),
+    [("ldj5-2022", "no ballot was challenged"), ("wfm-phl-2025", "challenged ballots are not all on record")],
+)
+def test_an_election_without_challenged_ballots_says_why_it_has_nothing_to_explore(ds, election_id, reason):
+    from labor_analysis.story import Passage
+
+    shown = scenario_explorer(ds, election_id)
+    assert isinstance(shown, Passage)  # a sentence in the notebook, not a traceback
+    assert shown.text.startswith("*No scenario to explore for this election: ") and reason in shown.text
 
 
 def test_sliders_show_their_value_as_a_percentage_without_an_editable_readout(ds) -> None:

@@ -75,7 +75,7 @@ def page(
     record = load_national_record()
     story_page = Page(notebook, data_dir, charts_dir, selection)
     if company_name:
-        story_page.ds = record.select(company=company_name, **(selection or {}))
+        story_page.ds = record.select(**{**(selection or {}), "company": company_name})
     story_page.ds = with_record_files(story_page.ds)
     return story_page, record
 
