@@ -280,6 +280,30 @@ def test_the_lock_of_a_killed_run_is_released_and_its_temporary_files_removed(tm
         assert (out / "notes.tmp").exists()  # only write_atomic's own temporary files are removed
 
 
+def test_a_worker_forked_under_the_lock_does_not_keep_it(tmp_path):
+    """A killed run's workers may live on for a moment; the folder must be free as soon as the run itself ends."""
+    out = tmp_path / "out"
+    with output_lock.claim_output_dir(out):
+        child = os.fork()
+        if child == 0:  # a worker: alive well after its parent let go of the lock
+            time.sleep(5)
+            os._exit(0)
+    try:
+        claim = [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from labor_analysis import output_lock; "
+            "output_lock.claim_output_dir(Path(sys.argv[1])).__enter__(); print('claimed')",
+            str(out),
+        ]
+        taken = subprocess.run(claim, capture_output=True, text=True, timeout=60)
+        assert taken.stdout.strip() == "claimed", taken.stderr
+        assert _alive(child)
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+
+
 def _refuse_writes(monkeypatch, code: int) -> None:
     """Make the output folder unwritable the way a read-only or full disk does: os.open of the lock fails."""
     real_open = os.open
