@@ -12,6 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .float_text import WIDTH as FLOAT_WIDTH
+from .float_text import float_reprs
+
 #: A text cell starting with one of these would be run as a formula by a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -92,8 +95,6 @@ MAX_MATRIX_BYTES = 2**25
 BLOCK_ROWS = 2**16
 #: Rows looked at to judge whether a column repeats its values enough to format each distinct one once.
 _SAMPLE_ROWS = 1024
-#: Widest float64 repr (`-2.2250738585072014e-308`): a float column's width when sizing blocks.
-_FLOAT_WIDTH = 24
 
 
 def _repetitive(values: np.ndarray) -> bool:
@@ -144,24 +145,16 @@ def _boolean_cells(values: np.ndarray, missing: np.ndarray | None = None) -> np.
 
 def _float_cells(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     """float64 values as their shortest round-trip form (Python's repr, the same as numpy's `str`, pandas' way),
-    NUL-padded; missing cells empty. A repetitive column has each distinct value formatted once."""
+    NUL-padded (`float_text.float_reprs`, in bulk); missing cells empty. A repetitive column has each distinct
+    value formatted once."""
     bits = values.view(np.int64)  # distinct by bit pattern, so -0.0 stays apart from 0.0
     if _repetitive(bits):
         codes, distinct = pd.factorize(bits)
-        written = np.append(_float_reprs(distinct.view(np.float64)), b"")
         codes[missing] = -1
-        return _padded(written[codes])
-    written = _float_reprs(values)
-    written[missing] = b""
-    return _padded(written)
-
-
-def _float_reprs(values: np.ndarray) -> np.ndarray:
-    """Each float64's `repr` as bytes ('S' dtype). A list's repr formats its floats with `repr` in C, twice as
-    fast as calling `repr` on each; no float's repr holds the ", " that separates them."""
-    if len(values) == 0:
-        return np.array([], dtype="S1")
-    return np.array(repr(values.tolist())[1:-1].encode("ascii").split(b", "), dtype="S")
+        return _with_empty_row(float_reprs(distinct.view(np.float64)))[codes]
+    cells = float_reprs(values)
+    cells[missing] = 0
+    return cells
 
 
 @dataclass(frozen=True)
@@ -341,7 +334,7 @@ def _integer_column(values: np.ndarray, missing: np.ndarray | None) -> _Column:
 
 def _float_column(values: np.ndarray, missing: np.ndarray) -> _Column:
     """A float64 column (missing cells empty)."""
-    return _Column(_FLOAT_WIDTH, lambda start, stop: _float_cells(values[start:stop], missing[start:stop]))
+    return _Column(FLOAT_WIDTH, lambda start, stop: _float_cells(values[start:stop], missing[start:stop]))
 
 
 # Why a writer of our own: pandas' `to_csv` formats every cell in Python, which made writing a national summary

@@ -17,7 +17,6 @@ from labor_analysis.safe_csv import (
     _carriage_returns_as_newlines,
     _column,
     _fast_safe_csv_blocks,
-    _float_reprs,
     neutralise_formulas,
     safe_csv_blocks,
     to_safe_csv_text,
@@ -269,8 +268,3 @@ def test_the_fast_writer_takes_every_column_type_of_the_summary():
     for name in table.columns:
         assert _column(table[name]) is not None, name
     assert _fast_text(table) == _pandas_safe_csv(table)
-
-
-@given(hnp.arrays(np.float64, st.integers(0, 20), elements=st.floats(allow_nan=True, allow_infinity=True)))
-def test_float_reprs_are_each_floats_repr(values: np.ndarray) -> None:
-    assert _float_reprs(values).tolist() == [repr(v).encode() for v in values.tolist()]
