@@ -230,9 +230,13 @@ def _header_problems(table: Table, header: list[str]) -> list[Problem]:
 def _with_contract_columns(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every contract column: an optional column the file leaves out comes as empty cells, so it
     gets its default exactly as an empty cell would."""
-    for f in table.fields:
-        if f.name not in frame.columns:  # typed as object up front: pandas would scan every cell to infer it
-            frame[f.name] = pd.Series(np.full(len(frame), np.nan, dtype=object), index=frame.index, dtype=object)
+    absent = [f.name for f in table.fields if f.name not in frame.columns]
+    if absent:  # typed as object up front: pandas would scan every cell to infer it
+        # One column of empty cells, shared by every absent column (copied on write): an elections file that leaves
+        # out the optional columns would otherwise hold a dozen arrays of a row each, all empty.
+        empty = pd.Series(np.full(len(frame), np.nan, dtype=object), index=frame.index, dtype=object)
+        for name in absent:
+            frame[name] = empty
     return frame
 
 

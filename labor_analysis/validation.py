@@ -776,6 +776,7 @@ def validate(raw: Mapping[str, RawTable], report: Report | None = None) -> tuple
     for table in raw.values():
         _check_primary_key(table, codes, report)
     resolved = _check_foreign_keys(raw, codes, report)
+    del codes  # the key columns' codes (a national tallies file: four int64 arrays of a row each) are done with
     if "elections" in typed:
         _check_elections(raw["elections"], typed["elections"], report)
     if ("tallies", "election_id") in resolved:
