@@ -161,8 +161,9 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
     challenged ballots could change it). `kind` (initial, rerun, runoff) and `unit` come from the elections
     file. Sorted by count date; elections counted the same day keep the elections file's order.
 
-    Computed once per Dataset (a chart registry asks for it dozens of times) and returned as a fresh copy; the
-    cache assumes a Dataset's tables are not changed in place after loading.
+    Computed once per Dataset (a chart registry asks for it dozens of times) and returned as a fresh copy (with
+    pandas 3, a copy-on-write one: a national table is not held twice); the cache assumes a Dataset's tables are
+    not changed in place after loading.
 
     >>> import labor_analysis as la
     >>> jfk8 = la.summary(la.load()).set_index("election_id").loc["jfk8-2022"]
@@ -177,9 +178,12 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
             weakref.finalize(ds, _SUMMARY_CACHE.pop, key, None)
         cached = (ds.elections, ds.tallies, _summary(ds))
         _SUMMARY_CACHE[key] = cached
-    return cached[2].copy()
+    return cached[2].copy(deep=not _COPY_ON_WRITE)
 
 
+#: Whether pandas copies a DataFrame's data only when one of its copies is changed (always from pandas 3): then a
+#: shallow copy of the cached table is as safe to change as a deep one.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 #: summary tables by id of their Dataset: (its elections frame, its tallies frame, the table).
 _SUMMARY_CACHE: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
 
