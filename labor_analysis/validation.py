@@ -536,22 +536,27 @@ class _Stages:
     @classmethod
     def of(cls, tallies: pd.DataFrame, election: np.ndarray, union_named: np.ndarray) -> _Stages:
         stage = tallies["stage"]  # an ordered categorical of the stages found, in stage_rank order
-        stage_codes = stage.cat.codes.to_numpy(dtype=np.int64)
-        choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
+        stage_codes = stage.cat.codes.to_numpy()  # small integers (int8): a national file has millions of rows
+        choice = tallies["choice"].cat.codes.to_numpy()
         rows = np.flatnonzero((election >= 0) & (stage_codes >= 0) & (choice >= 0))
+        every_row = len(rows) == len(tallies)  # the usual case: the columns need not be copied row by row
+
+        def usable(values: np.ndarray) -> np.ndarray:
+            return values if every_row else values[rows]
+
         n_stages = max(len(stage.cat.categories), 1)
-        group, keys = _factorize_runs(election[rows] * n_stages + stage_codes[rows])
+        group, keys = _factorize_runs(usable(election) * n_stages + usable(stage_codes))
         first = np.empty(len(keys), dtype=np.int64)
         first[group[::-1]] = rows[::-1]  # the last write per group is its first row
-        union = tallies["union"].to_numpy(dtype=object)[rows]
+        union = usable(tallies["union"].to_numpy(dtype=object))
         texts = np.asarray(stage.cat.categories, dtype=object)
         return cls(
             rows=rows,
             group=group.astype(np.int64, copy=False),
-            choice=choice[rows],
-            named=(choice[rows] == YES) & union_named[rows],
+            choice=usable(choice),
+            named=(usable(choice) == YES) & usable(union_named),
             union=union,
-            ballots=tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)[rows],
+            ballots=usable(tallies["ballots"].to_numpy(dtype=float, na_value=np.nan)),
             first_row=first,
             group_election=keys // n_stages,
             group_stage=texts[keys % n_stages],
@@ -583,7 +588,7 @@ def _check_tallies(
 
     report.each(file, s.first_row[incomplete], "choice", missing_choices)
 
-    choice = tallies["choice"].cat.codes.to_numpy(dtype=np.int64)
+    choice = tallies["choice"].cat.codes.to_numpy()
     report.rows(
         file,
         (choice >= 0) & (choice != YES) & union_named,
@@ -775,7 +780,11 @@ def validate(raw: Mapping[str, RawTable], report: Report | None = None) -> tuple
     codes = _Codes(raw)
     for table in raw.values():
         _check_primary_key(table, codes, report)
-    resolved = _check_foreign_keys(raw, codes, report)
+    resolved = {
+        key: rows
+        for key, rows in _check_foreign_keys(raw, codes, report).items()
+        if key in (("tallies", "election_id"), ("workforce", "election_id"))  # the references the checks below use
+    }
     del codes  # the key columns' codes (a national tallies file: four int64 arrays of a row each) are done with
     if "elections" in typed:
         _check_elections(raw["elections"], typed["elections"], report)
