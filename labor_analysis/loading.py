@@ -75,6 +75,8 @@ class RawTable:
     #: line), so a record's line is its position plus two: a national file need not be kept twice in memory.
     data: bytes | None = field(repr=False)
     _record_lines: np.ndarray | None = field(default=None, repr=False)
+    #: The contract's columns the file leaves out (optional ones), present in `frame` as empty cells.
+    absent: frozenset[str] = frozenset()
 
     @property
     def filename(self) -> str:
@@ -365,7 +367,8 @@ def raw_table(table: Table, data: bytes, report: Report) -> RawTable | None:
         _structure_problems(table, _text(data), exc, report)
         return None
     kept = None if _one_record_per_line(data, len(frame)) else data
-    return RawTable(table, _with_contract_columns(table, frame), kept)
+    absent = frozenset(f.name for f in table.fields if f.name not in frame.columns)
+    return RawTable(table, _with_contract_columns(table, frame), kept, absent=absent)
 
 
 def read_folder(folder: Path, report: Report) -> dict[str, RawTable]:

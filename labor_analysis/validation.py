@@ -139,6 +139,13 @@ def _is_empty(column: pd.Series) -> np.ndarray:
     return column.isna().to_numpy()
 
 
+def _empty_cells(raw: RawTable, name: str) -> np.ndarray:
+    """Mask of the empty cells of a column of the file (every cell, without looking, of a column it leaves out)."""
+    if name in raw.absent:
+        return np.ones(len(raw.frame), dtype=bool)
+    return _is_empty(raw.frame[name])
+
+
 def _whole_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The int64 values of non-empty text cells, and a mask of the cells that are not digits alone (values 0).
 
@@ -285,7 +292,7 @@ def _typed_table(raw: RawTable, report: Report) -> pd.DataFrame:
         if f is None:
             out[name] = column
             continue
-        empty = _is_empty(column)
+        empty = _empty_cells(raw, name)
         if f.required:
             report.rows(raw, empty, name, "missing a required value")
         elif f.default is not None and empty.any():
@@ -360,6 +367,9 @@ class _Codes:
         """The codes of one column, and how many distinct values its numbering has."""
         if (table, column) not in self.cache:
             values = self.raw[table].frame[column]
+            if (table, column) not in _SHARED_NUMBERING and column in self.raw[table].absent:  # every cell empty
+                self.cache[(table, column)] = (np.full(len(values), -1, dtype=np.int8), 0)
+                return self.cache[(table, column)]
             if (table, column) not in _SHARED_NUMBERING and isinstance(values.dtype, pd.CategoricalDtype):
                 self.cache[(table, column)] = (values.cat.codes.to_numpy(), len(values.cat.categories))
                 return self.cache[(table, column)]
@@ -579,7 +589,7 @@ def _check_tallies(
     final stage never more than at the initial count, and tallies for every election."""
     tallies, elections, file = typed["tallies"], typed["elections"], raw["tallies"]
     ids = elections["election_id"].to_numpy(dtype=object)
-    union_named = ~_is_empty(file.frame["union"])
+    union_named = ~_empty_cells(file, "union")
     s = _Stages.of(tallies, election, union_named)
     n_groups = len(s.first_row)
 
