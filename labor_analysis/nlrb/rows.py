@@ -160,10 +160,14 @@ def _join_split_ballots(rows: pd.DataFrame) -> None:
         rows.at[second, "merged_into"] = first
 
 
-def counts_differ(a: pd.Series, b: pd.Series) -> list[str]:
-    """The count columns on which two tally rows disagree (missing equals missing)."""
+#: The count columns of a tally row that two files' rows of one tally are compared on.
+COUNTED = ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged")
+
+
+def counts_differ(a: pd.Series | dict, b: pd.Series | dict) -> list[str]:
+    """The count columns on which two tally rows (frame rows or plain records) disagree (missing equals missing)."""
     out = []
-    for c in ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged"):
+    for c in COUNTED:
         x, y = a[c], b[c]
         if not ((pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and int(x) == int(y))):
             out.append(c)
