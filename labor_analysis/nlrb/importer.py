@@ -7,8 +7,11 @@ tallies.csv, sources.csv, empty spending.csv and workforce.csv (header only) and
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -70,6 +73,32 @@ def import_files(
     `validate` would reject, and ValueError for a forbidden output folder; nothing is written until every file has
     been read and the folder to write has passed the data contract.
     """
+    with _collector_paused():
+        return _import_files(paths, out_dir, downloaded, data_dir, replace)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused meanwhile: the import builds hundreds of thousands of small containers (a
+    ballot per row, a record per tally) and no cycles among them, and the collector's passes over them cost about a
+    tenth of the import's time. It runs again afterwards, as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_files(
+    paths: list[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    downloaded: date | None,
+    data_dir: str | os.PathLike[str] | None,
+    replace: bool,
+) -> ImportResult:
+    """`import_files`, with the collector paused."""
     inputs = [Path(p) for p in paths]
     out = check_out_dir(out_dir, inputs, data_dir, replace=replace)
     for path in inputs:

@@ -49,15 +49,26 @@ class CellError(ValueError):
         super().__init__(f"row {row}, column {column!r}: {rule} (value {value!r})")
 
 
+#: Spaces around the NUL joining the cells of a text column (`\\s` is what `str.strip` strips).
+_SPACED_NUL = re.compile(r"\s*\x00\s*")
+
+
 def text(values: pd.Series) -> pd.Series:
-    """Cells as stripped strings, "" where blank (missing), others written as `str` writes them."""
+    """Cells as stripped strings, "" where blank (missing), others written as `str` writes them.
+
+    A column of text alone (the usual case) is stripped in one pass over its cells joined by NUL."""
+    cells = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        joined = "\x00".join(cells)
+        if joined.count("\x00") == len(cells) - 1:  # no cell holds a NUL
+            return pd.Series(_SPACED_NUL.sub("\x00", joined).strip().split("\x00"), index=values.index, dtype=object)
     out = [
         v.strip()
         if type(v) is str
         else ""
         if v is None or v is pd.NA or v != v  # v != v: NaN and NaT
         else str(v).strip()
-        for v in values.to_numpy(dtype=object)
+        for v in cells
     ]
     return pd.Series(out, index=values.index, dtype=object)
 
@@ -176,7 +187,7 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
     kinds = pd.Series([kind_of[t] for t in types], index=values.index, dtype=object)
     stamps = kinds.eq("date")
     if stamps.any():
-        out[stamps] = pd.to_datetime(values[stamps].astype(object), errors="coerce").dt.normalize()
+        out.loc[stamps] = pd.to_datetime(values[stamps].astype(object), errors="coerce").dt.normalize()
         unread = stamps & out.isna()
         if unread.any():
             i = unread.index[unread][0]
@@ -193,7 +204,7 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
         if wild.any():
             i = wild.index[wild][0]
             raise CellError(int(rows[i]), column, values[i], _DATE_RANGE_RULE)
-        out[serials] = SPREADSHEET_EPOCH + pd.to_timedelta(days.round(), unit="D")
+        out.loc[serials] = SPREADSHEET_EPOCH + pd.to_timedelta(days.round(), unit="D")
     strings = kinds.eq("text")
     if strings.any():
         cells = values[strings].str.strip()
@@ -204,7 +215,7 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
         if parsed.isna().any():
             i = parsed.index[parsed.isna()][0]
             raise CellError(int(rows[i]), column, values[i], "not a date")
-        out[parsed.index] = parsed
+        out.loc[parsed.index] = parsed
     return _in_range(out, values, rows, column)
 
 
@@ -261,6 +272,21 @@ def case_type(case_numbers: pd.Series) -> pd.Series:
     return pd.Series(types, index=case_numbers.index, dtype=object)
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """Lower-case letters and digits joined by dashes (ids built from names)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+_NOT_SLUG_OR_NUL = re.compile(r"[^a-z0-9\x00]+")
+
+
+def slugs(texts: list[str]) -> list[str]:
+    """`slug` of each text, worked out on all of them joined by NUL (one regex pass, not one call per text); one by
+    one where a text holds a NUL."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != max(len(texts) - 1, 0):
+        return [slug(t) for t in texts]
+    return [part.strip("-") for part in _NOT_SLUG_OR_NUL.sub("-", joined.lower()).split("\x00")] if texts else []
