@@ -205,6 +205,33 @@ def check_cell_sizes(frames: Mapping[str, pd.DataFrame], origin: Callable[[str],
                     )
 
 
+def render_checked(
+    frames: Mapping[str, pd.DataFrame], origin: Callable[[str], str]
+) -> tuple[dict[str, pd.DataFrame], dict[str, Rendered], dict[str, int]]:
+    """The frames as written (`repair_and_count`), each rendered (`render`), and the counts of the repair and of
+    formula-like cells; ImportContractError for a cell too long (`check_cell_sizes`).
+
+    Counted on the rendered cells of the text columns (a missing cell renders as "", which counts for nothing):
+    the frames are copied, repaired and rendered again only where a text cell holds a carriage return (rare)."""
+    rendered = {name: render(frame) for name, frame in frames.items()}
+    texts = []
+    for name, frame in frames.items():
+        position = {column: k for k, column in enumerate(frame.columns)}
+        for column in _text_columns(frame):
+            kind = pd.api.types.infer_dtype(frame[column].to_numpy(dtype=object), skipna=True)
+            texts.append(
+                rendered[name].columns[position[column]] if kind in ("string", "empty") else _texts(frame[column])
+            )
+    if any("\r" in "".join(cells) for cells in texts):
+        written, counts = repair_and_count(frames)
+        check_cell_sizes(written, origin)
+        return written, {name: render(frame) for name, frame in written.items()}, counts
+    if any(cells and max(map(len, cells)) > MAX_CELL_BYTES // 4 for cells in texts):
+        check_cell_sizes(frames, origin)
+    counts = {CARRIAGE_RETURNS_REPLACED: 0, TEXT_LIKE_A_FORMULA: sum(_formula_like(cells) for cells in texts)}
+    return dict(frames), rendered, counts
+
+
 def check(
     files: Mapping[str, bytes], origin: Callable[[str], str], read: Mapping[str, RawTable | None] | None = None
 ) -> None:
