@@ -185,7 +185,10 @@ def companies(employers: pd.Series, days: pd.Series) -> pd.Series:
     for k, (legal, _), n in zip(name_keys, legal_trade, uses):
         spellings.setdefault(k, Counter())[_without_suffix(legal)] += int(n)
     chosen = {
-        k: max(c.items(), key=lambda item: (item[0] != item[0].upper(), item[1], item[0]))[0]
+        # one spelling (most keys): itself; else mixed case first, then the most used, then the last in order
+        k: next(iter(c))
+        if len(c) == 1
+        else max(c.items(), key=lambda item: (item[0] != item[0].upper(), item[1], item[0]))[0]
         for k, c in spellings.items()
     }
     by_name = np.array([chosen.get(k) or "" for k in name_keys], dtype=object)

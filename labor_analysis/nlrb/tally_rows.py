@@ -49,19 +49,11 @@ class CellError(ValueError):
         super().__init__(f"row {row}, column {column!r}: {rule} (value {value!r})")
 
 
-#: Spaces around the NUL joining the cells of a text column (`\\s` is what `str.strip` strips).
-_SPACED_NUL = re.compile(r"\s*\x00\s*")
-
-
 def text(values: pd.Series) -> pd.Series:
-    """Cells as stripped strings, "" where blank (missing), others written as `str` writes them.
-
-    A column of text alone (the usual case) is stripped in one pass over its cells joined by NUL."""
+    """Cells as stripped strings, "" where blank (missing), others written as `str` writes them."""
     cells = values.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
-        joined = "\x00".join(cells)
-        if joined.count("\x00") == len(cells) - 1:  # no cell holds a NUL
-            return pd.Series(_SPACED_NUL.sub("\x00", joined).strip().split("\x00"), index=values.index, dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # text alone, the usual case: no test per cell
+        return pd.Series(list(map(str.strip, cells.tolist())), index=values.index, dtype=object)
     out = [
         v.strip()
         if type(v) is str
