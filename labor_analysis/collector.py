@@ -1,0 +1,26 @@
+"""Python's cycle collector paused over work that builds many objects and no garbage cycles worth collecting.
+
+The collector runs whenever enough containers have been allocated, and each full pass walks every live object: an
+NLRB import allocates hundreds of thousands of small containers (a ballot per tally row, a record per tally, the
+modules of pandas it imports first), none of them in cycles, and the passes over them cost about a tenth of its
+CPU time (measured with benchmarks/bench_import.py, issue #20). Cycles made meanwhile are collected once it runs
+again.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """The collector off inside the block, and back as it was after it (nested blocks leave it to the outermost)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
