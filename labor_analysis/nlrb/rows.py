@@ -127,7 +127,7 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
 def _merge_repeats(rows: pd.DataFrame) -> None:
     """Step 5: a row repeating another row's counts for the same case, unit and tally date merges into the first."""
     live = rows["fate"].eq("")
-    key = rows.loc[live, list(_REPEAT_KEY)].astype(object).where(rows.loc[live, list(_REPEAT_KEY)].notna(), None)
+    key = rows.loc[live, list(_REPEAT_KEY)]  # typed: a missing count equals a missing count (dropna=False)
     first = key.groupby(list(_REPEAT_KEY), dropna=False, sort=False).ngroup()
     leader = pd.Series(key.index, index=key.index).groupby(first.to_numpy()).transform("min")
     repeats = leader.index[leader.to_numpy() != leader.index.to_numpy()]
@@ -144,7 +144,7 @@ def _join_split_ballots(rows: pd.DataFrame) -> None:
         live &= rows["record"].ne(RESULT)
     live = rows.index[live]
     key = ["file", "case_number", "unit_id", "kind", "tally_date", "eligible", "void", "challenged"]
-    same = rows.loc[live, key].astype(object).where(rows.loc[live, key].notna(), None)
+    same = rows.loc[live, key]  # typed: a missing count equals a missing count (duplicated, dropna=False)
     same = same[same.duplicated(keep=False)]  # only rows sharing the key can be halves of one ballot
     for _, group in same.groupby(key, dropna=False, sort=False):
         if len(group) != 2:
