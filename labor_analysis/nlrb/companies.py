@@ -211,13 +211,15 @@ def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200
     the same first word (difflib ratio at least `cutoff`), the most frequent first, at most `limit`."""
     counts = company_names[company_names != ""].value_counts()
     by_key: dict[str, str] = {}
-    for name_key, name in zip(keys(counts.index.tolist()), counts.index):
+    names = counts.index.tolist()
+    for name_key, name in zip(keys(names), names):
         by_key.setdefault(name_key, name)
     blocks: dict[str, list[str]] = {}
     for k in by_key:
         if k:
             blocks.setdefault(k.split()[0], []).append(k)
     pairs = []
+    matcher = difflib.SequenceMatcher(None, "", "")
     for block in blocks.values():
         lengths = [len(k) for k in block]
         for i, a in enumerate(block):
@@ -226,15 +228,16 @@ def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200
             near = [b for b, n in zip(block[i + 1 :], lengths[i + 1 :]) if 2.0 * min(size, n) / (size + n) >= cutoff]
             if not near:
                 continue
-            matcher = difflib.SequenceMatcher(None, "", a)  # seq2 is the one difflib caches
+            matcher.set_seq2(a)  # seq2 is the one difflib caches
             for b in near:
                 matcher.set_seq1(b)
                 if matcher.quick_ratio() >= cutoff:
                     ratio = matcher.ratio()
                     if ratio >= cutoff:
                         pairs.append((by_key[a], by_key[b], ratio))
-    pairs.sort(key=lambda p: (-(counts[p[0]] + counts[p[1]]), p[0], p[1]))
+    uses = dict(zip(names, counts.tolist()))  # a Series lookup per pair costs more than the pair's ratio
+    pairs.sort(key=lambda p: (-(uses[p[0]] + uses[p[1]]), p[0], p[1]))
     return [
-        {"company": a, "elections": int(counts[a]), "near": b, "near_elections": int(counts[b]), "ratio": round(r, 3)}
+        {"company": a, "elections": uses[a], "near": b, "near_elections": uses[b], "ratio": round(r, 3)}
         for a, b, r in pairs[:limit]
     ]
