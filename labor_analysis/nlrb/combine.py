@@ -22,6 +22,7 @@ import pandas as pd
 
 from .reader import RESULT, TALLY
 from .rows import COUNTED, MERGED_OTHER_FILE, MERGED_RESULT, SKIP_NO_TALLY, counts_differ
+from .tally_rows import plain
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,7 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
     disagreements: list[Disagreement] = []
     matched: set[int] = set()  # kept rows that already absorbed a row of another file
     record = ["record"] if "record" in rows.columns else []  # a report's row joins a tally in attach_results
-    position = dict(zip(rows.index.tolist(), range(len(rows))))
-    cells = {c: rows[c].to_numpy(dtype=object) for c in _COMPARED}
-
-    def rec(i: int) -> dict:  # a row as a plain record: a frame's row (`rows.loc`) costs a hundred times more
-        return {c: values[position[i]] for c, values in cells.items()}
-
+    file_of = dict(zip(rows.index.tolist(), rows["file"].tolist()))
     for columns in (
         ["case_number", "unit_id", "kind", "tally_date", "revised", *record],
         ["case_number", "kind", "tally_date", "revised", *record],
@@ -85,11 +81,12 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
         group = key.groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy()
         index = key.index.to_numpy()
         first = pd.Series(index).groupby(group).transform("first").to_numpy()
-        file = cells["file"]
-        for i, leader in zip(index[first != index].tolist(), first[first != index].tolist()):
-            if file[position[leader]] == file[position[i]]:
-                continue
-            used, other = rec(leader), rec(i)
+        repeats = [(i, leader) for i, leader in zip(index.tolist(), first.tolist()) if file_of[leader] != file_of[i]]
+        # plain records of the rows compared (a frame's row, `rows.loc`, costs a hundred times more)
+        involved = sorted({r for pair in repeats for r in pair})
+        recs = dict(zip(involved, rows.loc[involved, list(_COMPARED)].to_dict("records")))
+        for i, leader in repeats:
+            used, other = recs[leader], recs[i]
             if "unit_id" not in columns and counts_differ(used, other):
                 continue  # another letter and other counts: another unit, not the same tally
             rows.at[i, "fate"] = MERGED_OTHER_FILE
@@ -119,7 +116,7 @@ def _listed(used: pd.Series | dict, other: pd.Series | dict, differ: list[str], 
         used["case_number"],
         used["unit_id"],
         used["kind"],
-        used["tally_date"].strftime("%Y-%m-%d"),
+        pd.Timestamp(used["tally_date"]).strftime("%Y-%m-%d"),  # a Timestamp, or nanoseconds from `_recs`
         tuple(differ),
         file_names[used["file"]],
         file_names[other["file"]],
@@ -136,7 +133,7 @@ def _recs(rows: pd.DataFrame, index: pd.Index) -> dict[int, dict]:
     """Plain records of some rows (looking a row up in a frame costs a thousand times more)."""
     columns = ["case_number", "unit_id", "kind", "tally_date", "file", "certified", *SHARED_FIGURES]
     part = rows.loc[index, columns]
-    values = zip(*(part[c].tolist() for c in columns))
+    values = zip(*(plain(part[c]) for c in columns))  # dates as nanoseconds: a Timestamp per row costs more
     return {i: dict(zip(columns, v)) for i, v in zip(index, values)}
 
 
