@@ -121,6 +121,8 @@ def _check_revisions(
     has more challenged ballots than the first count: kept, as the NLRB's latest count (a correction)."""
     respelt, more_challenged = 0, []
     for number, e in enumerate(elections):
+        if len(e.rows) == 1:  # most elections: no revision to check
+            continue
         first = recs[e.rows[0]]
         names = _names(first["ballot"])
         kept = [e.rows[0]]
@@ -471,9 +473,14 @@ def _election_ids(frame: pd.DataFrame) -> pd.Series:
     kind = frame["kind"].map(lambda k: "" if k == "initial" else "-" + k)
     year = frame["count_date"].dt.year.astype(str)
     base = pd.Series(slugs(frame["case"].tolist()), index=frame.index, dtype=object) + unit + kind
-    ordered = frame.sort_values(["count_date", "same_day_group"], kind="stable")
-    n = ordered.groupby([base[ordered.index], year[ordered.index]]).cumcount().reindex(frame.index) + 1
-    return base + n.map(lambda k: "" if k == 1 else f"-{k}") + "-" + year
+    # elections sharing base and year (one key: the year is the last four characters), numbered in count order
+    shared = pd.factorize(base + "-" + year)[0]
+    ordered = frame.index.get_indexer(frame.sort_values(["count_date", "same_day_group"], kind="stable").index)
+    n = pd.Series(shared[ordered]).groupby(shared[ordered]).cumcount().to_numpy()
+    number = np.empty(len(frame), dtype=np.int64)
+    number[ordered] = n + 1
+    suffix = np.where(number == 1, "", np.char.add("-", number.astype(str))).astype(object)
+    return base + suffix + "-" + year
 
 
 ELECTION_COLUMNS = [
