@@ -111,6 +111,10 @@ _NOT_ALPHANUMERIC_OR_SEPARATOR = re.compile(r"[^a-z0-9\x00]+")
 def keys(names: list[str]) -> list[str]:
     """`key` of each name, the text rules applied to all the names at once (joined by NUL: a regex over one long
     text costs a fraction of a call per name); the same keys, since no rule reaches across a NUL."""
+    if not all(names):  # empty names (most trade names) are keyed "" without joining them in
+        filled = [n for n in names if n]
+        found = iter(keys(filled))
+        return [next(found) if n else "" for n in names]
     joined = _SEPARATOR.join(names)
     if joined.count(_SEPARATOR) != max(len(names) - 1, 0):  # a name holds a NUL: one by one
         return [key(n) for n in names]
