@@ -176,20 +176,19 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     types = [type(v) for v in values.to_numpy(dtype=object)]
     kind_of = {t: _cell_kind(t) for t in set(types)}  # each type looked at once
-    kinds = pd.Series([kind_of[t] for t in types], index=values.index, dtype=object)
-    stamps = kinds.eq("date")
+    kinds = np.array([kind_of[t] for t in types], dtype=object)  # masks below are plain arrays: cheaper than Series
+    stamps = kinds == "date"
     if stamps.any():
         out.loc[stamps] = pd.to_datetime(values[stamps].astype(object), errors="coerce").dt.normalize()
-        unread = stamps & out.isna()
+        unread = stamps & out.isna().to_numpy()
         if unread.any():
-            i = unread.index[unread][0]
+            i = values.index[unread][0]
             raise CellError(int(rows[i]), column, values[i], "not a date the contract allows")
-    flags = kinds.eq("true/false")
+    flags = kinds == "true/false"
     if flags.any():
-        i = flags.index[flags][0]
+        i = values.index[flags][0]
         raise CellError(int(rows[i]), column, values[i], "a true/false cell, not a date")
-    serials = kinds.eq("number") & values.notna() & ~flags
-    serials &= ~stamps
+    serials = (kinds == "number") & values.notna().to_numpy() & ~flags & ~stamps
     if serials.any():
         days = values[serials].astype(float)
         wild = ~np.isfinite(days) | (days < _SERIAL_MIN) | (days > _SERIAL_MAX)
@@ -197,13 +196,14 @@ def dates(values: pd.Series, rows: pd.Series, column: str, text_format: str) -> 
             i = wild.index[wild][0]
             raise CellError(int(rows[i]), column, values[i], _DATE_RANGE_RULE)
         out.loc[serials] = SPREADSHEET_EPOCH + pd.to_timedelta(days.round(), unit="D")
-    strings = kinds.eq("text")
+    strings = kinds == "text"
     if strings.any():
         cells = values[strings].str.strip()
         blank = cells.eq("")
         parsed = pd.to_datetime(cells[~blank], format=text_format, errors="coerce")
-        iso = pd.to_datetime(cells[~blank], format="%Y-%m-%d", errors="coerce")
-        parsed = parsed.fillna(iso)
+        unread = parsed.isna()
+        if unread.any():  # ISO dates for the cells not in `text_format`
+            parsed = parsed.fillna(pd.to_datetime(cells[~blank][unread], format="%Y-%m-%d", errors="coerce"))
         if parsed.isna().any():
             i = parsed.index[parsed.isna()][0]
             raise CellError(int(rows[i]), column, values[i], "not a date")
