@@ -82,24 +82,21 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
         index = key.index.to_numpy()
         first = pd.Series(index).groupby(group).transform("first").to_numpy()
         repeats = [(i, leader) for i, leader in zip(index.tolist(), first.tolist()) if file_of[leader] != file_of[i]]
-        # plain records of the rows compared (a frame's row, `rows.loc`, costs a hundred times more)
-        involved = sorted({r for pair in repeats for r in pair})
-        recs = dict(zip(involved, rows.loc[involved, list(_COMPARED)].to_dict("records")))
+        recs = _recs(rows, pd.Index(sorted({r for pair in repeats for r in pair})))
+        merged: dict[int, int] = {}  # row -> the row it merges into
         for i, leader in repeats:
             used, other = recs[leader], recs[i]
             if "unit_id" not in columns and counts_differ(used, other):
                 continue  # another letter and other counts: another unit, not the same tally
-            rows.at[i, "fate"] = MERGED_OTHER_FILE
-            rows.at[i, "merged_into"] = leader
+            merged[i] = leader
             matched.add(leader)
             disagreement = _disagreement(used, other, file_names)
             if disagreement is not None:
                 disagreements.append(disagreement)
+        if merged:
+            rows.loc[list(merged), "fate"] = MERGED_OTHER_FILE
+            rows.loc[list(merged), "merged_into"] = list(merged.values())
     return disagreements
-
-
-#: The columns of a row that merging compares and a disagreement lists.
-_COMPARED = ("case_number", "unit_id", "kind", "tally_date", "file", *COUNTED)
 
 
 def _disagreement(used: dict, other: dict, file_names: list[str]) -> Disagreement | None:
@@ -130,8 +127,9 @@ SHARED_FIGURES = ("eligible", "votes1", "votes2", "votes3", "against")
 
 
 def _recs(rows: pd.DataFrame, index: pd.Index) -> dict[int, dict]:
-    """Plain records of some rows (looking a row up in a frame costs a thousand times more)."""
-    columns = ["case_number", "unit_id", "kind", "tally_date", "file", "certified", *SHARED_FIGURES]
+    """Plain records of some rows, the columns merging and joining compare and a disagreement lists (looking a row
+    up in a frame costs a thousand times more)."""
+    columns = ["case_number", "unit_id", "kind", "tally_date", "file", "certified", *COUNTED]
     part = rows.loc[index, columns]
     values = zip(*(plain(part[c]) for c in columns))  # dates as nanoseconds: a Timestamp per row costs more
     return {i: dict(zip(columns, v)) for i, v in zip(index, values)}
