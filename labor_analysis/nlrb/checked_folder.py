@@ -94,8 +94,8 @@ def render(frame: pd.DataFrame) -> Rendered:
         writer.writerow(header)
         writer.writerows(zip(*columns))
         return Rendered(header, columns, buffer.getvalue().encode("utf-8"), _longest(columns))
-    lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns)))]
-    return Rendered(header, columns, ("\n".join(lines) + "\n").encode("utf-8"), _longest(columns))
+    lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns))), ""]
+    return Rendered(header, columns, "\n".join(lines).encode("utf-8"), _longest(columns))  # "": the last line end
 
 
 def _longest(columns: list[list[str]]) -> int:
