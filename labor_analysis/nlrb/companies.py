@@ -137,7 +137,7 @@ def parts(employer: str) -> tuple[str, str]:
     """The legal employer and the trade name of a case name: the parent for "X, a subsidiary of Y", X and Y for
     "X d/b/a Y" ("" where there is none); a former name ("f/k/a") is dropped."""
     lower = employer.lower()  # each rule needs these letters (in any case): most names skip the rule's regex
-    name = FORMERLY.sub("", employer) if "f" in lower else employer
+    name = FORMERLY.sub("", employer) if "f" in lower and "k" in lower else employer
     parent = SUBSIDIARY.split(name, maxsplit=1) if "b" in lower and "d" in lower else [name]
     if len(parent) == 2 and key(parent[1]):
         name = parent[1]
