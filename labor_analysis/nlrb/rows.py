@@ -97,7 +97,7 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
     """`rows` (the tally-row frame of several files, with a `file` column) with `kind`, `ballot`, `self_det`,
     `revised` and `fate` columns: steps 1-6 above. Kept rows have an empty fate; merged rows name the
     position of the row they merged into in `merged_into`."""
-    rows = rows.reset_index(drop=True).copy()
+    rows = rows.reset_index(drop=True)  # a new frame: the caller's is left as it was
     rows["fate"] = ""
     rows["merged_into"] = -1
     rows["kind"] = rows["tally_type"].str.lower().map(KINDS).fillna("").astype(object)
