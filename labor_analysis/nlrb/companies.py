@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -185,9 +184,10 @@ def companies(employers: pd.Series, days: pd.Series) -> pd.Series:
     legal_keys = keys([legal for legal, _ in legal_trade])
     trade_keys = keys([trade for _, trade in legal_trade])
     name_keys = [own or trade for own, trade in zip(legal_keys, trade_keys)]
-    spellings: dict[str, Counter[str]] = {}
-    for k, (legal, _), n in zip(name_keys, legal_trade, uses):
-        spellings.setdefault(k, Counter())[_without_suffix(legal)] += int(n)
+    spellings: dict[str, dict[str, int]] = {}  # key -> spelling -> elections, spellings in order of appearance
+    for k, (legal, _), n in zip(name_keys, legal_trade, uses.tolist()):
+        spelling, counted = _without_suffix(legal), spellings.setdefault(k, {})
+        counted[spelling] = counted.get(spelling, 0) + n
     chosen = {
         # one spelling (most keys): itself; else mixed case first, then the most used, then the last in order
         k: next(iter(c))
