@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from strategies import data_folders
@@ -78,6 +79,10 @@ def text_problems(fig: Figure, texts: list[tuple[str, float, Bbox]], floor: floa
             found.append(f"{words!r} at {points:.2f} pt")
         if box.x0 < -TOLERANCE_PX or box.y0 < -TOLERANCE_PX or box.x1 > width + TOLERANCE_PX or box.y1 > height + 1:
             found.append(f"{words!r} clipped")
+    for legend in fig.findobj(Legend):  # a legend's keys too, not only its words
+        box = legend.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+        if box.x0 < -TOLERANCE_PX or box.y0 < -TOLERANCE_PX or box.x1 > width + TOLERANCE_PX or box.y1 > height + 1:
+            found.append(f"legend {[t.get_text() for t in legend.get_texts()]} clipped")
     for i, (a_words, _, a) in enumerate(texts):
         for b_words, _, b in texts[i + 1 :]:
             across = min(a.x1, b.x1) - max(a.x0, b.x0)
@@ -144,11 +149,6 @@ def test_the_charts_of_an_nlrb_import_set_their_text_legibly_inside_and_apart(re
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="open: generated folders still find print-size faults in listing charts (a decisive challenged bar's "
-    "words past the edge, a timeline's words at the right edge, vote-shares-all's axis ticks), see the report",
-    strict=False,
-)
 @given(folder=data_folders(max_elections=3))
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_charts_of_generated_folders_set_their_text_legibly_inside_and_apart(folder):

@@ -227,10 +227,8 @@ def largest_listed(
     voters, then latest count) that fit the social card under the words saying which (MAX_LISTED at most), still
     in their order, and ' Shown: the 8 largest units of the 644 elections, by eligible voters, ...' `table` is the
     `results` table the rows come from; `lines_each`, the fewest lines a listed election takes (2 where it gets
-    two bars, each with its number); `words_lines`, the lines the words beside each row of `data` take.
-
-    Rows are drawn evenly spaced, so they fit when as many rows as the tallest of them (its name or its words)
-    fit: MAX_LISTED_LINES less the line saying which.
+    two bars, each with its number); `words_lines`, the lines the words beside each row of `data` take. The
+    rows take MAX_LISTED_LINES lines at most, less the line saying which, each as many as its name or its words.
     """
     if len(data) <= MAX_LISTED:
         return Listing(data, "", "")
@@ -253,8 +251,7 @@ def largest_listed(
                 for i, eid in zip(ranked.index[:MAX_LISTED], ranked["election_id"].iloc[:MAX_LISTED])
             ]
         )
-        tallest = np.maximum.accumulate(lines)
-        fits = max(int((np.arange(1, len(lines) + 1) * tallest <= MAX_LISTED_LINES - SELECTION_LINES).sum()), 1)
+        fits = max(int((np.cumsum(lines) <= MAX_LISTED_LINES - SELECTION_LINES).sum()), 1)
         shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
         shown["label"] = shown["election_id"].map(labels)
     which = f"Shown: the {len(shown)} largest units of the {len(data):,} elections, by eligible voters"
