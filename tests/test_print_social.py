@@ -180,8 +180,8 @@ def test_a_listing_chart_of_a_selection_says_which_in_its_social_card_too(folder
         if slug not in specs:
             continue
         spec, listable = specs[slug], len(rows(ds))
-        if listable <= MAX_LISTED:
-            assert spec.selection == "" and len(spec.data) == listable
+        if not spec.selection:  # every row listed: no more than MAX_LISTED
+            assert len(spec.data) == listable <= MAX_LISTED
             continue
         selected += 1
         assert len(spec.data) < listable
@@ -192,6 +192,7 @@ def test_a_listing_chart_of_a_selection_says_which_in_its_social_card_too(folder
         _, texts = laid_out(Chart(spec, ds), "social")
         assert spec.selection in [" ".join(words.split()) for words, _, _ in texts]  # wrapped onto lines, maybe
     assert selected  # a folder of more than MAX_LISTED elections lists a selection on its timeline at least
+    assert specs["timeline"].selection
     assert layout_problems(ds, list(SIZE_PRESETS), per_election=[]) == []
 
 

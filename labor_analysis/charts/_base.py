@@ -8,6 +8,7 @@ imports each of its modules, so a new chart is one addition in one file.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from collections.abc import Callable, Iterable
@@ -17,7 +18,6 @@ from typing import NamedTuple
 
 import matplotlib as mpl
 import matplotlib.style
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -201,6 +201,10 @@ MAX_LISTED = 8
 #: The most label lines the listed rows of a larger folder's listing chart take together (a name on two lines
 #: counts twice): eight rows of one line, or fewer of two, keep apart in the 16:9 social card.
 MAX_LISTED_LINES = 10
+#: The label lines the rows of a listing chart shown whole take together at most in the 16:9 social card, with no
+#: line saying which (six elections of two bars each, as `challenged-margin` draws our data, keep apart); a listing
+#: of up to MAX_LISTED elections that needs more shows the largest units that fit, and says so.
+WHOLE_LISTED_LINES = 12
 #: The lines the social card gives the words saying which elections a listing chart shows (ChartSpec.selection).
 SELECTION_LINES = 1
 #: The most names a 'Not shown' sentence lists; beyond it, a count.
@@ -223,14 +227,24 @@ def largest_listed(
 ) -> Listing:
     """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
 
-    Up to MAX_LISTED rows: all of them, in their order, and no words; beyond, the largest units (most eligible
-    voters, then latest count) that fit the social card under the words saying which (MAX_LISTED at most), still
-    in their order, and ' Shown: the 8 largest units of the 644 elections, by eligible voters, ...' `table` is the
-    `results` table the rows come from; `lines_each`, the fewest lines a listed election takes (2 where it gets
-    two bars, each with its number); `words_lines`, the lines the words beside each row of `data` take. The
-    rows take MAX_LISTED_LINES lines at most, less the line saying which, each as many as its name or its words.
+    Up to MAX_LISTED rows that fit the social card (WHOLE_LISTED_LINES): all of them, in their order, and no
+    words; else the largest units (most eligible voters, then latest count) that fit the social card under the
+    words saying which (MAX_LISTED at most), still in their order, and ' Shown: the 8 largest units of the 644
+    elections, by eligible voters, ...' `table` is the `results` table the rows come from; `lines_each`, the
+    fewest lines a listed election takes (2 where it gets two bars, each with its number); `words_lines`, the
+    lines the words beside each row of `data` take. The rows fit the social card under the line saying which
+    (`_rows_fit`), each as many lines as its name or words.
     """
-    if len(data) <= MAX_LISTED:
+    beside = words_lines if words_lines is not None else pd.Series(1, index=data.index)
+
+    def lines_of(index: pd.Index, names: pd.Series) -> dict[int, int]:
+        return {
+            i: max(stacked_label(name).count("\n") + 1, lines_each, int(beside[i])) for i, name in zip(index, names)
+        }
+
+    if len(data) <= MAX_LISTED and (
+        "label" not in data or _rows_fit(list(lines_of(data.index, data["label"]).values()), WHOLE_LISTED_LINES)
+    ):
         return Listing(data, "", "")
     info = table.set_index("election_id")[["eligible_voters", "count_date"]].add_prefix("rank_")
     ranked = data.join(info, on="election_id").sort_values(
@@ -244,14 +258,12 @@ def largest_listed(
             eid: _listed_label(row, label, several)
             for (eid, row), label, several in zip(named.iterrows(), ranked["label"].iloc[:MAX_LISTED], shared)
         }
-        beside = words_lines if words_lines is not None else pd.Series(1, index=data.index)
-        lines = np.array(
-            [
-                max(stacked_label(labels[eid]).count("\n") + 1, lines_each, int(beside[i]))
-                for i, eid in zip(ranked.index[:MAX_LISTED], ranked["election_id"].iloc[:MAX_LISTED])
-            ]
-        )
-        fits = max(int((np.cumsum(lines) <= MAX_LISTED_LINES - SELECTION_LINES).sum()), 1)
+        top = ranked.iloc[:MAX_LISTED]
+        lines = lines_of(top.index, top["election_id"].map(labels))
+        room = MAX_LISTED_LINES - SELECTION_LINES
+        fits = 1
+        while fits < len(lines) and _rows_fit([lines[i] for i in sorted(ranked.index[: fits + 1])], room):
+            fits += 1
         shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
         shown["label"] = shown["election_id"].map(labels)
     which = f"Shown: the {len(shown)} largest units of the {len(data):,} elections, by eligible voters"
@@ -260,6 +272,16 @@ def largest_listed(
         f" {which}, each named by its workplace (or its city, where several share one name) and year.",
         f"{which}.",
     )
+
+
+def _rows_fit(lines: list[int], room: int) -> bool:
+    """Whether rows taking `lines` lines each (in the order drawn) fit the social card in `room` lines.
+
+    Rows are drawn evenly spaced: together they take `room` lines at most, and each spacing holds half of each of
+    the two rows beside it (two names of three lines side by side need three).
+    """
+    widest = max((a + b) / 2 for a, b in itertools.pairwise(lines)) if len(lines) > 1 else lines[0]
+    return sum(lines) <= room and len(lines) * widest <= room
 
 
 def _listed_label(row: pd.Series, label: str, several: bool) -> str:

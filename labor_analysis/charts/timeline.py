@@ -116,6 +116,7 @@ def timeline_figure(ds: Dataset) -> Figure:
                     linewidth=1.6 if face == "white" else 0.8,
                     label=LEGEND_WORDS[outcome],
                     zorder=4,
+                    clip_on=False,  # a dot at either end of a span of decades in a print column stays whole
                 )
         for yi, date, words in zip(y, dates, dot_words(data)):
             text = ax.annotate(
@@ -132,9 +133,10 @@ def timeline_figure(ds: Dataset) -> Figure:
                 text.set_linespacing(1.0)
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_ylim(-0.6, len(data) - 0.4)
-        # a count early in January keeps its whole dot inside the plot
-        start = min(pd.Timestamp(year=dates.min().year, month=1, day=1), dates.min() - pd.Timedelta(days=60))
-        end = pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200)
+        # the whole dot of a count early in January, or at either end of a span of decades, inside the plot
+        pad = max(pd.Timedelta(days=60), (dates.max() - dates.min()) * 0.03)
+        start = min(pd.Timestamp(year=dates.min().year, month=1, day=1), dates.min() - pad)
+        end = max(pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200), dates.max() + pad)
         ax.set_xlim(start, end)
         years = end.year - start.year
         # a tick every 1, 2, 5, 10, ... years: at most about three over a long span, so years keep apart in a print
