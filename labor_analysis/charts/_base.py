@@ -277,11 +277,12 @@ def largest_listed(
 def _rows_fit(lines: list[int], room: int) -> bool:
     """Whether rows taking `lines` lines each (in the order drawn) fit the social card in `room` lines.
 
-    Rows are drawn evenly spaced: together they take `room` lines at most, and each spacing holds half of each of
-    the two rows beside it (two names of three lines side by side need three).
+    Together they take `room` lines at most; and rows are drawn evenly spaced, each spacing holding half of each
+    of the two rows beside it (two names of three lines side by side need three), so as many spacings as rows
+    of the widest take no more than the social card holds of rows drawn alike (WHOLE_LISTED_LINES).
     """
     widest = max((a + b) / 2 for a, b in itertools.pairwise(lines)) if len(lines) > 1 else lines[0]
-    return sum(lines) <= room and len(lines) * widest <= room
+    return sum(lines) <= room and len(lines) * widest <= WHOLE_LISTED_LINES
 
 
 def _listed_label(row: pd.Series, label: str, several: bool) -> str:
