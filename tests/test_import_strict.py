@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nlrb_synthetic import foia_row, recent_row, write_foia, write_recent
 
 from labor_analysis.cli import main
@@ -228,3 +230,31 @@ def test_an_import_is_checked_as_the_loader_reads_it_back(tmp_path: Path) -> Non
         read = checked_folder.parsed(name, rendered)
         assert read is not None
         pd.testing.assert_frame_equal(read.frame, raw_table(TABLES_BY_NAME[name], rendered.data, Report()).frame)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(-5, 5), st.text(st.sampled_from(list('ab=+-@,"\t\r\n ')), max_size=6)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_render_checked_is_the_repair_the_size_check_and_render(cells):
+    """The import renders, counts and size-checks in one go (`render_checked`, issue #20): the same frames, files
+    and counts as `repair_and_count`, `check_cell_sizes` and `render` one after the other."""
+    frame = pd.DataFrame({"election_id": [f"e{k}" for k in range(len(cells))], "union": pd.Series(cells, dtype=object)})
+    frame["n"] = pd.array(range(len(cells)), dtype="Int64")
+    written, rendered, counts = checked_folder.render_checked({"elections": frame}, str)
+    expected, expected_counts = checked_folder.repair_and_count({"elections": frame})
+    pd.testing.assert_frame_equal(written["elections"], expected["elections"])
+    assert rendered["elections"] == checked_folder.render(expected["elections"])
+    assert counts == expected_counts
+
+
+def test_render_checked_names_a_cell_too_long():
+    from labor_analysis.loading import MAX_CELL_BYTES
+
+    frame = pd.DataFrame({"election_id": ["e1", "e2"], "union": ["a", "é" * (MAX_CELL_BYTES // 2 + 1)]})
+    with pytest.raises(checked_folder.ImportContractError, match="column 'union': a cell of"):
+        checked_folder.render_checked({"elections": frame}, str)

@@ -168,3 +168,39 @@ def test_a_broken_report_gets_one_line_naming_the_file(rows, damage, where, valu
         else:
             assert damage != "sheet", "a report missing a sheet was imported"
             assert sum(result.report["rows"].values()) == result.report["rows_read"] == len(rows)
+
+
+# --- the one-pass text helpers give what their one-cell-at-a-time definitions give (issue #20) ---
+
+#: Text as the NLRB's files hold it, and worse: spaces of every kind (str.strip's and regex \s's), NUL, capitals
+#: whose lower case is longer (dotted I) or depends on the next letter (capital sigma), punctuation, legal suffixes.
+NASTY = [*"aZ9 -.,&'/\t\n\r\x00\x1c\xa0\u2003\u0130\u03a3\u03c3", "Inc", "L.L.C.", "the", "d/b/a"]
+nasty_text = st.lists(st.sampled_from(NASTY), max_size=10).map("".join)
+
+
+@given(st.lists(nasty_text, max_size=12))
+def test_company_keys_at_once_are_each_names_key(names):
+    from labor_analysis.nlrb.companies import key, keys
+
+    assert keys(names) == [key(n) for n in names]
+
+
+@given(st.lists(nasty_text, max_size=12))
+def test_slugs_at_once_are_each_texts_slug(texts):
+    from labor_analysis.nlrb.tally_rows import slug, slugs
+
+    assert slugs(texts) == [slug(t) for t in texts]
+
+
+@given(st.lists(st.one_of(nasty_text, nasty_text, st.none(), st.integers(), st.floats()), max_size=12))
+def test_text_cells_stripped_at_once_as_one_by_one(cells):
+    import pandas as pd
+
+    from labor_analysis.nlrb.tally_rows import text
+
+    def one(v: object) -> str:
+        if type(v) is str:
+            return v.strip()
+        return "" if v is None or v != v else str(v).strip()
+
+    assert text(pd.Series(cells, dtype=object)).tolist() == [one(v) for v in cells]

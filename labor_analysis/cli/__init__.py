@@ -175,7 +175,19 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status (0 ok, 1 failure, 2 bad input, 130 interrupted)."""
+    """Entry point of the console script; returns the exit status (0 ok, 1 failure, 2 bad input, 130 interrupted).
+
+    Without `argv` it runs the process's own command line, and the process exits next: the collector's last pass
+    over everything the command left is skipped (`collector.skip_last_pass`)."""
+    status = _main(argv)
+    if argv is None:
+        from ..collector import skip_last_pass
+
+        skip_last_pass()
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = parse(argv)
     except SystemExit as exc:  # --help, --version (0) or a bad argument (2, already reported in one line)

@@ -51,15 +51,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import the files, write the folder and import-report.json, and print the report."""
-    from ..nlrb.importer import import_files, render_report
-    from ..nlrb.tables import NlrbFileError
+    from ..collector import paused
 
-    try:
-        result = import_files(
-            args.files, args.out, downloaded=args.downloaded, data_dir=args.data_dir, replace=args.replace
-        )
-    except (NlrbFileError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
+    with paused():  # pandas' own import as well as the import's work (see collector.py)
+        from ..nlrb.importer import import_files, render_report
+        from ..nlrb.tables import NlrbFileError
+
+        try:
+            result = import_files(
+                args.files, args.out, downloaded=args.downloaded, data_dir=args.data_dir, replace=args.replace
+            )
+        except (NlrbFileError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
     sys.stdout.write(render_report(result.report))
     return 0
 

@@ -27,6 +27,7 @@ import re
 from datetime import date
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from . import tally_rows as tr
@@ -174,11 +175,8 @@ def to_tally_rows(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
         votes, union = cast(pd.Series, out[f"votes{k}"]), cast(pd.Series, out[f"union{k}"])
         out[f"votes{k}"] = votes.mask(votes.isna() & union.eq(""), 0)
     won, lost = _marked(frame, by_target.get("won")), _marked(frame, by_target.get("lost"))
-    certified = pd.Series("", index=frame.index, dtype=object)
-    certified[won & ~lost] = "won"
-    certified[lost & ~won] = "lost"
-    certified[won & lost] = "both"
-    out["certified"] = certified
+    marked = np.select([won & ~lost, lost & ~won, won & lost], ["won", "lost", "both"], "").astype(object)
+    out["certified"] = pd.Series(marked, index=frame.index, dtype=object)
     result = pd.DataFrame(out, index=frame.index)
     result["category"] = ""
     result["tally_type"] = ""  # the report lists the last election of a case without saying which kind

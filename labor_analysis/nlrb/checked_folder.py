@@ -72,11 +72,13 @@ def _quoted(cells: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One file about to be written: its header, each column's cells as text, and the CSV's bytes."""
+    """One file about to be written: its header, each column's cells as text, the CSV's bytes and the length of
+    its longest cell (in characters)."""
 
     header: list[str]
     columns: list[list[str]]
     data: bytes
+    longest: int
 
 
 def render(frame: pd.DataFrame) -> Rendered:
@@ -91,9 +93,13 @@ def render(frame: pd.DataFrame) -> Rendered:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(zip(*columns))
-        return Rendered(header, columns, buffer.getvalue().encode("utf-8"))
-    lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns)))]
-    return Rendered(header, columns, ("\n".join(lines) + "\n").encode("utf-8"))
+        return Rendered(header, columns, buffer.getvalue().encode("utf-8"), _longest(columns))
+    lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns))), ""]
+    return Rendered(header, columns, "\n".join(lines).encode("utf-8"), _longest(columns))  # "": the last line end
+
+
+def _longest(columns: list[list[str]]) -> int:
+    return max((max(map(len, cells), default=0) for cells in columns), default=0)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -118,7 +124,7 @@ def parsed(name: str, rendered: Rendered) -> RawTable | None:
         return None
     if b"\x00" in rendered.data or b"\r" in rendered.data:
         return None
-    if any(max(map(len, cells)) > MAX_CELL_BYTES // 4 for cells in rendered.columns):
+    if rendered.longest > MAX_CELL_BYTES // 4:
         return None
     frame = {}
     for column, cells in zip(header, rendered.columns):
@@ -203,6 +209,33 @@ def check_cell_sizes(frames: Mapping[str, pd.DataFrame], origin: Callable[[str],
                         f"{name}.csv, column {column!r}: a cell of {size:,} bytes, over the limit of "
                         f"{MAX_CELL_BYTES:,} (value {_short(cell)!r}){found}"
                     )
+
+
+def render_checked(
+    frames: Mapping[str, pd.DataFrame], origin: Callable[[str], str]
+) -> tuple[dict[str, pd.DataFrame], dict[str, Rendered], dict[str, int]]:
+    """The frames as written (`repair_and_count`), each rendered (`render`), and the counts of the repair and of
+    formula-like cells; ImportContractError for a cell too long (`check_cell_sizes`).
+
+    Counted on the rendered cells of the text columns (a missing cell renders as "", which counts for nothing):
+    the frames are copied, repaired and rendered again only where a text cell holds a carriage return (rare)."""
+    rendered = {name: render(frame) for name, frame in frames.items()}
+    if any(b"\r" in r.data for r in rendered.values()):  # only a text cell can hold one
+        written, counts = repair_and_count(frames)
+        check_cell_sizes(written, origin)
+        return written, {name: render(frame) for name, frame in written.items()}, counts
+    if any(r.longest > MAX_CELL_BYTES // 4 for r in rendered.values()):  # 4 bytes at most per character
+        check_cell_sizes(frames, origin)
+    texts = []
+    for name, frame in frames.items():
+        position = {column: k for k, column in enumerate(frame.columns)}
+        for column in _text_columns(frame):
+            kind = pd.api.types.infer_dtype(frame[column].to_numpy(dtype=object), skipna=True)
+            texts.append(
+                rendered[name].columns[position[column]] if kind in ("string", "empty") else _texts(frame[column])
+            )
+    counts = {CARRIAGE_RETURNS_REPLACED: 0, TEXT_LIKE_A_FORMULA: sum(_formula_like(cells) for cells in texts)}
+    return dict(frames), rendered, counts
 
 
 def check(

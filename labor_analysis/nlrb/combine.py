@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from .reader import RESULT, TALLY
-from .rows import MERGED_OTHER_FILE, MERGED_RESULT, SKIP_NO_TALLY, counts_differ
+from .rows import COUNTED, MERGED_OTHER_FILE, MERGED_RESULT, SKIP_NO_TALLY, counts_differ
 from .tally_rows import plain
 
 
@@ -64,37 +63,43 @@ def merge_files(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreement]
         return []
     disagreements: list[Disagreement] = []
     matched: set[int] = set()  # kept rows that already absorbed a row of another file
-    file_of = dict(zip(rows.index.tolist(), rows["file"].tolist()))
     record = ["record"] if "record" in rows.columns else []  # a report's row joins a tally in attach_results
+    file_of = dict(zip(rows.index.tolist(), rows["file"].tolist()))
     for columns in (
         ["case_number", "unit_id", "kind", "tally_date", "revised", *record],
         ["case_number", "kind", "tally_date", "revised", *record],
     ):
-        live = rows[rows["fate"].eq("")]
+        live = rows.loc[rows["fate"].eq(""), ["file", *columns]]
         key = live[columns].copy()
         if "unit_id" in columns:  # same-day groups with one unit letter: matched in order
             key["n"] = live.groupby(["file", *columns]).cumcount()
         else:  # unit letters differ: only where the tally is unambiguous in both files
-            key = key[~key.assign(file=live["file"]).duplicated([*columns, "file"], keep=False)]
+            key = key[~live.duplicated(["file", *columns], keep=False)]
             key = key[~key.index.isin(matched)]
-        kept: dict[tuple, int] = {}
-        for i, k in zip(key.index.tolist(), zip(*(plain(key[c]) for c in key.columns))):
-            first = kept.get(k)
-            if first is None or file_of[first] == file_of[i]:
-                kept.setdefault(k, i)
-                continue
-            if "unit_id" not in columns and counts_differ(rows.loc[first], rows.loc[i]):
+        # the first row of each key is kept; a later row of the key from another file repeats its tally (a file
+        # has each key once: `n` numbers a file's repeats, the second pass keeps the unambiguous ones)
+        group = key.groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy()
+        index = key.index.to_numpy()
+        first = pd.Series(index).groupby(group).transform("first").to_numpy()
+        repeats = [(i, leader) for i, leader in zip(index.tolist(), first.tolist()) if file_of[leader] != file_of[i]]
+        recs = _recs(rows, pd.Index(sorted({r for pair in repeats for r in pair})))
+        merged: dict[int, int] = {}  # row -> the row it merges into
+        for i, leader in repeats:
+            used, other = recs[leader], recs[i]
+            if "unit_id" not in columns and counts_differ(used, other):
                 continue  # another letter and other counts: another unit, not the same tally
-            rows.at[i, "fate"] = MERGED_OTHER_FILE
-            rows.at[i, "merged_into"] = first
-            matched.add(first)
-            disagreement = _disagreement(rows.loc[first], rows.loc[i], file_names)
+            merged[i] = leader
+            matched.add(leader)
+            disagreement = _disagreement(used, other, file_names)
             if disagreement is not None:
                 disagreements.append(disagreement)
+        if merged:
+            rows.loc[list(merged), "fate"] = MERGED_OTHER_FILE
+            rows.loc[list(merged), "merged_into"] = list(merged.values())
     return disagreements
 
 
-def _disagreement(used: pd.Series, other: pd.Series, file_names: list[str]) -> Disagreement | None:
+def _disagreement(used: dict, other: dict, file_names: list[str]) -> Disagreement | None:
     """How two files' rows of the same tally differ; None when they agree."""
     differ = counts_differ(used, other)
     if used["unit_id"] != other["unit_id"]:
@@ -108,7 +113,7 @@ def _listed(used: pd.Series | dict, other: pd.Series | dict, differ: list[str], 
         used["case_number"],
         used["unit_id"],
         used["kind"],
-        used["tally_date"].strftime("%Y-%m-%d"),
+        pd.Timestamp(used["tally_date"]).strftime("%Y-%m-%d"),  # a Timestamp, or nanoseconds from `_recs`
         tuple(differ),
         file_names[used["file"]],
         file_names[other["file"]],
@@ -122,10 +127,11 @@ SHARED_FIGURES = ("eligible", "votes1", "votes2", "votes3", "against")
 
 
 def _recs(rows: pd.DataFrame, index: pd.Index) -> dict[int, dict]:
-    """Plain records of some rows (looking a row up in a frame costs a thousand times more)."""
-    columns = ["case_number", "unit_id", "kind", "tally_date", "file", "certified", *SHARED_FIGURES]
+    """Plain records of some rows, the columns merging and joining compare and a disagreement lists (looking a row
+    up in a frame costs a thousand times more)."""
+    columns = ["case_number", "unit_id", "kind", "tally_date", "file", "certified", *COUNTED]
     part = rows.loc[index, columns]
-    values = zip(*(part[c].tolist() for c in columns))
+    values = zip(*(plain(part[c]) for c in columns))  # dates as nanoseconds: a Timestamp per row costs more
     return {i: dict(zip(columns, v)) for i, v in zip(index, values)}
 
 
@@ -187,7 +193,7 @@ def attach_results(rows: pd.DataFrame, file_names: list[str]) -> list[Disagreeme
     fate, into = rows["fate"].to_numpy(dtype=object, copy=True), rows["merged_into"].to_numpy(copy=True)
     certified: dict[int, str] = {}
     certified_file: dict[int, int] = {}
-    position = pd.Series(np.arange(len(rows)), index=rows.index)
+    position = dict(zip(rows.index.tolist(), range(len(rows))))  # a dict: a Series lookup per row costs 10 us
     for i, chosen in sorted(joined.items()):
         report, tally = results[i], tallies[chosen]
         fate[position[i]], into[position[i]] = MERGED_RESULT, chosen

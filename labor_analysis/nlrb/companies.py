@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -103,12 +102,41 @@ def key(name: str) -> str:
     return " ".join(words)
 
 
+#: Joins names for `keys`: no name `key` reads holds it (else they are keyed one by one).
+_SEPARATOR = "\x00"
+_NOT_ALPHANUMERIC_OR_SEPARATOR = re.compile(r"[^a-z0-9\x00]+")
+
+
+def keys(names: list[str]) -> list[str]:
+    """`key` of each name, the text rules applied to all the names at once (joined by NUL: a regex over one long
+    text costs a fraction of a call per name); the same keys, since no rule reaches across a NUL."""
+    if not all(names):  # empty names (most trade names) are keyed "" without joining them in
+        filled = [n for n in names if n]
+        found = iter(keys(filled))
+        return [next(found) if n else "" for n in names]
+    joined = _SEPARATOR.join(names)
+    if joined.count(_SEPARATOR) != max(len(names) - 1, 0):  # a name holds a NUL: one by one
+        return [key(n) for n in names]
+    text = joined.lower().replace("&", " and ").replace("'", "")
+    text = _NOT_ALPHANUMERIC_OR_SEPARATOR.sub(" ", text)
+    text = _SPLIT_LETTERS.sub(lambda m: m.group(1).replace(" ", ""), text)
+    out = []
+    for part in text.split(_SEPARATOR) if names else []:
+        words = part.split()
+        while words and words[-1] in LEGAL_SUFFIXES:
+            words.pop()
+        while words and words[0] == "the":
+            words.pop(0)
+        out.append(" ".join(words))
+    return out
+
+
 @lru_cache(maxsize=1 << 16)
 def parts(employer: str) -> tuple[str, str]:
     """The legal employer and the trade name of a case name: the parent for "X, a subsidiary of Y", X and Y for
     "X d/b/a Y" ("" where there is none); a former name ("f/k/a") is dropped."""
     lower = employer.lower()  # each rule needs these letters (in any case): most names skip the rule's regex
-    name = FORMERLY.sub("", employer) if "f" in lower else employer
+    name = FORMERLY.sub("", employer) if "f" in lower and "k" in lower else employer
     parent = SUBSIDIARY.split(name, maxsplit=1) if "b" in lower and "d" in lower else [name]
     if len(parent) == 2 and key(parent[1]):
         name = parent[1]
@@ -116,8 +144,16 @@ def parts(employer: str) -> tuple[str, str]:
     return legal.strip(" ,;"), (trade[0] if trade else "").strip(" ,;")
 
 
+@cache
+def _alias_start() -> re.Pattern[str]:
+    """A key that some alias row's words start (a quick test first: most keys have none)."""
+    return re.compile("(?:" + "|".join(re.escape(a.match) for a in aliases()) + r")(?: |\Z)")
+
+
 def _candidates(name_key: str) -> tuple[Alias, ...]:
     """The alias rows whose words start `name_key`, whatever their dates (most keys have none)."""
+    if not _alias_start().match(name_key):
+        return ()
     return tuple(a for a in aliases() if name_key == a.match or name_key.startswith(a.match + " "))
 
 
@@ -145,17 +181,26 @@ def companies(employers: pd.Series, days: pd.Series) -> pd.Series:
     codes, names = pd.factorize(employers.to_numpy(dtype=object))
     uses = np.bincount(codes, minlength=len(names))
     legal_trade = [parts(e) for e in names]
-    keys = [key(legal) or key(trade) for legal, trade in legal_trade]
-    spellings: dict[str, Counter[str]] = {}
-    for k, (legal, _), n in zip(keys, legal_trade, uses):
-        spellings.setdefault(k, Counter())[_without_suffix(legal)] += int(n)
+    legal_keys = keys([legal for legal, _ in legal_trade])
+    trade_keys = keys([trade for _, trade in legal_trade])
+    name_keys = [own or trade for own, trade in zip(legal_keys, trade_keys)]
+    spellings: dict[str, dict[str, int]] = {}  # key -> spelling -> elections, spellings in order of appearance
+    for k, (legal, _), n in zip(name_keys, legal_trade, uses.tolist()):
+        spelling, counted = _without_suffix(legal), spellings.setdefault(k, {})
+        counted[spelling] = counted.get(spelling, 0) + n
     chosen = {
-        k: max(c.items(), key=lambda item: (item[0] != item[0].upper(), item[1], item[0]))[0]
+        # one spelling (most keys): itself; else mixed case first, then the most used, then the last in order
+        k: next(iter(c))
+        if len(c) == 1
+        else max(c.items(), key=lambda item: (item[0] != item[0].upper(), item[1], item[0]))[0]
         for k, c in spellings.items()
     }
-    by_name = np.array([chosen.get(k) or "" for k in keys], dtype=object)
+    by_name = np.array([chosen.get(k) or "" for k in name_keys], dtype=object)
     out = by_name[codes]
-    dated = [(_candidates(k), _candidates(key(trade)) if trade else ()) for k, (_, trade) in zip(keys, legal_trade)]
+    dated = [
+        (_candidates(k), _candidates(t) if trade else ())
+        for k, t, (_, trade) in zip(name_keys, trade_keys, legal_trade)
+    ]
     matched = np.array([bool(own or trade) for own, trade in dated], dtype=bool)
     day_of = days if isinstance(days, pd.Series) else pd.Series(days)
     for position in np.flatnonzero(matched[codes]):
@@ -170,13 +215,15 @@ def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200
     the same first word (difflib ratio at least `cutoff`), the most frequent first, at most `limit`."""
     counts = company_names[company_names != ""].value_counts()
     by_key: dict[str, str] = {}
-    for name in counts.index:
-        by_key.setdefault(key(name), name)
+    names = counts.index.tolist()
+    for name_key, name in zip(keys(names), names):
+        by_key.setdefault(name_key, name)
     blocks: dict[str, list[str]] = {}
     for k in by_key:
         if k:
             blocks.setdefault(k.split()[0], []).append(k)
     pairs = []
+    matcher = difflib.SequenceMatcher(None, "", "")
     for block in blocks.values():
         lengths = [len(k) for k in block]
         for i, a in enumerate(block):
@@ -185,15 +232,16 @@ def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200
             near = [b for b, n in zip(block[i + 1 :], lengths[i + 1 :]) if 2.0 * min(size, n) / (size + n) >= cutoff]
             if not near:
                 continue
-            matcher = difflib.SequenceMatcher(None, "", a)  # seq2 is the one difflib caches
+            matcher.set_seq2(a)  # seq2 is the one difflib caches
             for b in near:
                 matcher.set_seq1(b)
                 if matcher.quick_ratio() >= cutoff:
                     ratio = matcher.ratio()
                     if ratio >= cutoff:
                         pairs.append((by_key[a], by_key[b], ratio))
-    pairs.sort(key=lambda p: (-(counts[p[0]] + counts[p[1]]), p[0], p[1]))
+    uses = dict(zip(names, counts.tolist()))  # a Series lookup per pair costs more than the pair's ratio
+    pairs.sort(key=lambda p: (-(uses[p[0]] + uses[p[1]]), p[0], p[1]))
     return [
-        {"company": a, "elections": int(counts[a]), "near": b, "near_elections": int(counts[b]), "ratio": round(r, 3)}
+        {"company": a, "elections": uses[a], "near": b, "near_elections": uses[b], "ratio": round(r, 3)}
         for a, b, r in pairs[:limit]
     ]

@@ -29,7 +29,7 @@ import pandas as pd
 from .companies import companies
 from .reader import RESULT, TALLY
 from .rows import IMPORTED_FIRST, IMPORTED_REVISION, SKIP_REVISION_UNIONS
-from .tally_rows import NO_DATE, plain, slug
+from .tally_rows import NO_DATE, plain, slug, slugs
 
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
 MORE_CHALLENGED = "revisions with more challenged ballots than the first count (kept: the NLRB's latest count)"
@@ -121,6 +121,8 @@ def _check_revisions(
     has more challenged ballots than the first count: kept, as the NLRB's latest count (a correction)."""
     respelt, more_challenged = 0, []
     for number, e in enumerate(elections):
+        if len(e.rows) == 1:  # most elections: no revision to check
+            continue
         first = recs[e.rows[0]]
         names = _names(first["ballot"])
         kept = [e.rows[0]]
@@ -466,13 +468,19 @@ def _tallies(
 
 def _election_ids(frame: pd.DataFrame) -> pd.Series:
     """`<case>[-<unit>][-rerun|-runoff][-N]-<yyyy>`, N numbering elections that would otherwise share an id."""
-    unit = frame["unit_id"].map(lambda u: "" if u.upper() in ("", "A") else "-" + slug(u))
+    units = {u: "" if u.upper() in ("", "A") else "-" + slug(u) for u in frame["unit_id"].unique()}
+    unit = frame["unit_id"].map(units)
     kind = frame["kind"].map(lambda k: "" if k == "initial" else "-" + k)
     year = frame["count_date"].dt.year.astype(str)
-    base = frame["case"].map(slug) + unit + kind
-    ordered = frame.sort_values(["count_date", "same_day_group"], kind="stable")
-    n = ordered.groupby([base[ordered.index], year[ordered.index]]).cumcount().reindex(frame.index) + 1
-    return base + n.map(lambda k: "" if k == 1 else f"-{k}") + "-" + year
+    base = pd.Series(slugs(frame["case"].tolist()), index=frame.index, dtype=object) + unit + kind
+    # elections sharing base and year (one key: the year is the last four characters), numbered in count order
+    shared = pd.factorize(base + "-" + year)[0]
+    ordered = frame.index.get_indexer(frame.sort_values(["count_date", "same_day_group"], kind="stable").index)
+    n = pd.Series(shared[ordered]).groupby(shared[ordered]).cumcount().to_numpy()
+    number = np.empty(len(frame), dtype=np.int64)
+    number[ordered] = n + 1
+    suffix = np.where(number == 1, "", np.char.add("-", number.astype(str))).astype(object)
+    return base + suffix + "-" + year
 
 
 ELECTION_COLUMNS = [

@@ -97,7 +97,7 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
     """`rows` (the tally-row frame of several files, with a `file` column) with `kind`, `ballot`, `self_det`,
     `revised` and `fate` columns: steps 1-6 above. Kept rows have an empty fate; merged rows name the
     position of the row they merged into in `merged_into`."""
-    rows = rows.reset_index(drop=True).copy()
+    rows = rows.reset_index(drop=True)  # a new frame: the caller's is left as it was
     rows["fate"] = ""
     rows["merged_into"] = -1
     rows["kind"] = rows["tally_type"].str.lower().map(KINDS).fillna("").astype(object)
@@ -127,7 +127,7 @@ def classify(rows: pd.DataFrame) -> pd.DataFrame:
 def _merge_repeats(rows: pd.DataFrame) -> None:
     """Step 5: a row repeating another row's counts for the same case, unit and tally date merges into the first."""
     live = rows["fate"].eq("")
-    key = rows.loc[live, list(_REPEAT_KEY)].astype(object).where(rows.loc[live, list(_REPEAT_KEY)].notna(), None)
+    key = rows.loc[live, list(_REPEAT_KEY)]  # typed: a missing count equals a missing count (dropna=False)
     first = key.groupby(list(_REPEAT_KEY), dropna=False, sort=False).ngroup()
     leader = pd.Series(key.index, index=key.index).groupby(first.to_numpy()).transform("min")
     repeats = leader.index[leader.to_numpy() != leader.index.to_numpy()]
@@ -144,7 +144,7 @@ def _join_split_ballots(rows: pd.DataFrame) -> None:
         live &= rows["record"].ne(RESULT)
     live = rows.index[live]
     key = ["file", "case_number", "unit_id", "kind", "tally_date", "eligible", "void", "challenged"]
-    same = rows.loc[live, key].astype(object).where(rows.loc[live, key].notna(), None)
+    same = rows.loc[live, key]  # typed: a missing count equals a missing count (duplicated, dropna=False)
     same = same[same.duplicated(keep=False)]  # only rows sharing the key can be halves of one ballot
     for _, group in same.groupby(key, dropna=False, sort=False):
         if len(group) != 2:
@@ -160,10 +160,14 @@ def _join_split_ballots(rows: pd.DataFrame) -> None:
         rows.at[second, "merged_into"] = first
 
 
-def counts_differ(a: pd.Series, b: pd.Series) -> list[str]:
-    """The count columns on which two tally rows disagree (missing equals missing)."""
+#: The count columns of a tally row that two files' rows of one tally are compared on.
+COUNTED = ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged")
+
+
+def counts_differ(a: pd.Series | dict, b: pd.Series | dict) -> list[str]:
+    """The count columns on which two tally rows (frame rows or plain records) disagree (missing equals missing)."""
     out = []
-    for c in ("eligible", "void", "votes1", "votes2", "votes3", "against", "challenged"):
+    for c in COUNTED:
         x, y = a[c], b[c]
         if not ((pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and int(x) == int(y))):
             out.append(c)

@@ -40,7 +40,7 @@ def case_sources(elections: pd.DataFrame) -> pd.DataFrame:
             "source_id": "nlrb-case-" + cases["case_number"],
             "publisher": PUBLISHER,
             "title": "Case " + cases["case_number"] + " (" + cases["employer"] + ")",
-            "url": cases["case_number"].map(lambda c: CASE_URL.format(case=c)),
+            "url": pd.Series([CASE_URL.format(case=c) for c in cases["case_number"].tolist()], index=cases.index),
             "published": "",
             "note": "Case page with the tallies and documents of the case",
         },

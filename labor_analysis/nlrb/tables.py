@@ -74,23 +74,19 @@ def _csv(data: bytes, name: str) -> pd.DataFrame:
         raise NlrbFileError(f"{name}: not readable as CSV ({str(exc).strip()})") from None
 
 
-def _header_rows(cells: pd.DataFrame) -> list[int]:
-    """Positions of the header rows of a sheet: the first among its first rows holding a "Case Number" cell,
-    then every later row holding one exactly (a stacked table's header)."""
-    if cells.empty:
+def _header_rows(grid: np.ndarray) -> list[int]:
+    """Positions of the header rows of a sheet (its cells): the first among its first rows holding a "Case Number"
+    cell, then every later row holding one exactly (a stacked table's header)."""
+    if grid.size == 0:
         return []
-    top = cells.head(HEADER_SEARCH_ROWS)
+    top = grid[:HEADER_SEARCH_ROWS].tolist()
     first = next(
-        (
-            i
-            for i, row in enumerate(top.itertuples(index=False))
-            if any(isinstance(v, str) and v.strip() == HEADER_MARKER for v in row)
-        ),
+        (i for i, row in enumerate(top) if any(isinstance(v, str) and v.strip() == HEADER_MARKER for v in row)),
         None,
     )
     if first is None:
         return []
-    later = (cells.iloc[first + 1 :].to_numpy() == HEADER_MARKER).any(axis=1).nonzero()[0] + first + 1
+    later = (grid[first + 1 :] == HEADER_MARKER).any(axis=1).nonzero()[0] + first + 1
     return [first, *(int(i) for i in later)]
 
 
@@ -160,12 +156,12 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
     blank_rows = title_rows = tables = 0
     headers_read: list[list[str]] = []
     for sheet, cells in sheets:
-        headers = _header_rows(cells)
+        grid = cells.to_numpy(dtype=object)
+        headers = _header_rows(grid)
         if not headers:
             continue
         used.append(sheet)
         place = f"{name}, sheet {sheet!r}" if workbook else name
-        grid = cells.to_numpy(dtype=object)
         filled_grid = _filled(grid)
         for k, at in enumerate(headers):
             header = [str(v).strip() if isinstance(v, str) else "" for v in grid[at]]
