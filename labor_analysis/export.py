@@ -221,11 +221,16 @@ class _Positions:
 
 
 class _Header:
-    """Title, subtitle and source line laid out around the plot for one size preset."""
+    """Title, subtitle and source line laid out around the plot for one size preset.
 
-    def __init__(self, fig: Figure, title: str, subtitle: str, source: str) -> None:
+    A preset without the subtitle (the social card) sets `kept` in its place: the words the title needs to stay
+    true (which elections a listing chart shows), or nothing.
+    """
+
+    def __init__(self, fig: Figure, title: str, subtitle: str, source: str, kept: str = "") -> None:
         self.fig = fig
         self.strings = (title, subtitle, source)
+        self.kept = kept
         self.artists: list[Text] = []
 
     def place(self, preset: SizePreset, plot_height_in: float) -> None:
@@ -240,7 +245,7 @@ class _Header:
         specs = (
             (title, max(TITLE_SIZE * s, preset.min_font_pt), "bold", COLORS["text"]),
             (
-                subtitle if preset.with_subtitle else "",
+                subtitle if preset.with_subtitle else self.kept,
                 max(SUBTITLE_SIZE * s, preset.min_font_pt),
                 "normal",
                 COLORS["muted_text"],
@@ -287,17 +292,52 @@ class _Header:
         self.artists = []
 
 
+#: The most passes of the layout engine over one figure (`_lay_out`): words beside bars converge in three or four.
+_LAYOUT_PASSES = 6
+
+
 def _lay_out(fig: Figure) -> None:
-    """Run the figure's layout engine once, with the Agg renderer at the figure's dpi, then switch it off.
+    """Run the figure's layout engine, with the Agg renderer at the figure's dpi, then switch it off.
 
     `savefig` with a layout engine draws every image twice: a layout pass with the format's own renderer, then the
     drawing. Laid out once per size here, each format is drawn once, and every format of a size shares one layout
-    (the PNG's: text measured at the output's resolution).
+    (the PNG's: text measured at the output's resolution). One pass, or more while words set in data coordinates
+    stick out of the layout's frame (`_sticking_out`).
     """
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.execute(fig)
+        for _ in range(_LAYOUT_PASSES - 1):
+            if not _sticking_out(fig, engine.get()["rect"]):
+                break
+            engine.execute(fig)
     fig.set_layout_engine(None)
+
+
+def _sticking_out(fig: Figure, rect: tuple[float, float, float, float]) -> bool:
+    """Whether words an Axes sets in data coordinates (a bar's number, a dot's result) reach past the layout's
+    frame `rect` (left, bottom, width, height as figure fractions).
+
+    The constrained layout makes room beside the Axes for such words, but their place moves as the Axes shrinks, so
+    one pass can leave them past the image's edge at a narrow size (a print column); each further pass closes in.
+    """
+    renderer = _renderer(fig)
+    left, bottom, width, height = rect
+    frame = fig.transFigure.transform([(left, bottom), (left + width, bottom + height)])
+    slack = 1.0  # a pixel of antialiasing
+    for ax in fig.axes:
+        for text in ax.texts:
+            if not (text.get_visible() and text.get_text().strip()):
+                continue
+            box = text.get_window_extent(renderer)
+            if (
+                box.x0 < frame[0][0] - slack
+                or box.y0 < frame[0][1] - slack
+                or box.x1 > frame[1][0] + slack
+                or box.y1 > frame[1][1] + slack
+            ):
+                return True
+    return False
 
 
 class _SubsetFontFile:
@@ -390,8 +430,11 @@ def render_images(
     source: str,
     formats: Sequence[str] = FORMATS,
     sizes: Sequence[str] = tuple(SIZE_PRESETS),
+    kept: str = "",
 ) -> dict[tuple[str, str], bytes]:
     """The finished chart as image bytes per (size, format): title, subtitle and source line laid out around `fig`.
+
+    A size without the subtitle (social) sets `kept` in its place: what the title needs to stay true, or nothing.
 
     The figure's own size is the plot area at web size; each preset re-lays it out so nothing clips, once, and
     its formats are drawn from that one layout (`_lay_out`). Every size is laid out from the same start, so an
@@ -404,7 +447,7 @@ def render_images(
     original_size = fig.get_size_inches().copy()
     original_dpi = fig.dpi
     original_engine = fig.get_layout_engine()
-    header = _Header(fig, title, subtitle, source)
+    header = _Header(fig, title, subtitle, source, kept)
     with (
         mpl.style.context(house_rc(), after_reset=True),  # defaults first: a global style must not leak in
         _subsets_made_once(),
@@ -446,18 +489,20 @@ def finalise(
     sizes: Sequence[str] = tuple(SIZE_PRESETS),
     headline: str = "",
     record: str = "",
+    kept: str = "",
 ) -> ChartRecord:
     """Add title, subtitle and source line to `fig`, then write every format x size, the data CSV and the alt text.
 
     Files go to `out_dir` as `<slug>-<size>.<format>`, `<slug>.csv`, `<slug>.txt`, each written atomically
-    (see `render_images` for the layout). `record` names the primary record for the source line (`source_line`).
+    (see `render_images` for the layout). `record` names the primary record for the source line (`source_line`);
+    `kept`, the words a size without the subtitle sets in its place (which rows a listing chart shows).
     """
     formats, sizes = parse_formats(formats), parse_sizes(sizes)
     out = ensure_outside_data(out_dir, ds.data_dir, "charts")
     sources = tuple(cited_sources(ds, source_ids))
     line = source_line(ds, source_ids, record)
     files: dict[str, str] = {}
-    images = render_images(fig, title=title, subtitle=subtitle, source=line, formats=formats, sizes=sizes)
+    images = render_images(fig, title=title, subtitle=subtitle, source=line, formats=formats, sizes=sizes, kept=kept)
     for (size_name, fmt), image in images.items():
         name = f"{slug}-{size_name}.{fmt}"
         write_atomic(out / name, image)

@@ -220,8 +220,9 @@ def _spending(draw: st.DrawFn, source: str) -> list[Row]:
 
 
 @st.composite
-def data_folders(draw: st.DrawFn, max_elections: int = 4) -> Folder:
-    """A valid data folder of 1 to `max_elections` elections (see the module docstring for what varies)."""
+def data_folders(draw: st.DrawFn, max_elections: int = 4, min_elections: int = 1) -> Folder:
+    """A valid data folder of `min_elections` (1) to `max_elections` elections (see the module docstring for what
+    varies)."""
     sources = [
         {
             "source_id": "nlrb-tally",
@@ -232,7 +233,7 @@ def data_folders(draw: st.DrawFn, max_elections: int = 4) -> Folder:
         },
         {"source_id": "outlet", "publisher": "An outlet, Inc.", "title": 'A story with "quotes", and commas'},
     ]
-    n = draw(st.integers(1, max_elections))
+    n = draw(st.integers(min_elections, max_elections))
     elections, blocks = [], []
     for index in range(n):
         election, rows = draw(_election(index, draw(st.sampled_from(("nlrb-tally", "outlet")))))

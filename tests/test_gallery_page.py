@@ -75,7 +75,7 @@ def test_a_listing_chart_shows_what_fits_and_says_which():
         }
     )
     data = table[["election_id"]].assign(label=[f"Workplace {i}, Town" for i in range(n)])
-    shown, words = largest_listed(data, table)
+    shown, words, _ = largest_listed(data, table)
     assert list(shown["election_id"]) == [f"e{i}" for i in range(5, n)]  # the largest, in their order
     assert f"the {MAX_LISTED} largest units of the {n} elections" in words
     small = data.head(MAX_LISTED)
@@ -112,7 +112,7 @@ def test_listed_elections_that_share_a_workplace_name_are_named_by_their_city():
         }
     )
     data = table[["election_id"]].assign(label=[f"label {i}" for i in range(n)])
-    shown, words = largest_listed(data, table)
+    shown, words, _ = largest_listed(data, table)
     labels = dict(zip(shown["election_id"], shown["label"]))
     assert labels[f"e{n - 1}"] == f"label {n - 1}"  # a code keeps its label, which names its place
     assert labels["e3"] == "Mesa, Ariz., 2022" and "e0" not in labels  # the smallest two are not shown

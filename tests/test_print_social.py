@@ -13,13 +13,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from strategies import data_folders
 
 from labor_analysis import export, load, summary
 from labor_analysis.charts import Chart, chart_plan
-from labor_analysis.charts.turnout import over_eligible
+from labor_analysis.charts._base import MAX_LISTED
+from labor_analysis.charts.challenged import challenged_margin_data
+from labor_analysis.charts.timeline import timeline_data
+from labor_analysis.charts.turnout import over_eligible, turnout_all_data
+from labor_analysis.charts.votes import vote_shares_all_data
 from labor_analysis.gallery import chosen_elections
 from labor_analysis.loading import Dataset
 from labor_analysis.nlrb import import_files
@@ -38,11 +43,12 @@ def laid_out(chart: Chart, size: str) -> tuple[Figure, list[tuple[str, float, Bb
     fig = chart.figure()
     if not hasattr(fig.canvas, "get_renderer"):
         FigureCanvasAgg(fig)
-    header = export._Header(fig, chart.spec.title, chart.spec.subtitle, chart.source_line)
+    header = export._Header(fig, chart.spec.title, chart.spec.subtitle, chart.source_line, chart.spec.selection)
     with mpl.style.context(house_rc(), after_reset=True):
         export._TextSizes(fig).scale(preset.font_scale, preset.min_font_pt)
         header.place(preset, fig.get_size_inches()[1] * preset.plot_scale)
         fig.set_dpi(preset.dpi)
+        export._lay_out(fig)
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         hidden = set()
@@ -73,6 +79,10 @@ def text_problems(fig: Figure, texts: list[tuple[str, float, Bbox]], floor: floa
             found.append(f"{words!r} at {points:.2f} pt")
         if box.x0 < -TOLERANCE_PX or box.y0 < -TOLERANCE_PX or box.x1 > width + TOLERANCE_PX or box.y1 > height + 1:
             found.append(f"{words!r} clipped")
+    for legend in fig.findobj(Legend):  # a legend's keys too, not only its words
+        box = legend.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+        if box.x0 < -TOLERANCE_PX or box.y0 < -TOLERANCE_PX or box.x1 > width + TOLERANCE_PX or box.y1 > height + 1:
+            found.append(f"legend {[t.get_text() for t in legend.get_texts()]} clipped")
     for i, (a_words, _, a) in enumerate(texts):
         for b_words, _, b in texts[i + 1 :]:
             across = min(a.x1, b.x1) - max(a.x0, b.x0)
@@ -139,17 +149,51 @@ def test_the_charts_of_an_nlrb_import_set_their_text_legibly_inside_and_apart(re
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="open: generated folders still find print-size faults in listing charts (a decisive challenged bar's "
-    "words past the edge, a timeline's words at the right edge, vote-shares-all's axis ticks), see the report",
-    strict=False,
-)
 @given(folder=data_folders(max_elections=3))
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_charts_of_generated_folders_set_their_text_legibly_inside_and_apart(folder):
     with tempfile.TemporaryDirectory() as tmp:
         ds = load(folder.write(Path(tmp) / "data"))
     assert layout_problems(ds, list(SIZE_PRESETS)) == []
+
+
+#: The listing charts (a row each election) and the table of the rows each could list.
+LISTING = {
+    "vote-shares-all": vote_shares_all_data,
+    "turnout-all": turnout_all_data,
+    "timeline": timeline_data,
+    "challenged-margin": challenged_margin_data,
+}
+
+
+@pytest.mark.slow
+@given(folder=data_folders(min_elections=MAX_LISTED + 1, max_elections=MAX_LISTED + 4))
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_listing_chart_of_a_selection_says_which_in_its_social_card_too(folder):
+    """The social card leaves out the subtitle; a listing chart that shows some of the elections keeps the words
+    saying which, or its title (which counts every election) would read as if about the rows shown."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = load(folder.write(Path(tmp) / "data"))
+    specs = {spec.slug: spec for spec in chart_plan(ds, [])[0]}
+    selected = 0
+    for slug, rows in LISTING.items():
+        if slug not in specs:
+            continue
+        spec, listable = specs[slug], len(rows(ds))
+        if not spec.selection:  # every row listed: no more than MAX_LISTED
+            assert len(spec.data) == listable <= MAX_LISTED
+            continue
+        selected += 1
+        assert len(spec.data) < listable
+        assert spec.selection == (
+            f"Shown: the {len(spec.data)} largest units of the {listable} elections, by eligible voters."
+        )
+        assert spec.selection.rstrip(".") in spec.subtitle
+        _, texts = laid_out(Chart(spec, ds), "social")
+        assert spec.selection in [" ".join(words.split()) for words, _, _ in texts]  # wrapped onto lines, maybe
+    assert selected  # a folder of more than MAX_LISTED elections lists a selection on its timeline at least
+    assert specs["timeline"].selection
+    assert layout_problems(ds, list(SIZE_PRESETS), per_election=[]) == []
 
 
 def test_the_print_preset_sets_no_text_under_six_and_a_half_points():

@@ -102,6 +102,7 @@ class Chart:
             source=self.source_line,
             formats=(fmt,),
             sizes=(size,),
+            kept=self.spec.selection,
         )
         return images[(size, fmt)]
 
@@ -131,6 +132,7 @@ class Chart:
             sizes=sizes or tuple(SIZE_PRESETS),
             headline=spec.headline,
             record=spec.record,
+            kept=spec.selection,
         )
 
     def _repr_png_(self) -> bytes:

@@ -8,15 +8,16 @@ imports each of its modules, so a new chart is one addition in one file.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import matplotlib as mpl
 import matplotlib.style
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -52,6 +53,10 @@ class ChartSpec:
     record: str = ""  # the primary record the reported figures come from, for the source line
     #: sources.csv rows the chart cites from outside the data folder (the NLRB release behind data/derived/)
     extra_sources: pd.DataFrame | None = None
+    #: Which rows a listing chart shows when it shows a selection ('Shown: the 8 largest units of the 644
+    #: elections, by eligible voters.'): set at every size, in the social card too, which leaves out the subtitle
+    #: (the title counts every election; without these words it would read as if about the bars shown).
+    selection: str = ""
 
 
 def with_sources(ds: Dataset, sources: pd.DataFrame | None) -> Dataset:
@@ -98,6 +103,7 @@ class RegisteredChart:
             title=tidy(spec.title),
             subtitle=tidy(spec.subtitle + unverified),
             alt_text=tidy(spec.alt_text + unverified),
+            selection=tidy(spec.selection),
         )
 
 
@@ -195,21 +201,51 @@ MAX_LISTED = 8
 #: The most label lines the listed rows of a larger folder's listing chart take together (a name on two lines
 #: counts twice): eight rows of one line, or fewer of two, keep apart in the 16:9 social card.
 MAX_LISTED_LINES = 10
+#: The label lines the rows of a listing chart shown whole take together at most in the 16:9 social card, with no
+#: line saying which (six elections of two bars each, as `challenged-margin` draws our data, keep apart); a listing
+#: of up to MAX_LISTED elections that needs more shows the largest units that fit, and says so.
+WHOLE_LISTED_LINES = 12
+#: The lines the social card gives the words saying which elections a listing chart shows (ChartSpec.selection).
+SELECTION_LINES = 1
 #: The most names a 'Not shown' sentence lists; beyond it, a count.
 MAX_NAMED = 6
 
 
-def largest_listed(data: pd.DataFrame, table: pd.DataFrame, lines_each: int = 1) -> tuple[pd.DataFrame, str]:
+class Listing(NamedTuple):
+    """The rows a listing chart shows, and the words saying which when they are a selection ('' when all)."""
+
+    rows: pd.DataFrame
+    #: For the subtitle: ' Shown: the 8 largest units of the 644 elections, by eligible voters, each named ...'
+    words: str
+    #: For every size, the social card included (ChartSpec.selection): 'Shown: the 8 largest units of the 644
+    #: elections, by eligible voters.'
+    kept: str
+
+
+def largest_listed(
+    data: pd.DataFrame, table: pd.DataFrame, lines_each: int = 1, words_lines: pd.Series | None = None
+) -> Listing:
     """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
 
-    Up to MAX_LISTED rows: all of them, in their order, and no words; beyond, the largest units (most eligible
-    voters, then latest count) whose names take at most MAX_LISTED_LINES lines (MAX_LISTED at most), still in their
-    order, and ' Shown: the 8 largest units of the 644 elections, by eligible voters, ...' `table` is the
-    `results` table the rows come from; `lines_each`, the fewest lines a listed election takes (2 where it gets
-    two bars, each with its number).
+    Up to MAX_LISTED rows that fit the social card (WHOLE_LISTED_LINES): all of them, in their order, and no
+    words; else the largest units (most eligible voters, then latest count) that fit the social card under the
+    words saying which (MAX_LISTED at most), still in their order, and ' Shown: the 8 largest units of the 644
+    elections, by eligible voters, ...' `table` is the `results` table the rows come from; `lines_each`, the
+    fewest lines a listed election takes (2 where it gets two bars, each with its number); `words_lines`, the
+    lines the words beside each row of `data` take. The rows fit the social card under the line saying which
+    (`_rows_fit`), each as many lines as its name or words.
     """
-    if len(data) <= MAX_LISTED:
-        return data, ""
+    beside = words_lines if words_lines is not None else pd.Series(1, index=data.index)
+
+    def lines_of(index: pd.Index, names: pd.Series) -> dict[int, int]:
+        return {
+            i: max(stacked_label(name).count("\n") + 1, lines_each, int(beside[i])) for i, name in zip(index, names)
+        }
+
+    if len(data) <= MAX_LISTED and (
+        "label" not in data or _rows_fit(list(lines_of(data.index, data["label"]).values()), WHOLE_LISTED_LINES)
+    ):
+        return Listing(data, "", "")
     info = table.set_index("election_id")[["eligible_voters", "count_date"]].add_prefix("rank_")
     ranked = data.join(info, on="election_id").sort_values(
         ["rank_eligible_voters", "rank_count_date"], ascending=False, na_position="last", kind="stable"
@@ -222,17 +258,31 @@ def largest_listed(data: pd.DataFrame, table: pd.DataFrame, lines_each: int = 1)
             eid: _listed_label(row, label, several)
             for (eid, row), label, several in zip(named.iterrows(), ranked["label"].iloc[:MAX_LISTED], shared)
         }
-        lines = (
-            max(stacked_label(labels[eid]).count("\n") + 1, lines_each)
-            for eid in ranked["election_id"].iloc[:MAX_LISTED]
-        )
-        fits = int((np.cumsum(list(lines)) <= MAX_LISTED_LINES).sum())
+        top = ranked.iloc[:MAX_LISTED]
+        lines = lines_of(top.index, top["election_id"].map(labels))
+        room = MAX_LISTED_LINES - SELECTION_LINES
+        fits = 1
+        while fits < len(lines) and _rows_fit([lines[i] for i in sorted(ranked.index[: fits + 1])], room):
+            fits += 1
         shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
         shown["label"] = shown["election_id"].map(labels)
-    return shown, (
-        f" Shown: the {len(shown)} largest units of the {len(data):,} elections, by eligible voters, each named by "
-        "its workplace (or its city, where several share one name) and year."
+    which = f"Shown: the {len(shown)} largest units of the {len(data):,} elections, by eligible voters"
+    return Listing(
+        shown,
+        f" {which}, each named by its workplace (or its city, where several share one name) and year.",
+        f"{which}.",
     )
+
+
+def _rows_fit(lines: list[int], room: int) -> bool:
+    """Whether rows taking `lines` lines each (in the order drawn) fit the social card in `room` lines.
+
+    Together they take `room` lines at most; and rows are drawn evenly spaced, each spacing holding half of each
+    of the two rows beside it (two names of three lines side by side need three), so as many spacings as rows
+    of the widest take no more than the social card holds of rows drawn alike (WHOLE_LISTED_LINES).
+    """
+    widest = max((a + b) / 2 for a, b in itertools.pairwise(lines)) if len(lines) > 1 else lines[0]
+    return sum(lines) <= room and len(lines) * widest <= WHOLE_LISTED_LINES
 
 
 def _listed_label(row: pd.Series, label: str, several: bool) -> str:
@@ -269,13 +319,19 @@ def wrap_label(label: str, width: int = 18) -> str:
     return textwrap.fill(str(label), width)
 
 
+#: The longest line of an election's name on an axis (`stacked_label`): the name column leaves the plot room in a
+#: print column.
+LABEL_LINE_CHARS = 26
+
+
 def stacked_label(name: str) -> str:
     """An election's name for an axis: on one line up to 26 characters ('JFK8, Staten Island, N.Y.'), else stacked.
 
     One line keeps rows apart in the short social frame; a longer name breaks with each city on one line with
-    its state and the facility and the year on lines of their own.
+    its state and the facility and the year on lines of their own; where a part is longer than 26 characters
+    ('Carnegie Library of Pittsburgh'), the name fills lines of 26 characters at most.
     """
-    if len(str(name)) <= 26:
+    if len(str(name)) <= LABEL_LINE_CHARS:
         return str(name)
     parts = str(name).split(", ")
     lines: list[str] = []
@@ -284,7 +340,22 @@ def stacked_label(name: str) -> str:
             lines[-1] += f", {part}"
         else:
             lines.append(part)
-    return "\n".join(lines)
+    if max(len(line) for line in lines) <= LABEL_LINE_CHARS:
+        return "\n".join(lines)
+    return textwrap.fill(str(name), LABEL_LINE_CHARS)  # a part too long for a line: filled, as few lines as can be
+
+
+def two_lines(words: str, width: int) -> str:
+    """`words` as they are up to `width` characters, else on two lines as even as the spaces allow, breaking after
+    a comma where both lines keep within `width` ('undecided on the count,\n50% yes'), so words set beside a bar
+    or a dot keep the plot its room in a print column."""
+    words = str(words)
+    if len(words) <= width or " " not in words:
+        return words
+    splits = [(words[:i], words[i + 1 :]) for i, c in enumerate(words) if c == " "]
+    after_comma = [(a, b) for a, b in splits if a.endswith(",") and max(len(a), len(b)) <= width]
+    first, rest = min(after_comma or splits, key=lambda ab: (max(len(ab[0]), len(ab[1])), len(ab[1])))
+    return f"{first}\n{rest}"
 
 
 def style_context() -> AbstractContextManager[None]:

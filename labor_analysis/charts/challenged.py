@@ -134,7 +134,7 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     )
     table = results(ds)
     missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
-    shown, which = largest_listed(data, table, lines_each=2)
+    shown, which, kept = largest_listed(data, table, lines_each=2)
     subtitle = (
         "For each election, the votes between yes and no and the ballots set aside as challenged. "
         "Where enough challenged ballots could close or reverse the gap, the chart says so."
@@ -160,6 +160,7 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         shown,
         lambda: challenged_margin_figure(ds),
         record=tally_record(shown["election_id"]),
+        selection=kept,
     )
 
 

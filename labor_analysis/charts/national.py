@@ -466,6 +466,10 @@ def _bin_label(size_bin: str) -> str:
     return f"{parts[0]}-{parts[1]}" if len(parts[0]) + len(parts[1]) <= 4 else f"{parts[0]}-\n{parts[1]}"
 
 
+#: The most characters the win-rate chart's two legend entries take together to stand side by side in a print column.
+LEGEND_SIDE_BY_SIDE_CHARS = 36
+
+
 def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
     """Bars of the union win rate per unit-size bin, a dashed line at the rate over all sizes, and the data
     folder's record as a line over the sizes of its units (no wider: a record of large units is not a small
@@ -516,8 +520,19 @@ def win_rate_figure(ds: Dataset, tables: Tables) -> Figure:
                 zorder=2.5,
                 label=f"{folder['who']}: won {fmt_int(folder['won'])} of {fmt_int(folder['won'] + folder['lost'])}",
             )
-        # the lines named in a legend over the bars' empty top band, so no words sit on a bar, a count or a line
-        ax.legend(loc="upper right", frameon=False, fontsize=9, handlelength=1.6, borderaxespad=0.2, ncols=2)
+        # the lines named in a legend over the bars' empty top band, so no words sit on a bar, a count or a line;
+        # side by side where both names are short, else one above the other, so a long name ('UPMC Presbyterian
+        # Shadyside: won 1 of 1') keeps inside a print column without squeezing the bars
+        names = ax.get_legend_handles_labels()[1]
+        side_by_side = sum(len(name) for name in names) <= LEGEND_SIDE_BY_SIDE_CHARS
+        ax.legend(
+            loc="upper right",
+            frameon=False,
+            fontsize=9,
+            handlelength=1.6,
+            borderaxespad=0.2,
+            ncols=2 if side_by_side else 1,
+        )
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("Union win rate")

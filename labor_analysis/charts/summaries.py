@@ -131,8 +131,9 @@ def by_year_figure(ds: Dataset) -> Figure:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
         ax.set_ylabel("Elections")
         ax.grid(True, axis="y", color=COLORS["grid"], linewidth=0.8)
+        # three entries side by side reach past a print column's edge: two a row
         ax.legend(
-            loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0
+            loc="lower right", bbox_to_anchor=(1, 1.0), ncols=2, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0
         )
     return fig
 

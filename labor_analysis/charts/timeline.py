@@ -22,6 +22,7 @@ from ..text import (
 from ._base import (
     ChartSpec,
     ChartUnavailable,
+    Listing,
     election_source_ids,
     largest_listed,
     new_figure,
@@ -30,6 +31,7 @@ from ._base import (
     stacked_label,
     style_context,
     tally_record,
+    two_lines,
     yes_no_ballots,
 )
 
@@ -75,9 +77,28 @@ def timeline_data(ds: Dataset) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def dot_words(data: pd.DataFrame) -> pd.Series:
+    """The words beside each election's dot: its result and the yes share, on two lines where long ('undecided on
+    the count,\n50% yes'), so the dot of a late count keeps its words inside a print column."""
+    return pd.Series(
+        [
+            two_lines(label + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes"), 24)
+            for share, label in zip(data["yes_share_pct"], data["result_words"])
+        ],
+        index=data.index,
+        dtype=object,
+    )
+
+
+def timeline_listing(ds: Dataset) -> Listing:
+    """The elections the time line lists (`largest_listed`, the words beside each dot counted in its lines)."""
+    data = timeline_data(ds)
+    return largest_listed(data, results(ds), words_lines=dot_words(data).str.count("\n") + 1)
+
+
 def timeline_figure(ds: Dataset) -> Figure:
     """One row per election in count order: a dot at its count date, filled by its result, with words beside it."""
-    data = largest_listed(timeline_data(ds), results(ds))[0]
+    data = timeline_listing(ds).rows
     dates = pd.to_datetime(data["count_date"])
     with style_context():
         fig = new_figure(0.9 + 0.5 * len(data))
@@ -95,10 +116,10 @@ def timeline_figure(ds: Dataset) -> Figure:
                     linewidth=1.6 if face == "white" else 0.8,
                     label=LEGEND_WORDS[outcome],
                     zorder=4,
+                    clip_on=False,  # a dot at either end of a span of decades in a print column stays whole
                 )
-        for yi, date, share, label in zip(y, dates, data["yes_share_pct"], data["result_words"]):
-            words = label + ("" if pd.isna(share) else f", {fmt_pct(share / 100, 0)} yes")
-            ax.annotate(
+        for yi, date, words in zip(y, dates, dot_words(data)):
+            text = ax.annotate(
                 words,
                 (date, yi),
                 xytext=(8, 0),
@@ -108,10 +129,14 @@ def timeline_figure(ds: Dataset) -> Figure:
                 fontsize=9,
                 color=COLORS["text"],
             )
+            if "\n" in words:  # one line set as before
+                text.set_linespacing(1.0)
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_ylim(-0.6, len(data) - 0.4)
-        start = pd.Timestamp(year=dates.min().year, month=1, day=1)
-        end = pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200)
+        # the whole dot of a count early in January, or at either end of a span of decades, inside the plot
+        pad = max(pd.Timedelta(days=60), (dates.max() - dates.min()) * 0.03)
+        start = min(pd.Timestamp(year=dates.min().year, month=1, day=1), dates.min() - pad)
+        end = max(pd.Timestamp(year=dates.max().year + 1, month=1, day=1) + pd.Timedelta(days=200), dates.max() + pad)
         ax.set_xlim(start, end)
         years = end.year - start.year
         # a tick every 1, 2, 5, 10, ... years: at most about three over a long span, so years keep apart in a print
@@ -160,7 +185,7 @@ def timeline(ds: Dataset) -> ChartSpec:
             if len(data) > 1
             else f"The union did not win the one vote{at}, counted in {dates.min().year}"
         )
-    shown, which = largest_listed(data, results(ds))
+    shown, which, kept = timeline_listing(ds)
     subtitle = (
         "Each election at the date of its count: whether the union won or lost, whether the count left it "
         "undecided, and whether the NLRB later set it aside; and the union's share of the valid votes." + which
@@ -187,4 +212,5 @@ def timeline(ds: Dataset) -> ChartSpec:
         shown,
         lambda: timeline_figure(ds),
         record=tally_record(shown["election_id"]),
+        selection=kept,
     )

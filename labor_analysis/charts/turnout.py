@@ -260,7 +260,7 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         title = fitting_title(
             capitalised(where_known + ranged), f"Turnout ranged from {share(low)} to {headline} {counted}"
         )
-    shown, which = largest_listed(data, table)
+    shown, which, kept = largest_listed(data, table)
     subtitle = (
         "Ballots cast (void and challenged included) as a share of the workers eligible to vote."
         + (" In brackets: how the vote was held." if data["voting_method"].nunique() > 1 else "")
@@ -287,4 +287,5 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         shown,
         lambda: turnout_all_figure(ds),
         record=tally_record(shown["election_id"]),
+        selection=kept,
     )

@@ -27,6 +27,7 @@ from ..text import (
 from ._base import (
     ChartSpec,
     ChartUnavailable,
+    Listing,
     election_source_ids,
     largest_listed,
     left_out_sentence,
@@ -39,6 +40,7 @@ from ._base import (
     style_context,
     tally_record,
     text_color_on,
+    two_lines,
     yes_no_ballots,
 )
 
@@ -193,9 +195,21 @@ def vote_shares_all_data(ds: Dataset) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def result_words(result: str) -> str:
+    """An election's result beside its bar, on two lines where long ('undecided on\nthe count'), so the bars keep
+    their room in a print column."""
+    return two_lines(result, 16)
+
+
+def vote_shares_all_listing(ds: Dataset) -> Listing:
+    """The elections vote-shares-all lists (`largest_listed`, the result beside each bar counted in its lines)."""
+    data = vote_shares_all_data(ds)
+    return largest_listed(data, results(ds), words_lines=data["result"].map(result_words).str.count("\n") + 1)
+
+
 def vote_shares_all_figure(ds: Dataset) -> Figure:
     """Every election as a 100% bar split into yes and no shares, with the 50% line and the outcome in words."""
-    data = largest_listed(vote_shares_all_data(ds), results(ds))[0].iloc[::-1].reset_index(drop=True)  # first on top
+    data = vote_shares_all_listing(ds).rows.iloc[::-1].reset_index(drop=True)  # first on top
     with style_context():
         fig = new_figure(0.9 + 0.46 * len(data))
         ax = fig.add_subplot()
@@ -212,7 +226,10 @@ def vote_shares_all_figure(ds: Dataset) -> Figure:
                 color=text_color_on(COLORS["yes"]),
                 fontweight="bold",
             )
-            ax.text(101.5, float(yi), outcome, va="center", ha="left", color=COLORS["text"])
+            words = result_words(outcome)
+            text = ax.text(101.5, float(yi), words, va="center", ha="left", color=COLORS["text"])
+            if "\n" in words:  # one line set as before
+                text.set_linespacing(1.0)
         majority_line(ax, vertical=True)
         ax.set_yticks(y, [stacked_label(n) for n in data["label"]], linespacing=1.0)
         ax.set_xlim(0, 100)
@@ -240,7 +257,7 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
     at = at_company(ds.elections)
     title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
-    shown, which = largest_listed(data, table)
+    shown, which, kept = vote_shares_all_listing(ds)
     subtitle = (
         "Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
         "Right: the union's result."
@@ -265,4 +282,5 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
         shown,
         lambda: vote_shares_all_figure(ds),
         record=tally_record(data["election_id"]),
+        selection=kept,
     )
