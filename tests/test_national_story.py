@@ -136,3 +136,38 @@ def test_a_company_without_elections_gets_sentences_not_a_traceback(tmp_path, re
         words = set(finding.text.replace(",", " ").replace(".", " ").split())
         assert not words & {"nan", "<NA>", "NaT", "None"}, finding.text
         assert "<b>" not in html.unescape(finding._repr_markdown_().split("Sources:")[0]).replace("\\<", "")
+
+
+def test_the_mail_finding_counts_the_fiscal_years_its_chart_counts(amazon) -> None:
+    """Notebook 06's words on mail voting and its chart agree: the same fiscal years (FY, not calendar years), the
+    same elections, the same rates (the chart reads the committed national tables, the words the national record)."""
+    from labor_analysis.charts.national import (
+        MODE_YEARS,
+        mail_and_in_person,
+        mode_years,
+        national_for,
+        voting_method_data,
+    )
+
+    ds, nation = amazon
+    finding = national_story.voting_methods(ds, nation)
+    chart = voting_method_data(national_for(ds)[0]).set_index("voting_method")
+    table = finding.table
+    for method, row in chart.iterrows():
+        assert (table.at[method, "won"], table.at[method, "lost"]) == (row["won"], row["lost"]), method
+    # brute force from the record: the baseline's decided elections whose count fell in the fiscal years
+    base = nation[~nation["focus"] & nation["outcome"].isin(["won", "lost"])]
+    days = pd.to_datetime(base["count_date"])
+    in_years = (days.dt.year + (days.dt.month >= 10)).between(MODE_YEARS[0], MODE_YEARS[-1])
+    mail = base[in_years & (base["voting_method"] == "mail")]
+    assert table.at["mail", "won"] + table.at["mail", "lost"] == len(mail)
+    years = mode_years()
+    assert years == f"FY{MODE_YEARS[0]}-FY{MODE_YEARS[-1]}"
+    assert f"decided in {years} (fiscal years" in finding.text
+    assert f"{years[2:6]}-{years[-4:]}" not in finding.text.replace(years, "")  # no calendar years beside them
+    rate = fmt_pct(chart.at["mail", "union_win_rate"], 0)
+    assert f"won {rate} of the {fmt_int(len(mail))} held by mail" in finding.text
+    assert rate in mail_and_in_person(ds).title
+    small = table[(table["won"] + table["lost"]) < 30]  # a handful gets a count, not a rate
+    for _, row in small.iterrows():
+        assert f"{fmt_int(row['won'])} of the {fmt_int(row['won'] + row['lost'])} held" in finding.text

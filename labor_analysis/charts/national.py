@@ -23,7 +23,7 @@ from ..loading import Dataset
 from ..nlrb.national import FOCUS_COMPANY, fiscal_year
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
-from ..text import capitalised, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
+from ..text import capitalised, case_type, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
 from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, style_context
 
 #: The data folder's marks in every national chart, the national figures grey: one colour, one meaning.
@@ -65,7 +65,7 @@ def load_tables(folder: str | Path | None = None) -> Tables:
     try:
         folder = Path(folder) if folder is not None else derived_dir()
     except FileNotFoundError:
-        raise ChartUnavailable("the national tables (data/derived/) are not found: they come with a clone") from None
+        raise ChartUnavailable("the national tables (data/derived/), which come with a clone, are not found") from None
     missing = [name for name in TABLE_NAMES if not (folder / f"{name}.csv").is_file()]
     if missing:
         raise ChartUnavailable(f"the national tables are not found in {folder} (missing {', '.join(missing)}.csv)")
@@ -186,10 +186,16 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
     out = {name: table.copy() for name, table in tables.items()}
     sizes, bins = out["unit_size_counts"], out["win_rate_by_unit_size"]
     methods, challenged = out["win_rate_by_voting_method_and_fiscal_year"], out["challenged_ballots_determinative"]
+    years = out["elections_by_fiscal_year_and_case_type"]
     taken = []
     for _, r in focus.iterrows():
         outcome, n = str(r["outcome"]), r["eligible_voters"]
         took = False
+        if outcome in ("won", "lost", "runoff", "undetermined"):
+            certified = {"won": "certified_won", "lost": "certified_lost"}.get(str(r["certified"]), "certified_unknown")
+            for kind in (case_type(r["case_number"]), "all"):
+                where = (years["fiscal_year"] == r["year"]) & (years["case_type"] == kind)
+                took |= _take_one(years, where, ["elections", outcome, certified])
         if pd.notna(n) and outcome in ("won", "lost"):
             took = _take_one(sizes, (sizes["eligible_voters"] == int(n)) & (sizes["outcome"] == outcome), ["elections"])
             start = bins["min_eligible"][bins["min_eligible"] <= int(n)].max()
@@ -206,24 +212,27 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
                 took |= _take_one(challenged, challenged["fiscal_year"].astype(str) == year, columns)
         if took:
             taken.append(r)
-    for table in (bins, methods):
+    for table in (bins, methods, years):
         table["union_win_rate"] = table["won"] / (table["won"] + table["lost"])
+    years["certified_win_rate"] = years["certified_won"] / (years["certified_won"] + years["certified_lost"])
     challenged["determinative_share"] = challenged["determinative"] / challenged["challenged_on_record"]
     return out, pd.DataFrame(taken, columns=focus.columns)
 
 
 def national_for(ds: Dataset) -> tuple[Tables, str]:
     """The national tables without the data folder's own elections when they are one company's, and a sentence
-    saying what was taken out ('' when nothing was): ' Amazon's 1 election of FY2011-FY2022 is left out of the
-    national figures.' A folder of several companies' elections is compared with the whole record, and says so."""
+    saying what was taken out ('' when nothing was): " Starbucks' 274 elections of FY2011-FY2022 are left out of
+    the national figures." (for FOCUS_COMPANY, whose elections the committed tables leave out: " Amazon's own
+    elections are left out of the national figures."). A folder of several companies' elections is compared with
+    the whole record, and says so."""
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
         return load_tables(), " The elections examined may be among the national figures."
-    if name == FOCUS_COMPANY:  # the committed tables were computed without this company's elections
-        tables = load_tables()
-        taken = focus_in_national(ds, tables)
-    else:
-        tables, taken = without_focus(ds, load_tables())
+    if name == FOCUS_COMPANY:
+        # the committed tables were computed without every election of this company in the national record, which
+        # need not be the folder's (the record may lack some, and hold others): the words give no count
+        return load_tables(), f" {possessive(name)} own elections are left out of the national figures."
+    tables, taken = without_focus(ds, load_tables())
     if taken.empty:
         return tables, ""
     n = len(taken)
@@ -848,16 +857,9 @@ def fiscal_year_figure(tables: Tables) -> Figure:
 
 @register("national-win-rate-by-fiscal-year", order=240)
 def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
-    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified.
-
-    Its tables leave FOCUS_COMPANY's elections out, the baseline for that company's folder; set against
-    another company's folder the baseline would hold that folder's elections, so it is left out, with the reason."""
-    name = company(ds.elections)
-    if name != FOCUS_COMPANY:
-        raise ChartUnavailable(
-            "its national baseline leaves out the elections of this project's own company, not those examined here"
-        )
-    tables = load_tables()
+    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified,
+    without the data folder's company's elections (`national_for`), as every national chart counts them."""
+    tables, without = national_for(ds)
     data = fiscal_year_data(tables)
     years = period(tables)
     won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())
@@ -866,7 +868,7 @@ def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
     title = f"Unions were certified in {rate} of the NLRB elections decided in {years}"
     subtitle = (
         f"Union win rate by fiscal year (October to September), as the NLRB certified it and as the ballots were "
-        f"counted, {years}; {possessive(FOCUS_COMPANY)} own elections left out"
+        f"counted, {years}.{without}"
     )
     alt = (
         f"Line chart of the union win rate in NLRB elections by fiscal year, {years}, as certified: "

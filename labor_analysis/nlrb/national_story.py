@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..charts.national import LARGE_UNIT, MODE_YEARS, Focus, decided, folder_record
+from ..charts.national import LARGE_UNIT, MODE_YEARS, SMALL_GROUP, Focus, decided, folder_record, mode_years
 from ..elections import election_source_ids
 from ..loading import Dataset, national
 from ..safe_html import escape_markdown
@@ -31,7 +31,9 @@ from .national import RECORD_FISCAL_YEARS, national_tables, record_results, reco
 #: Up to this many elections, the overview names each one.
 NAMED_ELECTIONS = 12
 #: How the voting methods read in a sentence.
-METHOD_WORDS = {"mail": "by mail", "in_person": "in person", "mixed": "mixed"}
+METHOD_WORDS = {"mail": "by mail", "in_person": "in person", "mixed": "both by mail and in person"}
+#: An election's outcome by its latest count, as a sentence names it.
+OUTCOME_WORDS = {"undetermined": "undecided by the count", "runoff": "a run-off ordered"}
 #: The share of the nation's units a row of `unit_sizes_table` describes, by its name.
 UNIT_QUANTILES = {"national median unit": 0.5, "national 90th percentile": 0.9}
 
@@ -396,11 +398,17 @@ def win_rates(ds: Dataset, nation: pd.DataFrame) -> Passage:
 # ---------------------------------------------------------------- voting methods
 
 
-def voting_methods_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
-    """Mail against in-person voting in the pandemic years (`MODE_YEARS`, years of the count): the baseline's
-    decided elections and union win rate by method, and the focus's elections held each way and won."""
+def _pandemic(nation: pd.DataFrame) -> pd.DataFrame:
+    """The baseline's elections of the pandemic's fiscal years (`MODE_YEARS`, as the mail chart counts them) whose
+    voting method is on record."""
     base = _baseline(nation)
-    base = base[base["year"].isin(MODE_YEARS) & base["voting_method"].isin(list(METHOD_WORDS))]
+    return base[base["fiscal_year"].between(MODE_YEARS[0], MODE_YEARS[-1]) & base["voting_method"].isin(METHOD_WORDS)]
+
+
+def voting_methods_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
+    """Mail against in-person voting in the pandemic's fiscal years (`MODE_YEARS`): the baseline's decided elections
+    and union win rate by method, and the focus's elections held each way and won."""
+    base = _pandemic(nation)
     focus = folder_record(ds)
     rows = {}
     for method in METHOD_WORDS:
@@ -416,18 +424,30 @@ def voting_methods_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
 def voting_methods(ds: Dataset, nation: pd.DataFrame) -> Passage:
     """Mail against in-person voting in `MODE_YEARS`, nationally and in the focus."""
     table = voting_methods_table(ds, nation)
-    years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
+    years = mode_years()
+
+    def share(won: int, total: int) -> str:  # a handful of elections gets a count, not a rate
+        return fmt_pct(won / total, 0) if total >= SMALL_GROUP else fmt_int(won)
+
     parts = [
-        f"{fmt_pct(r['union_win_rate'], 0)} of the {fmt_int(r['won'] + r['lost'])} decided {METHOD_WORDS[str(m)]}"
+        f"{share(int(r['won']), int(r['won'] + r['lost']))} of the {fmt_int(r['won'] + r['lost'])} held "
+        f"{METHOD_WORDS[str(m)]}"
         for m, r in table.iterrows()
         if r["won"] + r["lost"]
     ]
+    won_words = (
+        parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    )  # no _names: its items hold thousands' commas, not places
     focus = folder_record(ds)
     mail = focus[focus["voting_method"].astype(str).eq("mail")]
-    held = [f"{label} ({outcome})" for label, outcome in zip(_labels(mail), mail["outcome"].astype(str))]
+    held = [
+        f"{label} ({OUTCOME_WORDS.get(outcome, outcome)})"
+        for label, outcome in zip(_labels(mail), mail["outcome"].astype(str))
+    ]
     whose = escape_markdown(Focus.of(ds).elections)
     nation_words = (
-        f"In {years}, when the NLRB ran most elections by mail, unions in the national baseline won {_names(parts)}."
+        f"Of the elections the count decided in {years} (fiscal years, October to September), when the NLRB ran "
+        f"most elections by mail, unions in the national baseline won {won_words}."
         if parts
         else f"The national baseline holds no decided election of {years} whose voting method is on record."
     )
@@ -437,9 +457,7 @@ def voting_methods(ds: Dataset, nation: pd.DataFrame) -> Passage:
         + " A higher rate by mail does not show that mail ballots help unions: the NLRB chose the method case by "
         "case, and the units differ."
     )
-    base = _baseline(nation)
-    used = base[base["year"].isin(MODE_YEARS) & base["voting_method"].isin(list(METHOD_WORDS))]
-    sources = (*election_source_ids(ds, mail["election_id"]), *_files(used))
+    sources = (*election_source_ids(ds, mail["election_id"]), *_files(_pandemic(nation)))
     return _finding(text, sources, table, ds, "national-mail-and-in-person")
 
 
