@@ -763,6 +763,36 @@ def place_display(city: object) -> str:
     return AP_PLACE_NAMES.get(text.upper(), text)
 
 
+#: Trailing words that only give a legal form ('Inc.', 'LLC', 'Corporation'), compared in lower case without
+#: punctuation: a headline leaves them out of an employer's name (`short_employer`) and the import leaves them out
+#: of a company's (`nlrb.companies`), one rule for both, so 'Starbucks Corporation' and its company 'Starbucks'
+#: read alike.
+LEGAL_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "llc",
+        "lllp",
+        "llp",
+        "lp",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "pc",
+        "pllc",
+        "plc",
+        "pa",
+        "na",
+        "nv",
+        "sa",
+        "ag",
+        "gmbh",
+        "the",
+    }
+)
 #: Legal forms a headline leaves out of an employer's name (AP style: 'Amazon.com Services', not '..., LLC').
 _LEGAL_FORM = re.compile(
     r",?\s+(?:Inc|Incorporated|LLC|L\.L\.C|LLP|LP|L\.P|Corp|Co|Ltd|PC|P\.C|PLLC)\.?(?=$|[\s,;])", re.IGNORECASE
@@ -781,6 +811,10 @@ def short_employer(name: object) -> str:
     first = re.split(r"\s+d/b/a\s+", parts[0], flags=re.IGNORECASE)[-1]
     first = re.split(r",?\s+(?:f/k/a|formerly|a division of|a subsidiary of)\s+", first, flags=re.IGNORECASE)[0]
     first = _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
+    words = first.split()
+    while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in LEGAL_SUFFIXES:
+        words.pop()
+    first = " ".join(words).strip(" ,;&") or first
     more = len(parts) - 1
     return f"{first} and {count_of(more, 'related employer')}" if more > 0 else first
 

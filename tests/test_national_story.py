@@ -5,6 +5,7 @@ table and citing the NLRB files its figures come from."""
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 import pytest
@@ -171,3 +172,18 @@ def test_the_mail_finding_counts_the_fiscal_years_its_chart_counts(amazon) -> No
     small = table[(table["won"] + table["lost"]) < 30]  # a handful gets a count, not a rate
     for _, row in small.iterrows():
         assert f"{fmt_int(row['won'])} of the {fmt_int(row['won'] + row['lost'])} held" in finding.text
+
+
+def test_the_challenged_ballots_finding_counts_the_years_its_chart_counts(amazon) -> None:
+    """The words and the chart give one national share: the fiscal years whose tallies cover most elections."""
+    from labor_analysis.charts.national import determinative_challenged_ballots, determinative_data, national_for
+
+    ds, nation = amazon
+    finding = national_story.challenged(ds, nation)
+    chart = determinative_data(ds, national_for(ds)[0]).iloc[:-1]  # the national bars, the folder's dot last
+    row = finding.table.loc["national baseline"]
+    assert (row["elections"], row["determinative"]) == (chart["elections"].sum(), chart["determinative"].sum())
+    spec = determinative_challenged_ballots(ds)
+    years = re.search(r"FY\d{4}-FY\d{4}", spec.title).group(0)
+    assert f"elections of {years} whose tallies" in finding.text
+    assert f"only **{fmt_int(row['determinative'])}**" in finding.text

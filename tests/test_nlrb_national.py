@@ -281,6 +281,13 @@ def test_national_titles_give_their_years_and_their_base():
     assert "voting method where known" in specs["national-mail-and-in-person"].subtitle
     assert "of decided mail elections" in specs["national-mail-and-in-person"].title
     assert "of decided elections nationally" in specs["national-win-rate-by-unit-size"].title
+    # a hollow bar (too few for a firm rate) is labelled with a count, a full one with its rate
+    mail = specs["national-mail-and-in-person"]
+    for _, row in mail.data.iterrows():
+        total = int(row["won"] + row["lost"])
+        said = f"{row['won']:,} of {total:,}" if total < 30 else f"{row['union_win_rate']:.0%} of {total:,}"
+        assert said in mail.alt_text, said
+        assert said in [t.get_text() for t in mail.build().axes[0].texts]
 
 
 def test_the_fiscal_year_chart_is_drawn_for_any_company_without_its_elections():

@@ -612,6 +612,13 @@ def voting_method_data(tables: Tables) -> pd.DataFrame:
     return out
 
 
+def _rate_of(won: int, lost: int) -> str:
+    """'72% of 1,333'; a group too small for a firm rate (a hollow bar) as a count, '12 of 16'."""
+    total = int(won + lost)
+    share = fmt_int(won) if total < SMALL_GROUP else fmt_pct(won / total, 0)
+    return f"{share} of {fmt_int(total)}"
+
+
 def voting_method_figure(tables: Tables) -> Figure:
     """Horizontal bars of the nation's union win rate by voting method, each labelled with its count."""
     data = voting_method_data(tables)
@@ -628,11 +635,11 @@ def voting_method_figure(tables: Tables) -> Figure:
             linewidth=1.2,
             height=0.6,
         )
-        for bar, rate, won, lost in zip(bars, data["union_win_rate"], data["won"], data["lost"]):
+        for bar, won, lost in zip(bars, data["won"], data["lost"]):
             ax.text(
                 bar.get_width() + 0.01,
                 bar.get_y() + bar.get_height() / 2,
-                f"{fmt_pct(rate, 0)} of {fmt_int(won + lost)}",
+                _rate_of(won, lost),
                 va="center",
                 fontsize=9,
             )
@@ -670,10 +677,7 @@ def mail_and_in_person(ds: Dataset) -> ChartSpec:
         f"Horizontal bars of the union win rate by voting method in NLRB elections decided in {years}, "
         f"as a share of the elections the count decided, where the voting method is known ({fmt_int(known)} of "
         f"{fmt_int(total)}): "
-        + "; ".join(
-            f"{METHOD_NAMES[m]} {fmt_pct(r['union_win_rate'], 0)} of {fmt_int(r['won'] + r['lost'])}"
-            for m, r in data.iterrows()
-        )
+        + "; ".join(f"{METHOD_NAMES[m]} {_rate_of(r['won'], r['lost'])}" for m, r in data.iterrows())
         + "."
     )
     return ChartSpec(
@@ -840,10 +844,13 @@ def fiscal_year_figure(tables: Tables) -> Figure:
             data["fiscal_year"], data["union_win_rate"], color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3))
         )
         last = data.iloc[-1]
-        ax.annotate("as certified", (last["fiscal_year"], last["certified_win_rate"]), xytext=(6, 4),
-                    textcoords="offset points", fontsize=8, color=COLORS["text"])  # fmt: skip
-        ax.annotate("as counted", (last["fiscal_year"], last["union_win_rate"]), xytext=(6, -10),
+        # each label on its line's side at the last year, in its line's tone: the grey line's in grey text, the
+        # dark dashed line's in dark text
+        above = last["certified_win_rate"] >= last["union_win_rate"]
+        ax.annotate("as certified", (last["fiscal_year"], last["certified_win_rate"]), xytext=(6, 4 if above else -10),
                     textcoords="offset points", fontsize=8, color=COLORS["muted_text"])  # fmt: skip
+        ax.annotate("as counted", (last["fiscal_year"], last["union_win_rate"]), xytext=(6, -10 if above else 4),
+                    textcoords="offset points", fontsize=8, color=COLORS["reference"])  # fmt: skip
         shown = data["fiscal_year"].iloc[::-2].iloc[::-1]  # every other year up to the last: twelve do not fit print
         ax.set_xticks(shown, [f"FY{str(y)[2:]}" for y in shown])
         ax.set_xlim(data["fiscal_year"].min() - 0.5, data["fiscal_year"].max() + 1.8)

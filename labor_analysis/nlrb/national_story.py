@@ -20,7 +20,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..charts.national import LARGE_UNIT, MODE_YEARS, SMALL_GROUP, Focus, decided, folder_record, mode_years
+from ..charts.national import (
+    LARGE_UNIT,
+    MODE_YEARS,
+    SMALL_GROUP,
+    TALLIES_COVER,
+    Focus,
+    decided,
+    folder_record,
+    mode_years,
+    years_words,
+)
 from ..elections import election_source_ids
 from ..loading import Dataset, national
 from ..safe_html import escape_markdown
@@ -464,13 +474,22 @@ def voting_methods(ds: Dataset, nation: pd.DataFrame) -> Passage:
 # ---------------------------------------------------------------- challenged ballots
 
 
+def _tallied(nation: pd.DataFrame) -> pd.DataFrame:
+    """The baseline's elections whose challenged ballots at the first count are on record, in the fiscal years whose
+    tallies give them for at least TALLIES_COVER of the elections (FY2017-FY2021: the annual reports give none, and
+    the other years' few tallies are one region's), as the challenged-ballots chart counts them."""
+    base = _baseline(nation)
+    on_record = base["challenged_at_first_count"].notna()
+    cover = on_record.groupby(base["fiscal_year"]).mean()
+    return base[on_record & base["fiscal_year"].isin(cover.index[cover >= TALLIES_COVER])]
+
+
 def challenged_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
     """How often challenged ballots could change the first count's result: the baseline's elections whose
     challenged ballots are on record (the tally files give them; the annual reports do not) and the focus's
     elections counted once so far, those with challenged ballots, those where they were determinative, and the
     share determinative."""
-    base = _baseline(nation)
-    base = base[base["challenged_at_first_count"].notna()]
+    base = _tallied(nation)
     focus = folder_record(ds)
     focus = focus[(focus["stage"].astype(str) == "initial") & focus["determinative"].notna()]
     groups = {
@@ -495,17 +514,19 @@ def challenged(ds: Dataset, nation: pd.DataFrame) -> Passage:
     base, mine = table.iloc[0], table.iloc[1]
     focus = folder_record(ds)
     open_ = _labels(focus[focus["determinative"].fillna(False).astype(bool)])
-    reported = _baseline(nation).loc[lambda t: t["challenged_at_first_count"].notna()]
+    reported = _tallied(nation)
     nation_words = (
         f"Ballots were challenged in {fmt_int(base['with_challenged_ballots'])} of the {fmt_int(base['elections'])} "
-        f"elections of {_fiscal_years(nation)} whose tallies the NLRB's tally files give, but they could change the "
-        f"first count's result in only **{fmt_int(base['determinative'])}**, {fmt_pct(base['determinative_share'], 1)}."
+        f"elections of {years_words(reported['fiscal_year'])} whose tallies the NLRB's tally files give (the fiscal "
+        "years they cover for most elections), but they could change the first count's result in only "
+        f"**{fmt_int(base['determinative'])}**, {fmt_pct(base['determinative_share'], 1)}."
         if base["elections"]
         else "No election of the national baseline has its challenged ballots on record."
     )
     at = escape_markdown(capitalised(Focus.of(ds).at))
     text = (
-        f"{nation_words} {at} they could in {fmt_int(mine['determinative'])} of the {fmt_int(mine['elections'])} "
+        f"{nation_words} {at} they could in {fmt_int(mine['determinative']) if mine['determinative'] else 'none'} of "
+        f"the {fmt_int(mine['elections'])} "
         "elections whose challenged ballots were reported" + (f": {_names(open_)}" if open_ else "") + "."
         if mine["elections"]
         else f"{nation_words} {at}, no election counted once so far has its challenged ballots on record."
