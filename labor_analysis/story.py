@@ -54,6 +54,7 @@ from .text import (
     status_sentence,
     tidy,
     union_name,
+    where_counted,
 )
 
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
@@ -604,7 +605,7 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     for other in others:
         o = _named(ds, other)
         when = "earlier" if o["count_date"] < row["count_date"] else "later"
-        lines.append(line(f"The {when} vote {o['at_mid']} counted {long_date(o['count_date'])}", o))
+        lines.append(line(f"The {when} vote {where_counted(o['at_mid'], o['count_date'])}", o))
     lines.append(line(f"This vote, counted {long_date(row['count_date'])}", row))
     words = Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
     return _with_table(words, numbers(ds, [*others, election_id], OTHER_VOTES_COLUMNS), ds)

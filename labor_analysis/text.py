@@ -352,6 +352,15 @@ def at_company(elections: pd.DataFrame) -> str:
     return f" at {name}" if name else ""
 
 
+def where_counted(at_mid: str, count_date: object) -> str:
+    """Where and when a vote was counted, as a sentence says it: 'in Bessemer, Ala., counted April 9, 2021', 'at
+    Whole Foods in Philadelphia, counted January 27, 2025' (`at_mid` is `election_names`' column; the date gives
+    the year, so the place is not said 'in 2021' before it, and a comma always parts the place from the date)."""
+    year = pd.Timestamp(count_date).year
+    where = str(at_mid).removesuffix(f" in {year}").rstrip(",")
+    return f"{where}, counted {long_date(count_date)}"
+
+
 def election_names(table: pd.DataFrame) -> pd.DataFrame:
     """How charts and text name each election of a table with facility, city, state and count_date columns.
 

@@ -258,7 +258,7 @@ def test_the_national_baseline_leaves_the_focus_companys_own_elections_out():
     record = national_record_of().elections
     in_record = set(record.loc[record["company"] == FOCUS_COMPANY, "case_number"].str.upper())
     assert not set(inside["case_number"].str.upper()) <= in_record  # so a count of the folder's would be false
-    assert words == " Amazon's own elections are left out of the national figures."
+    assert words == " Amazon's own elections in the NLRB's files are left out of the national figures."
     trimmed, taken = national.without_focus(ds, tables)
     assert len(taken) == len(inside)
     before = tables["challenged_ballots_determinative"].set_index("fiscal_year")["elections"]
@@ -281,6 +281,11 @@ def test_national_titles_give_their_years_and_their_base():
     assert "voting method where known" in specs["national-mail-and-in-person"].subtitle
     assert "of decided mail elections" in specs["national-mail-and-in-person"].title
     assert "of decided elections nationally" in specs["national-win-rate-by-unit-size"].title
+    # the folder's elections need not fall in the national fiscal years: the charts that draw them say when they were
+    days = load().elections["count_date"]
+    counted = f"were counted from {days.min():%B %Y} to {days.max():%B %Y}."
+    for slug in ("national-unit-sizes", "national-win-rate-by-unit-size", "national-determinative-challenged-ballots"):
+        assert f"Amazon's elections {counted}" in specs[slug].subtitle, slug
     # a hollow bar (too few for a firm rate) is labelled with a count, a full one with its rate
     mail = specs["national-mail-and-in-person"]
     for _, row in mail.data.iterrows():

@@ -84,6 +84,8 @@ def test_the_checker_catches_what_the_review_found():
     listed = "Staten Island, N.Y. KCVG, Hebron, Ky."  # a facility code of the data after a place: a code, not a name
     assert word_problems(listed) != [] and word_problems(listed, codes={"KCVG"}) == []
     assert word_problems("Challenged: <NA>") != []
+    assert word_problems("The earlier vote in Bessemer, Ala., in 2021 counted April 9, 2021: 738 yes") != []
+    assert word_problems("The earlier vote in Bessemer, Ala., counted April 9, 2021: 738 yes") == []
     assert word_problems("x" * 121, title=True) != []
     assert word_problems("After the count: Rerun ordered November 29, 2021.") != []
     assert word_problems("After the count: An NLRB administrative law judge set the election aside.") == []

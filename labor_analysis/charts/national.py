@@ -223,15 +223,16 @@ def national_for(ds: Dataset) -> tuple[Tables, str]:
     """The national tables without the data folder's own elections when they are one company's, and a sentence
     saying what was taken out ('' when nothing was): " Starbucks' 274 elections of FY2011-FY2022 are left out of
     the national figures." (for FOCUS_COMPANY, whose elections the committed tables leave out: " Amazon's own
-    elections are left out of the national figures."). A folder of several companies' elections is compared with
-    the whole record, and says so."""
+    elections in the NLRB's files are left out of the national figures."). A folder of several companies'
+    elections is compared with the whole record, and says so."""
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
         return load_tables(), " The elections examined may be among the national figures."
     if name == FOCUS_COMPANY:
         # the committed tables were computed without every election of this company in the national record, which
         # need not be the folder's (the record may lack some, and hold others): the words give no count
-        return load_tables(), f" {possessive(name)} own elections are left out of the national figures."
+        words = f" {possessive(name)} own elections in the NLRB's files are left out of the national figures."
+        return load_tables(), words
     tables, taken = without_focus(ds, load_tables())
     if taken.empty:
         return tables, ""
@@ -249,6 +250,18 @@ def folder_record(ds: Dataset) -> pd.DataFrame:
     years = pd.to_datetime(table["count_date"]).dt.year.astype(str)
     table["label"] = [n if y in n else f"{n}, {y}" for n, y in zip(table["name"].astype(str), years)]
     return table
+
+
+def focus_counted(ds: Dataset) -> str:
+    """When the data folder's elections were counted, for a chart setting them beside the national fiscal years
+    (they need not fall in them): " Amazon's elections were counted from April 2021 to February 2025."."""
+    days = pd.to_datetime(folder_record(ds)["count_date"]).dropna()
+    if days.empty:
+        return ""
+    first, last = (f"{day:%B %Y}" for day in (days.min(), days.max()))
+    return f" {capitalised(Focus.of(ds).elections)} were counted " + (
+        f"in {first}." if first == last else f"from {first} to {last}."
+    )
 
 
 def decided(record: pd.DataFrame) -> tuple[int, int]:
@@ -381,7 +394,7 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
         )
     subtitle = (
         f"Cumulative share of NLRB elections decided in {period(tables)}, by eligible voters; "
-        f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}.{without}"
+        f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}.{focus_counted(ds)}{without}"
     )
     alt = (
         f"Curve of the share of NLRB elections in {period(tables)} held in units smaller than each size, on a "
@@ -560,7 +573,7 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
         f"Share of NLRB elections decided in {period(tables)} that the union won, by unit size; "
         "above each bar, how many were decided"
         + (f"; hollow bars: fewer than {SMALL_GROUP} elections, too few for a firm rate" if small.any() else "")
-        + f".{without}"
+        + f".{focus_counted(ds)}{without}"
     )
     alt = (
         f"Bar chart of the union win rate by unit size in NLRB elections decided in {period(tables)}: "
@@ -799,7 +812,8 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     subtitle = (
         f"Elections whose challenged ballots could change the first count's result, of those whose tallies are on "
         f"record: NLRB, {years} (the fiscal years whose tallies cover most elections; the annual reports give no "
-        f"challenged ballots), and {focus.elections} on record (a dot: too few for a bar).{without}"
+        f"challenged ballots), and {focus.elections} on record (a dot: too few for a bar).{focus_counted(ds)}"
+        f"{without}"
     )
     alt = (
         "Bar chart of the share of NLRB elections whose challenged ballots were determinative at the first "

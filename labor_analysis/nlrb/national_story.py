@@ -127,9 +127,11 @@ def _fiscal_years(nation: pd.DataFrame) -> str:
 
 
 def _names(labels: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'; semicolons between names that hold commas ('Bessemer, Ala., 2021; ...')."""
+    """'A', 'A and B', 'A, B and C'; semicolons between names that hold commas, as AP writes such a series, one
+    before the 'and' too ('Bessemer, Ala., 2021; JFK8, Staten Island, N.Y., 2022; and Garner, N.C., 2025')."""
     separator = "; " if any("," in label for label in labels) else ", "
-    return labels[0] if len(labels) == 1 else f"{separator.join(labels[:-1])} and {labels[-1]}"
+    last = "; and " if separator == "; " and len(labels) > 2 else " and "
+    return labels[0] if len(labels) == 1 else f"{separator.join(labels[:-1])}{last}{labels[-1]}"
 
 
 def _labels(focus: pd.DataFrame) -> list[str]:
@@ -182,8 +184,12 @@ def overview(ds: Dataset, nation: pd.DataFrame) -> Passage:
     ]
     held = (
         f"This notebook examines **{count_of(int(mine['elections']), 'union election')}** "
-        f"{escape_markdown(focus.at)}{named}, counted from {long_date(mine['first_count'])} to "
-        f"{long_date(mine['last_count'])}."
+        f"{escape_markdown(focus.at)}{named}, counted "
+        + (
+            f"on {long_date(mine['first_count'])}."
+            if mine["first_count"] == mine["last_count"]
+            else f"from {long_date(mine['first_count'])}, to {long_date(mine['last_count'])}."
+        )
         if mine["elections"]
         else "This notebook has no union election to examine, so there is nothing to compare."
     )
@@ -395,7 +401,8 @@ def win_rates(ds: Dataset, nation: pd.DataFrame) -> Passage:
         + (f" ({_names(winners)})" if 0 < len(winners) <= NAMED_ELECTIONS else "")
         + (f"; {_names(open_)} remained open, the challenged ballots determinative" if open_ else "")
         + (
-            f"; at {_names(aside)} the challenged ballots were determinative and the NLRB later set the election aside"
+            f"; at {_names(aside)}, the challenged ballots were determinative and the NLRB later set the "
+            + ("election aside" if len(aside) == 1 else "elections aside")
             if aside
             else ""
         )
