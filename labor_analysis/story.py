@@ -9,6 +9,7 @@ words. A notebook shows the table (`finding.table`), then the words (`page.say(f
 from __future__ import annotations
 
 import base64
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -787,9 +788,19 @@ def money_ratio(ds: Dataset) -> Passage:
     return _with_table(words, data.reset_index(drop=True), ds).charting(ds, "employer-vs-union")
 
 
-def _per(value: Any, prefix: str) -> str:
-    """'$1,234' for a dollars-per figure, 'an unknown amount' where its count is not on record or zero."""
-    return "an unknown amount" if pd.isna(value) else f"{prefix}{float(value):,.0f}"
+def _per(value: Any, amount: Any, word: str) -> str:
+    """A dollars-per figure no more precise than the amount it divides: '$12' ($100,000 over 8,325 workers), 'about
+    $1,710' ($14.2 million: three significant digits, not '$1,706'), 'over $150' (over $750,000: rounded down, so
+    'over' stays true; 'up to' rounds up); 'an unknown amount' where its count is not on record or zero. `word` is
+    the amount's own ('over ', 'about ', ...)."""
+    if pd.isna(value):
+        return "an unknown amount"
+    value = float(value)
+    digits = max(2, len(str(round(float(amount))).rstrip("0")))  # the amount's significant digits, two at least
+    step = 10.0 ** max(0, math.floor(math.log10(value)) - digits + 1) if value > 0 else 1.0
+    rounding = {"over ": math.floor, "up to ": math.ceil}.get(word, round)
+    shown = rounding(value / step) * step
+    return f"{word or ('about ' if shown != round(value) else '')}${shown:,.0f}"
 
 
 def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
@@ -813,8 +824,8 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
         lines.append(
             f"- {escape_markdown(r['spender'])}, {escape_markdown(r['purpose'])} "
             f"({period_label(r['period_start'], r['period_end'])}): {approx}"
-            f"{fmt_usd(r['amount_usd'])}, or {_per(r['usd_per_eligible_voter'], approx + '$')} per eligible worker "
-            f"and {_per(r['usd_per_valid_vote'], '$')} per valid vote."
+            f"{fmt_usd(r['amount_usd'])}, or {_per(r['usd_per_eligible_voter'], r['amount_usd'], approx)} per "
+            f"eligible worker and {_per(r['usd_per_valid_vote'], r['amount_usd'], approx)} per valid vote."
         )
     first = table.iloc[0]
     head = (

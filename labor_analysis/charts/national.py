@@ -221,25 +221,26 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
 
 def national_for(ds: Dataset) -> tuple[Tables, str]:
     """The national tables without the data folder's own elections when they are one company's, and a sentence
-    saying what was taken out ('' when nothing was): " Starbucks' 274 elections of FY2011-FY2022 are left out of
-    the national figures." (for FOCUS_COMPANY, whose elections the committed tables leave out: " Amazon's own
-    elections in the NLRB's files are left out of the national figures."). A folder of several companies'
-    elections is compared with the whole record, and says so."""
+    saying what was left out: the tables never hold FOCUS_COMPANY's elections (" Amazon's own elections in the
+    NLRB's files are left out of the national figures."); another company's come off them (" Starbucks' 274
+    elections of FY2011-FY2022 are left out of the national figures."). A folder of several companies' elections
+    is compared with the whole record, and says so."""
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
         return load_tables(), " The elections examined may be among the national figures."
     if name == FOCUS_COMPANY:
         # the committed tables were computed without every election of this company in the national record, which
         # need not be the folder's (the record may lack some, and hold others): the words give no count
-        words = f" {possessive(name)} own elections in the NLRB's files are left out of the national figures."
-        return load_tables(), words
+        return (
+            load_tables(),
+            f" {possessive(name)} own elections in the NLRB's files are left out of the national figures.",
+        )
+    # (the words name no company the folder does not hold: the tables' own leaving out of FOCUS_COMPANY goes unsaid)
     tables, taken = without_focus(ds, load_tables())
     if taken.empty:
         return tables, ""
-    n = len(taken)
-    whose = f"{possessive(name)} {count_of(n, 'election')}"
-    verb = "is" if n == 1 else "are"
-    return tables, f" {capitalised(whose)} of {period(tables)} {verb} left out of the national figures."
+    whose = f"{possessive(name)} {count_of(len(taken), 'election')} of {period(tables)}"
+    return tables, f" {capitalised(whose)} {'is' if len(taken) == 1 else 'are'} left out of the national figures."
 
 
 def folder_record(ds: Dataset) -> pd.DataFrame:
