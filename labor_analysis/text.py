@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -379,7 +380,8 @@ def election_names(table: pd.DataFrame) -> pd.DataFrame:
     with_code = [len(sites_of_place[p]) > 1 for p in places]
     names = [site(f, c, s, with_code=w) for f, c, s, w in zip(facilities, table["city"], table["state"], with_code)]
     years = [pd.Timestamp(d).year for d in table["count_date"]]
-    repeated = [names.count(n) > 1 for n in names]
+    counts = Counter(names)  # not names.count(n) for each: quadratic, minutes on a national import
+    repeated = [counts[n] > 1 for n in names]
     rows = list(zip(facilities, table["city"], table["state"], with_code, repeated, years))
     ats = [at_site(f, c, s, w, continues=r) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
     ats_mid = [at_site(f, c, s, w, continues=True) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
@@ -405,11 +407,12 @@ def _told_apart(labels: list[str], table: pd.DataFrame) -> list[str]:
     """`labels` with '(run-off)', '(rerun)' or '(unit B)' added where two elections would otherwise share one."""
     kinds = table["kind"].astype(str).tolist() if "kind" in table else [""] * len(labels)
     units = table["unit"].fillna("").astype(str).tolist() if "unit" in table else [""] * len(labels)
+    counts = Counter(labels)
     out = []
     for label, kind, unit in zip(labels, kinds, units):
         marks = [_KIND_WORDS[kind]] if kind in _KIND_WORDS else []
         marks += [f"unit {unit}"] if unit else []
-        out.append(f"{label} ({', '.join(marks)})" if labels.count(label) > 1 and marks else label)
+        out.append(f"{label} ({', '.join(marks)})" if counts[label] > 1 and marks else label)
     return out
 
 
