@@ -6,6 +6,7 @@ Kept apart from the charts (no matplotlib), so the story text and a notebook's f
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 
 import pandas as pd
@@ -62,7 +63,25 @@ def results(ds: Dataset) -> pd.DataFrame:
     """`summary` with each election's city, state, note and `eligible_approximate`, and its names.
 
     The names are `text.election_names`: as labels, in sentences, and whether a code or year tells sites apart.
+    Computed once per Dataset, as `summary` is (every chart of every election asks for it: on a national import,
+    seconds each time), and returned as a fresh copy.
     """
+    key = id(ds)
+    cached = _RESULTS_CACHE.get(key)
+    if cached is None or cached[0] is not ds.elections or cached[1] is not ds.tallies:
+        if key not in _RESULTS_CACHE:
+            weakref.finalize(ds, _RESULTS_CACHE.pop, key, None)
+        cached = (ds.elections, ds.tallies, _results(ds))
+        _RESULTS_CACHE[key] = cached
+    return cached[2].copy()
+
+
+#: results tables by id of their Dataset: (its elections frame, its tallies frame, the table).
+_RESULTS_CACHE: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _results(ds: Dataset) -> pd.DataFrame:
+    """The `results` table, computed."""
     table = summary(ds)
     wanted = ("city", "state", "note", "eligible_approximate", "case_number", *STATUS_COLUMNS)
     details = [c for c in wanted if c in ds.elections and c not in table]
