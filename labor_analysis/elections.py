@@ -6,12 +6,11 @@ Kept apart from the charts (no matplotlib), so the story text and a notebook's f
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable
 
 import pandas as pd
 
-from .analysis import summary
+from .analysis import TableCache, once_per_dataset, summary
 from .loading import Dataset
 from .text import election_names, union_name
 
@@ -66,18 +65,10 @@ def results(ds: Dataset) -> pd.DataFrame:
     Computed once per Dataset, as `summary` is (every chart of every election asks for it: on a national import,
     seconds each time), and returned as a fresh copy.
     """
-    key = id(ds)
-    cached = _RESULTS_CACHE.get(key)
-    if cached is None or cached[0] is not ds.elections or cached[1] is not ds.tallies:
-        if key not in _RESULTS_CACHE:
-            weakref.finalize(ds, _RESULTS_CACHE.pop, key, None)
-        cached = (ds.elections, ds.tallies, _results(ds))
-        _RESULTS_CACHE[key] = cached
-    return cached[2].copy()
+    return once_per_dataset(_RESULTS_CACHE, ds, _results)
 
 
-#: results tables by id of their Dataset: (its elections frame, its tallies frame, the table).
-_RESULTS_CACHE: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
+_RESULTS_CACHE: TableCache = {}
 
 
 def _results(ds: Dataset) -> pd.DataFrame:
