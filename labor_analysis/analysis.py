@@ -8,6 +8,7 @@ Unreported figures stay missing (`<NA>`/NaN): nothing is guessed.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -171,21 +172,30 @@ def summary(ds: Dataset | None = None) -> pd.DataFrame:
     2654 yes, 2131 no: won
     """
     ds = load() if ds is None else ds
+    return once_per_dataset(_SUMMARY_CACHE, ds, _summary)
+
+
+#: A table computed from a Dataset, by id of the Dataset: (its elections frame, its tallies frame, the table).
+TableCache = dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]
+_SUMMARY_CACHE: TableCache = {}
+
+
+def once_per_dataset(cache: TableCache, ds: Dataset, compute: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
+    """`compute(ds)`, computed once per Dataset and kept in `cache` while the Dataset lives, returned as a fresh
+    copy; computed again if its elections or tallies frame was replaced (not if changed in place)."""
     key = id(ds)
-    cached = _SUMMARY_CACHE.get(key)
+    cached = cache.get(key)
     if cached is None or cached[0] is not ds.elections or cached[1] is not ds.tallies:
-        if key not in _SUMMARY_CACHE:
-            weakref.finalize(ds, _SUMMARY_CACHE.pop, key, None)
-        cached = (ds.elections, ds.tallies, _summary(ds))
-        _SUMMARY_CACHE[key] = cached
+        if key not in cache:
+            weakref.finalize(ds, cache.pop, key, None)
+        cached = (ds.elections, ds.tallies, compute(ds))
+        cache[key] = cached
     return cached[2].copy(deep=not _COPY_ON_WRITE)
 
 
 #: Whether pandas copies a DataFrame's data only when one of its copies is changed (always from pandas 3): then a
 #: shallow copy of the cached table is as safe to change as a deep one.
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
-#: summary tables by id of their Dataset: (its elections frame, its tallies frame, the table).
-_SUMMARY_CACHE: dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
 
 
 def _text_column(elections: pd.DataFrame, name: str, default: str) -> np.ndarray:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .analysis import summary
+from .analysis import TableCache, once_per_dataset, summary
 from .loading import Dataset
 from .text import election_names, union_name
 
@@ -18,18 +18,22 @@ from .text import election_names, union_name
 def election_source_ids(ds: Dataset, election_ids: Iterable[str]) -> tuple[str, ...]:
     """Sources behind these elections: the NLRB case page when sources.csv has one, the election row, its tallies."""
     known = set(ds.sources["source_id"])
+    ids = list(election_ids)
     out: list[str] = []
     elections = ds.elections.set_index("election_id")
-    tallies = ds.tallies
     stages = summary(ds).set_index("election_id")["stage"].astype(str)
-    for eid in election_ids:
+    # the latest stage's tally rows of every election at once, in file order (not a scan of the tallies for each
+    # election: quadratic, an hour on a national import)
+    tallies = ds.tallies[ds.tallies["election_id"].isin(ids)]
+    latest = tallies[tallies["stage"].astype(str).to_numpy() == tallies["election_id"].map(stages).to_numpy()]
+    cited = latest["source_id"].astype(str).groupby(latest["election_id"].to_numpy(), sort=False).agg(list)
+    for eid in ids:
         case = elections.at[eid, "case_number"]
         case_page = f"nlrb-case-{case}"
         if pd.notna(case) and case_page in known:
             out.append(case_page)
         out.append(elections.at[eid, "source_id"])
-        latest = tallies[(tallies["election_id"] == eid) & (tallies["stage"].astype(str) == stages[eid])]
-        out.extend(latest["source_id"].astype(str))
+        out.extend(cited.get(eid, []))
     return tuple(dict.fromkeys(out))
 
 
@@ -58,7 +62,17 @@ def results(ds: Dataset) -> pd.DataFrame:
     """`summary` with each election's city, state, note and `eligible_approximate`, and its names.
 
     The names are `text.election_names`: as labels, in sentences, and whether a code or year tells sites apart.
+    Computed once per Dataset, as `summary` is (every chart of every election asks for it: on a national import,
+    seconds each time), and returned as a fresh copy.
     """
+    return once_per_dataset(_RESULTS_CACHE, ds, _results)
+
+
+_RESULTS_CACHE: TableCache = {}
+
+
+def _results(ds: Dataset) -> pd.DataFrame:
+    """The `results` table, computed."""
     table = summary(ds)
     wanted = ("city", "state", "note", "eligible_approximate", "case_number", *STATUS_COLUMNS)
     details = [c for c in wanted if c in ds.elections and c not in table]

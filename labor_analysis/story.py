@@ -9,6 +9,7 @@ words. A notebook shows the table (`finding.table`), then the words (`page.say(f
 from __future__ import annotations
 
 import base64
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -54,6 +55,7 @@ from .text import (
     status_sentence,
     tidy,
     union_name,
+    where_counted,
 )
 
 #: What the notebooks export of each chart: the web size, as PNG (shown in the notebook) and SVG.
@@ -604,7 +606,7 @@ def earlier_and_later(ds: Dataset, election_id: str) -> Passage:
     for other in others:
         o = _named(ds, other)
         when = "earlier" if o["count_date"] < row["count_date"] else "later"
-        lines.append(line(f"The {when} vote {o['at_mid']} counted {long_date(o['count_date'])}", o))
+        lines.append(line(f"The {when} vote {where_counted(o['at_mid'], o['count_date'])}", o))
     lines.append(line(f"This vote, counted {long_date(row['count_date'])}", row))
     words = Passage("\n".join(lines), election_source_ids(ds, [election_id, *others]))
     return _with_table(words, numbers(ds, [*others, election_id], OTHER_VOTES_COLUMNS), ds)
@@ -786,9 +788,19 @@ def money_ratio(ds: Dataset) -> Passage:
     return _with_table(words, data.reset_index(drop=True), ds).charting(ds, "employer-vs-union")
 
 
-def _per(value: Any, prefix: str) -> str:
-    """'$1,234' for a dollars-per figure, 'an unknown amount' where its count is not on record or zero."""
-    return "an unknown amount" if pd.isna(value) else f"{prefix}{float(value):,.0f}"
+def _per(value: Any, amount: Any, word: str) -> str:
+    """A dollars-per figure no more precise than the amount it divides: '$12' ($100,000 over 8,325 workers), 'about
+    $1,710' ($14.2 million: three significant digits, not '$1,706'), 'over $150' (over $750,000: rounded down, so
+    'over' stays true; 'up to' rounds up); 'an unknown amount' where its count is not on record or zero. `word` is
+    the amount's own ('over ', 'about ', ...)."""
+    if pd.isna(value):
+        return "an unknown amount"
+    value = float(value)
+    digits = max(2, len(str(round(float(amount))).rstrip("0")))  # the amount's significant digits, two at least
+    step = 10.0 ** max(0, math.floor(math.log10(value)) - digits + 1) if value > 0 else 1.0
+    rounding = {"over ": math.floor, "up to ": math.ceil}.get(word, round)
+    shown = rounding(value / step) * step
+    return f"{word or ('about ' if shown != round(value) else '')}${shown:,.0f}"
 
 
 def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
@@ -812,8 +824,8 @@ def money_per_worker(ds: Dataset, election_ids: Sequence[str]) -> Passage:
         lines.append(
             f"- {escape_markdown(r['spender'])}, {escape_markdown(r['purpose'])} "
             f"({period_label(r['period_start'], r['period_end'])}): {approx}"
-            f"{fmt_usd(r['amount_usd'])}, or {_per(r['usd_per_eligible_voter'], approx + '$')} per eligible worker "
-            f"and {_per(r['usd_per_valid_vote'], '$')} per valid vote."
+            f"{fmt_usd(r['amount_usd'])}, or {_per(r['usd_per_eligible_voter'], r['amount_usd'], approx)} per "
+            f"eligible worker and {_per(r['usd_per_valid_vote'], r['amount_usd'], approx)} per valid vote."
         )
     first = table.iloc[0]
     head = (

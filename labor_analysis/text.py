@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -352,6 +353,15 @@ def at_company(elections: pd.DataFrame) -> str:
     return f" at {name}" if name else ""
 
 
+def where_counted(at_mid: str, count_date: object) -> str:
+    """Where and when a vote was counted, as a sentence says it: 'in Bessemer, Ala., counted April 9, 2021', 'at
+    Whole Foods in Philadelphia, counted January 27, 2025' (`at_mid` is `election_names`' column; the date gives
+    the year, so the place is not said 'in 2021' before it, and a comma always parts the place from the date)."""
+    year = pd.Timestamp(count_date).year
+    where = str(at_mid).removesuffix(f" in {year}").rstrip(",")
+    return f"{where}, counted {long_date(count_date)}"
+
+
 def election_names(table: pd.DataFrame) -> pd.DataFrame:
     """How charts and text name each election of a table with facility, city, state and count_date columns.
 
@@ -370,7 +380,8 @@ def election_names(table: pd.DataFrame) -> pd.DataFrame:
     with_code = [len(sites_of_place[p]) > 1 for p in places]
     names = [site(f, c, s, with_code=w) for f, c, s, w in zip(facilities, table["city"], table["state"], with_code)]
     years = [pd.Timestamp(d).year for d in table["count_date"]]
-    repeated = [names.count(n) > 1 for n in names]
+    counts = Counter(names)  # not names.count(n) for each: quadratic, minutes on a national import
+    repeated = [counts[n] > 1 for n in names]
     rows = list(zip(facilities, table["city"], table["state"], with_code, repeated, years))
     ats = [at_site(f, c, s, w, continues=r) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
     ats_mid = [at_site(f, c, s, w, continues=True) + (f" in {y}" if r else "") for f, c, s, w, r, y in rows]
@@ -396,11 +407,12 @@ def _told_apart(labels: list[str], table: pd.DataFrame) -> list[str]:
     """`labels` with '(run-off)', '(rerun)' or '(unit B)' added where two elections would otherwise share one."""
     kinds = table["kind"].astype(str).tolist() if "kind" in table else [""] * len(labels)
     units = table["unit"].fillna("").astype(str).tolist() if "unit" in table else [""] * len(labels)
+    counts = Counter(labels)
     out = []
     for label, kind, unit in zip(labels, kinds, units):
         marks = [_KIND_WORDS[kind]] if kind in _KIND_WORDS else []
         marks += [f"unit {unit}"] if unit else []
-        out.append(f"{label} ({', '.join(marks)})" if labels.count(label) > 1 and marks else label)
+        out.append(f"{label} ({', '.join(marks)})" if counts[label] > 1 and marks else label)
     return out
 
 
@@ -763,6 +775,36 @@ def place_display(city: object) -> str:
     return AP_PLACE_NAMES.get(text.upper(), text)
 
 
+#: Trailing words that only give a legal form ('Inc.', 'LLC', 'Corporation'), compared in lower case without
+#: punctuation: a headline leaves them out of an employer's name (`short_employer`) and the import leaves them out
+#: of a company's (`nlrb.companies`), one rule for both, so 'Starbucks Corporation' and its company 'Starbucks'
+#: read alike.
+LEGAL_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "llc",
+        "lllp",
+        "llp",
+        "lp",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "pc",
+        "pllc",
+        "plc",
+        "pa",
+        "na",
+        "nv",
+        "sa",
+        "ag",
+        "gmbh",
+        "the",
+    }
+)
 #: Legal forms a headline leaves out of an employer's name (AP style: 'Amazon.com Services', not '..., LLC').
 _LEGAL_FORM = re.compile(
     r",?\s+(?:Inc|Incorporated|LLC|L\.L\.C|LLP|LP|L\.P|Corp|Co|Ltd|PC|P\.C|PLLC)\.?(?=$|[\s,;])", re.IGNORECASE
@@ -781,6 +823,10 @@ def short_employer(name: object) -> str:
     first = re.split(r"\s+d/b/a\s+", parts[0], flags=re.IGNORECASE)[-1]
     first = re.split(r",?\s+(?:f/k/a|formerly|a division of|a subsidiary of)\s+", first, flags=re.IGNORECASE)[0]
     first = _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
+    words = first.split()
+    while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in LEGAL_SUFFIXES:
+        words.pop()
+    first = " ".join(words).strip(" ,;&") or first
     more = len(parts) - 1
     return f"{first} and {count_of(more, 'related employer')}" if more > 0 else first
 

@@ -63,6 +63,8 @@ def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) 
         found.append("has '..'")
     if re.search(r"\ball 1\b(?![,\d])", text):
         found.append("says 'all 1'")
+    if re.search(r"\bin \d{4} counted\b", text):  # 'in Bessemer, Ala., in 2021 counted April 9, 2021'
+        found.append("says the year, then the date it is in, with no comma ('in 2021 counted')")
     if MISSING.search(text):
         found.append(f"prints a missing value ({MISSING.search(text).group(0)})")
     for match in CAPITALS.finditer(text):

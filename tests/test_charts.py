@@ -263,7 +263,7 @@ def test_registry_has_each_elections_charts_and_says_why_others_are_left_out(ds,
         assert (f"scenario-heatmap-{eid}" in slugs) == bool(has_challenged and row["determinative"])
         for name in ("what-it-would-take", "scenario-heatmap"):
             assert (f"{name}-{eid}" in slugs) != (f"{name}-{eid}" in reasons)
-    assert reasons["what-it-would-take-ldj5-2022"] == "no ballots were challenged: the count decided it"
+    assert reasons["what-it-would-take-ldj5-2022"] == "no ballots were challenged, so the count decided it"
 
 
 def test_an_added_election_gets_its_charts(data_copy):

@@ -5,6 +5,7 @@ table and citing the NLRB files its figures come from."""
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 import pytest
@@ -136,3 +137,53 @@ def test_a_company_without_elections_gets_sentences_not_a_traceback(tmp_path, re
         words = set(finding.text.replace(",", " ").replace(".", " ").split())
         assert not words & {"nan", "<NA>", "NaT", "None"}, finding.text
         assert "<b>" not in html.unescape(finding._repr_markdown_().split("Sources:")[0]).replace("\\<", "")
+
+
+def test_the_mail_finding_counts_the_fiscal_years_its_chart_counts(amazon) -> None:
+    """Notebook 06's words on mail voting and its chart agree: the same fiscal years (FY, not calendar years), the
+    same elections, the same rates (the chart reads the committed national tables, the words the national record)."""
+    from labor_analysis.charts.national import (
+        MODE_YEARS,
+        mail_and_in_person,
+        mode_years,
+        national_for,
+        voting_method_data,
+    )
+
+    ds, nation = amazon
+    finding = national_story.voting_methods(ds, nation)
+    chart = voting_method_data(national_for(ds)[0]).set_index("voting_method")
+    table = finding.table
+    for method, row in chart.iterrows():
+        assert (table.at[method, "won"], table.at[method, "lost"]) == (row["won"], row["lost"]), method
+    # brute force from the record: the baseline's decided elections whose count fell in the fiscal years
+    base = nation[~nation["focus"] & nation["outcome"].isin(["won", "lost"])]
+    days = pd.to_datetime(base["count_date"])
+    in_years = (days.dt.year + (days.dt.month >= 10)).between(MODE_YEARS[0], MODE_YEARS[-1])
+    mail = base[in_years & (base["voting_method"] == "mail")]
+    assert table.at["mail", "won"] + table.at["mail", "lost"] == len(mail)
+    years = mode_years()
+    assert years == f"FY{MODE_YEARS[0]}-FY{MODE_YEARS[-1]}"
+    assert f"decided in {years} (fiscal years" in finding.text
+    assert f"{years[2:6]}-{years[-4:]}" not in finding.text.replace(years, "")  # no calendar years beside them
+    rate = fmt_pct(chart.at["mail", "union_win_rate"], 0)
+    assert f"won {rate} of the {fmt_int(len(mail))} held by mail" in finding.text
+    assert rate in mail_and_in_person(ds).title
+    small = table[(table["won"] + table["lost"]) < 30]  # a handful gets a count, not a rate
+    for _, row in small.iterrows():
+        assert f"{fmt_int(row['won'])} of the {fmt_int(row['won'] + row['lost'])} held" in finding.text
+
+
+def test_the_challenged_ballots_finding_counts_the_years_its_chart_counts(amazon) -> None:
+    """The words and the chart give one national share: the fiscal years whose tallies cover most elections."""
+    from labor_analysis.charts.national import determinative_challenged_ballots, determinative_data, national_for
+
+    ds, nation = amazon
+    finding = national_story.challenged(ds, nation)
+    chart = determinative_data(ds, national_for(ds)[0]).iloc[:-1]  # the national bars, the folder's dot last
+    row = finding.table.loc["national baseline"]
+    assert (row["elections"], row["determinative"]) == (chart["elections"].sum(), chart["determinative"].sum())
+    spec = determinative_challenged_ballots(ds)
+    years = re.search(r"FY\d{4}-FY\d{4}", spec.title).group(0)
+    assert f"elections of {years} whose tallies" in finding.text
+    assert f"only **{fmt_int(row['determinative'])}**" in finding.text

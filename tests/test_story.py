@@ -177,3 +177,31 @@ def test_a_page_says_why_a_chart_is_left_out(tmp_path, project_data_dir, monkeyp
     page.chart("what-it-would-take", "ldj5-2022")  # no ballots were challenged
     assert "no ballots were challenged" in shown[0].data
     assert not list(tmp_path.iterdir())
+
+
+def test_money_per_worker_is_no_more_precise_than_the_money():
+    """'$14.2 million' over 8,325 workers is 'about $1,710', not '$1,706'; 'over $750,000' over 4,785 votes is 'over
+    $150', rounded down so 'over' stays true, not '$157' (the word was dropped from the per-vote figure)."""
+    import re
+
+    from labor_analysis.analysis import spending_per_voter
+
+    ds = load()
+    finding = story.money_per_worker(ds, ["jfk8-2022"])
+    rows = spending_per_voter(ds, ["jfk8-2022"])
+    lines = finding.text.split("\n- ")[1:]
+    assert len(lines) == len(finding.table)
+    for line, (_, row) in zip(lines, finding.table.iterrows()):
+        full = rows[(rows["spender"] == row["spender"]) & (rows["purpose"] == row["purpose"])].iloc[0]
+        amount_digits = max(2, len(str(round(row["amount_usd"])).rstrip("0")))
+        said = re.findall(r"(about |over |up to )?\$([\d,]+) per (eligible worker|valid vote)", line)
+        assert len(said) == 2, line
+        for word, figure, per in said:
+            value = int(figure.replace(",", ""))
+            true = full["usd_per_eligible_voter"] if per == "eligible worker" else full["usd_per_valid_vote"]
+            assert len(str(value).rstrip("0")) <= amount_digits, line
+            assert abs(value - true) < 10 ** (len(str(value)) - amount_digits + 1), line
+            if "over $" in line.split(", or")[0]:
+                assert word == "over " and value <= true, line
+            elif value != round(true):
+                assert word, line  # rounded: said so

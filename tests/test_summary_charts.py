@@ -74,3 +74,48 @@ def test_a_folder_the_listing_charts_show_whole_gets_no_summary(project_data_dir
     reasons = {x.slug: x.reason for x in left_out}
     assert not {s.slug for s in specs} & set(SUMMARIES)
     assert all("listing charts show each of the" in reasons[name] for name in SUMMARIES)
+
+
+def test_a_folder_of_annual_reports_is_summarised_over_their_fiscal_years(tmp_path):
+    """An annual report lists the cases closed in its fiscal year, some voted years before: the summary charts of a
+    folder holding the reports count the fiscal years of the reports (October to September), not the calendar
+    years of every count (the national record's run 1999-2023 though it covers FY2011-FY2022), and say how many
+    elections they leave out."""
+    from nlrb_synthetic import report_row, report_sheets, write_workbook
+
+    from labor_analysis.nlrb.national import fiscal_year
+
+    held = [f"20{21 + i % 2}-{1 + i % 9:02d}-10" for i in range(10)]  # FY2021 and FY2022, January to September
+    held += ["2015-06-01", "2019-03-01"]  # closed in FY2022 years after the vote
+    rows = [
+        report_row(f"29-RC-{200001 + i}", f"Employer {i}", day, 20 + i, 5, [12 if i % 3 else 2], ["UFCW"], "won")
+        for i, day in enumerate(held)
+    ]
+    reports = [
+        write_workbook(tmp_path / f"nlrb-election-report-fy{year}.xlsx", report_sheets(part, year))
+        for year, part in ((2021, rows[:5]), (2022, rows[5:]))
+    ]
+    ds = load(import_files(reports, tmp_path / "imported").out_dir)
+    days = ds.elections["count_date"]
+    inside = fiscal_year(days).between(2021, 2022)
+    assert (~inside).sum() == 2  # the brute force: two votes counted before FY2021
+    spec = chart("elections-by-year", ds).spec
+    assert spec.data.columns[0] == "fiscal_year"
+    assert spec.data["fiscal_year"].tolist() == [2021, 2022]
+    assert spec.data["elections"].sum() == inside.sum()
+    assert "FY2021-FY2022" in spec.title and "2015" not in spec.title
+    assert "by the fiscal year (October to September) of their count" in spec.subtitle
+    assert spec.subtitle.endswith(
+        "Not counted here: 2 elections counted before FY2021, years the NLRB's annual election reports in the data "
+        "cover only in part."
+    )
+    for name in SUMMARIES[1:]:
+        try:
+            other = chart(name, ds).spec
+        except ChartUnavailable:
+            continue
+        assert "FY2021-FY2022" in other.title + other.subtitle and "2 elections counted before FY2021" in other.subtitle
+        assert spec_problems(other, ds) == []
+    assert spec_problems(spec, ds) == []
+    labels = [t.get_text() for t in spec.build().axes[0].get_xticklabels()]
+    assert all(label.startswith("FY") for label in labels if label)

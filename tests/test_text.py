@@ -318,3 +318,28 @@ def test_words_for_any_ballot_follow_case_type_number_and_status():
     assert outcome_label("undetermined", "", "set_aside") == "set aside" and status_sentence({"status": ""}) == ""
     assert round_like(21_658, [950, 4300]) == 21_700 and round_sig(163.3, 1) == 200
     assert qualified(True, "over") == "over " and qualified(True, "") == "about " and qualified(False, "over") == ""
+
+
+def test_an_employer_and_its_company_drop_the_same_legal_forms():
+    """One rule for legal forms: 'Starbucks Corporation' reads 'Starbucks', as the import names its company, so one
+    company's elections are not labelled 'Starbucks Corporation, Portland' beside 'Starbucks, Seattle'."""
+    from labor_analysis.nlrb.companies import key
+
+    for legal in ("Corporation", "Corp.", "Inc.", "LLC", "L.L.C.", "Company", "Ltd."):
+        assert short_employer(f"Acme Tools {legal}") == "Acme Tools", legal
+        assert key(f"Acme Tools {legal}") == key("Acme Tools"), legal
+    assert short_employer("STARBUCKS CORPORATION") == short_employer("Siren Retail Corporation d/b/a Starbucks")
+    assert short_employer("Corporation for Public Broadcasting") == "Corporation for Public Broadcasting"
+    assert short_employer("Jones & Co.") == "Jones"  # no dangling '&'
+
+
+def test_one_companys_elections_are_labelled_by_one_name():
+    """The Starbucks elections of the national record (three spellings of the employer) carry one name."""
+    import labor_analysis as la
+    from labor_analysis.charts.national import folder_record
+
+    starbucks = la.national().select(company="Starbucks")
+    assert starbucks.elections["employer"].nunique() >= 3
+    labels = folder_record(starbucks)["label"].astype(str)
+    named = labels.str.extract(r"^(.*?), ")[0]
+    assert set(named) == {"Starbucks"}, set(named)

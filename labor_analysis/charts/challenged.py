@@ -54,7 +54,7 @@ def require_challenged(row: pd.Series) -> None:
     if pd.isna(row["challenged"]):
         raise ChartUnavailable("challenged ballots not reported")
     if int(row["challenged"]) == 0:
-        raise ChartUnavailable("no ballots were challenged: the count decided it")
+        raise ChartUnavailable("no ballots were challenged, so the count decided it")
 
 
 # ---------------------------------------------------------------- every election: margin against challenged

@@ -23,7 +23,7 @@ from ..loading import Dataset
 from ..nlrb.national import FOCUS_COMPANY, fiscal_year
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
-from ..text import capitalised, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
+from ..text import capitalised, case_type, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
 from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, style_context
 
 #: The data folder's marks in every national chart, the national figures grey: one colour, one meaning.
@@ -65,7 +65,7 @@ def load_tables(folder: str | Path | None = None) -> Tables:
     try:
         folder = Path(folder) if folder is not None else derived_dir()
     except FileNotFoundError:
-        raise ChartUnavailable("the national tables (data/derived/) are not found: they come with a clone") from None
+        raise ChartUnavailable("the national tables (data/derived/), which come with a clone, are not found") from None
     missing = [name for name in TABLE_NAMES if not (folder / f"{name}.csv").is_file()]
     if missing:
         raise ChartUnavailable(f"the national tables are not found in {folder} (missing {', '.join(missing)}.csv)")
@@ -186,10 +186,16 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
     out = {name: table.copy() for name, table in tables.items()}
     sizes, bins = out["unit_size_counts"], out["win_rate_by_unit_size"]
     methods, challenged = out["win_rate_by_voting_method_and_fiscal_year"], out["challenged_ballots_determinative"]
+    years = out["elections_by_fiscal_year_and_case_type"]
     taken = []
     for _, r in focus.iterrows():
         outcome, n = str(r["outcome"]), r["eligible_voters"]
         took = False
+        if outcome in ("won", "lost", "runoff", "undetermined"):
+            certified = {"won": "certified_won", "lost": "certified_lost"}.get(str(r["certified"]), "certified_unknown")
+            for kind in (case_type(r["case_number"]), "all"):
+                where = (years["fiscal_year"] == r["year"]) & (years["case_type"] == kind)
+                took |= _take_one(years, where, ["elections", outcome, certified])
         if pd.notna(n) and outcome in ("won", "lost"):
             took = _take_one(sizes, (sizes["eligible_voters"] == int(n)) & (sizes["outcome"] == outcome), ["elections"])
             start = bins["min_eligible"][bins["min_eligible"] <= int(n)].max()
@@ -206,30 +212,35 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
                 took |= _take_one(challenged, challenged["fiscal_year"].astype(str) == year, columns)
         if took:
             taken.append(r)
-    for table in (bins, methods):
+    for table in (bins, methods, years):
         table["union_win_rate"] = table["won"] / (table["won"] + table["lost"])
+    years["certified_win_rate"] = years["certified_won"] / (years["certified_won"] + years["certified_lost"])
     challenged["determinative_share"] = challenged["determinative"] / challenged["challenged_on_record"]
     return out, pd.DataFrame(taken, columns=focus.columns)
 
 
 def national_for(ds: Dataset) -> tuple[Tables, str]:
     """The national tables without the data folder's own elections when they are one company's, and a sentence
-    saying what was taken out ('' when nothing was): ' Amazon's 1 election of FY2011-FY2022 is left out of the
-    national figures.' A folder of several companies' elections is compared with the whole record, and says so."""
+    saying what was left out: the tables never hold FOCUS_COMPANY's elections (" Amazon's own elections in the
+    NLRB's files are left out of the national figures."); another company's come off them (" Starbucks' 274
+    elections of FY2011-FY2022 are left out of the national figures."). A folder of several companies' elections
+    is compared with the whole record, and says so."""
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
         return load_tables(), " The elections examined may be among the national figures."
-    if name == FOCUS_COMPANY:  # the committed tables were computed without this company's elections
-        tables = load_tables()
-        taken = focus_in_national(ds, tables)
-    else:
-        tables, taken = without_focus(ds, load_tables())
+    if name == FOCUS_COMPANY:
+        # the committed tables were computed without every election of this company in the national record, which
+        # need not be the folder's (the record may lack some, and hold others): the words give no count
+        return (
+            load_tables(),
+            f" {possessive(name)} own elections in the NLRB's files are left out of the national figures.",
+        )
+    # (the words name no company the folder does not hold: the tables' own leaving out of FOCUS_COMPANY goes unsaid)
+    tables, taken = without_focus(ds, load_tables())
     if taken.empty:
         return tables, ""
-    n = len(taken)
-    whose = f"{possessive(name)} {count_of(n, 'election')}"
-    verb = "is" if n == 1 else "are"
-    return tables, f" {capitalised(whose)} of {period(tables)} {verb} left out of the national figures."
+    whose = f"{possessive(name)} {count_of(len(taken), 'election')} of {period(tables)}"
+    return tables, f" {capitalised(whose)} {'is' if len(taken) == 1 else 'are'} left out of the national figures."
 
 
 def folder_record(ds: Dataset) -> pd.DataFrame:
@@ -240,6 +251,18 @@ def folder_record(ds: Dataset) -> pd.DataFrame:
     years = pd.to_datetime(table["count_date"]).dt.year.astype(str)
     table["label"] = [n if y in n else f"{n}, {y}" for n, y in zip(table["name"].astype(str), years)]
     return table
+
+
+def focus_counted(ds: Dataset) -> str:
+    """When the data folder's elections were counted, for a chart setting them beside the national fiscal years
+    (they need not fall in them): " Amazon's elections were counted from April 2021 to February 2025."."""
+    days = pd.to_datetime(folder_record(ds)["count_date"]).dropna()
+    if days.empty:
+        return ""
+    first, last = (f"{day:%B %Y}" for day in (days.min(), days.max()))
+    return f" {capitalised(Focus.of(ds).elections)} were counted " + (
+        f"in {first}." if first == last else f"from {first} to {last}."
+    )
 
 
 def decided(record: pd.DataFrame) -> tuple[int, int]:
@@ -372,7 +395,7 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
         )
     subtitle = (
         f"Cumulative share of NLRB elections decided in {period(tables)}, by eligible voters; "
-        f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}.{without}"
+        f"the median unit had {fmt_int(median_unit(tables))}. Dots: {focus.units}.{focus_counted(ds)}{without}"
     )
     alt = (
         f"Curve of the share of NLRB elections in {period(tables)} held in units smaller than each size, on a "
@@ -566,7 +589,7 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
         f"Share of NLRB elections decided in {period(tables)} that the union won, by unit size; "
         "above each bar, how many were decided"
         + (f"; hollow bars: fewer than {SMALL_GROUP} elections, too few for a firm rate" if small.any() else "")
-        + f".{without}"
+        + f".{focus_counted(ds)}{without}"
     )
     alt = (
         f"Bar chart of the union win rate by unit size in NLRB elections decided in {period(tables)}: "
@@ -618,6 +641,13 @@ def voting_method_data(tables: Tables) -> pd.DataFrame:
     return out
 
 
+def _rate_of(won: int, lost: int) -> str:
+    """'72% of 1,333'; a group too small for a firm rate (a hollow bar) as a count, '12 of 16'."""
+    total = int(won + lost)
+    share = fmt_int(won) if total < SMALL_GROUP else fmt_pct(won / total, 0)
+    return f"{share} of {fmt_int(total)}"
+
+
 def voting_method_figure(tables: Tables) -> Figure:
     """Horizontal bars of the nation's union win rate by voting method, each labelled with its count."""
     data = voting_method_data(tables)
@@ -634,11 +664,11 @@ def voting_method_figure(tables: Tables) -> Figure:
             linewidth=1.2,
             height=0.6,
         )
-        for bar, rate, won, lost in zip(bars, data["union_win_rate"], data["won"], data["lost"]):
+        for bar, won, lost in zip(bars, data["won"], data["lost"]):
             ax.text(
                 bar.get_width() + 0.01,
                 bar.get_y() + bar.get_height() / 2,
-                f"{fmt_pct(rate, 0)} of {fmt_int(won + lost)}",
+                _rate_of(won, lost),
                 va="center",
                 fontsize=9,
             )
@@ -676,10 +706,7 @@ def mail_and_in_person(ds: Dataset) -> ChartSpec:
         f"Horizontal bars of the union win rate by voting method in NLRB elections decided in {years}, "
         f"as a share of the elections the count decided, where the voting method is known ({fmt_int(known)} of "
         f"{fmt_int(total)}): "
-        + "; ".join(
-            f"{METHOD_NAMES[m]} {fmt_pct(r['union_win_rate'], 0)} of {fmt_int(r['won'] + r['lost'])}"
-            for m, r in data.iterrows()
-        )
+        + "; ".join(f"{METHOD_NAMES[m]} {_rate_of(r['won'], r['lost'])}" for m, r in data.iterrows())
         + "."
     )
     return ChartSpec(
@@ -801,7 +828,8 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     subtitle = (
         f"Elections whose challenged ballots could change the first count's result, of those whose tallies are on "
         f"record: NLRB, {years} (the fiscal years whose tallies cover most elections; the annual reports give no "
-        f"challenged ballots), and {focus.elections} on record (a dot: too few for a bar).{without}"
+        f"challenged ballots), and {focus.elections} on record (a dot: too few for a bar).{focus_counted(ds)}"
+        f"{without}"
     )
     alt = (
         "Bar chart of the share of NLRB elections whose challenged ballots were determinative at the first "
@@ -846,10 +874,13 @@ def fiscal_year_figure(tables: Tables) -> Figure:
             data["fiscal_year"], data["union_win_rate"], color=COLORS["reference"], linewidth=1, linestyle=(0, (4, 3))
         )
         last = data.iloc[-1]
-        ax.annotate("as certified", (last["fiscal_year"], last["certified_win_rate"]), xytext=(6, 4),
-                    textcoords="offset points", fontsize=8, color=COLORS["text"])  # fmt: skip
-        ax.annotate("as counted", (last["fiscal_year"], last["union_win_rate"]), xytext=(6, -10),
+        # each label on its line's side at the last year, in its line's tone: the grey line's in grey text, the
+        # dark dashed line's in dark text
+        above = last["certified_win_rate"] >= last["union_win_rate"]
+        ax.annotate("as certified", (last["fiscal_year"], last["certified_win_rate"]), xytext=(6, 4 if above else -10),
                     textcoords="offset points", fontsize=8, color=COLORS["muted_text"])  # fmt: skip
+        ax.annotate("as counted", (last["fiscal_year"], last["union_win_rate"]), xytext=(6, -10 if above else 4),
+                    textcoords="offset points", fontsize=8, color=COLORS["reference"])  # fmt: skip
         shown = data["fiscal_year"].iloc[::-2].iloc[::-1]  # every other year up to the last: twelve do not fit print
         ax.set_xticks(shown, [f"FY{str(y)[2:]}" for y in shown])
         ax.set_xlim(data["fiscal_year"].min() - 0.5, data["fiscal_year"].max() + 1.8)
@@ -863,16 +894,9 @@ def fiscal_year_figure(tables: Tables) -> Figure:
 
 @register("national-win-rate-by-fiscal-year", order=240)
 def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
-    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified.
-
-    Its tables leave FOCUS_COMPANY's elections out, the baseline for that company's folder; set against
-    another company's folder the baseline would hold that folder's elections, so it is left out, with the reason."""
-    name = company(ds.elections)
-    if name != FOCUS_COMPANY:
-        raise ChartUnavailable(
-            "its national baseline leaves out the elections of this project's own company, not those examined here"
-        )
-    tables = load_tables()
+    """The nation's union win rate by fiscal year over the national record's years, as counted and as certified,
+    without the data folder's company's elections (`national_for`), as every national chart counts them."""
+    tables, without = national_for(ds)
     data = fiscal_year_data(tables)
     years = period(tables)
     won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())
@@ -881,7 +905,7 @@ def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
     title = f"Unions were certified in {rate} of the NLRB elections decided in {years}"
     subtitle = (
         f"Union win rate by fiscal year (October to September), as the NLRB certified it and as the ballots were "
-        f"counted, {years}; {possessive(FOCUS_COMPANY)} own elections left out"
+        f"counted, {years}.{without}"
     )
     alt = (
         f"Line chart of the union win rate in NLRB elections by fiscal year, {years}, as certified: "

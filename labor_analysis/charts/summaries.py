@@ -8,13 +8,16 @@ that it shows the largest units and says so. These charts cover every election o
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ..loading import Dataset
-from ..nlrb.national import size_bin, size_labels
+from ..nlrb.national import fiscal_year, size_bin, size_labels
 from ..style import COLORS
 from ..text import at_company, company, count_of, fitting_title, fmt_int, fmt_pct, short_employer, state_name
 from ._base import (
@@ -40,10 +43,60 @@ GROUPS = (
 SMALL_GROUP = 30
 
 
-def summarised(ds: Dataset) -> pd.DataFrame:
+#: The source id of an NLRB annual election report, as `import-nlrb` cites it, with its fiscal year.
+REPORT_ID = re.compile(r"nlrb-election-report-fy(\d{4})")
+
+
+def report_years(ds: Dataset) -> tuple[int, int] | None:
+    """The first and last fiscal year of the NLRB annual election reports the folder cites (an import of them), or
+    None: a folder with the reports covers those fiscal years, and only in part the years around them (a report
+    lists the cases closed in its year, some voted years before; a tally file may run on past the last report)."""
+    years = [int(m.group(1)) for m in map(REPORT_ID.fullmatch, ds.sources["source_id"].astype(str)) if m]
+    return (min(years), max(years)) if years else None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The elections a summary chart counts, and the period they cover."""
+
+    frame: pd.DataFrame  # one row per election counted (see `summarised`)
+    fiscal: bool  # `frame["year"]` is the fiscal year of the count (October to September), not the calendar year
+    before: int = 0  # elections left out, counted before the fiscal years of the folder's annual reports
+    after: int = 0  # and after them
+
+    @property
+    def years(self) -> str:
+        """The period as a title says it: '2017-2021', '2021', or 'FY2011-FY2022' for fiscal years."""
+        first, last = (
+            f"{'FY' if self.fiscal else ''}{int(y)}" for y in (self.frame["year"].min(), self.frame["year"].max())
+        )
+        return first if first == last else f"{first}-{last}"
+
+    @property
+    def left_out(self) -> str:
+        """A sentence on the elections counted outside the fiscal years of the reports, '' when none were."""
+        first, last = int(self.frame["year"].min()), int(self.frame["year"].max())
+        parts = [
+            f"{count_of(n, 'election')} counted {when}"
+            for n, when in ((self.before, f"before FY{first}"), (self.after, f"after FY{last}"))
+            if n
+        ]
+        return (
+            f" Not counted here: {' and '.join(parts)}, years the NLRB's annual election reports in the data cover "
+            "only in part."
+            if parts
+            else ""
+        )
+
+
+def summarised(ds: Dataset) -> Summary:
     """Every election of a folder too large to list, with its year, state, unit-size band, company and outcome
     group (`won`, `lost` or `open`: a run-off, challenged ballots that could decide it, or no count on record);
-    ChartUnavailable for a folder the listing charts show whole."""
+    ChartUnavailable for a folder the listing charts show whole.
+
+    The year is the count's; in a folder holding the NLRB's annual election reports, its fiscal year, and only
+    the fiscal years of the reports are counted (`report_years`): the others are there only in part, and a bar
+    of a few elections beside years of a thousand would read as a fall in elections."""
     table = results(ds)
     if len(table) <= MAX_LISTED:
         raise ChartUnavailable(f"the listing charts show each of the {len(table)} elections; no summary is needed")
@@ -52,21 +105,24 @@ def summarised(ds: Dataset) -> pd.DataFrame:
     if "company" in ds.elections:
         given = table["election_id"].map(ds.elections.set_index("election_id")["company"]).astype(object)
         names = given.where(given.notna() & (given != ""), names)
-    return pd.DataFrame(
+    days = pd.to_datetime(table["count_date"])
+    covered = report_years(ds)
+    years = fiscal_year(days) if covered else days.dt.year
+    frame = pd.DataFrame(
         {
             "election_id": table["election_id"].to_numpy(),
-            "year": pd.to_datetime(table["count_date"]).dt.year.to_numpy(),
+            "year": years.to_numpy(),
             "state": table["state"].astype(object).fillna("").to_numpy() if "state" in table else "",
             "eligible_voters": table["eligible_voters"].to_numpy(),
             "company": [short_employer(n) for n in names],
             "group": np.where(outcome.isin(["won", "lost"]), outcome, "open"),
         }
     )
-
-
-def _years(frame: pd.DataFrame) -> str:
-    first, last = int(frame["year"].min()), int(frame["year"].max())
-    return str(first) if first == last else f"{first}-{last}"
+    if covered is None:
+        return Summary(frame, fiscal=False)
+    before, after = frame["year"] < covered[0], frame["year"] > covered[1]
+    inside = frame[~before & ~after].reset_index(drop=True)
+    return Summary(inside, True, int(before.sum()), int(after.sum()))
 
 
 def _record(ds: Dataset) -> str:
@@ -111,22 +167,32 @@ def _stacked_bars(ax, positions, table: pd.DataFrame, horizontal: bool) -> None:
 # ---------------------------------------------------------------- by year
 
 
-def by_year_data(ds: Dataset) -> pd.DataFrame:
-    """Elections per year of their count, by outcome group, every year between the first and the last."""
-    frame = summarised(ds)
+def by_year_data(ds: Dataset) -> tuple[pd.DataFrame, Summary]:
+    """Elections per year of their count (`year`, or `fiscal_year` in a folder of annual reports), by outcome
+    group, every year between the first and the last; and the summary they come from."""
+    summary = summarised(ds)
+    frame = summary.frame
     table = _counts(frame, "year").set_index("year")
     table = table.reindex(range(int(frame["year"].min()), int(frame["year"].max()) + 1), fill_value=0)
     table["union_win_rate"] = table["won"] / table["decided"].where(table["decided"] > 0)
-    return table.rename_axis("year").reset_index()
+    return table.rename_axis("fiscal_year" if summary.fiscal else "year").reset_index(), summary
+
+
+def _year_name(year: int, fiscal: bool) -> str:
+    """A year as the words give it: '2017', or 'FY2017'."""
+    return f"FY{year}" if fiscal else str(year)
 
 
 def by_year_figure(ds: Dataset) -> Figure:
-    data = by_year_data(ds)
+    data, summary = by_year_data(ds)
+    years = data.iloc[:, 0].to_numpy()
     with style_context():
         fig = new_figure(3.4)
         ax = fig.add_subplot()
-        _stacked_bars(ax, data["year"].to_numpy(), data, horizontal=False)
+        _stacked_bars(ax, years, data, horizontal=False)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        if summary.fiscal:  # 'FY15': four digits and a prefix do not fit six ticks in a print column
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"FY{int(v) % 100:02d}"))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
         ax.set_ylabel("Elections")
@@ -141,32 +207,34 @@ def by_year_figure(ds: Dataset) -> Figure:
 @register("elections-by-year", order=5)
 def elections_by_year(ds: Dataset) -> ChartSpec:
     """Every election of a large folder by the year of its count and its outcome."""
-    data = by_year_data(ds)
+    data, summary = by_year_data(ds)
     won, decided, total = int(data["won"].sum()), int(data["decided"].sum()), int(data["elections"].sum())
-    busiest = data.loc[data["elections"].idxmax()]
-    years = f"{int(data['year'].min())}-{int(data['year'].max())}"
+    busiest = _year_name(int(data.loc[data["elections"].idxmax()].iloc[0]), summary.fiscal)
+    years = summary.years
     at = at_company(ds.elections)
     headline = f"{fmt_int(won)} of {fmt_int(decided)}"
     title = fitting_title(
         f"A union won a majority in {headline} elections the count decided{at}, {years}; the most were counted in "
-        f"{int(busiest['year'])}",
+        f"{busiest}",
         f"A union won a majority in {headline} elections the count decided{at}, {years}",
         f"A union won a majority in {headline} decided elections, {years}",
     )
+    year = "fiscal year (October to September)" if summary.fiscal else "year"
     subtitle = (
-        f"All {fmt_int(total)} elections by the year of their count and the outcome of their latest count; in a "
+        f"All {fmt_int(total)} elections by the {year} of their count and the outcome of their latest count; in a "
         "decertification vote a union majority keeps the union. Undecided by the count: "
         f"{fmt_int(int(data['open'].sum()))} (a run-off, challenged ballots that could change the result, or no "
-        "count on record)."
+        f"count on record).{summary.left_out}"
     )
     alt = (
-        f"Stacked bar chart of {fmt_int(total)} union elections{at} by year, {years}, by outcome: "
+        f"Stacked bar chart of {fmt_int(total)} union elections{at} by {'fiscal ' if summary.fiscal else ''}year, "
+        f"{years}, by outcome: "
         + "; ".join(
-            f"{int(r['year'])}: {fmt_int(r['elections'])} ({fmt_int(r['won'])} union majority, "
-            f"{fmt_int(r['lost'])} no union majority)"
+            f"{_year_name(int(r.iloc[0]), summary.fiscal)}: {fmt_int(r['elections'])} ({fmt_int(r['won'])} union "
+            f"majority, {fmt_int(r['lost'])} no union majority)"
             for _, r in data[data["elections"] > 0].iterrows()
         )
-        + "."
+        + f".{summary.left_out}"
     )
     return ChartSpec(
         "elections-by-year",
@@ -186,7 +254,7 @@ def elections_by_year(ds: Dataset) -> ChartSpec:
 
 def by_state_data(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The states with the most elections (up to MAX_LISTED, most first, each by name) and the rest."""
-    frame = summarised(ds)
+    frame = summarised(ds).frame
     frame = frame[frame["state"].astype(str).str.strip() != ""]
     table = _counts(frame, "state").sort_values(["elections", "state"], ascending=[False, True], kind="stable")
     table.insert(1, "name", [state_name(s) for s in table["state"]])
@@ -234,11 +302,11 @@ def elections_by_state(ds: Dataset) -> ChartSpec:
     data, rest = by_state_data(ds)
     if len(data) + len(rest) < 2:
         raise ChartUnavailable("the elections with a state on record were all in one state")
-    frame = summarised(ds)
+    summary = summarised(ds)
     first = data.iloc[0]
     total = int(data["elections"].sum() + rest["elections"].sum())
     share = fmt_pct(first["elections"] / total, 0)
-    years = _years(frame)
+    years = summary.years
     title = fitting_title(
         f"{share} of the elections{at_company(ds.elections)} were held in {first['name']}, {years}",
         f"{share} of the elections were held in {first['name']}, {years}",
@@ -246,10 +314,14 @@ def elections_by_state(ds: Dataset) -> ChartSpec:
     shown = (
         f"The {len(data)} states with the most elections" if len(rest) else f"Each of the {len(data)} states"
     ) + f", by the outcome of the latest count; {fmt_int(total)} elections with a state on record, {years}."
-    subtitle = shown + (
-        f" Not shown: {count_of(int(rest['elections'].sum()), 'election')} in {count_of(len(rest), 'other state')}."
-        if len(rest)
-        else ""
+    subtitle = (
+        shown
+        + (
+            f" Not shown: {count_of(int(rest['elections'].sum()), 'election')} in {count_of(len(rest), 'other state')}."
+            if len(rest)
+            else ""
+        )
+        + summary.left_out
     )
     alt = (
         f"Bar chart of union elections by state, {years}: "
@@ -277,7 +349,7 @@ def elections_by_state(ds: Dataset) -> ChartSpec:
 
 def by_size_data(ds: Dataset) -> pd.DataFrame:
     """The union's share of the decided elections in each unit-size band (eligible voters) that holds any."""
-    frame = summarised(ds)
+    frame = summarised(ds).frame
     frame = frame[frame["eligible_voters"].notna()].copy()
     frame["size_band"] = size_bin(frame["eligible_voters"]).astype(str)
     table = _counts(frame, "size_band")
@@ -336,7 +408,8 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     if len(firm) < 2:
         raise ChartUnavailable(f"fewer than two unit sizes hold {SMALL_GROUP} decided elections or more")
     low, high = firm.loc[firm["union_win_rate"].idxmin()], firm.loc[firm["union_win_rate"].idxmax()]
-    years = _years(summarised(ds))
+    summary = summarised(ds)
+    years = summary.years
 
     def band(b: str) -> str:
         return _band_label(b).replace("-\n", "-").replace("+", " or more")
@@ -355,7 +428,7 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
         f"Share of the elections decided by their latest count ({fmt_int(decided)}, unit size on record) with a "
         "union majority, by eligible voters; above each bar, how many were decided"
         + (f"; hollow bars: fewer than {SMALL_GROUP}, too few for a firm rate" if few.any() else "")
-        + "."
+        + f".{summary.left_out}"
     )
     alt = (
         f"Bar chart of the share of decided union elections with a union majority by unit size, {years}: "
@@ -390,7 +463,7 @@ COMPANY_WIDTH = 24
 def by_company_data(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The companies with the most elections, most first, as many as fit (MAX_LISTED at most, their names on
     MAX_LISTED_LINES lines at most less the legend's, as the listing charts fit the social card), and the rest."""
-    frame = summarised(ds)
+    frame = summarised(ds).frame
     table = _counts(frame, "company").sort_values(["elections", "company"], ascending=[False, True], kind="stable")
     lines = [wrap_label(n, COMPANY_WIDTH).count("\n") + 1 for n in table["company"].head(MAX_LISTED)]
     fits = int((np.cumsum(lines) <= MAX_LISTED_LINES - LEGEND_LINES).sum())
@@ -410,8 +483,8 @@ def elections_by_company(ds: Dataset) -> ChartSpec:
         raise ChartUnavailable("every election is one company's")
     if data["elections"].iloc[0] < 2:
         raise ChartUnavailable("no company has more than one election")
-    frame = summarised(ds)
-    first, total, years = data.iloc[0], len(frame), _years(frame)
+    summary = summarised(ds)
+    first, total, years = data.iloc[0], len(summary.frame), summary.years
     headline = f"{fmt_int(first['elections'])} of {fmt_int(total)}"
     title = fitting_title(
         f"{first['company']} had the most elections, {headline}, {years}",
@@ -426,6 +499,7 @@ def elections_by_company(ds: Dataset) -> ChartSpec:
             if len(rest)
             else ""
         )
+        + summary.left_out
     )
     alt = (
         f"Bar chart of union elections by company, {years}: "

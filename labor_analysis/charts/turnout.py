@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, capitalised, count_of, fitting_title, fmt_int, fmt_pct, long_date
+from ..text import about, at_company, capitalised, count_of, fitting_title, fmt_int, fmt_pct, where_counted
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -127,7 +127,7 @@ def turnout(ds: Dataset, election_id: str) -> ChartSpec:
         )
     )
     alt = (
-        f"Bar chart of turnout {row['at_mid']} counted {long_date(row['count_date'])}: "
+        f"Bar chart of turnout {where_counted(row['at_mid'], row['count_date'])}: "
         f"{about(approx)}{fmt_int(row['eligible_voters'])} eligible voters, "
         + (
             f"{fmt_int(cast['count'])} ballots cast (more than the eligible voters), "

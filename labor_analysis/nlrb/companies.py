@@ -25,33 +25,8 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-#: Trailing words that only give a legal form.
-LEGAL_SUFFIXES = frozenset(
-    {
-        "inc",
-        "incorporated",
-        "llc",
-        "lllp",
-        "llp",
-        "lp",
-        "ltd",
-        "limited",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "pc",
-        "pllc",
-        "plc",
-        "pa",
-        "na",
-        "nv",
-        "sa",
-        "ag",
-        "gmbh",
-        "the",
-    }
-)
+from ..text import LEGAL_SUFFIXES
+
 DBA = re.compile(r"\b(?:d\s*/\s*b\s*/\s*a|d\.b\.a\.?|dba|doing business as)\b", re.IGNORECASE)
 FORMERLY = re.compile(r"\b(?:f\s*/\s*k\s*/\s*a|f\.k\.a\.?|fka|formerly known as)\b.*$", re.IGNORECASE)
 SUBSIDIARY = re.compile(r"[,;]?\s*\b(?:a\s+)?(?:wholly[\s-]+owned\s+)?subsidiary\s+of\b", re.IGNORECASE)

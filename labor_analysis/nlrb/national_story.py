@@ -20,7 +20,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..charts.national import LARGE_UNIT, MODE_YEARS, Focus, decided, folder_record
+from ..charts.national import (
+    LARGE_UNIT,
+    MODE_YEARS,
+    SMALL_GROUP,
+    TALLIES_COVER,
+    Focus,
+    decided,
+    folder_record,
+    mode_years,
+    years_words,
+)
 from ..elections import election_source_ids
 from ..loading import Dataset, national
 from ..safe_html import escape_markdown
@@ -31,7 +41,9 @@ from .national import RECORD_FISCAL_YEARS, national_tables, record_results, reco
 #: Up to this many elections, the overview names each one.
 NAMED_ELECTIONS = 12
 #: How the voting methods read in a sentence.
-METHOD_WORDS = {"mail": "by mail", "in_person": "in person", "mixed": "mixed"}
+METHOD_WORDS = {"mail": "by mail", "in_person": "in person", "mixed": "both by mail and in person"}
+#: An election's outcome by its latest count, as a sentence names it.
+OUTCOME_WORDS = {"undetermined": "undecided by the count", "runoff": "a run-off ordered"}
 #: The share of the nation's units a row of `unit_sizes_table` describes, by its name.
 UNIT_QUANTILES = {"national median unit": 0.5, "national 90th percentile": 0.9}
 
@@ -115,9 +127,11 @@ def _fiscal_years(nation: pd.DataFrame) -> str:
 
 
 def _names(labels: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'; semicolons between names that hold commas ('Bessemer, Ala., 2021; ...')."""
+    """'A', 'A and B', 'A, B and C'; semicolons between names that hold commas, as AP writes such a series, one
+    before the 'and' too ('Bessemer, Ala., 2021; JFK8, Staten Island, N.Y., 2022; and Garner, N.C., 2025')."""
     separator = "; " if any("," in label for label in labels) else ", "
-    return labels[0] if len(labels) == 1 else f"{separator.join(labels[:-1])} and {labels[-1]}"
+    last = "; and " if separator == "; " and len(labels) > 2 else " and "
+    return labels[0] if len(labels) == 1 else f"{separator.join(labels[:-1])}{last}{labels[-1]}"
 
 
 def _labels(focus: pd.DataFrame) -> list[str]:
@@ -170,8 +184,12 @@ def overview(ds: Dataset, nation: pd.DataFrame) -> Passage:
     ]
     held = (
         f"This notebook examines **{count_of(int(mine['elections']), 'union election')}** "
-        f"{escape_markdown(focus.at)}{named}, counted from {long_date(mine['first_count'])} to "
-        f"{long_date(mine['last_count'])}."
+        f"{escape_markdown(focus.at)}{named}, counted "
+        + (
+            f"on {long_date(mine['first_count'])}."
+            if mine["first_count"] == mine["last_count"]
+            else f"from {long_date(mine['first_count'])}, to {long_date(mine['last_count'])}."
+        )
         if mine["elections"]
         else "This notebook has no union election to examine, so there is nothing to compare."
     )
@@ -383,7 +401,8 @@ def win_rates(ds: Dataset, nation: pd.DataFrame) -> Passage:
         + (f" ({_names(winners)})" if 0 < len(winners) <= NAMED_ELECTIONS else "")
         + (f"; {_names(open_)} remained open, the challenged ballots determinative" if open_ else "")
         + (
-            f"; at {_names(aside)} the challenged ballots were determinative and the NLRB later set the election aside"
+            f"; at {_names(aside)}, the challenged ballots were determinative and the NLRB later set the "
+            + ("election aside" if len(aside) == 1 else "elections aside")
             if aside
             else ""
         )
@@ -396,11 +415,17 @@ def win_rates(ds: Dataset, nation: pd.DataFrame) -> Passage:
 # ---------------------------------------------------------------- voting methods
 
 
-def voting_methods_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
-    """Mail against in-person voting in the pandemic years (`MODE_YEARS`, years of the count): the baseline's
-    decided elections and union win rate by method, and the focus's elections held each way and won."""
+def _pandemic(nation: pd.DataFrame) -> pd.DataFrame:
+    """The baseline's elections of the pandemic's fiscal years (`MODE_YEARS`, as the mail chart counts them) whose
+    voting method is on record."""
     base = _baseline(nation)
-    base = base[base["year"].isin(MODE_YEARS) & base["voting_method"].isin(list(METHOD_WORDS))]
+    return base[base["fiscal_year"].between(MODE_YEARS[0], MODE_YEARS[-1]) & base["voting_method"].isin(METHOD_WORDS)]
+
+
+def voting_methods_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
+    """Mail against in-person voting in the pandemic's fiscal years (`MODE_YEARS`): the baseline's decided elections
+    and union win rate by method, and the focus's elections held each way and won."""
+    base = _pandemic(nation)
     focus = folder_record(ds)
     rows = {}
     for method in METHOD_WORDS:
@@ -416,18 +441,30 @@ def voting_methods_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
 def voting_methods(ds: Dataset, nation: pd.DataFrame) -> Passage:
     """Mail against in-person voting in `MODE_YEARS`, nationally and in the focus."""
     table = voting_methods_table(ds, nation)
-    years = f"{MODE_YEARS[0]}-{MODE_YEARS[-1]}"
+    years = mode_years()
+
+    def share(won: int, total: int) -> str:  # a handful of elections gets a count, not a rate
+        return fmt_pct(won / total, 0) if total >= SMALL_GROUP else fmt_int(won)
+
     parts = [
-        f"{fmt_pct(r['union_win_rate'], 0)} of the {fmt_int(r['won'] + r['lost'])} decided {METHOD_WORDS[str(m)]}"
+        f"{share(int(r['won']), int(r['won'] + r['lost']))} of the {fmt_int(r['won'] + r['lost'])} held "
+        f"{METHOD_WORDS[str(m)]}"
         for m, r in table.iterrows()
         if r["won"] + r["lost"]
     ]
+    won_words = (
+        parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    )  # no _names: its items hold thousands' commas, not places
     focus = folder_record(ds)
     mail = focus[focus["voting_method"].astype(str).eq("mail")]
-    held = [f"{label} ({outcome})" for label, outcome in zip(_labels(mail), mail["outcome"].astype(str))]
+    held = [
+        f"{label} ({OUTCOME_WORDS.get(outcome, outcome)})"
+        for label, outcome in zip(_labels(mail), mail["outcome"].astype(str))
+    ]
     whose = escape_markdown(Focus.of(ds).elections)
     nation_words = (
-        f"In {years}, when the NLRB ran most elections by mail, unions in the national baseline won {_names(parts)}."
+        f"Of the elections the count decided in {years} (fiscal years, October to September), when the NLRB ran "
+        f"most elections by mail, unions in the national baseline won {won_words}."
         if parts
         else f"The national baseline holds no decided election of {years} whose voting method is on record."
     )
@@ -437,13 +474,21 @@ def voting_methods(ds: Dataset, nation: pd.DataFrame) -> Passage:
         + " A higher rate by mail does not show that mail ballots help unions: the NLRB chose the method case by "
         "case, and the units differ."
     )
-    base = _baseline(nation)
-    used = base[base["year"].isin(MODE_YEARS) & base["voting_method"].isin(list(METHOD_WORDS))]
-    sources = (*election_source_ids(ds, mail["election_id"]), *_files(used))
+    sources = (*election_source_ids(ds, mail["election_id"]), *_files(_pandemic(nation)))
     return _finding(text, sources, table, ds, "national-mail-and-in-person")
 
 
 # ---------------------------------------------------------------- challenged ballots
+
+
+def _tallied(nation: pd.DataFrame) -> pd.DataFrame:
+    """The baseline's elections whose challenged ballots at the first count are on record, in the fiscal years whose
+    tallies give them for at least TALLIES_COVER of the elections (FY2017-FY2021: the annual reports give none, and
+    the other years' few tallies are one region's), as the challenged-ballots chart counts them."""
+    base = _baseline(nation)
+    on_record = base["challenged_at_first_count"].notna()
+    cover = on_record.groupby(base["fiscal_year"]).mean()
+    return base[on_record & base["fiscal_year"].isin(cover.index[cover >= TALLIES_COVER])]
 
 
 def challenged_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
@@ -451,8 +496,7 @@ def challenged_table(ds: Dataset, nation: pd.DataFrame) -> pd.DataFrame:
     challenged ballots are on record (the tally files give them; the annual reports do not) and the focus's
     elections counted once so far, those with challenged ballots, those where they were determinative, and the
     share determinative."""
-    base = _baseline(nation)
-    base = base[base["challenged_at_first_count"].notna()]
+    base = _tallied(nation)
     focus = folder_record(ds)
     focus = focus[(focus["stage"].astype(str) == "initial") & focus["determinative"].notna()]
     groups = {
@@ -477,17 +521,19 @@ def challenged(ds: Dataset, nation: pd.DataFrame) -> Passage:
     base, mine = table.iloc[0], table.iloc[1]
     focus = folder_record(ds)
     open_ = _labels(focus[focus["determinative"].fillna(False).astype(bool)])
-    reported = _baseline(nation).loc[lambda t: t["challenged_at_first_count"].notna()]
+    reported = _tallied(nation)
     nation_words = (
         f"Ballots were challenged in {fmt_int(base['with_challenged_ballots'])} of the {fmt_int(base['elections'])} "
-        f"elections of {_fiscal_years(nation)} whose tallies the NLRB's tally files give, but they could change the "
-        f"first count's result in only **{fmt_int(base['determinative'])}**, {fmt_pct(base['determinative_share'], 1)}."
+        f"elections of {years_words(reported['fiscal_year'])} whose tallies the NLRB's tally files give (the fiscal "
+        "years they cover for most elections), but they could change the first count's result in only "
+        f"**{fmt_int(base['determinative'])}**, {fmt_pct(base['determinative_share'], 1)}."
         if base["elections"]
         else "No election of the national baseline has its challenged ballots on record."
     )
     at = escape_markdown(capitalised(Focus.of(ds).at))
     text = (
-        f"{nation_words} {at} they could in {fmt_int(mine['determinative'])} of the {fmt_int(mine['elections'])} "
+        f"{nation_words} {at} they could in {fmt_int(mine['determinative']) if mine['determinative'] else 'none'} of "
+        f"the {fmt_int(mine['elections'])} "
         "elections whose challenged ballots were reported" + (f": {_names(open_)}" if open_ else "") + "."
         if mine["elections"]
         else f"{nation_words} {at}, no election counted once so far has its challenged ballots on record."
