@@ -23,6 +23,9 @@ FORBIDDEN = ("upheld", "seed", "preferred", "the data's note")
 #: The longest title any size preset sets.
 TITLE_MAX = min(p.max_title_chars for p in SIZE_PRESETS.values())
 #: Missing values as pandas or Python print them.
+#: A count of four digits or more set without its thousands comma: 'N of M', or five digits standing alone (not a
+#: case number's last part, a ZIP code after a state, or a local's number).
+UNSEPARATED = re.compile(r"\b\d{4,} of \d|(?<![\w\-./#$,])(?<!Local )\d{5,}(?![\w\-]|[.,]\d)")
 MISSING = re.compile(r"<NA>|\bnan\b|\bNaN\b|\bNone\b|\bNaT\b")
 #: Two or more words of three or more capitals: a name left in the NLRB file's capitals.
 CAPITALS = re.compile(r"\b[A-Z][A-Z&'.-]{2,}(?:[ ,]+[A-Z][A-Z&'.-]{2,})+\b")
@@ -65,6 +68,8 @@ def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) 
         found.append("says 'all 1'")
     if re.search(r"\bin \d{4} counted\b", text):  # 'in Bessemer, Ala., in 2021 counted April 9, 2021'
         found.append("says the year, then the date it is in, with no comma ('in 2021 counted')")
+    if UNSEPARATED.search(text):  # AP: '10,763 of 16,681', not '10763 of 16681'
+        found.append(f"has a count without its thousands comma ({UNSEPARATED.search(text).group(0)!r})")
     if MISSING.search(text):
         found.append(f"prints a missing value ({MISSING.search(text).group(0)})")
     for match in CAPITALS.finditer(text):

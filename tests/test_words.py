@@ -84,6 +84,10 @@ def test_the_checker_catches_what_the_review_found():
     listed = "Staten Island, N.Y. KCVG, Hebron, Ky."  # a facility code of the data after a place: a code, not a name
     assert word_problems(listed) != [] and word_problems(listed, codes={"KCVG"}) == []
     assert word_problems("Challenged: <NA>") != []
+    assert (
+        word_problems("Unions won 10763 of 16681 elections") != [] and word_problems("16681 elections, of which") != []
+    )
+    assert word_problems("Unions won 10,763 of 16,681 elections in 2022, case 29-RC-288020, Local 32104") == []
     assert word_problems("The earlier vote in Bessemer, Ala., in 2021 counted April 9, 2021: 738 yes") != []
     assert word_problems("The earlier vote in Bessemer, Ala., counted April 9, 2021: 738 yes") == []
     assert word_problems("x" * 121, title=True) != []

@@ -305,7 +305,7 @@ def left_out_sentence(names: Iterable[str], why: str) -> str:
     if not names:
         return ""
     if len(names) > MAX_NAMED:
-        return f" Not shown ({why}): {len(names)} elections."
+        return f" Not shown ({why}): {len(names):,} elections."
     separator = "; " if any("," in n for n in names) else ", "
     listed = names[0] if len(names) == 1 else f"{separator.join(names[:-1])} and {names[-1]}"
     return f" Not shown ({why}): {listed}" + ("" if listed.endswith(".") else ".")

@@ -126,7 +126,7 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         raise ChartUnavailable("no yes-or-no election reported its challenged ballots")
     decisive = data[data["determinative"]]
     n, k = len(data), len(decisive)
-    headline = f"{k} of {n}"
+    headline = f"{k:,} of {n:,}"
     names = "; ".join(decisive["label"])
     title = fitting_title(
         f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else ""),

@@ -164,7 +164,7 @@ def timeline(ds: Dataset) -> ChartSpec:
         first = won.iloc[0]
         later = data[dates > pd.Timestamp(first["count_date"])]
         k = sum(is_union_win(o, c) for o, c in zip(later["outcome"], later["case_number"]))
-        headline = f"{k} of {len(later)}"
+        headline = f"{k:,} of {len(later):,}"
         when = pd.Timestamp(first["count_date"])
         if len(later):
             title = fitting_title(
@@ -199,7 +199,7 @@ def timeline(ds: Dataset) -> ChartSpec:
         )
     )
     alt = (
-        f"Time line of {len(data)} union elections{at} from {dates.min().year} to "
+        f"Time line of {len(data):,} union elections{at} from {dates.min().year} to "
         f"{dates.max().year}. {title}.{which} {points}."
     )
     return ChartSpec(

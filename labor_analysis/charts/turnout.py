@@ -251,9 +251,9 @@ def turnout_all(ds: Dataset) -> ChartSpec:
     else:
         ranged = f"turnout ranged from {share(low)} {low['where']} to {headline} {high['where']}"
         counted = (
-            f"in the {len(data)} elections with a turnout on record"
+            f"in the {len(data):,} elections with a turnout on record"
             if len(too_many)
-            else f"in the {len(data)} elections with all ballots reported"
+            else f"in the {len(data):,} elections with all ballots reported"
             if len(left_out)
             else "across the elections"
         )
@@ -274,7 +274,7 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         for _, r in shown.iterrows()
     )
     alt = (
-        f"Bar chart of turnout in {len(data)} union elections{at_company(ds.elections)}, highest {headline} in "
+        f"Bar chart of turnout in {len(data):,} union elections{at_company(ds.elections)}, highest {headline} in "
         f"{high['label']}.{which} {parts}."
     )
     return ChartSpec(

@@ -253,7 +253,7 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     left_out = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
     n = len(data)
     majority = int((data["yes_share_pct"] > 50).sum())
-    headline = f"{majority} of {n}"
+    headline = f"{majority:,} of {n:,}"
     years = pd.to_datetime(table["count_date"]).dt.year
     span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
     at = at_company(ds.elections)
