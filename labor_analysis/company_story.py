@@ -10,15 +10,31 @@ from .nlrb.national_story import with_record_files
 from .results import results
 from .safe_html import escape_markdown
 from .story import Passage
-from .text import fmt_int, fmt_pct
+from .text import capitalised, count_of, fmt_int, part_of, state_name
 
 #: The groups of `against_the_rest`, in order.
 GROUPS = ("company", "every other employer")
 
 
-def _rate(won: int, decided: int) -> str:
-    """'230 of 274 (83.9%)', or 'none of none' when no election was decided."""
-    return f"{fmt_int(won)} of {fmt_int(decided)} ({fmt_pct(won / decided)})" if decided else "none of none"
+def _won(row: pd.Series, won: str, lost: str, which: str) -> str:
+    """'of the 3 elections the count decided, unions won none' (`which`: the elections counted), from a
+    `comparison_table` row's `won` and `lost` columns; 'unions lost the one election ...' of one; 'no election the
+    count decided' when there is none."""
+    decided = int(row[won] + row[lost])
+    if not decided:
+        return f"no election {which.removeprefix('of every other employer ')}"
+    if decided == 1:
+        return f"unions {'won' if row[won] else 'lost'} the one election {which}"
+    return f"of the {count_of(decided, 'election')} {which}, unions won {part_of(row[won], decided)}"
+
+
+def _units(mine: pd.Series, rest: pd.Series, name: str) -> str:
+    """The company's median unit against every other employer's; 'The unit' when the company held one election."""
+    unit = "The unit" if mine["elections"] == 1 else "The median unit"
+    return (
+        f"{unit} at {name} had {_voters(mine['median_eligible_voters'])} eligible voters, against a median of "
+        f"{_voters(rest['median_eligible_voters'])} elsewhere."
+    )
 
 
 def _voters(median: float) -> str:
@@ -65,18 +81,24 @@ def against_the_rest(record: Dataset, company: str) -> Passage:
         return Passage(text, (), table).charting(record.select(company=company), "timeline")
     chosen = record.select(company=company)
     years = chosen.elections["count_date"].dt.year
-    states = chosen.elections["state"].dropna().nunique()
+    states = chosen.elections["state"].dropna().astype(str).unique()
     span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
+    where = f"in {state_name(states[0])}" if len(states) == 1 else f"in {fmt_int(len(states))} states"
     n = int(mine["elections"])
+    determinative = int(mine["challenged_determinative"])
     text = (
-        f"Workers at {name} voted in {fmt_int(n)} NLRB {'election' if n == 1 else 'elections'} {span}, in "
-        f"{fmt_int(states)} {'state' if states == 1 else 'states'}. Of those the count decided, unions won "
-        f"{_rate(mine['won'], mine['won'] + mine['lost'])}; of those the NLRB certified, "
-        f"{_rate(mine['certified_won'], mine['certified_won'] + mine['certified_lost'])}. In the same years, "
-        f"unions won {_rate(rest['won'], rest['won'] + rest['lost'])} of every other employer's elections the "
-        f"count decided. The median unit at {name} had {_voters(mine['median_eligible_voters'])} eligible voters, "
-        f"against {_voters(rest['median_eligible_voters'])} elsewhere; challenged ballots could decide "
-        f"{fmt_int(mine['challenged_determinative'])} of the elections at {name}."
+        f"Workers at {name} voted in {count_of(n, 'NLRB election')} {span}, {where}. "
+        + capitalised(_won(mine, "won", "lost", "the count decided"))
+        + "; "
+        + _won(mine, "certified_won", "certified_lost", "the NLRB certified")
+        + ". In the same years, "
+        + _won(rest, "won", "lost", "of every other employer the count decided")
+        + f". {_units(mine, rest, name)} "
+        + (
+            f"Challenged ballots could have changed the result of {count_of(determinative, 'election')} at {name}."
+            if determinative
+            else f"In no election at {name} could the challenged ballots have changed the result."
+        )
     )
     # the NLRB files both groups' rows come from, and the annual reports of the certified results
     elections = record.elections

@@ -40,6 +40,23 @@ def fmt_pct(share: float, digits: int = 1) -> str:
     return f"{text}%"
 
 
+#: Below this many, a part of a whole is said as a count ('4 of 12'), not a rate that implies a precision it lacks.
+RATE_FROM = 30
+
+
+def part_of(part: int, whole: int) -> str:
+    """How many of a whole already named ('of the 3 elections the count decided, unions won ...'), as a copy desk
+    prints it: 'none', 'it' (of one), 'both', 'all 12', '4' (a count under `RATE_FROM`), '230 (84%)' (a rate in whole
+    percentages: never '0.0%', nor a rate of a handful that implies a precision it lacks)."""
+    part, whole = round(float(part)), round(float(whole))
+    if part == 0 or whole == 0:
+        return "none"
+    if part == whole:
+        return "it" if whole == 1 else "both" if whole == 2 else f"all {fmt_int(whole)}"
+    rate = {"0%": "under 1%", "100%": "over 99%"}.get(fmt_pct(part / whole, 0), fmt_pct(part / whole, 0))
+    return fmt_int(part) if whole < RATE_FROM else f"{fmt_int(part)} ({rate})"
+
+
 def fmt_pct_or(share: float, missing: str = "not reported", digits: int = 1) -> str:
     """`fmt_pct`, or `missing` when the share is missing (so no 'nan%' reaches a reader)."""
     return missing if pd.isna(share) else fmt_pct(share, digits)
@@ -116,19 +133,19 @@ def qualified(approximate: object, qualifier: object = "") -> str:
 
 
 def long_date(value: object) -> str:
-    """A date as a sentence says it: 'April 1, 2022'."""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.strftime('%B')} {stamp.day}, {stamp.year}"
+    """A date as a sentence says it, in AP style (`ap_date`): 'April 1, 2022', 'Jan. 11, 2023'."""
+    return ap_date(value)
 
 
 def period_label(start: object, end: object) -> str:
-    """'2022' for a calendar year, '2021–2022' for whole years, 'Dec 2022' for one day, else 'Apr 2021–Mar 2022'."""
+    """'2022' for a calendar year, '2021–2022' for whole years, 'December 2022' for one day, else 'April 2021–March
+    2022' (AP style spells a month out when no day goes with it)."""
     first, last = pd.Timestamp(start), pd.Timestamp(end)
     if first == last:
-        return last.strftime("%b %Y")
+        return last.strftime("%B %Y")
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
         return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
-    return f"{first.strftime('%b %Y')}–{last.strftime('%b %Y')}"
+    return f"{first.strftime('%B %Y')}–{last.strftime('%B %Y')}"
 
 
 def purposes_phrase(purposes: Iterable[object]) -> str:
@@ -269,6 +286,18 @@ def place(city: object, state: object) -> str:
     return f"{city}, {state_name}"
 
 
+#: Islands a place name is on, not in, as AP writes it ('on Staten Island'); a city named for an island that is not
+#: one ('Rock Island, Ill.', 'Grand Island, Neb.') is in.
+ISLANDS = frozenset({"Staten Island", "Long Island", "Roosevelt Island", "Rikers Island", "Mercer Island",
+                     "Bainbridge Island", "Whidbey Island", "Vashon Island", "Kauai", "Maui", "Oahu", "Nantucket",
+                     "Martha's Vineyard"})  # fmt: skip
+
+
+def in_or_on(city: object) -> str:
+    """The preposition a city takes: 'on' for an island ('on Staten Island'), else 'in'."""
+    return "on" if place_display(city) in ISLANDS else "in"
+
+
 def _without_city(name: str, city: object) -> str:
     """A workplace's name without its city where the city only ends it ('Whole Foods Philadelphia' -> 'Whole
     Foods'), so the place is said once; a name the city is part of keeps it ('Carnegie Library of Pittsburgh')."""
@@ -310,8 +339,8 @@ def election_label(facility: str, count_date: object) -> str:
 
 
 def at_site(facility: object, city: object, state: object, with_code: bool = False, continues: bool = False) -> str:
-    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 in Staten Island, N.Y.', 'at Whole Foods in
-    Philadelphia'.
+    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 on Staten Island, N.Y.' (an island: `in_or_on`),
+    'at Whole Foods in Philadelphia'.
 
     `continues`: the sentence goes on, so a state gets AP's closing comma ('in Bessemer, Ala., in 2021').
     """
@@ -319,11 +348,12 @@ def at_site(facility: object, city: object, state: object, with_code: bool = Fal
     if not where:
         return f"at {facility}"
     comma = "," if continues and "," in where else ""
+    prep = in_or_on(city)
     if facility and not _is_code(facility):
-        return f"at {_without_city(facility, city)} in {where}{comma}"
+        return f"at {_without_city(facility, city)} {prep} {where}{comma}"
     if with_code and facility:
-        return f"at {facility} in {where}{comma}"
-    return f"in {where}{comma}"
+        return f"at {facility} {prep} {where}{comma}"
+    return f"{prep} {where}{comma}"
 
 
 def company(elections: pd.DataFrame) -> str | None:
@@ -355,19 +385,31 @@ def at_company(elections: pd.DataFrame) -> str:
 
 def where_counted(at_mid: str, count_date: object) -> str:
     """Where and when a vote was counted, as a sentence says it: 'in Bessemer, Ala., counted April 9, 2021', 'at
-    Whole Foods in Philadelphia, counted January 27, 2025' (`at_mid` is `election_names`' column; the date gives
+    Whole Foods in Philadelphia, counted Jan. 27, 2025' (`at_mid` is `election_names`' column; the date gives
     the year, so the place is not said 'in 2021' before it, and a comma always parts the place from the date)."""
     year = pd.Timestamp(count_date).year
     where = str(at_mid).removesuffix(f" in {year}").rstrip(",")
     return f"{where}, counted {long_date(count_date)}"
 
 
+def union_election(union: object) -> str:
+    """An election named by its union, never 'ALU union election': 'the ALU election', 'the Amazon Labor Union
+    election', 'the Teamsters union election'. A name that says it is a union (its last word 'Union', or initials
+    ending in U for Union: ALU, RWDSU, SEIU) takes no second 'union'."""
+    name = _text(union)
+    if not name:
+        return "the union election"
+    last = name.split()[-1].strip(",.()")
+    says_union = last.lower() == "union" or (last.isupper() and last.endswith("U") and len(last) >= 2)
+    return f"the {name} election" if says_union else f"the {name} union election"
+
+
 def election_names(table: pd.DataFrame) -> pd.DataFrame:
     """How charts and text name each election of a table with facility, city, state and count_date columns.
 
     Columns (indexed like `table`): `name` for labels ('Bessemer, Ala., 2021', 'JFK8, Staten Island, N.Y.',
-    'Garner, N.C.'), `at` for sentences ('in Bessemer, Ala., in 2021', 'at JFK8 in Staten Island, N.Y.'),
-    `at_mid` for the middle of one (with AP's comma after a state: 'at JFK8 in Staten Island, N.Y.,'),
+    'Garner, N.C.'), `at` for sentences ('in Bessemer, Ala., in 2021', 'at JFK8 on Staten Island, N.Y.'),
+    `at_mid` for the middle of one (with AP's comma after a state: 'at JFK8 on Staten Island, N.Y.,'),
     `at_short` once the place has been said ('at JFK8'),
     `with_code` (two facilities of the table share the place, so the code tells them apart) and `year_needed`
     (the site held several elections, so the year tells them apart).
@@ -706,10 +748,20 @@ UNION_SHORT_NAMES = (
 
 def _is_capitals(text: str) -> bool:
     """A name written in capitals: two or more words of four or more capitals that are not acronyms ('UNITED
-    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'; not 'RWDSU' or 'UFCW Local 1776')."""
+    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'), or holding a web domain in capitals
+    ('AMAZON.COM.DEDC, LLC'); not 'RWDSU' or 'UFCW Local 1776'."""
     words = [w.strip(",.;:()\"'") for w in text.split(" ")]
     shouting = [w for w in words if len(w) >= 4 and w.isupper() and w.upper() not in ACRONYMS]
-    return len(shouting) >= 2
+    return len(shouting) >= 2 or any(w.isupper() and _DOMAIN.fullmatch(w) for w in words)
+
+
+#: A web domain in a name ('AMAZON.COM'), with what the NLRB's file runs on after it ('AMAZON.COM.DEDC').
+_DOMAIN = re.compile(r"([A-Za-z0-9&-]+)\.(com|net|org|biz|info|io)((?:\.[A-Za-z0-9]+)*)?", re.IGNORECASE)
+
+
+def _code_or_word(part: str) -> str:
+    """A word after a domain: a short code in capitals ('DEDC', 'KCVG') kept, a longer word in title case."""
+    return part.upper() if part.isupper() and len(part) <= 5 else _title_word(part, True)
 
 
 def _title_word(word: str, first: bool) -> str:
@@ -726,6 +778,13 @@ def _title_word(word: str, first: bool) -> str:
         return lead + core.lower() + trail
     if "-" in core:
         return lead + "-".join(_title_word(part, True) for part in core.split("-")) + trail
+    domain = _DOMAIN.fullmatch(core)
+    if domain:  # 'AMAZON.COM' -> 'Amazon.com'; 'AMAZON.COM.DEDC' -> 'Amazon.com DEDC' (a code after the domain)
+        name, tld, rest = domain.groups()
+        text = f"{_title_word(name, True)}.{tld.lower()}"
+        if rest:
+            text += " " + " ".join(_code_or_word(part) for part in rest.lstrip(".").split("."))
+        return lead + text + trail
     low = core.lower()
     if low.startswith("mc") and len(low) > 3:
         text = "Mc" + low[2:].capitalize()

@@ -220,7 +220,7 @@ def test_a_changed_figure_changes_each_charts_title_and_alt_text(specs, data_cop
         "employer-vs-union",
     ):
         assert slug in retitled, slug
-    assert "Union won at JFK8 in Staten Island, N.Y., with 55.5%" in specs["vote-shares-jfk8-2022"].title
+    assert "Union won at JFK8 on Staten Island, N.Y., with 55.5%" in specs["vote-shares-jfk8-2022"].title
     assert "55.4%" in changed["vote-shares-jfk8-2022"].title  # 2,651 of 4,782
 
 

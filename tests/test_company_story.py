@@ -7,7 +7,7 @@ import pytest
 
 import labor_analysis as la
 from labor_analysis import company_story
-from labor_analysis.text import fmt_int
+from labor_analysis.text import count_of, fmt_int, fmt_pct, state_name
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +47,27 @@ def test_the_finding_cites_the_nlrb_files_and_carries_its_chart(record: la.Datas
     assert all(c.publisher == "National Labor Relations Board" for c in finding.sources)
     assert finding.chart is not None and finding.chart.name == "timeline"
     assert set(finding.chart.ds.elections["company"]) == {"Starbucks"}
+
+
+def test_the_words_read_as_a_copy_desk_prints_them(record: la.Dataset) -> None:
+    """No '0 of 3 (0.0%)', no rate of a handful, no 'in 1 state': counts are computed from the comparison table."""
+    for name in ("Amazon", "Whole Foods Market", "Starbucks"):
+        words = company_story.against_the_rest(record, name).text
+        assert ".0%" not in words and "(0%)" not in words and " 0 of " not in words and "1 state" not in words
+    table = company_story.comparison_table(record, "Amazon")
+    amazon = company_story.against_the_rest(record, "Amazon").text
+    if table.loc["company", "won"] == 0:
+        decided = table.loc["company", "won"] + table.loc["company", "lost"]
+        assert f"Of the {count_of(decided, 'election')} the count decided, unions won none" in amazon
+    starbucks = company_story.comparison_table(record, "Starbucks").loc["company"]
+    decided = starbucks["won"] + starbucks["lost"]
+    rate = f"{fmt_int(starbucks['won'])} ({fmt_pct(starbucks['won'] / decided, 0)})"
+    assert f"unions won {rate}" in company_story.against_the_rest(record, "Starbucks").text
+
+
+def test_one_election_is_named_once(record: la.Dataset) -> None:
+    chosen = la.results(record.select(company="Whole Foods Market"))
+    if len(chosen) == 1:  # the record holds one: its state is named, and its unit is not called a median
+        words = company_story.against_the_rest(record, "Whole Foods Market").text
+        assert f"in {state_name(chosen['state'].iloc[0])}." in words and "The unit at" in words
+        assert "the one election the count decided" in words

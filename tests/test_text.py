@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from labor_analysis import rules
 from labor_analysis.text import (
     all_of,
+    ap_date,
     as_large,
     at_company,
+    at_site,
     capitalised,
     challenged_ballots_sentence,
     company,
@@ -25,10 +27,12 @@ from labor_analysis.text import (
     fmt_probability,
     fmt_usd,
     fmt_usd_short,
+    in_or_on,
     is_union_win,
     long_date,
     outcome_headline,
     outcome_label,
+    part_of,
     period_label,
     place,
     place_name,
@@ -41,6 +45,7 @@ from labor_analysis.text import (
     site,
     standing,
     status_sentence,
+    union_election,
     union_name,
 )
 
@@ -56,8 +61,8 @@ def test_dates_periods_and_places():
     assert long_date("2022-04-01") == "April 1, 2022"
     assert period_label("2022-01-01", "2022-12-31") == "2022"
     assert period_label("2021-01-01", "2022-12-31") == "2021–2022"
-    assert period_label("2022-12-31", "2022-12-31") == "Dec 2022"
-    assert period_label("2021-04-20", "2022-03-01") == "Apr 2021–Mar 2022"
+    assert period_label("2022-12-31", "2022-12-31") == "December 2022"
+    assert period_label("2021-04-20", "2022-03-01") == "April 2021–March 2022"
     assert place_name({"facility": "JFK8", "city": "Staten Island", "state": "NY"}) == "JFK8, Staten Island, N.Y."
     assert (
         purposes_phrase(["anti-union consultants", "anti-union consultants (LM-10 filings)"])
@@ -148,7 +153,7 @@ def test_election_names_add_the_code_or_the_year_only_where_they_tell_two_apart(
     assert names["at"].tolist()[:3] == [
         "in Bessemer, Ala., in 2021",
         "in Bessemer, Ala., in 2022",
-        "at JFK8 in Staten Island, N.Y.",
+        "at JFK8 on Staten Island, N.Y.",
     ]
     assert names.loc[4, "at_mid"] == "in Garner, N.C.,"  # AP: a comma after the state mid-sentence
 
@@ -272,6 +277,8 @@ def test_possessive_and_capitalised_follow_ap_style():
         ("RWDSU", "RWDSU"),
         ("UFCW Local 1776", "UFCW Local 1776"),
         ("MCDONALD'S OF O'HARA", "McDonald's of O'Hara"),
+        ("AMAZON.COM.DEDC, LLC", "Amazon.com DEDC, LLC"),  # a web domain, then a code the NLRB's file ran on
+        ("AMAZON.COM SERVICES, LLC", "Amazon.com Services, LLC"),
     ],
 )
 def test_names_in_capitals_are_put_in_title_case_keeping_acronyms(raw, shown):
@@ -343,3 +350,52 @@ def test_one_companys_elections_are_labelled_by_one_name():
     labels = folder_record(starbucks)["label"].astype(str)
     named = labels.str.extract(r"^(.*?), ")[0]
     assert set(named) == {"Starbucks"}, set(named)
+
+
+def test_a_dotted_employer_keeps_its_domain_and_its_code():
+    raw = "AMAZON.COM.DEDC, LLC, a subsidiary of AMAZON.COM, INC."
+    assert display_name(raw) == "Amazon.com DEDC, LLC, a subsidiary of Amazon.com, Inc."
+    assert short_employer(raw) == "Amazon.com DEDC"
+    assert short_employer("AMAZON.COM.KYDC LLC AND AMAZON.COM.INDC LLC") == "Amazon.com KYDC and Amazon.com INDC"
+    assert display_name("Amazon.com Services LLC") == "Amazon.com Services LLC"  # lower case: left as it is
+
+
+def test_an_island_is_on_a_city_named_for_one_is_in():
+    assert at_site("JFK8", "Staten Island", "NY", with_code=True) == "at JFK8 on Staten Island, N.Y."
+    assert at_site("", "STATEN ISLAND", "NY") == "on Staten Island, N.Y."
+    assert at_site("", "Rock Island", "IL") == "in Rock Island, Ill."
+    assert in_or_on("Staten Island") == "on" and in_or_on("Bessemer") == "in"
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        ("2023-01-11", "Jan. 11, 2023"),
+        ("2022-02-03", "Feb. 3, 2022"),
+        ("2022-03-31", "March 31, 2022"),
+        ("2022-07-04", "July 4, 2022"),
+        ("2022-08-01", "Aug. 1, 2022"),
+        ("2022-09-01", "Sept. 1, 2022"),
+        ("2024-11-06", "Nov. 6, 2024"),
+        ("2021-12-24", "Dec. 24, 2021"),
+    ],
+)
+def test_dates_with_a_day_are_in_ap_style(day, words):
+    assert long_date(day) == words == ap_date(day)
+
+
+def test_an_election_named_by_its_union_says_union_once():
+    assert union_election("ALU") == "the ALU election"  # Amazon Labor Union
+    assert union_election("RWDSU") == "the RWDSU election"
+    assert union_election("Amazon Labor Union") == "the Amazon Labor Union election"
+    assert union_election("Teamsters") == "the Teamsters union election"
+    assert union_election("") == "the union election"
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "words"),
+    [(0, 3, "none"), (0, 0, "none"), (1, 1, "it"), (2, 2, "both"), (12, 12, "all 12"), (4, 12, "4"),
+     (230, 274, "230 (84%)"), (1, 1000, "1 (under 1%)"), (999, 1000, "999 (over 99%)"), (1499, 3000, "1,499 (49%)")],
+)  # fmt: skip
+def test_a_part_of_a_whole_as_a_copy_desk_prints_it(part, whole, words):
+    assert part_of(part, whole) == words

@@ -22,6 +22,7 @@ from ..text import (
     outcome_phrase,
     standing,
     status_sentence,
+    union_election,
     where_counted,
     yes_side,
 )
@@ -156,7 +157,7 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         + (f" {after}" if after else "")
     )
     alt = (
-        f"Bar chart of the {row['union']} union election {where_counted(row['at_mid'], row['count_date'])}. "
+        f"Bar chart of {union_election(row['union'])} {where_counted(row['at_mid'], row['count_date'])}. "
         f"Yes: {fmt_int(row['yes'])} ballots, {yes_pct} of valid votes. No: {fmt_int(row['no'])} ballots, {no_pct}. "
         f"A dashed line marks the 50% the union must beat. Outcome: {outcome}."
     )
