@@ -187,3 +187,42 @@ def test_the_challenged_ballots_finding_counts_the_years_its_chart_counts(amazon
     years = re.search(r"FY\d{4}-FY\d{4}", spec.title).group(0)
     assert f"elections of {years} whose tallies" in finding.text
     assert f"only **{fmt_int(row['determinative'])}**" in finding.text
+
+
+def test_for_another_company_the_words_and_the_charts_share_one_baseline(record: la.Dataset) -> None:
+    """Run for Starbucks, notebook 06's words and its charts count one baseline: the national record without
+    Starbucks' elections (Amazon's kept), never the words with Amazon's elections and the charts without them."""
+    from labor_analysis.charts.national import (
+        LARGE_UNIT,
+        determinative_data,
+        fiscal_year_data,
+        national_for,
+        national_rate,
+        voting_method_data,
+    )
+
+    ds = national_story.with_record_files(record.select(company="Starbucks"))
+    nation = national_story.record(ds, record)
+    tables, words = national_for(ds)
+    assert words == " Starbucks' own elections in the NLRB's files are left out of the national figures."
+    base = nation[~nation["focus"]]
+    assert "Amazon" in set(base["company"]) and "Starbucks" not in set(base["company"])
+    rates = national_story.win_rates_table(ds, nation)
+    large = rates.loc[f"national, units of {fmt_int(LARGE_UNIT)} or more"]
+    assert fmt_pct(large["union_win_rate"], 0) == fmt_pct(national_rate(tables, LARGE_UNIT), 0)
+    bins = tables["win_rate_by_unit_size"]
+    assert large["won"] + large["lost"] == bins.loc[bins["min_eligible"] >= LARGE_UNIT, ["won", "lost"]].sum().sum()
+    methods = national_story.voting_methods_table(ds, nation)
+    chart = voting_method_data(tables).set_index("voting_method")
+    for method, row in chart.iterrows():
+        assert (methods.at[method, "won"], methods.at[method, "lost"]) == (row["won"], row["lost"]), method
+    challenged = national_story.challenged_table(ds, nation).loc["national baseline"]
+    bars = determinative_data(ds, tables).iloc[:-1]
+    assert challenged["elections"] == bars["elections"].sum()
+    assert challenged["determinative"] == bars["determinative"].sum()
+    certified = national_story.certified_table(nation, record).loc["all"]
+    years = fiscal_year_data(tables)
+    assert (certified["certified_won"], certified["certified_lost"]) == (
+        years["certified_won"].sum(),
+        years["certified_lost"].sum(),
+    )

@@ -10,6 +10,8 @@ without the tables, or without what a chart needs, gets the chart left out with 
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
 from ..elections import results
 from ..loading import Dataset
-from ..nlrb.national import FOCUS_COMPANY, fiscal_year
+from ..nlrb.national import FOCUS_COMPANY, fiscal_year, generate
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
 from ..text import capitalised, case_type, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
@@ -221,26 +223,39 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
 
 def national_for(ds: Dataset) -> tuple[Tables, str]:
     """The national tables without the data folder's own elections when they are one company's, and a sentence
-    saying what was left out: the tables never hold FOCUS_COMPANY's elections (" Amazon's own elections in the
-    NLRB's files are left out of the national figures."); another company's come off them (" Starbucks' 274
-    elections of FY2011-FY2022 are left out of the national figures."). A folder of several companies' elections
-    is compared with the whole record, and says so."""
+    saying what was left out (" Amazon's own elections in the NLRB's files are left out of the national figures.").
+    The committed tables are without FOCUS_COMPANY's elections; for another company they are computed from the
+    national record without its elections (`tables_without`), so the baseline is the national record less the
+    focus company's elections, as notebook 06's words count it, and holds FOCUS_COMPANY's. Without the national
+    record (an installed copy), the folder's elections come off the committed tables (`without_focus`), and the
+    words count them. A folder of several companies' elections is compared with the whole record, and says so."""
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
         return load_tables(), " The elections examined may be among the national figures."
+    # the tables are without every election of this company in the national record, which need not be the folder's
+    # (the record may lack some, and hold others): the words give no count
+    own = f" {possessive(name)} own elections in the NLRB's files are left out of the national figures."
     if name == FOCUS_COMPANY:
-        # the committed tables were computed without every election of this company in the national record, which
-        # need not be the folder's (the record may lack some, and hold others): the words give no count
-        return (
-            load_tables(),
-            f" {possessive(name)} own elections in the NLRB's files are left out of the national figures.",
-        )
-    # (the words name no company the folder does not hold: the tables' own leaving out of FOCUS_COMPANY goes unsaid)
+        return load_tables(), own
+    try:
+        return tables_without(name), own
+    except FileNotFoundError:  # no national record to compute them from
+        pass
     tables, taken = without_focus(ds, load_tables())
     if taken.empty:
         return tables, ""
     whose = f"{possessive(name)} {count_of(len(taken), 'election')} of {period(tables)}"
     return tables, f" {capitalised(whose)} {'is' if len(taken) == 1 else 'are'} left out of the national figures."
+
+
+@functools.cache
+def tables_without(company_name: str) -> Tables:
+    """The national tables computed from the national record without `company_name`'s elections, written and read
+    back as the committed ones are (`nlrb.national.generate`, `load_tables`), so every chart reads them alike;
+    computed once per company. FileNotFoundError when this copy of the package has no national record."""
+    with tempfile.TemporaryDirectory() as folder:
+        generate(Path(folder), leave_out=company_name)
+        return load_tables(folder)
 
 
 def folder_record(ds: Dataset) -> pd.DataFrame:

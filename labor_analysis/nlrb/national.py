@@ -342,11 +342,11 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
         frame.to_csv(out_dir / name, index=False, lineterminator="\n")
 
 
-def generate(out_dir: Path, record_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Load the national record (default data/national/, validated) and write its national tables and the
-    sources.csv of the NLRB files they cite into `out_dir`."""
+def generate(out_dir: Path, record_dir: Path | None = None, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
+    """Load the national record (default data/national/, validated) and write its national tables (without the
+    elections of the company `leave_out`) and the sources.csv of the NLRB files they cite into `out_dir`."""
     record = load(record_dir or national_dir())
-    tables = national_tables(record)
+    tables = national_tables(record, leave_out)
     tables[SOURCES_NAME] = record_sources(record, tables)
     write_tables(tables, out_dir)
     return tables
