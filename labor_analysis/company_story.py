@@ -87,7 +87,7 @@ def against_the_rest(record: Dataset, company: str) -> Passage:
     n = int(mine["elections"])
     determinative = int(mine["challenged_determinative"])
     text = (
-        f"Workers at {name} voted in {count_of(n, 'NLRB election')} {span}, {where}. "
+        f"The national record holds {count_of(n, 'NLRB election')} at {name}, counted {span}, {where}. "
         + capitalised(_won(mine, "won", "lost", "the count decided"))
         + "; "
         + _won(mine, "certified_won", "certified_lost", "the NLRB certified")

@@ -38,6 +38,8 @@ from .text import (
     about,
     as_large,
     at_company,
+    capitalised,
+    case_type,
     challenged_ballots_sentence,
     end_sentence,
     fmt_int,
@@ -633,6 +635,14 @@ def _short(row: pd.Series) -> str:
     return str(row["facility"]) if row["with_code"] else row["name"]
 
 
+def _then(first: pd.Series, second: pd.Series) -> str:
+    """Where the second of two elections was held, once the first's place has been said: 'at JFK8' for a site of
+    the same place, never 'at LDJ5 on Staten Island, N.Y., ... at JFK8 on Staten Island, N.Y.'; else its full
+    'at' words."""
+    same = all(str(first[c]) == str(second[c]) for c in ("city", "state"))
+    return f"at {_short(second)}" if same and second["with_code"] else str(second["at_mid"]).rstrip(",")
+
+
 #: The numbers behind two elections side by side (`comparison`): `la.results` columns.
 COMPARISON_COLUMNS = ["eligible_voters", "turnout", "yes_share"]
 
@@ -648,8 +658,9 @@ def comparison(ds: Dataset, election_id: str, other_id: str) -> Passage:
     else:
         turnouts = f"{fmt_pct_or(a['turnout'])} at {sa} and {fmt_pct_or(b['turnout'])} at {sb}."
     text = (
-        f"{a['at_mid'][0].upper() + a['at_mid'][1:]} {_eligible(a)} workers were eligible to vote, against "
-        f"{_eligible(b)} {b['at_mid'].rstrip(',')}{larger}. The union got "
+        f"{capitalised(a['at_mid'])}{',' if a['at_mid'][-1:].isdigit() else ''} {_eligible(a)} workers were eligible "
+        "to vote, against "
+        f"{_eligible(b)} {_then(a, b)}{larger}. The union got "
         f"{fmt_pct_or(a['yes_share'])} of the valid votes at {sa} against {fmt_pct_or(b['yes_share'])} at {sb}, and "
         f"turnout was {turnouts}"
     )
@@ -669,7 +680,7 @@ def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
     def count(t: pd.Series) -> str:
         return qualified(t["approximate"], t.get("qualifier")) + fmt_int(t["organizers"])
 
-    text = f"The campaign {a['at_mid']} had {count(ta)} organizers, against {count(tb)} {b['at']}"
+    text = f"The campaign {a['at_mid']} had {count(ta)} organizers, against {count(tb)} {_then(a, b)}"
     if pd.notna(ta["eligible_voters_per_organizer"]) and pd.notna(tb["eligible_voters_per_organizer"]):
         text += (
             f": {_per_organizer(ta)} organizer for every {fmt_int(_rough(ta))} eligible workers at "
@@ -683,7 +694,7 @@ def organizers(ds: Dataset, election_id: str, other_id: str) -> Passage:
         text += " Other reports differ: " + "; ".join(
             f"{escape_markdown(str(publishers[r['source_id']]))} counted "
             f"{qualified(r['approximate'], r['qualifier'])}{fmt_int(r['value'])} organizers "
-            f"{_named(ds, r['election_id'])['at']}"
+            f"{_then(a, _named(ds, r['election_id']))}"
             for _, r in others.iterrows()
         )
         text = end_sentence(text) + " Organizer counts are rough, and each outlet may count differently."
@@ -859,12 +870,23 @@ def overview(ds: Dataset) -> Passage:
     latest = latest[latest["eligible_voters"].notna()]
     approx = about(bool(latest["eligible_approximate"].any()))
     span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
+    undecided_aside = int(((table["outcome"].astype(str) == "undetermined") & set_aside).sum())
+    rd = table["case_number"].map(case_type).eq("RD")
+    kept, removed = (int((rd & table["outcome"].astype(str).eq(o)).sum()) for o in ("won", "lost"))
+    organizing = table[~rd]["outcome"].astype(str)
     text = (
         f"The data holds {len(table)} NLRB elections{escape_markdown(at_company(ds.elections))}, counted {span}, "
-        f"with {unions} different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
-        f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
+        f"with {unions} different {'union' if unions == 1 else 'unions'} on the ballot. Unions won "
+        f"{int(organizing.eq('won').sum())} and lost {int(organizing.eq('lost').sum())}"
+        + (
+            f"; in {kept + removed} decertification {'vote' if kept + removed == 1 else 'votes'}, workers kept the "
+            f"union in {kept} and removed it in {removed}"
+            if kept + removed
+            else ""
+        )
         + (f"; {runoffs} went to a run-off" if runoffs else "")
         + (f"; in {open_}, challenged ballots could still change the result" if open_ else "")
+        + (f"; the count did not decide {undecided_aside}" if undecided_aside else "")
         + (f"; the NLRB later set {aside} of these elections aside" if aside else "")
         + ". "
         f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"

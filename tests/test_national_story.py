@@ -226,3 +226,18 @@ def test_for_another_company_the_words_and_the_charts_share_one_baseline(record:
         years["certified_won"].sum(),
         years["certified_lost"].sum(),
     )
+
+
+def test_the_history_names_an_election_the_folder_holds_as_the_folder_does(record: la.Dataset, amazon) -> None:
+    """Two Amazon sites share Staten Island: the record's election there is named by its site ('LDJ5, ...'), never
+    by the place alone, which would leave a reader to guess it was JFK8's."""
+    from labor_analysis.charts.national import folder_record
+
+    ds, _ = amazon
+    finding = national_story.history(ds, record)
+    folder = folder_record(ds)
+    shared = folder[folder["case_number"].str.upper().isin(set(finding.table["case_number"].str.upper()))]
+    assert len(shared) > 0
+    for case, rows in shared.groupby(shared["case_number"].str.upper()):
+        assert any(label in finding.text for label in rows["label"]), case
+    assert "; Staten Island, N.Y." not in finding.text

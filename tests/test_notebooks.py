@@ -171,7 +171,7 @@ HEADLINES = {
         "8,325",
         "Of them, 3 are Amazon's own, left out of the national baseline",
     ],
-    "07-company-against-the-nation": ["07 · Starbucks against the nation", "Workers at Starbucks voted in"],
+    "07-company-against-the-nation": ["07 · Starbucks against the nation", "The national record holds"],
 }
 
 

@@ -101,7 +101,7 @@ def test_notebook_07_runs_for_any_company_with_a_clear_sentence_for_none(tmp_pat
     amazon = html.unescape(
         (out / f"07-company-against-the-nation--{engine.variant_name({'company': 'Amazon'})}.html").read_text()
     )
-    assert "<title>07 · Amazon against the nation</title>" in amazon and "Workers at Amazon voted in" in amazon
+    assert "<title>07 · Amazon against the nation</title>" in amazon and "NLRB elections at Amazon, counted" in amazon
     assert "Starbucks" not in amazon.split("<body")[1].split("Sources")[0]
     nobody = html.unescape(
         (out / f"07-company-against-the-nation--{engine.variant_name({'company': 'No Such Company'})}.html").read_text()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from labor_analysis import charts, load, rules, story, summary
+from labor_analysis.elections import results
 from labor_analysis.text import fmt_int, fmt_pct
 
 
@@ -111,7 +113,13 @@ def test_ldj5_against_jfk8_organizers_and_size(ds):
     smaller = story.comparison(ds, "jfk8-2022", "ldj5-2022").text
     assert "times as large" not in smaller and "a unit a fifth as large" in smaller
     text = story.organizers(ds, "ldj5-2022", "jfk8-2022").text
-    assert "about 10 organizers" in text and "about 30 at JFK8 on Staten Island, N.Y." in text
+    assert "about 10 organizers" in text and "about 30 at JFK8:" in text
+    assert text.count("Staten Island") == 1  # the place said once: the site next door is 'at JFK8' after it
+    assert story.comparison(ds, "ldj5-2022", "jfk8-2022").text.count("Staten Island") == 1
+    # a place with its year, then a count: a comma parts them ('in Bessemer, Ala., in 2021, 5,867 workers')
+    bessemer = story.comparison(ds, "bhm1-2021", "jfk8-2022").text
+    assert re.search(r"\d \d", bessemer) is None and "in 2021, 5,867 workers" in bessemer
+    assert "8,325 at JFK8 on Staten Island, N.Y." in bessemer  # another place: said in full
     assert "No organizer count is on record for Schodack, N.Y." in story.organizers(ds, "ldj5-2022", "alb1-2022").text
 
 
@@ -135,6 +143,11 @@ def test_overview_counts_outcomes_and_each_workplace_once(ds):
     text = story.overview(ds).text
     assert f"{len(table)} NLRB elections" in text and "run by" not in text
     assert f"won {(table['outcome'] == 'won').sum()}" in text
+    # every election accounted for: won, lost, and those the count did not decide
+    rows = results(ds)
+    undecided = int(((rows["outcome"] == "undetermined") & (rows["status"] == "set_aside")).sum())
+    said = [int(n) for n in re.findall(r"(?:won|lost|did not decide) (\d+)", text)]
+    assert sum(said) == len(table) and (undecided == 0 or f"the count did not decide {undecided}" in text)
     # Bessemer voted twice: its workers count once, at the rerun (6,153), not 5,867 + 6,153
     latest = table.drop_duplicates("facility", keep="last")
     # a sum with about 4,300 in it is known to the hundred, no finer

@@ -245,10 +245,20 @@ def history(ds: Dataset, national_record: Dataset | None = None) -> Passage:
     held = f"The NLRB's own files (the national record) hold {count_of(len(table), 'election')}"
     held += f" {escape_markdown(focus.at)}"
     if len(table) <= NAMED_ELECTIONS:
-        items = [
-            f"{row['place']}, {pd.Timestamp(row['count_date']).year} ({results.get(str(row['certified']), unknown)})"
-            for _, row in table.iterrows()
-        ]
+        # an election the focus also holds is named as the focus names it ('LDJ5, Staten Island, N.Y., 2022'), so
+        # one of two sites of a place is never named by the place alone
+        record_ = folder_record(ds)
+        record_ = record_.assign(case=record_["case_number"].astype(str).str.upper())
+        record_["count_date"] = pd.to_datetime(record_["count_date"])
+
+        def named(row: pd.Series) -> str:  # of a case's elections (a rerun shares its number), the nearest count
+            same = record_[record_["case"] == str(row["case_number"]).upper()]
+            if same.empty:
+                return f"{row['place']}, {pd.Timestamp(row['count_date']).year}"
+            gap = (same["count_date"] - pd.Timestamp(row["count_date"])).abs()
+            return str(same.loc[gap.idxmin(), "label"])
+
+        items = [f"{named(row)} ({results.get(str(row['certified']), unknown)})" for _, row in table.iterrows()]
         text = f"{held}: {escape_markdown('; '.join(items))}."
     else:  # too many to name: how they ended, counted
         years = pd.to_datetime(table["count_date"]).dt.year
