@@ -909,7 +909,7 @@ def results_table(ds: Dataset) -> pd.DataFrame:
         {
             "Election": table["name"],
             "Union": table["union"],
-            "Counted": table["count_date"].dt.strftime("%Y-%m-%d"),
+            "Counted": [long_date(d) if pd.notna(d) else "" for d in table["count_date"]],
             "Yes": [_count_or(v) for v in table["yes"]],
             "No": [_count_or(v) for v in table["no"]],
             "Challenged": [_count_or(v) for v in table["challenged"]],

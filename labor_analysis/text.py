@@ -823,11 +823,16 @@ def union_name(name: object) -> str:
     return display_name(text)
 
 
+#: The kind of municipality an NLRB file adds to a city's name in brackets ('Hamburg (Town)'), which AP leaves out.
+_MUNICIPALITY = re.compile(r"\s*\((?:town|village|city|township|twp\.?|borough|boro|cdp)\)", re.IGNORECASE)
+
+
 def place_display(city: object) -> str:
     """A city from an NLRB file as AP writes it: capitals put in title case ('BETHEL PARK' -> 'Bethel Park'), AP's
-    own spellings ('DuBois', 'McKeesport') and abbreviations spelled out ('Cranberry Twp' -> 'Cranberry
-    Township')."""
+    own spellings ('DuBois', 'McKeesport'), abbreviations spelled out ('Cranberry Twp' -> 'Cranberry Township') and
+    no kind of municipality in brackets ('Hamburg (Town)' -> 'Hamburg')."""
     text = re.sub(r"\s+", " ", _text(city))
+    text = _MUNICIPALITY.sub("", text).strip() or text
     if text.isupper() and re.search(r"[A-Z]{2}", text):
         text = " ".join("-".join(part.capitalize() for part in w.split("-")) for w in text.split(" "))
     text = " ".join(_PLACE_WORDS.get(w.upper(), w) for w in text.split(" "))

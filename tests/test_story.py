@@ -10,7 +10,7 @@ import pytest
 
 from labor_analysis import charts, load, rules, story, summary
 from labor_analysis.elections import results
-from labor_analysis.text import fmt_int, fmt_pct
+from labor_analysis.text import fmt_int, fmt_pct, long_date
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +218,10 @@ def test_money_per_worker_is_no_more_precise_than_the_money():
                 assert word == "over " and value <= true, line
             elif value != round(true):
                 assert word, line  # rounded: said so
+
+
+def test_the_readers_table_dates_each_count_in_ap_style(ds):
+    table = story.results_table(ds)
+    days = results(ds)["count_date"]
+    assert list(table["Counted"]) == [long_date(d) for d in days]
+    assert not table["Counted"].str.contains(r"\d{4}-\d\d-\d\d").any()

@@ -305,6 +305,7 @@ def test_employers_are_shortened_by_rule_and_places_named_as_ap_does():
     assert short_employer(several) == "Propel Schools and 2 related employers"
     assert site("Carnegie Library of Pittsburgh", "PITTSBURGH", "PA") == "Carnegie Library of Pittsburgh, Pittsburgh"
     assert place("CRANBERRY TWP", "PA") == "Cranberry Township, Pa." and place("DUBOIS", "PA") == "DuBois, Pa."
+    assert place("Hamburg (Town)", "NY") == "Hamburg, N.Y." and place("GREECE (TOWN)", "NY") == "Greece, N.Y."
 
 
 def test_words_for_any_ballot_follow_case_type_number_and_status():
