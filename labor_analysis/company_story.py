@@ -28,6 +28,18 @@ def _won(row: pd.Series, won: str, lost: str, which: str) -> str:
     return f"of the {count_of(decided, 'election')} {which}, unions won {part_of(row[won], decided)}"
 
 
+def _challenged(determinative: int, on_record: int, name: str) -> str:
+    """How many of the company's elections whose challenged ballots are on record they could have decided."""
+    if not on_record:
+        return f"No election at {name} has its challenged ballots on record."
+    said = f"The challenged ballots of {count_of(on_record, 'election')} at {name} are on record: "
+    if on_record == 1:
+        return said + f"they could{'' if determinative else ' not'} have changed its result."
+    if not determinative:
+        return said + "in none could they have changed the result."
+    return said + f"they could have changed the result in {part_of(determinative, on_record)}."
+
+
 def _units(mine: pd.Series, rest: pd.Series, name: str) -> str:
     """The company's median unit against every other employer's; 'The unit' when the company held one election."""
     unit = "The unit" if mine["elections"] == 1 else "The median unit"
@@ -44,8 +56,9 @@ def _voters(median: float) -> str:
 
 def comparison_table(record: Dataset, company: str) -> pd.DataFrame:
     """The company's elections and every other employer's in the years the company held one: elections, wins and
-    losses by the count and as certified, win rates, median unit, elections whose challenged ballots were
-    determinative. One row per group (`GROUPS`); the company's row counts 0 elections when it has none."""
+    losses by the count and as certified, win rates, median unit, elections whose challenged ballots are on record
+    and those where they were determinative. One row per group (`GROUPS`); the company's row counts 0 elections
+    when it has none."""
     table = results(record)
     mine = table["election_id"].isin(set(record.select(company=company).elections["election_id"]))
     years = set(table.loc[mine, "count_date"].dt.year)
@@ -65,6 +78,7 @@ def comparison_table(record: Dataset, company: str) -> pd.DataFrame:
             "certified_lost": c_lost,
             "certified_win_rate": c_won / (c_won + c_lost) if c_won + c_lost else float("nan"),
             "median_eligible_voters": part["eligible_voters"].median(),
+            "challenged_on_record": int(part["determinative"].notna().sum()),
             "challenged_determinative": int(part["determinative"].fillna(False).astype(bool).sum()),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("group")
@@ -85,7 +99,7 @@ def against_the_rest(record: Dataset, company: str) -> Passage:
     span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
     where = f"in {state_name(states[0])}" if len(states) == 1 else f"in {fmt_int(len(states))} states"
     n = int(mine["elections"])
-    determinative = int(mine["challenged_determinative"])
+    determinative, on_record = int(mine["challenged_determinative"]), int(mine["challenged_on_record"])
     text = (
         f"The national record holds {count_of(n, 'NLRB election')} at {name}, counted {span}, {where}. "
         + capitalised(_won(mine, "won", "lost", "the count decided"))
@@ -94,11 +108,7 @@ def against_the_rest(record: Dataset, company: str) -> Passage:
         + ". In the same years, "
         + _won(rest, "won", "lost", "of every other employer the count decided")
         + f". {_units(mine, rest, name)} "
-        + (
-            f"Challenged ballots could have changed the result of {count_of(determinative, 'election')} at {name}."
-            if determinative
-            else f"In no election at {name} could the challenged ballots have changed the result."
-        )
+        + _challenged(determinative, on_record, name)
     )
     # the NLRB files both groups' rows come from, and the annual reports of the certified results
     elections = record.elections

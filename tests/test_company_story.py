@@ -71,3 +71,13 @@ def test_one_election_is_named_once(record: la.Dataset) -> None:
         words = company_story.against_the_rest(record, "Whole Foods Market").text
         assert f"in {state_name(chosen['state'].iloc[0])}." in words and "The unit at" in words
         assert "the one election the count decided" in words
+
+
+def test_the_challenged_ballots_are_counted_where_they_are_on_record(record: la.Dataset) -> None:
+    """Elections whose challenged ballots the record lacks are not counted as ones they could not decide."""
+    table = la.results(record.select(company="Starbucks"))
+    on_record = int(table["determinative"].notna().sum())
+    found = company_story.comparison_table(record, "Starbucks").loc["company"]
+    assert found["challenged_on_record"] == on_record < len(table)
+    words = company_story.against_the_rest(record, "Starbucks").text
+    assert f"The challenged ballots of {fmt_int(on_record)} elections at Starbucks are on record" in words
