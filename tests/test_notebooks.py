@@ -154,7 +154,7 @@ HEADLINES = {
     "03-ldj5-rematch": [
         "380 yes to 618 no",
         "about 10 organizers",
-        "about 30 at JFK8 on Staten Island, N.Y.",
+        "about 30 at JFK8:",
         "1,633",
         "At JFK8 on Staten Island, N.Y., 4,869",
     ],
