@@ -31,6 +31,17 @@ MISSING = re.compile(r"<NA>|\bnan\b|\bNaN\b|\bNone\b|\bNaT\b")
 CAPITALS = re.compile(r"\b[A-Z][A-Z&'.-]{2,}(?:[ ,]+[A-Z][A-Z&'.-]{2,})+\b")
 #: What the NLRB decided after a count, as `text.status_sentence` words it (the only thing after 'After the count').
 STATUS_WORDS = re.compile(r"After the count: (The NLRB|An NLRB|The National Labor Relations Board|The NLRB's Region)")
+#: A date not in AP style: a month AP abbreviates spelled out before a day ('January 27, 2025'), or a month
+#: abbreviated without a day ('Apr 2021'; AP spells it out: 'April 2021').
+NOT_AP_DATE = re.compile(
+    r"\b(?:January|February|August|September|October|November|December) \d{1,2}, \d{4}"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{4}\b"
+)
+#: 'in' an island AP puts things 'on' ('on Staten Island'), a rate of nothing ('0 of 3 (0.0%)'), and a union whose
+#: name says it is one called a union again ('the ALU union election': ALU is the Amazon Labor Union).
+ISLAND = re.compile(r"\bin Staten Island\b")
+RATE_OF_NONE = re.compile(r"\b0 of [\d,]+ \(0(?:\.0+)?%\)")
+UNION_TWICE = re.compile(r"\b(?:[A-Z]{1,5}U|Union) union\b")
 #: Words of an organizing win or loss: never for a decertification (RD), where yes keeps a union.
 ORGANIZING = re.compile(r"\bUnion (won|lost)\b|\bunion win\b|\bthe union won\b|\bthe union lost\b")
 
@@ -59,7 +70,8 @@ def problems(text: str, ds: Dataset) -> list[str]:
 
 def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) -> list[str]:
     """The copy desk's list for one text: '..', 'all 1', a missing value printed, a name in capitals, a title too
-    long for the presets, a raw note after 'After the count'. `codes`: the data's facility codes ('KCVG'), which
+    long for the presets, a raw note after 'After the count', a date not in AP style, 'in Staten Island', '0 of 3
+    (0.0%)', 'ALU union'. `codes`: the data's facility codes ('KCVG'), which
     are codes, not names left in capitals (`problems` checks that each stands with its place)."""
     found = []
     if ".." in text:
@@ -77,6 +89,14 @@ def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) 
         known = {*ACRONYMS, *codes}
         if any(w.strip(".,'") not in known and len(w.strip(".,'")) > 3 for w in words):
             found.append(f"has a name in capitals ({match.group(0)!r})")
+    for pattern, what in (
+        (NOT_AP_DATE, "a date not in AP style"),
+        (ISLAND, "'in Staten Island' (AP: on)"),
+        (RATE_OF_NONE, "a rate of none"),
+        (UNION_TWICE, "'union' twice"),
+    ):
+        if pattern.search(text):
+            found.append(f"has {what} ({pattern.search(text).group(0)!r})")
     if title and len(text) > TITLE_MAX:
         found.append(f"title of {len(text)} characters (most {TITLE_MAX})")
     for start in (m.start() for m in re.finditer("After the count:", text)):

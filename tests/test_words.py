@@ -91,6 +91,13 @@ def test_the_checker_catches_what_the_review_found():
     assert word_problems("The earlier vote in Bessemer, Ala., in 2021 counted April 9, 2021: 738 yes") != []
     assert word_problems("The earlier vote in Bessemer, Ala., counted April 9, 2021: 738 yes") == []
     assert word_problems("x" * 121, title=True) != []
-    assert word_problems("After the count: Rerun ordered November 29, 2021.") != []
+    assert word_problems("After the count: Rerun ordered Nov. 29, 2021.") != []
+    # AP dates, places and counts, and a union's name that says it is a union
+    assert word_problems("counted January 27, 2025") != [] and word_problems("counted Jan. 27, 2025") == []
+    assert word_problems("its campaign (Apr 2021–Mar 2022)") != [] and word_problems("in April 2022") == []
+    assert word_problems("at JFK8 in Staten Island, N.Y.") != [] and word_problems("at JFK8 on Staten Island") == []
+    assert word_problems("unions won 0 of 3 (0.0%)") != [] and word_problems("unions won none") == []
+    assert word_problems("the ALU union election") != [] and word_problems("the ALU election") == []
+    assert word_problems("the Teamsters union election") == []
     assert word_problems("After the count: An NLRB administrative law judge set the election aside.") == []
     assert pd.isna(pd.NA)  # the missing value a table prints as <NA>

@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..text import long_date
 from . import tally_rows as tr
 from .reader import PUBLISHER, TALLY, NlrbFileError, NlrbTable, checksum
 
@@ -110,7 +111,7 @@ def cite(table: NlrbTable, downloaded: date | None) -> dict[str, str]:
     return {
         "source_id": f"nlrb-recent-results-{day.isoformat()}",
         "publisher": PUBLISHER,
-        "title": f"Recent Election Results (nlrb.gov download of {day.strftime('%B')} {day.day}, {day.year})",
+        "title": f"Recent Election Results (nlrb.gov download of {long_date(day)})",
         "url": RECENT_RESULTS_URL,
         "published": day.isoformat(),
         "note": f"Downloaded from nlrb.gov on the published date; {checksum(table)}",
