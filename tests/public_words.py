@@ -59,6 +59,11 @@ def facility_places(ds: Dataset) -> dict[str, set[str]]:
     return {code: places for code, places in out.items() if code not in placeless}
 
 
+def facility_codes(ds: Dataset) -> set[str]:
+    """Every facility code of the data ('KCVG'), with its place or without one: a code, not a name in capitals."""
+    return {str(f) for f in ds.elections["facility"] if re.fullmatch(r"[A-Z0-9-]+", str(f))}
+
+
 def problems(text: str, ds: Dataset) -> list[str]:
     """What is wrong with one public text: forbidden words, and codes used without their place anywhere in it."""
     found = [f"says {word!r}" for word in FORBIDDEN if re.search(rf"\b{re.escape(word)}", text, re.IGNORECASE)]
@@ -108,7 +113,7 @@ def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) 
 def spec_problems(spec: ChartSpec, ds: Dataset) -> list[str]:
     """Everything wrong with one chart's words: `word_problems` of its title, subtitle and alt text, `problems`,
     and a decertification (RD) election's chart worded as an organizing win or loss."""
-    codes = facility_places(ds)
+    codes = facility_codes(ds)
     found = [f"title {p}" for p in word_problems(spec.title, title=True, codes=codes)]
     for name, text in (("subtitle", spec.subtitle), ("alt text", spec.alt_text)):
         found += [f"{name} {p}" for p in word_problems(text, codes=codes)]
@@ -128,5 +133,5 @@ def rd_elections(ds: Dataset) -> dict[str, str]:
 
 def passages_problems(texts: Iterable[tuple[str, str]], ds: Dataset) -> list[str]:
     """`word_problems` and `problems` of report sentences, each named (`(name, text)` pairs)."""
-    codes = facility_places(ds)
+    codes = facility_codes(ds)
     return [f"{name}: {p}" for name, text in texts for p in (*word_problems(text, codes=codes), *problems(text, ds))]
