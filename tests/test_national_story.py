@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -241,3 +242,19 @@ def test_the_history_names_an_election_the_folder_holds_as_the_folder_does(recor
     for case, rows in shared.groupby(shared["case_number"].str.upper()):
         assert any(label in finding.text for label in rows["label"]), case
     assert "; Staten Island, N.Y." not in finding.text
+
+
+def test_a_folder_that_names_its_company_otherwise_is_left_out_by_its_case_numbers(record: la.Dataset) -> None:
+    """A folder need not name its company as the record does (an employer's name, no company): its elections come
+    out of the charts' baseline by their case numbers, as out of the words'."""
+    from labor_analysis.charts.national import tables_without
+
+    starbucks = record.select(company="Starbucks").elections
+    cases = frozenset(starbucks["case_number"].dropna().str.upper())
+    by_case, by_company = tables_without("No Such Company", cases), tables_without("Starbucks")
+    for name in ("win_rate_by_unit_size", "challenged_ballots_determinative", "elections_by_fiscal_year_and_case_type"):
+        pd.testing.assert_frame_equal(by_case[name], by_company[name])
+    renamed = starbucks.assign(company="", employer="Starbucks Coffee Company")
+    ds = national_story.with_record_files(replace(record.select(company="Starbucks"), elections=renamed))
+    nation = national_story.record(ds, record)
+    assert set(nation.loc[nation["focus"], "company"]) == {"Starbucks"}

@@ -21,8 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
 from ..elections import results
-from ..loading import Dataset
-from ..nlrb.national import FOCUS_COMPANY, fiscal_year, generate
+from ..loading import Dataset, national
+from ..nlrb.national import FOCUS_COMPANY, fiscal_year, focus_ids, generate
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
 from ..text import capitalised, case_type, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
@@ -237,8 +237,9 @@ def national_for(ds: Dataset) -> tuple[Tables, str]:
     own = f" {possessive(name)} own elections in the NLRB's files are left out of the national figures."
     if name == FOCUS_COMPANY:
         return load_tables(), own
+    cases = frozenset(str(c).upper() for c in ds.elections["case_number"].dropna())
     try:
-        return tables_without(name), own
+        return tables_without(name, cases), own
     except FileNotFoundError:  # no national record to compute them from
         pass
     tables, taken = without_focus(ds, load_tables())
@@ -249,12 +250,14 @@ def national_for(ds: Dataset) -> tuple[Tables, str]:
 
 
 @functools.cache
-def tables_without(company_name: str) -> Tables:
-    """The national tables computed from the national record without `company_name`'s elections, written and read
-    back as the committed ones are (`nlrb.national.generate`, `load_tables`), so every chart reads them alike;
-    computed once per company. FileNotFoundError when this copy of the package has no national record."""
+def tables_without(company_name: str, case_numbers: frozenset[str] = frozenset()) -> Tables:
+    """The national tables computed from the national record without a focus's elections (`nlrb.national.focus_ids`:
+    those of `company_name` and of `case_numbers`, as notebook 06's words leave out), written and read back as the
+    committed ones are (`generate`, `load_tables`), so every chart reads them alike; computed once per focus.
+    FileNotFoundError when this copy of the package has no national record."""
+    ids = focus_ids(national(), company_name, case_numbers)
     with tempfile.TemporaryDirectory() as folder:
-        generate(Path(folder), leave_out=company_name)
+        generate(Path(folder), leave_out=company_name, leave_out_ids=ids)
         return load_tables(folder)
 
 

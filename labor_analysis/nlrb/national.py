@@ -24,7 +24,7 @@ import itertools
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -140,6 +140,15 @@ def _cite(table: pd.DataFrame, source_id: str) -> pd.DataFrame:
 FOCUS_COMPANY = "Amazon"
 #: The fiscal years the national record covers: those of its annual election reports (FY2011-FY2022).
 RECORD_FISCAL_YEARS = (2011, 2022)
+
+
+def focus_ids(record: Dataset, company_name: str | None, case_numbers: Iterable[object]) -> frozenset[str]:
+    """The national record's elections of a focus, which its baseline leaves out: those of its company (`select`'s
+    match) and those of its case numbers (a folder may name its company otherwise, or not at all)."""
+    mine = set(record.select(company=company_name).elections["election_id"]) if company_name else set()
+    cases = {str(c).upper() for c in case_numbers if isinstance(c, str) and c}
+    held = record.elections["case_number"].astype(str).str.upper().isin(cases)
+    return frozenset(mine | set(record.elections.loc[held, "election_id"]))
 
 
 def fiscal_year(days: pd.Series) -> pd.Series:
@@ -258,13 +267,16 @@ def _challenged_table(results: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def national_tables(ds: Dataset, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
+def national_tables(
+    ds: Dataset, leave_out: str = FOCUS_COMPANY, leave_out_ids: frozenset[str] = frozenset()
+) -> dict[str, pd.DataFrame]:
     """The national tables by file name (see data/derived/README.md for each one's columns) from the national
     record's fiscal years: every rate and count without the elections of the company `leave_out` (the focus
     company: a baseline does not hold the elections it is compared with); the determinative elections all listed,
     with their company."""
     listed = record_results(ds)
-    results = listed[listed["company"] != leave_out].reset_index(drop=True)
+    kept = (listed["company"] != leave_out) & ~listed["election_id"].isin(leave_out_ids)
+    results = listed[kept].reset_index(drop=True)
     results["case_type"] = results["case_type"].astype(str)
     by_type = _certified_rates(results, ["fiscal_year", "case_type"])
     all_types = _certified_rates(results, ["fiscal_year"]).assign(case_type="all")[by_type.columns]
@@ -342,11 +354,17 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
         frame.to_csv(out_dir / name, index=False, lineterminator="\n")
 
 
-def generate(out_dir: Path, record_dir: Path | None = None, leave_out: str = FOCUS_COMPANY) -> dict[str, pd.DataFrame]:
+def generate(
+    out_dir: Path,
+    record_dir: Path | None = None,
+    leave_out: str = FOCUS_COMPANY,
+    leave_out_ids: frozenset[str] = frozenset(),
+) -> dict[str, pd.DataFrame]:
     """Load the national record (default data/national/, validated) and write its national tables (without the
-    elections of the company `leave_out`) and the sources.csv of the NLRB files they cite into `out_dir`."""
+    elections of the company `leave_out` and those of `leave_out_ids`) and the sources.csv of the NLRB files they
+    cite into `out_dir`."""
     record = load(record_dir or national_dir())
-    tables = national_tables(record, leave_out)
+    tables = national_tables(record, leave_out, leave_out_ids)
     tables[SOURCES_NAME] = record_sources(record, tables)
     write_tables(tables, out_dir)
     return tables

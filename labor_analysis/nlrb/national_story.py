@@ -36,7 +36,7 @@ from ..loading import Dataset, national
 from ..safe_html import escape_markdown
 from ..story import Page, Passage
 from ..text import capitalised, company, count_of, fmt_int, fmt_pct, long_date, place, possessive
-from .national import RECORD_FISCAL_YEARS, national_tables, record_results, record_sources
+from .national import RECORD_FISCAL_YEARS, focus_ids, national_tables, record_results, record_sources
 
 #: Up to this many elections, the overview names each one.
 NAMED_ELECTIONS = 12
@@ -105,10 +105,7 @@ def record(ds: Dataset, national_record: Dataset | None = None) -> pd.DataFrame:
     own elections (those of its company, or of its case numbers), which the national baseline leaves out."""
     national_record = load_national_record() if national_record is None else national_record
     table = record_results(national_record)
-    name = company(ds.elections)
-    mine = set(national_record.select(company=name).elections["election_id"]) if name else set()
-    cases = set(ds.elections["case_number"].dropna().astype(str).str.upper())
-    focus = table["election_id"].isin(mine) | table["case_number"].astype(str).str.upper().isin(cases)
+    focus = table["election_id"].isin(focus_ids(national_record, company(ds.elections), ds.elections["case_number"]))
     return table.assign(focus=focus.to_numpy())
 
 
