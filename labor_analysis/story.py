@@ -860,14 +860,14 @@ def overview(ds: Dataset) -> Passage:
     approx = about(bool(latest["eligible_approximate"].any()))
     span = f"from {years.min()} to {years.max()}" if years.min() != years.max() else f"in {years.min()}"
     text = (
-        f"The data holds {len(table)} NLRB elections{escape_markdown(at_company(ds.elections))}, counted {span}, "
-        f"with {unions} different {'union' if unions == 1 else 'unions'} on the ballot. The unions won "
-        f"{int(counts.get('won', 0))} and lost {int(counts.get('lost', 0))}"
+        f"The data holds {fmt_int(len(table))} NLRB elections{escape_markdown(at_company(ds.elections))}, "
+        f"counted {span}, with {fmt_int(unions)} different {'union' if unions == 1 else 'unions'} on the ballot. "
+        f"The unions won {fmt_int(counts.get('won', 0))} and lost {fmt_int(counts.get('lost', 0))}"
         + (f"; {runoffs} went to a run-off" if runoffs else "")
         + (f"; in {open_}, challenged ballots could still change the result" if open_ else "")
         + (f"; the NLRB later set {aside} of these elections aside" if aside else "")
         + ". "
-        f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"
+        f"Counting each of the {fmt_int(len(latest))} workplaces once, at its latest vote, {approx}"
         f"{fmt_int(_eligible_total(latest))} workers were eligible to vote."
     )
     outcomes = counts.rename_axis("outcome").rename("elections").to_frame()

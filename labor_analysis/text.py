@@ -116,19 +116,20 @@ def qualified(approximate: object, qualifier: object = "") -> str:
 
 
 def long_date(value: object) -> str:
-    """A date as a sentence says it: 'April 1, 2022'."""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.strftime('%B')} {stamp.day}, {stamp.year}"
+    """A date as a sentence says it, in AP style (`ap_date`): 'April 1, 2022', 'Jan. 27, 2025'; one style for every
+    date the package writes."""
+    return ap_date(value)
 
 
 def period_label(start: object, end: object) -> str:
-    """'2022' for a calendar year, '2021–2022' for whole years, 'Dec 2022' for one day, else 'Apr 2021–Mar 2022'."""
+    """'2022' for a calendar year, '2021–2022' for whole years, 'December 2022' for one day, else 'April 2021–March
+    2022' (AP style spells out a month without a day)."""
     first, last = pd.Timestamp(start), pd.Timestamp(end)
     if first == last:
-        return last.strftime("%b %Y")
+        return last.strftime("%B %Y")
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
         return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
-    return f"{first.strftime('%b %Y')}–{last.strftime('%b %Y')}"
+    return f"{first.strftime('%B %Y')}–{last.strftime('%B %Y')}"
 
 
 def purposes_phrase(purposes: Iterable[object]) -> str:
@@ -310,7 +311,7 @@ def election_label(facility: str, count_date: object) -> str:
 
 
 def at_site(facility: object, city: object, state: object, with_code: bool = False, continues: bool = False) -> str:
-    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 in Staten Island, N.Y.', 'at Whole Foods in
+    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 on Staten Island, N.Y.', 'at Whole Foods in
     Philadelphia'.
 
     `continues`: the sentence goes on, so a state gets AP's closing comma ('in Bessemer, Ala., in 2021').
@@ -319,11 +320,23 @@ def at_site(facility: object, city: object, state: object, with_code: bool = Fal
     if not where:
         return f"at {facility}"
     comma = "," if continues and "," in where else ""
+    within = f"{preposition(city)} {where}{comma}"
     if facility and not _is_code(facility):
-        return f"at {_without_city(facility, city)} in {where}{comma}"
+        return f"at {_without_city(facility, city)} {within}"
     if with_code and facility:
-        return f"at {facility} in {where}{comma}"
-    return f"in {where}{comma}"
+        return f"at {facility} {within}"
+    return within
+
+
+#: Places named for the island they are on, which AP style puts "on", not "in" ('on Staten Island').
+ISLAND_PLACES = frozenset(
+    {"staten island", "long island", "roosevelt island", "mercer island", "bainbridge island", "marco island"}
+)
+
+
+def preposition(city: object) -> str:
+    """'on' for a place that is an island (`ISLAND_PLACES`: 'on Staten Island'), else 'in'."""
+    return "on" if place_display(city).lower() in ISLAND_PLACES else "in"
 
 
 def company(elections: pd.DataFrame) -> str | None:
@@ -366,8 +379,8 @@ def election_names(table: pd.DataFrame) -> pd.DataFrame:
     """How charts and text name each election of a table with facility, city, state and count_date columns.
 
     Columns (indexed like `table`): `name` for labels ('Bessemer, Ala., 2021', 'JFK8, Staten Island, N.Y.',
-    'Garner, N.C.'), `at` for sentences ('in Bessemer, Ala., in 2021', 'at JFK8 in Staten Island, N.Y.'),
-    `at_mid` for the middle of one (with AP's comma after a state: 'at JFK8 in Staten Island, N.Y.,'),
+    'Garner, N.C.'), `at` for sentences ('in Bessemer, Ala., in 2021', 'at JFK8 on Staten Island, N.Y.'),
+    `at_mid` for the middle of one (with AP's comma after a state: 'at JFK8 on Staten Island, N.Y.,'),
     `at_short` once the place has been said ('at JFK8'),
     `with_code` (two facilities of the table share the place, so the code tells them apart) and `year_needed`
     (the site held several elections, so the year tells them apart).
@@ -400,7 +413,7 @@ def election_names(table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: How a label tells apart votes of one place and year: a run-off or rerun, then the NLRB's voting unit.
-_KIND_WORDS = {"runoff": "run-off", "rerun": "rerun"}
+KIND_WORDS = {"runoff": "run-off", "rerun": "rerun"}
 
 
 def _told_apart(labels: list[str], table: pd.DataFrame) -> list[str]:
@@ -410,7 +423,7 @@ def _told_apart(labels: list[str], table: pd.DataFrame) -> list[str]:
     counts = Counter(labels)
     out = []
     for label, kind, unit in zip(labels, kinds, units):
-        marks = [_KIND_WORDS[kind]] if kind in _KIND_WORDS else []
+        marks = [KIND_WORDS[kind]] if kind in KIND_WORDS else []
         marks += [f"unit {unit}"] if unit else []
         out.append(f"{label} ({', '.join(marks)})" if counts[label] > 1 and marks else label)
     return out
@@ -645,12 +658,12 @@ def join_words(items: Iterable[str]) -> str:
 
 
 def unverified_sentence(publishers: Iterable[str]) -> str:
-    """' Unverified: what Portside and HuffPost reported (no address of the report on record).' for sources the data
-    cites without an address, so a reader knows which figures could not be checked; '' if none."""
-    names = list(dict.fromkeys(publishers))
+    """' Portside's report is unverified.' (' Portside's and HuffPost's reports are unverified.') for sources the
+    data cites without an address, so a reader knows which figures could not be checked, in few words; '' if none."""
+    names = [possessive(name) for name in dict.fromkeys(publishers)]
     if not names:
         return ""
-    return f" Unverified: what {join_words(names)} reported (no address of the report on record)."
+    return f" {join_words(names)} {'report is' if len(names) == 1 else 'reports are'} unverified."
 
 
 # ---------------------------------------------------------------- display names: capitals, acronyms, cut names
@@ -720,7 +733,7 @@ def _title_word(word: str, first: bool) -> str:
         return word
     if core.upper() in ACRONYMS or core.upper().rstrip(".") in ACRONYMS or re.search(r"\d", core):
         return lead + core.upper() + trail if not re.search(r"\d", core) else word.capitalize()
-    if re.fullmatch(r"([A-Z]\.){2,}[A-Z]?\.?", core) or (len(core) <= 3 and not re.search(r"[AEIOUY]", core)):
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", core) or (len(core) <= 3 and not re.search(r"[AEIOUY]", core)):
         return word  # initials (C.P.S.R.) and vowel-less short codes (VT, LMS) stay in capitals
     if core.lower() in _MINOR and not first:
         return lead + core.lower() + trail
@@ -822,11 +835,18 @@ def short_employer(name: object) -> str:
     parts = [p for p in _SEVERAL.split(text) if p.strip()] or [text]
     first = re.split(r"\s+d/b/a\s+", parts[0], flags=re.IGNORECASE)[-1]
     first = re.split(r",?\s+(?:f/k/a|formerly|a division of|a subsidiary of)\s+", first, flags=re.IGNORECASE)[0]
-    first = _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
+    first = re.sub(r"\s*\((?:an?|the)\s[^()]*\)$", "", first, flags=re.IGNORECASE)  # '(An Exelon Company)': an aside
+    named, first = first, _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
     words = first.split()
+    formal = first != named.strip(" ,;")
     while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in LEGAL_SUFFIXES:
         words.pop()
+        formal = True
+    if formal and len(words) > 1 and words[0].lower() == "the":  # 'The Boeing Company' -> 'Boeing', not 'The Boeing'
+        words.pop(0)
     first = " ".join(words).strip(" ,;&") or first
+    if first.count("(") > first.count(")"):  # a parenthesis the name's end closed, cut with it: the aside goes too
+        first = first[: first.rindex("(")].rstrip(" ,;") or first
     more = len(parts) - 1
     return f"{first} and {count_of(more, 'related employer')}" if more > 0 else first
 

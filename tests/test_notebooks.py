@@ -154,9 +154,9 @@ HEADLINES = {
     "03-ldj5-rematch": [
         "380 yes to 618 no",
         "about 10 organizers",
-        "about 30 at JFK8 in Staten Island, N.Y.",
+        "about 30 at JFK8 on Staten Island, N.Y.",
         "1,633",
-        "At JFK8 in Staten Island, N.Y., 4,869",
+        "At JFK8 on Staten Island, N.Y., 4,869",
     ],
     "04-david-and-goliath-spending": [
         "$4.3 million",

@@ -80,7 +80,7 @@ def test_chance_states_its_assumptions_and_uses_the_rules(ds):
 def test_turnout_counts_void_and_challenged_and_says_when_a_figure_is_missing(ds):
     text = story.turnout(ds, "jfk8-2022").text
     assert "4,869 of the 8,325" in text and "58.5%" in text and "17 void" in text
-    assert text.startswith("At JFK8 in Staten Island, N.Y., 4,869")  # the paragraph names the election
+    assert text.startswith("At JFK8 on Staten Island, N.Y., 4,869")  # the paragraph names the election
     assert "not reported" in story.turnout(ds, "rdu1-2025").text
     comparison = story.comparison(ds, "rdu1-2025", "jfk8-2022").text
     assert "nan" not in comparison and "not reported at Garner, N.C." in comparison
@@ -102,7 +102,7 @@ def test_the_other_bessemer_vote_is_compared(ds):
     assert story.same_facility(ds, "bhm1-2022") == ["bhm1-2021"]
     text = story.earlier_and_later(ds, "bhm1-2022").text
     assert "738 yes to 1,798 no" in text and "505 challenged" in text
-    assert "No other election at JFK8 in Staten Island, N.Y." in story.earlier_and_later(ds, "jfk8-2022").text
+    assert "No other election at JFK8 on Staten Island, N.Y." in story.earlier_and_later(ds, "jfk8-2022").text
 
 
 def test_ldj5_against_jfk8_organizers_and_size(ds):
@@ -111,7 +111,7 @@ def test_ldj5_against_jfk8_organizers_and_size(ds):
     smaller = story.comparison(ds, "jfk8-2022", "ldj5-2022").text
     assert "times as large" not in smaller and "a unit a fifth as large" in smaller
     text = story.organizers(ds, "ldj5-2022", "jfk8-2022").text
-    assert "about 10 organizers" in text and "about 30 at JFK8 in Staten Island, N.Y." in text
+    assert "about 10 organizers" in text and "about 30 at JFK8 on Staten Island, N.Y." in text
     assert "No organizer count is on record for Schodack, N.Y." in story.organizers(ds, "ldj5-2022", "alb1-2022").text
 
 

@@ -56,8 +56,8 @@ def test_dates_periods_and_places():
     assert long_date("2022-04-01") == "April 1, 2022"
     assert period_label("2022-01-01", "2022-12-31") == "2022"
     assert period_label("2021-01-01", "2022-12-31") == "2021–2022"
-    assert period_label("2022-12-31", "2022-12-31") == "Dec 2022"
-    assert period_label("2021-04-20", "2022-03-01") == "Apr 2021–Mar 2022"
+    assert period_label("2022-12-31", "2022-12-31") == "December 2022"
+    assert period_label("2021-04-20", "2022-03-01") == "April 2021–March 2022"
     assert place_name({"facility": "JFK8", "city": "Staten Island", "state": "NY"}) == "JFK8, Staten Island, N.Y."
     assert (
         purposes_phrase(["anti-union consultants", "anti-union consultants (LM-10 filings)"])
@@ -148,7 +148,7 @@ def test_election_names_add_the_code_or_the_year_only_where_they_tell_two_apart(
     assert names["at"].tolist()[:3] == [
         "in Bessemer, Ala., in 2021",
         "in Bessemer, Ala., in 2022",
-        "at JFK8 in Staten Island, N.Y.",
+        "at JFK8 on Staten Island, N.Y.",
     ]
     assert names.loc[4, "at_mid"] == "in Garner, N.C.,"  # AP: a comma after the state mid-sentence
 

@@ -124,6 +124,11 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     data = challenged_margin_data(ds)
     if data.empty:
         raise ChartUnavailable("no yes-or-no election reported its challenged ballots")
+    if not (data["challenged"] > 0).any():  # a chart of empty bars labelled 0 shows nothing
+        raise ChartUnavailable(
+            f"no ballots were challenged in the {count_of(len(data), 'yes-or-no election')} that reported them, "
+            "so every count decided its election"
+        )
     decisive = data[data["determinative"]]
     n, k = len(data), len(decisive)
     headline = f"{k:,} of {n:,}"
@@ -147,8 +152,9 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         for lab, m, ch, d in zip(shown["label"], shown["margin_size"], shown["challenged"], shown["determinative"])
     )
     alt = (
-        f"Bar chart comparing, in {n} elections{at_company(ds.elections)}, the votes between yes and no with the "
-        f"number of challenged ballots; the challenged ballots could change the result in {headline}.{which} {points}."
+        f"Bar chart comparing, in {fmt_int(n)} elections{at_company(ds.elections)}, the votes between yes and no "
+        f"with the number of challenged ballots; the challenged ballots could change the result in {headline}."
+        f"{which} {points}."
     )
     return ChartSpec(
         "challenged-margin",

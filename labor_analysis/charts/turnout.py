@@ -274,8 +274,8 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         for _, r in shown.iterrows()
     )
     alt = (
-        f"Bar chart of turnout in {len(data):,} union elections{at_company(ds.elections)}, highest {headline} in "
-        f"{high['label']}.{which} {parts}."
+        f"Bar chart of turnout in {len(data):,} union elections{at_company(ds.elections)}, highest {headline} "
+        f"{high['where']}.{which} {parts}."
     )
     return ChartSpec(
         "turnout-all",

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from ..loading import Dataset
+from ..nlrb.national import fiscal_year
 from ..style import COLORS
 from ..text import (
     at_company,
@@ -44,6 +45,7 @@ from ._base import (
     two_lines,
     yes_no_ballots,
 )
+from .summaries import in_report_years, report_years
 
 #: How the union's result reads in words and on the chart.
 
@@ -177,9 +179,10 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
 
 
 def vote_shares_all_data(ds: Dataset) -> pd.DataFrame:
-    """Every yes-or-no election's yes and no shares of the valid votes (percent) and outcome, by count date."""
+    """Every yes-or-no election's yes and no shares of the valid votes (percent) and outcome, by count date; in a
+    folder holding the NLRB's annual election reports, those of the reports' fiscal years (`in_report_years`)."""
     table = results(ds)
-    table = table[yes_no_ballots(table) & table["yes_share"].notna()]
+    table = table[yes_no_ballots(table) & table["yes_share"].notna() & in_report_years(ds, table["count_date"])[0]]
     return pd.DataFrame(
         {
             "election_id": table["election_id"],
@@ -250,12 +253,20 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     if data.empty:
         raise ChartUnavailable("no yes-or-no election with valid votes")
     table = results(ds)
-    left_out = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
+    counted, outside = in_report_years(ds, table["count_date"])
+    left_out = table.loc[counted & ~table["election_id"].isin(data["election_id"]), "name"]
     n = len(data)
     majority = int((data["yes_share_pct"] > 50).sum())
     headline = f"{majority:,} of {n:,}"
-    years = pd.to_datetime(table["count_date"]).dt.year
-    span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
+    # the years of the elections the title counts, not of every election the folder holds: fiscal years where the
+    # folder's annual reports set them (as the summary charts count), else the calendar years of the counts
+    days = pd.to_datetime(table.set_index("election_id").loc[data["election_id"], "count_date"])
+    fiscal = report_years(ds) is not None
+    years = fiscal_year(days) if fiscal else days.dt.year
+    first, last = years.min(), years.max()
+    span = str(first) if first == last else f"{first}–{last}"
+    if fiscal:  # as the summary and national charts of such a folder write fiscal years
+        span = f"FY{first}" if first == last else f"FY{first}-FY{last}"
     at = at_company(ds.elections)
     title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
     shown, which, kept = vote_shares_all_listing(ds)
@@ -264,13 +275,14 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
         "Right: the union's result."
         + which
         + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
+        + outside
     )
     parts = "; ".join(
         f"{lab}: {fmt_pct(s / 100)} yes, {o}"
         for lab, s, o in zip(shown["label"], shown["yes_share_pct"], shown["result"])
     )
     alt = (
-        f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections{at}; the union "
+        f"Stacked bar chart of the yes and no shares of the valid votes in {fmt_int(n)} union elections{at}; the union "
         f"side topped 50% in {headline}.{which} {parts}."
     )
     return ChartSpec(
