@@ -328,6 +328,17 @@ def at_site(facility: object, city: object, state: object, with_code: bool = Fal
     return within
 
 
+def place_only(row: Mapping[str, Any], continues: bool = False) -> str:
+    """Where an election was held without its workplace, for a title a long name would overflow: 'in Canton,
+    Miss.', 'in Cambridge, Mass., in 2018' (the year where the place held several: `year_needed`); `at_site`'s
+    words when the row has no place."""
+    if not place(row.get("city"), row.get("state")):
+        return at_site(row.get("facility"), row.get("city"), row.get("state"), continues=continues)
+    year = pd.Timestamp(row["count_date"]).year if bool(row.get("year_needed")) else None
+    where = at_site("", row.get("city"), row.get("state"), continues=continues or year is not None)
+    return f"{where} in {year}" if year is not None else where
+
+
 #: Places named for the island they are on, which AP style puts "on", not "in" ('on Staten Island').
 ISLAND_PLACES = frozenset(
     {"staten island", "long island", "roosevelt island", "mercer island", "bainbridge island", "marco island"}
@@ -672,8 +683,8 @@ def unverified_sentence(publishers: Iterable[str]) -> str:
 #: by their initials, Roman numerals.
 ACRONYMS = {
     "AFL-CIO", "AFSCME", "AFT", "ALU", "ATU", "BCTGM", "CAUSE", "CLC", "CWA", "IAM", "IBEW", "II", "III", "IUE", "IUOE",
-    "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA", "UAW", "UFCW",
-    "UNITE", "UPMC", "UPS", "US", "USA", "USW", "VA",
+    "HERE", "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "NYC", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA",
+    "UAW", "UFCW", "UNITE", "UPMC", "UPS", "URS", "US", "USA", "USW", "VA",
 }  # fmt: skip
 #: Words a title-cased name keeps in lower case unless they start it.
 _MINOR = {
@@ -719,10 +730,12 @@ UNION_SHORT_NAMES = (
 
 def _is_capitals(text: str) -> bool:
     """A name written in capitals: two or more words of four or more capitals that are not acronyms ('UNITED
-    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'; not 'RWDSU' or 'UFCW Local 1776')."""
+    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'), or one such word in a name of
+    several words without a lower-case letter ('AUSTAL USA', 'UFCW LOCAL 1439'); not 'RWDSU', 'UNITE HERE' or
+    'UFCW Local 1776'."""
     words = [w.strip(",.;:()\"'") for w in text.split(" ")]
     shouting = [w for w in words if len(w) >= 4 and w.isupper() and w.upper() not in ACRONYMS]
-    return len(shouting) >= 2
+    return len(shouting) >= 2 or (len(shouting) == 1 and len(words) > 1 and not re.search(r"[a-z]", text))
 
 
 def _title_word(word: str, first: bool) -> str:
@@ -731,12 +744,19 @@ def _title_word(word: str, first: bool) -> str:
     lead, trail = word[: word.find(core)] if core else "", word[word.find(core) + len(core) :] if core else ""
     if not core:
         return word
-    if core.upper() in ACRONYMS or core.upper().rstrip(".") in ACRONYMS or re.search(r"\d", core):
-        return lead + core.upper() + trail if not re.search(r"\d", core) else word.capitalize()
+    if lead.startswith("(") and trail.startswith(")"):  # '(HGSU-UAW)': initials in brackets stay in capitals
+        return word
+    if core.upper() in ACRONYMS or core.upper().rstrip(".") in ACRONYMS:
+        return lead + core.upper() + trail
+    if re.search(r"\d", core):  # '32BJ' as it is; '8-GOLDEN' as '8-Golden'
+        parts = core.split("-")
+        return lead + "-".join(p if re.search(r"\d", p) else _title_word(p, True) for p in parts) + trail
     if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", core) or (len(core) <= 3 and not re.search(r"[AEIOUY]", core)):
         return word  # initials (C.P.S.R.) and vowel-less short codes (VT, LMS) stay in capitals
     if core.lower() in _MINOR and not first:
         return lead + core.lower() + trail
+    if "/" in core:  # 'AFT/AFL-CIO', 'ASSOCIATION/NATIONAL': each part on its own ('d/b/a' is a minor word)
+        return lead + "/".join(_title_word(part, first) for part in core.split("/")) + trail
     if "-" in core:
         return lead + "-".join(_title_word(part, True) for part in core.split("-")) + trail
     low = core.lower()
@@ -834,7 +854,11 @@ def short_employer(name: object) -> str:
     text = re.sub(r",?\s+(?:a\s+)?(?:single|joint)\s+employers?\.?$", "", text, flags=re.IGNORECASE)
     parts = [p for p in _SEVERAL.split(text) if p.strip()] or [text]
     first = re.split(r"\s+d/b/a\s+", parts[0], flags=re.IGNORECASE)[-1]
-    first = re.split(r",?\s+(?:f/k/a|formerly|a division of|a subsidiary of)\s+", first, flags=re.IGNORECASE)[0]
+    first = re.split(
+        r",?\s+(?:f/k/a|formerly|an?\s+(?:wholly[- ]owned\s+)?(?:division|subsidiary)\s+of)\s+",
+        first,
+        flags=re.IGNORECASE,
+    )[0]
     first = re.sub(r"\s*\((?:an?|the)\s[^()]*\)$", "", first, flags=re.IGNORECASE)  # '(An Exelon Company)': an aside
     named, first = first, _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
     words = first.split()

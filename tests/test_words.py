@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from nlrb_synthetic import foia_row, report_row, report_sheets, write_foia, write_workbook
-from public_words import passages_problems, spec_problems, word_problems
+from public_words import TITLE_MAX, passages_problems, spec_problems, word_problems
 from strategies import data_folders
 
 from labor_analysis import load, story
@@ -26,6 +26,7 @@ from labor_analysis.text import (
     long_date,
     period_label,
     short_employer,
+    union_name,
     unverified_sentence,
 )
 
@@ -248,3 +249,51 @@ def test_small_top_size_bands_are_merged_not_drawn_hollow(tmp_path):
     spec = chart("win-rate-by-unit-size", _import(tmp_path, rows)).spec
     assert spec.data["size_band"].tolist() == ["1-9", "10+"] and spec.data["decided"].tolist() == [40, 41]
     assert "hollow" not in spec.subtitle
+
+
+def test_names_in_capitals_are_put_in_title_case_keeping_initials():
+    assert display_name("AUSTAL USA") == "Austal USA" and union_name("UFCW LOCAL 1439") == "UFCW Local 1439"
+    assert union_name("UNITE HERE") == "UNITE HERE" and union_name("NYC DISTRICT COUNCIL OF CARPENTERS").startswith(
+        "NYC "
+    )
+    assert union_name("HARVARD GRADUATE STUDENTS UNION-UAW (HGSU-UAW)").endswith("Union-UAW (HGSU-UAW)")
+    assert union_name("HEALTH PROFESSIONALS & ALLIED EMPLOYEES (HPAE) AFT/AFL-CIO").endswith("(HPAE) AFT/AFL-CIO")
+    assert union_name("UNITED FOOD AND COMMERCIAL WORKERS 8-GOLDEN STATE").endswith("Workers 8-Golden State")
+    assert union_name("NURSES ASSOCIATION/NATIONAL NURSES UNITED") == "Nurses Association/National Nurses United"
+    assert union_name("SEIU LOCAL 32BJ") == "SEIU Local 32BJ"
+    assert short_employer("Tyson Fresh Meats, a wholly-owned subsidiary of Tyson Foods") == "Tyson Fresh Meats"
+
+
+def test_a_long_workplace_name_gives_way_to_the_place_in_a_title(tmp_path):
+    name = "Volkswagen Group of America Chattanooga Operations and Assembly Plant Number Two Holdings"
+    rows = [foia_row("10-RC-121704", "2019-02-14", yes=626, no=712, challenged=8, eligible=1506, name=name)]
+    ds = _import(tmp_path, rows)
+    eid = ds.elections["election_id"].iloc[0]
+    titles = {c: chart(c, ds, eid).spec.title for c in ("vote-shares", "turnout", "what-it-would-take")}
+    assert titles["vote-shares"] == "Union lost in Albany, N.Y., with 46.8% of valid votes"
+    assert (
+        titles["what-it-would-take"]
+        == "Even all 8 challenged ballots could not have changed the result in Albany, N.Y."
+    )
+    assert all(len(t) <= TITLE_MAX for t in titles.values())
+
+
+def test_a_decertification_title_gives_the_share_of_the_side_it_names(tmp_path):
+    rows = [foia_row("32-RD-230993", "2018-12-13", yes=502, no=659, challenged=29, eligible=1300, name="Foster Farms")]
+    ds = _import(tmp_path, rows)
+    spec = chart("vote-shares", ds, ds.elections["election_id"].iloc[0]).spec
+    assert spec.title.startswith("Workers voted to remove the union") and spec.title.endswith(
+        "with 56.8% of valid votes"
+    )
+    assert spec.headline == "56.8%"  # those who removed it voted no; 43.2% voted to keep it
+
+
+def test_what_it_would_take_sums_keep_clear_of_their_bars():
+    """Both lines of '875 + 268\\n= 1,143' start clear of the bar's end (a leading space indented only the first)."""
+    fig = chart("what-it-would-take", load(), "bhm1-2022").figure()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    right = max(p.get_window_extent(renderer).x1 for p in ax.patches)
+    sums = [t for t in ax.texts if "\n= " in t.get_text()]
+    assert len(sums) == 2 and all(t.get_window_extent(renderer).x0 > right + 2 for t in sums)

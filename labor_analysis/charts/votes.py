@@ -13,6 +13,7 @@ from ..style import COLORS
 from ..text import (
     at_company,
     capitalised,
+    case_type,
     count_of,
     fitting_title,
     fmt_int,
@@ -21,6 +22,7 @@ from ..text import (
     outcome_headline,
     outcome_label,
     outcome_phrase,
+    place_only,
     standing,
     status_sentence,
     where_counted,
@@ -131,6 +133,7 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
     data = vote_shares_data(ds, election_id)
     yes_pct = fmt_pct(data.loc[0, "share_of_valid_votes_pct"] / 100)
     no_pct = fmt_pct(data.loc[1, "share_of_valid_votes_pct"] / 100)
+    headline = yes_pct
     at = row["at"]
     after = status_sentence(row, row["elections_in_case"])
     side = yes_side(row["case_number"])
@@ -146,7 +149,14 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         outcome = f"the count did not decide it, as the {challenged} could change the result"
     else:
         outcome = outcome_phrase(row["outcome"], row["case_number"])
-        title = f"{outcome_headline(row['outcome'], row['case_number'])} {row['at_mid']} with {yes_pct} of valid votes"
+        result = outcome_headline(row["outcome"], row["case_number"])
+        # the share of the side the headline names: in a decertification the workers who removed the union voted no
+        removed = case_type(row["case_number"]) == "RD" and row["outcome"] == "lost"
+        headline = no_pct if removed else yes_pct
+        title = fitting_title(
+            f"{result} {row['at_mid']} with {headline} of valid votes",
+            f"{result} {place_only(row, continues=True)} with {headline} of valid votes",
+        )
     outcome += f". {after.rstrip('.')}" if after else ""
     known = [f"{name} ({fmt_int(row[name])})" for name in ("void", "challenged") if pd.notna(row[name])]
     unknown = [name for name in ("void", "challenged") if pd.isna(row[name])]
@@ -166,7 +176,7 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         f"vote-shares-{slugify(election_id)}",
         title,
         subtitle,
-        yes_pct,
+        headline,
         alt,
         election_source_ids(ds, [election_id]),
         data,
