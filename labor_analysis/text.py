@@ -341,7 +341,7 @@ def place_only(row: Mapping[str, Any], continues: bool = False) -> str:
 
 #: Places named for the island they are on, which AP style puts "on", not "in" ('on Staten Island').
 ISLAND_PLACES = frozenset(
-    {"staten island", "long island", "roosevelt island", "mercer island", "bainbridge island", "marco island"}
+    {"staten island", "long island", "roosevelt island", "mercer island", "bainbridge island", "whidbey island"}
 )
 
 
@@ -684,7 +684,7 @@ def unverified_sentence(publishers: Iterable[str]) -> str:
 ACRONYMS = {
     "AFL-CIO", "AFSCME", "AFT", "ALU", "ATU", "BCTGM", "CAUSE", "CLC", "CWA", "IAM", "IBEW", "II", "III", "IUE", "IUOE",
     "HERE", "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "NYC", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA",
-    "UAW", "UFCW", "UNITE", "UPMC", "UPS", "URS", "US", "USA", "USW", "VA",
+    "UAW", "UFCW", "UNITE", "UPMC", "UPS", "US", "USA", "USW", "VA",
 }  # fmt: skip
 #: Words a title-cased name keeps in lower case unless they start it.
 _MINOR = {

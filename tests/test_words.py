@@ -137,6 +137,7 @@ def test_dates_are_in_ap_style_everywhere():
 def test_a_place_that_is_an_island_is_on_it():
     assert at_site("JFK8", "Staten Island", "NY", with_code=True) == "at JFK8 on Staten Island, N.Y."
     assert at_site("", "STATEN ISLAND", "NY") == "on Staten Island, N.Y."  # the NLRB's capitals too
+    assert at_site("", "Whidbey Island", "WA") == "on Whidbey Island, Wash."
     assert at_site("", "Bessemer", "AL", continues=True) == "in Bessemer, Ala.,"
     assert (
         "Union won at JFK8 on Staten Island, N.Y., with 55.5%" in chart("vote-shares", load(), "jfk8-2022").spec.title
