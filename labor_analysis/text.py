@@ -784,7 +784,8 @@ def union_name(name: object) -> str:
     NLRB's files allow may have been cut there: it becomes the short name readers know (with its local's number),
     or loses its affiliation ('... Local 249 a/w International ...') or its last, cut clause."""
     text = re.sub(r"\s+", " ", _text(name))
-    if len(text) >= NLRB_NAME_LIMIT:
+    whole = text.endswith(")") and text.count("(") == text.count(")")  # '... (CPW-UAW)': its end is there, not cut
+    if len(text) >= NLRB_NAME_LIMIT and not whole:
         upper = text.upper()
         local = re.search(r"LOCAL(?: UNION)?(?: NO\.?)? ?(\d+)", upper)
         for long, short in UNION_SHORT_NAMES:

@@ -262,6 +262,11 @@ def test_names_in_capitals_are_put_in_title_case_keeping_initials():
     assert union_name("UNITED FOOD AND COMMERCIAL WORKERS 8-GOLDEN STATE").endswith("Workers 8-Golden State")
     assert union_name("NURSES ASSOCIATION/NATIONAL NURSES UNITED") == "Nurses Association/National Nurses United"
     assert union_name("SEIU LOCAL 32BJ") == "SEIU Local 32BJ"
+    whole = (
+        "COLUMBIA POSTDOCTORAL WORKERS AND UNITED AUTOMOBILE, AEROSPACE AND AGRICULTURAL IMPLEMENT WORKERS OF AMERICA "
+        "(CPW-UAW)"
+    )
+    assert union_name(whole).endswith("Workers of America (CPW-UAW)")  # 118 characters, but its end is there: not cut
     assert short_employer("Tyson Fresh Meats, a wholly-owned subsidiary of Tyson Foods") == "Tyson Fresh Meats"
 
 
