@@ -875,12 +875,12 @@ def overview(ds: Dataset) -> Passage:
     kept, removed = (int((rd & table["outcome"].astype(str).eq(o)).sum()) for o in ("won", "lost"))
     organizing = table[~rd]["outcome"].astype(str)
     text = (
-        f"The data holds {len(table)} NLRB elections{escape_markdown(at_company(ds.elections))}, counted {span}, "
-        f"with {unions} different {'union' if unions == 1 else 'unions'} on the ballot. Unions won "
-        f"{int(organizing.eq('won').sum())} and lost {int(organizing.eq('lost').sum())}"
+        f"The data holds {fmt_int(len(table))} NLRB elections{escape_markdown(at_company(ds.elections))}, "
+        f"counted {span}, with {fmt_int(unions)} different {'union' if unions == 1 else 'unions'} on the ballot. "
+        f"Unions won {fmt_int(organizing.eq('won').sum())} and lost {fmt_int(organizing.eq('lost').sum())}"
         + (
-            f"; in {kept + removed} decertification {'vote' if kept + removed == 1 else 'votes'}, workers kept the "
-            f"union in {kept} and removed it in {removed}"
+            f"; in {fmt_int(kept + removed)} decertification {'vote' if kept + removed == 1 else 'votes'}, workers "
+            f"kept the union in {fmt_int(kept)} and removed it in {fmt_int(removed)}"
             if kept + removed
             else ""
         )
@@ -889,7 +889,7 @@ def overview(ds: Dataset) -> Passage:
         + (f"; the count did not decide {undecided_aside}" if undecided_aside else "")
         + (f"; the NLRB later set {aside} of these elections aside" if aside else "")
         + ". "
-        f"Counting each of the {len(latest)} workplaces once, at its latest vote, {approx}"
+        f"Counting each of the {fmt_int(len(latest))} workplaces once, at its latest vote, {approx}"
         f"{fmt_int(_eligible_total(latest))} workers were eligible to vote."
     )
     outcomes = counts.rename_axis("outcome").rename("elections").to_frame()

@@ -133,13 +133,14 @@ def qualified(approximate: object, qualifier: object = "") -> str:
 
 
 def long_date(value: object) -> str:
-    """A date as a sentence says it, in AP style (`ap_date`): 'April 1, 2022', 'Jan. 11, 2023'."""
+    """A date as a sentence says it, in AP style (`ap_date`): 'April 1, 2022', 'Jan. 27, 2025'; one style for every
+    date the package writes."""
     return ap_date(value)
 
 
 def period_label(start: object, end: object) -> str:
     """'2022' for a calendar year, '2021–2022' for whole years, 'December 2022' for one day, else 'April 2021–March
-    2022' (AP style spells a month out when no day goes with it)."""
+    2022' (AP style spells out a month without a day)."""
     first, last = pd.Timestamp(start), pd.Timestamp(end)
     if first == last:
         return last.strftime("%B %Y")
@@ -286,18 +287,6 @@ def place(city: object, state: object) -> str:
     return f"{city}, {state_name}"
 
 
-#: Islands a place name is on, not in, as AP writes it ('on Staten Island'); a city named for an island that is not
-#: one ('Rock Island, Ill.', 'Grand Island, Neb.') is in.
-ISLANDS = frozenset({"Staten Island", "Long Island", "Roosevelt Island", "Rikers Island", "Mercer Island",
-                     "Bainbridge Island", "Whidbey Island", "Vashon Island", "Kauai", "Maui", "Oahu", "Nantucket",
-                     "Martha's Vineyard"})  # fmt: skip
-
-
-def in_or_on(city: object) -> str:
-    """The preposition a city takes: 'on' for an island ('on Staten Island'), else 'in'."""
-    return "on" if place_display(city) in ISLANDS else "in"
-
-
 def _without_city(name: str, city: object) -> str:
     """A workplace's name without its city where the city only ends it ('Whole Foods Philadelphia' -> 'Whole
     Foods'), so the place is said once; a name the city is part of keeps it ('Carnegie Library of Pittsburgh')."""
@@ -339,8 +328,8 @@ def election_label(facility: str, count_date: object) -> str:
 
 
 def at_site(facility: object, city: object, state: object, with_code: bool = False, continues: bool = False) -> str:
-    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 on Staten Island, N.Y.' (an island: `in_or_on`),
-    'at Whole Foods in Philadelphia'.
+    """Where, as a sentence says it: 'in Bessemer, Ala.', 'at JFK8 on Staten Island, N.Y.', 'at Whole Foods in
+    Philadelphia'.
 
     `continues`: the sentence goes on, so a state gets AP's closing comma ('in Bessemer, Ala., in 2021').
     """
@@ -348,12 +337,34 @@ def at_site(facility: object, city: object, state: object, with_code: bool = Fal
     if not where:
         return f"at {facility}"
     comma = "," if continues and "," in where else ""
-    prep = in_or_on(city)
+    within = f"{preposition(city)} {where}{comma}"
     if facility and not _is_code(facility):
-        return f"at {_without_city(facility, city)} {prep} {where}{comma}"
+        return f"at {_without_city(facility, city)} {within}"
     if with_code and facility:
-        return f"at {facility} {prep} {where}{comma}"
-    return f"{prep} {where}{comma}"
+        return f"at {facility} {within}"
+    return within
+
+
+def place_only(row: Mapping[str, Any], continues: bool = False) -> str:
+    """Where an election was held without its workplace, for a title a long name would overflow: 'in Canton,
+    Miss.', 'in Cambridge, Mass., in 2018' (the year where the place held several: `year_needed`); `at_site`'s
+    words when the row has no place."""
+    if not place(row.get("city"), row.get("state")):
+        return at_site(row.get("facility"), row.get("city"), row.get("state"), continues=continues)
+    year = pd.Timestamp(row["count_date"]).year if bool(row.get("year_needed")) else None
+    where = at_site("", row.get("city"), row.get("state"), continues=continues or year is not None)
+    return f"{where} in {year}" if year is not None else where
+
+
+#: Places named for the island they are on, which AP style puts "on", not "in" ('on Staten Island').
+ISLAND_PLACES = frozenset(
+    {"staten island", "long island", "roosevelt island", "mercer island", "bainbridge island", "whidbey island"}
+)
+
+
+def preposition(city: object) -> str:
+    """'on' for a place that is an island (`ISLAND_PLACES`: 'on Staten Island'), else 'in'."""
+    return "on" if place_display(city).lower() in ISLAND_PLACES else "in"
 
 
 def company(elections: pd.DataFrame) -> str | None:
@@ -442,7 +453,7 @@ def election_names(table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: How a label tells apart votes of one place and year: a run-off or rerun, then the NLRB's voting unit.
-_KIND_WORDS = {"runoff": "run-off", "rerun": "rerun"}
+KIND_WORDS = {"runoff": "run-off", "rerun": "rerun"}
 
 
 def _told_apart(labels: list[str], table: pd.DataFrame) -> list[str]:
@@ -452,7 +463,7 @@ def _told_apart(labels: list[str], table: pd.DataFrame) -> list[str]:
     counts = Counter(labels)
     out = []
     for label, kind, unit in zip(labels, kinds, units):
-        marks = [_KIND_WORDS[kind]] if kind in _KIND_WORDS else []
+        marks = [KIND_WORDS[kind]] if kind in KIND_WORDS else []
         marks += [f"unit {unit}"] if unit else []
         out.append(f"{label} ({', '.join(marks)})" if counts[label] > 1 and marks else label)
     return out
@@ -687,12 +698,12 @@ def join_words(items: Iterable[str]) -> str:
 
 
 def unverified_sentence(publishers: Iterable[str]) -> str:
-    """' Unverified: what Portside and HuffPost reported (no address of the report on record).' for sources the data
-    cites without an address, so a reader knows which figures could not be checked; '' if none."""
-    names = list(dict.fromkeys(publishers))
+    """' Portside's report is unverified.' (' Portside's and HuffPost's reports are unverified.') for sources the
+    data cites without an address, so a reader knows which figures could not be checked, in few words; '' if none."""
+    names = [possessive(name) for name in dict.fromkeys(publishers)]
     if not names:
         return ""
-    return f" Unverified: what {join_words(names)} reported (no address of the report on record)."
+    return f" {join_words(names)} {'report is' if len(names) == 1 else 'reports are'} unverified."
 
 
 # ---------------------------------------------------------------- display names: capitals, acronyms, cut names
@@ -701,8 +712,8 @@ def unverified_sentence(publishers: Iterable[str]) -> str:
 #: by their initials, Roman numerals.
 ACRONYMS = {
     "AFL-CIO", "AFSCME", "AFT", "ALU", "ATU", "BCTGM", "CAUSE", "CLC", "CWA", "IAM", "IBEW", "II", "III", "IUE", "IUOE",
-    "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA", "UAW", "UFCW",
-    "UNITE", "UPMC", "UPS", "US", "USA", "USW", "VA",
+    "HERE", "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "NYC", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA",
+    "UAW", "UFCW", "UNITE", "UPMC", "UPS", "US", "USA", "USW", "VA",
 }  # fmt: skip
 #: Words a title-cased name keeps in lower case unless they start it.
 _MINOR = {
@@ -748,11 +759,16 @@ UNION_SHORT_NAMES = (
 
 def _is_capitals(text: str) -> bool:
     """A name written in capitals: two or more words of four or more capitals that are not acronyms ('UNITED
-    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'), or holding a web domain in capitals
-    ('AMAZON.COM.DEDC, LLC'); not 'RWDSU' or 'UFCW Local 1776'."""
+    PARCEL SERVICE', 'SMALL TUBE MANUFACTURING CORPORATION and/or ST PRODUCTS'), or one such word in a name of
+    several words without a lower-case letter ('AUSTAL USA', 'UFCW LOCAL 1439'); not 'RWDSU', 'UNITE HERE' or
+    'UFCW Local 1776'; or holding a web domain in capitals ('AMAZON.COM.DEDC, LLC')."""
     words = [w.strip(",.;:()\"'") for w in text.split(" ")]
     shouting = [w for w in words if len(w) >= 4 and w.isupper() and w.upper() not in ACRONYMS]
-    return len(shouting) >= 2 or any(w.isupper() and _DOMAIN.fullmatch(w) for w in words)
+    return (
+        len(shouting) >= 2
+        or (len(shouting) == 1 and len(words) > 1 and not re.search(r"[a-z]", text))
+        or any(w.isupper() and _DOMAIN.fullmatch(w) for w in words)
+    )
 
 
 #: A web domain in a name ('AMAZON.COM'), with what the NLRB's file runs on after it ('AMAZON.COM.DEDC').
@@ -770,12 +786,19 @@ def _title_word(word: str, first: bool) -> str:
     lead, trail = word[: word.find(core)] if core else "", word[word.find(core) + len(core) :] if core else ""
     if not core:
         return word
-    if core.upper() in ACRONYMS or core.upper().rstrip(".") in ACRONYMS or re.search(r"\d", core):
-        return lead + core.upper() + trail if not re.search(r"\d", core) else word.capitalize()
-    if re.fullmatch(r"([A-Z]\.){2,}[A-Z]?\.?", core) or (len(core) <= 3 and not re.search(r"[AEIOUY]", core)):
+    if lead.startswith("(") and trail.startswith(")"):  # '(HGSU-UAW)': initials in brackets stay in capitals
+        return word
+    if core.upper() in ACRONYMS or core.upper().rstrip(".") in ACRONYMS:
+        return lead + core.upper() + trail
+    if re.search(r"\d", core):  # '32BJ' as it is; '8-GOLDEN' as '8-Golden'
+        parts = core.split("-")
+        return lead + "-".join(p if re.search(r"\d", p) else _title_word(p, True) for p in parts) + trail
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", core) or (len(core) <= 3 and not re.search(r"[AEIOUY]", core)):
         return word  # initials (C.P.S.R.) and vowel-less short codes (VT, LMS) stay in capitals
     if core.lower() in _MINOR and not first:
         return lead + core.lower() + trail
+    if "/" in core:  # 'AFT/AFL-CIO', 'ASSOCIATION/NATIONAL': each part on its own ('d/b/a' is a minor word)
+        return lead + "/".join(_title_word(part, first) for part in core.split("/")) + trail
     if "-" in core:
         return lead + "-".join(_title_word(part, True) for part in core.split("-")) + trail
     domain = _DOMAIN.fullmatch(core)
@@ -810,7 +833,8 @@ def union_name(name: object) -> str:
     NLRB's files allow may have been cut there: it becomes the short name readers know (with its local's number),
     or loses its affiliation ('... Local 249 a/w International ...') or its last, cut clause."""
     text = re.sub(r"\s+", " ", _text(name))
-    if len(text) >= NLRB_NAME_LIMIT:
+    whole = text.endswith(")") and text.count("(") == text.count(")")  # '... (CPW-UAW)': its end is there, not cut
+    if len(text) >= NLRB_NAME_LIMIT and not whole:
         upper = text.upper()
         local = re.search(r"LOCAL(?: UNION)?(?: NO\.?)? ?(\d+)", upper)
         for long, short in UNION_SHORT_NAMES:
@@ -885,12 +909,23 @@ def short_employer(name: object) -> str:
     text = re.sub(r",?\s+(?:a\s+)?(?:single|joint)\s+employers?\.?$", "", text, flags=re.IGNORECASE)
     parts = [p for p in _SEVERAL.split(text) if p.strip()] or [text]
     first = re.split(r"\s+d/b/a\s+", parts[0], flags=re.IGNORECASE)[-1]
-    first = re.split(r",?\s+(?:f/k/a|formerly|a division of|a subsidiary of)\s+", first, flags=re.IGNORECASE)[0]
-    first = _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
+    first = re.split(
+        r",?\s+(?:f/k/a|formerly|an?\s+(?:wholly[- ]owned\s+)?(?:division|subsidiary)\s+of)\s+",
+        first,
+        flags=re.IGNORECASE,
+    )[0]
+    first = re.sub(r"\s*\((?:an?|the)\s[^()]*\)$", "", first, flags=re.IGNORECASE)  # '(An Exelon Company)': an aside
+    named, first = first, _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
     words = first.split()
+    formal = first != named.strip(" ,;")
     while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in LEGAL_SUFFIXES:
         words.pop()
+        formal = True
+    if formal and len(words) > 1 and words[0].lower() == "the":  # 'The Boeing Company' -> 'Boeing', not 'The Boeing'
+        words.pop(0)
     first = " ".join(words).strip(" ,;&") or first
+    if first.count("(") > first.count(")"):  # a parenthesis the name's end closed, cut with it: the aside goes too
+        first = first[: first.rindex("(")].rstrip(" ,;") or first
     more = len(parts) - 1
     return f"{first} and {count_of(more, 'related employer')}" if more > 0 else first
 

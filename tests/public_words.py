@@ -3,7 +3,8 @@
 Shared by the chart, story, CLI, notebook and word tests: each collects the text readers see and asks `problems`
 (forbidden words, codes without their place) or `word_problems` / `spec_problems` (the copy desk's list: no
 '..', no 'all 1', no `<NA>`, no name in capitals, no title over the preset's length, no raw note after 'After
-the count', a decertification never worded as an organizing win).
+the count', a decertification never worded as an organizing win, dates in AP style, 'on Staten Island', no first
+win in the data worded as the first ever).
 """
 
 from __future__ import annotations
@@ -31,15 +32,18 @@ MISSING = re.compile(r"<NA>|\bnan\b|\bNaN\b|\bNone\b|\bNaT\b")
 CAPITALS = re.compile(r"\b[A-Z][A-Z&'.-]{2,}(?:[ ,]+[A-Z][A-Z&'.-]{2,})+\b")
 #: What the NLRB decided after a count, as `text.status_sentence` words it (the only thing after 'After the count').
 STATUS_WORDS = re.compile(r"After the count: (The NLRB|An NLRB|The National Labor Relations Board|The NLRB's Region)")
-#: A date not in AP style: a month AP abbreviates spelled out before a day ('January 27, 2025'), or a month
-#: abbreviated without a day ('Apr 2021'; AP spells it out: 'April 2021').
+#: A date not in AP style: a month AP abbreviates before a day spelled out ('January 27, 2025', not 'Jan. 27,
+#: 2025'), or any month cut to three letters without AP's period ('Apr 2021', 'Sep. 30').
 NOT_AP_DATE = re.compile(
     r"\b(?:January|February|August|September|October|November|December) \d{1,2}, \d{4}"
-    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{4}\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{4}\b|\bSep\. \d"
 )
-#: 'in' an island AP puts things 'on' ('on Staten Island'), a rate of nothing ('0 of 3 (0.0%)'), and a union whose
-#: name says it is one called a union again ('the ALU union election': ALU is the Amazon Labor Union).
-ISLAND = re.compile(r"\bin Staten Island\b")
+#: AP puts a place that is an island "on" it.
+IN_AN_ISLAND = re.compile(r"\bin Staten Island\b")
+#: A first win that is only the first the data holds, worded as if the first ever.
+FIRST_EVER = re.compile(r"\bfirst union win\b[^.;]*\bon record\b")
+#: A rate of nothing ('0 of 3 (0.0%)'), and a union whose name says it is one called a union again ('the ALU union
+#: election': ALU is the Amazon Labor Union).
 RATE_OF_NONE = re.compile(r"\b0 of [\d,]+ \(0(?:\.0+)?%\)")
 UNION_TWICE = re.compile(r"\b(?:[A-Z]{1,5}U|Union) union\b")
 #: Words of an organizing win or loss: never for a decertification (RD), where yes keeps a union.
@@ -94,16 +98,17 @@ def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) 
         known = {*ACRONYMS, *codes}
         if any(w.strip(".,'") not in known and len(w.strip(".,'")) > 3 for w in words):
             found.append(f"has a name in capitals ({match.group(0)!r})")
-    for pattern, what in (
+    if title and len(text) > TITLE_MAX:
+        found.append(f"title of {len(text)} characters (most {TITLE_MAX})")
+    for rule, fault in (
         (NOT_AP_DATE, "a date not in AP style"),
-        (ISLAND, "'in Staten Island' (AP: on)"),
+        (IN_AN_ISLAND, "'in' an island AP puts 'on'"),
+        (FIRST_EVER, "a first win in the data worded as the first ever"),
         (RATE_OF_NONE, "a rate of none"),
         (UNION_TWICE, "'union' twice"),
     ):
-        if pattern.search(text):
-            found.append(f"has {what} ({pattern.search(text).group(0)!r})")
-    if title and len(text) > TITLE_MAX:
-        found.append(f"title of {len(text)} characters (most {TITLE_MAX})")
+        if rule.search(text):
+            found.append(f"has {fault} ({rule.search(text).group(0)!r})")
     for start in (m.start() for m in re.finditer("After the count:", text)):
         if not STATUS_WORDS.match(text, start):
             found.append(f"a raw note after 'After the count' ({text[start : start + 60]!r})")

@@ -27,7 +27,6 @@ from labor_analysis.text import (
     fmt_probability,
     fmt_usd,
     fmt_usd_short,
-    in_or_on,
     is_union_win,
     long_date,
     outcome_headline,
@@ -37,6 +36,7 @@ from labor_analysis.text import (
     place,
     place_name,
     possessive,
+    preposition,
     purposes_phrase,
     qualified,
     round_like,
@@ -365,7 +365,7 @@ def test_an_island_is_on_a_city_named_for_one_is_in():
     assert at_site("JFK8", "Staten Island", "NY", with_code=True) == "at JFK8 on Staten Island, N.Y."
     assert at_site("", "STATEN ISLAND", "NY") == "on Staten Island, N.Y."
     assert at_site("", "Rock Island", "IL") == "in Rock Island, Ill."
-    assert in_or_on("Staten Island") == "on" and in_or_on("Bessemer") == "in"
+    assert preposition("Staten Island") == "on" and preposition("Bessemer") == "in"
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,26 @@ import itertools
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from public_words import passages_problems, spec_problems, word_problems
+from nlrb_synthetic import foia_row, report_row, report_sheets, write_foia, write_workbook
+from public_words import TITLE_MAX, passages_problems, spec_problems, word_problems
 from strategies import data_folders
 
 from labor_analysis import load, story
-from labor_analysis.charts import chart_plan
+from labor_analysis.charts import chart, chart_plan, national
+from labor_analysis.charts.national import SMALL_GROUP
 from labor_analysis.cli.charts import MAX_ELECTIONS
 from labor_analysis.gallery import chosen_elections, only_elections
 from labor_analysis.nlrb import import_files
 from labor_analysis.paths import nlrb_records_dir
+from labor_analysis.text import (
+    at_site,
+    display_name,
+    long_date,
+    period_label,
+    short_employer,
+    union_name,
+    unverified_sentence,
+)
 
 RECORDS = nlrb_records_dir()
 RECENT = "recent_election_results_region06_2023-04-17.csv"
@@ -101,3 +112,201 @@ def test_the_checker_catches_what_the_review_found():
     assert word_problems("the Teamsters union election") == []
     assert word_problems("After the count: An NLRB administrative law judge set the election aside.") == []
     assert pd.isna(pd.NA)  # the missing value a table prints as <NA>
+
+
+# ---------------------------------------------------------------- a graphics editor on an import of every file
+
+
+def _import(tmp_path, rows, reports=()):
+    """A data folder imported from a FOIA table of `rows` (and annual reports of (year, rows) pairs)."""
+    files = [write_foia(tmp_path / "foia.xlsx", rows)]
+    for year, report in reports:
+        files.append(write_workbook(tmp_path / f"nlrb-election-report-fy{year}.xlsx", report_sheets(report, year)))
+    return load(import_files(files, tmp_path / "imported").out_dir)
+
+
+def test_dates_are_in_ap_style_everywhere():
+    assert [long_date(d) for d in ("2025-01-27", "2022-04-01", "2021-09-30", "2022-03-31")] == [
+        "Jan. 27, 2025",
+        "April 1, 2022",
+        "Sept. 30, 2021",
+        "March 31, 2022",
+    ]
+    assert period_label("2021-04-20", "2022-03-01") == "April 2021–March 2022"  # no day: the month spelled out
+    ds = load()
+    whole_foods = chart("vote-shares", ds, "wfm-phl-2025").spec
+    assert "counted Jan. 27, 2025" in whole_foods.subtitle
+    assert word_problems("UFCW Local 1776 vote counted January 27, 2025") != []
+    assert word_problems("the union's own account of its campaign (Apr 2021–Mar 2022)") != []
+    assert word_problems("The NLRB certified the union on Jan. 11, 2023, after a count of April 1, 2022") == []
+
+
+def test_a_place_that_is_an_island_is_on_it():
+    assert at_site("JFK8", "Staten Island", "NY", with_code=True) == "at JFK8 on Staten Island, N.Y."
+    assert at_site("", "STATEN ISLAND", "NY") == "on Staten Island, N.Y."  # the NLRB's capitals too
+    assert at_site("", "Whidbey Island", "WA") == "on Whidbey Island, Wash."
+    assert at_site("", "Bessemer", "AL", continues=True) == "in Bessemer, Ala.,"
+    assert (
+        "Union won at JFK8 on Staten Island, N.Y., with 55.5%" in chart("vote-shares", load(), "jfk8-2022").spec.title
+    )
+    assert word_problems("Union lost at LDJ5 in Staten Island, N.Y.") != []
+
+
+def test_an_unverified_source_is_marked_in_few_words():
+    assert unverified_sentence(["Portside"]) == " Portside's report is unverified."
+    assert (
+        unverified_sentence(["Portside", "HuffPost", "Portside"])
+        == " Portside's and HuffPost's reports are unverified."
+    )
+    assert unverified_sentence([]) == ""
+    spec = chart("timeline", load()).spec
+    assert spec.subtitle.endswith(" Portside's report is unverified.") and "no address" not in spec.subtitle
+
+
+def test_the_first_win_is_the_first_in_the_data_not_the_first_ever(tmp_path):
+    rows = [
+        foia_row(f"06-RC-{100001 + i}", f"2019-0{1 + i}-15", yes=12 - 3 * i, no=6, name=f"Shop {i}") for i in range(4)
+    ]
+    title = chart("timeline", _import(tmp_path, rows)).spec.title
+    assert title.startswith("Since the first union win in the data") and "on record" not in title
+    assert word_problems("Since the first union win on record, in August 1999, unions have won 3 of 4 votes") != []
+
+
+def test_vote_shares_all_states_the_years_it_counts(tmp_path):
+    """In a folder holding an annual report, vote-shares-all counts the report's fiscal years, as the summary charts
+    do, and says which elections it does not count; its title's years are those of the elections counted."""
+    tallies = [foia_row(f"06-RC-{100001 + i}", f"201{7 + i}-03-15", yes=12, no=4, name=f"Shop {i}") for i in range(3)]
+    report = [
+        report_row("29-RC-280001", "Acme Corp.", "2022-03-01", 30, 10, [20], ["Workers United"], "won"),
+        report_row("29-RC-280002", "Bolt Inc.", "2022-05-01", 30, 20, [5], ["Workers United"], "lost"),
+    ]
+    spec = chart("vote-shares-all", _import(tmp_path, tallies, [(2022, report)])).spec
+    assert spec.headline == "1 of 2" and spec.title.endswith("elections, FY2022")
+    assert "Not counted here: 3 elections counted before FY2022" in spec.subtitle
+    assert set(spec.data["election_id"]) == {"29-rc-280001-2022", "29-rc-280002-2022"}
+
+
+def test_listed_elections_sharing_workplace_city_and_year_are_told_apart(tmp_path):
+    rows = [foia_row(f"06-RC-{100001 + i}", "2019-02-15", eligible=20 + i, name=f"Shop {i}") for i in range(8)]
+    rows += [
+        foia_row("06-RC-200001", "2019-01-11", yes=40, no=50, challenged=3, eligible=300, name="Harvard College"),
+        foia_row("06-RC-200002", "2019-04-19", yes=60, no=50, eligible=310, name="Harvard College"),
+    ]
+    ds = _import(tmp_path, rows)
+    for name in ("vote-shares-all", "challenged-margin", "turnout-all"):
+        labels = chart(name, ds).spec.data["label"].tolist()
+        assert len(set(labels)) == len(labels), (name, labels)
+    assert "Harvard College, January 2019" in chart("vote-shares-all", ds).spec.data["label"].tolist()
+    assert "highest 75% at Shop 0 in Albany, N.Y." in chart("turnout-all", ds).spec.alt_text  # not 'in Shop 0'
+
+
+def test_a_challenged_margin_chart_with_no_challenged_ballot_is_left_out_with_the_reason(tmp_path):
+    rows = [foia_row(f"06-RC-{100001 + i}", f"2019-0{1 + i}-15", name=f"Shop {i}") for i in range(3)]
+    _, left_out = chart_plan(_import(tmp_path, rows))
+    reasons = {lo.slug: lo.reason for lo in left_out}
+    assert reasons["challenged-margin"] == (
+        "no ballots were challenged in the 3 yes-or-no elections that reported them, so every count decided its "
+        "election"
+    )
+
+
+def test_the_folder_s_challenged_ballots_are_a_bar_where_it_holds_enough_elections(tmp_path):
+    rows = [
+        foia_row(f"06-RC-{100001 + i}", "2019-02-15", yes=10, no=9, challenged=2 if i < 3 else 0, name=f"Shop {i}")
+        for i in range(SMALL_GROUP)
+    ]
+    spec = chart("national-determinative-challenged-ballots", _import(tmp_path, rows)).spec
+    assert "a dot" not in spec.subtitle and "in the elections examined, 3 of 30" in spec.title
+    ax = spec.build().axes[0]
+    assert len(ax.patches) == len(spec.data)  # every national year and the folder a bar; no dot
+    assert national.focus_as_dot(pd.Series({"elections": SMALL_GROUP - 1}))
+
+
+def test_national_charts_are_not_set_against_the_national_record_itself(monkeypatch):
+    """A folder of several companies that holds most of the national record is not compared with it (the national
+    charts that draw it are left out with the reason); the charts of the national figures alone do not say the
+    folder may be among them."""
+    tables = national.load_tables()
+    counts = tables["elections_by_fiscal_year_and_case_type"]
+    counts["elections"] = 0
+    counts.loc[counts.index[counts["case_type"] == "all"][-1], "elections"] = 2  # fewer than the folder holds
+    monkeypatch.setattr(national, "load_tables", lambda folder=None: tables)
+    monkeypatch.setattr(national, "company", lambda elections: None)  # a folder of several companies
+    specs, left_out = chart_plan(load())
+    reasons = {lo.slug: lo.reason for lo in left_out}
+    for name in ("national-unit-sizes", "national-win-rate-by-unit-size", "national-determinative-challenged-ballots"):
+        assert reasons[name].startswith("the data folder is the national record itself, or most of it"), name
+    alone = {s.slug: s for s in specs if s.slug in ("national-mail-and-in-person", "national-win-rate-by-fiscal-year")}
+    assert len(alone) == 2 and not [s for s in alone.values() if "may be among" in s.subtitle]
+
+
+def test_employer_names_keep_their_initials_and_lose_only_whole_asides():
+    assert display_name("DISNEYLAND RESORT DIVISION OF WALT DISNEY PARKS AND RESORTS, U.S., INC.").endswith(
+        ", U.S., Inc."
+    )
+    assert short_employer("Baltimore Gas and Electric Co. (An Exelon Company)") == "Baltimore Gas and Electric"
+    assert short_employer("The Boeing Company") == "Boeing" and short_employer("The Kroger Co.") == "Kroger"
+    assert short_employer("The New School") == "The New School"  # no legal form left out: the name as it is
+    assert short_employer("Foo Holdings (Bar Company)") == "Foo Holdings"  # never an unclosed parenthesis
+
+
+def test_small_top_size_bands_are_merged_not_drawn_hollow(tmp_path):
+    rows = [foia_row(f"06-RC-{100001 + i}", "2019-02-15", yes=3, no=1, eligible=5, name=f"Shop {i}") for i in range(40)]
+    rows += [foia_row(f"06-RC-{200001 + i}", "2019-02-15", eligible=15, name=f"Store {i}") for i in range(40)]
+    rows += [foia_row("06-RC-300001", "2019-02-15", eligible=30, name="Mill")]
+    spec = chart("win-rate-by-unit-size", _import(tmp_path, rows)).spec
+    assert spec.data["size_band"].tolist() == ["1-9", "10+"] and spec.data["decided"].tolist() == [40, 41]
+    assert "hollow" not in spec.subtitle
+
+
+def test_names_in_capitals_are_put_in_title_case_keeping_initials():
+    assert display_name("AUSTAL USA") == "Austal USA" and union_name("UFCW LOCAL 1439") == "UFCW Local 1439"
+    assert union_name("UNITE HERE") == "UNITE HERE" and union_name("NYC DISTRICT COUNCIL OF CARPENTERS").startswith(
+        "NYC "
+    )
+    assert union_name("HARVARD GRADUATE STUDENTS UNION-UAW (HGSU-UAW)").endswith("Union-UAW (HGSU-UAW)")
+    assert union_name("HEALTH PROFESSIONALS & ALLIED EMPLOYEES (HPAE) AFT/AFL-CIO").endswith("(HPAE) AFT/AFL-CIO")
+    assert union_name("UNITED FOOD AND COMMERCIAL WORKERS 8-GOLDEN STATE").endswith("Workers 8-Golden State")
+    assert union_name("NURSES ASSOCIATION/NATIONAL NURSES UNITED") == "Nurses Association/National Nurses United"
+    assert union_name("SEIU LOCAL 32BJ") == "SEIU Local 32BJ"
+    whole = (
+        "COLUMBIA POSTDOCTORAL WORKERS AND UNITED AUTOMOBILE, AEROSPACE AND AGRICULTURAL IMPLEMENT WORKERS OF AMERICA "
+        "(CPW-UAW)"
+    )
+    assert union_name(whole).endswith("Workers of America (CPW-UAW)")  # 118 characters, but its end is there: not cut
+    assert short_employer("Tyson Fresh Meats, a wholly-owned subsidiary of Tyson Foods") == "Tyson Fresh Meats"
+
+
+def test_a_long_workplace_name_gives_way_to_the_place_in_a_title(tmp_path):
+    name = "Volkswagen Group of America Chattanooga Operations and Assembly Plant Number Two Holdings"
+    rows = [foia_row("10-RC-121704", "2019-02-14", yes=626, no=712, challenged=8, eligible=1506, name=name)]
+    ds = _import(tmp_path, rows)
+    eid = ds.elections["election_id"].iloc[0]
+    titles = {c: chart(c, ds, eid).spec.title for c in ("vote-shares", "turnout", "what-it-would-take")}
+    assert titles["vote-shares"] == "Union lost in Albany, N.Y., with 46.8% of valid votes"
+    assert (
+        titles["what-it-would-take"]
+        == "Even all 8 challenged ballots could not have changed the result in Albany, N.Y."
+    )
+    assert all(len(t) <= TITLE_MAX for t in titles.values())
+
+
+def test_a_decertification_title_gives_the_share_of_the_side_it_names(tmp_path):
+    rows = [foia_row("32-RD-230993", "2018-12-13", yes=502, no=659, challenged=29, eligible=1300, name="Foster Farms")]
+    ds = _import(tmp_path, rows)
+    spec = chart("vote-shares", ds, ds.elections["election_id"].iloc[0]).spec
+    assert spec.title.startswith("Workers voted to remove the union") and spec.title.endswith(
+        "with 56.8% of valid votes"
+    )
+    assert spec.headline == "56.8%"  # those who removed it voted no; 43.2% voted to keep it
+
+
+def test_what_it_would_take_sums_keep_clear_of_their_bars():
+    """Both lines of '875 + 268\\n= 1,143' start clear of the bar's end (a leading space indented only the first)."""
+    fig = chart("what-it-would-take", load(), "bhm1-2022").figure()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    right = max(p.get_window_extent(renderer).x1 for p in ax.patches)
+    sums = [t for t in ax.texts if "\n= " in t.get_text()]
+    assert len(sums) == 2 and all(t.get_window_extent(renderer).x0 > right + 2 for t in sums)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -33,7 +34,7 @@ from ..elections import (  # noqa: F401  (the charts' shared words)
 )
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES, place, short_employer, tidy, unverified_sentence
+from ..text import AP_STATES, KIND_WORDS, place, short_employer, tidy, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -253,11 +254,17 @@ def largest_listed(
     shown = data.loc[sorted(ranked.index[:MAX_LISTED])].reset_index(drop=True)
     if "label" in shown:  # one line each where it can, so the rows fit the social card: the workplace and the year
         named = table.set_index("election_id").loc[ranked["election_id"].iloc[:MAX_LISTED]]
-        shared = named["facility"].astype(str).duplicated(keep=False).to_numpy()
-        labels = {
-            eid: _listed_label(row, label, several)
-            for (eid, row), label, several in zip(named.iterrows(), ranked["label"].iloc[:MAX_LISTED], shared)
-        }
+        # a workplace's name several listed elections share is told apart by their cities, where they differ
+        places = pd.Series([place(c, s) for c, s in zip(named["city"], named["state"])], index=named.index)
+        facilities = named["facility"].astype(str)
+        shared = (places.groupby(facilities).transform("nunique") > 1).to_numpy()
+        labels = _listed_apart(
+            {
+                eid: _listed_label(row, label, several)
+                for (eid, row), label, several in zip(named.iterrows(), ranked["label"].iloc[:MAX_LISTED], shared)
+            },
+            named,
+        )
         top = ranked.iloc[:MAX_LISTED]
         lines = lines_of(top.index, top["election_id"].map(labels))
         room = MAX_LISTED_LINES - SELECTION_LINES
@@ -283,6 +290,25 @@ def _rows_fit(lines: list[int], room: int) -> bool:
     """
     widest = max((a + b) / 2 for a, b in itertools.pairwise(lines)) if len(lines) > 1 else lines[0]
     return sum(lines) <= room and len(lines) * widest <= WHOLE_LISTED_LINES
+
+
+def _listed_apart(labels: dict[str, str], named: pd.DataFrame) -> dict[str, str]:
+    """Listed labels two elections would share told apart: a rerun or run-off says so ('Harvard, 2018 (rerun)'),
+    else the month of the count stands for its year ('Cambridge, Mass., April 2018')."""
+    for tell in ("kind", "month"):
+        counts = Counter(labels.values())
+        for eid, label in list(labels.items()):
+            if counts[label] < 2:
+                continue
+            row = named.loc[eid]
+            if tell == "kind" and str(row.get("kind")) in KIND_WORDS:
+                labels[eid] = f"{label} ({KIND_WORDS[str(row['kind'])]})"
+            elif tell == "month":
+                day = pd.Timestamp(row["count_date"])
+                year = str(day.year)
+                base = label.removesuffix(f", {year}") if label.endswith(f", {year}") else label
+                labels[eid] = f"{base}, {day:%B} {year}"
+    return labels
 
 
 def _listed_label(row: pd.Series, label: str, several: bool) -> str:

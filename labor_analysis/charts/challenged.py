@@ -26,6 +26,7 @@ from ..text import (
     fitting_title,
     fmt_int,
     fmt_pct,
+    place_only,
     union_goal,
 )
 from ._base import (
@@ -124,6 +125,11 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     data = challenged_margin_data(ds)
     if data.empty:
         raise ChartUnavailable("no yes-or-no election reported its challenged ballots")
+    if not (data["challenged"] > 0).any():  # a chart of empty bars labelled 0 shows nothing
+        raise ChartUnavailable(
+            f"no ballots were challenged in the {count_of(len(data), 'yes-or-no election')} that reported them, "
+            "so every count decided its election"
+        )
     decisive = data[data["determinative"]]
     n, k = len(data), len(decisive)
     headline = f"{k:,} of {n:,}"
@@ -147,8 +153,9 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         for lab, m, ch, d in zip(shown["label"], shown["margin_size"], shown["challenged"], shown["determinative"])
     )
     alt = (
-        f"Bar chart comparing, in {n} elections{at_company(ds.elections)}, the votes between yes and no with the "
-        f"number of challenged ballots; the challenged ballots could change the result in {headline}.{which} {points}."
+        f"Bar chart comparing, in {fmt_int(n)} elections{at_company(ds.elections)}, the votes between yes and no "
+        f"with the number of challenged ballots; the challenged ballots could change the result in {headline}."
+        f"{which} {points}."
     )
     return ChartSpec(
         "challenged-margin",
@@ -213,7 +220,18 @@ def what_it_would_take_figure(ds: Dataset, election_id: str) -> Figure:
             words = fmt_int(r["counted"])
             if r["from_challenged"]:
                 words += f" + {fmt_int(r['from_challenged'])}\n= {fmt_int(r['total'])}"
-            ax.text(r["total"], yi, f" {words}", ha="left", va="center", color=COLORS["text"], linespacing=1.1)
+            # set off by a fixed gap, not a leading space: a space indented only the first line, and the second
+            # ('= 796') touched the bar's edge
+            ax.annotate(
+                words,
+                (r["total"], yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                color=COLORS["text"],
+                linespacing=1.1,
+            )
         yes_needed = int(data.loc[0, "from_challenged"])
         note = (
             f"needed {fmt_int(yes_needed)} of {fmt_int(data.loc[0, 'challenged'])} challenged"
@@ -255,11 +273,15 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
         every = all_of(row["challenged"], "challenged ballot")
         headline = every
         if goal == "stay":
-            title = f"Even {every} could not have kept the union {row['at']}"
+            title = fitting_title(
+                f"Even {every} could not have kept the union {row['at']}",
+                f"Even {every} could not have kept the union {place_only(row)}",
+            )
         else:
             title = fitting_title(
                 f"Even {every} could not have won the vote {row['at_mid']} for the union",
                 f"Even {every} could not have changed the result {at}",
+                f"Even {every} could not have changed the result {place_only(row)}",
             )
         last = f"Even {every} as yes votes would fall short."
     elif needed == 0:
@@ -269,13 +291,17 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
         title = fitting_title(
             f"Union needed 0 of {c} {ballots} to {goal} {at}; {lead}",
             f"Union led by {fmt_int(row['margin'])} {at}, more than the {set_aside}",
+            f"Union led by {fmt_int(row['margin'])} {place_only(row, continues=True)}, more than the {set_aside}",
         )
         last = f"The union needed 0 of {c} {ballots}."
         if headline not in title:
             headline = f"by {fmt_int(row['margin'])}"
     else:
         headline = f"{fmt_int(needed)} of {c}"
-        title = f"Union needed {headline} {ballots} to {goal} {at}"
+        title = fitting_title(
+            f"Union needed {headline} {ballots} to {goal} {at}",
+            f"Union needed {headline} {ballots} to {goal} {place_only(row)}",
+        )
         last = f"The union needed {headline} challenged ballots."
     rule = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]))
     subtitle = f"Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. {rule}"

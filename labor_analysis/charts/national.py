@@ -221,17 +221,36 @@ def without_focus(ds: Dataset, tables: Tables) -> tuple[Tables, pd.DataFrame]:
     return out, pd.DataFrame(taken, columns=focus.columns)
 
 
-def national_for(ds: Dataset) -> tuple[Tables, str]:
+#: A folder of several companies holding at least this share as many elections as the national record in its
+#: fiscal years is the national record itself (an import of every NLRB file), or most of it: set against the
+#: national figures it would be compared with itself.
+MOSTLY_NATIONAL = 0.5
+
+
+def national_for(ds: Dataset, draws_folder: bool = True) -> tuple[Tables, str]:
     """The national tables without the data folder's own elections when they are one company's, and a sentence
     saying what was left out (" Amazon's own elections in the NLRB's files are left out of the national figures.").
     The committed tables are without FOCUS_COMPANY's elections; for another company they are computed from the
     national record without its elections (`tables_without`), so the baseline is the national record less the
     focus company's elections, as notebook 06's words count it, and holds FOCUS_COMPANY's. Without the national
     record (an installed copy), the folder's elections come off the committed tables (`without_focus`), and the
-    words count them. A folder of several companies' elections is compared with the whole record, and says so."""
+    words count them. A folder of several companies' elections is compared with the whole record, and says so where
+    the chart draws it (`draws_folder`); ChartUnavailable for a chart that draws it when the folder is the national
+    record itself, or most of it (MOSTLY_NATIONAL)."""
     name = company(ds.elections)
     if name is None:  # no one company: the folder may itself be a national record, which cannot be taken from itself
-        return load_tables(), " The elections examined may be among the national figures."
+        tables = load_tables()
+        if not draws_folder:
+            return tables, ""
+        inside = len(focus_in_national(ds, tables))
+        counts = tables["elections_by_fiscal_year_and_case_type"]
+        total = int(counts.loc[counts["case_type"] == "all", "elections"].sum())
+        if total and inside >= MOSTLY_NATIONAL * total:
+            raise ChartUnavailable(
+                f"the data folder is the national record itself, or most of it ({fmt_int(inside)} elections of "
+                f"{period(tables)}, against {fmt_int(total)} nationally), so it would be compared with itself"
+            )
+        return tables, " The elections examined may be among the national figures."
     # the tables are without every election of this company in the national record, which need not be the folder's
     # (the record may lack some, and hold others): the words give no count
     own = f" {possessive(name)} own elections in the NLRB's files are left out of the national figures."
@@ -701,7 +720,7 @@ def voting_method_figure(tables: Tables) -> Figure:
 @register("national-mail-and-in-person", order=220)
 def mail_and_in_person(ds: Dataset) -> ChartSpec:
     """The nation's union win rate by voting method in the pandemic years."""
-    tables, without = national_for(ds)
+    tables, without = national_for(ds, draws_folder=False)
     data = voting_method_data(tables).set_index("voting_method")
     if not {"mail", "in_person"} <= set(data.index):
         raise ChartUnavailable("the national tables hold no mail or no in-person election decided in those years")
@@ -781,6 +800,12 @@ def determinative_data(ds: Dataset, tables: Tables) -> pd.DataFrame:
     return out
 
 
+def focus_as_dot(focus: pd.Series) -> bool:
+    """Whether the data folder's share of determinative challenged ballots is drawn as a dot (`elections`: fewer
+    than SMALL_GROUP, too few for a rate) rather than a bar like a national year's."""
+    return bool(focus["elections"] < SMALL_GROUP)
+
+
 def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
     """Bars of the share of elections with determinative challenged ballots by year, the data folder's in its
     colour."""
@@ -788,8 +813,8 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
     with style_context():
         fig = new_figure(3.2)
         ax = fig.add_subplot()
-        # the national years as bars; the data folder's few elections as a dot set apart by a gap and a rule, so a
-        # handful is never drawn like a year's thousand
+        # the national years as bars; the data folder's set apart by a gap and a rule, as a bar of its own colour
+        # where it holds enough elections for a rate, else as a dot, so a handful is never drawn like a thousand
         x = np.append(np.arange(len(data) - 1), len(data) - 1 + FOCUS_GAP)
         national = data.iloc[:-1]
         few = (national["elections"] < SMALL_GROUP).to_numpy()
@@ -802,7 +827,10 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
             width=0.66,
         )
         focus = data.iloc[-1]
-        ax.scatter([x[-1]], [focus["share"]], s=60, color=FOCUS, edgecolor="white", linewidth=0.8, zorder=4)
+        if focus_as_dot(focus):
+            ax.scatter([x[-1]], [focus["share"]], s=60, color=FOCUS, edgecolor="white", linewidth=0.8, zorder=4)
+        else:
+            ax.bar([x[-1]], [focus["share"]], color=FOCUS, width=0.66)
         ax.set_xticks(x, [label.replace(" ", "\n") for label in data["label"]])
         ax.axvline(len(data) - 1.5 + FOCUS_GAP / 2, color=COLORS["neutral_light"], linewidth=1)
         for xi, share, det, n in zip(x, data["share"], data["determinative"], data["elections"]):
@@ -846,7 +874,9 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     subtitle = (
         f"Elections whose challenged ballots could change the first count's result, of those whose tallies are on "
         f"record: NLRB, {years} (the fiscal years whose tallies cover most elections; the annual reports give no "
-        f"challenged ballots), and {focus.elections} on record (a dot: too few for a bar).{focus_counted(ds)}"
+        f"challenged ballots), and {focus.elections} on record"
+        + (" (a dot: too few for a bar)" if focus_as_dot(folder) else "")
+        + f".{focus_counted(ds)}"
         f"{without}"
     )
     alt = (
@@ -914,7 +944,7 @@ def fiscal_year_figure(tables: Tables) -> Figure:
 def win_rate_by_fiscal_year(ds: Dataset) -> ChartSpec:
     """The nation's union win rate by fiscal year over the national record's years, as counted and as certified,
     without the data folder's company's elections (`national_for`), as every national chart counts them."""
-    tables, without = national_for(ds)
+    tables, without = national_for(ds, draws_folder=False)
     data = fiscal_year_data(tables)
     years = period(tables)
     won, lost = int(data["certified_won"].sum()), int(data["certified_lost"].sum())

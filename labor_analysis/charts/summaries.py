@@ -75,18 +75,35 @@ class Summary:
     @property
     def left_out(self) -> str:
         """A sentence on the elections counted outside the fiscal years of the reports, '' when none were."""
-        first, last = int(self.frame["year"].min()), int(self.frame["year"].max())
-        parts = [
-            f"{count_of(n, 'election')} counted {when}"
-            for n, when in ((self.before, f"before FY{first}"), (self.after, f"after FY{last}"))
-            if n
-        ]
-        return (
-            f" Not counted here: {' and '.join(parts)}, years the NLRB's annual election reports in the data cover "
-            "only in part."
-            if parts
-            else ""
-        )
+        return outside_reports(self.before, self.after, int(self.frame["year"].min()), int(self.frame["year"].max()))
+
+
+def outside_reports(before: int, after: int, first: int, last: int) -> str:
+    """' Not counted here: 367 elections counted before FY2011 and 15 elections counted after FY2022, years the
+    NLRB's annual election reports in the data cover only in part.'; '' when `before` and `after` are 0."""
+    parts = [
+        f"{count_of(n, 'election')} counted {when}"
+        for n, when in ((before, f"before FY{first}"), (after, f"after FY{last}"))
+        if n
+    ]
+    return (
+        f" Not counted here: {' and '.join(parts)}, years the NLRB's annual election reports in the data cover "
+        "only in part."
+        if parts
+        else ""
+    )
+
+
+def in_report_years(ds: Dataset, count_dates: pd.Series) -> tuple[pd.Series, str]:
+    """Which elections (by count date) a chart counting a whole folder counts, and the sentence saying which it
+    does not: in a folder holding the NLRB's annual election reports, those of the reports' fiscal years
+    (`report_years`), as the summary charts count them; in any other, all, and ''."""
+    covered = report_years(ds)
+    if covered is None:
+        return pd.Series(True, index=count_dates.index), ""
+    years = fiscal_year(pd.to_datetime(count_dates))
+    before, after = years < covered[0], years > covered[1]
+    return ~before & ~after, outside_reports(int(before.sum()), int(after.sum()), *covered)
 
 
 def summarised(ds: Dataset) -> Summary:
@@ -355,7 +372,20 @@ def by_size_data(ds: Dataset) -> pd.DataFrame:
     table = _counts(frame, "size_band")
     order = {label: i for i, label in enumerate(size_labels())}
     table = table.sort_values("size_band", key=lambda s: s.map(order)).reset_index(drop=True)
-    return table[table["decided"] > 0].reset_index(drop=True)
+    return _merge_small_top_bands(table[table["decided"] > 0].reset_index(drop=True))
+
+
+def _merge_small_top_bands(table: pd.DataFrame) -> pd.DataFrame:
+    """The largest bands merged into one ('1000+') while the last holds fewer than SMALL_GROUP decided elections,
+    as the national chart merges them: the rarest sizes get one bar of enough elections rather than a hollow bar of
+    a handful, and nine bands' labels no longer touch in a print column."""
+    counted = ["won", "lost", "open", "elections", "decided"]
+    while len(table) > 2 and table["decided"].iloc[-1] < SMALL_GROUP:
+        merged = table.iloc[-2:][counted].sum()
+        row = {"size_band": f"{table['size_band'].iloc[-2].split('-')[0].rstrip('+')}+", **merged.to_dict()}
+        row["union_win_rate"] = row["won"] / row["decided"] if row["decided"] else np.nan
+        table = pd.concat([table.iloc[:-2], pd.DataFrame([row])], ignore_index=True)
+    return table.astype({c: "int64" for c in counted})
 
 
 def _band_label(band: str) -> str:
@@ -421,7 +451,7 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
         f"{fmt_pct(high['union_win_rate'], 0)} in units of {band(high['size_band'])} voters, "
         f"{fmt_pct(low['union_win_rate'], 0)} in units of {band(low['size_band'])}",
         f"A union won a majority in {headline} of decided elections, {years}: {fmt_pct(high['union_win_rate'], 0)} "
-        f"in units of {band(high['size_band'])}, {fmt_pct(low['union_win_rate'], 0)} of {band(low['size_band'])}",
+        f"in units of {band(high['size_band'])}, {fmt_pct(low['union_win_rate'], 0)} in {band(low['size_band'])}",
     )
     few = data["decided"] < SMALL_GROUP
     subtitle = (

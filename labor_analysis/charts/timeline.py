@@ -167,16 +167,17 @@ def timeline(ds: Dataset) -> ChartSpec:
         headline = f"{k:,} of {len(later):,}"
         when = pd.Timestamp(first["count_date"])
         if len(later):
+            # 'in the data': the first win the data holds, which need not be the first ever (a file starts somewhere)
             title = fitting_title(
-                f"Since the first union win{at} on record ({first['label']}, {when.strftime('%B %Y')}), "
+                f"Since the first union win{at} in the data ({first['label']}, {when.strftime('%B %Y')}), "
                 f"unions have won {headline} votes",
-                f"Since the first union win on record, in {when.strftime('%B %Y')}, unions have won {headline} votes",
+                f"Since the first union win in the data, in {when.strftime('%B %Y')}, unions have won {headline} votes",
             )
         else:
             headline = when.strftime("%B %Y")
             title = fitting_title(
-                f"The latest vote{at} ({first['label']}, {headline}) was the first union win",
-                f"The latest vote, in {headline}, was the first union win on record",
+                f"The latest vote{at} ({first['label']}, {headline}) was the first union win in the data",
+                f"The latest vote, in {headline}, was the first union win in the data",
             )
     else:
         headline = str(len(data))

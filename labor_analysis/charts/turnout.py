@@ -9,7 +9,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, capitalised, count_of, fitting_title, fmt_int, fmt_pct, where_counted
+from ..text import about, at_company, capitalised, count_of, fitting_title, fmt_int, fmt_pct, place_only, where_counted
 from ._base import (
     ChartSpec,
     ChartUnavailable,
@@ -109,10 +109,16 @@ def turnout(ds: Dataset, election_id: str) -> ChartSpec:
         )
     elif pd.notna(cast["count"]):
         headline = fmt_pct(cast["pct_of_eligible"] / 100, 0)
-        title = f"{about(approx).capitalize()}{headline} of eligible workers voted {at}"
+        title = fitting_title(
+            f"{about(approx).capitalize()}{headline} of eligible workers voted {at}",
+            f"{about(approx).capitalize()}{headline} of eligible workers voted {place_only(row)}",
+        )
     else:
         headline = fmt_pct(valid["pct_of_eligible"] / 100, 0)
-        title = f"{about(approx).capitalize()}{headline} of eligible workers cast a valid vote {at}"
+        title = fitting_title(
+            f"{about(approx).capitalize()}{headline} of eligible workers cast a valid vote {at}",
+            f"{about(approx).capitalize()}{headline} of eligible workers cast a valid vote {place_only(row)}",
+        )
     subtitle = (
         f"{about(approx).capitalize()}{fmt_int(row['eligible_voters'])} workers eligible; ballots cast include "
         f"void and challenged ballots; valid votes are yes plus no."
@@ -274,8 +280,9 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         for _, r in shown.iterrows()
     )
     alt = (
-        f"Bar chart of turnout in {len(data):,} union elections{at_company(ds.elections)}, highest {headline} in "
-        f"{high['label']}.{which} {parts}."
+        f"Bar chart of turnout in {count_of(len(data), 'union election')}{at_company(ds.elections)}"
+        + (f", highest {headline} {high['where']}" if len(data) > 1 else "")  # one election: no highest
+        + f".{which} {parts}."
     )
     return ChartSpec(
         "turnout-all",

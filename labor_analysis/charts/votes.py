@@ -8,10 +8,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from ..loading import Dataset
+from ..nlrb.national import fiscal_year
 from ..style import COLORS
 from ..text import (
     at_company,
     capitalised,
+    case_type,
     count_of,
     fitting_title,
     fmt_int,
@@ -20,6 +22,7 @@ from ..text import (
     outcome_headline,
     outcome_label,
     outcome_phrase,
+    place_only,
     standing,
     status_sentence,
     union_election,
@@ -45,6 +48,7 @@ from ._base import (
     two_lines,
     yes_no_ballots,
 )
+from .summaries import in_report_years, report_years
 
 #: How the union's result reads in words and on the chart.
 
@@ -130,6 +134,7 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
     data = vote_shares_data(ds, election_id)
     yes_pct = fmt_pct(data.loc[0, "share_of_valid_votes_pct"] / 100)
     no_pct = fmt_pct(data.loc[1, "share_of_valid_votes_pct"] / 100)
+    headline = yes_pct
     at = row["at"]
     after = status_sentence(row, row["elections_in_case"])
     side = yes_side(row["case_number"])
@@ -145,7 +150,14 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         outcome = f"the count did not decide it, as the {challenged} could change the result"
     else:
         outcome = outcome_phrase(row["outcome"], row["case_number"])
-        title = f"{outcome_headline(row['outcome'], row['case_number'])} {row['at_mid']} with {yes_pct} of valid votes"
+        result = outcome_headline(row["outcome"], row["case_number"])
+        # the share of the side the headline names: in a decertification the workers who removed the union voted no
+        removed = case_type(row["case_number"]) == "RD" and row["outcome"] == "lost"
+        headline = no_pct if removed else yes_pct
+        title = fitting_title(
+            f"{result} {row['at_mid']} with {headline} of valid votes",
+            f"{result} {place_only(row, continues=True)} with {headline} of valid votes",
+        )
     outcome += f". {after.rstrip('.')}" if after else ""
     known = [f"{name} ({fmt_int(row[name])})" for name in ("void", "challenged") if pd.notna(row[name])]
     unknown = [name for name in ("void", "challenged") if pd.isna(row[name])]
@@ -165,7 +177,7 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
         f"vote-shares-{slugify(election_id)}",
         title,
         subtitle,
-        yes_pct,
+        headline,
         alt,
         election_source_ids(ds, [election_id]),
         data,
@@ -178,9 +190,10 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
 
 
 def vote_shares_all_data(ds: Dataset) -> pd.DataFrame:
-    """Every yes-or-no election's yes and no shares of the valid votes (percent) and outcome, by count date."""
+    """Every yes-or-no election's yes and no shares of the valid votes (percent) and outcome, by count date; in a
+    folder holding the NLRB's annual election reports, those of the reports' fiscal years (`in_report_years`)."""
     table = results(ds)
-    table = table[yes_no_ballots(table) & table["yes_share"].notna()]
+    table = table[yes_no_ballots(table) & table["yes_share"].notna() & in_report_years(ds, table["count_date"])[0]]
     return pd.DataFrame(
         {
             "election_id": table["election_id"],
@@ -251,12 +264,20 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     if data.empty:
         raise ChartUnavailable("no yes-or-no election with valid votes")
     table = results(ds)
-    left_out = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
+    counted, outside = in_report_years(ds, table["count_date"])
+    left_out = table.loc[counted & ~table["election_id"].isin(data["election_id"]), "name"]
     n = len(data)
     majority = int((data["yes_share_pct"] > 50).sum())
     headline = f"{majority:,} of {n:,}"
-    years = pd.to_datetime(table["count_date"]).dt.year
-    span = f"{years.min()}–{years.max()}" if years.min() != years.max() else str(years.min())
+    # the years of the elections the title counts, not of every election the folder holds: fiscal years where the
+    # folder's annual reports set them (as the summary charts count), else the calendar years of the counts
+    days = pd.to_datetime(table.set_index("election_id").loc[data["election_id"], "count_date"])
+    fiscal = report_years(ds) is not None
+    years = fiscal_year(days) if fiscal else days.dt.year
+    first, last = years.min(), years.max()
+    span = str(first) if first == last else f"{first}–{last}"
+    if fiscal:  # as the summary and national charts of such a folder write fiscal years
+        span = f"FY{first}" if first == last else f"FY{first}-FY{last}"
     at = at_company(ds.elections)
     title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
     shown, which, kept = vote_shares_all_listing(ds)
@@ -265,13 +286,14 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
         "Right: the union's result."
         + which
         + left_out_sentence(left_out, "not a yes-or-no ballot or no votes reported")
+        + outside
     )
     parts = "; ".join(
         f"{lab}: {fmt_pct(s / 100)} yes, {o}"
         for lab, s, o in zip(shown["label"], shown["yes_share_pct"], shown["result"])
     )
     alt = (
-        f"Stacked bar chart of the yes and no shares of the valid votes in {n} union elections{at}; the union "
+        f"Stacked bar chart of the yes and no shares of the valid votes in {fmt_int(n)} union elections{at}; the union "
         f"side topped 50% in {headline}.{which} {parts}."
     )
     return ChartSpec(
