@@ -84,7 +84,16 @@ def _carriage_returns_as_newlines(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 #: A text cell holding one of these is written quoted (as Python's CSV writer does; a CR has become a LF first).
-_QUOTED = re.compile('[,"\n\r]')
+_QUOTED_CHARACTERS = ',"\n\r'
+_QUOTED = re.compile(f"[{_QUOTED_CHARACTERS}]")
+
+
+def _needs_quoting(text: str) -> bool:
+    """Whether some cell of `text` (cells joined) must be quoted: four substring scans, which run at memory speed
+    where a regular expression's character class steps through a national column twenty times slower."""
+    return any(character in text for character in _QUOTED_CHARACTERS)
+
+
 #: The formula characters as bytes; each is one byte in UTF-8, and no other character's encoding starts with one.
 _FORMULA_BYTES = np.frombuffer("".join(FORMULA_PREFIXES).encode("ascii"), dtype=np.uint8)
 _TRUE, _FALSE = np.frombuffer(b"True\0", dtype=np.uint8), np.frombuffer(b"False", dtype=np.uint8)
@@ -276,7 +285,7 @@ def _text_column(cells: np.ndarray) -> _Column | None:
             return None  # a cell that is neither text nor boolean
     if joined.count("\x00") != max(len(distinct) - 1, 0):
         return None  # a cell holds a NUL
-    if _QUOTED.search(joined):
+    if _needs_quoting(joined):
         joined = "\x00".join(_quoted_where_needed(distinct, joined))
     texts = _Texts.of(joined)
     width = int(texts.lengths.max(initial=0)) + 1  # a `'` may come first

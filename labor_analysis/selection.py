@@ -50,7 +50,7 @@ def case_parts(case_numbers: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "region": pd.arrays.IntegerArray(regions, ~found),
-            "case_type": pd.Series(types.astype(object), dtype="string", index=case_numbers.index).where(found),
+            "case_type": pd.Series(types, dtype="string", index=case_numbers.index).where(found),
         },
         index=case_numbers.index,
     )
@@ -67,7 +67,7 @@ def _case_parts_fast(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     except TypeError:
         text = "\x00".join(np.where(pd.isna(cells), "", cells))  # a loaded text column holds text or missing cells
     if text.count("\x00") != max(len(cells) - 1, 0):  # a cell holds a NUL: leave every cell to the pattern
-        return np.zeros(len(cells), dtype=np.int64), np.full(len(cells), "", dtype="U2"), np.zeros(len(cells), bool)
+        return np.zeros(len(cells), dtype=np.int64), np.full(len(cells), "", dtype=object), np.zeros(len(cells), bool)
     data = np.frombuffer((text + "\x00" * 8).encode("utf-8"), dtype=np.uint8)
     ends = np.flatnonzero(data == 0)[: len(cells)]
     starts = np.concatenate(([0], ends[:-1] + 1)) if len(cells) else ends
@@ -83,7 +83,17 @@ def _case_parts_fast(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     start = np.where(two, 3, 2)[:, None] + np.arange(2)[None, :]
     found = two | one
     letters = np.where(found[:, None], np.take_along_axis(codes, start, axis=1) & ~np.uint8(32), 0)  # upper case
-    return regions, np.ascontiguousarray(letters).view("S2").ravel().astype("U2"), found
+    return regions, _case_types(np.ascontiguousarray(letters).view("S2").ravel()), found
+
+
+def _case_types(letters: np.ndarray) -> np.ndarray:
+    """Two-letter case types (bytes, "S2") as an object array of text, each distinct type decoded once (a national
+    file holds a handful: RC, RM, RD)."""
+    pairs = letters.view(np.uint16)
+    seen = np.flatnonzero(np.bincount(pairs, minlength=2**16))
+    names = np.full(2**16, "", dtype=object)
+    names[seen] = [t.decode("ascii") for t in seen.astype(np.uint16).view("S2")]
+    return names[pairs]
 
 
 def _fold(value: object) -> str:

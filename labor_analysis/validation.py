@@ -120,11 +120,21 @@ def _compiled(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 def _mismatching(values: pd.Series, pattern: str) -> np.ndarray:
     """Mask of the values (non-empty strings) that do not fully match `pattern`.
 
-    The values are joined into one string and checked in a single regular-expression pass; they are
-    tested one by one only when that pass fails.
+    Equal neighbours match alike, so where runs of them make up much of the column (a tallies file's election ids,
+    four rows or more each; a state repeated down a file) only the first value of each run is checked. The values
+    are joined into one string and checked in a single regular-expression pass; they are tested one by one only
+    when that pass fails.
     """
-    one, many = _compiled(pattern)
     cells = values.to_numpy(dtype=object)
+    starts = run_starts(cells)
+    if 4 * len(starts) <= 3 * len(cells):
+        return np.repeat(_mismatching_cells(cells[starts], pattern), run_lengths(starts, len(cells)))
+    return _mismatching_cells(cells, pattern)
+
+
+def _mismatching_cells(cells: np.ndarray, pattern: str) -> np.ndarray:
+    """`_mismatching` of an object array of strings, each checked."""
+    one, many = _compiled(pattern)
     joined = "\n".join(cells)
     if joined.count("\n") == len(cells) - 1 and many.fullmatch(joined):
         return np.zeros(len(cells), dtype=bool)

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labor_analysis import DataValidationError, Problem, load
-from labor_analysis.validation import MATCHED_AS, _compiled, _factorize_runs, _runs, _trailing_years
+from labor_analysis.schema import ELECTION_ID_PATTERN
+from labor_analysis.validation import MATCHED_AS, _compiled, _factorize_runs, _mismatching, _runs, _trailing_years
 
 
 def edit(folder: Path, filename: str, change: Callable[[list[Row]], list[Row] | None]) -> None:
@@ -209,6 +210,31 @@ def test_election_id_pattern(data_copy: Path) -> None:
 def test_state_is_two_capitals(data_copy: Path) -> None:
     line = set_cell(data_copy, "elections.csv", JFK8, "state", "New York")
     assert_reported(data_copy, "elections.csv", line, "state", "does not match the pattern")
+
+
+def test_every_row_of_a_run_breaking_a_pattern_is_reported(data_copy: Path) -> None:
+    """Equal neighbours are checked once per run: each row of a bad run is still named, and a good run between
+    bad ones is not."""
+    header, rows = read_rows(data_copy, "elections.csv")
+    for row in rows:
+        row["state"] = "NY"
+    for i in (0, 1, 2, 4):
+        rows[i]["state"] = "New York"
+    write_rows(data_copy, "elections.csv", header, rows)
+    problems = [p for p in problems_of(data_copy) if p.column == "state"]
+    assert [(p.line, p.value) for p in problems] == [(line, "New York") for line in (2, 3, 4, 6)]
+    for line in (2, 3, 4, 6):
+        assert_reported(data_copy, "elections.csv", line, "state", "does not match the pattern")
+
+
+@given(st.lists(st.sampled_from(["ab-2022", "AB-2022", "x-1", "c-d-2021", "NY", "ny-2020"]), max_size=40), st.data())
+def test_pattern_checked_per_run_agrees_with_each_cell(values: list[str], data: st.DataObject) -> None:
+    """Checking the first cell of each run of equal neighbours flags exactly the cells a check of each would."""
+    runs = data.draw(st.lists(st.integers(1, 5), min_size=len(values), max_size=len(values)))
+    cells = [v for v, n in zip(values, runs) for _ in range(n)]
+    pattern = re.compile(ELECTION_ID_PATTERN)
+    expected = [pattern.fullmatch(c) is None for c in cells]
+    assert _mismatching(pd.Series(cells, dtype=object), ELECTION_ID_PATTERN).tolist() == expected
 
 
 # ---- keys and references -------------------------------------------------------------------------
