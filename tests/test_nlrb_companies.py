@@ -3,10 +3,14 @@ near-matches left for review."""
 
 from __future__ import annotations
 
+import difflib
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from labor_analysis.nlrb.companies import aliases, companies, key, near_matches, parts
+from labor_analysis.nlrb.companies import aliases, companies, key, keys, near_matches, parts
 
 
 @pytest.mark.parametrize(
@@ -66,3 +70,38 @@ def test_near_matches_are_listed_not_joined() -> None:
     found = near_matches(names)
     assert [(f["company"], f["near"]) for f in found] == [("Durham School Services", "Durham School Service")]
     assert found[0]["elections"] == 3 and found[0]["near_elections"] == 1
+
+
+def _near_by_hand(names: pd.Series, cutoff: float) -> set[tuple[str, str, float]]:
+    """near_matches' pairs worked out the plain way: every two keys sharing a first word, difflib's ratio."""
+    counts = names[names != ""].value_counts()
+    by_key: dict[str, str] = {}
+    for name_key, name in zip(keys(counts.index.tolist()), counts.index):
+        if name_key:
+            by_key.setdefault(name_key, name)
+    found = list(by_key)
+    return {
+        (by_key[a], by_key[b], round(difflib.SequenceMatcher(None, b, a).ratio(), 3))
+        for i, a in enumerate(found)
+        for b in found[i + 1 :]
+        if a.split()[0] == b.split()[0] and difflib.SequenceMatcher(None, b, a).ratio() >= cutoff
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["ace", "acme", "tools", "tool", "inc", "co", "b", "&", "the", "a.b."]),
+            min_size=1,
+            max_size=4,
+        ).map(" ".join),
+        max_size=25,
+    ),
+    st.sampled_from([0.5, 0.8, 0.9]),
+)
+def test_near_matches_are_every_pair_difflib_finds(words: list[str], cutoff: float) -> None:
+    """The bounds computed for all pairs at once pass exactly the pairs difflib's own ratio finds."""
+    names = pd.Series(words, dtype=object)
+    found = near_matches(names, cutoff=cutoff, limit=10_000)
+    assert {(f["company"], f["near"], f["ratio"]) for f in found} == _near_by_hand(names, cutoff)

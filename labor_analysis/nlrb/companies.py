@@ -192,31 +192,56 @@ def near_matches(company_names: pd.Series, cutoff: float = 0.9, limit: int = 200
     by_key: dict[str, str] = {}
     names = counts.index.tolist()
     for name_key, name in zip(keys(names), names):
-        by_key.setdefault(name_key, name)
-    blocks: dict[str, list[str]] = {}
-    for k in by_key:
-        if k:
-            blocks.setdefault(k.split()[0], []).append(k)
+        if name_key:
+            by_key.setdefault(name_key, name)
+    found = list(by_key)
     pairs = []
-    matcher = difflib.SequenceMatcher(None, "", "")
-    for block in blocks.values():
-        lengths = [len(k) for k in block]
-        for i, a in enumerate(block):
-            size = lengths[i]
-            # difflib's real_quick_ratio, the bound from the lengths alone, before a matcher is built for `a`
-            near = [b for b, n in zip(block[i + 1 :], lengths[i + 1 :]) if 2.0 * min(size, n) / (size + n) >= cutoff]
-            if not near:
-                continue
-            matcher.set_seq2(a)  # seq2 is the one difflib caches
-            for b in near:
-                matcher.set_seq1(b)
-                if matcher.quick_ratio() >= cutoff:
-                    ratio = matcher.ratio()
-                    if ratio >= cutoff:
-                        pairs.append((by_key[a], by_key[b], ratio))
+    matcher, current = difflib.SequenceMatcher(None, "", ""), ""
+    for i, j in _alike(found, cutoff):
+        a, b = found[i], found[j]
+        if a is not current:  # seq2 is the one difflib caches: the pairs come grouped by their first key
+            matcher.set_seq2(a)
+            current = a
+        matcher.set_seq1(b)
+        ratio = matcher.ratio()
+        if ratio >= cutoff:
+            pairs.append((by_key[a], by_key[b], ratio))
     uses = dict(zip(names, counts.tolist()))  # a Series lookup per pair costs more than the pair's ratio
     pairs.sort(key=lambda p: (-(uses[p[0]] + uses[p[1]]), p[0], p[1]))
     return [
         {"company": a, "elections": uses[a], "near": b, "near_elections": uses[b], "ratio": round(r, 3)}
         for a, b, r in pairs[:limit]
     ]
+
+
+def _alike(found: list[str], cutoff: float) -> list[tuple[int, int]]:
+    """The pairs (i, j), i before j, of keys sharing their first word whose difflib upper bounds reach `cutoff`:
+    `real_quick_ratio` (from the lengths) and `quick_ratio` (the letters in common, whatever their order), both
+    computed for all pairs at once with the same formula as difflib's, so exactly the pairs its checks would pass.
+    Keys are ASCII (`key` keeps only a-z, 0-9 and spaces)."""
+    if len(found) < 2:
+        return []
+    _, block = np.unique([k.split(" ", 1)[0] for k in found], return_inverse=True)
+    order = np.argsort(block, kind="stable")  # each first word's keys together, in their order
+    lengths = np.array([len(k) for k in found])
+    text = np.frombuffer("".join(found).encode("ascii"), dtype=np.uint8)
+    letters = np.bincount(np.repeat(np.arange(len(found)) * 128, lengths) + text, minlength=len(found) * 128)
+    letters = letters.reshape(len(found), 128)
+    first, second = [], []
+    for step in range(1, len(found)):
+        same = np.flatnonzero(block[order[:-step]] == block[order[step:]])
+        if not len(same):
+            break  # no first word has more than `step` keys
+        first.append(order[same])
+        second.append(order[same + step])
+    if not first:  # every first word has one key
+        return []
+    a, b = np.concatenate(first), np.concatenate(second)
+    total = lengths[a] + lengths[b]
+    close = 2.0 * np.minimum(lengths[a], lengths[b]) / total >= cutoff
+    a, b, total = a[close], b[close], total[close]
+    common = np.minimum(letters[a], letters[b]).sum(axis=1)
+    alike = 2.0 * common / total >= cutoff
+    a, b = a[alike], b[alike]
+    grouped = np.lexsort((b, a))
+    return list(zip(a[grouped].tolist(), b[grouped].tolist()))

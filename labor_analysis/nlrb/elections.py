@@ -418,10 +418,8 @@ def _tallies(
 ) -> pd.DataFrame:
     """tallies.csv's rows of every stage: one `yes` row per union (named where the ballot has several), then `no`,
     `void` and `challenged`; with an `election` column (the election's position) to order them by."""
-    shift = revision_only[stage_election].astype(np.int64)
-    stage_names = np.where(
-        (stage_number == 0) & (shift == 0), "initial", np.char.add("revised-", (stage_number + shift).astype(str))
-    ).astype(object)
+    revision = (stage_number + revision_only[stage_election]).tolist()  # numpy's char functions loop in Python
+    stage_names = np.array([f"revised-{k}" if k else "initial" for k in revision], dtype=object)
     per_stage = np.fromiter((len(v) for v in stage_votes), dtype=np.int64, count=len(stage_votes))
     yes_stage = np.repeat(np.arange(len(stage_votes)), per_stage)
     yes_union = [
@@ -470,7 +468,8 @@ def _election_ids(frame: pd.DataFrame) -> pd.Series:
     """`<case>[-<unit>][-rerun|-runoff][-N]-<yyyy>`, N numbering elections that would otherwise share an id."""
     units = {u: "" if u.upper() in ("", "A") else "-" + slug(u) for u in frame["unit_id"].unique()}
     unit = frame["unit_id"].map(units)
-    kind = frame["kind"].map(lambda k: "" if k == "initial" else "-" + k)
+    kinds = frame["kind"].to_numpy(dtype=object)
+    kind = pd.Series(np.where(kinds == "initial", "", "-" + kinds), index=frame.index, dtype=object)
     year = frame["count_date"].dt.year.astype(str)
     base = pd.Series(slugs(frame["case"].tolist()), index=frame.index, dtype=object) + unit + kind
     # elections sharing base and year (one key: the year is the last four characters), numbered in count order
@@ -479,7 +478,7 @@ def _election_ids(frame: pd.DataFrame) -> pd.Series:
     n = pd.Series(shared[ordered]).groupby(shared[ordered]).cumcount().to_numpy()
     number = np.empty(len(frame), dtype=np.int64)
     number[ordered] = n + 1
-    suffix = np.where(number == 1, "", np.char.add("-", number.astype(str))).astype(object)
+    suffix = np.array(["" if k == 1 else f"-{k}" for k in number.tolist()], dtype=object)
     return base + suffix + "-" + year
 
 

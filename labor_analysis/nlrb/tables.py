@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,22 +41,26 @@ _NOT_NLRB = (
 )
 
 
-def _sheets(data: bytes, name: str) -> list[tuple[str, pd.DataFrame]]:
-    """Every sheet of a workbook as cells (no header; "" for an empty cell, dates as dates), in workbook order."""
+def _sheets(data: bytes, name: str) -> list[tuple[str, np.ndarray]]:
+    """Every sheet of a workbook as a grid of cells (no header; "" for an empty cell, dates as dates), in workbook
+    order: python-calamine's rows (a rectangle) as one object array, with no frame built around them."""
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [
-            (sheet, pd.DataFrame(book.get_sheet_by_name(sheet).to_python(), dtype=object)) for sheet in book.sheet_names
-        ]
+        return [(sheet, _grid(book.get_sheet_by_name(sheet).to_python())) for sheet in book.sheet_names]
     except Exception as exc:  # calamine raises its own error types for every kind of broken workbook
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise NlrbFileError(f"{name}: not a readable xlsx workbook ({reason})") from None
 
 
-def _csv(data: bytes, name: str) -> pd.DataFrame:
-    """A CSV file as text cells (no header); quoted cells may hold line breaks."""
+def _grid(rows: Sequence[Sequence[object]]) -> np.ndarray:
+    """Rows of cells as a two-dimensional object array (0 x 0 for no rows)."""
+    return np.array(rows, dtype=object) if rows else np.empty((0, 0), dtype=object)
+
+
+def _csv(data: bytes, name: str) -> np.ndarray:
+    """A CSV file as a grid of text cells (no header); quoted cells may hold line breaks."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -67,11 +72,12 @@ def _csv(data: bytes, name: str) -> pd.DataFrame:
     if "\x00" in text:
         raise NlrbFileError(f"{name}: not a text table (it contains NUL bytes); expected an NLRB xlsx or CSV file")
     try:
-        return pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        cells = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         if HEADER_MARKER not in "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS]):
             raise NlrbFileError(_NOT_NLRB.format(name=name)) from None
         raise NlrbFileError(f"{name}: not readable as CSV ({str(exc).strip()})") from None
+    return cells.to_numpy(dtype=object)
 
 
 def _header_rows(grid: np.ndarray) -> list[int]:
@@ -155,14 +161,12 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
     blocks: list[tuple[str, pd.DataFrame, pd.Series]] = []  # each table's place, rows and row numbers
     blank_rows = title_rows = tables = 0
     headers_read: list[list[str]] = []
-    for sheet, cells in sheets:
-        grid = cells.to_numpy(dtype=object)
+    for sheet, grid in sheets:
         headers = _header_rows(grid)
         if not headers:
             continue
         used.append(sheet)
         place = f"{name}, sheet {sheet!r}" if workbook else name
-        filled_grid = _filled(grid)
         for k, at in enumerate(headers):
             header = [str(v).strip() if isinstance(v, str) else "" for v in grid[at]]
             found = _format_of(header, f"{place}, row {at + 1}" if workbook else place)
@@ -178,7 +182,7 @@ def read_nlrb_file(path: str | Path) -> NlrbTable:
             names = [c for c in dict.fromkeys(header) if c]
             keep = [header.index(c) for c in names]
             positions = np.arange(at + 1, end)
-            filled = filled_grid[at + 1 : end][:, keep]
+            filled = _filled(grid[at + 1 : end][:, keep])
             blank = np.asarray(~filled.any(axis=1), dtype=bool)
             if len(headers) > 1:  # stacked tables: a footer, the next table's title and time stamp are not rows
                 data_like = filled.sum(axis=1) > TITLE_CELLS
