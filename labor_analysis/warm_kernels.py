@@ -50,6 +50,10 @@ PRELOADED = (
     "labor_analysis.nlrb.national_story",
     "matplotlib.backends.backend_agg",
     "matplotlib.backends.backend_svg",
+    "matplotlib.backends._backend_pdf_ps",  # fontTools' subsetter: `export` imports it with the first chart
+    "matplotlib.style",  # the charts' style context
+    "seaborn",  # the national charts' distributions (with scipy.stats): about 0.6 s of CPU, in notebook 06 alone
+    "scipy.special",  # `rules.win_probability`'s binomial terms
 )
 #: The backend ipykernel sets (`MPLBACKEND`) when the environment names none; matplotlib reads it at import.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
