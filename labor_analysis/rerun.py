@@ -608,6 +608,9 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
     """
     from tqdm import tqdm
 
+    from .jupyter_libs import import_jupyter_libraries
+
+    import_jupyter_libraries()  # once, here: every forked worker inherits them
     warm_up_reports()  # before the workers fork: they inherit the compiled template
     with tqdm(total=len(jobs_to_run), desc="notebooks", unit="nb", file=sys.stderr) as bar:
         if workers <= 1:
@@ -615,9 +618,6 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
                 yield execute_notebook(job)
                 bar.update()
             return
-
-        import nbclient  # noqa: F401 - imported once here, inherited by every forked worker
-        import nbconvert  # noqa: F401
 
         from .workers import process_pool, run_task
 

@@ -3,6 +3,7 @@ nothing heavy and validates nothing again, and an index page titled for the comp
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -129,6 +130,13 @@ def _current_outputs(out: Path, source: Path, data: Path) -> None:
     engine.write_index(out, {name: entry})
 
 
+def _python(script: str) -> str:
+    """What `script` prints, run by this interpreter in a fresh process (which must succeed)."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_an_unchanged_rerun_imports_nothing_heavy_and_writes_nothing(tmp_path: Path, data_copy: Path) -> None:
     out = tmp_path / "out"
     _current_outputs(out, NOTEBOOK_01, data_copy)
@@ -140,10 +148,9 @@ def test_an_unchanged_rerun_imports_nothing_heavy_and_writes_nothing(tmp_path: P
         "heavy = sorted(m for m in heavy if m in sys.modules)\n"
         "print('HEAVY', heavy, status)"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "skipped  01-jfk8-staten-island  (unchanged)" in done.stdout
-    assert "HEAVY [] 0" in done.stdout
+    printed = _python(script)
+    assert "skipped  01-jfk8-staten-island  (unchanged)" in printed
+    assert "HEAVY [] 0" in printed
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".labor-analysis.lock"}
     assert after == before
 
@@ -153,3 +160,26 @@ def test_the_national_record_is_an_input_whatever_the_data_folder(tmp_path: Path
     folders = dict(engine._national_folders(data_copy))
     assert folders["national"] == paths.national_dir().resolve()
     assert engine._national_folders(paths.PROJECT_ROOT / "data") == []  # inside the data folder: hashed with it
+
+
+def test_the_jupyter_libraries_import_without_the_iri_grammars_and_still_validate_notebooks() -> None:
+    """A forced rerun imports nbformat, nbclient and nbconvert without jsonschema's `iri` format checker (about
+    1.2 s of lark grammars), and nbformat still validates: a good notebook passes and a broken one is refused."""
+    script = (
+        "import sys\nfrom labor_analysis.jupyter_libs import IRI_CHECKER, import_jupyter_libraries\n"
+        "import_jupyter_libraries()\n"
+        "import jsonschema, nbformat\n"
+        "print('LOADED', sorted(m for m in ('nbformat', 'nbclient', 'nbconvert', IRI_CHECKER) if m in sys.modules))\n"
+        "print('IRI', sorted(f for f in jsonschema.FormatChecker.checkers if 'iri' in f))\n"
+        "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')]))\n"
+        "broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
+        "broken.cells[0]['outputs'] = 'not a list'\n"
+        "try:\n    nbformat.validate(broken)\nexcept nbformat.ValidationError:\n    print('REFUSED')\n"
+        "import importlib.util\nprint('IMPORTABLE', importlib.util.find_spec(IRI_CHECKER) is not None)"
+    )
+    printed = _python(script)
+    assert "LOADED ['nbclient', 'nbconvert', 'nbformat']" in printed
+    assert "IRI []" in printed
+    assert "REFUSED" in printed
+    importable = importlib.util.find_spec("rfc3987_syntax") is not None
+    assert f"IMPORTABLE {importable}" in printed
