@@ -752,7 +752,9 @@ def rerun(
 
     from . import warm_kernels
 
-    with warm_kernels.server() as kernels:  # it imports the notebooks' libraries while the data is validated
+    # It imports the notebooks' libraries and loads their data (the data folder, the national record) while the
+    # data is validated here
+    with warm_kernels.server([data, paths.national_dir()]) as kernels:
         data_company = validate_data(data)
         with claim_output_dir(out):
             plan = _plan(sources, data, out, force, chosen, kernels.socket_path if kernels else None)

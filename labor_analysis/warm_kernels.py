@@ -84,7 +84,7 @@ def _die_with_parent(parent_pid: int, signum: int) -> None:
 #: takes the stand-in away; in a kernel, IPython's own `get_ipython` answers).
 _BOOTSTRAP = (
     "import builtins, sys; builtins.get_ipython = type('JupyterKernelShell', (), {'kernel': True}); "
-    f"from {__name__} import serve; serve(sys.argv[1])"
+    f"from {__name__} import serve; serve(sys.argv[1], sys.argv[2:])"
 )
 
 
@@ -178,8 +178,9 @@ def _answer(connection: socket.socket, children: set[int], listener: socket.sock
         connection.sendall(json.dumps({"pid": pid}).encode())
 
 
-def serve(socket_path: str) -> NoReturn:
-    """The server: listen on `socket_path`, import `PRELOADED`, then fork a kernel per request until stdin closes.
+def serve(socket_path: str, data_folders: Sequence[str] = ()) -> NoReturn:
+    """The server: listen on `socket_path`, import `PRELOADED`, load `data_folders` (`kept_data`), then fork a
+    kernel per request until stdin closes.
 
     It listens before importing, so a request made meanwhile waits rather than failing. On the way out it kills
     the kernels still running (each in its own process group) and reaps them, then exits at once: tearing down
@@ -194,6 +195,9 @@ def serve(socket_path: str) -> NoReturn:
     listener.listen(16)
     os.environ.pop("LABOR_ANALYSIS_WARM_PARENT", None)
     _preload()
+    from .kept_data import keep_loaded
+
+    keep_loaded(Path(folder) for folder in data_folders)
     children: set[int] = set()
     stdin = sys.stdin.fileno()
     try:
@@ -323,9 +327,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def server() -> Iterator[Server | None]:
-    """A server for the block (None where kernels cannot be forked): stopped when the block ends, killed (with its
-    kernels, which die with it) when the block raises."""
+def server(data_folders: Sequence[Path] = ()) -> Iterator[Server | None]:
+    """A server for the block (None where kernels cannot be forked), its kernels forked with `data_folders` loaded:
+    stopped when the block ends, killed (with its kernels, which die with it) when the block raises."""
     if not supported():
         yield None
         return
@@ -337,7 +341,10 @@ def server() -> Iterator[Server | None]:
         if not env.get("MPLBACKEND"):  # what ipykernel sets before any cell runs; matplotlib reads it at import
             env["MPLBACKEND"] = INLINE_BACKEND
         process = subprocess.Popen(
-            [sys.executable, "-c", _BOOTSTRAP, socket_path], stdin=subprocess.PIPE, cwd=empty, env=env
+            [sys.executable, "-c", _BOOTSTRAP, socket_path, *map(str, data_folders)],
+            stdin=subprocess.PIPE,
+            cwd=empty,
+            env=env,
         )
         running = Server(process, socket_path)
         try:
