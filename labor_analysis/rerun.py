@@ -9,8 +9,8 @@ time writes into an output folder (`output_lock`). Reruns of unchanged inputs wr
 
 An unchanged rerun only hashes: it neither validates the data again (the recorded key covers the data's bytes
 and the package's source, so validation would find what it found then) nor imports pandas, nbclient or nbconvert.
-When something has to run, kernels are forked from a process that imported the notebooks' libraries once,
-started while the data is validated (`warm_kernels`), rather than each started cold.
+When something has to run, kernels are forked from a process that imported the notebooks' libraries and loaded
+their data once, started while the data is validated (`warm_kernels`, `kept_data`), rather than each started cold.
 """
 
 from __future__ import annotations

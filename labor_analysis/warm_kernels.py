@@ -10,6 +10,9 @@ kernel: the server imports in an empty folder, with the environment of the rerun
 ipykernel would set; a kernel whose folder holds a `matplotlibrc` (which matplotlib reads at import), a
 command other than the interpreter's `ipykernel_launcher`, or a server that cannot answer gets a cold kernel.
 
+The server also loads the data folder and the national record before it forks (`kept_data`): a kernel's `load`
+of either returns a copy of that Dataset while the folder's files are unchanged, rather than reading it again.
+
 Processes: the server dies with the rerun (Linux `PR_SET_PDEATHSIG`) and each kernel with the server; the
 server reaps its kernels, so their CPU time is counted as the rerun's. Linux only: elsewhere every kernel is
 cold. The server stops when its standard input closes.
