@@ -9,8 +9,8 @@ time writes into an output folder (`output_lock`). Reruns of unchanged inputs wr
 
 An unchanged rerun only hashes: it neither validates the data again (the recorded key covers the data's bytes
 and the package's source, so validation would find what it found then) nor imports pandas, nbclient or nbconvert.
-When something has to run, kernels are forked from a process that imported the notebooks' libraries once,
-started while the data is validated (`warm_kernels`), rather than each started cold.
+When something has to run, kernels are forked from a process that imported the notebooks' libraries and loaded
+their data once, started while the data is validated (`warm_kernels`, `kept_data`), rather than each started cold.
 """
 
 from __future__ import annotations
@@ -608,6 +608,9 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
     """
     from tqdm import tqdm
 
+    from .jupyter_libs import import_jupyter_libraries
+
+    import_jupyter_libraries()  # once, here: every forked worker inherits them
     warm_up_reports()  # before the workers fork: they inherit the compiled template
     with tqdm(total=len(jobs_to_run), desc="notebooks", unit="nb", file=sys.stderr) as bar:
         if workers <= 1:
@@ -615,9 +618,6 @@ def _run_jobs(jobs_to_run: list[NotebookJob], workers: int) -> Iterator[RunResul
                 yield execute_notebook(job)
                 bar.update()
             return
-
-        import nbclient  # noqa: F401 - imported once here, inherited by every forked worker
-        import nbconvert  # noqa: F401
 
         from .workers import process_pool, run_task
 
@@ -752,7 +752,9 @@ def rerun(
 
     from . import warm_kernels
 
-    with warm_kernels.server() as kernels:  # it imports the notebooks' libraries while the data is validated
+    # It imports the notebooks' libraries and loads their data (the data folder, the national record) while the
+    # data is validated here
+    with warm_kernels.server([data, paths.national_dir()]) as kernels:
         data_company = validate_data(data)
         with claim_output_dir(out):
             plan = _plan(sources, data, out, force, chosen, kernels.socket_path if kernels else None)

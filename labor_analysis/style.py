@@ -7,11 +7,12 @@ the common forms of colour blindness; each meaning (yes, no, won, lost...) has o
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import matplotlib as mpl
 from cycler import cycler
-from matplotlib.axes import Axes
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is styled: the colours alone (the rerun's index) need none
+    from matplotlib.axes import Axes
 
 FONT = "DejaVu Sans"
 
@@ -120,6 +121,7 @@ def set_house_style() -> None:
     The package's own charts do not need it (they draw in the house style whatever the global settings), so
     seaborn is imported here, when asked for, not when the package is.
     """
+    import matplotlib as mpl
     import seaborn as sns
 
     sns.set_theme(context="notebook", style="white", font=FONT, rc=house_rc())
