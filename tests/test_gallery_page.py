@@ -72,6 +72,8 @@ def test_a_listing_chart_shows_what_fits_and_says_which():
             "eligible_voters": [10 * i for i in range(n)],
             "count_date": pd.date_range("2020-01-01", periods=n, freq="D"),
             "facility": [f"Workplace {i}" for i in range(n)],
+            "city": ["Town"] * n,  # a `results` table always has the place columns
+            "state": ["PA"] * n,
         }
     )
     data = table[["election_id"]].assign(label=[f"Workplace {i}, Town" for i in range(n)])

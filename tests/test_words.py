@@ -13,7 +13,7 @@ from nlrb_synthetic import foia_row, report_row, report_sheets, write_foia, writ
 from public_words import TITLE_MAX, passages_problems, spec_problems, word_problems
 from strategies import data_folders
 
-from labor_analysis import load, story
+from labor_analysis import load, results, story
 from labor_analysis.charts import chart, chart_plan, national
 from labor_analysis.charts.national import SMALL_GROUP
 from labor_analysis.cli.charts import MAX_ELECTIONS
@@ -310,3 +310,17 @@ def test_what_it_would_take_sums_keep_clear_of_their_bars():
     right = max(p.get_window_extent(renderer).x1 for p in ax.patches)
     sums = [t for t in ax.texts if "\n= " in t.get_text()]
     assert len(sums) == 2 and all(t.get_window_extent(renderer).x0 > right + 2 for t in sums)
+
+
+def test_small_counts_read_as_words_in_alt_text() -> None:
+    """A one-election time line is not "1 union elections from 2016 to 2016"; a safe lead is not "needed 0"."""
+    ds = load()
+    one = ds.select(election_ids=[ds.elections["election_id"].iloc[0]])
+    alt = chart("timeline", one).alt_text
+    assert "Time line of one union election" in alt and " to " not in alt.split(".")[0]
+    safe = results(ds).query("challenged > 0 and yes - no > challenged")
+    assert len(safe)
+    for election_id in safe["election_id"]:
+        words = chart("what-it-would-take", ds, election_id).alt_text
+        assert "needed 0 of" not in words and words.count(" led by ") == 1
+        assert "wins even if every one of them is a no vote" in words

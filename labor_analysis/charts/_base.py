@@ -297,13 +297,16 @@ def _listed_apart(labels: dict[str, str], named: pd.DataFrame) -> dict[str, str]
     else the month of the count stands for its year ('Cambridge, Mass., April 2018')."""
     for tell in ("kind", "month"):
         counts = Counter(labels.values())
+        months: dict[str, set[str]] = {}
+        for eid, label in labels.items():
+            months.setdefault(label, set()).add(f"{pd.Timestamp(named.loc[eid, 'count_date']):%Y-%m}")
         for eid, label in list(labels.items()):
             if counts[label] < 2:
                 continue
             row = named.loc[eid]
             if tell == "kind" and str(row.get("kind")) in KIND_WORDS:
                 labels[eid] = f"{label} ({KIND_WORDS[str(row['kind'])]})"
-            elif tell == "month":
+            elif tell == "month" and len(months[label]) > 1:  # a month the twins share would tell nothing apart
                 day = pd.Timestamp(row["count_date"])
                 year = str(day.year)
                 base = label.removesuffix(f", {year}") if label.endswith(f", {year}") else label

@@ -233,8 +233,11 @@ def what_it_would_take_figure(ds: Dataset, election_id: str) -> Figure:
                 linespacing=1.1,
             )
         yes_needed = int(data.loc[0, "from_challenged"])
+        challenged = fmt_int(data.loc[0, "challenged"])
         note = (
-            f"needed {fmt_int(yes_needed)} of {fmt_int(data.loc[0, 'challenged'])} challenged"
+            f"needed {fmt_int(yes_needed)} of {challenged} challenged"
+            if data.loc[0, "union_wins"] and yes_needed
+            else f"needed none of the {challenged} challenged"
             if data.loc[0, "union_wins"]
             else f"{all_of(data.loc[0, 'challenged'], 'challenged ballot')} "
             + ("falls short" if data.loc[0, "challenged"] == 1 else "fall short")
@@ -284,18 +287,15 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
                 f"Even {every} could not have changed the result {place_only(row)}",
             )
         last = f"Even {every} as yes votes would fall short."
-    elif needed == 0:
-        headline = f"0 of {c}"
-        lead = f"its {fmt_int(row['margin'])}-vote lead was enough"
+    elif needed == 0:  # the lead alone decides: "needed 0 of 67" would read as a finding it is not
+        margin = fmt_int(row["margin"])
         set_aside = count_of(row["challenged"], "challenged ballot")
+        headline = f"by {margin}"
         title = fitting_title(
-            f"Union needed 0 of {c} {ballots} to {goal} {at}; {lead}",
-            f"Union led by {fmt_int(row['margin'])} {at}, more than the {set_aside}",
-            f"Union led by {fmt_int(row['margin'])} {place_only(row, continues=True)}, more than the {set_aside}",
+            f"Union led by {margin} {at}, more than the {set_aside}",
+            f"Union led by {margin} {place_only(row, continues=True)}, more than the {set_aside}",
         )
-        last = f"The union needed 0 of {c} {ballots}."
-        if headline not in title:
-            headline = f"by {fmt_int(row['margin'])}"
+        last = ""  # the rule sentence already says the lead and that no challenged ballot could change it
     else:
         headline = f"{fmt_int(needed)} of {c}"
         title = fitting_title(
@@ -308,7 +308,7 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
     alt = (
         f"Bar chart of what the {c} challenged ballots could do {at}. Solid bars are the counted "
         f"yes and no votes; hatched segments add the challenged ballots. {rule} {last}"
-    )
+    ).rstrip()
     return ChartSpec(
         f"what-it-would-take-{slugify(election_id)}",
         title,

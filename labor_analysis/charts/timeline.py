@@ -199,10 +199,10 @@ def timeline(ds: Dataset) -> ChartSpec:
             shown["label"], shown["count_date"], shown["yes_share_pct"], shown["result_words"], shown["after_count"]
         )
     )
-    alt = (
-        f"Time line of {len(data):,} union elections{at} from {dates.min().year} to "
-        f"{dates.max().year}. {title}.{which} {points}."
-    )
+    first_year, last_year = dates.min().year, dates.max().year
+    span = f"from {first_year} to {last_year}" if first_year != last_year else f"in {first_year}"
+    elections = "one union election" if len(data) == 1 else f"{len(data):,} union elections"
+    alt = f"Time line of {elections}{at} {span}. {title}.{which} {points}."
     return ChartSpec(
         "timeline",
         title,
