@@ -86,7 +86,7 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         fig = new_figure(0.9 + 0.7 * len(data))
         ax = fig.add_subplot()
         y = np.arange(len(data))
-        h = 0.4  # the two bars' numbers keep apart in the social card
+        h = 0.45  # the two bars' numbers keep apart in the social card, even two equal ones
         ax.barh(y + h / 2, data["margin_size"].astype(float), height=h, color=COLORS["neutral"], label="Margin")
         ax.barh(y - h / 2, data["challenged"].astype(float), height=h, color=COLORS["challenged"], label="Challenged")
         top = float(max(data["margin_size"].max(), data["challenged"].max(), 1))
