@@ -132,10 +132,15 @@ def qualified(approximate: object, qualifier: object = "") -> str:
     return {"over": "over ", "up_to": "up to "}.get(word, "about ")
 
 
+#: AP style's month abbreviations before a day ('Nov. 6, 2024'); March to July are spelled out.
+_AP_MONTHS = {1: "Jan.", 2: "Feb.", 8: "Aug.", 9: "Sept.", 10: "Oct.", 11: "Nov.", 12: "Dec."}
+
+
 def long_date(value: object) -> str:
-    """A date as a sentence says it, in AP style (`ap_date`): 'April 1, 2022', 'Jan. 27, 2025'; one style for every
-    date the package writes."""
-    return ap_date(value)
+    """A date as a sentence says it, in AP style: 'April 1, 2022', 'Jan. 27, 2025'; one style for every date the
+    package writes."""
+    stamp = pd.Timestamp(value)
+    return f"{_AP_MONTHS.get(stamp.month, stamp.strftime('%B'))} {stamp.day}, {stamp.year}"
 
 
 def period_label(start: object, end: object) -> str:
@@ -525,15 +530,6 @@ def challenged_ballots_sentence(yes: int, no: int, challenged: int, overruled: f
 
 # ---------------------------------------------------------------- words for any ballot: case type, result, status
 
-#: AP style's month abbreviations before a day ('Nov. 6, 2024'); March to July are spelled out.
-_AP_MONTHS = {1: "Jan.", 2: "Feb.", 8: "Aug.", 9: "Sept.", 10: "Oct.", 11: "Nov.", 12: "Dec."}
-
-
-def ap_date(value: object) -> str:
-    """A date in AP style: 'Nov. 6, 2024', 'March 31, 2022'."""
-    stamp = pd.Timestamp(value)
-    return f"{_AP_MONTHS.get(stamp.month, stamp.strftime('%B'))} {stamp.day}, {stamp.year}"
-
 
 def case_type(case_number: object) -> str:
     """The NLRB case type from a case number ('10-RC-269250' -> 'RC'): RC (workers petition for a union), RD
@@ -627,7 +623,7 @@ def status_sentence(row: Mapping[str, Any], elections_in_case: int = 0) -> str:
     who = f"the NLRB's Region {region.group(1)} director" if by == "regional_director" and region else None
     who = who or _DECIDERS.get(by, "the NLRB")
     date = row.get("status_date")
-    when = "" if date is None or pd.isna(date) else f" on {ap_date(date)}"
+    when = "" if date is None or pd.isna(date) else f" on {long_date(date)}"
     if status == "set_aside":
         nth = _ORDINALS.get(elections_in_case + 1) if elections_in_case else None
         ordered = f"a {nth}" if nth else "a new"
