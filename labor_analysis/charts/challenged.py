@@ -427,11 +427,13 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
         result = "loses" if pd.isna(needed) else "wins"
         headline = f"{fmt_int(c)}"
         verb = "is" if c == 1 else "are"
-        title = f"However the {count_of(c, 'challenged ballot')} {verb} resolved, the union {result} {at}"
+        however = f"However the {count_of(c, 'challenged ballot')} {verb} resolved, the union {result}"
+        title = fitting_title(f"{however} {at}", f"{however} {place_only(row)}")
     else:
         headline = fmt_pct(int(needed) / c)
         needs = "would have needed" if str(row["status"]) == "set_aside" else "needs"
-        title = f"{capitalised(at)}, the union {needs} {headline} of {all_of(c, 'challenged ballot')} as yes votes"
+        share = f"the union {needs} {headline} of {all_of(c, 'challenged ballot')} as yes votes"
+        title = fitting_title(f"{capitalised(at)}, {share}", f"{capitalised(place_only(row))}, {share}")
     probs = data["win_probability"]
     subtitle = (
         "The union's chance of winning, by the share of challenges the NLRB overrules (those ballots are opened "

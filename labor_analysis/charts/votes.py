@@ -140,12 +140,17 @@ def vote_shares(ds: Dataset, election_id: str) -> ChartSpec:
     side = yes_side(row["case_number"])
     if row["outcome"] == "undetermined":
         challenged = count_of(row["challenged"], "challenged ballot")
+        led = f"{side} {standing(row['margin'])} with {yes_pct}"
         if str(row["status"]) == "set_aside":
-            title = f"{side} {standing(row['margin'])} with {yes_pct} {at}; the election was later set aside"
+            title = fitting_title(
+                f"{led} {at}; the election was later set aside",
+                f"{led} {place_only(row)}; the election was later set aside",
+            )
         else:
             title = fitting_title(
-                f"{side} {standing(row['margin'])} with {yes_pct} {at}; {challenged} could change the result",
+                f"{led} {at}; {challenged} could change the result",
                 capitalised(f"{challenged} could change the result {at}"),
+                capitalised(f"{challenged} could change the result {place_only(row)}"),
             )
         outcome = f"the count did not decide it, as the {challenged} could change the result"
     else:
