@@ -897,6 +897,49 @@ _LEGAL_FORM = re.compile(
 _SEVERAL = re.compile(r"\s*;\s*|,\s+and\s+|,\s*(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Co\.)\s*,\s+(?=[A-Z])")
 
 
+#: Legal forms that are nouns: a leading 'The' goes with them ('The Boeing Company' is Boeing, not 'The Boeing'),
+#: while 'The' before any other form belongs to the name ('The Woodlands, LLC' is The Woodlands).
+_FORM_NOUNS = frozenset({"company", "co", "corporation", "corp"})
+#: Words a name does not end with: a legal form, nothing but punctuation, or the 'and' before a form.
+_TRAILING = LEGAL_SUFFIXES | {"", "and", "&"}
+#: Where a company was incorporated, left when its form goes: ', a Minnesota (corporation)'.
+_INCORPORATED_IN = re.compile(r",\s+an?(?:\s+[A-Z][\w.-]*){1,2}$")
+#: An aside in parentheses at a name's end: '(An Exelon Company)'.
+_ASIDE = re.compile(r"\s*\((?:an?|the)\s[^()]*\)$", re.IGNORECASE)
+
+
+def without_legal_form(name: str) -> str:
+    """A name without its trailing legal form ('Acme Tools, Inc.' -> 'Acme Tools'), the 'The' that went with it
+    ('The Boeing Company' -> 'Boeing'), an aside at its end ('Baltimore Gas and Electric Co. (An Exelon Company)'
+    -> 'Baltimore Gas and Electric') and a parenthesis left open, by a legal form inside it or by a file's column
+    limit ('SAIC (Science Applications International Corporation)' -> 'SAIC'; '... Inc. (Joint Emplo' -> '...'):
+    never a dangling 'The' or half a parenthesis. The headline (`short_employer`) and the import's company
+    (`nlrb.companies`) use this one rule."""
+    text = _ASIDE.sub("", name.strip()) or name.strip()
+    noun = False
+    while True:
+        words = text.split()
+        # a form's letters ('L.L.C.' is llc; 'P&C' is not pc), a word of punctuation alone ('-', a quote) or the
+        # 'and' before a form ('Sears, Roebuck and Co.'); after 'of' a form is a place ('Ortep of PA')
+        while len(words) > 1 and (form := re.sub(r"[^a-z0-9&]", "", words[-1].lower())) in _TRAILING:
+            if form in LEGAL_SUFFIXES and words[-2].lower() == "of":
+                break
+            words.pop()
+            noun = noun or form in _FORM_NOUNS
+        popped, text = len(words) < len(text.split()), " ".join(words).strip(" ,;&") or text
+        if popped and (state := _INCORPORATED_IN.search(text)):  # 'Northern States Power Company, a Minnesota'
+            text = text[: state.start()]
+            continue
+        if text.count("(") <= text.count(")"):
+            break
+        opened = text.rfind("(")  # the aside's end was cut with the form or the column: it goes too
+        text = text[:opened].rstrip(" ,;") if text[:opened].strip(" ,;") else text[opened + 1 :].strip()
+    words = text.split()
+    if noun and len(words) > 1 and words[0].lower() == "the":
+        text = " ".join(words[1:])
+    return text if text.lower() != "the" else name.strip()
+
+
 def short_employer(name: object) -> str:
     """An employer's name as a headline says it, by rule, never cut mid-word: several employers on one petition
     as the first and how many more ('Propel Schools and 7 related employers'), the trade name after 'd/b/a', the
@@ -910,18 +953,9 @@ def short_employer(name: object) -> str:
         first,
         flags=re.IGNORECASE,
     )[0]
-    first = re.sub(r"\s*\((?:an?|the)\s[^()]*\)$", "", first, flags=re.IGNORECASE)  # '(An Exelon Company)': an aside
-    named, first = first, _LEGAL_FORM.sub("", first).strip(" ,;") or parts[0]
-    words = first.split()
-    formal = first != named.strip(" ,;")
-    while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in LEGAL_SUFFIXES:
-        words.pop()
-        formal = True
-    if formal and len(words) > 1 and words[0].lower() == "the":  # 'The Boeing Company' -> 'Boeing', not 'The Boeing'
-        words.pop(0)
-    first = " ".join(words).strip(" ,;&") or first
-    if first.count("(") > first.count(")"):  # a parenthesis the name's end closed, cut with it: the aside goes too
-        first = first[: first.rindex("(")].rstrip(" ,;") or first
+    first = without_legal_form(first)
+    inside = _LEGAL_FORM.sub("", first).strip(" ,;&")  # a form inside: 'Amazon.com KYDC LLC and ...'
+    first = inside if inside.lower() not in ("", "the") else first
     more = len(parts) - 1
     return f"{first} and {count_of(more, 'related employer')}" if more > 0 else first
 

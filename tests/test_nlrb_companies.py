@@ -65,6 +65,55 @@ def test_other_employers_take_their_most_common_mixed_case_spelling() -> None:
     assert named.tolist() == ["Bentley University"] * 3 + ["Acme"]
 
 
+def test_a_company_keeps_no_dangling_the_and_no_half_parenthesis() -> None:
+    """The stored company, not only the chart's display: 'The Boeing Company' is Boeing (the 'The' went with
+    'Company'), an aside or a parenthesis cut at the file's column limit goes with its legal form."""
+    employers = pd.Series(
+        [
+            "The Boeing Company",
+            "The BOEING COMPANY",
+            "Baltimore Gas and Electric Co. (An Exelon Company)",
+            "SAIC (Science Applications International Corporation)",
+            "Prestone Products Corp. (Fram Group Operations LLC)",
+            "Sonoran Technology and Professional Services, LLC and Crew Training International, Inc. (Joint Emplo",
+            "The Woodlands, LLC",
+            "Purcell P&C, LLC",
+            "Deere & Company",
+            "The New School",
+            "Sears, Roebuck and Co.",
+            "Ortep of PA, Inc.",
+            "Northern States Power Company, a Minnesota corporation",
+        ]
+    )
+    named = companies(employers, pd.Series(pd.to_datetime(["2020-01-01"] * len(employers)))).tolist()
+    assert named == [
+        "Boeing",
+        "Boeing",
+        "Baltimore Gas and Electric",
+        "SAIC",
+        "Prestone Products",
+        "Sonoran Technology and Professional Services, LLC and Crew Training International",
+        "The Woodlands",  # 'The' before LLC belongs to the name
+        "Purcell P&C",  # P&C is not 'P.C.'
+        "Deere",
+        "The New School",
+        "Sears, Roebuck",  # no 'and' left from 'and Co.'
+        "Ortep of PA",  # after 'of', PA is a place, not a professional association
+        "Northern States Power",  # no ', a Minnesota' left from ', a Minnesota corporation'
+    ]
+
+
+@given(st.text(alphabet=st.sampled_from("TheAcmo (),.&-'Inc LLCorpany"), max_size=40))
+def test_no_company_name_has_half_a_parenthesis_or_ends_in_a_form(name: str) -> None:
+    company = companies(pd.Series([name]), pd.Series(pd.to_datetime(["2020-01-01"]))).iloc[0]
+    assert company.count("(") <= company.count(")")
+    if key(name):  # a name of more than forms ('The', 'Inc.') has a company of more than forms
+        assert company.lower() != "the" and not company.lower().endswith((" and", " &", ","))
+    words = company.split()
+    if len(words) > 1:
+        assert words[-1].lower().strip(".,") not in {"company", "corporation", "inc", "llc", "co", "corp"}
+
+
 def test_near_matches_are_listed_not_joined() -> None:
     names = pd.Series(["Durham School Services"] * 3 + ["Durham School Service", "Durham Bakery"])
     found = near_matches(names)

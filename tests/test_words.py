@@ -248,6 +248,9 @@ def test_employer_names_keep_their_initials_and_lose_only_whole_asides():
     assert short_employer("The Boeing Company") == "Boeing" and short_employer("The Kroger Co.") == "Kroger"
     assert short_employer("The New School") == "The New School"  # no legal form left out: the name as it is
     assert short_employer("Foo Holdings (Bar Company)") == "Foo Holdings"  # never an unclosed parenthesis
+    assert short_employer("The Woodlands, LLC") == "The Woodlands"  # 'The' goes only with 'Company' or 'Corp.'
+    assert short_employer("SAIC (Science Applications International Corporation)") == "SAIC"
+    assert short_employer("Purcell P&C, LLC") == "Purcell P&C"  # 'P&C' is not the legal form 'P.C.'
 
 
 def test_small_top_size_bands_are_merged_not_drawn_hollow(tmp_path):

@@ -25,7 +25,7 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-from ..text import LEGAL_SUFFIXES
+from ..text import LEGAL_SUFFIXES, without_legal_form
 
 DBA = re.compile(r"\b(?:d\s*/\s*b\s*/\s*a|d\.b\.a\.?|dba|doing business as)\b", re.IGNORECASE)
 FORMERLY = re.compile(r"\b(?:f\s*/\s*k\s*/\s*a|f\.k\.a\.?|fka|formerly known as)\b.*$", re.IGNORECASE)
@@ -142,11 +142,9 @@ def _alias(candidates: tuple[Alias, ...], day: pd.Timestamp) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def _without_suffix(name: str) -> str:
-    """A spelling without its trailing legal form and punctuation ("Acme Tools, Inc." -> "Acme Tools")."""
-    words = name.strip(" ,.;").split()
-    while len(words) > 1 and key(words[-1]) == "":
-        words.pop()
-    return " ".join(words).strip(" ,.;")
+    """A spelling without its trailing legal form and punctuation ("Acme Tools, Inc." -> "Acme Tools"), by the
+    headline's rule (`text.without_legal_form`): no "The" left from "The Boeing Company", no half parenthesis."""
+    return without_legal_form(name.strip(" ,.;")).strip(" ,.;")
 
 
 def companies(employers: pd.Series, days: pd.Series) -> pd.Series:
