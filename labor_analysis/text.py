@@ -711,6 +711,14 @@ ACRONYMS = {
     "HERE", "IUPAT", "IV", "LLC", "LLP", "LP", "LPN", "NNU", "NYC", "OPEIU", "PC", "RN", "RWDSU", "SEIU", "SPFPA",
     "UAW", "UFCW", "UNITE", "UPMC", "UPS", "US", "USA", "USW", "VA",
 }  # fmt: skip
+#: Employers known by their initials: each written in capitals, and never in title case, by at least two distinct
+#: employer names the NLRB spelled in mixed case in the national record ('URS Federal Support Services, Inc.'), so
+#: a name the NLRB wrote all in capitals keeps them ('URS FEDERAL SERVICES, INC.' -> 'URS Federal Services, Inc.').
+EMPLOYER_ACRONYMS = {
+    "ABM", "ADM", "ADT", "APG", "ASRC", "BAE", "BCI", "BFI", "CBRE", "CSI", "EAN", "GCA", "GE", "GGNSC", "HVAC", "IESI",
+    "IMI", "ISS", "NAES", "PAE", "URS", "USC", "XPO",
+}  # fmt: skip
+ACRONYMS |= EMPLOYER_ACRONYMS
 #: Words a title-cased name keeps in lower case unless they start it.
 _MINOR = {
     "a",

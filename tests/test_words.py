@@ -5,6 +5,8 @@ generated folders."""
 from __future__ import annotations
 
 import itertools
+import re
+from collections import Counter
 
 import pandas as pd
 import pytest
@@ -21,6 +23,7 @@ from labor_analysis.gallery import chosen_elections, only_elections
 from labor_analysis.nlrb import import_files
 from labor_analysis.paths import nlrb_records_dir
 from labor_analysis.text import (
+    EMPLOYER_ACRONYMS,
     at_site,
     display_name,
     long_date,
@@ -327,3 +330,21 @@ def test_small_counts_read_as_words_in_alt_text() -> None:
         words = chart("what-it-would-take", ds, election_id).alt_text
         assert "needed 0 of" not in words and words.count(" led by ") == 1
         assert "wins even if every one of them is a no vote" in words
+
+
+def test_employers_known_by_their_initials_keep_them_and_each_is_the_nlrbs_own_spelling(project_data_dir):
+    """'URS FEDERAL SERVICES, INC.' is URS Federal Services, not 'Urs': the initials the NLRB's own mixed-case
+    names write in capitals (and never in title case) stay in capitals, while other words in capitals still get
+    title case and the word checker still flags a name left in capitals."""
+    assert short_employer("URS FEDERAL SERVICES, INC.") == "URS Federal Services"
+    assert display_name("GGNSC ADMINISTRATIVE SERVICES LLC") == "GGNSC Administrative Services LLC"
+    assert display_name("URSULA FOODS, INC.") == "Ursula Foods, Inc."  # a word that starts like one is a word
+    assert word_problems("URS Federal Services") == [] and word_problems("ABM Industries") == []
+    assert word_problems("URSULA FOODS COMPANY")  # still a name in capitals
+    employers = pd.read_csv(project_data_dir / "national" / "elections.csv.gz", usecols=["employer"], dtype=str)
+    mixed = [n for n in employers["employer"].dropna().unique() if re.search(r"[a-z]{2}", n)]
+    words = [w for n in mixed for w in re.findall(r"[A-Za-z]+", n)]
+    in_capitals = Counter(w for w in words if w.isupper())
+    in_title_case = {w.upper() for w in words if w[:1].isupper() and w[1:].islower()}
+    for acronym in EMPLOYER_ACRONYMS:
+        assert in_capitals[acronym] >= 2 and acronym not in in_title_case, acronym
