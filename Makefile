@@ -39,8 +39,8 @@ charts: $(STAMP) ## Export every chart (PNG, SVG, PDF) with data, alt text and g
 rerun: $(STAMP) ## Execute the notebooks into build/notebooks/ (skips unchanged ones)
 	$(BIN)/labor-analysis rerun $(if $(JOBS),--jobs $(JOBS),)
 
-test: lint ## Lint and type-check, then run the whole test suite, slow end-to-end tests included
-	$(BIN)/python -m pytest -n auto
+test: lint ## Lint and type-check, then run the whole test suite, slow end-to-end tests included (derandomized)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n auto
 
 test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
 	$(BIN)/python -m pytest -n auto -m "not slow"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
+from hypothesis import settings
 
 from labor_analysis.paths import PROJECT_ROOT
 
@@ -38,3 +40,12 @@ def test_changelog_has_unreleased_and_this_version() -> None:
 def test_readme_points_to_the_project_records(name: str) -> None:
     assert (PROJECT_ROOT / name).is_file()
     assert name in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_property_tests_derandomized() -> None:
+    """A red CI is reproducible: `make test` (and any run with CI set) loads the derandomized 'ci' profile."""
+    assert settings.get_profile("ci").derandomize and settings.get_profile("ci").database is None
+    make_test = re.search(r"^test:.*\n((?:\t.*\n)+)", (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert make_test and "HYPOTHESIS_PROFILE=ci " in make_test.group(1)
+    if os.environ.get("HYPOTHESIS_PROFILE") == "ci" or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        assert settings.default.derandomize
