@@ -81,6 +81,13 @@ def test_a_report_is_cited_by_its_fiscal_year(tmp_path: Path) -> None:
     assert result.report["files"][0]["source_id"] == "nlrb-election-report-anything"  # no FY in sheet or name
     result = import_files([per_sheet(tmp_path / "r.xlsx")], tmp_path / "out2")
     assert result.report["files"][0]["source_id"] == "nlrb-election-report-fy2022"  # from the sheet names
+    sources = load(result.out_dir).sources.set_index("source_id")
+    cited = sources.loc["nlrb-election-report-fy2022"]
+    assert cited["title"] == "NLRB Elections, FY2022"  # the report's own title and its sheets' name for the year
+    assert "closed in fiscal 2022 (Oct. 1, 2021, to Sept. 30, 2022)" in cited["note"]  # AP dates
+    assert load(tmp_path / "out").sources.set_index("source_id").loc["nlrb-election-report-anything", "title"] == (
+        "NLRB Elections"  # never "FYNone"
+    )
 
 
 def test_a_bad_cell_names_file_sheet_row_and_column(tmp_path: Path) -> None:

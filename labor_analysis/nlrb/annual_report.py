@@ -30,6 +30,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from ..text import long_date
 from . import tally_rows as tr
 from .reader import PUBLISHER, RESULT, NlrbTable, checksum
 
@@ -202,15 +203,20 @@ def fiscal_year(table: NlrbTable) -> int | None:
 
 
 def cite(table: NlrbTable, downloaded: date | None) -> dict[str, str]:
-    """A report is cited by its fiscal year (October 1 to September 30), from its sheet names or file name."""
+    """A report cited by its own title, "NLRB Elections" (its summary and table sheets' heading), and its fiscal
+    year as its sheets name it ("FY2014"), from its sheet names or file name; the year's days in the note."""
     year = fiscal_year(table)
-    span = f"FY{year}: cases closed October 1, {year - 1}, to September 30, {year}" if year else "fiscal year not named"
+    closed = (
+        f"closed in fiscal {year} ({long_date(date(year - 1, 10, 1))}, to {long_date(date(year, 9, 30))})"
+        if year
+        else "closed in a fiscal year the file does not name"
+    )
     return {
         "source_id": f"nlrb-election-report-fy{year}" if year else f"nlrb-election-report-{tr.slug(table.path.stem)}",
         "publisher": PUBLISHER,
-        "title": f"NLRB Elections, annual election report ({span})",
+        "title": f"NLRB Elections, FY{year}" if year else "NLRB Elections",
         "url": "",
         "published": "",
-        "note": "One row per election of a representation case closed in the fiscal year, with the certified "
-        f"result (certification of representative or of results); {checksum(table)}",
+        "note": f"The NLRB's annual election report: one row per election of a representation case {closed}, with "
+        f"the certified result (certification of representative or of results); {checksum(table)}",
     }
