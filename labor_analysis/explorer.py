@@ -30,7 +30,7 @@ from .loading import Dataset
 from .paths import ensure_outside_data
 from .rules import win_probability, yes_needed
 from .safe_csv import write_atomic
-from .scenario import Scenario, probability_template
+from .scenario import Scenario, extreme, probability_template
 from .style import COLORS, FONT
 from .text import fmt_int, fmt_pct, fmt_probability, place_name
 
@@ -93,7 +93,8 @@ _SCRIPT = """
     document.getElementById("yes-share-value").textContent = pct(q);
     document.getElementById("chance").textContent = chance;
     document.getElementById("scenario").textContent =
-      fill(data.scenario, {overruled: pct(u), yes_share: pct(q), chance: chance});
+      fill(u === 100 ? data.scenario_all : u === 0 ? data.scenario_none : data.scenario,
+           {overruled: pct(u), yes_share: pct(q), chance: chance});
     document.getElementById("what-it-takes").textContent = data.what_it_takes[u];
     var x = plot.x + (q + 0.5) * plot.w / steps, y = plot.y + (steps - 1 - u + 0.5) * plot.h / steps;
     var marker = document.getElementById("marker");
@@ -346,6 +347,7 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
         else f" Diamond: the yes share of the ballots already counted ({fmt_pct(counted_share)})."
     )
     start_chance = labels[cells[start[0] * STEPS + start[1]]]
+    starting = probability_template(challenged, overruled=extreme(start[0] / 100))
     title = _title(row, yes, no, challenged)
     alt = _alt_text(row, yes, no, challenged, grid)
     ids = election_source_ids(ds, [election_id])
@@ -357,6 +359,8 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
         "cells": cells,
         "what_it_takes": takes,
         "scenario": scenario,
+        "scenario_all": probability_template(challenged, overruled="all"),
+        "scenario_none": probability_template(challenged, overruled="none"),
         "plot": {"x": x0, "y": y0, "w": w, "h": h},
     }
     esc = html.escape
@@ -391,7 +395,7 @@ def build_explorer(ds: Dataset, election_id: str) -> Explorer:
 </form>
 <div class="result" id="result" role="status" aria-live="polite">
 <p>Chance the union wins: <span class="chance" id="chance">{esc(start_chance)}</span></p>
-<p id="scenario">{esc(scenario.format(overruled=f"{start[0]}%", yes_share=f"{start[1]}%", chance=start_chance))}</p>
+<p id="scenario">{esc(starting.format(overruled=f"{start[0]}%", yes_share=f"{start[1]}%", chance=start_chance))}</p>
 <p id="what-it-takes">{esc(takes[start[0]])}</p>
 </div>
 <figure>

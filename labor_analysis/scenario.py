@@ -27,15 +27,44 @@ def share_words(share: float) -> str:
     return f"{round(100 * share):d}%" if abs(100 * share - round(100 * share)) < 1e-9 else fmt_pct(share)
 
 
-def probability_template(challenged: int, yes_share_reason: str = "") -> str:
+def probability_template(challenged: int, yes_share_reason: str = "", *, overruled: str = "some") -> str:
     """The chance of a union win in one sentence, with `{overruled}`, `{yes_share}` and `{chance}` left to fill in
-    (the offline explorer fills them in its page as the sliders move; `Scenario.probability_text` here)."""
-    ballots = f"the {fmt_int(challenged)} challenged ballot" + ("s" if challenged != 1 else "")
+    (the offline explorer fills them in its page as the sliders move; `Scenario.probability_text` here). Each
+    challenge is overruled with the chance `{overruled}`, independently. `overruled`: "some" for that sentence,
+    "all" for a chance of 100% (every challenged ballot counted) and "none" for 0% (none counted), so no sentence
+    says 'the challenges to 100%' or 'overruled with probability 0%, so its ballot is opened'."""
+    one, n = challenged == 1, fmt_int(challenged)
+    counted = f"{{yes_share}}{yes_share_reason}, " + ("" if one else "independently of the others, ")
+    if overruled == "none":
+        sustained = (
+            "the challenge is sustained, so the challenged ballot is not"
+            if one
+            else f"all {n} challenges are sustained, so no challenged ballot is"
+        )
+        return f"If {sustained} counted, the union wins with probability {{chance}}."
+    if overruled == "all":
+        opened = (
+            "the challenge is overruled, so the challenged ballot is opened and counted, and it is"
+            if one
+            else f"all {n} challenges are overruled, so every challenged ballot is opened and counted, and each is"
+        )
+        return f"If {opened} a yes vote with probability {counted}the union wins with probability {{chance}}."
+    if one:
+        return (
+            "If the one challenge is overruled with probability {overruled}, so the ballot is opened and counted "
+            f"(if sustained, it is not), and the ballot, if counted, is a yes vote with probability {counted}the "
+            "union wins with probability {chance}."
+        )
     return (
-        f"If the challenges to {{overruled}} of {ballots} are overruled, so those ballots are opened and counted "
-        f"(the rest are sustained and not counted), and each counted ballot is a yes vote with probability "
-        f"{{yes_share}}{yes_share_reason}, independently of the others, the union wins with probability {{chance}}."
+        f"If each of the {n} challenges is overruled with probability {{overruled}}, so its ballot is opened and "
+        "counted (the ballot of a sustained challenge is not), and each counted ballot is a yes vote with probability "
+        f"{counted}the union wins with probability {{chance}}."
     )
+
+
+def extreme(share: float) -> str:
+    """`probability_template`'s case for a chance of overruling: "all" (100%), "none" (0%) or "some"."""
+    return "all" if share >= 1.0 else "none" if share <= 0.0 else "some"
 
 
 @dataclass(frozen=True)
@@ -97,7 +126,8 @@ class Scenario:
     @property
     def probability_text(self) -> str:
         """The assumptions and the resulting chance of a union win, in one sentence."""
-        return probability_template(self.challenged, self.yes_share_reason).format(
+        words = probability_template(self.challenged, self.yes_share_reason, overruled=extreme(self.overruled))
+        return words.format(
             overruled=share_words(self.overruled),
             yes_share=share_words(self.yes_share),
             chance=fmt_probability(self.probability),

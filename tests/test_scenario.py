@@ -52,7 +52,8 @@ def test_shows_as_one_sentence_in_the_nlrbs_words() -> None:
     s = la.scenario(la.load(), "bhm1-2022", overruled=0.8, yes_share=0.7)
     words = s._repr_markdown_()
     assert words.startswith("Bessemer, Ala., 2022: 875 yes, 993 no, 416 challenged.")
-    assert "overruled, so those ballots are opened and counted" in words and "sustained and not counted" in words
+    assert "overruled with probability 80%, so its ballot is opened and counted" in words
+    assert "the ballot of a sustained challenge is not" in words
     assert "80%" in words and "70%" in words and fmt_probability(s.probability) in words
     assert "upheld" not in words
     assert s._repr_html_().startswith("<p>") and "&" not in s._repr_html_().replace("&amp;", "")
@@ -93,3 +94,21 @@ def test_several_unions_are_refused_with_the_reason() -> None:
     ds = la.load(Path(__file__).parent / "fixtures" / "nlrb-two-unions")
     with pytest.raises(ValueError, match="several unions"):
         la.scenario(ds, "backus-2018")
+
+
+def test_the_sentence_says_what_every_and_no_challenge_overruled_mean() -> None:
+    """Not 'the challenges to 100% of the 416 challenged ballots are overruled ... (the rest are sustained)': at
+    100% every challenge is overruled, at 0% none is, and one ballot is one ballot."""
+    every = Scenario(875, 993, 416, overruled=1.0, yes_share=0.47).probability_text
+    assert every.startswith("If all 416 challenges are overruled, so every challenged ballot is opened and counted,")
+    assert "100%" not in every and "the rest" not in every
+    none = Scenario(875, 993, 416, overruled=0.0, yes_share=0.47).probability_text
+    assert none.startswith("If all 416 challenges are sustained, so no challenged ballot is counted, the union wins")
+    one = Scenario(5, 5, 1, overruled=1.0, yes_share=0.5).probability_text
+    assert one.startswith("If the challenge is overruled, so the challenged ballot is opened and counted, and it is")
+    assert "independently" not in one and "each" not in one
+    assert "not counted" in Scenario(5, 5, 1, overruled=0.0, yes_share=0.5).probability_text
+    page = build_explorer(la.load(), "bhm1-2022").page  # the offline explorer has all three sentences to fill
+    for case in ("some", "all", "none"):
+        assert json.dumps(probability_template(416, overruled=case))[1:-1] in page
+    assert every.split(" a yes vote")[0] in page  # the sliders start at 100%: the page's first sentence
