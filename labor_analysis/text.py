@@ -143,15 +143,27 @@ def long_date(value: object) -> str:
     return f"{_AP_MONTHS.get(stamp.month, stamp.strftime('%B'))} {stamp.day}, {stamp.year}"
 
 
+#: The one mark of a range in every text the package writes: AP's hyphen ('2011-2022', 'FY2011-FY2022', 'April
+#: 2021-March 2022'), never an en dash beside the hyphens of other ranges.
+RANGE = "-"
+
+
+def year_span(first: object, last: object, *, fiscal: bool = False) -> str:
+    """Years as a range: '2021' for one, '2021-2024' for several; fiscal years as the NLRB writes them, 'FY2011' or
+    'FY2011-FY2022'."""
+    mark = "FY" if fiscal else ""
+    return f"{mark}{first}" if first == last else f"{mark}{first}{RANGE}{mark}{last}"
+
+
 def period_label(start: object, end: object) -> str:
-    """'2022' for a calendar year, '2021–2022' for whole years, 'December 2022' for one day, else 'April 2021–March
-    2022' (AP style spells out a month without a day)."""
+    """'2022' for a calendar year, '2021-2022' for whole years, 'December 2022' for one day, else 'April
+    2021-March 2022' (AP style spells out a month without a day, and marks a range with a hyphen)."""
     first, last = pd.Timestamp(start), pd.Timestamp(end)
     if first == last:
         return last.strftime("%B %Y")
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
-        return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
-    return f"{first.strftime('%B %Y')}–{last.strftime('%B %Y')}"
+        return year_span(first.year, last.year)
+    return f"{first.strftime('%B %Y')}{RANGE}{last.strftime('%B %Y')}"
 
 
 def purposes_phrase(purposes: Iterable[object]) -> str:

@@ -42,6 +42,9 @@ NOT_AP_DATE = re.compile(
 IN_AN_ISLAND = re.compile(r"\bin Staten Island\b")
 #: A first win that is only the first the data holds, worded as if the first ever.
 FIRST_EVER = re.compile(r"\bfirst union win\b[^.;]*\bon record\b")
+#: A range marked with an en dash ('2021–2024', 'April 2021–March 2022'): AP, and every other range the package
+#: writes ('FY2011-FY2022'), use a hyphen (`text.RANGE`). A dash inside a name from the data is not a range.
+EN_DASH_RANGE = re.compile(r"\d\s?\u2013\s?(?:\d|FY\d|[A-Z][a-z]+\.? \d{4})")
 #: A rate of nothing ('0 of 3 (0.0%)'), and a union whose name says it is one called a union again ('the ALU union
 #: election': ALU is the Amazon Labor Union).
 RATE_OF_NONE = re.compile(r"\b0 of [\d,]+ \(0(?:\.0+)?%\)")
@@ -105,6 +108,7 @@ def word_problems(text: str, *, title: bool = False, codes: Iterable[str] = ()) 
         (IN_AN_ISLAND, "'in' an island AP puts 'on'"),
         (FIRST_EVER, "a first win in the data worded as the first ever"),
         (RATE_OF_NONE, "a rate of none"),
+        (EN_DASH_RANGE, "an en dash in a range, where AP uses a hyphen"),
         (UNION_TWICE, "'union' twice"),
     ):
         if rule.search(text):

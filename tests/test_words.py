@@ -31,6 +31,7 @@ from labor_analysis.text import (
     short_employer,
     union_name,
     unverified_sentence,
+    year_span,
 )
 
 RECORDS = nlrb_records_dir()
@@ -135,13 +136,26 @@ def test_dates_are_in_ap_style_everywhere():
         "Sept. 30, 2021",
         "March 31, 2022",
     ]
-    assert period_label("2021-04-20", "2022-03-01") == "April 2021–March 2022"  # no day: the month spelled out
+    assert period_label("2021-04-20", "2022-03-01") == "April 2021-March 2022"  # no day: the month spelled out
     ds = load()
     whole_foods = chart("vote-shares", ds, "wfm-phl-2025").spec
     assert "counted Jan. 27, 2025" in whole_foods.subtitle
     assert word_problems("UFCW Local 1776 vote counted January 27, 2025") != []
     assert word_problems("the union's own account of its campaign (Apr 2021–Mar 2022)") != []
     assert word_problems("The NLRB certified the union on Jan. 11, 2023, after a count of April 1, 2022") == []
+
+
+def test_every_range_takes_a_hyphen_as_ap_writes_it():
+    """One style for ranges everywhere the package writes: '2021-2024', 'FY2011-FY2022', 'April 2021-March 2022'
+    (AP's hyphen), and the word checker flags an en dash in a range, not a dash inside a name from the data."""
+    assert year_span(2021, 2024) == "2021-2024" and year_span(2021, 2021) == "2021"
+    assert year_span(2011, 2022, fiscal=True) == "FY2011-FY2022" and year_span(2014, 2014, fiscal=True) == "FY2014"
+    for text in ("spending by year, 2021\u20132024", "its campaign (April 2021\u2013March 2022)", "FY2011\u2013FY2022"):
+        assert any("en dash" in p for p in word_problems(text)), text
+    assert word_problems("spending by year, 2021-2024, in FY2011-FY2022") == []
+    assert word_problems("Propel Charter School \u2013 East") == []  # a name's own dash is not a range
+    spending = chart("spending-by-year", load()).spec  # the chart that wrote '2021\u20132024'
+    assert "\u2013" not in spending.title + spending.subtitle + spending.alt_text
 
 
 def test_a_place_that_is_an_island_is_on_it():

@@ -18,6 +18,7 @@ from ..text import (
     qualified,
     round_sig,
     significant_digits,
+    year_span,
 )
 from ._base import ChartSpec, ChartUnavailable, new_figure, register, style_context, wrap_label
 
@@ -92,7 +93,7 @@ def spending_by_year(ds: Dataset) -> ChartSpec:
     spender = str(peak["spender"])
     what = purposes_phrase(data["purpose"])
     headline = about(peak["approximate"]) + fmt_usd(peak["amount_usd"])
-    years = f"{data['year'].min()}–{data['year'].max()}" if len(data) > 1 else str(data["year"].min())
+    years = year_span(data["year"].min(), data["year"].max())
     total = fmt_usd(data["amount_usd"].sum())
     if len(data) > 1:
         title = f"{spender}'s reported spending on {what} peaked at {headline} in {peak['year']}"

@@ -27,6 +27,7 @@ from ..text import (
     status_sentence,
     union_election,
     where_counted,
+    year_span,
     yes_side,
 )
 from ._base import (
@@ -280,9 +281,7 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     fiscal = report_years(ds) is not None
     years = fiscal_year(days) if fiscal else days.dt.year
     first, last = years.min(), years.max()
-    span = str(first) if first == last else f"{first}–{last}"
-    if fiscal:  # as the summary and national charts of such a folder write fiscal years
-        span = f"FY{first}" if first == last else f"FY{first}-FY{last}"
+    span = year_span(first, last, fiscal=fiscal)  # fiscal years as the summary and national charts write them
     at = at_company(ds.elections)
     title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
     shown, which, kept = vote_shares_all_listing(ds)

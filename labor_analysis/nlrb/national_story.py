@@ -35,7 +35,7 @@ from ..elections import election_source_ids
 from ..loading import Dataset, national
 from ..safe_html import escape_markdown
 from ..story import Page, Passage
-from ..text import capitalised, company, count_of, fmt_int, fmt_pct, long_date, place, possessive
+from ..text import capitalised, company, count_of, fmt_int, fmt_pct, long_date, place, possessive, year_span
 from .national import RECORD_FISCAL_YEARS, focus_ids, national_tables, record_results, record_sources
 
 #: Up to this many elections, the overview names each one.
@@ -120,7 +120,8 @@ def _files(rows: pd.DataFrame) -> tuple[str, ...]:
 
 def _fiscal_years(nation: pd.DataFrame) -> str:
     years = nation["fiscal_year"]
-    return f"FY{years.min()}-FY{years.max()}" if len(years) else "FY{}-FY{}".format(*RECORD_FISCAL_YEARS)
+    first, last = (years.min(), years.max()) if len(years) else RECORD_FISCAL_YEARS
+    return year_span(first, last, fiscal=True)
 
 
 def _names(labels: list[str]) -> str:
