@@ -426,3 +426,18 @@ def test_every_story_notebook_runs_on_a_generated_folder_and_prints_its_numbers(
         for choice in ("yes", "no"):  # yes is every union's votes together: checked on a one-union ballot
             if pd.notna(row[choice]) and (choice == "no" or row["unions"] == 1):
                 assert fmt_int(row[choice]) in text, choice
+
+
+@pytest.mark.parametrize("company", ["Amazon", "Starbucks", "Whole Foods Market"])
+def test_notebook_07_suggests_rerunning_it_for_another_company_than_its_own(company):
+    """Its intro never suggests '-p company=Amazon' to a reader of the notebook run for Amazon."""
+    from labor_analysis import story
+    from labor_analysis.safe_html import escape_markdown
+
+    nb = nbformat.read(paths.notebooks_dir() / "07-company-against-the-nation.ipynb", as_version=4)
+    intro = next(c for c in nb.cells if c.get("id") == "intro")
+    said: list[str] = []
+    page = type("Page", (), {"say": staticmethod(lambda passage: said.append(passage.text))})
+    exec(intro.source, {"company": company, "page": page, "story": story, "escape_markdown": escape_markdown})
+    assert len(said) == 1 and "Rerun it for another company" in said[0]
+    assert f"company={company} " not in said[0] and f"such as {company}," not in said[0]
