@@ -920,6 +920,36 @@ def results_table(ds: Dataset) -> pd.DataFrame:
     ).set_index("Election")
 
 
+#: Columns of shares (0 to 1), shown as percentages by `readable`.
+_SHARE_COLUMN = re.compile(r"share|rate|turnout|percent", re.IGNORECASE)
+
+
+def readable(frame: pd.DataFrame, missing: str = "") -> pd.DataFrame:
+    """A table as a reader sees it, the same rows and columns in words: counts with thousands separators
+    ('16,585', not '16585.0'), shares (columns named for a share, rate or turnout) as percentages, other fractions
+    to one decimal, dates in AP style, and a value not on record as `missing` (a blank by default, or 'not
+    reported'), never '<NA>' or 'NaN'. Text from the data is left as it is."""
+
+    def cell(value: Any, share: bool) -> Any:
+        if isinstance(value, str | bool | np.bool_):
+            return value
+        if value is None or pd.isna(value):
+            return missing
+        if isinstance(value, pd.Timestamp):
+            return long_date(value)
+        if isinstance(value, int | float | np.integer | np.floating):
+            number = float(value)
+            if share:
+                return fmt_pct(number)
+            return fmt_int(number) if number.is_integer() else f"{number:,.1f}"
+        return value
+
+    return pd.DataFrame(
+        {column: [cell(v, bool(_SHARE_COLUMN.search(str(column)))) for v in frame[column]] for column in frame.columns},
+        index=frame.index,
+    )
+
+
 def _count_or(value: Any) -> str:
     """A count with separators, or 'not reported' where the data has none (never '<NA>')."""
     return "not reported" if pd.isna(value) else fmt_int(value)

@@ -225,3 +225,25 @@ def test_the_readers_table_dates_each_count_in_ap_style(ds):
     days = results(ds)["count_date"]
     assert list(table["Counted"]) == [long_date(d) for d in days]
     assert not table["Counted"].str.contains(r"\d{4}-\d\d-\d\d").any()
+
+
+def test_a_table_for_readers_shows_no_na_and_separates_thousands() -> None:
+    """Notebooks 05 and 06 show their tables through `story.readable`: no '<NA>' or 'NaN', counts with
+    separators, shares as percentages, dates in AP style, text from the data as it is."""
+    frame = pd.DataFrame(
+        {
+            "election_id": ["a-2022", None],
+            "eligible_voters": pd.array([16585, pd.NA], dtype="Int64"),
+            "challenged": [float("nan"), 416.0],
+            "union_win_rate": [0.66, float("nan")],
+            "mean": [63.4296, 5.0],
+            "count_date": pd.to_datetime(["2022-04-01", None]),
+            "certified": ["won", ""],
+        },
+        index=["x", "y"],
+    )
+    shown = story.readable(frame, missing="not reported")
+    assert shown.loc["x"].tolist() == ["a-2022", "16,585", "not reported", "66.0%", "63.4", "April 1, 2022", "won"]
+    assert shown.loc["y"].tolist() == ["not reported", "not reported", "416", "not reported", "5", "not reported", ""]
+    assert "<NA>" not in story.readable(frame).to_string() and "NaN" not in story.readable(frame).to_string()
+    assert story.readable(frame).loc["y", "eligible_voters"] == ""  # a blank by default
