@@ -32,7 +32,10 @@ def _challenged(determinative: int, on_record: int, name: str) -> str:
     """How many of the company's elections whose challenged ballots are on record they could have decided."""
     if not on_record:
         return f"No election at {name} has its challenged ballots on record."
-    said = f"The challenged ballots of {count_of(on_record, 'election')} at {name} are on record: "
+    # the latest count of each election (a revised count included), unlike notebook 06, which compares first counts
+    said = (
+        f"The challenged ballots of {count_of(on_record, 'election')} at {name} are on record at their latest count: "
+    )
     if on_record == 1:
         return said + f"they could{'' if determinative else ' not'} have changed its result."
     if not determinative:

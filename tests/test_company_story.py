@@ -80,4 +80,25 @@ def test_the_challenged_ballots_are_counted_where_they_are_on_record(record: la.
     found = company_story.comparison_table(record, "Starbucks").loc["company"]
     assert found["challenged_on_record"] == on_record < len(table)
     words = company_story.against_the_rest(record, "Starbucks").text
-    assert f"The challenged ballots of {fmt_int(on_record)} elections at Starbucks are on record" in words
+    assert (
+        f"The challenged ballots of {fmt_int(on_record)} elections at Starbucks are on record at their latest count"
+        in words
+    )
+
+
+def test_notebooks_06_and_07_say_why_their_counts_of_challenged_elections_differ(record: la.Dataset) -> None:
+    """07 counts every election at the company whose challenged ballots are on record (at its latest count); 06
+    compares first counts with the nation's and leaves out an election whose count was revised, saying how many:
+    the two numbers add up, and each sentence names its base."""
+    from labor_analysis.nlrb import national_story
+
+    mine = record.select(company="Starbucks")
+    latest = int(company_story.comparison_table(record, "Starbucks").loc["company", "challenged_on_record"])
+    first = national_story.challenged_table(mine, national_story.record(mine, record)).loc["Starbucks", "elections"]
+    revised = latest - int(first)
+    assert revised > 0  # the national record holds a revised count at Starbucks: the case this wording is for
+    words = national_story.challenged(mine, national_story.record(mine, record)).text
+    assert f"none of the {fmt_int(first)} elections whose challenged ballots were reported" in words
+    whose = "election whose count was revised is" if revised == 1 else "elections whose count was revised are"
+    assert f"({fmt_int(revised)} {whose} left out: the first count is what the national figures compare)" in words
+    assert "at their latest count" in company_story.against_the_rest(record, "Starbucks").text

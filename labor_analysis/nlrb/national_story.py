@@ -539,10 +539,18 @@ def challenged(ds: Dataset, nation: pd.DataFrame) -> Passage:
         else "No election of the national baseline has its challenged ballots on record."
     )
     at = escape_markdown(capitalised(Focus.of(ds).at))
+    # the first count, as the national figures: an election whose count was revised is left out, and said so
+    revised = int(((focus["stage"].astype(str) != "initial") & focus["determinative"].notna()).sum())
+    left_out = (
+        f" ({count_of(revised, 'election')} whose count was revised "
+        f"{'is' if revised == 1 else 'are'} left out: the first count is what the national figures compare)"
+        if revised
+        else ""
+    )
     text = (
         f"{nation_words} {at} they could in {fmt_int(mine['determinative']) if mine['determinative'] else 'none'} of "
         f"the {fmt_int(mine['elections'])} "
-        "elections whose challenged ballots were reported" + (f": {_names(open_)}" if open_ else "") + "."
+        "elections whose challenged ballots were reported" + (f": {_names(open_)}" if open_ else "") + left_out + "."
         if mine["elections"]
         else f"{nation_words} {at}, no election counted once so far has its challenged ballots on record."
     )
