@@ -102,7 +102,9 @@ def test_notebook_07_runs_for_any_company_with_a_clear_sentence_for_none(tmp_pat
         (out / f"07-company-against-the-nation--{engine.variant_name({'company': 'Amazon'})}.html").read_text()
     )
     assert "<title>07 · Amazon against the nation</title>" in amazon and "NLRB elections at Amazon, counted" in amazon
-    assert "Starbucks" not in amazon.split("<body")[1].split("Sources")[0]
+    hint = re.search(r"Rerun it for another company, such as (\w+), with.*?company=\1 07-company", amazon, re.S)
+    assert hint and hint.group(1) != "Amazon"  # the intro suggests another company than its own
+    assert "Starbucks" not in amazon.split("<body")[1].split("Sources")[0].replace(hint.group(0), "")
     nobody = html.unescape(
         (out / f"07-company-against-the-nation--{engine.variant_name({'company': 'No Such Company'})}.html").read_text()
     )
