@@ -291,6 +291,28 @@ def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, 
 _TYPERS = {"integer": _type_integer, "boolean": _type_boolean, "date": _type_date}
 
 
+def _filled(column: pd.Series, empty: np.ndarray, default: str) -> pd.Series:
+    """A text column with `default` in its `empty` cells (its dtype inferred again, as pandas infers a parsed one)."""
+    cells = column.to_numpy(dtype=object).copy()
+    cells[empty] = default
+    return pd.Series(cells, index=column.index, name=column.name)
+
+
+def _typed_absent(raw: RawTable, f: Field, report: Report) -> pd.Series:
+    """An optional column the file leaves out, typed as a column of empty cells would be: its one value (the
+    default, or an empty cell) typed once and repeated down the rows. Typing the column cell by cell would fill,
+    hash and check a national file's million cells only to find that one value again."""
+    column = raw.frame[f.name]  # the file's shared column of empty cells
+    if f.default is None and not f.enum and f.type == "string":
+        return column  # typed as it is: no copy of it
+    one = pd.Series([np.nan], dtype=object, name=f.name)
+    if f.default is not None:
+        one = _filled(one, np.ones(1, dtype=bool), f.default)
+    typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
+    typed = typer(raw, f, one, np.array([f.default is None]), report)
+    return typed.take(np.zeros(len(column), dtype=np.intp)).set_axis(column.index)
+
+
 def _typed_table(raw: RawTable, report: Report) -> pd.DataFrame:
     """The table with every contract column typed, in schema order, empty cells of a column with a default
     filled in; then the columns outside the contract, as text, in file order."""
@@ -302,13 +324,14 @@ def _typed_table(raw: RawTable, report: Report) -> pd.DataFrame:
         if f is None:
             out[name] = column
             continue
+        if name in raw.absent and not f.required:
+            out[name] = _typed_absent(raw, f, report)
+            continue
         empty = _empty_cells(raw, name)
         if f.required:
             report.rows(raw, empty, name, "missing a required value")
         elif f.default is not None and empty.any():
-            cells = column.to_numpy(dtype=object).copy()
-            cells[empty] = f.default
-            column = pd.Series(cells, index=column.index, name=name)
+            column = _filled(column, empty, f.default)
             empty = np.zeros(len(column), dtype=bool)
         typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
         out[name] = typer(raw, f, column, empty, report)
