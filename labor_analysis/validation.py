@@ -189,26 +189,28 @@ def _per_cell(per_value: np.ndarray, codes: np.ndarray, empty: object) -> np.nda
 
 
 def _type_integer(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, report: Report) -> pd.Series:
-    """An integer column as Int64: digits only (no sign, point, exponent or separator), within the bounds."""
-    codes, distinct = pd.factorize(column.to_numpy(dtype=object))  # counts repeat: each numeral is read once
-    distinct_values, distinct_bad = _whole_numbers(distinct)
-    values, bad = _per_cell(distinct_values, codes, 0), _per_cell(distinct_bad, codes, False)
-    empty = empty | (codes < 0)  # any missing cell (None as well as NaN) is empty, never a 0
-    report.rows(
-        raw, bad, f.name, "not a whole number in digits alone (no sign, decimal point, exponent or thousands separator)"
-    )
-    out_of_bounds = bad | empty
+    """An integer column as Int64: digits only (no sign, point, exponent or separator), within the bounds.
+
+    Counts repeat, so each rule is decided once per distinct numeral; a rule's failing rows are looked for only
+    when some numeral breaks it (a national tallies file has millions of rows and a few thousand numerals)."""
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+    values, bad = _whole_numbers(distinct)
+    broken = [(bad, "not a whole number in digits alone (no sign, decimal point, exponent or thousands separator)")]
+    unusable = bad.copy()
     if f.minimum is not None:
-        below = ~out_of_bounds & (values < f.minimum)
-        report.rows(raw, below, f.name, f"less than the minimum, {f.minimum}")
-        out_of_bounds |= below
+        broken.append((~unusable & (values < f.minimum), f"less than the minimum, {f.minimum}"))
+        unusable |= broken[-1][0]
     if f.maximum is not None:
-        above = ~out_of_bounds & (values > f.maximum)
-        report.rows(raw, above, f.name, f"more than the maximum, {f.maximum:,}")
-        out_of_bounds |= above
-    return pd.Series(
-        pd.arrays.IntegerArray(np.where(out_of_bounds, 0, values), out_of_bounds), index=column.index, name=f.name
-    )
+        broken.append((~unusable & (values > f.maximum), f"more than the maximum, {f.maximum:,}"))
+        unusable |= broken[-1][0]
+    for numerals, rule in broken:
+        if numerals.any():
+            report.rows(raw, _per_cell(numerals, codes, False), f.name, rule)
+    missing = empty | (codes < 0)  # any missing cell (None as well as NaN) is empty, never a 0
+    if unusable.any():
+        missing |= _per_cell(unusable, codes, False)
+    cells = _per_cell(np.where(unusable, 0, values), codes, 0)  # 0 under the mask, as for a missing cell
+    return pd.Series(pd.arrays.IntegerArray(cells, missing), index=column.index, name=f.name)
 
 
 _OTHER = -2  # the code `_allowed_codes` gives a value that is not allowed
@@ -291,6 +293,28 @@ def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, 
 _TYPERS = {"integer": _type_integer, "boolean": _type_boolean, "date": _type_date}
 
 
+def _filled(column: pd.Series, empty: np.ndarray, default: str) -> pd.Series:
+    """A text column with `default` in its `empty` cells (its dtype inferred again, as pandas infers a parsed one)."""
+    cells = column.to_numpy(dtype=object).copy()
+    cells[empty] = default
+    return pd.Series(cells, index=column.index, name=column.name)
+
+
+def _typed_absent(raw: RawTable, f: Field, report: Report) -> pd.Series:
+    """An optional column the file leaves out, typed as a column of empty cells would be: its one value (the
+    default, or an empty cell) typed once and repeated down the rows. Typing the column cell by cell would fill,
+    hash and check a national file's million cells only to find that one value again."""
+    column = raw.frame[f.name]  # the file's shared column of empty cells
+    if f.default is None and not f.enum and f.type == "string":
+        return column  # typed as it is: no copy of it
+    one = pd.Series([np.nan], dtype=object, name=f.name)
+    if f.default is not None:
+        one = _filled(one, np.ones(1, dtype=bool), f.default)
+    typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
+    typed = typer(raw, f, one, np.array([f.default is None]), report)
+    return typed.take(np.zeros(len(column), dtype=np.intp)).set_axis(column.index)
+
+
 def _typed_table(raw: RawTable, report: Report) -> pd.DataFrame:
     """The table with every contract column typed, in schema order, empty cells of a column with a default
     filled in; then the columns outside the contract, as text, in file order."""
@@ -302,13 +326,14 @@ def _typed_table(raw: RawTable, report: Report) -> pd.DataFrame:
         if f is None:
             out[name] = column
             continue
+        if name in raw.absent and not f.required:
+            out[name] = _typed_absent(raw, f, report)
+            continue
         empty = _empty_cells(raw, name)
         if f.required:
             report.rows(raw, empty, name, "missing a required value")
         elif f.default is not None and empty.any():
-            cells = column.to_numpy(dtype=object).copy()
-            cells[empty] = f.default
-            column = pd.Series(cells, index=column.index, name=name)
+            column = _filled(column, empty, f.default)
             empty = np.zeros(len(column), dtype=bool)
         typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
         out[name] = typer(raw, f, column, empty, report)

@@ -72,8 +72,8 @@ def _quoted(cells: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One file about to be written: its header, each column's cells as text, the CSV's bytes and the length of
-    its longest cell (in characters)."""
+    """One file about to be written: its header, each column's cells as text, the CSV's bytes and a bound on the
+    length of its longest cell, in characters (its longest record's: a cell is never longer than its record)."""
 
     header: list[str]
     columns: list[list[str]]
@@ -95,7 +95,8 @@ def render(frame: pd.DataFrame) -> Rendered:
         writer.writerows(zip(*columns))
         return Rendered(header, columns, buffer.getvalue().encode("utf-8"), _longest(columns))
     lines = [",".join(_quoted(header)), *map(",".join, zip(*(_quoted(cells) for cells in columns))), ""]
-    return Rendered(header, columns, "\n".join(lines).encode("utf-8"), _longest(columns))  # "": the last line end
+    longest = max(map(len, lines))  # a record per line (a quoted line break stays inside): one len per record
+    return Rendered(header, columns, "\n".join(lines).encode("utf-8"), longest)  # "": the last line end
 
 
 def _longest(columns: list[list[str]]) -> int:
@@ -113,8 +114,9 @@ def parsed(name: str, rendered: Rendered) -> RawTable | None:
     columns of allowed values (and of few values) as categories, an optional column the file leaves out as empty
     cells after the others. A CSV written by `render` reads back as its cells (the csv module quotes whatever would
     not; tests/test_import_strict.py compares the two). None for a file that `raw_table` might refuse before
-    parsing (a header missing a required column or naming one twice, a NUL byte, a carriage return, a cell longer
-    than the loader reads): those are parsed from their bytes, so the loader's own checks name the problem."""
+    parsing (a header missing a required column or naming one twice, a NUL byte, a carriage return, a record that
+    might hold a cell longer than the loader reads): those are parsed from their bytes, so the loader's own checks
+    name the problem."""
     table = TABLES_BY_NAME.get(name)
     if table is None or not rendered.columns or not rendered.columns[0]:
         return None

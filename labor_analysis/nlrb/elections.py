@@ -146,12 +146,14 @@ def _check_revisions(
     return respelt, more_challenged
 
 
-def _distinct_names(ballot: list[tuple[str, int]], first: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The ballot named as the election's first tally names it, with repeated names told apart (`Name (2)`):
-    the contract needs one yes row per union, with the same names in every stage."""
+def _distinct_names(ballot: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The ballot with repeated union names told apart (`Name (2)`): the contract needs one yes row per union. The
+    ballot itself where no name repeats (a ballot of one union, most of them, needs no look)."""
+    if len(ballot) < 2 or len({name for name, _ in ballot}) == len(ballot):
+        return ballot
     seen: dict[str, int] = {}
     out = []
-    for (name, _), (_, votes) in zip(first, ballot):
+    for name, votes in ballot:
         seen[name] = seen.get(name, 0) + 1
         out.append((name if seen[name] == 1 else f"{name} ({seen[name]})", votes))
     return out
@@ -261,7 +263,7 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
     # ballots: every stage named as the election's first tally names it, repeated names told apart
     ballot = column("ballot")
     first_ballots = ballot[first_row]
-    names = [_distinct_names(b, b) for b in first_ballots]
+    names = [_distinct_names(b) for b in first_ballots]
     repeated = np.fromiter((named != b for named, b in zip(names, first_ballots)), dtype=bool, count=n)
     counts["repeated union names told apart"] = int(repeated.sum())
     unnamed = [any("(not named in the NLRB file)" in u for u, _ in named) for named in names]
@@ -373,8 +375,12 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         }
     )
     frame["election_id"] = _election_ids(frame)
+    order = frame.sort_values(["count_date", "case", "unit_id", "kind", "same_day_group"], kind="stable").index
+    rank = np.empty(n, dtype=np.int64)
+    rank[order.to_numpy()] = np.arange(n)
     tallies = _tallies(
         frame["election_id"].to_numpy(dtype=object),
+        rank,
         stage_election,
         stage_number,
         revision_only,
@@ -387,12 +393,8 @@ def build(rows: pd.DataFrame, source_ids: list[str]) -> Built:
         },
         np.asarray(source_ids, dtype=object)[file[stage_row]],
     )
-    order = frame.sort_values(["count_date", "case", "unit_id", "kind", "same_day_group"], kind="stable").index
-    rank = np.empty(n, dtype=np.int64)
-    rank[order.to_numpy()] = np.arange(n)
-    tallies = tallies.iloc[np.argsort(rank[tallies.pop("election").to_numpy()], kind="stable")]
     frame = frame.loc[order].reset_index(drop=True)
-    return Built(_contract_elections(frame), tallies[TALLY_COLUMNS].reset_index(drop=True), counts)
+    return Built(_contract_elections(frame), tallies, counts)
 
 
 def _notes(n: int, rules: list[tuple[np.ndarray, object]]) -> list[str]:
@@ -408,6 +410,7 @@ def _notes(n: int, rules: list[tuple[np.ndarray, object]]) -> list[str]:
 
 def _tallies(
     election_ids: np.ndarray,
+    rank: np.ndarray,
     stage_election: np.ndarray,
     stage_number: np.ndarray,
     revision_only: np.ndarray,
@@ -417,69 +420,63 @@ def _tallies(
     stage_source: np.ndarray,
 ) -> pd.DataFrame:
     """tallies.csv's rows of every stage: one `yes` row per union (named where the ballot has several), then `no`,
-    `void` and `challenged`; with an `election` column (the election's position) to order them by."""
+    `void` and `challenged`; the elections in the order of `rank` (each one's place in elections.csv), each one's
+    stages in stage order. Every row is put in its place in whole columns (no frame per choice to sort)."""
     revision = (stage_number + revision_only[stage_election]).tolist()  # numpy's char functions loop in Python
     stage_names = np.array([f"revised-{k}" if k else "initial" for k in revision], dtype=object)
     per_stage = np.fromiter((len(v) for v in stage_votes), dtype=np.int64, count=len(stage_votes))
-    yes_stage = np.repeat(np.arange(len(stage_votes)), per_stage)
-    yes_union = [
+    rows_per_stage = per_stage + len(other)
+    start = np.cumsum(rows_per_stage) - rows_per_stage
+    stage = np.repeat(np.arange(len(stage_votes)), rows_per_stage)  # each row's stage, stages in assign's order
+    yes_order = np.arange(int(per_stage.sum())) - np.repeat(np.cumsum(per_stage) - per_stage, per_stage)
+    yes_at = np.repeat(start, per_stage) + yes_order
+    choice = np.empty(len(stage), dtype=object)
+    ballots = np.empty(len(stage), dtype=object)
+    union = np.full(len(stage), "", dtype=object)
+    choice[yes_at] = "yes"
+    ballots[yes_at] = [v for votes in stage_votes for v in votes]
+    union[yes_at] = [
         name if len(names[e]) > 1 else ""
         for e, votes in zip(stage_election, stage_votes)
         for (name, _), _ in zip(names[e], votes)
     ]
-    yes_order = np.arange(len(yes_stage)) - np.repeat(np.cumsum(per_stage) - per_stage, per_stage)
-    parts = [
-        pd.DataFrame(
-            {
-                "position": yes_stage,
-                "within": yes_order,
-                "choice": "yes",
-                "ballots": [v for votes in stage_votes for v in votes],
-                "union": yes_union,
-            }
-        )
-    ]
-    stages = np.arange(len(stage_votes))
-    for k, (choice, values) in enumerate(other.items()):
-        parts.append(
-            pd.DataFrame(
-                {"position": stages, "within": per_stage + k, "choice": choice, "ballots": values, "union": ""}
-            )
-        )
-    table = pd.concat(parts, ignore_index=True)
-    table = table.iloc[np.lexsort((table["within"].to_numpy(), table["position"].to_numpy()))]
-    position = table["position"].to_numpy()
-    election = stage_election[position]
+    for k, (name, values) in enumerate(other.items()):
+        choice[start + per_stage + k] = name
+        ballots[start + per_stage + k] = values
+    order = np.argsort(rank[stage_election[stage]], kind="stable")
+    stage = stage[order]
     return pd.DataFrame(
         {
-            "election_id": election_ids[election],
-            "stage": stage_names[position],
-            "choice": table["choice"].to_numpy(dtype=object),
-            "ballots": pd.array(table["ballots"].to_numpy(dtype=object), dtype="Int64"),
-            "union": table["union"].to_numpy(dtype=object),
-            "source_id": stage_source[position],
+            "election_id": election_ids[stage_election[stage]],
+            "stage": stage_names[stage],
+            "choice": choice[order],
+            "union": union[order],
+            "ballots": pd.array(ballots[order], dtype="Int64"),
+            "source_id": stage_source[stage],
             "note": "",
-            "election": election,
-        }
+        },
+        columns=TALLY_COLUMNS,
     )
 
 
 def _election_ids(frame: pd.DataFrame) -> pd.Series:
-    """`<case>[-<unit>][-rerun|-runoff][-N]-<yyyy>`, N numbering elections that would otherwise share an id."""
+    """`<case>[-<unit>][-rerun|-runoff][-N]-<yyyy>`, N numbering elections that would otherwise share an id (the
+    texts joined in lists: a Series' `+` costs more than the concatenation itself)."""
     units = {u: "" if u.upper() in ("", "A") else "-" + slug(u) for u in frame["unit_id"].unique()}
-    unit = frame["unit_id"].map(units)
-    kinds = frame["kind"].to_numpy(dtype=object)
-    kind = pd.Series(np.where(kinds == "initial", "", "-" + kinds), index=frame.index, dtype=object)
-    year = frame["count_date"].dt.year.astype(str)
-    base = pd.Series(slugs(frame["case"].tolist()), index=frame.index, dtype=object) + unit + kind
-    # elections sharing base and year (one key: the year is the last four characters), numbered in count order
-    shared = pd.factorize(base + "-" + year)[0]
+    kinds = {k: "" if k == "initial" else "-" + k for k in frame["kind"].unique()}
+    years = ["-" + y for y in frame["count_date"].dt.year.astype(str).tolist()]
+    base = [
+        case + units[unit] + kinds[kind]
+        for case, unit, kind in zip(slugs(frame["case"].tolist()), frame["unit_id"].tolist(), frame["kind"].tolist())
+    ]
+    # elections sharing base and year, numbered in count order
+    shared = pd.factorize(np.array([b + y for b, y in zip(base, years)], dtype=object))[0]
     ordered = frame.index.get_indexer(frame.sort_values(["count_date", "same_day_group"], kind="stable").index)
     n = pd.Series(shared[ordered]).groupby(shared[ordered]).cumcount().to_numpy()
     number = np.empty(len(frame), dtype=np.int64)
     number[ordered] = n + 1
-    suffix = np.array(["" if k == 1 else f"-{k}" for k in number.tolist()], dtype=object)
-    return base + suffix + "-" + year
+    ids = [b + y if k == 1 else f"{b}-{k}{y}" for b, k, y in zip(base, number.tolist(), years)]
+    return pd.Series(ids, index=frame.index, dtype=object)
 
 
 ELECTION_COLUMNS = [

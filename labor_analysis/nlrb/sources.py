@@ -33,14 +33,17 @@ def unique_ids(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def case_sources(elections: pd.DataFrame) -> pd.DataFrame:
-    """One row per case: its page on nlrb.gov (`nlrb-case-<case>`), cited by charts that name the case."""
-    cases = elections.drop_duplicates("case_number")[["case_number", "employer"]].sort_values("case_number")
+    """One row per case: its page on nlrb.gov (`nlrb-case-<case>`), cited by charts that name the case (the texts
+    built in lists: a Series' `+` costs more than the concatenation itself)."""
+    # each case's employer as its first election names it (zipped backwards: an earlier election's is set last)
+    first = dict(zip(elections["case_number"].tolist()[::-1], elections["employer"].tolist()[::-1]))
+    cases = sorted(first)
     return pd.DataFrame(
         {
-            "source_id": "nlrb-case-" + cases["case_number"],
+            "source_id": ["nlrb-case-" + c for c in cases],
             "publisher": PUBLISHER,
-            "title": "Case " + cases["case_number"] + " (" + cases["employer"] + ")",
-            "url": pd.Series([CASE_URL.format(case=c) for c in cases["case_number"].tolist()], index=cases.index),
+            "title": [f"Case {c} ({first[c]})" for c in cases],
+            "url": [CASE_URL.format(case=c) for c in cases],
             "published": "",
             "note": "Case page with the tallies and documents of the case",
         },
