@@ -224,7 +224,11 @@ class Listing(NamedTuple):
 
 
 def largest_listed(
-    data: pd.DataFrame, table: pd.DataFrame, lines_each: int = 1, words_lines: pd.Series | None = None
+    data: pd.DataFrame,
+    table: pd.DataFrame,
+    lines_each: int = 1,
+    words_lines: pd.Series | None = None,
+    among: str = "elections",
 ) -> Listing:
     """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
 
@@ -233,8 +237,9 @@ def largest_listed(
     words saying which (MAX_LISTED at most), still in their order, and ' Shown: the 8 largest units of the 644
     elections, by eligible voters, ...' `table` is the `results` table the rows come from; `lines_each`, the
     fewest lines a listed election takes (2 where it gets two bars, each with its number); `words_lines`, the
-    lines the words beside each row of `data` take. The rows fit the social card under the line saying which
-    (`_rows_fit`), each as many lines as its name or words.
+    lines the words beside each row of `data` take; `among`, what the rows of `data` are, as the words name them
+    ('elections where challenged ballots could change the result'). The rows fit the social card under the line
+    saying which (`_rows_fit`), each as many lines as its name or words.
     """
     beside = words_lines if words_lines is not None else pd.Series(1, index=data.index)
 
@@ -273,7 +278,7 @@ def largest_listed(
             fits += 1
         shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
         shown["label"] = shown["election_id"].map(labels)
-    which = f"Shown: the {len(shown)} largest units of the {len(data):,} elections, by eligible voters"
+    which = f"Shown: the {len(shown)} largest units of the {len(data):,} {among}, by eligible voters"
     return Listing(
         shown,
         f" {which}, each named by its workplace (or its city, where several share one name) and year.",

@@ -854,6 +854,17 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
     return fig
 
 
+def _share_words(part: int, whole: int) -> str:
+    """A share of elections as the alt text says it: '5.5% (69 of 1,249)'; a count alone under SMALL_GROUP ('0 of
+    1'); 'none' or 'under 0.1%' where a rate would read '0.0%'."""
+    counted = f"{fmt_int(part)} of {fmt_int(whole)}"
+    if whole < SMALL_GROUP:
+        return counted
+    share = part / whole
+    rate = "none" if part == 0 else "under 0.1%" if share < 0.0005 else fmt_pct(share, 1)
+    return f"{rate} ({counted})"
+
+
 @register("national-determinative-challenged-ballots", order=230)
 def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     """How often challenged ballots could decide an election, nationally and in the data folder."""
@@ -882,7 +893,9 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     alt = (
         "Bar chart of the share of NLRB elections whose challenged ballots were determinative at the first "
         "count, of those whose tallies are on record: "
-        + "; ".join(f"{y}: {fmt_pct(s, 1)}" for y, s in zip(data["label"], data["share"]))
+        + "; ".join(
+            f"{y}: {_share_words(d, n)}" for y, d, n in zip(data["label"], data["determinative"], data["elections"])
+        )
         + f". Over {years}, {share}: {fmt_int(determinative)} of {fmt_int(on_record)} elections."
     )
     record_ids = folder_record(ds)["election_id"]
