@@ -206,6 +206,8 @@ MAX_LISTED_LINES = 10
 #: line saying which (six elections of two bars each, as `challenged-margin` draws our data, keep apart); a listing
 #: of up to MAX_LISTED elections that needs more shows the largest units that fit, and says so.
 WHOLE_LISTED_LINES = 12
+#: Neighbouring rows whose names average this many lines or more keep a spare line in the social card (`_rows_fit`).
+TIGHT_LINES = 3
 #: The lines the social card gives the words saying which elections a listing chart shows (ChartSpec.selection).
 SELECTION_LINES = 1
 #: The most names a 'Not shown' sentence lists; beyond it, a count.
@@ -294,7 +296,10 @@ def _rows_fit(lines: list[int], room: int) -> bool:
     of the widest take no more than the social card holds of rows drawn alike (WHOLE_LISTED_LINES).
     """
     widest = max((a + b) / 2 for a, b in itertools.pairwise(lines)) if len(lines) > 1 else lines[0]
-    return sum(lines) <= room and len(lines) * widest <= WHOLE_LISTED_LINES
+    # two names of three lines side by side, at the social card's limit, set the last line of one against the first
+    # of the next ('(rerun)' touching the name below): such rows keep a spare line between them
+    spare = 1 if widest >= TIGHT_LINES else 0
+    return sum(lines) <= room and len(lines) * widest + spare <= WHOLE_LISTED_LINES
 
 
 def _listed_apart(labels: dict[str, str], named: pd.DataFrame) -> dict[str, str]:
