@@ -265,8 +265,16 @@ def turnout_all(ds: Dataset) -> ChartSpec:
             if len(left_out)
             else "across the elections"
         )
+        # the short title, for places too long to name, keeps the company and the years counted
+        days = table.set_index("election_id").loc[data["election_id"], "count_date"]
+        first, last = days.min().year, days.max().year
+        years = str(first) if first == last else f"{first}-{last}"
+        short = f"Turnout ranged from {share(low)} to {headline} {counted}"
         title = fitting_title(
-            capitalised(where_known + ranged), f"Turnout ranged from {share(low)} to {headline} {counted}"
+            capitalised(where_known + ranged),
+            f"{short}{at_company(ds.elections)}, {years}",
+            f"{short}, {years}",
+            short,
         )
     shown, which, kept = largest_listed(data, table)
     subtitle = (
