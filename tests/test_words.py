@@ -19,7 +19,7 @@ from labor_analysis.charts.national import SMALL_GROUP
 from labor_analysis.cli.charts import MAX_ELECTIONS
 from labor_analysis.gallery import chosen_elections, only_elections
 from labor_analysis.nlrb import import_files
-from labor_analysis.paths import nlrb_records_dir
+from labor_analysis.paths import national_dir, nlrb_records_dir
 from labor_analysis.text import (
     at_site,
     display_name,
@@ -405,3 +405,27 @@ def test_a_share_that_rounds_to_nothing_is_counted_not_printed_as_zero():
     assert national._share_words(0, SMALL_GROUP - 1) == f"0 of {SMALL_GROUP - 1}"  # a handful: a count, no rate
     alt = chart("national-determinative-challenged-ballots", load()).alt_text
     assert "0.0%" not in alt and "Amazon: 1 of 6" in alt
+
+
+def test_vote_shares_all_of_one_election_or_of_no_majority_reads_as_a_copy_desk_prints_it(tmp_path):
+    """Never 'in 0 of 1 elections' nor 'in 0 of 3': the one election's own words, or 'none of the 3'."""
+    lost = [foia_row(f"06-RC-50000{i}", f"2019-0{1 + i}-15", yes=4, no=10, name="Shop") for i in range(3)]
+    (tmp_path / "three").mkdir()
+    three = _import(tmp_path / "three", lost)
+    assert chart("vote-shares-all", three).title == (
+        "Unions won a majority of valid votes in none of the 3 elections at Shop, 2019"
+    )
+    (tmp_path / "one").mkdir()
+    one = _import(tmp_path / "one", lost[:1])
+    assert chart("vote-shares-all", one).title == "The union did not win a majority of valid votes at Shop, 2019"
+    reasons = {lo.slug: lo.reason for lo in chart_plan(one)[1]}
+    assert reasons["elections-by-year"] == "the listing charts show the one election; no summary is needed"
+
+
+def test_a_unit_larger_than_nearly_all_is_never_larger_than_100_percent_of_them():
+    """Duke University's 2017 unit outranks 99.9% of the nation's: 'larger than 99%', not '100%' (rounded down:
+    'larger than' a rounded-up share would overstate it)."""
+    duke = only_elections(load(national_dir()), ["10-rc-187957-2017"])
+    title = chart("national-unit-sizes", duke).title
+    assert "larger than 99% of the units" in title and "100%" not in title
+    assert "larger than 96% of the units" in chart("national-unit-sizes", load()).title  # ours: 96.5%

@@ -11,6 +11,7 @@ without the tables, or without what a chart needs, gets the chart left out with 
 from __future__ import annotations
 
 import functools
+import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -414,7 +415,8 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
     data = unit_size_data(ds, tables)
     if data.empty:
         raise ChartUnavailable("no election in the data folder has its eligible voters on record")
-    smallest = fmt_pct(data["national_share_smaller"].min(), 0)
+    # 'larger than' a share rounded down: 99.96% is 'larger than 99%', never 'larger than 100% of the units'
+    smallest = f"{math.floor(100 * float(data['national_share_smaller'].min()))}%"
     focus = Focus.of(ds)
     every, each = ("Every", "Every unit examined") if len(data) > 1 else ("The", "The unit examined")
     title = fitting_title(  # a long company name gives way to 'unit examined' rather than overflow the title

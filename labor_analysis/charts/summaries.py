@@ -116,7 +116,8 @@ def summarised(ds: Dataset) -> Summary:
     of a few elections beside years of a thousand would read as a fall in elections."""
     table = results(ds)
     if len(table) <= MAX_LISTED:
-        raise ChartUnavailable(f"the listing charts show each of the {len(table)} elections; no summary is needed")
+        shown = "the one election" if len(table) == 1 else f"each of the {len(table)} elections"
+        raise ChartUnavailable(f"the listing charts show {shown}; no summary is needed")
     outcome = table["outcome"].astype(str)
     names = table["election_id"].map(ds.elections.set_index("election_id")["employer"]).astype(object)
     if "company" in ds.elections:

@@ -284,7 +284,13 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     if fiscal:  # as the summary and national charts of such a folder write fiscal years
         span = f"FY{first}" if first == last else f"FY{first}-FY{last}"
     at = at_company(ds.elections)
-    title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
+    if n == 1:  # never '0 of 1 elections'
+        won = "won" if majority else "did not win"
+        title = f"The union {won} a majority of valid votes{at}, {span}"
+    elif majority == 0:
+        title = f"Unions won a majority of valid votes in none of the {n:,} elections{at}, {span}"
+    else:
+        title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
     shown, which, kept = vote_shares_all_listing(ds)
     subtitle = (
         "Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
