@@ -110,7 +110,7 @@ def test_challenged_margin_compares_like_with_like_and_marks_only_the_determinat
     assert ax.get_xscale() == "linear" and ax.get_xlim()[0] == 0
     spec = specs["challenged-margin"]
     assert spec.title == (
-        "Challenged ballots could change the result in 1 of 6 elections, 2021-2025: Bessemer, Ala., 2022"
+        "Challenged ballots could change the result in 1 of 6 elections at Amazon, 2021-2025: Bessemer, Ala., 2022"
     )
     assert "dashed line" not in spec.subtitle  # readable without a rule to learn
 

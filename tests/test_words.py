@@ -181,7 +181,7 @@ def test_vote_shares_all_states_the_years_it_counts(tmp_path):
         report_row("29-RC-280002", "Bolt Inc.", "2022-05-01", 30, 20, [5], ["Workers United"], "lost"),
     ]
     spec = chart("vote-shares-all", _import(tmp_path, tallies, [(2022, report)])).spec
-    assert spec.headline == "1 of 2" and spec.title.endswith("elections, FY2022")
+    assert spec.headline == "1 of 2" and spec.title.endswith("elections in New York, FY2022")  # all in one state
     assert "Not counted here: 3 elections counted before FY2022" in spec.subtitle
     assert set(spec.data["election_id"]) == {"29-rc-280001-2022", "29-rc-280002-2022"}
 
@@ -345,7 +345,7 @@ def test_challenged_margin_of_a_large_folder_lists_the_close_elections_and_says_
     finding), not the largest units (which are rarely close), and says which in its words at every size."""
     ds = _import(tmp_path, [_close_and_large(i) for i in range(30)])
     spec = chart("challenged-margin", ds).spec
-    assert spec.title == "Challenged ballots could change the result in 10 of 30 elections, 2019"
+    assert spec.title == "Challenged ballots could change the result in 10 of 30 elections in New York, 2019"
     assert len(spec.data) < 10 and spec.data["determinative"].all()
     assert spec.selection == (
         f"Shown: the {len(spec.data)} largest units of the 10 elections where challenged ballots could change the "
@@ -368,7 +368,7 @@ def test_challenged_margin_says_one_election_in_its_own_words(tmp_path):
     two = [foia_row(f"06-RC-30000{i}", f"{2018 + i}-03-15", yes=12, no=6, challenged=3) for i in (1, 2)]
     (tmp_path / "two").mkdir()
     assert chart("challenged-margin", _import(tmp_path / "two", two)).spec.title == (
-        "Challenged ballots could not change the result in any of the 2 elections, 2019-2020"
+        "Challenged ballots could not change the result in any of the 2 elections at Acme, 2019-2020"
     )
 
 
@@ -429,3 +429,13 @@ def test_a_unit_larger_than_nearly_all_is_never_larger_than_100_percent_of_them(
     title = chart("national-unit-sizes", duke).title
     assert "larger than 99% of the units" in title and "100%" not in title
     assert "larger than 96% of the units" in chart("national-unit-sizes", load()).title  # ours: 96.5%
+
+
+def test_a_selection_of_one_state_says_so_in_its_titles():
+    """Alabama's elections of the national record are not the nation's: their overview titles say 'in Alabama'."""
+    alabama = load(national_dir()).select(state="AL")
+    for name in ("elections-by-year", "elections-by-company", "vote-shares-all", "turnout-all", "challenged-margin"):
+        spec = chart(name, alabama).spec
+        assert " in Alabama" in spec.title and spec_problems(spec, alabama) == [], name
+    assert chart("turnout-all", alabama).alt_text.startswith("Bar chart of turnout in 41 union elections in Alabama")
+    assert " in Alabama" not in chart("vote-shares-all", load()).title  # ours: at Amazon, in several states

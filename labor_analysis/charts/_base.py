@@ -34,7 +34,7 @@ from ..elections import (  # noqa: F401  (the charts' shared words)
 )
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES, KIND_WORDS, place, short_employer, tidy, unverified_sentence
+from ..text import AP_STATES, KIND_WORDS, at_company, place, short_employer, state_name, tidy, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -348,6 +348,19 @@ def left_out_sentence(names: Iterable[str], why: str) -> str:
     separator = "; " if any("," in n for n in names) else ", "
     listed = names[0] if len(names) == 1 else f"{separator.join(names[:-1])} and {names[-1]}"
     return f" Not shown ({why}): {listed}" + ("" if listed.endswith(".") else ".")
+
+
+def at_scope(elections: pd.DataFrame) -> str:
+    """What the elections of a chart of several have in common, for its title: ' at Amazon' where one company holds
+    them all (`at_company`), else ' in Alabama' where every one was held in one state (a selection by state says
+    so, rather than reading as the nation's); '' otherwise."""
+    at = at_company(elections)
+    if at or len(elections) < 2:
+        return at
+    states = elections["state"].astype(object).dropna().astype(str).str.strip()
+    if len(states) == len(elections) and (states != "").all() and states.nunique() == 1:
+        return f" in {state_name(states.iloc[0])}"
+    return ""
 
 
 # ---------------------------------------------------------------- drawing helpers

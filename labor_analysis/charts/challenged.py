@@ -19,7 +19,6 @@ from ..rules import scenario_grid
 from ..style import COLORS
 from ..text import (
     all_of,
-    at_company,
     capitalised,
     challenged_ballots_sentence,
     count_of,
@@ -33,6 +32,7 @@ from ._base import (
     ChartSpec,
     ChartUnavailable,
     Listing,
+    at_scope,
     election_source_ids,
     largest_listed,
     left_out_sentence,
@@ -167,6 +167,7 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     counted = table.set_index("election_id").loc[data["election_id"], "count_date"]
     first, last = counted.min().year, counted.max().year
     years = str(first) if first == last else f"{first}-{last}"
+    at = at_scope(ds.elections)
     if n == 1:  # one election: its own words, not '0 of 1 elections'
         row = table.set_index("election_id").loc[data.at[0, "election_id"]]
         ballots = f"The {count_of(data.at[0, 'challenged'], 'challenged ballot')}"
@@ -177,13 +178,14 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         )
     elif k == 0:
         title = fitting_title(
+            f"Challenged ballots could not change the result in any of the {n:,} elections{at}, {years}",
             f"Challenged ballots could not change the result in any of the {n:,} elections, {years}",
-            f"Challenged ballots could not change the result in any of the {n:,} elections",
         )
     else:
         names = "; ".join(decisive["label"])
         title = fitting_title(
-            f"Challenged ballots could change the result in {headline} elections, {years}: {names}",
+            f"Challenged ballots could change the result in {headline} elections{at}, {years}: {names}",
+            f"Challenged ballots could change the result in {headline} elections{at}, {years}",
             f"Challenged ballots could change the result in {headline} elections, {years}",
             f"Challenged ballots could change the result in {headline} elections",
         )
@@ -207,7 +209,7 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         for lab, m, ch, d in zip(shown["label"], shown["margin_size"], shown["challenged"], shown["determinative"])
     )
     alt = (
-        f"Bar chart comparing, in {count_of(n, 'election')}{at_company(ds.elections)} counted "
+        f"Bar chart comparing, in {count_of(n, 'election')}{at} counted "
         f"{'in ' + years if first == last else f'from {first} to {last}'}, the votes between yes and no with the "
         f"number of challenged ballots; the challenged ballots could change the result in {headline}."
         f"{which} {points}."

@@ -25,6 +25,7 @@ from ._base import (
     MAX_LISTED_LINES,
     ChartSpec,
     ChartUnavailable,
+    at_scope,
     new_figure,
     register,
     results,
@@ -237,7 +238,7 @@ def elections_by_year(ds: Dataset) -> ChartSpec:
     won, decided, total = int(data["won"].sum()), int(data["decided"].sum()), int(data["elections"].sum())
     busiest = _year_name(int(data.loc[data["elections"].idxmax()].iloc[0]), summary.fiscal)
     years = summary.years
-    at = at_company(ds.elections)
+    at = at_scope(ds.elections)
     headline = f"{fmt_int(won)} of {fmt_int(decided)}"
     busiest_words = f"; the most were counted in {busiest}" if (data["elections"] > 0).sum() > 1 else ""
     title = fitting_title(
@@ -462,7 +463,7 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     won, decided = int(data["won"].sum()), int(data["decided"].sum())
     headline = fmt_pct(won / decided, 0)
     title = fitting_title(
-        f"A union won a majority in {headline} of decided elections{at_company(ds.elections)}, {years}: "
+        f"A union won a majority in {headline} of decided elections{at_scope(ds.elections)}, {years}: "
         f"{fmt_pct(high['union_win_rate'], 0)} in units of {band(high['size_band'])} voters, "
         f"{fmt_pct(low['union_win_rate'], 0)} in units of {band(low['size_band'])}",
         f"A union won a majority in {headline} of decided elections, {years}: {fmt_pct(high['union_win_rate'], 0)} "
@@ -532,6 +533,7 @@ def elections_by_company(ds: Dataset) -> ChartSpec:
     first, total, years = data.iloc[0], len(summary.frame), summary.years
     headline = f"{fmt_int(first['elections'])} of {fmt_int(total)}"
     title = fitting_title(
+        f"{first['company']} had the most elections{at_scope(ds.elections)}, {headline}, {years}",
         f"{first['company']} had the most elections, {headline}, {years}",
         f"One company had the most elections, {headline}, {years}",
     )

@@ -9,10 +9,11 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, capitalised, count_of, fitting_title, fmt_int, fmt_pct, place_only, where_counted
+from ..text import about, capitalised, count_of, fitting_title, fmt_int, fmt_pct, place_only, where_counted
 from ._base import (
     ChartSpec,
     ChartUnavailable,
+    at_scope,
     election_source_ids,
     largest_listed,
     left_out_sentence,
@@ -272,7 +273,7 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         short = f"Turnout ranged from {share(low)} to {headline} {counted}"
         title = fitting_title(
             capitalised(where_known + ranged),
-            f"{short}{at_company(ds.elections)}, {years}",
+            f"{short}{at_scope(ds.elections)}, {years}",
             f"{short}, {years}",
             short,
         )
@@ -290,7 +291,7 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         for _, r in shown.iterrows()
     )
     alt = (
-        f"Bar chart of turnout in {count_of(len(data), 'union election')}{at_company(ds.elections)}"
+        f"Bar chart of turnout in {count_of(len(data), 'union election')}{at_scope(ds.elections)}"
         + (f", highest {headline} {high['where']}" if len(data) > 1 else "")  # one election: no highest
         + f".{which} {parts}."
     )

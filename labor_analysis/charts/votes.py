@@ -11,7 +11,6 @@ from ..loading import Dataset
 from ..nlrb.national import fiscal_year
 from ..style import COLORS
 from ..text import (
-    at_company,
     capitalised,
     case_type,
     count_of,
@@ -33,6 +32,7 @@ from ._base import (
     ChartSpec,
     ChartUnavailable,
     Listing,
+    at_scope,
     election_source_ids,
     largest_listed,
     left_out_sentence,
@@ -283,7 +283,7 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     span = str(first) if first == last else f"{first}–{last}"
     if fiscal:  # as the summary and national charts of such a folder write fiscal years
         span = f"FY{first}" if first == last else f"FY{first}-FY{last}"
-    at = at_company(ds.elections)
+    at = at_scope(ds.elections)
     if n == 1:  # never '0 of 1 elections'
         won = "won" if majority else "did not win"
         title = f"The union {won} a majority of valid votes{at}, {span}"
