@@ -280,6 +280,8 @@ def largest_listed(
             fits += 1
         shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
         shown["label"] = shown["election_id"].map(labels)
+        if len(shown) == len(data):  # every one fits on one line each: no selection to speak of
+            return Listing(shown, "", "")
     which = f"Shown: the {len(shown)} largest units of the {len(data):,} {among}, by eligible voters"
     return Listing(
         shown,
