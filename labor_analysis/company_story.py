@@ -119,4 +119,4 @@ def against_the_rest(record: Dataset, company: str) -> Passage:
     reports = [s for s in record.sources["source_id"].astype(str) if s.startswith("nlrb-election-report-")]
     sources = tuple(sorted({*compared["source_id"].astype(str), *reports}))
     finding = Passage(text, sources, table).citing(with_record_files(record))
-    return finding.charting(chosen, "timeline")
+    return finding.charting(chosen, "timeline", instead="elections-by-year")  # too many for a time line: by year

@@ -98,16 +98,21 @@ class FindingChart:
     name: str
     ds: Dataset = field(compare=False, repr=False)
     election_id: str | None = None
+    #: The chart drawn where the data cannot support `name` (a time line of too many elections: the count by year)
+    instead: str | None = None
 
     def image(self) -> tuple[bytes, str] | str:
-        """The chart's web-size PNG and its alt text, or the sentence saying why the data cannot support it."""
+        """The chart's web-size PNG and its alt text, or the sentence saying why the data cannot support it (nor
+        the chart `instead`)."""
         from .charts import ChartUnavailable, chart
 
         try:
             finished = chart(self.name, self.ds, election_id=self.election_id)
-            return finished.image(), str(finished.spec.alt_text)
         except ChartUnavailable as why:
-            return f"No {self.name.replace('-', ' ')} chart: {why}."
+            if self.instead is None:
+                return f"No {self.name.replace('-', ' ')} chart: {why}."
+            return replace(self, name=self.instead, instead=None).image()
+        return finished.image(), str(finished.spec.alt_text)
 
 
 @dataclass(frozen=True)
@@ -132,9 +137,10 @@ class Passage:
         """This passage with its source_ids resolved to the sources.csv rows of `ds`, so it can name them."""
         return replace(self, sources=citations(ds, self.source_ids))
 
-    def charting(self, ds: Dataset, name: str, election_id: str | None = None) -> Passage:
-        """This passage with its chart: the registered chart `name` of `ds` (for `election_id`), drawn when shown."""
-        return replace(self, chart=FindingChart(name, ds, election_id))
+    def charting(self, ds: Dataset, name: str, election_id: str | None = None, instead: str | None = None) -> Passage:
+        """This passage with its chart: the registered chart `name` of `ds` (for `election_id`), drawn when shown;
+        the chart `instead` where the data cannot support `name`."""
+        return replace(self, chart=FindingChart(name, ds, election_id, instead))
 
     def _repr_markdown_(self) -> str:
         parts = [markdown_table(self.table)] if self.table is not None else []

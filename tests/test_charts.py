@@ -27,7 +27,7 @@ from public_words import problems
 
 import labor_analysis as la
 from labor_analysis import charts, load, summary
-from labor_analysis.charts import challenged, money, timeline, turnout, votes
+from labor_analysis.charts import challenged, money, summaries, timeline, turnout, votes
 from labor_analysis.export import source_line
 from labor_analysis.gallery import build_gallery
 from labor_analysis.style import COLORS
@@ -109,7 +109,9 @@ def test_challenged_margin_compares_like_with_like_and_marks_only_the_determinat
     assert widths == sorted([*data["margin_size"].astype(float), *data["challenged"].astype(float)])
     assert ax.get_xscale() == "linear" and ax.get_xlim()[0] == 0
     spec = specs["challenged-margin"]
-    assert spec.title == "Challenged ballots could change the result in 1 of 6 elections: Bessemer, Ala., 2022"
+    assert spec.title == (
+        "Challenged ballots could change the result in 1 of 6 elections at Amazon, 2021-2025: Bessemer, Ala., 2022"
+    )
     assert "dashed line" not in spec.subtitle  # readable without a rule to learn
 
 
@@ -477,3 +479,32 @@ def test_more_ballots_than_eligible_voters_is_no_turnout(data_copy):
     assert "%" not in one.title and "67 challenged ballots may come from workers missing" in one.subtitle
     assert "(more than the eligible voters)" in one.alt_text
     assert "100%" not in _texts(one.build()) and "of eligible" in _texts(one.build())  # valid votes keep their share
+
+
+def test_elections_by_year_of_one_year_draws_one_bar_of_one_year():
+    """Starbucks' 274 elections of the national record fall in FY2022: one bar a third of the plot wide under one
+    tick 'FY22' (not a bar the plot's width over 'FY21 FY21 FY21 FY22 FY22 FY22'), and no 'the most were counted
+    in FY2022' of a single year."""
+    from labor_analysis.paths import national_dir
+
+    starbucks = load(national_dir()).select(company="Starbucks")
+    spec = la.chart("elections-by-year", starbucks).spec
+    assert spec.title == "A union won a majority in 230 of 274 elections the count decided at Starbucks, FY2022"
+    assert "Undecided by the count: 0" not in spec.subtitle and "The count decided every one." in spec.subtitle
+    ax = summaries.by_year_figure(starbucks).axes[0]
+    assert list(ax.get_xticks()) == [2022]
+    low, high = ax.get_xlim()
+    assert high - low >= summaries.FEW_YEARS
+
+
+def test_turnout_all_of_many_elections_states_its_company_and_years():
+    """Where the places are too long to name, the short title keeps the company and the years counted."""
+    from labor_analysis.paths import national_dir
+
+    national = load(national_dir())
+    assert la.chart("turnout-all", national).title == (
+        "Turnout ranged from 2% to 100% in the 6,788 elections with a turnout on record, 2005-2023"
+    )
+    assert la.chart("turnout-all", national.select(company="Starbucks")).title == (
+        "Turnout ranged from 34% to 91% in the 14 elections with all ballots reported at Starbucks, 2022"
+    )

@@ -21,7 +21,7 @@ from labor_analysis.charts.national import SMALL_GROUP
 from labor_analysis.cli.charts import MAX_ELECTIONS
 from labor_analysis.gallery import chosen_elections, only_elections
 from labor_analysis.nlrb import import_files
-from labor_analysis.paths import nlrb_records_dir
+from labor_analysis.paths import national_dir, nlrb_records_dir
 from labor_analysis.text import (
     EMPLOYER_ACRONYMS,
     at_site,
@@ -198,7 +198,7 @@ def test_vote_shares_all_states_the_years_it_counts(tmp_path):
         report_row("29-RC-280002", "Bolt Inc.", "2022-05-01", 30, 20, [5], ["Workers United"], "lost"),
     ]
     spec = chart("vote-shares-all", _import(tmp_path, tallies, [(2022, report)])).spec
-    assert spec.headline == "1 of 2" and spec.title.endswith("elections, FY2022")
+    assert spec.headline == "1 of 2" and spec.title.endswith("elections in New York, FY2022")  # all in one state
     assert "Not counted here: 3 elections counted before FY2022" in spec.subtitle
     assert set(spec.data["election_id"]) == {"29-rc-280001-2022", "29-rc-280002-2022"}
 
@@ -362,3 +362,118 @@ def test_employers_known_by_their_initials_keep_them_and_each_is_the_nlrbs_own_s
     in_title_case = {w.upper() for w in words if w[:1].isupper() and w[1:].islower()}
     for acronym in EMPLOYER_ACRONYMS:
         assert in_capitals[acronym] >= 2 and acronym not in in_title_case, acronym
+
+
+def _close_and_large(i: int) -> dict:
+    """A FOIA row: every third election close (a margin of 2, 5 challenged ballots), the others large and clear."""
+    close = i % 3 == 0
+    return foia_row(
+        f"06-RC-{200001 + i}",
+        f"2019-{1 + i % 12:02d}-15",
+        yes=12 if close else 300 + i,
+        no=10 if close else 100,
+        challenged=5 if close else 1,
+        eligible=30 if close else 500 + i,
+        name=f"Shop {i}",
+    )
+
+
+def test_challenged_margin_of_a_large_folder_lists_the_close_elections_and_says_so(tmp_path):
+    """Of many elections, challenged-margin lists those whose challenged ballots could change the result (the
+    finding), not the largest units (which are rarely close), and says which in its words at every size."""
+    ds = _import(tmp_path, [_close_and_large(i) for i in range(30)])
+    spec = chart("challenged-margin", ds).spec
+    assert spec.title == "Challenged ballots could change the result in 10 of 30 elections in New York, 2019"
+    assert len(spec.data) < 10 and spec.data["determinative"].all()
+    assert spec.selection == (
+        f"Shown: the {len(spec.data)} largest units of the 10 elections where challenged ballots could change the "
+        "result, by eligible voters."
+    )
+    assert spec.selection.rstrip(".") in spec.subtitle and spec.selection.rstrip(".") in spec.alt_text
+
+
+def test_challenged_margin_says_one_election_in_its_own_words(tmp_path):
+    """One election: never '0 of 1 elections'; the title says what its challenged ballots could do, and where."""
+    one = _import(tmp_path, [foia_row("06-RC-300001", "2019-03-15", yes=12, no=6, challenged=3, name="Shop")])
+    title = chart("challenged-margin", one).spec.title
+    assert title == "The 3 challenged ballots at Shop in Albany, N.Y., could not change the result"
+    assert word_problems(title) == []
+    close = [foia_row("06-RC-300002", "2019-03-15", yes=12, no=10, challenged=5, name="Shop")]
+    (tmp_path / "close").mkdir()
+    assert chart("challenged-margin", _import(tmp_path / "close", close)).spec.title == (
+        "The 5 challenged ballots at Shop in Albany, N.Y., could change the result"
+    )
+    two = [foia_row(f"06-RC-30000{i}", f"{2018 + i}-03-15", yes=12, no=6, challenged=3) for i in (1, 2)]
+    (tmp_path / "two").mkdir()
+    assert chart("challenged-margin", _import(tmp_path / "two", two)).spec.title == (
+        "Challenged ballots could not change the result in any of the 2 elections at Acme, 2019-2020"
+    )
+
+
+def test_the_time_line_of_a_folder_too_large_to_list_is_left_out_with_its_reason(tmp_path):
+    """3 dots for 17,569 elections say nothing of when the votes came: a folder the time line cannot list at least
+    half of is left out, pointing to the chart that counts by year; its story chart is that one."""
+    ds = _import(tmp_path, [_close_and_large(i) for i in range(30)])
+    _, left_out = chart_plan(ds, [])
+    reason = next(lo.reason for lo in left_out if lo.slug == "timeline")
+    assert reason.startswith("a time line lists each election, and only ") and "of the 30 fit" in reason
+    assert "elections-by-year counts every election by year" in reason and word_problems(reason) == []
+    passage = story.Passage("Words.").charting(ds, "timeline", instead="elections-by-year")
+    drawn = passage.chart.image()
+    assert not isinstance(drawn, str) and drawn[1] == chart("elections-by-year", ds).alt_text
+    assert chart("timeline", load()).title.startswith("Since the first union win at Amazon")  # ours: all 7 listed
+
+
+def test_a_counted_vote_s_scenario_heat_map_speaks_in_the_past(tmp_path):
+    """A heat map of a vote counted years ago does not say 'the union needs': it needed (would have, where set
+    aside)."""
+    ds = _import(tmp_path, [foia_row("06-RC-400001", "2017-03-15", yes=40, no=60, challenged=50, eligible=160)])
+    eid = ds.elections["election_id"].iloc[0]
+    spec = chart("scenario-heatmap", ds, election_id=eid).spec
+    assert "the union needed " in spec.title and "needs" not in spec.title + spec.alt_text
+    assert "the union needed " in spec.alt_text
+    ours = chart("scenario-heatmap", load(), election_id="bhm1-2022").spec  # set aside
+    assert "the union would have needed 64.4%" in ours.title and "needs" not in ours.alt_text
+
+
+def test_a_share_that_rounds_to_nothing_is_counted_not_printed_as_zero():
+    assert national._share_words(0, 147) == "none (0 of 147)"
+    assert national._share_words(1, 4_000) == "under 0.1% (1 of 4,000)"
+    assert national._share_words(69, 1_249) == "5.5% (69 of 1,249)"
+    assert national._share_words(0, SMALL_GROUP - 1) == f"0 of {SMALL_GROUP - 1}"  # a handful: a count, no rate
+    alt = chart("national-determinative-challenged-ballots", load()).alt_text
+    assert "0.0%" not in alt and "Amazon: 1 of 6" in alt
+
+
+def test_vote_shares_all_of_one_election_or_of_no_majority_reads_as_a_copy_desk_prints_it(tmp_path):
+    """Never 'in 0 of 1 elections' nor 'in 0 of 3': the one election's own words, or 'none of the 3'."""
+    lost = [foia_row(f"06-RC-50000{i}", f"2019-0{1 + i}-15", yes=4, no=10, name="Shop") for i in range(3)]
+    (tmp_path / "three").mkdir()
+    three = _import(tmp_path / "three", lost)
+    assert chart("vote-shares-all", three).title == (
+        "Unions won a majority of valid votes in none of the 3 elections at Shop, 2019"
+    )
+    (tmp_path / "one").mkdir()
+    one = _import(tmp_path / "one", lost[:1])
+    assert chart("vote-shares-all", one).title == "The union did not win a majority of valid votes at Shop, 2019"
+    reasons = {lo.slug: lo.reason for lo in chart_plan(one)[1]}
+    assert reasons["elections-by-year"] == "the listing charts show the one election; no summary is needed"
+
+
+def test_a_unit_larger_than_nearly_all_is_never_larger_than_100_percent_of_them():
+    """Duke University's 2017 unit outranks 99.9% of the nation's: 'larger than 99%', not '100%' (rounded down:
+    'larger than' a rounded-up share would overstate it)."""
+    duke = only_elections(load(national_dir()), ["10-rc-187957-2017"])
+    title = chart("national-unit-sizes", duke).title
+    assert "larger than 99% of the units" in title and "100%" not in title
+    assert "larger than 96% of the units" in chart("national-unit-sizes", load()).title  # ours: 96.5%
+
+
+def test_a_selection_of_one_state_says_so_in_its_titles():
+    """Alabama's elections of the national record are not the nation's: their overview titles say 'in Alabama'."""
+    alabama = load(national_dir()).select(state="AL")
+    for name in ("elections-by-year", "elections-by-company", "vote-shares-all", "turnout-all", "challenged-margin"):
+        spec = chart(name, alabama).spec
+        assert " in Alabama" in spec.title and spec_problems(spec, alabama) == [], name
+    assert chart("turnout-all", alabama).alt_text.startswith("Bar chart of turnout in 41 union elections in Alabama")
+    assert " in Alabama" not in chart("vote-shares-all", load()).title  # ours: at Amazon, in several states

@@ -34,7 +34,7 @@ from ..elections import (  # noqa: F401  (the charts' shared words)
 )
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES, KIND_WORDS, place, short_employer, tidy, unverified_sentence
+from ..text import AP_STATES, KIND_WORDS, at_company, place, short_employer, state_name, tidy, unverified_sentence
 
 WEB_WIDTH_IN = 6.4
 
@@ -206,6 +206,8 @@ MAX_LISTED_LINES = 10
 #: line saying which (six elections of two bars each, as `challenged-margin` draws our data, keep apart); a listing
 #: of up to MAX_LISTED elections that needs more shows the largest units that fit, and says so.
 WHOLE_LISTED_LINES = 12
+#: Neighbouring rows whose names average this many lines or more keep a spare line in the social card (`_rows_fit`).
+TIGHT_LINES = 3
 #: The lines the social card gives the words saying which elections a listing chart shows (ChartSpec.selection).
 SELECTION_LINES = 1
 #: The most names a 'Not shown' sentence lists; beyond it, a count.
@@ -224,7 +226,11 @@ class Listing(NamedTuple):
 
 
 def largest_listed(
-    data: pd.DataFrame, table: pd.DataFrame, lines_each: int = 1, words_lines: pd.Series | None = None
+    data: pd.DataFrame,
+    table: pd.DataFrame,
+    lines_each: int = 1,
+    words_lines: pd.Series | None = None,
+    among: str = "elections",
 ) -> Listing:
     """The rows of a listing chart's `data` (with election_id) that fit it, and the words saying which.
 
@@ -233,8 +239,9 @@ def largest_listed(
     words saying which (MAX_LISTED at most), still in their order, and ' Shown: the 8 largest units of the 644
     elections, by eligible voters, ...' `table` is the `results` table the rows come from; `lines_each`, the
     fewest lines a listed election takes (2 where it gets two bars, each with its number); `words_lines`, the
-    lines the words beside each row of `data` take. The rows fit the social card under the line saying which
-    (`_rows_fit`), each as many lines as its name or words.
+    lines the words beside each row of `data` take; `among`, what the rows of `data` are, as the words name them
+    ('elections where challenged ballots could change the result'). The rows fit the social card under the line
+    saying which (`_rows_fit`), each as many lines as its name or words.
     """
     beside = words_lines if words_lines is not None else pd.Series(1, index=data.index)
 
@@ -273,7 +280,9 @@ def largest_listed(
             fits += 1
         shown = data.loc[sorted(ranked.index[:fits])].reset_index(drop=True)
         shown["label"] = shown["election_id"].map(labels)
-    which = f"Shown: the {len(shown)} largest units of the {len(data):,} elections, by eligible voters"
+        if len(shown) == len(data):  # every one fits on one line each: no selection to speak of
+            return Listing(shown, "", "")
+    which = f"Shown: the {len(shown)} largest units of the {len(data):,} {among}, by eligible voters"
     return Listing(
         shown,
         f" {which}, each named by its workplace (or its city, where several share one name) and year.",
@@ -289,7 +298,10 @@ def _rows_fit(lines: list[int], room: int) -> bool:
     of the widest take no more than the social card holds of rows drawn alike (WHOLE_LISTED_LINES).
     """
     widest = max((a + b) / 2 for a, b in itertools.pairwise(lines)) if len(lines) > 1 else lines[0]
-    return sum(lines) <= room and len(lines) * widest <= WHOLE_LISTED_LINES
+    # two names of three lines side by side, at the social card's limit, set the last line of one against the first
+    # of the next ('(rerun)' touching the name below): such rows keep a spare line between them
+    spare = 1 if widest >= TIGHT_LINES else 0
+    return sum(lines) <= room and len(lines) * widest + spare <= WHOLE_LISTED_LINES
 
 
 def _listed_apart(labels: dict[str, str], named: pd.DataFrame) -> dict[str, str]:
@@ -338,6 +350,19 @@ def left_out_sentence(names: Iterable[str], why: str) -> str:
     separator = "; " if any("," in n for n in names) else ", "
     listed = names[0] if len(names) == 1 else f"{separator.join(names[:-1])} and {names[-1]}"
     return f" Not shown ({why}): {listed}" + ("" if listed.endswith(".") else ".")
+
+
+def at_scope(elections: pd.DataFrame) -> str:
+    """What the elections of a chart of several have in common, for its title: ' at Amazon' where one company holds
+    them all (`at_company`), else ' in Alabama' where every one was held in one state (a selection by state says
+    so, rather than reading as the nation's); '' otherwise."""
+    at = at_company(elections)
+    if at or len(elections) < 2:
+        return at
+    states = elections["state"].astype(object).dropna().astype(str).str.strip()
+    if len(states) == len(elections) and (states != "").all() and states.nunique() == 1:
+        return f" in {state_name(states.iloc[0])}"
+    return ""
 
 
 # ---------------------------------------------------------------- drawing helpers

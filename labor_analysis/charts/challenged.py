@@ -19,7 +19,6 @@ from ..rules import scenario_grid
 from ..style import COLORS
 from ..text import (
     all_of,
-    at_company,
     capitalised,
     challenged_ballots_sentence,
     count_of,
@@ -32,6 +31,8 @@ from ..text import (
 from ._base import (
     ChartSpec,
     ChartUnavailable,
+    Listing,
+    at_scope,
     election_source_ids,
     largest_listed,
     left_out_sentence,
@@ -78,10 +79,34 @@ def challenged_margin_data(ds: Dataset) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+#: What the elections a large folder's challenged-margin chart lists are, in its words.
+CLOSE = "elections where challenged ballots could change the result"
+
+
+def challenged_margin_listing(ds: Dataset) -> Listing:
+    """The elections the challenged-margin chart lists, and the words saying which.
+
+    Every election where they fit; in a larger folder, the elections where challenged ballots could change the
+    result (the chart's finding), all of them where they fit, else their largest units, never the largest units of
+    every election (an import's largest units are rarely close); the largest units of all only where none is close.
+    """
+    data, table = challenged_margin_data(ds), results(ds)
+    every = largest_listed(data, table, lines_each=2)
+    close = data[data["determinative"]].reset_index(drop=True)
+    if not every.words or close.empty:
+        return every
+    listing = largest_listed(close, table, lines_each=2, among=CLOSE)
+    if listing.words:
+        return listing
+    one = CLOSE.replace("elections", "election", 1)
+    which = f"Shown: the one {one}" if len(close) == 1 else f"Shown: the {len(close):,} {CLOSE}"
+    return Listing(close, f" {which}.", f"{which}.")
+
+
 def challenged_margin_figure(ds: Dataset) -> Figure:
     """Per election, two bars on one scale: the votes between yes and no, and the ballots set aside as challenged."""
     # first on top; two bars an election, each with its number
-    data = largest_listed(challenged_margin_data(ds), results(ds), lines_each=2)[0].iloc[::-1].reset_index(drop=True)
+    data = challenged_margin_listing(ds).rows.iloc[::-1].reset_index(drop=True)
     with style_context():
         fig = new_figure(0.9 + 0.7 * len(data))
         ax = fig.add_subplot()
@@ -90,9 +115,12 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         ax.barh(y + h / 2, data["margin_size"].astype(float), height=h, color=COLORS["neutral"], label="Margin")
         ax.barh(y - h / 2, data["challenged"].astype(float), height=h, color=COLORS["challenged"], label="Challenged")
         top = float(max(data["margin_size"].max(), data["challenged"].max(), 1))
+        # where every election listed is one whose challenged ballots could change the result (a large folder's
+        # listing says so in its words), the words would repeat on every bar and squeeze the scale: bold says it
+        words_beside = not data["determinative"].all()
         for yi, margin, challenged, decisive in zip(y, data["margin_size"], data["challenged"], data["determinative"]):
             ax.text(float(margin) + top * 0.01, yi + h / 2, fmt_int(margin), va="center", ha="left", fontsize=9)
-            words = fmt_int(challenged) + (": could change the result" if decisive else "")
+            words = fmt_int(challenged) + (": could change the result" if decisive and words_beside else "")
             ax.text(
                 float(challenged) + top * 0.01,
                 yi - h / 2,
@@ -106,7 +134,9 @@ def challenged_margin_figure(ds: Dataset) -> Figure:
         for label, decisive in zip(ax.get_yticklabels(), data["determinative"]):
             label.set_fontweight("bold" if decisive else "normal")
         decisive_right = (
-            float(data.loc[data["determinative"], "challenged"].max()) if data["determinative"].any() else 0
+            float(data.loc[data["determinative"], "challenged"].max())
+            if data["determinative"].any() and words_beside
+            else 0
         )
         ax.set_xlim(0, max(top * 1.2, decisive_right + top * 0.9))  # room for the words beside a decisive bar
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
@@ -133,17 +163,43 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     decisive = data[data["determinative"]]
     n, k = len(data), len(decisive)
     headline = f"{k:,} of {n:,}"
-    names = "; ".join(decisive["label"])
-    title = fitting_title(
-        f"Challenged ballots could change the result in {headline} elections" + (f": {names}" if k else ""),
-        f"Challenged ballots could change the result in {headline} elections",
-    )
     table = results(ds)
+    counted = table.set_index("election_id").loc[data["election_id"], "count_date"]
+    first, last = counted.min().year, counted.max().year
+    years = str(first) if first == last else f"{first}-{last}"
+    at = at_scope(ds.elections)
+    if n == 1:  # one election: its own words, not '0 of 1 elections'
+        row = table.set_index("election_id").loc[data.at[0, "election_id"]]
+        ballots = f"The {count_of(data.at[0, 'challenged'], 'challenged ballot')}"
+        could = "could" if k else "could not"
+        title = fitting_title(
+            f"{ballots} {row['at_mid']} {could} change the result",
+            f"{ballots} {place_only(row, continues=True)} {could} change the result",
+        )
+    elif k == 0:
+        title = fitting_title(
+            f"Challenged ballots could not change the result in any of the {n:,} elections{at}, {years}",
+            f"Challenged ballots could not change the result in any of the {n:,} elections, {years}",
+        )
+    else:
+        names = "; ".join(decisive["label"])
+        title = fitting_title(
+            f"Challenged ballots could change the result in {headline} elections{at}, {years}: {names}",
+            f"Challenged ballots could change the result in {headline} elections{at}, {years}",
+            f"Challenged ballots could change the result in {headline} elections, {years}",
+            f"Challenged ballots could change the result in {headline} elections",
+        )
     missing = table.loc[~table["election_id"].isin(data["election_id"]), "name"]
-    shown, which, kept = largest_listed(data, table, lines_each=2)
+    shown, which, kept = challenged_margin_listing(ds)
     subtitle = (
-        "For each election, the votes between yes and no and the ballots set aside as challenged. "
-        "Where enough challenged ballots could close or reverse the gap, the chart says so."
+        "For each election, the votes between yes and no and the ballots set aside as challenged."
+        # where every election shown could be decided by its challenged ballots, its name in bold and the words
+        # saying which elections are shown say it; the bars carry no words of their own (challenged_margin_figure)
+        + (
+            ""
+            if shown["determinative"].all()
+            else " Where enough challenged ballots could close or reverse the gap, the chart says so."
+        )
         + which
         + left_out_sentence(missing, "challenged ballots not reported, or not a yes-or-no ballot")
     )
@@ -153,8 +209,9 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
         for lab, m, ch, d in zip(shown["label"], shown["margin_size"], shown["challenged"], shown["determinative"])
     )
     alt = (
-        f"Bar chart comparing, in {fmt_int(n)} elections{at_company(ds.elections)}, the votes between yes and no "
-        f"with the number of challenged ballots; the challenged ballots could change the result in {headline}."
+        f"Bar chart comparing, in {count_of(n, 'election')}{at} counted "
+        f"{'in ' + years if first == last else f'from {first} to {last}'}, the votes between yes and no with the "
+        f"number of challenged ballots; the challenged ballots could change the result in {headline}."
         f"{which} {points}."
     )
     return ChartSpec(
@@ -423,15 +480,17 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
     c = int(row["challenged"])
     needed = row["yes_needed"]
     at = row["at"]
+    # past tense for a vote already counted; an election the NLRB set aside never gave its result
+    needs = "would have needed" if str(row["status"]) == "set_aside" else "needed"
     if pd.isna(needed) or int(needed) == 0:
-        result = "loses" if pd.isna(needed) else "wins"
+        # past tense: the chart is of a vote already counted, whatever became of its challenged ballots since
+        result = "lost" if pd.isna(needed) else "won"
         headline = f"{fmt_int(c)}"
-        verb = "is" if c == 1 else "are"
+        verb = "was" if c == 1 else "were"
         however = f"However the {count_of(c, 'challenged ballot')} {verb} resolved, the union {result}"
         title = fitting_title(f"{however} {at}", f"{however} {place_only(row)}")
     else:
         headline = fmt_pct(int(needed) / c)
-        needs = "would have needed" if str(row["status"]) == "set_aside" else "needs"
         share = f"the union {needs} {headline} of {all_of(c, 'challenged ballot')} as yes votes"
         title = fitting_title(f"{capitalised(at)}, {share}", f"{capitalised(place_only(row))}, {share}")
     probs = data["win_probability"]
@@ -446,10 +505,10 @@ def scenario_heatmap(ds: Dataset, election_id: str) -> ChartSpec:
         f"whose challenge is overruled, so they are opened and counted (0 to 100%), and their yes share (0 to "
         f"100%). Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. "
         + (
-            f"With every challenge overruled the union needs {headline} of the ballots as yes; with fewer counted it "
-            f"needs a higher share. "
+            f"With every challenge overruled the union {needs} {headline} of the ballots as yes; with fewer counted "
+            f"it {needs} a higher share. "
             if headline.endswith("%")
-            else f"All {headline} challenged ballots cannot change the result. "
+            else f"{capitalised(all_of(c, 'challenged ballot'))} could not change the result. "
         )
         + f"The chance ranges from {fmt_pct(probs.min(), 0)} to {fmt_pct(probs.max(), 0)} across the grid."
     )

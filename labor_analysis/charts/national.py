@@ -11,6 +11,7 @@ without the tables, or without what a chart needs, gets the chart left out with 
 from __future__ import annotations
 
 import functools
+import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -414,7 +415,8 @@ def unit_sizes(ds: Dataset) -> ChartSpec:
     data = unit_size_data(ds, tables)
     if data.empty:
         raise ChartUnavailable("no election in the data folder has its eligible voters on record")
-    smallest = fmt_pct(data["national_share_smaller"].min(), 0)
+    # 'larger than' a share rounded down: 99.96% is 'larger than 99%', never 'larger than 100% of the units'
+    smallest = f"{math.floor(100 * float(data['national_share_smaller'].min()))}%"
     focus = Focus.of(ds)
     every, each = ("Every", "Every unit examined") if len(data) > 1 else ("The", "The unit examined")
     title = fitting_title(  # a long company name gives way to 'unit examined' rather than overflow the title
@@ -854,6 +856,17 @@ def determinative_figure(ds: Dataset, tables: Tables) -> Figure:
     return fig
 
 
+def _share_words(part: int, whole: int) -> str:
+    """A share of elections as the alt text says it: '5.5% (69 of 1,249)'; a count alone under SMALL_GROUP ('0 of
+    1'); 'none' or 'under 0.1%' where a rate would read '0.0%'."""
+    counted = f"{fmt_int(part)} of {fmt_int(whole)}"
+    if whole < SMALL_GROUP:
+        return counted
+    share = part / whole
+    rate = "none" if part == 0 else "under 0.1%" if share < 0.0005 else fmt_pct(share, 1)
+    return f"{rate} ({counted})"
+
+
 @register("national-determinative-challenged-ballots", order=230)
 def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     """How often challenged ballots could decide an election, nationally and in the data folder."""
@@ -882,7 +895,9 @@ def determinative_challenged_ballots(ds: Dataset) -> ChartSpec:
     alt = (
         "Bar chart of the share of NLRB elections whose challenged ballots were determinative at the first "
         "count, of those whose tallies are on record: "
-        + "; ".join(f"{y}: {fmt_pct(s, 1)}" for y, s in zip(data["label"], data["share"]))
+        + "; ".join(
+            f"{y}: {_share_words(d, n)}" for y, d, n in zip(data["label"], data["determinative"], data["elections"])
+        )
         + f". Over {years}, {share}: {fmt_int(determinative)} of {fmt_int(on_record)} elections."
     )
     record_ids = folder_record(ds)["election_id"]

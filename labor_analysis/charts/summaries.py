@@ -25,6 +25,7 @@ from ._base import (
     MAX_LISTED_LINES,
     ChartSpec,
     ChartUnavailable,
+    at_scope,
     new_figure,
     register,
     results,
@@ -116,7 +117,8 @@ def summarised(ds: Dataset) -> Summary:
     of a few elections beside years of a thousand would read as a fall in elections."""
     table = results(ds)
     if len(table) <= MAX_LISTED:
-        raise ChartUnavailable(f"the listing charts show each of the {len(table)} elections; no summary is needed")
+        shown = "the one election" if len(table) == 1 else f"each of the {len(table)} elections"
+        raise ChartUnavailable(f"the listing charts show {shown}; no summary is needed")
     outcome = table["outcome"].astype(str)
     names = table["election_id"].map(ds.elections.set_index("election_id")["employer"]).astype(object)
     if "company" in ds.elections:
@@ -200,6 +202,10 @@ def _year_name(year: int, fiscal: bool) -> str:
     return f"FY{year}" if fiscal else str(year)
 
 
+#: Fewer years than this get a tick each and the width of this many years: one year's bar is not the plot's width.
+FEW_YEARS = 3
+
+
 def by_year_figure(ds: Dataset) -> Figure:
     data, summary = by_year_data(ds)
     years = data.iloc[:, 0].to_numpy()
@@ -208,6 +214,10 @@ def by_year_figure(ds: Dataset) -> Figure:
         ax = fig.add_subplot()
         _stacked_bars(ax, years, data, horizontal=False)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        if len(years) < FEW_YEARS:  # one bar as wide as the plot, under 'FY21 FY21 FY22 FY22': a tick per year, room
+            ax.set_xticks(years)
+            pad = 0.6 + (FEW_YEARS - len(years)) / 2
+            ax.set_xlim(years.min() - pad, years.max() + pad)
         if summary.fiscal:  # 'FY15': four digits and a prefix do not fit six ticks in a print column
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"FY{int(v) % 100:02d}"))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
@@ -228,20 +238,26 @@ def elections_by_year(ds: Dataset) -> ChartSpec:
     won, decided, total = int(data["won"].sum()), int(data["decided"].sum()), int(data["elections"].sum())
     busiest = _year_name(int(data.loc[data["elections"].idxmax()].iloc[0]), summary.fiscal)
     years = summary.years
-    at = at_company(ds.elections)
+    at = at_scope(ds.elections)
     headline = f"{fmt_int(won)} of {fmt_int(decided)}"
+    busiest_words = f"; the most were counted in {busiest}" if (data["elections"] > 0).sum() > 1 else ""
     title = fitting_title(
-        f"A union won a majority in {headline} elections the count decided{at}, {years}; the most were counted in "
-        f"{busiest}",
+        f"A union won a majority in {headline} elections the count decided{at}, {years}{busiest_words}",
         f"A union won a majority in {headline} elections the count decided{at}, {years}",
         f"A union won a majority in {headline} decided elections, {years}",
     )
     year = "fiscal year (October to September)" if summary.fiscal else "year"
+    undecided = int(data["open"].sum())
     subtitle = (
         f"All {fmt_int(total)} elections by the {year} of their count and the outcome of their latest count; in a "
-        "decertification vote a union majority keeps the union. Undecided by the count: "
-        f"{fmt_int(int(data['open'].sum()))} (a run-off, challenged ballots that could change the result, or no "
-        f"count on record).{summary.left_out}"
+        "decertification vote a union majority keeps the union. "
+        + (
+            f"Undecided by the count: {fmt_int(undecided)} (a run-off, challenged ballots that could change the "
+            "result, or no count on record)."
+            if undecided
+            else "The count decided every one."
+        )
+        + summary.left_out
     )
     alt = (
         f"Stacked bar chart of {fmt_int(total)} union elections{at} by {'fiscal ' if summary.fiscal else ''}year, "
@@ -447,7 +463,7 @@ def win_rate_by_unit_size(ds: Dataset) -> ChartSpec:
     won, decided = int(data["won"].sum()), int(data["decided"].sum())
     headline = fmt_pct(won / decided, 0)
     title = fitting_title(
-        f"A union won a majority in {headline} of decided elections{at_company(ds.elections)}, {years}: "
+        f"A union won a majority in {headline} of decided elections{at_scope(ds.elections)}, {years}: "
         f"{fmt_pct(high['union_win_rate'], 0)} in units of {band(high['size_band'])} voters, "
         f"{fmt_pct(low['union_win_rate'], 0)} in units of {band(low['size_band'])}",
         f"A union won a majority in {headline} of decided elections, {years}: {fmt_pct(high['union_win_rate'], 0)} "
@@ -517,6 +533,7 @@ def elections_by_company(ds: Dataset) -> ChartSpec:
     first, total, years = data.iloc[0], len(summary.frame), summary.years
     headline = f"{fmt_int(first['elections'])} of {fmt_int(total)}"
     title = fitting_title(
+        f"{first['company']} had the most elections{at_scope(ds.elections)}, {headline}, {years}",
         f"{first['company']} had the most elections, {headline}, {years}",
         f"One company had the most elections, {headline}, {years}",
     )

@@ -54,6 +54,11 @@ LEGEND_WORDS = {
 }
 
 
+#: The time line lists at least one election in this many (a folder of more is left out, pointing to the chart that
+#: counts by year): it shows when the votes came, which a few of many dots would not.
+LISTED_AT_LEAST = 2
+
+
 def timeline_data(ds: Dataset) -> pd.DataFrame:
     """Every election's count date, yes share (percent, yes-or-no ballots only), eligible voters and outcome."""
     table = results(ds)
@@ -157,6 +162,12 @@ def timeline(ds: Dataset) -> ChartSpec:
     data = timeline_data(ds)
     if data.empty:
         raise ChartUnavailable("no elections")
+    shown, which, kept = timeline_listing(ds)
+    if len(shown) * LISTED_AT_LEAST < len(data):  # 3 dots for 17,569 elections would say nothing of when they came
+        raise ChartUnavailable(
+            f"a time line lists each election, and only {len(shown):,} of the {len(data):,} fit, too few to show when "
+            "the votes came; elections-by-year counts every election by year"
+        )
     won = data[[is_union_win(o, c) for o, c in zip(data["outcome"], data["case_number"])]]
     dates = pd.to_datetime(data["count_date"])
     at = at_company(ds.elections)
@@ -186,7 +197,6 @@ def timeline(ds: Dataset) -> ChartSpec:
             if len(data) > 1
             else f"The union did not win the one vote{at}, counted in {dates.min().year}"
         )
-    shown, which, kept = timeline_listing(ds)
     subtitle = (
         "Each election at the date of its count: whether the union won or lost, whether the count left it "
         "undecided, and whether the NLRB later set it aside; and the union's share of the valid votes." + which

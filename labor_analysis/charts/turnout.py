@@ -9,10 +9,11 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..loading import Dataset
 from ..style import COLORS
-from ..text import about, at_company, capitalised, count_of, fitting_title, fmt_int, fmt_pct, place_only, where_counted
+from ..text import about, capitalised, count_of, fitting_title, fmt_int, fmt_pct, place_only, where_counted
 from ._base import (
     ChartSpec,
     ChartUnavailable,
+    at_scope,
     election_source_ids,
     largest_listed,
     left_out_sentence,
@@ -265,8 +266,16 @@ def turnout_all(ds: Dataset) -> ChartSpec:
             if len(left_out)
             else "across the elections"
         )
+        # the short title, for places too long to name, keeps the company and the years counted
+        days = table.set_index("election_id").loc[data["election_id"], "count_date"]
+        first, last = days.min().year, days.max().year
+        years = str(first) if first == last else f"{first}-{last}"
+        short = f"Turnout ranged from {share(low)} to {headline} {counted}"
         title = fitting_title(
-            capitalised(where_known + ranged), f"Turnout ranged from {share(low)} to {headline} {counted}"
+            capitalised(where_known + ranged),
+            f"{short}{at_scope(ds.elections)}, {years}",
+            f"{short}, {years}",
+            short,
         )
     shown, which, kept = largest_listed(data, table)
     subtitle = (
@@ -282,7 +291,7 @@ def turnout_all(ds: Dataset) -> ChartSpec:
         for _, r in shown.iterrows()
     )
     alt = (
-        f"Bar chart of turnout in {count_of(len(data), 'union election')}{at_company(ds.elections)}"
+        f"Bar chart of turnout in {count_of(len(data), 'union election')}{at_scope(ds.elections)}"
         + (f", highest {headline} {high['where']}" if len(data) > 1 else "")  # one election: no highest
         + f".{which} {parts}."
     )

@@ -11,7 +11,6 @@ from ..loading import Dataset
 from ..nlrb.national import fiscal_year
 from ..style import COLORS
 from ..text import (
-    at_company,
     capitalised,
     case_type,
     count_of,
@@ -34,6 +33,7 @@ from ._base import (
     ChartSpec,
     ChartUnavailable,
     Listing,
+    at_scope,
     election_source_ids,
     largest_listed,
     left_out_sentence,
@@ -282,8 +282,14 @@ def vote_shares_all(ds: Dataset) -> ChartSpec:
     years = fiscal_year(days) if fiscal else days.dt.year
     first, last = years.min(), years.max()
     span = year_span(first, last, fiscal=fiscal)  # fiscal years as the summary and national charts write them
-    at = at_company(ds.elections)
-    title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
+    at = at_scope(ds.elections)
+    if n == 1:  # never '0 of 1 elections'
+        won = "won" if majority else "did not win"
+        title = f"The union {won} a majority of valid votes{at}, {span}"
+    elif majority == 0:
+        title = f"Unions won a majority of valid votes in none of the {n:,} elections{at}, {span}"
+    else:
+        title = f"Unions won a majority of valid votes in {headline} elections{at}, {span}"
     shown, which, kept = vote_shares_all_listing(ds)
     subtitle = (
         "Yes (union) and no shares of the valid votes, by election; the dashed line marks 50%. "
