@@ -309,12 +309,15 @@ def build_gallery(
     progress: bool = True,
     elections: Sequence[str] | None = None,
     max_elections: int | None = None,
+    within: Sequence[str] | None = None,
     on_left_out: Callable[[LeftOut], None] | None = None,
 ) -> list[ChartRecord]:
     """Export every chart of `data_dir` into `out_dir` (in `jobs` processes), then write index.json and index.html.
 
     `elections` and `max_elections` limit the charts to some elections (see `chosen_elections`): a national
     folder of thousands of elections would otherwise get thousands of charts and unreadable overviews.
+    `within` narrows the whole gallery to a selection (a company, a state) first; `max_elections` still limits
+    the charts of its own that each election gets, so a selection of hundreds draws tens of charts, not hundreds.
     The output does not depend on `jobs`: each chart is exported on its own and the index keeps the registry's order.
     Every figure is drawn on its own Agg canvas, so the caller's matplotlib backend is left alone. Raises
     ValueError for an output folder in the data or in `notebooks/`, OutputFolderBusyError while another run
@@ -330,6 +333,8 @@ def build_gallery(
 
     ds = load(data_dir)
     out = ensure_output_dir(out_dir, ds.data_dir, "charts")
+    if within is not None:
+        ds = only_elections(ds, within)
     chosen = chosen_elections(ds, elections, max_elections)
     named = chosen if elections else None  # elections asked for by name: the whole gallery is about them
     per_election = chosen if chosen is not None and not elections else None  # a selection by size: said below

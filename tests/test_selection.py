@@ -15,6 +15,7 @@ from strategies import COMPANIES, PLACES, UNION_NAMES, Folder, data_folders
 
 from labor_analysis import load, summary
 from labor_analysis.cli import main
+from labor_analysis.gallery import chosen_elections
 from labor_analysis.selection import case_parts
 
 COMPANY_NAMES = sorted({name for pairs in COMPANIES for pair in pairs for name in pair if name})
@@ -203,3 +204,21 @@ def test_case_parts_reads_what_the_pattern_reads(cells: list[str | None]) -> Non
         assert (pd.isna(region), pd.isna(case_type)) == (match is None, match is None)
         if match:
             assert (region, case_type) == (int(match.group(1)), match.group(2).upper())
+
+
+def test_a_charts_selection_keeps_the_limit_on_charts_of_their_own(
+    tmp_path: Path, project_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--state NY --max-elections 1`: the overviews cover New York's elections only, and only the largest of them
+    gets charts of its own (a selection of hundreds would otherwise draw hundreds), said in the left-out list."""
+    out = tmp_path / "charts"
+    args = ["charts", "--data-dir", str(project_data_dir), "--out", str(out), "--format", "png", "--size", "web"]
+    assert main([*args, "--state", "NY", "--max-elections", "1"]) == 0
+    new_york = load(project_data_dir).select(state="NY")
+    largest = chosen_elections(new_york, None, 1)
+    assert largest is not None and len(largest) == 1 and len(new_york.elections) > 1
+    own = {p.stem.removeprefix("vote-shares-").removesuffix("-web") for p in out.glob("vote-shares-*-web.png")}
+    assert own - {"all"} == set(largest)
+    assert "Left out" in capsys.readouterr().out
+    table = pd.read_csv(out / "vote-shares-all.csv")
+    assert set(table["election_id"]) <= set(new_york.elections["election_id"])

@@ -49,8 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=MAX_ELECTIONS,
         metavar="N",
-        help=f"in a folder of more than N elections (an imported national file), chart only the N "
-        f"largest single-union units with valid votes (default {MAX_ELECTIONS}; 0 for no limit)",
+        help=f"in a folder or selection of more than N elections (an imported national file, a company), give "
+        f"charts of their own only to the N largest single-union units with valid votes (default {MAX_ELECTIONS}; "
+        "0 for no limit)",
     )
     add_selection_arguments(parser)
 
@@ -90,13 +91,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
     if args.max_elections < 0:
         raise UsageError(f"--max-elections must be 0 or more (got {args.max_elections})")
-    elections = args.election
+    elections, within = args.election, None
     if selection(args):
         from ..loading import load
 
-        chosen = list(selected(load(data_dir), args).elections["election_id"])
-        elections = chosen if elections is None else [e for e in elections if e in set(chosen)]
-        if not elections:
+        within = list(selected(load(data_dir), args).elections["election_id"])
+        if elections is not None:
+            elections = [e for e in elections if e in set(within)]
+        if not within or elections == []:
             raise UsageError("no election in the data folder matches the selection")
     try:
         with claim_output_dir(out_dir), staged(out_dir, _made_by_runs) as staging:
@@ -108,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
                 jobs=jobs,
                 elections=elections,
                 max_elections=args.max_elections or None,
+                within=within,
                 on_left_out=lambda skipped: print(f"Left out {skipped.slug}: {skipped.reason}"),
             )
     except KeyError as exc:
