@@ -1004,21 +1004,25 @@ class Page:
         """Export the chart `name` (for `election_id`), or a finding's chart, into the page's folder and show its web
         PNG and alt text.
 
-        A chart the data cannot support is replaced by a sentence saying why.
+        A chart the data cannot support is replaced by the finding's stand-in chart, if it has one, else by a
+        sentence saying why.
         """
         from IPython.display import Image, Markdown, display
 
         from .charts import ChartUnavailable, chart
 
+        instead = None
         if isinstance(name, Passage):
             drawn = name.chart
             if drawn is None:
                 raise ValueError("this finding has no chart: give the chart's name")
-            name, election_id = drawn.name, drawn.election_id or election_id
+            name, election_id, instead = drawn.name, drawn.election_id or election_id, drawn.instead
 
         try:
             finished = chart(name, self.ds, election_id=election_id)
         except ChartUnavailable as why:
+            if instead is not None:  # the finding's own stand-in (a count by year for too long a time line)
+                return self.chart(instead, election_id)
             display(Markdown(f"*No {name.replace('-', ' ')} chart: {escape_markdown(str(why))}.*"))
             return
         spec = finished.spec

@@ -81,4 +81,4 @@ def test_the_readmes_first_screen_asks_a_question_in_five_lines_that_run() -> No
     assert len(results) > 0 and set(results["city"].str.lower()) == {"pittsburgh"}
     assert (results["count_date"] >= "2022-01-01").all()
     assert 0 <= scenario.probability <= 1 and str(scenario)
-    assert chart.slug == "timeline" and chart.title
+    assert chart.slug == "vote-shares-all" and chart.title

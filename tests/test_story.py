@@ -247,3 +247,15 @@ def test_a_table_for_readers_shows_no_na_and_separates_thousands() -> None:
     assert shown.loc["y"].tolist() == ["not reported", "not reported", "416", "not reported", "5", "not reported", ""]
     assert "<NA>" not in story.readable(frame).to_string() and "NaN" not in story.readable(frame).to_string()
     assert story.readable(frame).loc["y", "eligible_voters"] == ""  # a blank by default
+
+
+def test_a_page_exports_a_findings_stand_in_chart_where_its_own_cannot_be_drawn(tmp_path, project_data_dir):
+    """A finding's chart with a stand-in `instead` (notebook 07: a time line, else the count by year): where its own
+    chart cannot be drawn (here a what-it-would-take of an election without challenged ballots) the page exports the
+    stand-in, as the finding shows it in Jupyter, rather than only a sentence."""
+    page = story.Page("01-x", project_data_dir, tmp_path)
+    finding = story.Passage("words").charting(page.ds, "what-it-would-take", "ldj5-2022", instead="vote-shares")
+    page.chart(finding)
+    stand_in = charts.chart("vote-shares", page.ds, election_id="ldj5-2022").spec
+    assert (tmp_path / f"{stand_in.slug}-web.png").is_file()
+    assert not list(tmp_path.glob("what-it-would-take*"))
