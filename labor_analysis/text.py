@@ -499,35 +499,46 @@ def _standing_words(yes: int, no: int) -> str:
     return f"the union {standing(margin)} by {fmt_int(abs(margin))}"
 
 
-def _what_it_takes(yes: int, no: int, ballots: int) -> str:
-    """What `ballots` more ballots, each yes or no, would take for the union to win, in one clause."""
+def _what_it_takes(yes: int, no: int, ballots: int, past: bool = False) -> str:
+    """What `ballots` more ballots, each yes or no, would take for the union to win, in one clause; `past` tells it
+    of a vote already counted ('it needed ..., which would have given ...')."""
     needed = yes_needed(yes, no, ballots)
     if needed is None:
+        if past:
+            return "it would have lost even if every one of them had been a yes vote"
         return "it loses even if every one of them is a yes vote"
     if needed == 0:
+        if past:
+            return "it would have won even if every one of them had been a no vote"
         return "it wins even if every one of them is a no vote"
+    needs, gives = ("needed", "would have given") if past else ("needs", "gives")
     return (
-        f"it needs {fmt_int(needed)} of them ({fmt_pct(needed / ballots)}) to be yes votes and the rest no, "
-        f"which gives {fmt_int(yes + needed)} to {fmt_int(no + ballots - needed)} (a tie loses)"
+        f"it {needs} {fmt_int(needed)} of them ({fmt_pct(needed / ballots)}) to be yes votes and the rest no, "
+        f"which {gives} {fmt_int(yes + needed)} to {fmt_int(no + ballots - needed)} (a tie loses)"
     )
 
 
-def challenged_ballots_sentence(yes: int, no: int, challenged: int, overruled: float = 1.0) -> str:
-    """Whether the challenged ballots are determinative and what the union needs of them, in plain words.
+def challenged_ballots_sentence(
+    yes: int, no: int, challenged: int, overruled: float = 1.0, *, past: bool = False
+) -> str:
+    """Whether the challenged ballots are determinative and what the union needs of them, in plain words; `past`
+    tells it of a vote already counted, as a chart's title does ('were determinative ..., it needed ...').
 
     The NLRB rule (see `rules.is_determinative`): challenged >= lead for a leading union, > deficit for a
     trailing or tied one. With `overruled` < 1 the last clause is about the round(challenged * overruled)
     ballots whose challenge is overruled, so they are opened and counted; the rest are sustained, not counted.
     """
-    ballots = f"{fmt_int(challenged)} challenged ballot" + ("s are" if challenged != 1 else " is")
+    past = past and overruled >= 1.0  # a what-if of some of the challenges is told in the present
+    verb = ("were" if challenged != 1 else "was") if past else ("are" if challenged != 1 else "is")
+    ballots = f"{fmt_int(challenged)} challenged ballot{'s' if challenged != 1 else ''} {verb}"
     if challenged == 0:
         result = "won" if yes > no else "lost"
         return f"No ballots were challenged, so the count decided it: the union {result}."
     where = _standing_words(yes, no)
     if not is_determinative(yes, no, challenged):
-        return f"The {ballots} not determinative: {where}, so {_what_it_takes(yes, no, challenged)}."
+        return f"The {ballots} not determinative: {where}, so {_what_it_takes(yes, no, challenged, past)}."
     if overruled >= 1.0:
-        return f"The {ballots} determinative: {where}, and {_what_it_takes(yes, no, challenged)}."
+        return f"The {ballots} determinative: {where}, and {_what_it_takes(yes, no, challenged, past)}."
     counted = round(challenged * overruled)
     exact = counted == round(challenged * overruled, 6)
     if counted == 0:

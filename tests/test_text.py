@@ -399,3 +399,26 @@ def test_an_election_named_by_its_union_says_union_once():
 )  # fmt: skip
 def test_a_part_of_a_whole_as_a_copy_desk_prints_it(part, whole, words):
     assert part_of(part, whole) == words
+
+
+def test_the_challenged_ballots_sentence_of_a_counted_vote_is_told_in_the_past():
+    """A chart titled 'Union needed 267 of 416 ...' keeps its subtitle in the same tense (hand-worked: Bessemer 2022,
+    875 yes, 993 no, 416 challenged: 993 - 875 = 118 behind, 267 yes of 416 gives 1,142 to 1,142, a tie, which loses,
+    so 268, which gives 1,143 to 1,141)."""
+    from labor_analysis.text import challenged_ballots_sentence
+
+    assert challenged_ballots_sentence(875, 993, 416, past=True) == (
+        "The 416 challenged ballots were determinative: the union trailed by 118, and it needed 268 of them (64.4%) "
+        "to be yes votes and the rest no, which would have given 1,143 to 1,141 (a tie loses)."
+    )
+    assert challenged_ballots_sentence(2654, 2131, 67, past=True).endswith(
+        "so it would have won even if every one of them had been a no vote."
+    )
+    assert challenged_ballots_sentence(10, 50, 1, past=True) == (
+        "The 1 challenged ballot was not determinative: the union trailed by 40, so it would have lost even if every "
+        "one of them had been a yes vote."
+    )
+    present = challenged_ballots_sentence(875, 993, 416)
+    assert "are determinative" in present and "it needs 268" in present and "which gives" in present
+    # a what-if of some of the challenges stays in the present, whatever `past` says
+    assert challenged_ballots_sentence(875, 993, 416, 0.5, past=True) == challenged_ballots_sentence(875, 993, 416, 0.5)

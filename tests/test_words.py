@@ -343,7 +343,7 @@ def test_small_counts_read_as_words_in_alt_text() -> None:
     for election_id in safe["election_id"]:
         words = chart("what-it-would-take", ds, election_id).alt_text
         assert "needed 0 of" not in words and words.count(" led by ") == 1
-        assert "wins even if every one of them is a no vote" in words
+        assert "would have won even if every one of them had been a no vote" in words
 
 
 def test_employers_known_by_their_initials_keep_them_and_each_is_the_nlrbs_own_spelling(project_data_dir):

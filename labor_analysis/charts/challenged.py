@@ -360,7 +360,8 @@ def what_it_would_take(ds: Dataset, election_id: str) -> ChartSpec:
             f"Union needed {headline} {ballots} to {goal} {place_only(row)}",
         )
         last = f"The union needed {headline} challenged ballots."
-    rule = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]))
+    # past tense, as the title: the vote was counted
+    rule = challenged_ballots_sentence(int(row["yes"]), int(row["no"]), int(row["challenged"]), past=True)
     subtitle = f"Counted: {fmt_int(row['yes'])} yes, {fmt_int(row['no'])} no. {rule}"
     alt = (
         f"Bar chart of what the {c} challenged ballots could do {at}. Solid bars are the counted "
