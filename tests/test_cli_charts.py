@@ -411,3 +411,21 @@ def test_killing_charts_ends_its_workers_and_stops_the_writing(tmp_path, project
         == 0
     )  # the lock went with the killed run
     assert list(out.glob("*.tmp")) == []
+
+
+def test_charts_left_out_for_one_reason_print_as_one_line():
+    """Fifty elections without challenged-ballot figures print one line naming two charts and counting the rest
+    (the gallery page lists each), not a hundred lines; a reason few charts share names them all."""
+    from labor_analysis.charts import LeftOut
+    from labor_analysis.cli.charts import left_out_lines
+
+    missing = [LeftOut(f"{kind}-e{i}", "challenged ballots not reported") for i in range(50) for kind in "ab"]
+    lines = left_out_lines([LeftOut("timeline", "too few fit"), *missing, LeftOut("x", "too few fit")])
+    assert lines == [
+        "Left out timeline and x: too few fit",
+        "Left out a-e0, b-e0 and 98 more: challenged ballots not reported",
+    ]
+    assert left_out_lines([LeftOut("a", "why"), LeftOut("b", "why"), LeftOut("c", "why")]) == [
+        "Left out a, b and c: why"
+    ]
+    assert left_out_lines([]) == []

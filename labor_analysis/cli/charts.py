@@ -4,14 +4,37 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..presets import FORMATS, SIZE_PRESETS
 from . import DATA_DIR_HELP, UsageError
 from .filters import add_selection_arguments, selected, selection
 
+if TYPE_CHECKING:
+    from ..charts import LeftOut
+
 #: Default of --max-elections: per-election charts for thousands of elections are not what anyone wants.
 MAX_ELECTIONS = 50
+#: Charts left out for one reason that are named one by one; more are counted (the gallery page lists each).
+NAMED_LEFT_OUT = 3
+
+
+def left_out_lines(left_out: Sequence[LeftOut]) -> list[str]:
+    """One line per reason, in the order first met: 'Left out A: why', or 'Left out A, B and 98 more: why' where
+    many charts share it (50 elections without challenged ballots would otherwise print 100 lines)."""
+    by_reason: dict[str, list[str]] = {}
+    for skipped in left_out:
+        by_reason.setdefault(skipped.reason, []).append(skipped.slug)
+    lines = []
+    for reason, slugs in by_reason.items():
+        if len(slugs) > NAMED_LEFT_OUT:
+            named = f"{', '.join(slugs[: NAMED_LEFT_OUT - 1])} and {len(slugs) - NAMED_LEFT_OUT + 1:,} more"
+        else:
+            named = ", ".join(slugs[:-1]) + (" and " if len(slugs) > 1 else "") + slugs[-1]
+        lines.append(f"Left out {named}: {reason}")
+    return lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             elections = [e for e in elections if e in set(within)]
         if not within or elections == []:
             raise UsageError("no election in the data folder matches the selection")
+    left_out: list[LeftOut] = []
     try:
         with claim_output_dir(out_dir), staged(out_dir, _made_by_runs) as staging:
             records = build_gallery(
@@ -111,10 +135,12 @@ def run(args: argparse.Namespace) -> int:
                 elections=elections,
                 max_elections=args.max_elections or None,
                 within=within,
-                on_left_out=lambda skipped: print(f"Left out {skipped.slug}: {skipped.reason}"),
+                on_left_out=left_out.append,
             )
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
+    for line in left_out_lines(left_out):
+        print(line)
     print(f"Wrote {len(records)} charts ({', '.join(formats)} x {', '.join(sizes)}) to {out_dir}")
     print(f"Gallery: {out_dir / INDEX_HTML}")
     return 0
