@@ -31,6 +31,7 @@ from .paths import ensure_outside_data
 from .presets import FORMATS, SIZE_PRESETS, SizePreset, parse_formats, parse_sizes
 from .safe_csv import write_atomic, write_safe_csv
 from .style import COLORS, SAVE_METADATA, SOURCE_SIZE, SUBTITLE_SIZE, TITLE_SIZE, house_rc
+from .text import join_words
 
 _PAD_X_IN = 0.16
 _PAD_TOP_IN = 0.14
@@ -96,11 +97,6 @@ def cited_sources(ds: Dataset, source_ids: Iterable[str]) -> list[dict[str, str]
 _NLRB_NAME = re.compile(r"\bNLRB\b|National Labor Relations Board", re.IGNORECASE)
 
 
-def _join_words(items: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def _outlet(publisher: str) -> str:
     """A publisher as readers know it, without the data's bracketed details: 'HuffPost (reprinted)' -> 'HuffPost'."""
     return publisher.split(" (")[0].strip()
@@ -120,10 +116,10 @@ def source_line(ds: Dataset, source_ids: Iterable[str], record: str = "") -> str
     outlets = [p for p in publishers if not _NLRB_NAME.search(p)]
     if record:
         record = record[0].upper() + record[1:]
-        return f"Source: {record}, as reported by {_join_words(outlets)}" if outlets else f"Source: {record}"
+        return f"Source: {record}, as reported by {join_words(outlets)}" if outlets else f"Source: {record}"
     if not outlets:
         return "Source: NLRB"
-    return f"{'Source' if len(outlets) == 1 else 'Sources'}: {_join_words(outlets)}"
+    return f"{'Source' if len(outlets) == 1 else 'Sources'}: {join_words(outlets)}"
 
 
 def _renderer(fig: Figure) -> Any:

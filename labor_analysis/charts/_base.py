@@ -34,7 +34,17 @@ from ..elections import (  # noqa: F401  (the charts' shared words)
 )
 from ..loading import Dataset
 from ..style import COLORS, house_rc
-from ..text import AP_STATES, KIND_WORDS, at_company, place, short_employer, state_name, tidy, unverified_sentence
+from ..text import (
+    AP_STATES,
+    KIND_WORDS,
+    RATE_FROM,
+    at_company,
+    place,
+    short_employer,
+    state_name,
+    tidy,
+    unverified_sentence,
+)
 
 WEB_WIDTH_IN = 6.4
 
@@ -210,6 +220,9 @@ WHOLE_LISTED_LINES = 12
 TIGHT_LINES = 3
 #: The lines the social card gives the words saying which elections a listing chart shows (ChartSpec.selection).
 SELECTION_LINES = 1
+#: A group of fewer elections than this is drawn hollow (or as a dot): too few for a rate to read like the rate of a
+#: thousand; the words' own rule (`text.RATE_FROM`: a count, not a rate, below it).
+SMALL_GROUP = RATE_FROM
 #: The most names a 'Not shown' sentence lists; beyond it, a count.
 MAX_NAMED = 6
 

@@ -27,6 +27,7 @@ from ..text import (
     fmt_pct,
     place_only,
     union_goal,
+    year_span,
 )
 from ._base import (
     ChartSpec,
@@ -166,7 +167,7 @@ def challenged_margin(ds: Dataset) -> ChartSpec:
     table = results(ds)
     counted = table.set_index("election_id").loc[data["election_id"], "count_date"]
     first, last = counted.min().year, counted.max().year
-    years = str(first) if first == last else f"{first}-{last}"
+    years = year_span(first, last)
     at = at_scope(ds.elections)
     if n == 1:  # one election: its own words, not '0 of 1 elections'
         row = table.set_index("election_id").loc[data.at[0, "election_id"]]

@@ -27,7 +27,15 @@ from ..nlrb.national import FOCUS_COMPANY, fiscal_year, focus_ids, generate
 from ..paths import derived_dir
 from ..style import COLORS, light_grid
 from ..text import capitalised, case_type, company, count_of, fitting_title, fmt_int, fmt_pct, possessive
-from ._base import ChartSpec, ChartUnavailable, election_source_ids, new_figure, register, style_context
+from ._base import (
+    SMALL_GROUP,
+    ChartSpec,
+    ChartUnavailable,
+    election_source_ids,
+    new_figure,
+    register,
+    style_context,
+)
 
 #: The data folder's marks in every national chart, the national figures grey: one colour, one meaning.
 FOCUS = COLORS["focus"]
@@ -36,9 +44,6 @@ NATIONAL = COLORS["neutral"]
 FOCUS_GAP = 0.5
 #: Units of at least this many eligible voters are "large" in the words.
 LARGE_UNIT = 1000
-#: A group of fewer national elections than this is drawn hollow (or as a dot): too few for a rate to read like the
-#: rate of a thousand.
-SMALL_GROUP = 30
 #: The fiscal years of the mail-against-in-person comparison (the pandemic: FY2020 from April, all of FY2021).
 MODE_YEARS = (2020, 2021)
 #: A fiscal year is drawn in the challenged-ballots chart when the tallies give the challenged ballots of at least

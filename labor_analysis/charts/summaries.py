@@ -23,6 +23,7 @@ from ..text import at_company, company, count_of, fitting_title, fmt_int, fmt_pc
 from ._base import (
     MAX_LISTED,
     MAX_LISTED_LINES,
+    SMALL_GROUP,
     ChartSpec,
     ChartUnavailable,
     at_scope,
@@ -40,8 +41,6 @@ GROUPS = (
     ("lost", "No union majority", COLORS["lost"]),
     ("open", "Undecided", COLORS["neutral_light"]),
 )
-#: A group of fewer decided elections than this is drawn hollow: too few for a rate to read like a thousand's.
-SMALL_GROUP = 30
 
 
 #: The source id of an NLRB annual election report, as `import-nlrb` cites it, with its fiscal year.

@@ -24,16 +24,16 @@ NAMED_LEFT_OUT = 3
 def left_out_lines(left_out: Sequence[LeftOut]) -> list[str]:
     """One line per reason, in the order first met: 'Left out A: why', or 'Left out A, B and 98 more: why' where
     many charts share it (50 elections without challenged ballots would otherwise print 100 lines)."""
+    from ..text import join_words
+
     by_reason: dict[str, list[str]] = {}
     for skipped in left_out:
         by_reason.setdefault(skipped.reason, []).append(skipped.slug)
     lines = []
     for reason, slugs in by_reason.items():
         if len(slugs) > NAMED_LEFT_OUT:
-            named = f"{', '.join(slugs[: NAMED_LEFT_OUT - 1])} and {len(slugs) - NAMED_LEFT_OUT + 1:,} more"
-        else:
-            named = ", ".join(slugs[:-1]) + (" and " if len(slugs) > 1 else "") + slugs[-1]
-        lines.append(f"Left out {named}: {reason}")
+            slugs = [*slugs[: NAMED_LEFT_OUT - 1], f"{len(slugs) - NAMED_LEFT_OUT + 1:,} more"]
+        lines.append(f"Left out {join_words(slugs)}: {reason}")
     return lines
 
 
