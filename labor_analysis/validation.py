@@ -293,6 +293,11 @@ def _type_string(raw: RawTable, f: Field, column: pd.Series, empty: np.ndarray, 
 _TYPERS = {"integer": _type_integer, "boolean": _type_boolean, "date": _type_date}
 
 
+def _typer(f: Field) -> Callable[..., pd.Series]:
+    """The function that types and checks the cells of field `f`: its allowed values, else its type."""
+    return _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
+
+
 def _filled(column: pd.Series, empty: np.ndarray, default: str) -> pd.Series:
     """A text column with `default` in its `empty` cells (its dtype inferred again, as pandas infers a parsed one)."""
     cells = column.to_numpy(dtype=object).copy()
@@ -310,8 +315,7 @@ def _typed_absent(raw: RawTable, f: Field, report: Report) -> pd.Series:
     one = pd.Series([np.nan], dtype=object, name=f.name)
     if f.default is not None:
         one = _filled(one, np.ones(1, dtype=bool), f.default)
-    typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
-    typed = typer(raw, f, one, np.array([f.default is None]), report)
+    typed = _typer(f)(raw, f, one, np.array([f.default is None]), report)
     return typed.take(np.zeros(len(column), dtype=np.intp)).set_axis(column.index)
 
 
@@ -335,8 +339,7 @@ def _typed_table(raw: RawTable, report: Report) -> pd.DataFrame:
         elif f.default is not None and empty.any():
             column = _filled(column, empty, f.default)
             empty = np.zeros(len(column), dtype=bool)
-        typer = _type_enum if f.enum else _TYPERS.get(f.type, _type_string)
-        out[name] = typer(raw, f, column, empty, report)
+        out[name] = _typer(f)(raw, f, column, empty, report)
     return pd.DataFrame(out, index=raw.frame.index, copy=False)
 
 
