@@ -423,11 +423,11 @@ def where_counted(at_mid: str, count_date: object) -> str:
 def union_election(union: object) -> str:
     """An election named by its union, never 'ALU union election': 'the ALU election', 'the Amazon Labor Union
     election', 'the Teamsters union election'. A name that says it is a union (its last word 'Union', or initials
-    ending in U for Union: ALU, RWDSU, SEIU) takes no second 'union'."""
+    ending in U for Union: ALU, RWDSU, SEIU, also after a slash: 'Workers United/SEIU') takes no second 'union'."""
     name = _text(union)
     if not name:
         return "the union election"
-    last = name.split()[-1].strip(",.()")
+    last = re.split(r"[\s/]+", name)[-1].strip(",.()")
     says_union = last.lower() == "union" or (last.isupper() and last.endswith("U") and len(last) >= 2)
     return f"the {name} election" if says_union else f"the {name} union election"
 

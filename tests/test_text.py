@@ -390,6 +390,10 @@ def test_an_election_named_by_its_union_says_union_once():
     assert union_election("Amazon Labor Union") == "the Amazon Labor Union election"
     assert union_election("Teamsters") == "the Teamsters union election"
     assert union_election("") == "the union election"
+    # an affiliation after a slash, as the NLRB's files name Starbucks' unions: no 'SEIU union'
+    name = "Chicago & Midwest Regional Joint Board - Workers United/SEIU"
+    assert union_election(name) == f"the {name} election"
+    assert union_election("Workers United") == "the Workers United union election"
 
 
 @pytest.mark.parametrize(
